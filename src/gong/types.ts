@@ -1,0 +1,100 @@
+/**
+ * The boundary between the GraphQL layer and Gong. Resolvers and loaders call a GongClient
+ * (one typed function per Gong endpoint); the client sends every request through the
+ * connection's GongTransport, which owns auth injection, the shared rate budget, retries, the
+ * circuit breaker and coalescing. Both are per connection.
+ */
+import type {
+  CallBasicData,
+  CallData,
+  CallTranscript,
+  CallsExtensiveRequest,
+  Flow,
+  NewCallAddingRequest,
+  Records,
+  TranscriptsRequest,
+  UserMetadata,
+  UsersExtensiveRequest,
+  Workspace,
+} from './wire.js';
+
+/**
+ * Interactive work (a GraphQL operation someone waits for) goes ahead of background work
+ * (transcript polling, sync fan-out) in the connection's queue.
+ */
+export type Priority = 'interactive' | 'background';
+
+export interface GongRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** Path under the connection's base URL, e.g. `/v2/calls/extensive`. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  /** JSON body. */
+  body?: unknown;
+  priority?: Priority;
+  /** Safe to retry (GETs, read POSTs, creates carrying a clientUniqueId). Default: method is GET. */
+  idempotent?: boolean;
+  /** The Gong scope the endpoint needs; checked against the connection's grant before sending. */
+  scope?: string;
+  /** Endpoint label for metrics and logs, e.g. `calls.extensive`. */
+  endpoint: string;
+  signal?: AbortSignal;
+}
+
+export interface GongResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON (undefined for an empty body). */
+  body: unknown;
+  /** Gong's requestId, when the body carried one. */
+  requestId?: string;
+}
+
+export interface GongTransport {
+  readonly connectionRef: string;
+  /**
+   * Sends one request under the connection's budget. Resolves with any HTTP status that Gong
+   * answered after retries (the client decides what 404 means); rejects with a GatewayError
+   * (UPSTREAM_RATE_LIMITED, UPSTREAM_UNAVAILABLE, RECONNECT_REQUIRED, FORBIDDEN for a missing
+   * scope, ...) when no answer can be had.
+   */
+  request(req: GongRequest): Promise<GongResponse>;
+}
+
+export interface Page<T> {
+  items: T[];
+  records: Records;
+  requestId: string;
+}
+
+export interface ListCallsParams {
+  fromDateTime: string;
+  toDateTime: string;
+  workspaceId?: string;
+  cursor?: string;
+}
+
+export interface ListFlowsParams {
+  flowOwnerEmail: string;
+  workspaceId?: string;
+  cursor?: string;
+}
+
+/**
+ * One function per Gong endpoint. Responses are validated against ./wire.ts (a mismatch is
+ * UPSTREAM_SCHEMA_MISMATCH). Gong's "No calls found corresponding to the provided filters" 404 is
+ * an empty page, not an error. Unknown ids on batch endpoints are simply absent from the result.
+ */
+export interface GongClient {
+  readonly connectionRef: string;
+  listUsers(params?: { cursor?: string; includeAvatars?: boolean }, priority?: Priority): Promise<Page<UserMetadata>>;
+  getUser(id: string, priority?: Priority): Promise<UserMetadata | null>;
+  usersExtensive(body: UsersExtensiveRequest, priority?: Priority): Promise<Page<UserMetadata>>;
+  listWorkspaces(priority?: Priority): Promise<Workspace[]>;
+  listFlows(params: ListFlowsParams, priority?: Priority): Promise<Page<Flow>>;
+  listCalls(params: ListCallsParams, priority?: Priority): Promise<Page<CallBasicData>>;
+  getCall(id: string, priority?: Priority): Promise<CallBasicData | null>;
+  callsExtensive(body: CallsExtensiveRequest, priority?: Priority): Promise<Page<CallData>>;
+  transcripts(body: TranscriptsRequest, priority?: Priority): Promise<Page<CallTranscript>>;
+  createCall(body: NewCallAddingRequest): Promise<{ requestId: string; callId: string }>;
+}

@@ -1,0 +1,41 @@
+/**
+ * Prometheus metrics (prom-client), every name prefixed `gong_gateway_`. One Metrics object per
+ * gateway instance, passed down explicitly (not prom-client's global registry), so tests can run
+ * several gateways in one process and read each one's counters.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  upstreamRequests: Counter<'connection' | 'endpoint' | 'status'>;
+  upstreamLatency: Histogram<'endpoint'>;
+  upstreamRateLimited: Counter<'connection'>;
+  rateLimitQueueDepth: Gauge<'connection'>;
+  dailyBudgetRemaining: Gauge<'connection'>;
+  loaderBatchSize: Histogram<'loader'>;
+  graphqlOperations: Counter<'operation' | 'type' | 'outcome'>;
+  openSubscriptions: Gauge<'subscription'>;
+  webhooksReceived: Counter<'outcome'>;
+  eventDeliveryLag: Histogram;
+  cacheLookups: Counter<'kind' | 'result'>;
+}
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'gong_gateway_' });
+  const r = [registry];
+  return {
+    registry,
+    upstreamRequests: new Counter({ name: 'gong_gateway_upstream_requests_total', help: 'Requests sent to Gong, by endpoint and HTTP status (or error kind).', labelNames: ['connection', 'endpoint', 'status'], registers: r }),
+    upstreamLatency: new Histogram({ name: 'gong_gateway_upstream_latency_seconds', help: 'Latency of one upstream Gong request.', labelNames: ['endpoint'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: r }),
+    upstreamRateLimited: new Counter({ name: 'gong_gateway_upstream_429_total', help: '429 answers from Gong.', labelNames: ['connection'], registers: r }),
+    rateLimitQueueDepth: new Gauge({ name: 'gong_gateway_rate_limit_queue_depth', help: 'Requests waiting for the connection\'s Gong budget.', labelNames: ['connection'], registers: r }),
+    dailyBudgetRemaining: new Gauge({ name: 'gong_gateway_daily_budget_remaining', help: 'Upstream requests left today for the connection.', labelNames: ['connection'], registers: r }),
+    loaderBatchSize: new Histogram({ name: 'gong_gateway_dataloader_batch_size', help: 'Keys per DataLoader batch.', labelNames: ['loader'], buckets: [1, 2, 5, 10, 25, 50, 100, 250], registers: r }),
+    graphqlOperations: new Counter({ name: 'gong_gateway_graphql_operations_total', help: 'GraphQL operations by name, type and outcome.', labelNames: ['operation', 'type', 'outcome'], registers: r }),
+    openSubscriptions: new Gauge({ name: 'gong_gateway_open_subscriptions', help: 'Open GraphQL subscriptions.', labelNames: ['subscription'], registers: r }),
+    webhooksReceived: new Counter({ name: 'gong_gateway_webhooks_received_total', help: 'Gong webhook deliveries by outcome.', labelNames: ['outcome'], registers: r }),
+    eventDeliveryLag: new Histogram({ name: 'gong_gateway_event_delivery_lag_seconds', help: 'From webhook receipt to delivery to a subscriber.', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: r }),
+    cacheLookups: new Counter({ name: 'gong_gateway_cache_lookups_total', help: 'Full-read cache lookups by kind and result.', labelNames: ['kind', 'result'], registers: r }),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The public surface of the Gong sandbox: what `npm start`, every integration test and every
+ * benchmark uses to start and steer it. Behaviour is specified in docs/sandbox.md.
+ */
+import type { CallData } from '../gong/wire.js';
+
+export interface SandboxOptions {
+  /** Same seed, same tenant. @default 42 */
+  seed?: number;
+  /** @default 50 */
+  users?: number;
+  /** Calls spread over the last `days` days. @default 2000 */
+  calls?: number;
+  /** @default 90 */
+  days?: number;
+  /** A new call becomes visible to reads and webhooks this long after it ends. @default 5000 */
+  processingDelayMs?: number;
+  /** Its transcript this long after it ends. @default 15000 */
+  transcriptDelayMs?: number;
+  /** Gong's limits; `false` disables rate limiting. @default { perSecond: 3, perDay: 10000 } */
+  rateLimit?: { perSecond: number; perDay: number } | false;
+  /** @default 'sandbox-access-key' / 'sandbox-access-key-secret' */
+  accessKey?: string;
+  accessKeySecret?: string;
+  /** OAuth app registered in the sandbox. @default 'sandbox-client-id' / 'sandbox-client-secret' */
+  oauthClientId?: string;
+  oauthClientSecret?: string;
+  /** OAuth access-token lifetime in seconds. @default 86400 */
+  tokenTtlSeconds?: number;
+  /** Cursor lifetime in ms. @default 600000 */
+  cursorTtlMs?: number;
+  /** Tenant UTC offset used in every date it emits, e.g. '-07:00'. @default '-07:00' */
+  utcOffset?: string;
+  /** Host to bind. @default '127.0.0.1' */
+  host?: string;
+  /** Port of the main listener (0 = free port). @default 0 */
+  port?: number;
+  /** Clock, for tests that move time. @default Date.now */
+  now?: () => number;
+}
+
+export interface RequestLogEntry {
+  /** ms since epoch, when the request arrived. */
+  at: number;
+  method: string;
+  /** Path without query, e.g. `/v2/calls/extensive`. */
+  path: string;
+  /** Route label, e.g. `POST /v2/calls/extensive`. */
+  endpoint: string;
+  status: number;
+  /** `basic`, `bearer` or `none`. */
+  auth: string;
+  /** Which listener: `api` (generic base URL) or `tenant` (api_base_url_for_customer). */
+  listener: 'api' | 'tenant';
+  query: Record<string, string>;
+  /** Parsed JSON body, if any. */
+  body?: unknown;
+}
+
+export interface FaultRule {
+  /** Apply to requests whose path starts with this (default: every `/v2/` request). */
+  pathPrefix?: string;
+  /** Probability 0..1 per request. @default 1 */
+  rate?: number;
+  /** Apply to at most this many requests, then stop. */
+  count?: number;
+  kind:
+    | { type: 'status'; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
+    | { type: 'latency'; ms: number }
+    | { type: 'malformed' }
+    | { type: 'reset' };
+}
+
+export interface WebhookRule {
+  id: string;
+  targetUrl: string;
+  /** Only calls of this workspace. */
+  workspaceId?: string;
+  /** Only calls with a party whose userId or email matches. */
+  participant?: string;
+  /** Sign with the tenant's RS256 key (Gong's "signed JWT header" option). @default true */
+  signed?: boolean;
+}
+
+export interface WebhookDelivery {
+  ruleId: string;
+  targetUrl: string;
+  callId: string;
+  isTest: boolean;
+  status: number | 'error';
+  at: number;
+}
+
+/** In-process handle of the control API (the same operations as `/__sandbox/...` over HTTP). */
+export interface SandboxControl {
+  /** "A call just ended": it becomes visible after processingDelayMs, its transcript after transcriptDelayMs. Returns its id. */
+  endCall(input?: Partial<{ title: string; primaryUserId: string; workspaceId: string; isPrivate: boolean; durationSeconds: number; startedAgoMs: number }>): Promise<string>;
+  /** Run processing now for everything whose delay has passed (also runs on a timer). */
+  tick(): Promise<void>;
+  addWebhookRule(rule: Omit<WebhookRule, 'id'>): WebhookRule;
+  removeWebhookRule(id: string): void;
+  /** Send a test delivery (isTest: true) of an existing call to a rule. */
+  sendTestWebhook(ruleId: string): Promise<WebhookDelivery>;
+  webhookDeliveries(): WebhookDelivery[];
+  /** The tenant's webhook public key as Gong's UI shows it (bare base64 SPKI). */
+  webhookPublicKey(): string;
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  requestLog(): RequestLogEntry[];
+  /** Request counts by `endpoint` label. */
+  counters(): Record<string, number>;
+  resetLog(): void;
+  /** Revoke every token (access and refresh) issued for a client. */
+  revokeTokens(clientId?: string): void;
+  /** Expire access tokens now (refresh tokens stay valid). */
+  expireAccessTokens(): void;
+  /** Reset the rate limiter (bucket and daily count). */
+  resetRateLimit(): void;
+  /** The tenant's calls as CallData with every section, visible or not (for assertions). */
+  allCalls(): CallData[];
+}
+
+export interface Sandbox {
+  /** Generic API base URL (like https://api.gong.io); also serves /oauth2/* (like app.gong.io). */
+  url: string;
+  /** The tenant's api_base_url_for_customer (a second listener). Bearer tokens work only here. */
+  tenantUrl: string;
+  accessKey: string;
+  accessKeySecret: string;
+  oauth: { clientId: string; clientSecret: string; authorizeUrl: string; tokenUrl: string };
+  control: SandboxControl;
+  close(): Promise<void>;
+}
