@@ -294,6 +294,7 @@ export type CallsExtensiveRequest = z.infer<typeof CallsExtensiveRequest>;
 
 export const Sentence = obj({ start: z.number(), end: z.number(), text: z.string() });
 export const Monologue = obj({ speakerId: opt(z.string()), topic: opt(z.string()), sentences: z.array(Sentence) });
+export type Monologue = z.infer<typeof Monologue>;
 export const CallTranscript = obj({ callId: GongId, transcript: z.array(Monologue) });
 export type CallTranscript = z.infer<typeof CallTranscript>;
 export const TranscriptsResponse = obj({ requestId: z.string(), records: Records, callTranscripts: z.array(CallTranscript) });
@@ -398,6 +399,19 @@ export const SCOPES = {
   transcripts: 'api:calls:read:transcript',
   callsCreate: 'api:calls:create',
 } as const;
+
+/** Every scope Gong's OAuth authorize page knows (S1 endpoint descriptions, plus n8n's extras). */
+export const GONG_SCOPES: readonly string[] = [
+  ...Object.values(SCOPES),
+  'api:stats:interaction', 'api:stats:scorecards', 'api:stats:user-actions', 'api:stats:user-actions:detailed',
+  'api:settings:trackers:read', 'api:settings:scorecards:read', 'api:library:read', 'api:logs:read', 'api:coaching:read',
+  'api:meetings:user:create', 'api:meetings:user:update', 'api:meetings:user:delete', 'api:meetings:integration:status',
+  'api:integration-settings:write', 'api:digital-interactions:write', 'api:engagement-data:write',
+  'api:data-privacy:read', 'api:data-privacy:delete', 'api:crm:upload', 'api:crm:schema', 'api:crm:get-objects',
+  'api:crm:integrations:read', 'api:crm:integration:register', 'api:crm:integration:delete',
+  'api:call-user-access:read', 'api:call-user-access:write', 'api:crm-calls:manual-association:read', 'api:flows:write',
+  'api:provisioning:read', 'api:provisioning:read-write', 'api:permission-profile:read', 'api:permission-profile:write',
+];
 
 /** Gong's page size (fixed, undocumented parameter). */
 export const PAGE_SIZE = 100;

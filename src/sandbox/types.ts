@@ -37,6 +37,19 @@ export interface SandboxOptions {
   port?: number;
   /** Clock, for tests that move time. @default Date.now */
   now?: () => number;
+  /** Seeded dates lie in the `days` before this instant (ms). @default start time floored to the hour */
+  anchor?: number;
+  /** Port of the tenant listener (0 = free port). @default 0 */
+  tenantPort?: number;
+  /**
+   * A repeated clientUniqueId on POST /v2/calls: 409 naming it, or 200 with the existing callId.
+   * Gong's behaviour is not documented (its 409 example is "recording not enabled"). @default 'conflict'
+   */
+  duplicateCreate?: 'conflict' | 'same-call';
+  /** Webhook delivery retries (Gong documents none). @default { attempts: 3, delayMs: 1000 } */
+  webhookRetry?: { attempts: number; delayMs: number };
+  /** How often the processing timer looks for due calls. @default 250 */
+  processingIntervalMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -55,6 +68,8 @@ export interface RequestLogEntry {
   query: Record<string, string>;
   /** Parsed JSON body, if any. */
   body?: unknown;
+  /** Bytes received in a media upload's `mediaFile` part (the bytes themselves are discarded). */
+  mediaBytes?: number;
 }
 
 export interface FaultRule {
@@ -99,6 +114,7 @@ export interface SandboxControl {
   tick(): Promise<void>;
   addWebhookRule(rule: Omit<WebhookRule, 'id'>): WebhookRule;
   removeWebhookRule(id: string): void;
+  webhookRules(): WebhookRule[];
   /** Send a test delivery (isTest: true) of an existing call to a rule. */
   sendTestWebhook(ruleId: string): Promise<WebhookDelivery>;
   webhookDeliveries(): WebhookDelivery[];

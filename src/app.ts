@@ -1,0 +1,156 @@
+/**
+ * The composition root: the one place that wires config → connection registry → Gong clients →
+ * schema → Apollo → HTTP routes. Tests start it on port 0 against an in-process sandbox; other
+ * modules plug in through `deps` (authenticate, registry, services, routes, plugins) and attach to
+ * `server` (graphql-ws) using the exported schema, context factory and validation rules.
+ */
+import type { Server } from 'node:http';
+import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
+import { authenticateRequest, createAuthenticator, resolveAuthMode } from './auth/client-auth.js';
+import { usesEmbeddedSandbox, type Config } from './config/config.js';
+import { createConnectionsFeature } from './connections/feature.js';
+import type { ConnectionRegistry } from './connections/types.js';
+import { createContextFactory, type Authenticate, type ContextFactory, type GatewayContext, type GatewayServices, type ReadSettings } from './context.js';
+import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
+import { createApollo } from './graphql/apollo.js';
+import { buildGatewaySchema } from './graphql/schema.js';
+import { graphqlRoute } from './http/graphql-route.js';
+import { healthRoute } from './http/health-route.js';
+import type { Route } from './http/router.js';
+import { closeServer, createHttpServer, listen } from './http/server.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import type { Sandbox } from './sandbox/types.js';
+
+export interface GatewayDeps {
+  /** The embedded sandbox: connection `default` points at it with its access key. */
+  sandbox?: Sandbox;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Connections; default: the access-key connection from config (or the sandbox). */
+  registry?: ConnectionRegistry;
+  /** Client authentication; default: API keys / JWT from config, open only on the embedded sandbox. */
+  authenticate?: Authenticate;
+  /** Per-gateway services for other modules' resolvers (`ctx.services`). */
+  services?: GatewayServices;
+  /** More HTTP routes (webhooks, OAuth callback, proxy, media, readyz, metrics). */
+  routes?: Route[];
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+  /** Clock for default date windows and sync scans (tests move time with the sandbox's). */
+  now?: () => number;
+  /** Largest GraphQL request body. @default 1 MiB */
+  maxGraphQLBodyBytes?: number;
+}
+
+export interface Gateway {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  url: string;
+  port: number;
+  server: Server;
+  schema: GraphQLSchema;
+  apollo: ApolloServer<GatewayContext>;
+  /** Builds the context of one operation (graphql-ws uses it too). */
+  context: ContextFactory;
+  /** Every validation rule to run (spec rules plus the query limits), for WebSocket execution. */
+  validationRules: readonly ValidationRule[];
+  clients: GongClients;
+  logger: Logger;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export function readSettings(config: Config, now: () => number = Date.now): ReadSettings {
+  return {
+    syncCallsOverlapMs: config.SYNC_CALLS_OVERLAP_MINUTES * 60_000,
+    syncTranscriptsOverlapMs: config.SYNC_TRANSCRIPTS_OVERLAP_MINUTES * 60_000,
+    syncStartDays: config.SYNC_START_DAYS,
+    now,
+  };
+}
+
+export async function createGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
+  const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const metrics = deps.metrics ?? createMetrics();
+  // Connections, OAuth and the callback route, unless a test or embedder brings its own registry.
+  const connections = deps.registry ? undefined : createConnectionsFeature(config, { logger, ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) });
+  const registry = deps.registry ?? connections!.registry;
+  const clients = createGongClients({
+    registry,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    limits: limitsFromConfig(config),
+    metrics,
+    logger,
+    cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+  });
+
+  const authenticate =
+    deps.authenticate ??
+    authenticateRequest(
+      createAuthenticator({
+        apiKeys: config.GATEWAY_API_KEYS,
+        adminApiKeys: config.GATEWAY_ADMIN_API_KEYS,
+        jwtSecret: config.GATEWAY_JWT_SECRET,
+        mode: resolveAuthMode(config, { embeddedSandbox: deps.sandbox !== undefined && usesEmbeddedSandbox(config) }),
+      }),
+    );
+  const context = createContextFactory({
+    gongClient: (ref) => clients.client(ref),
+    authenticate,
+    logger,
+    metrics,
+    cache: clients.cache,
+    cacheTtlSeconds: clients.cacheTtlSeconds,
+    settings: readSettings(config, deps.now),
+    services: { ...connections?.services, ...deps.services },
+  });
+
+  const schema = buildGatewaySchema();
+  const production = config.NODE_ENV === 'production';
+  const apollo = createApollo({
+    schema,
+    logger,
+    plugins: deps.plugins,
+    limits: {
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxCost: config.GRAPHQL_MAX_COST,
+      maxAliases: config.GRAPHQL_MAX_ALIASES,
+      maxTokens: config.GRAPHQL_MAX_TOKENS,
+      maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
+      hideSuggestions: production,
+      introspection: config.GRAPHQL_INTROSPECTION ?? !production,
+    },
+  });
+  await apollo.server.start();
+
+  const routes: Route[] = [
+    graphqlRoute({ server: apollo.server, context, maxBodyBytes: deps.maxGraphQLBodyBytes }),
+    healthRoute(),
+    ...(connections?.routes ?? []),
+    ...(deps.routes ?? []),
+  ];
+  const server = createHttpServer(routes, logger);
+  const port = await listen(server, config.PORT, config.HOST);
+  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    server,
+    schema,
+    apollo: apollo.server,
+    context,
+    validationRules: apollo.allValidationRules,
+    clients,
+    logger,
+    metrics,
+    close: () =>
+      (closing ??= (async () => {
+        await closeServer(server);
+        await apollo.server.stop();
+        await clients.close();
+        await connections?.close();
+      })()),
+  };
+}

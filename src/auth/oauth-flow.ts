@@ -1,0 +1,130 @@
+/**
+ * Starting a Gong OAuth connection (gongStartOAuth): validates the request, stores a random
+ * single-use state bound to the connectionRef, scopes and returnTo, and builds Gong's authorize
+ * URL (gong-api.md §1: client_id, response_type=code, scope, redirect_uri, state).
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { badInput } from '../errors.js';
+import { GONG_SCOPES } from '../gong/wire.js';
+import type { KeyValueStore } from '../store/types.js';
+import { assertConnectionRef } from './client-auth.js';
+
+export const OAUTH_CALLBACK_PATH = '/callbacks/v1/oauth';
+const stateKey = (state: string) => `oauth-state:${state}`;
+
+export interface OAuthFlowOptions {
+  store: KeyValueStore;
+  clientId: string;
+  authorizeUrl: string;
+  /** PUBLIC_URL + /callbacks/v1/oauth; must equal what is registered with the Gong app. */
+  redirectUri: string;
+  /** GONG_OAUTH_SCOPES, used when the input names none. */
+  defaultScopes: string[];
+  /** OAUTH_RETURN_ORIGINS. */
+  returnOrigins: string[];
+  stateTtlSeconds: number;
+  /** Refs that cannot be connected through OAuth (the access-key `default`). */
+  reservedRefs?: string[];
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface StartOAuthInput {
+  connectionRef: string;
+  scopes?: string[] | null | undefined;
+  returnTo?: string | null | undefined;
+}
+
+export interface OAuthStart {
+  authorizationUrl: string;
+  state: string;
+  /** ISO-8601. */
+  expiresAt: string;
+}
+
+/** What a state was bound to when it was issued. */
+export interface PendingOAuth {
+  connectionRef: string;
+  scopes: string[];
+  returnTo?: string;
+}
+
+const Pending = z.object({
+  connectionRef: z.string(),
+  scopes: z.array(z.string()),
+  returnTo: z.string().optional(),
+  expiresAt: z.number(),
+});
+
+export interface OAuthFlow {
+  start(input: StartOAuthInput): Promise<OAuthStart>;
+  /** Consumes a state: the binding once, then null (also null when unknown or expired). */
+  consume(state: string): Promise<PendingOAuth | null>;
+  /** Whether a URL may be redirected to after the callback (its origin is allowed). */
+  isAllowedReturn(url: string): boolean;
+}
+
+/** A state is 32 random bytes, base64url (43 chars); anything else cannot be ours. */
+const STATE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
+  const now = opts.now ?? Date.now;
+  const origins = new Set(opts.returnOrigins.map((o) => new URL(o).origin));
+  const reserved = new Set(opts.reservedRefs ?? []);
+
+  function returnOrigin(url: string): string | undefined {
+    try {
+      const u = new URL(url);
+      return u.protocol === 'https:' || u.protocol === 'http:' ? u.origin : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const isAllowedReturn = (url: string) => {
+    const o = returnOrigin(url);
+    return o !== undefined && origins.has(o);
+  };
+
+  return {
+    isAllowedReturn,
+
+    async start(input) {
+      const ref = assertConnectionRef(input.connectionRef);
+      if (reserved.has(ref)) throw badInput(`connectionRef '${ref}' is the access-key connection and cannot be connected through OAuth`, { field: 'connectionRef' });
+      const scopes = [...new Set(input.scopes && input.scopes.length > 0 ? input.scopes : opts.defaultScopes)];
+      const unknown = scopes.filter((s) => !GONG_SCOPES.includes(s));
+      if (unknown.length > 0) throw badInput(`Unknown Gong scope(s): ${unknown.join(', ')}; expected scopes such as api:calls:read:basic`, { field: 'scopes' });
+      if (scopes.length === 0) throw badInput('At least one Gong scope is needed (input.scopes or GONG_OAUTH_SCOPES)', { field: 'scopes' });
+      const returnTo = input.returnTo ?? undefined;
+      if (returnTo !== undefined && !isAllowedReturn(returnTo)) {
+        throw badInput(`returnTo must be an http(s) URL whose origin is in OAUTH_RETURN_ORIGINS; got origin ${JSON.stringify(returnOrigin(returnTo) ?? returnTo.slice(0, 80))}`, { field: 'returnTo' });
+      }
+
+      const state = randomBytes(32).toString('base64url');
+      const ttlMs = opts.stateTtlSeconds * 1000;
+      const expiresAt = now() + ttlMs;
+      const pending = { connectionRef: ref, scopes, ...(returnTo !== undefined ? { returnTo } : {}), expiresAt };
+      await opts.store.set(stateKey(state), JSON.stringify(pending), { ttlMs });
+
+      const url = new URL(opts.authorizeUrl);
+      url.searchParams.set('client_id', opts.clientId);
+      url.searchParams.set('response_type', 'code');
+      url.searchParams.set('scope', scopes.join(' '));
+      url.searchParams.set('redirect_uri', opts.redirectUri);
+      url.searchParams.set('state', state);
+      return { authorizationUrl: url.toString(), state, expiresAt: new Date(expiresAt).toISOString() };
+    },
+
+    async consume(state) {
+      if (!STATE_PATTERN.test(state)) return null;
+      const raw = await opts.store.take(stateKey(state));
+      if (raw === null) return null;
+      const parsed = Pending.safeParse(JSON.parse(raw));
+      // The stored expiry is checked too, so an injected clock governs it whatever the store.
+      if (!parsed.success || parsed.data.expiresAt <= now()) return null;
+      const { expiresAt: _e, ...pending } = parsed.data;
+      return pending;
+    },
+  };
+}

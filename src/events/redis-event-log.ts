@@ -1,0 +1,186 @@
+/**
+ * EventLog on Redis Streams (`REDIS_URL`). Each topic and connection is one stream
+ * (`<prefix>events:<ref>` for call.created, `<prefix>transcripts:<ref>` for transcript.ready) whose
+ * entry ids are the eventIds; XADD trims it with `MAXLEN ~ maxEvents`. The dedupe mark, the append
+ * and a copy into one shared fan-out stream happen in a single Lua script, so a crash cannot
+ * store an event without its mark (a double publish) or a mark without its event (a loss).
+ * Every instance tails the fan-out stream with XREAD BLOCK on a dedicated connection and calls
+ * its local listeners; a reconnect resumes from the last id read, so live delivery loses nothing.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger.js';
+import { compareEventIds, isEventId, START_EVENT_ID } from './event-id.js';
+import type { AppendInput, AppendResult, EventListener, EventLog, EventTopic, LoggedEvent, ReplayResult } from './event-log.js';
+
+export interface RedisEventLogOptions {
+  /** Commands (append, replay). Not closed by the log: its owner quits it. */
+  redis: Redis;
+  /** REDIS_KEY_PREFIX. */
+  prefix: string;
+  /** Events kept per stream (EVENT_LOG_MAX_EVENTS). */
+  maxEvents: number;
+  /** How long a dedupe mark lives. @default 7 days */
+  dedupeTtlMs?: number;
+  /** Entries kept in the shared fan-out stream (only live tailing reads it). @default 10_000 */
+  fanoutMaxEvents?: number;
+  /** XREAD BLOCK timeout; close() interrupts it anyway. @default 5_000 */
+  blockMs?: number;
+  logger?: Logger;
+}
+
+const APPEND = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return {0, existing} end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2])
+redis.call('SET', KEYS[1], id, 'PX', ARGV[3])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', id, 'e', ARGV[2])
+return {1, id}
+`;
+
+interface StoredEntry {
+  topic: EventTopic;
+  ref: string;
+  receivedAt: string;
+  data: unknown;
+}
+
+function isStoredEntry(v: unknown): v is StoredEntry {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return (o.topic === 'call.created' || o.topic === 'transcript.ready') && typeof o.ref === 'string' && typeof o.receivedAt === 'string';
+}
+
+/** Field `name` of a flat XADD field list. */
+function field(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+function toEvent(eventId: string, json: string | undefined): LoggedEvent | undefined {
+  if (json === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!isStoredEntry(parsed)) return undefined;
+  return { eventId, topic: parsed.topic, connectionRef: parsed.ref, receivedAt: parsed.receivedAt, data: parsed.data };
+}
+
+type StreamEntries = [id: string, fields: string[]][];
+
+export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
+  const { redis, prefix } = opts;
+  const dedupeTtlMs = opts.dedupeTtlMs ?? 7 * 24 * 3600_000;
+  const fanoutMax = opts.fanoutMaxEvents ?? 10_000;
+  const blockMs = opts.blockMs ?? 5_000;
+  const fanoutKey = `${prefix}evfanout`;
+  const streamKey = (topic: EventTopic, ref: string) => `${prefix}${topic === 'call.created' ? 'events' : 'transcripts'}:${ref}`;
+  const dedupeKey = (topic: EventTopic, ref: string, key: string) => `${prefix}evdedupe:${topic}:${ref}:${key}`;
+
+  const listeners = new Set<EventListener>();
+  let stopped = false;
+  let reader: Redis | undefined;
+
+  const tail = async (start: string): Promise<void> => {
+    let cursor = start;
+    while (!stopped && reader) {
+      try {
+        const reply = (await reader.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', fanoutKey, cursor)) as [string, StreamEntries][] | null;
+        for (const [, entries] of reply ?? []) {
+          for (const [, fields] of entries) {
+            const id = field(fields, 'id');
+            const event = id === undefined ? undefined : toEvent(id, field(fields, 'e'));
+            if (event) for (const l of listeners) l(event);
+          }
+          const last = entries[entries.length - 1];
+          if (last) cursor = last[0];
+        }
+      } catch (err) {
+        if (stopped) return;
+        opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'event log tail failed; retrying');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  };
+
+  // The tail starts at the fan-out stream's current end, resolved to a concrete id (never `$`,
+  // which would skip whatever arrives between two XREADs).
+  const started = (async () => {
+    reader = redis.duplicate();
+    reader.on('error', (err: Error) => opts.logger?.warn({ err: err.message }, 'event log reader connection error'));
+    const last = (await redis.xrevrange(fanoutKey, '+', '-', 'COUNT', 1)) as StreamEntries;
+    const start = last[0]?.[0] ?? START_EVENT_ID;
+    void tail(start);
+  })();
+
+  /** Whether XADD's MAXLEN has trimmed anything from the stream (Redis 7: entries-added > length). */
+  const trimmed = async (key: string): Promise<boolean> => {
+    try {
+      const info = (await redis.xinfo('STREAM', key)) as unknown[];
+      const num = (name: string) => {
+        for (let i = 0; i + 1 < info.length; i += 2) if (info[i] === name) return Number(info[i + 1]);
+        return undefined;
+      };
+      const added = num('entries-added');
+      const length = num('length');
+      return added !== undefined && length !== undefined && added > length;
+    } catch {
+      return false; // no such stream yet
+    }
+  };
+
+  return {
+    async append(input: AppendInput): Promise<AppendResult> {
+      const entry: StoredEntry = { topic: input.topic, ref: input.connectionRef, receivedAt: input.receivedAt, data: input.data };
+      const reply = (await redis.eval(
+        APPEND,
+        3,
+        dedupeKey(input.topic, input.connectionRef, input.dedupeKey),
+        streamKey(input.topic, input.connectionRef),
+        fanoutKey,
+        opts.maxEvents,
+        JSON.stringify(entry),
+        dedupeTtlMs,
+        fanoutMax,
+      )) as [number, string];
+      return { eventId: String(reply[1]), duplicate: reply[0] === 0 };
+    },
+
+    async replay(topic, connectionRef, after, limit): Promise<ReplayResult> {
+      if (!isEventId(after)) return { ok: false, problem: 'malformed' };
+      const key = streamKey(topic, connectionRef);
+      // `after` is an id this stream handed out: older than its first entry means trimmed away.
+      if (after === START_EVENT_ID) {
+        if (await trimmed(key)) return { ok: false, problem: 'past-retention' };
+      } else {
+        const first = (await redis.xrange(key, '-', '+', 'COUNT', 1)) as StreamEntries;
+        const firstId = first[0]?.[0];
+        if (firstId !== undefined && compareEventIds(after, firstId) < 0) return { ok: false, problem: 'past-retention' };
+        const hit = (await redis.xrange(key, after, after)) as StreamEntries;
+        if (hit.length === 0) return { ok: false, problem: 'unknown' };
+      }
+      const entries = (await redis.xrange(key, `(${after}`, '+', 'COUNT', limit)) as StreamEntries;
+      const events: LoggedEvent[] = [];
+      for (const [id, fields] of entries) {
+        const e = toEvent(id, field(fields, 'e'));
+        if (e) events.push(e);
+      }
+      return { ok: true, events };
+    },
+
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    ready: () => started,
+    async close() {
+      stopped = true;
+      listeners.clear();
+      await started.catch(() => undefined);
+      reader?.disconnect();
+      reader = undefined;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * One HTTP attempt against Gong, classified for the transport's retry loop: an answer (any
+ * status), a network failure (timeout or reset) or the caller's abort. Two flavours: JSON (body
+ * read and parsed within the attempt timeout) and raw (the timeout covers only the wait for the
+ * response head; the body is handed over as a stream).
+ */
+import type { Readable } from 'node:stream';
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  requestId?: string;
+}
+
+export type Outcome<A extends Answer> =
+  | {
+      kind: 'answer';
+      res: A;
+      /** A 2xx JSON answer whose body did not parse. */
+      malformed: boolean;
+      /** Frees the body of an answer that will be retried. */
+      discard(): Promise<void>;
+    }
+  | { kind: 'network'; what: 'timeout' | 'reset'; message: string }
+  | { kind: 'aborted'; reason: unknown };
+
+export interface AttemptInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Buffer | Readable;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const headersOf = (h: Headers): Record<string, string> => {
+  const out: Record<string, string> = {};
+  h.forEach((v, k) => (out[k.toLowerCase()] = v));
+  return out;
+};
+
+const requestIdOf = (body: unknown): string | undefined =>
+  body !== null && typeof body === 'object' && typeof (body as { requestId?: unknown }).requestId === 'string'
+    ? (body as { requestId: string }).requestId
+    : undefined;
+
+function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: number, signal?: AbortSignal): Outcome<A> {
+  if (signal?.aborted) return { kind: 'aborted', reason: signal.reason };
+  if (timedOut) return { kind: 'network', what: 'timeout', message: `no answer within ${Math.round(timeoutMs)} ms` };
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return { kind: 'network', what: 'reset', message: `${err instanceof Error ? err.message : String(err)}${cause}` };
+}
+
+/** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
+function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
+  const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
+  return {
+    method: init.method,
+    headers: init.headers,
+    body: init.body as unknown as RequestInit['body'],
+    signal,
+    ...(streamed ? { duplex: 'half' } : {}),
+  } as RequestInit;
+}
+
+/** A JSON attempt: the whole exchange, body included, within `timeoutMs`. */
+export async function attemptJson(doFetch: typeof fetch, url: string, init: AttemptInit): Promise<Outcome<Answer & { body: unknown }>> {
+  const timeout = AbortSignal.timeout(Math.max(1, init.timeoutMs));
+  const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
+  try {
+    const res = await doFetch(url, requestInit(init, signal));
+    const text = await res.text();
+    let body: unknown;
+    let malformed = false;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        malformed = true;
+      }
+    }
+    return {
+      kind: 'answer',
+      res: { status: res.status, headers: headersOf(res.headers), body, requestId: requestIdOf(body) },
+      malformed: malformed && res.status < 300,
+      discard: () => Promise.resolve(),
+    };
+  } catch (err) {
+    return failure(err, timeout.aborted, init.timeoutMs, init.signal);
+  }
+}
+
+export interface RawAnswer extends Answer {
+  /** The response body as it arrives (null for none). */
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/** A raw attempt: `timeoutMs` covers the wait for the response head only; the body streams afterwards. */
+export async function attemptRaw(doFetch: typeof fetch, url: string, init: AttemptInit): Promise<Outcome<RawAnswer>> {
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort(new Error('timeout'));
+  }, Math.max(1, init.timeoutMs));
+  const signal = init.signal ? AbortSignal.any([ac.signal, init.signal]) : ac.signal;
+  try {
+    const res = await doFetch(url, requestInit(init, signal));
+    clearTimeout(timer);
+    return {
+      kind: 'answer',
+      res: { status: res.status, headers: headersOf(res.headers), body: res.body },
+      malformed: false,
+      discard: async () => {
+        await res.body?.cancel().catch(() => undefined);
+      },
+    };
+  } catch (err) {
+    clearTimeout(timer);
+    return failure(err, timedOut, init.timeoutMs, init.signal);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Maps Gong's final answers (after the transport's retries) to GatewayErrors, following the
+ * contract in ../shared/gong-api.md §3: every 4xx/5xx body is `{requestId, errors: string[]}`.
+ * The client decides beforehand which 404s mean "empty" or "absent"; everything reaching
+ * `gongAnswerError` is a failure.
+ */
+import { ErrorCode, GatewayError, type ErrorDetails } from '../errors.js';
+import { CURSOR_INVALID, ErrorResponse } from './wire.js';
+import type { GongResponse } from './types.js';
+
+/** Gong's error messages, or [] when the body is not an ErrorResponse. */
+export function gongErrors(body: unknown): string[] {
+  const parsed = ErrorResponse.safeParse(body);
+  return parsed.success ? (parsed.data.errors ?? []) : [];
+}
+
+/** Whether a 400 says the cursor is bad or expired (Gong: "Failed to verify cursor", "cursor has expired"). */
+export function isCursorError(res: Pick<GongResponse, 'status' | 'body'>): boolean {
+  if (res.status !== 400) return false;
+  return gongErrors(res.body).some((m) => m.includes(CURSOR_INVALID) || /cursor has expired/i.test(m));
+}
+
+/**
+ * A 400 about the pagination cursor. Its own class so page iteration can restart from the first
+ * page instead of failing (peers lost data by giving up here).
+ */
+export class CursorExpiredError extends GatewayError {
+  readonly cursorExpired = true;
+  constructor(message: string, details: ErrorDetails) {
+    super(ErrorCode.BAD_USER_INPUT, message, details);
+  }
+}
+
+export const isCursorExpiredError = (e: unknown): e is CursorExpiredError => e instanceof CursorExpiredError;
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date); undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (Number.isFinite(n)) return Math.max(0, n);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
+}
+
+/**
+ * The GatewayError for a Gong answer that is not a success. `what` names the operation
+ * (`GET /v2/users/{id}`) so messages say what failed.
+ */
+export function gongAnswerError(what: string, res: GongResponse): GatewayError {
+  const errs = gongErrors(res.body);
+  const said = errs.length > 0 ? errs.join('; ') : `HTTP ${res.status}`;
+  const details: ErrorDetails = { requestId: res.requestId, status: res.status };
+  if (isCursorError(res)) return new CursorExpiredError(`Gong rejected the pagination cursor of ${what}: ${said}`, details);
+  switch (res.status) {
+    case 400:
+      return new GatewayError(ErrorCode.BAD_USER_INPUT, `Gong rejected ${what} as invalid: ${said}`, details);
+    case 401:
+      return new GatewayError(ErrorCode.UNAUTHENTICATED, `Gong rejected the connection's credentials for ${what}: ${said}`, details);
+    case 403:
+      return new GatewayError(ErrorCode.FORBIDDEN, `Gong denied ${what}: ${said}`, details);
+    case 404:
+      return new GatewayError(ErrorCode.NOT_FOUND, `Gong found nothing for ${what}: ${said}`, details);
+    case 409:
+      return new GatewayError(ErrorCode.CONFLICT, `Gong refused ${what} as a conflict: ${said}`, details);
+    case 429: {
+      const retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
+      return new GatewayError(ErrorCode.UPSTREAM_RATE_LIMITED, `Gong's rate limit refused ${what}: ${said}`, {
+        ...details,
+        retryAfter: retryAfter === undefined ? undefined : Math.ceil(retryAfter),
+      });
+    }
+    default:
+      return new GatewayError(ErrorCode.UPSTREAM_ERROR, `Gong failed ${what} with HTTP ${res.status}: ${said}`, details);
+  }
+}
+
+/** A Gong answer whose body does not match ./wire.ts. Clients see only the requestId; the issues go to logs. */
+export function schemaMismatch(what: string, requestId: string | undefined): GatewayError {
+  return new GatewayError(
+    ErrorCode.UPSTREAM_SCHEMA_MISMATCH,
+    `Gong's answer to ${what} does not match the documented wire format`,
+    { requestId },
+  );
+}

@@ -1,0 +1,268 @@
+/**
+ * The per-connection transport: the only code that sends requests to Gong. For each request it
+ * checks the connection and the endpoint's scope (without spending budget), coalesces identical
+ * idempotent requests, waits for the connection's scheduler, injects Authorization, and retries
+ * within a per-request deadline:
+ * - 429: pauses the whole connection for Retry-After and retries (a 429 was not processed, so
+ *   this is safe even for writes);
+ * - 5xx, timeouts, resets, malformed JSON: backoff with jitter, idempotent requests only;
+ * - 401: one forced credential refresh, then one more attempt.
+ * A circuit breaker stops sending while Gong keeps failing.
+ */
+import type { Readable } from 'node:stream';
+import { ErrorCode, GatewayError, forbidden, notFound } from '../errors.js';
+import type { Connection, ConnectionRegistry } from '../connections/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Breaker } from '../scheduler/breaker.js';
+import { backoffMs, type RetryPolicy } from '../scheduler/retry.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import { createCoalescer, requestKey } from './coalesce.js';
+import { parseRetryAfter, schemaMismatch } from './errors.js';
+import { attemptJson, attemptRaw, type Answer, type AttemptInit, type Outcome, type RawAnswer } from './attempt.js';
+import type { GongRequest, GongTransport, Priority } from './types.js';
+
+export interface TransportOptions {
+  connectionRef: string;
+  /** Looked up on every request (cheap: the registry caches) for baseUrl, scopes, status and credentials. */
+  registry: ConnectionRegistry;
+  scheduler: Scheduler;
+  breaker: Breaker;
+  retry: RetryPolicy;
+  /** Time one request may take once it has left the queue, retries included (GONG_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  metrics?: Metrics;
+  logger?: Logger;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+const unavailable = (retryAfterMs: number) =>
+  new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Gong is failing for this connection; requests are paused while the circuit breaker is open', {
+    retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+  });
+
+const rateLimited = (what: string, retryAfterMs: number, requestId: string | undefined) =>
+  new GatewayError(ErrorCode.UPSTREAM_RATE_LIMITED, `Gong's rate limit refused ${what} and the request's deadline does not allow waiting`, {
+    retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    requestId,
+  });
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function urlOf(baseUrl: string, req: Pick<GongRequest, 'path' | 'query'>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) qs.append(k, v);
+  const q = qs.toString();
+  return `${baseUrl.replace(/\/+$/, '')}${req.path}${q ? `?${q}` : ''}`;
+}
+
+/** Checks that the connection can be used for `req`; no upstream request is spent on a refusal. */
+export async function connectionFor(registry: ConnectionRegistry, ref: string, scope: string | undefined, what: string): Promise<Connection> {
+  const conn = await registry.get(ref);
+  if (!conn) throw notFound(`No Gong connection with ref ${JSON.stringify(ref)}`, { connectionRef: ref });
+  if (conn.status !== 'ACTIVE')
+    throw new GatewayError(ErrorCode.RECONNECT_REQUIRED, `The Gong connection ${JSON.stringify(ref)} is ${conn.status} and must be connected again`, { connectionRef: ref });
+  if (scope !== undefined && conn.scopes !== null && !conn.scopes.includes(scope))
+    throw forbidden(`The Gong connection ${JSON.stringify(ref)} was not granted the scope ${scope}, which ${what} needs`, { scope, connectionRef: ref });
+  return conn;
+}
+
+/**
+ * A request whose body and answer pass through untouched (the proxy, media uploads). Retries
+ * happen only before the first byte of the answer, and never once a streamed body was sent.
+ */
+export interface RawGongRequest {
+  method: GongRequest['method'];
+  path: string;
+  query?: Record<string, string | undefined>;
+  /** Headers to forward (never Authorization: the transport sets it). */
+  headers?: Record<string, string>;
+  body?: string | Buffer | Readable;
+  endpoint: string;
+  priority?: Priority;
+  idempotent?: boolean;
+  scope?: string;
+  signal?: AbortSignal;
+}
+
+/** The transport of one connection: JSON requests (GongTransport) plus raw, streamed ones. */
+export interface ConnectionTransport extends GongTransport {
+  requestRaw(req: RawGongRequest): Promise<RawAnswer>;
+}
+
+type LoopRequest = RawGongRequest;
+
+export function createTransport(opts: TransportOptions): ConnectionTransport {
+  const ref = opts.connectionRef;
+  const now = opts.now ?? Date.now;
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const coalescer = createCoalescer();
+  const maxRetries = opts.retry.maxRetries;
+
+  /**
+   * The retry loop shared by JSON and raw requests. `send` makes one attempt; `replayable` says
+   * whether the body can be sent again (a stream cannot: no retry once it has been sent).
+   */
+  async function run<A extends Answer>(
+    req: LoopRequest,
+    conn: Connection,
+    send: (url: string, init: AttemptInit) => Promise<Outcome<A>>,
+    replayable: boolean,
+  ): Promise<A> {
+    const what = `${req.method} ${req.path}`;
+    const priority = req.priority ?? 'interactive';
+    const retriable = replayable && (req.idempotent ?? req.method === 'GET');
+    const deadline = now() + opts.scheduler.queueTimeoutMs(priority) + opts.requestTimeoutMs;
+    const url = urlOf(conn.baseUrl, req);
+    const log = { connection: ref, endpoint: req.endpoint };
+    let retries = 0;
+    let refreshed = false;
+    let forceRefresh = false;
+
+    /** Waits before the next attempt if the retry budget and the deadline allow; false otherwise. */
+    const mayRetry = async (waitMs: number): Promise<boolean> => {
+      if (retries >= maxRetries || now() + waitMs >= deadline) return false;
+      retries += 1;
+      await sleep(waitMs, req.signal);
+      return true;
+    };
+
+    for (;;) {
+      const permit = opts.breaker.permit();
+      if (!permit.ok) throw unavailable(permit.retryAfterMs);
+      let outcome: Outcome<A>;
+      try {
+        const authorization = await opts.registry.authorization(ref, forceRefresh ? { forceRefresh: true } : undefined);
+        forceRefresh = false;
+        await opts.scheduler.acquire({ priority, deadline, signal: req.signal });
+        const started = now();
+        outcome = await send(url, {
+          method: req.method,
+          headers: { ...withoutAuthorization(req.headers), authorization },
+          body: req.body,
+          timeoutMs: Math.min(opts.requestTimeoutMs, deadline - started),
+          signal: req.signal,
+        });
+        opts.metrics?.upstreamLatency.observe({ endpoint: req.endpoint }, (now() - started) / 1000);
+      } catch (err) {
+        opts.breaker.release(permit.probe);
+        throw err;
+      }
+
+      if (outcome.kind === 'aborted') {
+        opts.breaker.release(permit.probe);
+        throw outcome.reason;
+      }
+      if (outcome.kind === 'network') {
+        opts.metrics?.upstreamRequests.inc({ ...log, status: outcome.what });
+        opts.breaker.failure();
+        opts.logger?.warn({ ...log, attempt: retries + 1, error: outcome.message }, `Gong request ${outcome.what}`);
+        if (retriable && (await mayRetry(backoffMs(opts.retry, retries)))) continue;
+        throw new GatewayError(
+          ErrorCode.UPSTREAM_ERROR,
+          `${what} to Gong failed after ${retries + 1} attempt(s): ${outcome.what === 'timeout' ? 'timed out, ' : 'connection failed, '}${outcome.message}`,
+        );
+      }
+
+      const { res, malformed } = outcome;
+      opts.metrics?.upstreamRequests.inc({ ...log, status: String(res.status) });
+      opts.logger?.debug({ ...log, status: res.status, requestId: res.requestId, attempt: retries + 1 }, 'Gong answered');
+
+      if (res.status === 401 && !refreshed && replayable) {
+        opts.breaker.success();
+        await outcome.discard();
+        refreshed = true;
+        forceRefresh = true;
+        continue;
+      }
+      if (res.status === 429) {
+        opts.breaker.success();
+        await outcome.discard();
+        opts.metrics?.upstreamRateLimited.inc({ connection: ref });
+        const retryAfterMs = (parseRetryAfter(res.headers['retry-after'], now()) ?? 1) * 1000;
+        opts.logger?.warn({ ...log, requestId: res.requestId, retryAfterMs }, 'Gong rate limit hit (429); pausing the connection');
+        await opts.scheduler.pause(retryAfterMs);
+        // A 429 was not processed, so even a write may go again. Sleep only a little jitter:
+        // the scheduler holds every start of the connection until the pause is over.
+        if (replayable && (await mayRetry(Math.min(retryAfterMs, backoffMs(opts.retry, 0))))) continue;
+        throw rateLimited(what, retryAfterMs, res.requestId);
+      }
+      if (res.status >= 500) {
+        opts.breaker.failure();
+        opts.logger?.warn({ ...log, status: res.status, requestId: res.requestId, attempt: retries + 1 }, 'Gong server error');
+        const retryAfter = parseRetryAfter(res.headers['retry-after'], now());
+        if (retriable && retries < maxRetries) {
+          const wait = backoffMs(opts.retry, retries, retryAfter === undefined ? undefined : retryAfter * 1000);
+          if (now() + wait < deadline) {
+            await outcome.discard();
+            if (await mayRetry(wait)) continue;
+          }
+        }
+        return res;
+      }
+      opts.breaker.success();
+      if (malformed) {
+        opts.logger?.warn({ ...log, status: res.status, requestId: res.requestId }, 'Gong answered with a body that is not JSON');
+        if (retriable && (await mayRetry(backoffMs(opts.retry, retries)))) continue;
+        throw schemaMismatch(what, res.requestId);
+      }
+      return res;
+    }
+  }
+
+  return {
+    connectionRef: ref,
+
+    async request(req) {
+      const what = `${req.method} ${req.path}`;
+      const conn = await connectionFor(opts.registry, ref, req.scope, what);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (req.body !== undefined) headers['content-type'] = 'application/json';
+      const loopReq: LoopRequest = { ...req, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) };
+      const go = (signal: AbortSignal | undefined) =>
+        run({ ...loopReq, signal }, conn, (url, init) => attemptJson(doFetch, url, init), true);
+      if (!(req.idempotent ?? req.method === 'GET')) return go(req.signal);
+      // The shared request must not die with one caller: it runs without the caller's signal.
+      const shared = coalescer.run(requestKey(req), () => go(undefined));
+      return req.signal ? raceAbort(shared, req.signal) : shared;
+    },
+
+    async requestRaw(req) {
+      const what = `${req.method} ${req.path}`;
+      const conn = await connectionFor(opts.registry, ref, req.scope, what);
+      const replayable = req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
+      return run(req, conn, (url, init) => attemptRaw(doFetch, url, init), replayable);
+    },
+  };
+}
+
+/** Callers never choose the credentials: any Authorization they pass is dropped. */
+function withoutAuthorization(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (k.toLowerCase() !== 'authorization') out[k] = v;
+  return out;
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

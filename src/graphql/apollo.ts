@@ -1,0 +1,60 @@
+/**
+ * Apollo Server 5 over the gateway schema, with GraphQL Armor's limits from configuration.
+ * `validationRules` is exported with the server so WebSocket execution applies the same ones.
+ */
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { specifiedRules, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import type { Logger } from '../observability/logger.js';
+import { formatError, unexpectedErrorLogger } from './format-error.js';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Hide "Did you mean …" suggestions (production). */
+  hideSuggestions: boolean;
+  introspection: boolean;
+}
+
+export interface GatewayApollo {
+  server: ApolloServer<GatewayContext>;
+  /** Armor's rules (the spec rules are added by graphql-js / Apollo themselves). */
+  validationRules: ValidationRule[];
+  /** specifiedRules plus ours: what a WebSocket `validate` should run. */
+  allValidationRules: readonly ValidationRule[];
+}
+
+export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits; logger: Logger; plugins?: ApolloServerPlugin<GatewayContext>[] }): GatewayApollo {
+  const { limits } = opts;
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth },
+    costLimit: { maxCost: limits.maxCost },
+    maxAliases: { n: limits.maxAliases },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: limits.maxDirectives },
+    blockFieldSuggestion: { enabled: limits.hideSuggestions },
+  });
+  const protection = armor.protect();
+  const server = new ApolloServer<GatewayContext>({
+    schema: opts.schema,
+    introspection: limits.introspection,
+    hideSchemaDetailsFromClientErrors: limits.hideSuggestions,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    formatError,
+    validationRules: protection.validationRules,
+    plugins: [
+      ...(protection.plugins as ApolloServerPlugin<GatewayContext>[]),
+      unexpectedErrorLogger(opts.logger),
+      ...(limits.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      ...(opts.plugins ?? []),
+    ],
+  });
+  return { server, validationRules: protection.validationRules, allValidationRules: [...specifiedRules, ...protection.validationRules] };
+}

@@ -1,0 +1,21 @@
+/**
+ * What resolvers receive as parents (codegen `mappers`): Gong's wire shapes plus the little
+ * bookkeeping the field resolvers need. Not public API.
+ */
+import type { CallData, Monologue } from '../gong/wire.js';
+
+/**
+ * A call as fetched. `sections` says whether it was fetched with the operation's contentSelector
+ * (so a missing section means Gong left it out → null); when false (a page from GET /v2/calls),
+ * section fields go through the calls-by-id loader.
+ */
+export interface CallParent {
+  call: CallData;
+  sections: boolean;
+}
+
+/** A transcript monologue with its call id, so `speaker` can find the call's party. */
+export interface MonologueParent {
+  callId: string;
+  monologue: Monologue;
+}

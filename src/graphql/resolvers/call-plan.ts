@@ -1,0 +1,21 @@
+/** The operation's call fetch plan, and the by-id path shared by root fields, links and references. */
+import type { GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../../context.js';
+import type { CallData } from '../../gong/wire.js';
+import { callFetchPlan, type CallFetchPlan } from '../content-selector.js';
+import type { CallParent } from '../parents.js';
+
+export const planOf = (ctx: GatewayContext, info: GraphQLResolveInfo): CallFetchPlan => callFetchPlan(ctx.selected(info));
+
+/** Calls by id with the operation's contentSelector (one /v2/calls/extensive batch per 100 ids). */
+export async function loadCall(ctx: GatewayContext, info: GraphQLResolveInfo, id: string, includePrivate = true): Promise<CallParent | null> {
+  const call = await ctx.loaders.calls(planOf(ctx, info).selector).load(id);
+  if (!call || (!includePrivate && call.metaData.isPrivate === true)) return null;
+  return { call, sections: true };
+}
+
+/** Makes later by-id lookups of calls already fetched with the operation's selector free. */
+export function primeCalls(ctx: GatewayContext, info: GraphQLResolveInfo, calls: CallData[]): void {
+  const loader = ctx.loaders.calls(planOf(ctx, info).selector);
+  for (const c of calls) loader.prime(c.metaData.id, c);
+}

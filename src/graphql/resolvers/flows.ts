@@ -1,0 +1,51 @@
+/**
+ * Flows. Gong lists flows per owner (Company flows plus that owner's Personal and Shared ones),
+ * so the full read without `ownerEmail` fans out over every active user and de-duplicates by id,
+ * as Gong requires; the result goes through the full-read cache.
+ */
+import type { Resolvers } from '../../generated/resolvers-types.js';
+import type { GongClient } from '../../gong/types.js';
+import type { Flow } from '../../gong/wire.js';
+import { allPages } from '../../loaders/batch.js';
+import { checkFirst, decodeCursor } from '../cursor.js';
+import { readConnection, wholeList } from '../paging.js';
+import { gongId } from './ids.js';
+
+export async function allFlows(client: GongClient, workspaceId: string | undefined): Promise<Flow[]> {
+  const users = await allPages((cursor) => client.listUsers({ cursor }));
+  const owners = users.filter((u) => u.active !== false && typeof u.emailAddress === 'string' && u.emailAddress.includes('@'));
+  const perOwner = await Promise.all(
+    owners.map((u) => allPages((cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor }))),
+  );
+  const byId = new Map<string, Flow>();
+  for (const flows of perOwner) for (const f of flows) if (!byId.has(f.id)) byId.set(f.id, f);
+  return [...byId.values()];
+}
+
+export const flowResolvers: Resolvers = {
+  Query: {
+    gongFlows: async (_p, args, ctx) => {
+      const first = checkFirst(args.first);
+      const after = decodeCursor(args.after);
+      const workspaceId = args.workspaceId ? gongId(args.workspaceId, 'workspaceId') : undefined;
+      const ownerEmail = args.ownerEmail ?? undefined;
+      if (ownerEmail !== undefined) {
+        return readConnection({
+          first,
+          after,
+          fetchPage: (cursor) => ctx.gong.listFlows({ flowOwnerEmail: ownerEmail, workspaceId, cursor }),
+          toNode: (f) => f,
+        });
+      }
+      const flows = await ctx.loaders.cached(`flows:${workspaceId ?? '*'}`, () => allFlows(ctx.gong, workspaceId));
+      return readConnection({ first, after, fetchPage: async () => wholeList(flows), toNode: (f) => f });
+    },
+  },
+  GongFlow: {
+    // Gong has no flow-by-id endpoint: a reference resolves from the (cached) full read.
+    __resolveReference: async (ref, ctx) => {
+      const flows = await ctx.loaders.cached('flows:*', () => allFlows(ctx.gong, undefined));
+      return flows.find((f) => f.id === ref.id) ?? null;
+    },
+  },
+};

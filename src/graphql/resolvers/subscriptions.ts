@@ -1,0 +1,88 @@
+/**
+ * `gongCallCreated` and `gongTranscriptReady` (schema/subscriptions.graphql) over the event log,
+ * and the `gongSetWebhookPublicKey` admin mutation. Each event is resolved with fresh loaders
+ * (a subscription's context lives as long as the socket; graphql-js issue #894), and a call is
+ * built from the webhook's callData, so the fields it carries cost no upstream request.
+ */
+import { assertConnectionRef } from '../../auth/client-auth.js';
+import type { GatewayContext } from '../../context.js';
+import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
+import { readCallCreated, readTranscriptReady } from '../../events/call-created.js';
+import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
+import { openEventStream } from '../../events/event-stream.js';
+import { CLOSE_TOO_SLOW, eventServicesOf, subscriberSocketOf } from '../../events/services.js';
+import type { Resolvers } from '../../generated/resolvers-types.js';
+import { gongId } from './ids.js';
+
+function isLoggedEvent(v: unknown): v is LoggedEvent {
+  return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>).eventId === 'string';
+}
+
+const corrupt = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `A stored ${what} event does not have the expected shape`);
+
+/** Opens a subscriber's stream with metrics and the 4413 close on overflow. */
+async function open(ctx: GatewayContext, name: string, topic: EventTopic, after: string | null | undefined, filter: (e: LoggedEvent) => boolean) {
+  const ev = eventServicesOf(ctx);
+  const socket = subscriberSocketOf(ctx);
+  const stream = await openEventStream({
+    log: ev.log,
+    topic,
+    connectionRef: ctx.connectionRef,
+    after: after ?? undefined,
+    filter,
+    maxPending: ev.maxPending,
+    onOverflow: (last) => {
+      ctx.logger.warn({ subscription: name, lastDelivered: last }, 'subscriber too slow: closing');
+      socket?.close(CLOSE_TOO_SLOW, `Subscriber too slow: resume with after=${last ?? ''}`);
+    },
+    onEnd: () => ev.metrics?.openSubscriptions.dec({ subscription: name }),
+    onLiveDelivery: (e) => ev.metrics?.eventDeliveryLag.observe(Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000),
+  });
+  ev.metrics?.openSubscriptions.inc({ subscription: name });
+  return stream;
+}
+
+export const subscriptionResolvers: Resolvers = {
+  Subscription: {
+    gongCallCreated: {
+      subscribe: (_p, args, ctx) => {
+        const workspaceId = args.workspaceId ? gongId(args.workspaceId, 'workspaceId') : undefined;
+        return open(ctx, 'gongCallCreated', 'call.created', args.after, (e) => {
+          const d = readCallCreated(e.data);
+          if (!d) return false;
+          if (d.isTest && !args.includeTest) return false;
+          if (d.isPrivate && !args.includePrivate) return false;
+          return workspaceId === undefined || d.callData.metaData.workspaceId === workspaceId;
+        });
+      },
+      resolve: (payload: unknown, _args: unknown, ctx: GatewayContext) => {
+        const d = isLoggedEvent(payload) ? readCallCreated(payload.data) : undefined;
+        if (!isLoggedEvent(payload) || !d) throw corrupt('call.created');
+        ctx.loaders = eventServicesOf(ctx).freshLoaders(ctx);
+        return { eventId: payload.eventId, receivedAt: payload.receivedAt, isTest: d.isTest, call: { call: d.callData, sections: true } };
+      },
+    },
+    gongTranscriptReady: {
+      subscribe: (_p, args, ctx) =>
+        open(ctx, 'gongTranscriptReady', 'transcript.ready', args.after, (e) => {
+          const d = readTranscriptReady(e.data);
+          return d !== undefined && (!d.isPrivate || args.includePrivate === true);
+        }),
+      resolve: (payload: unknown, _args: unknown, ctx: GatewayContext) => {
+        const d = isLoggedEvent(payload) ? readTranscriptReady(payload.data) : undefined;
+        if (!isLoggedEvent(payload) || !d) throw corrupt('transcript.ready');
+        const loaders = eventServicesOf(ctx).freshLoaders(ctx);
+        loaders.transcripts.prime(d.callId, d.transcript);
+        ctx.loaders = loaders;
+        return { eventId: payload.eventId, callId: d.callId, transcript: d.transcript };
+      },
+    },
+  },
+  Mutation: {
+    gongSetWebhookPublicKey: async (_p, args, ctx) => {
+      if (!ctx.principal.admin) throw forbidden('gongSetWebhookPublicKey needs an admin API key (GATEWAY_ADMIN_API_KEYS)');
+      await eventServicesOf(ctx).keys.set(assertConnectionRef(args.connectionRef), args.publicKey);
+      return true;
+    },
+  },
+};

@@ -1,0 +1,44 @@
+/** Transcripts: pages of POST /v2/calls/transcript, `call` and speakers through the calls loader. */
+import type { Resolvers } from '../../generated/resolvers-types.js';
+import { checkFirst, decodeCursor } from '../cursor.js';
+import { readConnection } from '../paging.js';
+import { loadCall } from './call-plan.js';
+import { dateWindow, gongId, gongIds } from './ids.js';
+
+export const transcriptResolvers: Resolvers = {
+  Query: {
+    gongTranscripts: async (_p, args, ctx) => {
+      const first = checkFirst(args.first);
+      const after = decodeCursor(args.after);
+      const f = args.filter ?? {};
+      const callIds = f.callIds ? gongIds(f.callIds, 'filter.callIds') : undefined;
+      const workspaceId = f.workspaceId ? gongId(f.workspaceId, 'filter.workspaceId') : undefined;
+      const fixed = after?.w ?? (callIds && !f.from && !f.to ? {} : dateWindow(f.from, f.to, ctx.settings.now(), ctx.settings.syncStartDays));
+      return readConnection({
+        first, after, fixed,
+        fetchPage: async (cursor) => {
+          const page = await ctx.gong.transcripts({ cursor, filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds } });
+          for (const t of page.items) ctx.loaders.transcripts.prime(t.callId, t);
+          return page;
+        },
+        toNode: (t) => t,
+      });
+    },
+  },
+  GongTranscript: {
+    __resolveReference: (ref, ctx) => ctx.loaders.transcripts.load(ref.callId),
+    call: (t, _a, ctx, info) => loadCall(ctx, info, t.callId),
+    monologues: (t) => t.transcript.map((monologue) => ({ callId: t.callId, monologue })),
+  },
+  GongMonologue: {
+    speakerId: (m) => m.monologue.speakerId ?? null,
+    topic: (m) => m.monologue.topic ?? null,
+    sentences: (m) => m.monologue.sentences,
+    speaker: async (m, _a, ctx, info) => {
+      const speakerId = m.monologue.speakerId;
+      if (!speakerId) return null;
+      const call = await loadCall(ctx, info, m.callId);
+      return call?.call.parties?.find((party) => party.speakerId === speakerId) ?? null;
+    },
+  },
+};

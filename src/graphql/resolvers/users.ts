@@ -1,0 +1,34 @@
+/**
+ * Users: pages of GET /v2/users; single and batch lookups (and `manager`, and every call's
+ * `primaryUser` / party `user`) through the per-request users loader → POST /v2/users/extensive.
+ */
+import type { Resolvers } from '../../generated/resolvers-types.js';
+import { checkFirst, decodeCursor } from '../cursor.js';
+import { readConnection } from '../paging.js';
+import { gongId, gongIds } from './ids.js';
+
+export const userResolvers: Resolvers = {
+  Query: {
+    gongUsers: async (_p, args, ctx) => {
+      const first = checkFirst(args.first);
+      const after = decodeCursor(args.after);
+      return readConnection({
+        first,
+        after,
+        fetchPage: async (cursor) => {
+          const page = await ctx.gong.listUsers({ cursor });
+          // A listed user needs no second lookup as someone's manager.
+          for (const u of page.items) ctx.loaders.users.prime(u.id, u);
+          return page;
+        },
+        toNode: (u) => u,
+      });
+    },
+    gongUser: (_p, { id }, ctx) => ctx.loaders.users.load(gongId(id, 'id')),
+    gongUsersByIds: (_p, { ids }, ctx) => Promise.all(gongIds(ids, 'ids').map((id) => ctx.loaders.users.load(id))),
+  },
+  GongUser: {
+    __resolveReference: (ref, ctx) => ctx.loaders.users.load(ref.id),
+    manager: (u, _a, ctx) => (u.managerId ? ctx.loaders.users.load(u.managerId) : null),
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * Custom scalars. DateTime is ISO-8601 with an explicit offset (Gong's format); a bad value is
+ * BAD_USER_INPUT naming the value received.
+ */
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { badInput } from '../errors.js';
+import { GongDateTime } from '../gong/wire.js';
+
+function parseDateTime(value: unknown): string {
+  if (typeof value === 'string' && GongDateTime.safeParse(value).success && !Number.isNaN(Date.parse(value))) return value;
+  throw badInput(`DateTime must be an ISO-8601 date-time with an offset, like 2024-05-01T09:30:00Z or 2024-05-01T09:30:00-07:00, but got: ${JSON.stringify(value)}`);
+}
+
+export const DateTime = new GraphQLScalarType({
+  name: 'DateTime',
+  serialize: (value) => value,
+  parseValue: parseDateTime,
+  parseLiteral: (ast: ValueNode) => parseDateTime(ast.kind === Kind.STRING ? ast.value : `(${ast.kind})`),
+});
+
+/** Any JSON value; output only (CRM field values), passed through as Gong sent it. */
+export const GongJSON = new GraphQLScalarType({
+  name: 'GongJSON',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});

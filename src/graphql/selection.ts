@@ -1,0 +1,63 @@
+/**
+ * Selection-driven fetching: walk the whole operation once (fragments included) and collect every
+ * `Type.field` it selects, so the gateway asks Gong only for the sections someone selected. The
+ * result is memoized per operation in the request's context.
+ */
+import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+/** `Type.field` pairs selected anywhere in an operation. */
+export type SelectedFields = ReadonlySet<string>;
+
+export function collectSelectedFields(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): SelectedFields {
+  const out = new Set<string>();
+  const seenFragments = new Set<string>();
+  const walk = (set: SelectionSetNode, type: GraphQLNamedType | undefined): void => {
+    for (const sel of set.selections) {
+      if (sel.kind === 'Field') {
+        if (!type || !(isObjectType(type) || isInterfaceType(type))) continue;
+        const def = type.getFields()[sel.name.value];
+        if (!def) continue;
+        out.add(`${type.name}.${sel.name.value}`);
+        if (sel.selectionSet) walk(sel.selectionSet, getNamedType(def.type));
+      } else if (sel.kind === 'InlineFragment') {
+        walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? undefined : type);
+      } else {
+        const name = sel.name.value;
+        const frag = fragments[name];
+        if (!frag || seenFragments.has(name)) continue;
+        seenFragments.add(name);
+        walk(frag.selectionSet, schema.getType(frag.typeCondition.name.value) ?? undefined);
+      }
+    }
+  };
+  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  walk(operation.selectionSet, root ?? undefined);
+  return out;
+}
+
+/** Memoizes the walk per operation node (one request can carry one operation; a WS context several). */
+export function createSelectionCache(): (info: GraphQLResolveInfo) => SelectedFields {
+  const memo = new WeakMap<OperationDefinitionNode, SelectedFields>();
+  return (info) => {
+    let fields = memo.get(info.operation);
+    if (!fields) {
+      fields = collectSelectedFields(info.schema, info.operation, info.fragments);
+      memo.set(info.operation, fields);
+    }
+    return fields;
+  };
+}

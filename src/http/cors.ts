@@ -1,0 +1,38 @@
+/**
+ * CORS for browsers: only the origins in CORS_ORIGINS (none by default). Wraps the router so
+ * preflights are answered before routing. No `Access-Control-Allow-Credentials`: the gateway
+ * takes credentials from the Authorization header only, never from cookies.
+ */
+import type { RequestListener } from 'node:http';
+
+export const CORS_ALLOWED_HEADERS = 'authorization, content-type, x-gong-connection, apollo-require-preflight, x-apollo-operation-name, x-request-id';
+const ALLOWED_METHODS = 'GET, POST, PUT, OPTIONS';
+
+export function withCors(next: RequestListener, opts: { origins: string[]; maxAgeSeconds?: number }): RequestListener {
+  const allowed = new Set(opts.origins.map((o) => new URL(o).origin));
+  return (req, res) => {
+    const origin = req.headers.origin;
+    res.setHeader('vary', 'Origin');
+    const ok = typeof origin === 'string' && allowed.has(origin);
+    if (req.method === 'OPTIONS' && typeof origin === 'string' && req.headers['access-control-request-method'] !== undefined) {
+      if (!ok) {
+        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: { code: 'FORBIDDEN', message: `Origin ${origin} is not in CORS_ORIGINS` } }));
+        return;
+      }
+      res.writeHead(204, {
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': ALLOWED_METHODS,
+        'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+        'access-control-max-age': String(opts.maxAgeSeconds ?? 600),
+      });
+      res.end();
+      return;
+    }
+    if (ok) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-expose-headers', 'x-request-id, retry-after');
+    }
+    next(req, res);
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * `POST /graphql` and `GET /graphql` through Apollo Server's `executeHTTPGraphQLRequest` (CSRF
+ * prevention stays on: GETs need a preflight header such as `apollo-require-preflight`).
+ * Bodies above `maxBodyBytes` get 413 JSON; both complete and chunked (incremental) answers are
+ * streamed back.
+ */
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+import type { ContextFactory, GatewayContext } from '../context.js';
+import { GatewayError, httpStatusOf } from '../errors.js';
+import { readBody, sendJson } from './respond.js';
+import type { Route } from './router.js';
+
+export interface GraphQLRouteOptions {
+  server: ApolloServer<GatewayContext>;
+  context: ContextFactory;
+  /** @default 1 MiB */
+  maxBodyBytes?: number;
+  /** @default '/graphql' */
+  path?: string;
+}
+
+function headerMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  return headers;
+}
+
+/** Context creation failures (authentication) keep their code and HTTP status. */
+function asGraphQLError(e: unknown): unknown {
+  if (!(e instanceof GatewayError)) return e;
+  return new GraphQLError(e.message, { originalError: e, extensions: { code: e.code, http: { status: httpStatusOf[e.code] } } });
+}
+
+export function graphqlRoute(opts: GraphQLRouteOptions): Route {
+  const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
+  return {
+    path: opts.path ?? '/graphql',
+    methods: ['GET', 'POST'],
+    async handle({ req, res, url, requestId }) {
+      const headers = headerMap(req);
+      let body: unknown;
+      if (req.method === 'POST') {
+        const raw = (await readBody(req, maxBodyBytes)).toString('utf8');
+        if ((headers.get('content-type') ?? '').includes('json')) {
+          try {
+            body = JSON.parse(raw);
+          } catch {
+            sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+            return;
+          }
+        } else body = raw;
+      }
+      const result = await opts.server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => {
+          try {
+            return await opts.context({ headers: req.headers, requestId });
+          } catch (e) {
+            throw asGraphQLError(e);
+          }
+        },
+      });
+      for (const [k, v] of result.headers) res.setHeader(k, v);
+      res.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') {
+        res.end(result.body.string);
+        return;
+      }
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    },
+  };
+}

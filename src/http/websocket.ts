@@ -1,0 +1,98 @@
+/**
+ * GraphQL over WebSocket (graphql-ws, subprotocol `graphql-transport-ws`) on the HTTP server's
+ * port and `/graphql` path. Authentication happens in `connection_init` (`authorization` param,
+ * the same API keys and JWTs as HTTP): missing or invalid closes with 4401, forbidden with 4403.
+ * Operations run the same validation rules as HTTP (spec rules plus the query limits) and their
+ * errors go through the same formatError. Each operation's context carries a handle on its socket
+ * (`services.subscriberSocket`) so a too-slow subscriber can be closed with 4413.
+ */
+import type { Server } from 'node:http';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { validate, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { WebSocketServer } from 'ws';
+import type { ContextFactory, GatewayContext } from '../context.js';
+import { ErrorCode } from '../errors.js';
+import { findGatewayError, formatError } from '../graphql/format-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { SubscriberSocket } from '../events/services.js';
+
+export interface GraphQLWebSocketOptions {
+  server: Server;
+  schema: GraphQLSchema;
+  context: ContextFactory;
+  /** Every rule HTTP runs (gateway.validationRules). */
+  validationRules: readonly ValidationRule[];
+  logger: Logger;
+  /** @default '/graphql' */
+  path?: string;
+  /** Ping interval; a socket that misses a pong is terminated. @default 12_000 */
+  keepAliveMs?: number;
+  /** Time allowed for `connection_init`, else close 4408. @default 3_000 */
+  connectionInitWaitTimeoutMs?: number;
+}
+
+export interface GraphQLWebSocket {
+  /** Closes every socket (1001) and the WebSocket server. */
+  dispose(): Promise<void>;
+}
+
+/** Close reasons must fit one frame (< 124 bytes). */
+const reason = (s: string) => (Buffer.byteLength(s) > 120 ? `${s.slice(0, 117)}...` : s);
+
+/** The close code for a failed authentication: 4403 when forbidden, 4401 otherwise. */
+function authCloseCode(err: unknown): number {
+  return findGatewayError(err)?.code === ErrorCode.FORBIDDEN ? CloseCode.Forbidden : CloseCode.Unauthorized;
+}
+
+export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWebSocket {
+  const wss = new WebSocketServer({ server: opts.server, path: opts.path ?? '/graphql' });
+  const rules = [...new Set(opts.validationRules)];
+
+  const disposable = useServer(
+    {
+      schema: opts.schema,
+      connectionInitWaitTimeout: opts.connectionInitWaitTimeoutMs ?? 3_000,
+      validate: (schema, document) => validate(schema, document, rules),
+      onConnect: async (ctx) => {
+        try {
+          // Authenticate once here so a bad credential closes the socket before any operation.
+          await opts.context({ headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
+          return true;
+        } catch (err) {
+          const gw = findGatewayError(err);
+          ctx.extra.socket.close(authCloseCode(err), reason(gw?.message ?? 'Unauthorized'));
+          return false;
+        }
+      },
+      context: async (ctx): Promise<GatewayContext> => {
+        let base: GatewayContext;
+        try {
+          base = await opts.context({ headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
+        } catch (err) {
+          // The credential expired or was revoked since connection_init.
+          ctx.extra.socket.close(authCloseCode(err), reason(findGatewayError(err)?.message ?? 'Unauthorized'));
+          throw err;
+        }
+        const subscriberSocket: SubscriberSocket = { close: (code, why) => ctx.extra.socket.close(code, reason(why)) };
+        return { ...base, services: { ...base.services, subscriberSocket } };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+    },
+    wss,
+    opts.keepAliveMs ?? 12_000,
+  );
+
+  wss.on('error', (err) => opts.logger.warn({ err: err.message }, 'websocket server error'));
+
+  return {
+    async dispose() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Shared helpers for the per-request loaders: each loader maps one Gong batch endpoint, keys are
+ * Gong ids, batches hold at most 100 ids (Gong's page size), and a missing id is a per-key null.
+ */
+import type { Metrics } from '../observability/metrics.js';
+import type { Page } from '../gong/types.js';
+
+/** Gong returns at most 100 records a page, so a batch of 100 ids is one request. */
+export const MAX_BATCH = 100;
+
+/** Orders `found` by `keys`, null where Gong had nothing for a key. */
+export function byKeys<T>(keys: readonly string[], found: Iterable<T>, idOf: (t: T) => string): (T | null)[] {
+  const map = new Map<string, T>();
+  for (const t of found) map.set(idOf(t), t);
+  return keys.map((k) => map.get(k) ?? null);
+}
+
+/** Reads every page of a cursor-paged request (batches of ≤100 ids are normally one page). */
+export async function allPages<T>(fetch: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetch(cursor);
+    out.push(...page.items);
+    cursor = page.records.cursor ?? undefined;
+  } while (cursor !== undefined);
+  return out;
+}
+
+export const observeBatch = (metrics: Metrics | undefined, loader: string, size: number): void => {
+  metrics?.loaderBatchSize.labels(loader).observe(size);
+};

@@ -1,0 +1,83 @@
+/**
+ * Per-request DataLoaders (never shared between requests: they memoize what one principal may
+ * see). Each maps one Gong batch endpoint:
+ * - users by id      → POST /v2/users/extensive {filter:{userIds}}
+ * - calls by id      → POST /v2/calls/extensive {filter:{callIds}, contentSelector}
+ * - transcripts      → POST /v2/calls/transcript {filter:{callIds}}
+ * - workspaces       → GET /v2/workspaces, once per request (through the full-read cache)
+ */
+import DataLoader from 'dataloader';
+import type { GongClient } from '../gong/types.js';
+import type { CallData, CallTranscript, ContentSelector, UserMetadata, Workspace } from '../gong/wire.js';
+import type { FullReadCache } from '../cache/full-read-cache.js';
+import type { Metrics } from '../observability/metrics.js';
+import { MAX_BATCH, allPages, byKeys, observeBatch } from './batch.js';
+
+export type { FullReadCache };
+
+export interface LoaderOptions {
+  client: GongClient;
+  metrics?: Metrics;
+  cache?: FullReadCache;
+  cacheTtlSeconds: number;
+}
+
+export interface Loaders {
+  users: DataLoader<string, UserMetadata | null>;
+  transcripts: DataLoader<string, CallTranscript | null>;
+  /** The calls-by-id loader for a contentSelector (one per distinct selector; an operation has one). */
+  calls(selector: ContentSelector | undefined): DataLoader<string, CallData | null>;
+  /** Every workspace, fetched at most once per request. */
+  workspaces(): Promise<Workspace[]>;
+  /** A full read shared through the cache (flows fan-out, ...). */
+  cached<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+export function createLoaders(opts: LoaderOptions): Loaders {
+  const { client, metrics } = opts;
+  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> =>
+    opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0]) : load();
+
+  const users = new DataLoader<string, UserMetadata | null>(
+    async (keys) => {
+      observeBatch(metrics, 'users', keys.length);
+      const found = await allPages((cursor) => client.usersExtensive({ cursor, filter: { userIds: [...keys] } }));
+      return byKeys(keys, found, (u) => u.id);
+    },
+    { maxBatchSize: MAX_BATCH, name: 'users' },
+  );
+
+  const transcripts = new DataLoader<string, CallTranscript | null>(
+    async (keys) => {
+      observeBatch(metrics, 'transcripts', keys.length);
+      const found = await allPages((cursor) => client.transcripts({ cursor, filter: { callIds: [...keys] } }));
+      return byKeys(keys, found, (t) => t.callId);
+    },
+    { maxBatchSize: MAX_BATCH, name: 'transcripts' },
+  );
+
+  const callLoaders = new Map<string, DataLoader<string, CallData | null>>();
+  const calls = (selector: ContentSelector | undefined) => {
+    const key = JSON.stringify(selector ?? {});
+    let loader = callLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader<string, CallData | null>(
+        async (keys) => {
+          observeBatch(metrics, 'calls', keys.length);
+          const found = await allPages((cursor) =>
+            client.callsExtensive({ cursor, filter: { callIds: [...keys] }, ...(selector ? { contentSelector: selector } : {}) }),
+          );
+          return byKeys(keys, found, (c) => c.metaData.id);
+        },
+        { maxBatchSize: MAX_BATCH, name: 'calls' },
+      );
+      callLoaders.set(key, loader);
+    }
+    return loader;
+  };
+
+  let workspaceList: Promise<Workspace[]> | undefined;
+  const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces()));
+
+  return { users, transcripts, calls, workspaces, cached };
+}

@@ -1,0 +1,91 @@
+/**
+ * What /v2/calls/extensive shows of a stored call: the contentSelector opts sections in, and a
+ * section not asked for is absent (Gong's behaviour, gong-api.md §2). Internal to the sandbox.
+ */
+import type { CallContext, CallData, ContentSelector, Party } from '../gong/wire.js';
+import { CONTENT_FLAGS } from '../gong/wire.js';
+import type { StoredCall } from './seed-calls.js';
+
+/** Media URLs expire after 8 hours (gong-api.md §2). */
+const MEDIA_TTL_MS = 8 * 3_600_000;
+
+export interface ViewEnv {
+  now: number;
+  /** Origin the media URLs point at. */
+  mediaOrigin: string;
+}
+
+/** Basic context names the CRM objects; Extended adds their fields, at the requested timings. */
+function contextFor(call: StoredCall, level: 'None' | 'Basic' | 'Extended', timing: readonly string[]): CallContext[] | undefined {
+  if (level === 'None') return undefined;
+  if (level === 'Basic') return call.contextNow.map((c) => ({ system: c.system, objects: (c.objects ?? []).map((o) => ({ objectType: o.objectType, objectId: o.objectId })) }));
+  const out: CallContext[] = [];
+  if (timing.includes('Now')) out.push(...call.contextNow);
+  if (timing.includes('TimeOfCall')) out.push(...call.contextAtCall);
+  return out;
+}
+
+function partyView(p: Party, level: 'None' | 'Basic' | 'Extended'): Party {
+  const { context, ...rest } = p;
+  if (level === 'None') return rest;
+  if (level === 'Basic') return { ...rest, context: (context ?? []).map((c) => ({ system: c.system, objects: (c.objects ?? []).map((o) => ({ objectType: o.objectType, objectId: o.objectId })) })) };
+  return p;
+}
+
+export function mediaOf(call: StoredCall, env: ViewEnv): NonNullable<CallData['media']> {
+  const expires = Math.floor((env.now + MEDIA_TTL_MS) / 1000);
+  const base = `${env.mediaOrigin}/__sandbox/media/${call.id}`;
+  return { audioUrl: `${base}.mp3?expires=${expires}`, ...(call.hasVideo ? { videoUrl: `${base}.mp4?expires=${expires}` } : {}) };
+}
+
+export function selectCall(call: StoredCall, selector: ContentSelector | undefined, env: ViewEnv): CallData {
+  const level = selector?.context ?? 'None';
+  const timing = selector?.contextTiming ?? ['Now'];
+  const f = selector?.exposedFields;
+  const out: CallData = { metaData: call.meta };
+  const context = contextFor(call, level, timing);
+  if (context) out.context = context;
+  if (f?.parties) out.parties = call.parties.map((p) => partyView(p, level));
+  const details = call.details();
+  const c = f?.content;
+  if (c && CONTENT_FLAGS.some((k) => c[k])) {
+    const content: NonNullable<CallData['content']> = {};
+    if (c.structure) content.structure = details.content.structure;
+    if (c.topics) content.topics = details.content.topics;
+    // Tracker occurrences are their own opt-in; without it trackers carry counts only.
+    if (c.trackers || c.trackerOccurrences)
+      content.trackers = (details.content.trackers ?? []).map(({ occurrences, ...t }) => (c.trackerOccurrences ? { ...t, occurrences } : t));
+    if (c.pointsOfInterest) content.pointsOfInterest = details.content.pointsOfInterest;
+    if (c.brief) content.brief = details.content.brief;
+    if (c.outline) content.outline = details.content.outline;
+    if (c.highlights) content.highlights = details.content.highlights;
+    if (c.callOutcome) content.callOutcome = details.content.callOutcome;
+    if (c.keyPoints) content.keyPoints = details.content.keyPoints;
+    out.content = content;
+  }
+  const i = f?.interaction;
+  if (i && (i.speakers || i.video || i.personInteractionStats || i.questions)) {
+    const interaction: NonNullable<CallData['interaction']> = {};
+    if (i.speakers) interaction.speakers = details.interaction.speakers;
+    if (i.personInteractionStats) interaction.interactionStats = details.interaction.interactionStats;
+    if (i.video) interaction.video = details.interaction.video;
+    if (i.questions) interaction.questions = details.interaction.questions;
+    out.interaction = interaction;
+  }
+  if (f?.collaboration?.publicComments) out.collaboration = { publicComments: details.publicComments };
+  if (f?.media) out.media = mediaOf(call, env);
+  return out;
+}
+
+/** Every section, as a webhook's callData carries it (Gong's capture: Extended context "Now", no media). */
+export function fullCall(call: StoredCall): CallData {
+  const { content, interaction, publicComments } = call.details();
+  return {
+    metaData: call.meta,
+    context: call.contextNow,
+    parties: call.parties,
+    content,
+    interaction,
+    collaboration: publicComments.length > 0 ? { publicComments } : {},
+  };
+}

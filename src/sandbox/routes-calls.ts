@@ -1,0 +1,94 @@
+/**
+ * GET /v2/calls, GET /v2/calls/{id}, POST /v2/calls/extensive (gong-api.md §2 Calls). An empty
+ * result is a 404 with Gong's "No calls found" message, never an empty 200. Internal.
+ */
+import { ErrorCode } from '../errors.js';
+import { CallsExtensiveRequest, NO_CALLS_FOUND, SCOPES } from '../gong/wire.js';
+import { badRequest, checkRange, dateParam, gongError, inRange, jsonObject, ok, pagedRead, queryInputs, validate, type ApiRoute } from './api.js';
+import { selectCall } from './call-view.js';
+import type { StoredCall } from './seed-calls.js';
+
+const byListKey = (a: StoredCall, b: StoredCall) => a.listKeyMs - b.listKeyMs || a.id.localeCompare(b.id);
+const byStart = (a: StoredCall, b: StoredCall) => a.startedMs - b.startedMs || a.id.localeCompare(b.id);
+
+function requiredQuery(query: URLSearchParams, name: string): string {
+  const v = query.get(name);
+  if (v === null || v === '') throw badRequest(`${name}: must not be null`);
+  return v;
+}
+
+/** `contentSelector.exposedFields.media: true` also needs the media-url scope. */
+function wantsMedia(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null) return false;
+  const cs: unknown = (json as { contentSelector?: unknown }).contentSelector;
+  const ef: unknown = typeof cs === 'object' && cs !== null ? (cs as { exposedFields?: unknown }).exposedFields : undefined;
+  return typeof ef === 'object' && ef !== null && (ef as { media?: unknown }).media === true;
+}
+
+export const callReadRoutes: ApiRoute[] = [
+  {
+    method: 'GET',
+    pattern: /^\/v2\/calls$/,
+    label: 'GET /v2/calls',
+    scopes: () => [SCOPES.callsBasic],
+    handle(req, ctx) {
+      const from = dateParam('fromDateTime', requiredQuery(req.query, 'fromDateTime'));
+      const to = dateParam('toDateTime', requiredQuery(req.query, 'toDateTime'));
+      checkRange(from, to);
+      const workspaceId = req.query.get('workspaceId');
+      // Scheduled time for Gong-recorded web conferences, actual start otherwise (listKeyMs).
+      const page = pagedRead(ctx, this.label, req.query.get('cursor') ?? undefined, queryInputs(req.query), (snapshot) =>
+        ctx.tenant
+          .visibleCalls(snapshot)
+          .filter((c) => inRange(c.listKeyMs, from, to) && (workspaceId === null || c.meta.workspaceId === workspaceId))
+          .sort(byListKey)
+          .map((c) => c.meta),
+      );
+      if (page.records.totalRecords === 0) throw gongError(ErrorCode.NOT_FOUND, NO_CALLS_FOUND);
+      return ok({ records: page.records, calls: page.items });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v2\/calls\/(?<id>[^/]+)$/,
+    label: 'GET /v2/calls/{id}',
+    scopes: () => [SCOPES.callsBasic],
+    handle(_req, ctx, params) {
+      const call = ctx.tenant.callById(params.id ?? '');
+      if (!call || call.visibleAt === undefined || call.visibleAt > ctx.now) throw gongError(ErrorCode.NOT_FOUND, 'Call ID was not found');
+      return ok({ call: call.meta });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v2\/calls\/extensive$/,
+    label: 'POST /v2/calls/extensive',
+    scopes: (req) => (wantsMedia(req.json) ? [SCOPES.callsExtensive, SCOPES.callsMediaUrl] : [SCOPES.callsExtensive]),
+    handle(req, ctx) {
+      const body = validate(CallsExtensiveRequest, jsonObject(req));
+      const f = body.filter;
+      const from = f.fromDateTime === undefined ? undefined : dateParam('filter.fromDateTime', f.fromDateTime);
+      const to = f.toDateTime === undefined ? undefined : dateParam('filter.toDateTime', f.toDateTime);
+      checkRange(from, to);
+      const ids = f.callIds ? new Set(f.callIds) : undefined;
+      const primaries = f.primaryUserIds ? new Set(f.primaryUserIds) : undefined;
+      const { cursor: _cursor, ...inputs } = body;
+      // The extensive endpoint filters on the actual start time.
+      const page = pagedRead(ctx, this.label, body.cursor, inputs, (snapshot) =>
+        ctx.tenant
+          .visibleCalls(snapshot)
+          .filter(
+            (c) =>
+              inRange(c.startedMs, from, to) &&
+              (!ids || ids.has(c.id)) &&
+              (!primaries || primaries.has(c.meta.primaryUserId ?? '')) &&
+              (f.workspaceId === undefined || c.meta.workspaceId === f.workspaceId),
+          )
+          .sort(byStart),
+      );
+      if (page.records.totalRecords === 0) throw gongError(ErrorCode.NOT_FOUND, NO_CALLS_FOUND);
+      const view = { now: ctx.now, mediaOrigin: ctx.mediaOrigin };
+      return ok({ records: page.records, calls: page.items.map((c) => selectCall(c, body.contentSelector, view)) });
+    },
+  },
+];

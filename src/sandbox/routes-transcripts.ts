@@ -1,0 +1,39 @@
+/**
+ * POST /v2/calls/transcript (gong-api.md §2 Transcripts): by callIds and/or start-time range
+ * (both: the intersection). A call whose transcript is still processing is absent. Internal.
+ */
+import { ErrorCode } from '../errors.js';
+import { NO_CALLS_FOUND, SCOPES, TranscriptsRequest } from '../gong/wire.js';
+import { checkRange, dateParam, gongError, inRange, jsonObject, ok, pagedRead, validate, type ApiRoute } from './api.js';
+
+export const transcriptRoutes: ApiRoute[] = [
+  {
+    method: 'POST',
+    pattern: /^\/v2\/calls\/transcript$/,
+    label: 'POST /v2/calls/transcript',
+    scopes: () => [SCOPES.transcripts],
+    handle(req, ctx) {
+      const body = validate(TranscriptsRequest, jsonObject(req));
+      const f = body.filter;
+      const from = f.fromDateTime === undefined ? undefined : dateParam('filter.fromDateTime', f.fromDateTime);
+      const to = f.toDateTime === undefined ? undefined : dateParam('filter.toDateTime', f.toDateTime);
+      checkRange(from, to);
+      const ids = f.callIds ? new Set(f.callIds) : undefined;
+      const { cursor: _cursor, ...inputs } = body;
+      const page = pagedRead(ctx, this.label, body.cursor, inputs, (snapshot) =>
+        ctx.tenant
+          .visibleCalls(snapshot)
+          .filter(
+            (c) =>
+              ctx.tenant.transcriptAvailable(c, snapshot) &&
+              inRange(c.startedMs, from, to) &&
+              (!ids || ids.has(c.id)) &&
+              (f.workspaceId === undefined || c.meta.workspaceId === f.workspaceId),
+          )
+          .sort((a, b) => a.startedMs - b.startedMs || a.id.localeCompare(b.id)),
+      );
+      if (page.records.totalRecords === 0) throw gongError(ErrorCode.NOT_FOUND, NO_CALLS_FOUND);
+      return ok({ records: page.records, callTranscripts: page.items.map((c) => ctx.tenant.transcriptOf(c)) });
+    },
+  },
+];

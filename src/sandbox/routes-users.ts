@@ -1,0 +1,66 @@
+/** GET /v2/users, GET /v2/users/{id}, POST /v2/users/extensive (gong-api.md §2 Users). Internal. */
+import { ErrorCode } from '../errors.js';
+import { SCOPES, UsersExtensiveRequest } from '../gong/wire.js';
+import { badRequest, checkRange, dateParam, gongError, inRange, jsonObject, ok, pagedRead, queryInputs, validate, type ApiRoute } from './api.js';
+
+const usersScope = () => [SCOPES.usersRead];
+
+function booleanParam(name: string, v: string | null): boolean {
+  if (v === null || v === 'false') return false;
+  if (v === 'true') return true;
+  throw badRequest(`${name}: must be true or false, got '${v}'`);
+}
+
+export const userRoutes: ApiRoute[] = [
+  {
+    method: 'GET',
+    pattern: /^\/v2\/users$/,
+    label: 'GET /v2/users',
+    scopes: usersScope,
+    handle(req, ctx) {
+      const includeAvatars = booleanParam('includeAvatars', req.query.get('includeAvatars'));
+      const page = pagedRead(ctx, this.label, req.query.get('cursor') ?? undefined, queryInputs(req.query), () =>
+        ctx.tenant.listedUsers(includeAvatars).map((u) => u.meta),
+      );
+      return ok({ records: page.records, users: page.items });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v2\/users\/(?<id>[^/]+)$/,
+    label: 'GET /v2/users/{id}',
+    scopes: usersScope,
+    handle(_req, ctx, params) {
+      const user = ctx.tenant.userById(params.id ?? '');
+      if (!user) throw gongError(ErrorCode.NOT_FOUND, 'User not found');
+      return ok({ user: user.meta });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v2\/users\/extensive$/,
+    label: 'POST /v2/users/extensive',
+    scopes: usersScope,
+    handle(req, ctx) {
+      const body = validate(UsersExtensiveRequest, jsonObject(req));
+      const f = body.filter;
+      const from = f.createdFromDateTime === undefined ? undefined : dateParam('filter.createdFromDateTime', f.createdFromDateTime);
+      const to = f.createdToDateTime === undefined ? undefined : dateParam('filter.createdToDateTime', f.createdToDateTime);
+      checkRange(from, to);
+      const users = ctx.tenant.listedUsers(f.includeAvatars ?? false);
+      if (f.userIds) {
+        const known = new Set(ctx.tenant.users.map((u) => u.meta.id));
+        const missing = f.userIds.filter((id) => !known.has(id));
+        if (missing.length > 0) throw gongError(ErrorCode.NOT_FOUND, `The following userIds were not found: ${missing.join(',')}`);
+      }
+      const wanted = f.userIds ? new Set(f.userIds) : undefined;
+      const { cursor: _cursor, ...inputs } = body;
+      const page = pagedRead(ctx, this.label, body.cursor, inputs, () =>
+        ctx.tenant.users
+          .filter((u) => (wanted ? wanted.has(u.meta.id) : users.includes(u)) && inRange(u.createdMs, from, to))
+          .map((u) => u.meta),
+      );
+      return ok({ records: page.records, users: page.items });
+    },
+  },
+];

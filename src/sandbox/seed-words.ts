@@ -1,0 +1,62 @@
+/** Word lists the seeded tenant draws names, titles and sentences from. Internal to the sandbox. */
+
+export const FIRST_NAMES = [
+  'Ava', 'Ben', 'Chloe', 'Dan', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kara', 'Liam', 'Maya', 'Noah',
+  'Olivia', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tom', 'Uma', 'Victor', 'Wen', 'Xavier', 'Yara', 'Zoe', 'Amir',
+  'Bea', 'Carlos', 'Dina', 'Emil', 'Fatima', 'Gabe', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Marco', 'Nora',
+] as const;
+
+export const LAST_NAMES = [
+  'Anderson', 'Brooks', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jensen', 'Kowalski', 'Lopez',
+  'Moreau', 'Nakamura', 'Okafor', 'Patel', 'Quint', 'Rossi', 'Schmidt', 'Tanaka', 'Ueda', 'Varga', 'Weber', 'Xu',
+  'Young', 'Zimmer', 'Almeida', 'Berg', 'Costa', 'Dubois',
+] as const;
+
+export const COMPANIES = [
+  'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark Industries', 'Wayne Enterprises', 'Soylent', 'Vandelay',
+  'Cyberdyne', 'Tyrell', 'Wonka', 'Gringotts', 'Pied Piper', 'Massive Dynamic', 'Oscorp', 'Aperture',
+] as const;
+
+export const INDUSTRIES = ['Software', 'Manufacturing', 'Healthcare', 'Retail', 'Finance', 'Logistics'] as const;
+export const STAGES = ['Prospecting', 'Qualification', 'Discovery', 'Proposal', 'Negotiation', 'Closed Won'] as const;
+export const EXTERNAL_TITLES = ['CTO', 'VP Engineering', 'Head of Sales Ops', 'Procurement Manager', 'Director of IT', 'CFO'] as const;
+export const MEETING_KINDS = ['Discovery', 'Demo', 'Pricing', 'QBR', 'Kickoff', 'Follow-up', 'Technical deep dive'] as const;
+export const CONFERENCE_SYSTEMS = ['Zoom', 'Google Meet', 'Microsoft Teams', 'WebEx'] as const;
+export const TELEPHONY_SYSTEMS = ['Outreach', 'RingCentral', 'Aircall'] as const;
+export const DISPOSITIONS = ['Connected', 'No Answer', 'Left Voicemail', 'Gatekeeper', 'Meeting Booked'] as const;
+export const TOPICS = ['Pricing', 'Product Demo', 'Integrations', 'Security', 'Timeline', 'Competition', 'Next Steps', 'Small Talk'] as const;
+export const STRUCTURE = ['Intro', 'Discovery', 'Demo', 'Pricing', 'Next Steps'] as const;
+export const TRACKERS = [
+  { name: 'Competitors', type: 'KEYWORD', phrases: ['Salesloft', 'Chorus', 'Clari'] },
+  { name: 'Pricing', type: 'KEYWORD', phrases: ['price', 'discount', 'budget'] },
+  { name: 'Security', type: 'KEYWORD', phrases: ['SOC 2', 'SSO', 'GDPR'] },
+  { name: 'Next steps', type: 'SMART', phrases: [] },
+  { name: 'Objections', type: 'SMART', phrases: [] },
+] as const;
+export const OUTCOMES = [
+  { category: 'Positive', name: 'Meeting booked' },
+  { category: 'Positive', name: 'Moved to next stage' },
+  { category: 'Neutral', name: 'Follow-up needed' },
+  { category: 'Negative', name: 'Not interested' },
+] as const;
+
+export const SENTENCES = [
+  'Thanks everyone for joining today.',
+  'Could you walk me through how your team handles this right now?',
+  'We looked at a couple of other vendors last quarter.',
+  'Security review is usually the longest step for us.',
+  'What would a pilot look like in terms of timeline?',
+  'I can send over the pricing breakdown after the call.',
+  'Our main concern is the integration with the CRM.',
+  'That makes sense, let me share my screen.',
+  'How many seats are we talking about?',
+  'We would need sign-off from procurement before the end of the month.',
+  'Let us set up a follow-up with your technical lead.',
+  'The dashboard updates in near real time.',
+  'Can you say more about the reporting requirements?',
+  'I will loop in our solutions engineer.',
+  'Budget was approved for the next fiscal year.',
+  'Sounds good, talk to you next week.',
+] as const;
+
+export const COMMENTS = ['Great discovery question here.', 'Pricing objection: follow up with a discount plan.', 'Nice handling of the competitor mention.'] as const;

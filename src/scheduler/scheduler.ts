@@ -1,0 +1,166 @@
+/**
+ * One upstream scheduler per connection: every request start waits here for the connection's
+ * limiter. Waiters form a bounded priority queue (interactive before background, FIFO within a
+ * class), each with a deadline; one pump per instance asks the limiter for a start and hands it
+ * to the first waiter. Work that cannot be served in time fails with UPSTREAM_RATE_LIMITED and a
+ * `retryAfter`, and never by sending more to Gong.
+ */
+import { ErrorCode, GatewayError } from '../errors.js';
+import type { Priority } from '../gong/types.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Acquisition, RateLimiter } from './limiter.js';
+
+export interface SchedulerOptions {
+  connectionRef: string;
+  limiter: RateLimiter;
+  /** Waiters beyond this fail fast (GONG_QUEUE_MAX). */
+  queueMax: number;
+  /** Longest an interactive waiter waits (GONG_QUEUE_TIMEOUT_MS). */
+  queueTimeoutMs: number;
+  /** Background waiters wait this many times longer. @default 10 */
+  backgroundTimeoutFactor?: number;
+  metrics?: Metrics;
+  now?: () => number;
+}
+
+export interface AcquireOptions {
+  priority?: Priority;
+  /** Absolute time (ms) after which the caller no longer wants a start; the queue timeout applies too. */
+  deadline?: number;
+  signal?: AbortSignal;
+}
+
+export interface Scheduler {
+  /** Resolves when this caller may start one upstream request; rejects UPSTREAM_RATE_LIMITED (or the abort reason). */
+  acquire(opts?: AcquireOptions): Promise<void>;
+  /** A 429 said to wait `ms`: every start of the connection waits. */
+  pause(ms: number): Promise<void>;
+  /** How long a waiter of this priority may wait. */
+  queueTimeoutMs(priority: Priority): number;
+  depth(): number;
+  /** Rejects every waiter (shutdown). */
+  close(): void;
+}
+
+interface Waiter {
+  priority: Priority;
+  deadline: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+  timer: ReturnType<typeof setTimeout>;
+  done: boolean;
+}
+
+const rateLimited = (message: string, retryAfterMs: number) =>
+  new GatewayError(ErrorCode.UPSTREAM_RATE_LIMITED, message, { retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+
+export function createScheduler(opts: SchedulerOptions): Scheduler {
+  const now = opts.now ?? Date.now;
+  const factor = opts.backgroundTimeoutFactor ?? 10;
+  const queues: Record<Priority, Waiter[]> = { interactive: [], background: [] };
+  const labels = { connection: opts.connectionRef };
+  let pumping = false;
+  let closed = false;
+  let sleepTimer: ReturnType<typeof setTimeout> | undefined;
+  let wake: (() => void) | undefined;
+  /** Last wait the limiter reported: the best guess of a retryAfter for waiters that time out. */
+  let lastWaitMs = 1000;
+
+  const depth = () => queues.interactive.length + queues.background.length;
+  const report = () => opts.metrics?.rateLimitQueueDepth.set(labels, depth());
+  const timeoutOf = (p: Priority) => (p === 'interactive' ? opts.queueTimeoutMs : opts.queueTimeoutMs * factor);
+
+  const settle = (w: Waiter, err?: unknown) => {
+    if (w.done) return;
+    w.done = true;
+    clearTimeout(w.timer);
+    const q = queues[w.priority];
+    const i = q.indexOf(w);
+    if (i >= 0) q.splice(i, 1);
+    report();
+    if (err === undefined) w.resolve();
+    else w.reject(err);
+  };
+
+  const first = (): Waiter | undefined => queues.interactive[0] ?? queues.background[0];
+
+  /** A pause or spent budget that outlasts a waiter's deadline fails it now, with the real retryAfter. */
+  const failThoseWhoCannotWait = (a: Extract<Acquisition, { ok: false }>) => {
+    if (a.reason === 'rate') return;
+    const readyAt = now() + a.waitMs;
+    const why = a.reason === 'paused' ? 'Gong asked us to pause (429 Retry-After)' : "today's Gong request budget is spent";
+    for (const w of [...queues.interactive, ...queues.background])
+      if (w.deadline < readyAt) settle(w, rateLimited(`No upstream request can start before this request's deadline: ${why}`, a.waitMs));
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      sleepTimer = setTimeout(resolve, ms);
+    }).finally(() => {
+      wake = undefined;
+      sleepTimer = undefined;
+    });
+
+  async function pump(): Promise<void> {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (!closed && first()) {
+        const a = await opts.limiter.tryAcquire();
+        opts.metrics?.dailyBudgetRemaining.set(labels, a.remainingToday);
+        if (a.ok) {
+          // The head may have timed out while the limiter answered; the start then goes unused.
+          const w = first();
+          if (w) settle(w);
+          continue;
+        }
+        lastWaitMs = a.waitMs;
+        failThoseWhoCannotWait(a);
+        if (!first()) break;
+        await sleep(Math.max(1, a.waitMs));
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  return {
+    acquire(o = {}) {
+      const priority = o.priority ?? 'interactive';
+      if (closed) return Promise.reject(new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The Gong scheduler is shut down'));
+      if (o.signal?.aborted) return Promise.reject(o.signal.reason);
+      if (depth() >= opts.queueMax)
+        return Promise.reject(rateLimited(`Too many requests are waiting for this connection's Gong budget (queue limit ${opts.queueMax})`, lastWaitMs));
+      const since = now();
+      const deadline = Math.min(since + timeoutOf(priority), o.deadline ?? Number.POSITIVE_INFINITY);
+      return new Promise<void>((resolve, reject) => {
+        const w: Waiter = { priority, deadline, resolve, reject, done: false, timer: undefined as unknown as ReturnType<typeof setTimeout> };
+        w.timer = setTimeout(
+          () => settle(w, rateLimited(`No free slot in this connection's Gong budget within the deadline (waited ${now() - since} ms, ${depth()} waiting)`, lastWaitMs)),
+          Math.max(0, deadline - now()),
+        );
+        o.signal?.addEventListener('abort', () => settle(w, o.signal?.reason), { once: true });
+        queues[priority].push(w);
+        report();
+        void pump();
+      });
+    },
+
+    async pause(ms) {
+      await opts.limiter.pause(ms);
+      // The pump may be sleeping on a shorter rate wait; it re-reads the limiter anyway.
+    },
+
+    queueTimeoutMs: timeoutOf,
+    depth,
+
+    close() {
+      closed = true;
+      if (sleepTimer) clearTimeout(sleepTimer);
+      wake?.();
+      const err = new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The Gong scheduler is shut down');
+      for (const w of [...queues.interactive, ...queues.background]) settle(w, err);
+    },
+  };
+}
