@@ -7,9 +7,10 @@
 import type { Server } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
-import { authenticateRequest, createAuthenticator, resolveAuthMode } from './auth/client-auth.js';
+import { authenticateRequest, authenticatorFromConfig } from './auth/client-auth.js';
 import { usesEmbeddedSandbox, type Config } from './config/config.js';
 import { createConnectionsFeature } from './connections/feature.js';
+import { createEventsFeature } from './events/feature.js';
 import type { ConnectionRegistry } from './connections/types.js';
 import { createContextFactory, type Authenticate, type ContextFactory, type GatewayContext, type GatewayServices, type ReadSettings } from './context.js';
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
@@ -83,17 +84,19 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     logger,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
   });
+  // Webhooks → event log → graphql-ws subscriptions, and the transcript poller (issue 6).
+  const events = createEventsFeature(config, {
+    logger,
+    metrics,
+    clients,
+    connectionExists: async (ref) => (await registry.get(ref)) !== null,
+    ...(connections ? { store: connections.store } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
 
   const authenticate =
     deps.authenticate ??
-    authenticateRequest(
-      createAuthenticator({
-        apiKeys: config.GATEWAY_API_KEYS,
-        adminApiKeys: config.GATEWAY_ADMIN_API_KEYS,
-        jwtSecret: config.GATEWAY_JWT_SECRET,
-        mode: resolveAuthMode(config, { embeddedSandbox: deps.sandbox !== undefined && usesEmbeddedSandbox(config) }),
-      }),
-    );
+    authenticateRequest(authenticatorFromConfig(config, { embeddedSandbox: deps.sandbox !== undefined && usesEmbeddedSandbox(config), logger }));
   const context = createContextFactory({
     gongClient: (ref) => clients.client(ref),
     authenticate,
@@ -102,7 +105,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     cache: clients.cache,
     cacheTtlSeconds: clients.cacheTtlSeconds,
     settings: readSettings(config, deps.now),
-    services: { ...connections?.services, ...deps.services },
+    services: { ...connections?.services, ...events.services, ...deps.services },
   });
 
   const schema = buildGatewaySchema();
@@ -127,10 +130,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     graphqlRoute({ server: apollo.server, context, maxBodyBytes: deps.maxGraphQLBodyBytes }),
     healthRoute(),
     ...(connections?.routes ?? []),
+    ...events.routes,
     ...(deps.routes ?? []),
   ];
   const server = createHttpServer(routes, logger);
   const port = await listen(server, config.PORT, config.HOST);
+  events.start({ server, schema, context, validationRules: apollo.allValidationRules });
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 
   let closing: Promise<void> | undefined;
@@ -147,6 +152,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     metrics,
     close: () =>
       (closing ??= (async () => {
+        await events.close();
         await closeServer(server);
         await apollo.server.stop();
         await clients.close();

@@ -166,3 +166,24 @@ export function authenticateRequest(authenticate: Authenticate) {
     });
   };
 }
+
+/**
+ * The authenticator from config, with the start-up policy applied and announced: an open
+ * gateway says so in the log (and refuses to start against real Gong unless GATEWAY_AUTH=none).
+ */
+export function authenticatorFromConfig(
+  c: Pick<Config, 'GATEWAY_AUTH' | 'GATEWAY_API_KEYS' | 'GATEWAY_ADMIN_API_KEYS' | 'GATEWAY_JWT_SECRET'>,
+  env: { embeddedSandbox: boolean; logger: { warn(msg: string): void; info(msg: string): void } },
+): Authenticate {
+  const mode = resolveAuthMode(c, env);
+  if (mode === 'open') {
+    env.logger.warn(
+      env.embeddedSandbox
+        ? 'Client auth is OFF: serving the embedded Gong sandbox to anyone. Set GATEWAY_API_KEYS or GATEWAY_JWT_SECRET before pointing at real Gong.'
+        : 'Client auth is OFF (GATEWAY_AUTH=none): anyone who reaches this gateway can read and write your Gong data.',
+    );
+  } else {
+    env.logger.info(`Client auth required: ${c.GATEWAY_API_KEYS.length + c.GATEWAY_ADMIN_API_KEYS.length} API key(s)${c.GATEWAY_JWT_SECRET !== undefined ? ', connection JWTs' : ''}`);
+  }
+  return createAuthenticator({ apiKeys: c.GATEWAY_API_KEYS, adminApiKeys: c.GATEWAY_ADMIN_API_KEYS, jwtSecret: c.GATEWAY_JWT_SECRET, mode });
+}

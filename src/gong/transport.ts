@@ -149,15 +149,19 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       try {
         const authorization = await opts.registry.authorization(ref, forceRefresh ? { forceRefresh: true } : undefined);
         forceRefresh = false;
-        await opts.scheduler.acquire({ priority, deadline, signal: req.signal });
+        const slot = await opts.scheduler.acquire({ priority, deadline, signal: req.signal });
         const started = now();
-        outcome = await send(url, {
-          method: req.method,
-          headers: { ...withoutAuthorization(req.headers), authorization },
-          body: req.body,
-          timeoutMs: Math.min(opts.requestTimeoutMs, deadline - started),
-          signal: req.signal,
-        });
+        try {
+          outcome = await send(url, {
+            method: req.method,
+            headers: { ...withoutAuthorization(req.headers), authorization },
+            body: req.body,
+            timeoutMs: Math.min(opts.requestTimeoutMs, deadline - started),
+            signal: req.signal,
+          });
+        } finally {
+          slot.settle();
+        }
         opts.metrics?.upstreamLatency.observe({ endpoint: req.endpoint }, (now() - started) / 1000);
       } catch (err) {
         opts.breaker.release(permit.probe);

@@ -42,6 +42,7 @@ export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits;
   const protection = armor.protect();
   const server = new ApolloServer<GatewayContext>({
     schema: opts.schema,
+    logger: opts.logger,
     introspection: limits.introspection,
     hideSchemaDetailsFromClientErrors: limits.hideSuggestions,
     includeStacktraceInErrorResponses: false,

@@ -6,7 +6,7 @@
  * 2xx only after the append resolved, so Gong's retries cover any failure of ours.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf } from '../errors.js';
+import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf, notFound } from '../errors.js';
 import type { DeadLetters } from '../events/dead-letters.js';
 import type { EventLog } from '../events/event-log.js';
 import type { WebhookKeys } from '../events/webhook-keys.js';
@@ -15,6 +15,7 @@ import { WebhookPayload } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { callCreatedData } from '../events/call-created.js';
+import type { Route } from './router.js';
 
 export const WEBHOOK_PATH_PREFIX = '/webhooks/gong/';
 
@@ -29,7 +30,7 @@ export interface WebhookRouteOptions {
   log: EventLog;
   deadLetters: DeadLetters;
   /** Called after a (possibly duplicate) non-test call.created append; idempotent (the transcript poller's schedule). */
-  onCallCreated?: (input: { connectionRef: string; callId: string }) => Promise<void>;
+  onCallCreated?: (input: { connectionRef: string; callId: string; isPrivate: boolean }) => Promise<void>;
   metrics?: Metrics;
   logger?: Logger;
   /** @default Date.now */
@@ -143,7 +144,7 @@ export function createWebhookRoute(opts: WebhookRouteOptions) {
         data,
         receivedAt,
       });
-      if (!data.isTest && opts.onCallCreated) await opts.onCallCreated({ connectionRef, callId: data.callData.metaData.id });
+      if (!data.isTest && opts.onCallCreated) await opts.onCallCreated({ connectionRef, callId: data.callData.metaData.id, isPrivate: data.isPrivate });
       count(duplicate ? 'duplicate' : 'accepted');
       send(res, duplicate ? 200 : 202, { accepted: true, eventId, duplicate });
     } catch (err) {
@@ -154,3 +155,16 @@ export function createWebhookRoute(opts: WebhookRouteOptions) {
 }
 
 export type WebhookHandler = ReturnType<typeof createWebhookRoute>;
+
+/** The route-table entry (`/webhooks/gong/{connectionRef}`); other methods get the router's 405. */
+export function webhookRoute(handler: WebhookHandler): Route {
+  return {
+    prefix: WEBHOOK_PATH_PREFIX,
+    methods: ['POST'],
+    handle: async ({ req, res, url }) => {
+      const ref = matchWebhookPath(url.pathname);
+      if (ref === undefined) throw notFound(`No route for ${url.pathname}: webhooks go to ${WEBHOOK_PATH_PREFIX}<connectionRef>`, { path: url.pathname });
+      await handler(req, res, ref);
+    },
+  };
+}

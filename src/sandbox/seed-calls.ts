@@ -36,6 +36,9 @@ export interface StoredCall {
 
 export interface CallEnv {
   users: TenantUser[];
+  /** Users who take part in calls (no Gong-staff avatars), and the active ones among them. */
+  callers: TenantUser[];
+  activeCallers: TenantUser[];
   offset: string;
   /** Web-app origin of call links, e.g. https://us-31877.app.gong.io */
   appUrl: string;
@@ -76,8 +79,7 @@ export function buildCall(rng: Rng, env: CallEnv, spec: CallSpec): StoredCall {
   const id = rng.id();
   const roll = rng.next();
   const kind = spec.kind ?? (roll < 0.6 ? 'conference' : roll < 0.9 ? 'phone' : 'uploaded');
-  const callers = env.users.filter((u) => u.role !== 'avatar');
-  const primary = spec.primary ?? rng.pick(callers);
+  const primary = spec.primary ?? rng.pick(env.callers);
   const internal = rng.chance(0.12) && kind !== 'phone';
   const duration = spec.durationSeconds ?? (kind === 'phone' ? rng.int(30, 1200) : rng.int(900, 3600));
   const company = rng.pick(W.COMPANIES);
@@ -127,10 +129,10 @@ export function buildCall(rng: Rng, env: CallEnv, spec: CallSpec): StoredCall {
   if (!spec.parties) generateParties();
   function generateParties(): void {
     parties.push(internalParty(primary, true));
-    const colleagues = callers.filter((u) => u !== primary && u.meta.active);
+    const colleagues = env.activeCallers;
     for (let n = internal ? rng.int(1, 4) : kind === 'phone' ? 0 : rng.int(0, 2); n > 0 && colleagues.length > 0; n--) {
       const u = rng.pick(colleagues);
-      if (!parties.some((p) => p.userId === u.meta.id)) parties.push(internalParty(u, rng.chance(0.8)));
+      if (u !== primary && !parties.some((p) => p.userId === u.meta.id)) parties.push(internalParty(u, rng.chance(0.8)));
     }
     for (let n = internal ? 0 : kind === 'phone' ? 1 : rng.int(1, 3); n > 0; n--) {
       const name = `${rng.pick(W.FIRST_NAMES)} ${rng.pick(W.LAST_NAMES)}`;

@@ -59,10 +59,9 @@ export function buildDetails(rng: Rng, env: CallEnv, call: Pick<StoredCall, 'par
     video: call.hasVideo ? ['Browser', 'Presentation', 'WebcamPrimaryUser', 'WebcamNonCompany', 'Webcam'].map((name) => ({ name, duration: rng.int(0, duration) })) : [],
     questions: { companyCount: rng.int(0, 20), nonCompanyCount: rng.int(0, 15) },
   };
-  const commenters = env.users.filter((u) => u.role !== 'avatar' && u.meta.active);
   const publicComments = Array.from({ length: rng.chance(0.3) ? rng.int(1, 2) : 0 }, () => {
     const start = Math.floor(at());
-    return { id: rng.id(), audioStartTime: start, audioEndTime: start + rng.int(5, 60), commenterUserId: rng.pick(commenters).meta.id, comment: rng.pick(W.COMMENTS), posted: formatDate(call.startedMs + (duration + rng.int(60, 86_400)) * 1000, env.offset), inReplyTo: null, duringCall: false };
+    return { id: rng.id(), audioStartTime: start, audioEndTime: start + rng.int(5, 60), commenterUserId: rng.pick(env.activeCallers).meta.id, comment: rng.pick(W.COMMENTS), posted: formatDate(call.startedMs + (duration + rng.int(60, 86_400)) * 1000, env.offset), inReplyTo: null, duringCall: false };
   });
   return { content, interaction, publicComments };
 }

@@ -39,7 +39,8 @@ export class Tenant {
     this.workspaces = seedWorkspaces(rng);
     this.users = seedUsers(rng, opts.users, this.workspaces, opts.anchorMs, opts.utcOffset);
     this.flows = seedFlows(rng, this.users, this.workspaces, opts.anchorMs);
-    this.env = { users: this.users, offset: opts.utcOffset, appUrl: opts.appUrl, trackerIds: Array.from({ length: 5 }, () => rng.id()) };
+    const callers = this.users.filter((u) => u.role !== 'avatar');
+    this.env = { users: this.users, callers, activeCallers: callers.filter((u) => u.meta.active), offset: opts.utcOffset, appUrl: opts.appUrl, trackerIds: Array.from({ length: 5 }, () => rng.id()) };
     const span = opts.days * DAY - 2 * 3_600_000;
     const from = opts.anchorMs - opts.days * DAY;
     for (let i = 0; i < opts.calls; i++) {

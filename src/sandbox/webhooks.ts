@@ -54,8 +54,8 @@ export class WebhookEmitter {
   readonly #timeoutMs: number;
   readonly #jwtTtlSeconds: number;
   readonly #maxRecorded: number;
-  readonly #privateKey: KeyObject;
-  readonly #publicKey: string;
+  /** Generated on first use: RSA key generation costs up to a second on a busy machine, and most sandboxes never sign. */
+  #keys: { privateKey: KeyObject; publicKey: string } | undefined;
   readonly #rules = new Map<string, WebhookRule>();
   readonly #deliveries: WebhookDelivery[] = [];
   /** Aborted by close(): cancels in-flight requests and pending retry waits. */
@@ -73,14 +73,19 @@ export class WebhookEmitter {
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
     this.#jwtTtlSeconds = opts.jwtTtlSeconds ?? 300;
     this.#maxRecorded = opts.maxRecordedDeliveries ?? 10_000;
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.#privateKey = privateKey;
-    this.#publicKey = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  }
+
+  #keyPair(): { privateKey: KeyObject; publicKey: string } {
+    if (!this.#keys) {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      this.#keys = { privateKey, publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
+    }
+    return this.#keys;
   }
 
   /** Bare base64 SPKI, as Gong's UI shows it: wrap in `-----BEGIN PUBLIC KEY-----` to use it. */
   publicKey(): string {
-    return this.#publicKey;
+    return this.#keyPair().publicKey;
   }
 
   addRule(rule: Omit<WebhookRule, 'id'>): WebhookRule {
@@ -170,7 +175,7 @@ export class WebhookEmitter {
     return new SignJWT({ webhook_url: webhookUrl, body_sha256: bodySha256 })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
       .setExpirationTime(Math.floor(this.#now() / 1000) + this.#jwtTtlSeconds)
-      .sign(this.#privateKey);
+      .sign(this.#keyPair().privateKey);
   }
 
   /** Resolves true after `ms`, or false at once when the emitter is closed. */

@@ -4,12 +4,23 @@
  * 429's Retry-After. A sliding window rather than Gong's own token bucket: a bucket of capacity 3
  * admits 5–6 arrivals in some 1 s windows, and Gong counts arrivals.
  *
+ * Gong counts a request when it *arrives*, which is some time after we start it (connection set-up,
+ * a busy event loop, the network). So a start holds its place in the window from the moment it
+ * is admitted until its answer (or failure) is known, at most `arrivalSlackMs`: the window then
+ * counts from the answer, the latest the request can have arrived. Fast answers cost nothing;
+ * slow ones spread the next starts a little.
+ *
  * This module holds the shared types and the in-process implementation; ./redis-limiter.ts shares
  * the same state between gateway instances.
  */
 
+/** A start admitted by the limiter; `settle()` when its answer (or failure) is known. */
+export interface Slot {
+  settle(): void;
+}
+
 export type Acquisition =
-  | { ok: true; remainingToday: number }
+  | { ok: true; remainingToday: number; slot: Slot }
   | {
       ok: false;
       /** How long until a start could be admitted. */
@@ -32,36 +43,52 @@ export interface LimitOptions {
   /** Requests per UTC day (Gong: 10,000). */
   perDay: number;
   /**
-   * Added to the window so network jitter between our start and Gong's arrival cannot squeeze
-   * one more request into Gong's second. @default 100
+   * Added to the window so jitter between two requests' arrivals cannot squeeze one more into
+   * Gong's second. @default 100
    */
   safetyMarginMs?: number;
+  /**
+   * Longest time after its start that a request may still arrive at Gong; an unsettled start
+   * counts as arriving up to this late. @default 1000
+   */
+  arrivalSlackMs?: number;
 }
 
 export const DAY_MS = 86_400_000;
 
 /** The window shape for a rate: `slots` starts per `windowMs` (3/s → 3 per 1100 ms with the default margin). */
-export function windowOf(opts: LimitOptions): { slots: number; windowMs: number } {
+export function windowOf(opts: LimitOptions): { slots: number; windowMs: number; slackMs: number } {
   if (!Number.isFinite(opts.perSecond) || opts.perSecond <= 0)
     throw new RangeError(`perSecond must be a positive number, but got: ${String(opts.perSecond)}`);
   if (!Number.isInteger(opts.perDay) || opts.perDay <= 0)
     throw new RangeError(`perDay must be a positive integer, but got: ${String(opts.perDay)}`);
   const slots = Math.max(1, Math.floor(opts.perSecond));
-  return { slots, windowMs: Math.ceil((slots * 1000) / opts.perSecond) + (opts.safetyMarginMs ?? 100) };
+  return {
+    slots,
+    windowMs: Math.ceil((slots * 1000) / opts.perSecond) + (opts.safetyMarginMs ?? 100),
+    slackMs: Math.max(0, opts.arrivalSlackMs ?? 1000),
+  };
 }
 
 export interface MemoryLimiter extends RateLimiter {
   /** Records a start admitted elsewhere (by Redis), so a fallback to this limiter starts from the truth. */
-  note(): void;
+  note(): Slot;
   state(): { day: number; usedToday: number; pausedUntil: number };
 }
 
-/** In-process limiter: a ring of the last `slots` start times, a day counter and a pause deadline. */
+interface Place {
+  /** Latest time the request may have arrived: start + slack until settled, then the settle time. */
+  at: number;
+}
+
+/**
+ * In-process limiter: the last `slots` places in the window, a day counter and a pause deadline.
+ * The window is full while the earliest place is less than `windowMs` old.
+ */
 export function createMemoryLimiter(opts: LimitOptions & { now?: () => number }): MemoryLimiter {
   const now = opts.now ?? Date.now;
-  const { slots, windowMs } = windowOf(opts);
-  const starts: number[] = new Array<number>(slots).fill(Number.NEGATIVE_INFINITY);
-  let next = 0; // index of the oldest start in the ring
+  const { slots, windowMs, slackMs } = windowOf(opts);
+  const places: Place[] = Array.from({ length: slots }, () => ({ at: Number.NEGATIVE_INFINITY }));
   let day = Math.floor(now() / DAY_MS);
   let usedToday = 0;
   let pausedUntil = 0;
@@ -73,10 +100,23 @@ export function createMemoryLimiter(opts: LimitOptions & { now?: () => number })
       usedToday = 0;
     }
   };
-  const record = (t: number) => {
-    starts[next] = t;
-    next = (next + 1) % slots;
+  const earliest = (): number => {
+    let i = 0;
+    for (let j = 1; j < places.length; j++) if ((places[j]?.at ?? 0) < (places[i]?.at ?? 0)) i = j;
+    return i;
+  };
+  const record = (t: number): Slot => {
+    const place: Place = { at: t + slackMs };
+    places[earliest()] = place;
     usedToday += 1;
+    let settled = false;
+    return {
+      settle() {
+        if (settled) return;
+        settled = true;
+        place.at = Math.min(place.at, now());
+      },
+    };
   };
 
   const acquireSync = (): Acquisition => {
@@ -85,11 +125,11 @@ export function createMemoryLimiter(opts: LimitOptions & { now?: () => number })
     const remainingToday = Math.max(0, opts.perDay - usedToday);
     if (pausedUntil > t) return { ok: false, waitMs: pausedUntil - t, reason: 'paused', remainingToday };
     if (usedToday >= opts.perDay) return { ok: false, waitMs: (day + 1) * DAY_MS - t, reason: 'budget', remainingToday: 0 };
-    const oldest = starts[next] ?? Number.NEGATIVE_INFINITY;
-    // The oldest of the last `slots` starts must have left the window before another may start.
+    const oldest = places[earliest()]?.at ?? Number.NEGATIVE_INFINITY;
+    // The earliest of the last `slots` places must have left the window before another may start.
     if (t - oldest < windowMs) return { ok: false, waitMs: oldest + windowMs - t, reason: 'rate', remainingToday };
-    record(t);
-    return { ok: true, remainingToday: opts.perDay - usedToday };
+    const slot = record(t);
+    return { ok: true, remainingToday: opts.perDay - usedToday, slot };
   };
 
   return {
@@ -101,7 +141,7 @@ export function createMemoryLimiter(opts: LimitOptions & { now?: () => number })
     note() {
       const t = now();
       rollDay(t);
-      record(t);
+      return record(t);
     },
     state: () => ({ day, usedToday, pausedUntil }),
   };

@@ -7,10 +7,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
-import { createMemoryLimiter, windowOf, type Acquisition, type LimitOptions, type RateLimiter } from './limiter.js';
+import { createMemoryLimiter, windowOf, type Acquisition, type LimitOptions, type RateLimiter, type Slot } from './limiter.js';
 
-// KEYS: 1 starts (zset), 2 budget (hash day → count), 3 pause (string with PTTL)
-// ARGV: 1 slots, 2 windowMs, 3 perDay, 4 unique member
+// KEYS: 1 places (zset: member → latest possible arrival), 2 budget (hash day → count), 3 pause
+// ARGV: 1 slots, 2 windowMs, 3 perDay, 4 unique member, 5 arrival slack ms
 // Returns {code, waitMs, remainingToday}: code 0 go, 1 rate, 2 paused, 3 budget.
 const ACQUIRE = `
 local t = redis.call('TIME')
@@ -18,6 +18,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local slots = tonumber(ARGV[1])
 local windowMs = tonumber(ARGV[2])
 local perDay = tonumber(ARGV[3])
+local slack = tonumber(ARGV[5])
 local day = math.floor(now / 86400000)
 local used = tonumber(redis.call('HGET', KEYS[2], tostring(day)) or '0')
 local left = perDay - used
@@ -30,12 +31,21 @@ if redis.call('ZCARD', KEYS[1]) >= slots then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return {1, tonumber(oldest[2]) + windowMs - now, left}
 end
-redis.call('ZADD', KEYS[1], now, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], windowMs * 2)
+redis.call('ZADD', KEYS[1], now + slack, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], windowMs + slack + 1000)
 redis.call('HINCRBY', KEYS[2], tostring(day), 1)
 redis.call('HDEL', KEYS[2], tostring(day - 1))
 redis.call('PEXPIRE', KEYS[2], 2 * 86400000)
 return {0, 0, left - 1}
+`;
+
+// KEYS: 1 places. ARGV: 1 member. The answer is known: the request arrived by now at the latest.
+const SETTLE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if s and tonumber(s) > now then redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
+return 1
 `;
 
 // KEYS: 1 pause. ARGV: 1 ms. Extends, never shortens.
@@ -78,7 +88,7 @@ export function limiterKeys(prefix: string, ref: string): { starts: string; budg
 }
 
 export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
-  const { slots, windowMs } = windowOf(opts);
+  const { slots, windowMs, slackMs } = windowOf(opts);
   const keys = limiterKeys(opts.keyPrefix, opts.connectionRef);
   const fallback = createMemoryLimiter(opts);
   const timeoutMs = opts.redisTimeoutMs ?? 500;
@@ -117,7 +127,7 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
       try {
         const member = `${instance}:${++seq}`;
         const out = await withTimeout(
-          opts.redis.eval(ACQUIRE, 3, keys.starts, keys.budget, keys.pause, slots, windowMs, opts.perDay, member),
+          opts.redis.eval(ACQUIRE, 3, keys.starts, keys.budget, keys.pause, slots, windowMs, opts.perDay, member, slackMs),
         );
         if (!Array.isArray(out) || out.length !== 3) throw new Error(`unexpected limiter script result: ${JSON.stringify(out)}`);
         const [code, waitMs, remainingToday] = out.map((v) => Number(v)) as [number, number, number];
@@ -127,8 +137,15 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
         }
         const kind = CODES[code];
         if (kind === 'go') {
-          fallback.note();
-          return { ok: true, remainingToday };
+          const local = fallback.note();
+          const slot: Slot = {
+            settle() {
+              local.settle();
+              // Best effort: an unsettled place simply ages out after the slack.
+              if (opts.redis.status === 'ready') opts.redis.eval(SETTLE, 1, keys.starts, member).catch(() => undefined);
+            },
+          };
+          return { ok: true, remainingToday, slot };
         }
         if (kind === undefined) throw new Error(`unknown limiter script code ${code}`);
         return { ok: false, reason: kind, waitMs: Math.max(1, waitMs), remainingToday };

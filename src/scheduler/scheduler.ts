@@ -8,7 +8,7 @@
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Priority } from '../gong/types.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Acquisition, RateLimiter } from './limiter.js';
+import type { Acquisition, RateLimiter, Slot } from './limiter.js';
 
 export interface SchedulerOptions {
   connectionRef: string;
@@ -31,8 +31,11 @@ export interface AcquireOptions {
 }
 
 export interface Scheduler {
-  /** Resolves when this caller may start one upstream request; rejects UPSTREAM_RATE_LIMITED (or the abort reason). */
-  acquire(opts?: AcquireOptions): Promise<void>;
+  /**
+   * Resolves when this caller may start one upstream request, with the slot to settle once the
+   * answer (or failure) is known; rejects UPSTREAM_RATE_LIMITED (or the abort reason).
+   */
+  acquire(opts?: AcquireOptions): Promise<Slot>;
   /** A 429 said to wait `ms`: every start of the connection waits. */
   pause(ms: number): Promise<void>;
   /** How long a waiter of this priority may wait. */
@@ -45,7 +48,7 @@ export interface Scheduler {
 interface Waiter {
   priority: Priority;
   deadline: number;
-  resolve: () => void;
+  resolve: (slot: Slot) => void;
   reject: (e: unknown) => void;
   timer: ReturnType<typeof setTimeout>;
   done: boolean;
@@ -70,7 +73,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const report = () => opts.metrics?.rateLimitQueueDepth.set(labels, depth());
   const timeoutOf = (p: Priority) => (p === 'interactive' ? opts.queueTimeoutMs : opts.queueTimeoutMs * factor);
 
-  const settle = (w: Waiter, err?: unknown) => {
+  const settle = (w: Waiter, err?: unknown, slot?: Slot) => {
     if (w.done) return;
     w.done = true;
     clearTimeout(w.timer);
@@ -78,7 +81,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const i = q.indexOf(w);
     if (i >= 0) q.splice(i, 1);
     report();
-    if (err === undefined) w.resolve();
+    if (slot) w.resolve(slot);
     else w.reject(err);
   };
 
@@ -112,7 +115,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         if (a.ok) {
           // The head may have timed out while the limiter answered; the start then goes unused.
           const w = first();
-          if (w) settle(w);
+          if (w) settle(w, undefined, a.slot);
+          else a.slot.settle();
           continue;
         }
         lastWaitMs = a.waitMs;
@@ -134,7 +138,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         return Promise.reject(rateLimited(`Too many requests are waiting for this connection's Gong budget (queue limit ${opts.queueMax})`, lastWaitMs));
       const since = now();
       const deadline = Math.min(since + timeoutOf(priority), o.deadline ?? Number.POSITIVE_INFINITY);
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<Slot>((resolve, reject) => {
         const w: Waiter = { priority, deadline, resolve, reject, done: false, timer: undefined as unknown as ReturnType<typeof setTimeout> };
         w.timer = setTimeout(
           () => settle(w, rateLimited(`No free slot in this connection's Gong budget within the deadline (waited ${now() - since} ms, ${depth()} waiting)`, lastWaitMs)),

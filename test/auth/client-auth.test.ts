@@ -5,6 +5,7 @@ import {
   assertAdmin,
   assertConnectionAccess,
   authenticateRequest,
+  authenticatorFromConfig,
   createAuthenticator,
   resolveAuthMode,
   type Credentials,
@@ -99,5 +100,16 @@ describe('client auth', () => {
     expect(resolveAuthMode(loadConfig({ ...base, GATEWAY_AUTH: 'none' }), { embeddedSandbox: false })).toBe('open');
     expect(resolveAuthMode(loadConfig({ ...base, GATEWAY_API_KEYS: 'a,b' }), { embeddedSandbox: false })).toBe('required');
     expect(resolveAuthMode(loadConfig({ GATEWAY_JWT_SECRET: SECRET }), { embeddedSandbox: true })).toBe('required');
+  });
+
+  it('says at start-up when the gateway runs open', async () => {
+    const lines: string[] = [];
+    const logger = { warn: (m: string) => lines.push(`warn ${m}`), info: (m: string) => lines.push(`info ${m}`) };
+    const open = authenticatorFromConfig(loadConfig({}), { embeddedSandbox: true, logger });
+    expect(lines[0]).toMatch(/^warn Client auth is OFF: serving the embedded Gong sandbox/);
+    expect(await open({})).toMatchObject({ kind: 'open' });
+    const closed = authenticatorFromConfig(loadConfig({ GATEWAY_API_KEYS: 'k' }), { embeddedSandbox: true, logger });
+    expect(lines[1]).toMatch(/^info Client auth required: 1 API key/);
+    await expect(closed({})).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });

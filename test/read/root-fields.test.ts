@@ -81,13 +81,17 @@ describe('workspaces and flows', () => {
     expect(nodes.length).toBe(pages[0]?.totalCount);
     // Company flows are listed for every owner, so de-duplication is what keeps them single.
     let perOwnerTotal = 0;
-    for (const email of [...owners].slice(0, 3)) {
+    const union = new Set<string>();
+    const licensed = flowRequests.filter((e) => e.status === 200).map((e) => e.query.flowOwnerEmail);
+    expect(licensed.length).toBeGreaterThan(1);
+    for (const email of licensed) {
       const one = await h.gql<{ gongFlows: { totalCount: number; nodes: { id: string }[] } }>(`{ gongFlows(ownerEmail: "${email}") { totalCount nodes { id } } }`);
       expect(one.errors).toBeUndefined();
-      for (const f of one.data?.gongFlows.nodes ?? []) expect(nodes.map((n) => n.id)).toContain(f.id);
+      for (const f of one.data?.gongFlows.nodes ?? []) union.add(f.id);
       perOwnerTotal += one.data?.gongFlows.totalCount ?? 0;
     }
-    expect(perOwnerTotal).toBeGreaterThan(0);
+    expect(new Set(nodes.map((n) => n.id))).toEqual(union);
+    expect(perOwnerTotal).toBeGreaterThan(nodes.length);
   });
 });
 
@@ -172,7 +176,7 @@ describe('federation', () => {
   it('exposes the subgraph SDL with @link and @key', async () => {
     const r = await h.gql<{ _service: { sdl: string } }>('{ _service { sdl } }');
     expect(r.data?._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7"');
-    expect(r.data?._service.sdl).toMatch(/type GongCall @key\(fields: "id"\)/);
-    expect(r.data?._service.sdl).toMatch(/type GongTranscript @key\(fields: "callId"\)/);
+    expect(r.data?._service.sdl).toMatch(/type GongCall\s+@key\(fields: "id"\)/);
+    expect(r.data?._service.sdl).toMatch(/type GongTranscript\s+@key\(fields: "callId"\)/);
   });
 });

@@ -5,7 +5,7 @@ import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 
 const make = (over: Partial<Parameters<typeof createScheduler>[0]> = {}, rate = { perSecond: 1, perDay: 1000 }) =>
-  createScheduler({ connectionRef: 'c1', limiter: createMemoryLimiter({ ...rate, safetyMarginMs: 0 }), queueMax: 100, queueTimeoutMs: 10_000, ...over });
+  createScheduler({ connectionRef: 'c1', limiter: createMemoryLimiter({ ...rate, safetyMarginMs: 0, arrivalSlackMs: 0 }), queueMax: 100, queueTimeoutMs: 10_000, ...over });
 
 const failure = async (p: Promise<unknown>): Promise<GatewayError> => {
   const e: unknown = await p.then(() => undefined, (err: unknown) => err);

@@ -3,6 +3,7 @@
  * so the full read without `ownerEmail` fans out over every active user and de-duplicates by id,
  * as Gong requires; the result goes through the full-read cache.
  */
+import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { GongClient } from '../../gong/types.js';
 import type { Flow } from '../../gong/wire.js';
@@ -15,7 +16,13 @@ export async function allFlows(client: GongClient, workspaceId: string | undefin
   const users = await allPages((cursor) => client.listUsers({ cursor }));
   const owners = users.filter((u) => u.active !== false && typeof u.emailAddress === 'string' && u.emailAddress.includes('@'));
   const perOwner = await Promise.all(
-    owners.map((u) => allPages((cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor }))),
+    owners.map((u) =>
+      allPages((cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor })).catch((e: unknown) => {
+        // Gong answers 400 for an owner without an Engage license: that owner simply has no flows.
+        if (e instanceof GatewayError && e.code === ErrorCode.BAD_USER_INPUT) return [];
+        throw e;
+      }),
+    ),
   );
   const byId = new Map<string, Flow>();
   for (const flows of perOwner) for (const f of flows) if (!byId.has(f.id)) byId.set(f.id, f);

@@ -1,0 +1,74 @@
+/**
+ * `npm start`. Without Gong credentials it embeds the sandbox in-process and serves it as
+ * connection `default`; with GONG_ACCESS_KEY + GONG_ACCESS_KEY_SECRET it serves that company at
+ * GONG_API_BASE_URL. An entry point: the only place besides other entry points that reads the
+ * environment (through loadConfig).
+ */
+import { createGateway } from './app.js';
+import { ConfigError, loadConfig, usesEmbeddedSandbox, type Config } from './config/config.js';
+import { createLogger } from './observability/logger.js';
+import { startSandbox } from './sandbox/index.js';
+import type { Sandbox } from './sandbox/types.js';
+
+/** The query printed at start-up (and the README's first query). */
+export const FIRST_QUERY = `{
+  gongCalls(first: 3) {
+    totalCount
+    nodes { id title started primaryUser { firstName lastName } workspace { name } }
+  }
+}`;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`Configuration error:\n${e.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  let sandbox: Sandbox | undefined;
+  if (usesEmbeddedSandbox(config)) {
+    sandbox = await startSandbox({
+      seed: config.SANDBOX_SEED,
+      users: config.SANDBOX_USERS,
+      calls: config.SANDBOX_CALLS,
+      accessKey: config.SANDBOX_ACCESS_KEY,
+      accessKeySecret: config.SANDBOX_ACCESS_KEY_SECRET,
+      processingDelayMs: config.SANDBOX_PROCESSING_DELAY_MS,
+      transcriptDelayMs: config.SANDBOX_TRANSCRIPT_DELAY_MS,
+      rateLimit: { perSecond: config.SANDBOX_RATE_PER_SECOND, perDay: config.SANDBOX_DAILY_LIMIT },
+    });
+  }
+  const gateway = await createGateway(config, { sandbox, logger });
+  const mode = sandbox ? `embedded Gong sandbox at ${sandbox.url}` : `Gong company at ${config.GONG_API_BASE_URL} (connection "default")`;
+  process.stdout.write(
+    [
+      `gong-gateway: serving the ${mode}`,
+      `GraphQL: ${gateway.url}`,
+      'A first query to paste:',
+      FIRST_QUERY,
+      `curl -s ${gateway.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: FIRST_QUERY.replace(/\s+/g, ' ') })}'`,
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    void (async () => {
+      await gateway.close();
+      await sandbox?.close();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();

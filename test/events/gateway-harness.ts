@@ -1,0 +1,120 @@
+/**
+ * A gateway with webhooks and graphql-ws on a known port (PUBLIC_URL must name it: Gong signs the
+ * URL it calls), a sandbox whose webhook rule points at it, and a graphql-ws test client.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createGateway, type Gateway } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { freePort } from '../support/ports.js';
+import { eventually } from './support.js';
+
+export async function startEventSandbox(): Promise<Sandbox> {
+  return startSandbox({ rateLimit: false, users: 10, calls: 30, processingDelayMs: 0, transcriptDelayMs: 0, webhookRetry: { attempts: 3, delayMs: 50 } });
+}
+
+export interface EventGateway {
+  gateway: Gateway;
+  publicUrl: string;
+  wsUrl: string;
+  webhookUrl(ref?: string): string;
+  openSubscriptions(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startEventGateway(sandbox: Sandbox, env: Record<string, string> = {}): Promise<EventGateway> {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: publicUrl,
+    LOG_LEVEL: 'silent',
+    CACHE_TTL_SECONDS: '0',
+    GONG_RATE_PER_SECOND: '1000',
+    GONG_DAILY_BUDGET: '1000000',
+    GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
+    TRANSCRIPT_POLL_INITIAL_SECONDS: '0.05',
+    TRANSCRIPT_POLL_MAX_SECONDS: '0.2',
+    ...env,
+  });
+  const gateway = await createGateway(config, { sandbox, logger: silentLogger() });
+  return {
+    gateway,
+    publicUrl,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    webhookUrl: (ref = 'default') => `${publicUrl}/webhooks/gong/${ref}`,
+    async openSubscriptions() {
+      const m = await gateway.metrics.openSubscriptions.get();
+      return m.values.reduce((n, v) => n + v.value, 0);
+    },
+    close: () => gateway.close(),
+  };
+}
+
+export interface Received<T> {
+  items: T[];
+  errors: unknown[];
+  closed?: { code: number; reason: string };
+  done: Promise<void>;
+  stop(): void;
+}
+
+/** Subscribes with a fresh client; collects `data[field]` of each event. */
+export function subscribe<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  connectionParams: Record<string, unknown> = {},
+): Received<T> & { client: Client } {
+  let closed: { code: number; reason: string } | undefined;
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: true,
+    on: {
+      closed: (e) => {
+        const ev = e as { code?: number; reason?: string };
+        if (typeof ev.code === 'number') closed = { code: ev.code, reason: ev.reason ?? '' };
+      },
+    },
+  });
+  const out: Received<T> & { client: Client } = {
+    items: [],
+    errors: [],
+    client,
+    done: Promise.resolve(),
+    stop: () => void client.dispose(),
+  };
+  out.done = new Promise<void>((resolve) => {
+    client.subscribe<Record<string, T>>(
+      { query, variables },
+      {
+        next: (r) => {
+          if (r.errors) out.errors.push(...r.errors);
+          const value = r.data ? Object.values(r.data)[0] : undefined;
+          if (value !== undefined) out.items.push(value);
+        },
+        error: (e) => {
+          out.errors.push(e);
+          resolve();
+        },
+        complete: () => resolve(),
+      },
+    );
+  });
+  Object.defineProperty(out, 'closed', { get: () => closed });
+  return out;
+}
+
+/** Waits until the gateway has `n` open subscriptions (the listener is attached). */
+export const subscribed = (gw: EventGateway, n: number) => eventually(async () => ((await gw.openSubscriptions()) >= n ? true : undefined), 5_000, `${n} open subscriptions`);
+
+export const CALL_CREATED = `subscription ($after: String, $includeTest: Boolean) {
+  gongCallCreated(after: $after, includeTest: $includeTest) { eventId receivedAt isTest call { id title primaryUser { emailAddress } } }
+}`;
+export const CALL_CREATED_LIGHT = `subscription ($after: String) { gongCallCreated(after: $after) { eventId call { id title } } }`;
