@@ -11,6 +11,7 @@ import { authenticateRequest, authenticatorFromConfig } from './auth/client-auth
 import { usesEmbeddedSandbox, type Config } from './config/config.js';
 import { createConnectionsFeature } from './connections/feature.js';
 import { createEventsFeature } from './events/feature.js';
+import { createWritesFeature } from './writes/feature.js';
 import type { ConnectionRegistry } from './connections/types.js';
 import { createContextFactory, type Authenticate, type ContextFactory, type GatewayContext, type GatewayServices, type ReadSettings } from './context.js';
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
@@ -18,10 +19,13 @@ import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { graphqlRoute } from './http/graphql-route.js';
 import { healthRoute } from './http/health-route.js';
+import { metricsRoute } from './http/metrics-route.js';
+import { gatewayReadinessChecks, readinessRoute } from './http/readiness-route.js';
 import type { Route } from './http/router.js';
 import { closeServer, createHttpServer, listen } from './http/server.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { graphqlMetricsPlugin } from './observability/graphql-metrics-plugin.js';
 import type { Sandbox } from './sandbox/types.js';
 
 export interface GatewayDeps {
@@ -97,6 +101,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const authenticate =
     deps.authenticate ??
     authenticateRequest(authenticatorFromConfig(config, { embeddedSandbox: deps.sandbox !== undefined && usesEmbeddedSandbox(config), logger }));
+  // gongCreateCall (idempotent per clientUniqueId), media upload and the proxy (issue 7).
+  const writes = createWritesFeature({ clients, authenticate, logger, ...(connections ? { store: connections.store } : {}) });
   const context = createContextFactory({
     gongClient: (ref) => clients.client(ref),
     authenticate,
@@ -105,7 +111,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     cache: clients.cache,
     cacheTtlSeconds: clients.cacheTtlSeconds,
     settings: readSettings(config, deps.now),
-    services: { ...connections?.services, ...events.services, ...deps.services },
+    services: { ...connections?.services, ...events.services, ...writes.services, ...deps.services },
   });
 
   const schema = buildGatewaySchema();
@@ -113,7 +119,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const apollo = createApollo({
     schema,
     logger,
-    plugins: deps.plugins,
+    plugins: [graphqlMetricsPlugin<GatewayContext>(metrics), ...(deps.plugins ?? [])],
     limits: {
       maxDepth: config.GRAPHQL_MAX_DEPTH,
       maxCost: config.GRAPHQL_MAX_COST,
@@ -129,8 +135,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const routes: Route[] = [
     graphqlRoute({ server: apollo.server, context, maxBodyBytes: deps.maxGraphQLBodyBytes }),
     healthRoute(),
+    // Readiness: each dependency this instance was built with (issue 10).
+    readinessRoute(gatewayReadinessChecks({ ...(connections ? { store: connections.store } : {}), ...(events.redis ? { redis: events.redis } : {}), eventLog: events.log })),
+    metricsRoute(metrics.registry),
     ...(connections?.routes ?? []),
     ...events.routes,
+    ...writes.routes,
     ...(deps.routes ?? []),
   ];
   const server = createHttpServer(routes, logger);

@@ -46,6 +46,8 @@ export interface EventsFeature {
   keys: WebhookKeys;
   deadLetters: DeadLetters;
   poller: TranscriptPoller;
+  /** The Redis client of the event log (REDIS_URL), for `/readyz`. */
+  redis?: Redis;
   /** Merge into the gateway's `services` bag. */
   services: { events: EventServices };
   routes: Route[];
@@ -108,6 +110,7 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     poller,
     services: { events: services },
     routes: [webhookRoute(handler)],
+    ...(redis ? { redis } : {}),
     start(s) {
       ws ??= attachGraphQLWebSocket({ ...s, logger: deps.logger });
       poller.start();

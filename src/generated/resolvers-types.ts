@@ -116,6 +116,13 @@ export type GongCallCreatedEvent = {
   receivedAt: Scalars['DateTime']['output'];
 };
 
+/** A call's direction, as Gong names it. */
+export type GongCallDirection =
+  | 'Conference'
+  | 'Inbound'
+  | 'Outbound'
+  | 'Unknown';
+
 export type GongCallEdge = {
   __typename?: 'GongCallEdge';
   cursor: Scalars['String']['output'];
@@ -194,6 +201,54 @@ export type GongConnectionStatus =
   | 'RECONNECT_REQUIRED'
   /** Disconnected with gongDisconnect; its tokens are deleted. */
   | 'REVOKED';
+
+/**
+ * Gong's NewCallAddingRequest. Required fields are Gong's required fields; the other rules Gong
+ * enforces (lengths, enums, `mediaChannelId` 0|1, ISO-8601 dates with offset, a party for the primary
+ * user) are checked before anything is sent, as BAD_USER_INPUT with `extensions.field` naming the
+ * field (e.g. `parties.0.mediaChannelId`).
+ */
+export type GongCreateCallInput = {
+  /** ISO-8601 with offset, e.g. 2024-05-01T09:30:00-07:00. */
+  actualStart: Scalars['String']['input'];
+  /** A code Gong defines, e.g. zoom, clearslide, ringcentral, outreach. */
+  callProviderCode?: InputMaybe<Scalars['String']['input']>;
+  /** Your unique id of the recording (1-2048 chars). Gong's dedupe key: a repeat returns the first call. */
+  clientUniqueId: Scalars['String']['input'];
+  context?: InputMaybe<Array<GongNewCallContextInput>>;
+  customData?: InputMaybe<Scalars['String']['input']>;
+  direction: GongCallDirection;
+  /** At most 255 characters. */
+  disposition?: InputMaybe<Scalars['String']['input']>;
+  /** Where Gong downloads the recording (unique, at most 1.5 GB); skip the media upload then. */
+  downloadMediaUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Seconds. */
+  duration?: InputMaybe<Scalars['Float']['input']>;
+  /** e.g. en-US. */
+  languageCode?: InputMaybe<Scalars['String']['input']>;
+  meetingUrl?: InputMaybe<Scalars['String']['input']>;
+  /** At least one; must include a party for the primary user. */
+  parties: Array<GongNewCallPartyInput>;
+  /** The Gong user id the call belongs to. */
+  primaryUser: Scalars['ID']['input'];
+  /** At most 255 characters. */
+  purpose?: InputMaybe<Scalars['String']['input']>;
+  /** ISO-8601 with offset. */
+  scheduledEnd?: InputMaybe<Scalars['String']['input']>;
+  /** ISO-8601 with offset. */
+  scheduledStart?: InputMaybe<Scalars['String']['input']>;
+  speakersTimeline?: InputMaybe<GongSpeakersTimelineInput>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type GongCreateCallPayload = {
+  __typename?: 'GongCreateCallPayload';
+  /** The new call's id; upload its recording with PUT /calls/{callId}/media unless downloadMediaUrl was given. */
+  callId: Scalars['ID']['output'];
+  /** Gong's requestId of the create (the original one when this was a repeat). */
+  requestId: Scalars['String']['output'];
+};
 
 export type GongCrmContext = {
   __typename?: 'GongCrmContext';
@@ -280,6 +335,41 @@ export type GongNamedDuration = {
   __typename?: 'GongNamedDuration';
   duration?: Maybe<Scalars['Float']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+};
+
+/** CRM context: the system and the objects in it. */
+export type GongNewCallContextInput = {
+  objects?: InputMaybe<Array<GongNewCallContextObjectInput>>;
+  /** e.g. Salesforce, HubSpot, MicrosoftDynamic, Generic. */
+  system: Scalars['String']['input'];
+};
+
+/** A CRM object the call (or a party) relates to. */
+export type GongNewCallContextObjectInput = {
+  fields?: InputMaybe<Array<GongNewCallFieldInput>>;
+  objectId: Scalars['String']['input'];
+  /** Lead, Contact, Account, Opportunity or User. */
+  objectType: Scalars['String']['input'];
+};
+
+/** One CRM field of a context object: `value` is any JSON value. */
+export type GongNewCallFieldInput = {
+  name: Scalars['String']['input'];
+  value?: InputMaybe<Scalars['GongJSON']['input']>;
+};
+
+/** A participant of the call. */
+export type GongNewCallPartyInput = {
+  context?: InputMaybe<Array<GongNewCallContextInput>>;
+  emailAddress?: InputMaybe<Scalars['String']['input']>;
+  /** Stereo recordings: the channel this party speaks on, 0 or 1. */
+  mediaChannelId?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Your id for the party; needed only to refer to it from speakersTimeline. */
+  partyId?: InputMaybe<Scalars['String']['input']>;
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+  /** A Gong user id, for internal parties. */
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type GongOAuthStart = {
@@ -369,6 +459,20 @@ export type GongSpeakerStat = {
   id?: Maybe<Scalars['String']['output']>;
   talkTime?: Maybe<Scalars['Float']['output']>;
   userId?: Maybe<Scalars['String']['output']>;
+};
+
+/** Who spoke when, if you know it (otherwise Gong diarises the recording). */
+export type GongSpeakersTimelineInput = {
+  precise?: InputMaybe<Scalars['Boolean']['input']>;
+  speechSegments?: InputMaybe<Array<GongSpeechSegmentInput>>;
+};
+
+/** One stretch of speech: milliseconds from the start of the recording. */
+export type GongSpeechSegmentInput = {
+  fromTime: Scalars['Float']['input'];
+  /** partyIds of the parties speaking. */
+  partyIds: Array<Scalars['String']['input']>;
+  toTime: Scalars['Float']['input'];
 };
 
 export type GongSpokenLanguage = {
@@ -518,12 +622,23 @@ export type GongWorkspace = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Adds a call to Gong (POST /v2/calls). Safe to retry: a repeat with the same clientUniqueId
+   * returns the first call's payload without asking Gong again. Gong's 400 is BAD_USER_INPUT with
+   * its messages; its 409 is CONFLICT.
+   */
+  gongCreateCall: GongCreateCallPayload;
   /** Marks the connection REVOKED and deletes its tokens. */
   gongDisconnect: GongConnection;
   /** Admin: the public key of a connection's Gong webhook rule (bare base64 SPKI as Gong shows it, or PEM). */
   gongSetWebhookPublicKey: Scalars['Boolean']['output'];
   /** Starts a Gong OAuth connect (or reconnect) for connectionRef. */
   gongStartOAuth: GongOAuthStart;
+};
+
+
+export type MutationGongCreateCallArgs = {
+  input: GongCreateCallInput;
 };
 
 
@@ -809,6 +924,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   GongCallContent: ResolverTypeWrapper<GongCallContent>;
   GongCallCreatedEvent: ResolverTypeWrapper<Omit<GongCallCreatedEvent, 'call'> & { call: ResolversTypes['GongCall'] }>;
+  GongCallDirection: GongCallDirection;
   GongCallEdge: ResolverTypeWrapper<Omit<GongCallEdge, 'node'> & { node: ResolversTypes['GongCall'] }>;
   GongCallInteraction: ResolverTypeWrapper<GongCallInteraction>;
   GongCallMedia: ResolverTypeWrapper<GongCallMedia>;
@@ -818,6 +934,8 @@ export type ResolversTypes = ResolversObject<{
   GongConnection: ResolverTypeWrapper<GongConnection>;
   GongConnectionAuthKind: GongConnectionAuthKind;
   GongConnectionStatus: GongConnectionStatus;
+  GongCreateCallInput: GongCreateCallInput;
+  GongCreateCallPayload: ResolverTypeWrapper<GongCreateCallPayload>;
   GongCrmContext: ResolverTypeWrapper<GongCrmContext>;
   GongCrmField: ResolverTypeWrapper<GongCrmField>;
   GongCrmObject: ResolverTypeWrapper<GongCrmObject>;
@@ -831,6 +949,10 @@ export type ResolversTypes = ResolversObject<{
   GongKeyPoint: ResolverTypeWrapper<GongKeyPoint>;
   GongMonologue: ResolverTypeWrapper<MonologueParent>;
   GongNamedDuration: ResolverTypeWrapper<GongNamedDuration>;
+  GongNewCallContextInput: GongNewCallContextInput;
+  GongNewCallContextObjectInput: GongNewCallContextObjectInput;
+  GongNewCallFieldInput: GongNewCallFieldInput;
+  GongNewCallPartyInput: GongNewCallPartyInput;
   GongOAuthStart: ResolverTypeWrapper<GongOAuthStart>;
   GongOutlineItem: ResolverTypeWrapper<GongOutlineItem>;
   GongOutlineSection: ResolverTypeWrapper<GongOutlineSection>;
@@ -841,6 +963,8 @@ export type ResolversTypes = ResolversObject<{
   GongQuestions: ResolverTypeWrapper<GongQuestions>;
   GongSentence: ResolverTypeWrapper<GongSentence>;
   GongSpeakerStat: ResolverTypeWrapper<GongSpeakerStat>;
+  GongSpeakersTimelineInput: GongSpeakersTimelineInput;
+  GongSpeechSegmentInput: GongSpeechSegmentInput;
   GongSpokenLanguage: ResolverTypeWrapper<GongSpokenLanguage>;
   GongStartOAuthInput: GongStartOAuthInput;
   GongTracker: ResolverTypeWrapper<GongTracker>;
@@ -883,6 +1007,8 @@ export type ResolversParentTypes = ResolversObject<{
   GongCallSyncPage: Omit<GongCallSyncPage, 'nodes'> & { nodes: Array<ResolversParentTypes['GongCall']> };
   GongCallsFilter: GongCallsFilter;
   GongConnection: GongConnection;
+  GongCreateCallInput: GongCreateCallInput;
+  GongCreateCallPayload: GongCreateCallPayload;
   GongCrmContext: GongCrmContext;
   GongCrmField: GongCrmField;
   GongCrmObject: GongCrmObject;
@@ -896,6 +1022,10 @@ export type ResolversParentTypes = ResolversObject<{
   GongKeyPoint: GongKeyPoint;
   GongMonologue: MonologueParent;
   GongNamedDuration: GongNamedDuration;
+  GongNewCallContextInput: GongNewCallContextInput;
+  GongNewCallContextObjectInput: GongNewCallContextObjectInput;
+  GongNewCallFieldInput: GongNewCallFieldInput;
+  GongNewCallPartyInput: GongNewCallPartyInput;
   GongOAuthStart: GongOAuthStart;
   GongOutlineItem: GongOutlineItem;
   GongOutlineSection: GongOutlineSection;
@@ -906,6 +1036,8 @@ export type ResolversParentTypes = ResolversObject<{
   GongQuestions: GongQuestions;
   GongSentence: GongSentence;
   GongSpeakerStat: GongSpeakerStat;
+  GongSpeakersTimelineInput: GongSpeakersTimelineInput;
+  GongSpeechSegmentInput: GongSpeechSegmentInput;
   GongSpokenLanguage: GongSpokenLanguage;
   GongStartOAuthInput: GongStartOAuthInput;
   GongTracker: GongTracker;
@@ -1038,6 +1170,11 @@ export type GongConnectionResolvers<ContextType = GatewayContext, ParentType ext
   scopes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['GongConnectionStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type GongCreateCallPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCreateCallPayload'] = ResolversParentTypes['GongCreateCallPayload']> = ResolversObject<{
+  callId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type GongCrmContextResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCrmContext'] = ResolversParentTypes['GongCrmContext']> = ResolversObject<{
@@ -1291,6 +1428,7 @@ export type GongWorkspaceResolvers<ContextType = GatewayContext, ParentType exte
 }>;
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  gongCreateCall?: Resolver<ResolversTypes['GongCreateCallPayload'], ParentType, ContextType, RequireFields<MutationGongCreateCallArgs, 'input'>>;
   gongDisconnect?: Resolver<ResolversTypes['GongConnection'], ParentType, ContextType, RequireFields<MutationGongDisconnectArgs, 'connectionRef'>>;
   gongSetWebhookPublicKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationGongSetWebhookPublicKeyArgs, 'connectionRef' | 'publicKey'>>;
   gongStartOAuth?: Resolver<ResolversTypes['GongOAuthStart'], ParentType, ContextType, RequireFields<MutationGongStartOAuthArgs, 'input'>>;
@@ -1332,6 +1470,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongCallOutcome?: GongCallOutcomeResolvers<ContextType>;
   GongCallSyncPage?: GongCallSyncPageResolvers<ContextType>;
   GongConnection?: GongConnectionResolvers<ContextType>;
+  GongCreateCallPayload?: GongCreateCallPayloadResolvers<ContextType>;
   GongCrmContext?: GongCrmContextResolvers<ContextType>;
   GongCrmField?: GongCrmFieldResolvers<ContextType>;
   GongCrmObject?: GongCrmObjectResolvers<ContextType>;

@@ -29,6 +29,8 @@ export interface GongLimits {
   breakerCooldownMs: number;
   /** Added to the 1 s window (jitter between our start and Gong's arrival). @default 100 */
   safetyMarginMs?: number;
+  /** Longest a request may take to reach Gong after its start; counts against the window until answered. @default 1000 */
+  arrivalSlackMs?: number;
   /** Background work waits this many times longer than interactive work. @default 10 */
   backgroundTimeoutFactor?: number;
   /** First retry backoff. @default 200 */
@@ -94,7 +96,7 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
 
   function build(ref: string): PerConnection {
     const own = deps.perConnection?.[ref] ?? {};
-    const rate = { perSecond: own.perSecond ?? limits.perSecond, perDay: own.perDay ?? limits.perDay, safetyMarginMs: limits.safetyMarginMs };
+    const rate = { perSecond: own.perSecond ?? limits.perSecond, perDay: own.perDay ?? limits.perDay, safetyMarginMs: limits.safetyMarginMs, arrivalSlackMs: limits.arrivalSlackMs };
     const logger = deps.logger.child({ connection: ref });
     const limiter: RateLimiter = deps.redis
       ? createRedisLimiter({ ...rate, redis: deps.redis, keyPrefix: deps.keyPrefix, connectionRef: ref, logger, now: deps.now })

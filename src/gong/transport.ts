@@ -160,7 +160,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
             signal: req.signal,
           });
         } finally {
-          slot.settle();
+          void slot.settle();
         }
         opts.metrics?.upstreamLatency.observe({ endpoint: req.endpoint }, (now() - started) / 1000);
       } catch (err) {

@@ -16,7 +16,8 @@
 
 /** A start admitted by the limiter; `settle()` when its answer (or failure) is known. */
 export interface Slot {
-  settle(): void;
+  /** Idempotent; resolves once the shared state knows (Redis), at once in memory. */
+  settle(): void | Promise<void>;
 }
 
 export type Acquisition =

@@ -139,10 +139,10 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
         if (kind === 'go') {
           const local = fallback.note();
           const slot: Slot = {
-            settle() {
-              local.settle();
+            async settle() {
+              await local.settle();
               // Best effort: an unsettled place simply ages out after the slack.
-              if (opts.redis.status === 'ready') opts.redis.eval(SETTLE, 1, keys.starts, member).catch(() => undefined);
+              if (opts.redis.status === 'ready') await withTimeout(opts.redis.eval(SETTLE, 1, keys.starts, member)).catch(() => undefined);
             },
           };
           return { ok: true, remainingToday, slot };

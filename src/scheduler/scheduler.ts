@@ -105,6 +105,20 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       sleepTimer = undefined;
     });
 
+  /** A settled slot can free the window early (a fast answer): let a sleeping pump look again. */
+  const wakeOnSettle = (slot: Slot): Slot => {
+    let once = false;
+    return {
+      async settle() {
+        if (once) return;
+        once = true;
+        await slot.settle();
+        if (sleepTimer) clearTimeout(sleepTimer);
+        wake?.();
+      },
+    };
+  };
+
   async function pump(): Promise<void> {
     if (pumping) return;
     pumping = true;
@@ -115,8 +129,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         if (a.ok) {
           // The head may have timed out while the limiter answered; the start then goes unused.
           const w = first();
-          if (w) settle(w, undefined, a.slot);
-          else a.slot.settle();
+          if (w) settle(w, undefined, wakeOnSettle(a.slot));
+          else void a.slot.settle();
           continue;
         }
         lastWaitMs = a.waitMs;

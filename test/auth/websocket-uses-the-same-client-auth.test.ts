@@ -1,11 +1,10 @@
-/** GraphQL over WebSocket applies the same client auth as HTTP: connection_init params only. */
+/** GraphQL over WebSocket (attached by createGateway) applies the same client auth as HTTP: connection_init params. */
 import { createClient, type Client } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createGateway, type Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { attachGraphQLWebSocket, type GraphQLWebSocket } from '../../src/http/websocket.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
@@ -15,15 +14,12 @@ const jwt = (conn: string) => new SignJWT({ conn }).setProtectedHeader({ alg: 'H
 describe('WebSocket client auth', () => {
   let sandbox: Sandbox;
   let gateway: Gateway;
-  let ws: GraphQLWebSocket;
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimit: false, users: 3, calls: 5 });
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GATEWAY_JWT_SECRET: SECRET, GATEWAY_API_KEYS: 'k' });
     gateway = await createGateway(config, { sandbox, logger: silentLogger() });
-    ws = attachGraphQLWebSocket({ server: gateway.server, schema: gateway.schema, context: gateway.context, validationRules: gateway.validationRules, logger: silentLogger(), connectionInitWaitTimeoutMs: 1000 });
   });
   afterAll(async () => {
-    await ws?.dispose();
     await gateway?.close();
     await sandbox?.close();
   });

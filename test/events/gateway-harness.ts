@@ -62,6 +62,14 @@ export interface Received<T> {
   stop(): void;
 }
 
+const clients = new Set<Client>();
+
+/** Disposes every test client still open (call before closing the gateway). */
+export async function disposeClients(): Promise<void> {
+  for (const c of clients) await c.dispose();
+  clients.clear();
+}
+
 /** Subscribes with a fresh client; collects `data[field]` of each event. */
 export function subscribe<T = Record<string, unknown>>(
   url: string,
@@ -83,6 +91,7 @@ export function subscribe<T = Record<string, unknown>>(
       },
     },
   });
+  clients.add(client);
   const out: Received<T> & { client: Client } = {
     items: [],
     errors: [],
@@ -114,7 +123,7 @@ export function subscribe<T = Record<string, unknown>>(
 /** Waits until the gateway has `n` open subscriptions (the listener is attached). */
 export const subscribed = (gw: EventGateway, n: number) => eventually(async () => ((await gw.openSubscriptions()) >= n ? true : undefined), 5_000, `${n} open subscriptions`);
 
-export const CALL_CREATED = `subscription ($after: String, $includeTest: Boolean) {
-  gongCallCreated(after: $after, includeTest: $includeTest) { eventId receivedAt isTest call { id title primaryUser { emailAddress } } }
+export const CALL_CREATED = `subscription ($after: String, $includeTest: Boolean, $includePrivate: Boolean) {
+  gongCallCreated(after: $after, includeTest: $includeTest, includePrivate: $includePrivate) { eventId receivedAt isTest call { id title primaryUser { emailAddress } } }
 }`;
 export const CALL_CREATED_LIGHT = `subscription ($after: String) { gongCallCreated(after: $after) { eventId call { id title } } }`;

@@ -8,7 +8,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { eventually } from './support.js';
-import { CALL_CREATED, CALL_CREATED_LIGHT, startEventGateway, startEventSandbox, subscribe, subscribed, type EventGateway } from './gateway-harness.js';
+import { CALL_CREATED, CALL_CREATED_LIGHT, disposeClients, startEventGateway, startEventSandbox, subscribe, subscribed, type EventGateway } from './gateway-harness.js';
 
 interface CallEvent {
   eventId: string;
@@ -26,13 +26,14 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
     sandbox.control.addWebhookRule({ targetUrl: gw.webhookUrl() });
   });
   afterAll(async () => {
+    await disposeClients();
     await gw?.close();
     await sandbox?.close();
   });
 
   const endCalls = async (n: number, title = 'Call') => {
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await sandbox.control.endCall({ title: `${title} ${i}` }));
+    for (let i = 0; i < n; i++) ids.push(await sandbox.control.endCall({ title: `${title} ${i}`, isPrivate: false }));
     await sandbox.control.tick();
     return ids;
   };
@@ -46,7 +47,7 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
     await subscribed(gw, 2);
     sandbox.control.resetLog();
     const user = sandbox.control.allCalls()[0]?.metaData.primaryUserId;
-    const callId = await sandbox.control.endCall({ title: 'Renewal with Globex', ...(user ? { primaryUserId: user } : {}) });
+    const callId = await sandbox.control.endCall({ title: 'Renewal with Globex', isPrivate: false, ...(user ? { primaryUserId: user } : {}) });
     await sandbox.control.tick();
 
     const event = await eventually(() => calls.items[0], 10_000, 'gongCallCreated');
@@ -98,8 +99,9 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
   });
 
   it('leaves test deliveries out unless includeTest', async () => {
-    const plain = subscribe<CallEvent>(gw.wsUrl, CALL_CREATED, {});
-    const withTests = subscribe<CallEvent>(gw.wsUrl, CALL_CREATED, { includeTest: true });
+    // The test button sends an existing call, which may be private: include private calls here.
+    const plain = subscribe<CallEvent>(gw.wsUrl, CALL_CREATED, { includePrivate: true });
+    const withTests = subscribe<CallEvent>(gw.wsUrl, CALL_CREATED, { includeTest: true, includePrivate: true });
     await subscribed(gw, 2);
     const rule = sandbox.control.addWebhookRule({ targetUrl: gw.webhookUrl(), workspaceId: '1' });
     await sandbox.control.sendTestWebhook(rule.id);
@@ -124,6 +126,7 @@ describe('graphql-ws auth and backpressure', () => {
     sandbox.control.addWebhookRule({ targetUrl: gw.webhookUrl() });
   });
   afterAll(async () => {
+    await disposeClients();
     await gw?.close();
     await sandbox?.close();
   });
@@ -149,7 +152,7 @@ describe('graphql-ws auth and backpressure', () => {
     const fast = subscribe<CallEvent>(gw.wsUrl, CALL_CREATED_LIGHT, {}, auth);
     await subscribed(gw, 2);
     const ids: string[] = [];
-    for (let i = 0; i < 8; i++) ids.push(await sandbox.control.endCall({ title: `Burst ${i}` }));
+    for (let i = 0; i < 8; i++) ids.push(await sandbox.control.endCall({ title: `Burst ${i}`, isPrivate: false }));
     await sandbox.control.tick();
 
     await eventually(() => (fast.items.length >= 8 ? true : undefined), 10_000, 'fast subscriber');

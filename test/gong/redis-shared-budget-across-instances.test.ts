@@ -13,6 +13,7 @@ describeRedis('the budget shared through Redis by two instances', () => {
 
   const instance = (keyPrefix: string) => {
     const redis = new Redis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    redis.on('error', () => undefined); // expected while the server restarts
     redisClients.push(redis);
     return makeClients(sb, { redis, keyPrefix });
   };

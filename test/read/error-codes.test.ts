@@ -123,3 +123,20 @@ describe('credentials and scopes', () => {
     }
   });
 });
+
+describe('expired Gong cursors', () => {
+  it('a page cursor Gong no longer accepts is BAD_USER_INPUT telling to restart from the first page', async () => {
+    let clock = Date.now();
+    const g = await startHarness({ sandbox: { users: 150, now: () => clock, cursorTtlMs: 60_000 } });
+    try {
+      const first = await g.gql<{ gongUsers: { pageInfo: { hasNextPage: boolean; endCursor: string } } }>('{ gongUsers(first: 100) { pageInfo { hasNextPage endCursor } } }');
+      expect(first.data?.gongUsers.pageInfo.hasNextPage).toBe(true);
+      clock += 120_000;
+      const next = await g.gql('query($a: String) { gongUsers(first: 100, after: $a) { totalCount } }', { a: first.data?.gongUsers.pageInfo.endCursor });
+      expect(codes(next)).toEqual(['BAD_USER_INPUT']);
+      expect(next.errors?.[0]?.message).toMatch(/restart from the first page/);
+    } finally {
+      await g.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import type { GongCallResolvers, Resolvers } from '../../generated/resolvers-typ
 import type { CallBasicData, CallData } from '../../gong/wire.js';
 import type { CallParent } from '../parents.js';
 import { loadCall } from './call-plan.js';
+import { isGongId } from './ids.js';
 
 type Section = 'parties' | 'context' | 'content' | 'interaction' | 'collaboration' | 'media';
 
@@ -30,7 +31,7 @@ const basicFields = Object.fromEntries(BASIC.map((k) => [k, (p: CallParent) => p
 
 export const callFieldResolvers: Resolvers = {
   GongCall: {
-    __resolveReference: (ref, ctx, info) => loadCall(ctx, info, ref.id, false),
+    __resolveReference: (ref, ctx, info) => (isGongId(ref.id) ? loadCall(ctx, info, ref.id, false) : null),
     id: (p) => p.call.metaData.id,
     ...basicFields,
     workspace: async (p, _a, ctx) => {

@@ -10,6 +10,9 @@ export function gongIds(ids: readonly string[], arg: string): string[] {
   return [...ids];
 }
 
+/** A router's representation may carry anything as a key; one that is no Gong id can only be a miss (null), never a failed batch. */
+export const isGongId = (id: unknown): id is string => GongId.safeParse(id).success;
+
 export function gongId(id: string, arg: string): string {
   gongIds([id], arg);
   return id;

@@ -24,7 +24,9 @@ const corrupt = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERR
 async function open(ctx: GatewayContext, name: string, topic: EventTopic, after: string | null | undefined, filter: (e: LoggedEvent) => boolean) {
   const ev = eventServicesOf(ctx);
   const socket = subscriberSocketOf(ctx);
-  const stream = await openEventStream({
+  // Counted before opening: a refused `after` ends the stream at once, and onEnd takes it back.
+  ev.metrics?.openSubscriptions.inc({ subscription: name });
+  return openEventStream({
     log: ev.log,
     topic,
     connectionRef: ctx.connectionRef,
@@ -38,8 +40,6 @@ async function open(ctx: GatewayContext, name: string, topic: EventTopic, after:
     onEnd: () => ev.metrics?.openSubscriptions.dec({ subscription: name }),
     onLiveDelivery: (e) => ev.metrics?.eventDeliveryLag.observe(Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000),
   });
-  ev.metrics?.openSubscriptions.inc({ subscription: name });
-  return stream;
 }
 
 export const subscriptionResolvers: Resolvers = {

@@ -5,7 +5,7 @@
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
-import { gongId, gongIds } from './ids.js';
+import { gongId, gongIds, isGongId } from './ids.js';
 
 export const userResolvers: Resolvers = {
   Query: {
@@ -28,7 +28,7 @@ export const userResolvers: Resolvers = {
     gongUsersByIds: (_p, { ids }, ctx) => Promise.all(gongIds(ids, 'ids').map((id) => ctx.loaders.users.load(id))),
   },
   GongUser: {
-    __resolveReference: (ref, ctx) => ctx.loaders.users.load(ref.id),
+    __resolveReference: (ref, ctx) => (isGongId(ref.id) ? ctx.loaders.users.load(ref.id) : null),
     manager: (u, _a, ctx) => (u.managerId ? ctx.loaders.users.load(u.managerId) : null),
   },
 };

@@ -1,4 +1,12 @@
-/** Owned by the writes engineer (schema/writes.graphql). Empty until they fill it. */
+/**
+ * Writes (schema/writes.graphql): gongCreateCall on the operation's connection. Validation,
+ * idempotency and Gong's answers are the create-call service's (src/writes/create-call.ts).
+ */
 import type { Resolvers } from '../../generated/resolvers-types.js';
+import { writeServices } from '../../writes/create-call.js';
 
-export const writeResolvers: Resolvers = {};
+export const writeResolvers: Resolvers = {
+  Mutation: {
+    gongCreateCall: (_p, { input }, ctx) => writeServices(ctx.services).createCall(ctx.connectionRef, input),
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * Child-process entry: runs one server under test (gateway, bare Apollo or sandbox) alone in its
+ * process, so CPU and memory figures are that server's and not the load generator's. Spoken to
+ * over IPC: `stats` (optionally after a GC) and `stop`. Started by ./spawn.ts.
+ */
+import { createGateway } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import type { SandboxOptions } from '../../src/sandbox/types.js';
+import { startBareServer } from '../baselines/bare-server.js';
+import type { ChildInfo, ChildRequest, ChildStats, ServerSpec } from './spawn.js';
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
+
+async function start(): Promise<{ info: ChildInfo; subscriptions: () => Promise<number>; close: () => Promise<void> }> {
+  if (spec.kind === 'gateway') {
+    const gateway = await createGateway(loadConfig(spec.env), { logger: silentLogger() });
+    return {
+      info: { url: gateway.url, port: gateway.port },
+      subscriptions: async () => (await gateway.metrics.openSubscriptions.get()).values.reduce((n, v) => n + v.value, 0),
+      close: () => gateway.close(),
+    };
+  }
+  if (spec.kind === 'bare') {
+    const bare = await startBareServer();
+    return { info: { url: bare.url, port: Number(new URL(bare.url).port) }, subscriptions: async () => 0, close: () => bare.close() };
+  }
+  const sandbox = await startSandbox(spec.options as SandboxOptions);
+  return {
+    info: { url: sandbox.url, port: Number(new URL(sandbox.url).port), accessKey: sandbox.accessKey, accessKeySecret: sandbox.accessKeySecret },
+    subscriptions: async () => 0,
+    close: () => sandbox.close(),
+  };
+}
+
+const running = await start();
+process.send?.({ type: 'ready', info: running.info });
+process.on('message', (m: ChildRequest) => {
+  void (async () => {
+    if (m.type === 'stop') {
+      await running.close();
+      process.exit(0);
+    }
+    if (m.gc && typeof globalThis.gc === 'function') globalThis.gc();
+    const stats: ChildStats = { cpu: process.cpuUsage(), mem: process.memoryUsage(), subscriptions: await running.subscriptions() };
+    process.send?.({ type: 'stats', id: m.id, stats });
+  })();
+});
+// The parent owns this process: if it goes away, so do we.
+process.on('disconnect', () => process.exit(0));

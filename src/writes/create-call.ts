@@ -1,0 +1,99 @@
+/**
+ * Creating a call exactly once per clientUniqueId. Gong uses clientUniqueId as its dedupe key
+ * (a repeat is refused with 409, or answered with the existing call; Gong does not document
+ * which), so the gateway remembers `clientUniqueId → {callId, requestId}` per connection in the
+ * KeyValueStore once a create succeeded, and lets concurrent identical creates share one
+ * upstream request. A retried create therefore returns the first payload without asking Gong.
+ */
+import { createHash } from 'node:crypto';
+import { ErrorCode, GatewayError, isGatewayError } from '../errors.js';
+import type { GongClient } from '../gong/types.js';
+import type { KeyValueStore } from '../store/types.js';
+import { validateCreateCall } from './validate-create.js';
+
+export interface CreatedCall {
+  callId: string;
+  requestId: string;
+}
+
+export interface CreateCallServiceOptions {
+  store: KeyValueStore;
+  /** The Gong client of a connection. */
+  client(connectionRef: string): GongClient;
+  /**
+   * How long a create is remembered. Gong keeps refusing the id after that (its own dedupe), so
+   * the cost of forgetting is a CONFLICT instead of the original payload. @default 30 days
+   */
+  rememberMs?: number;
+}
+
+export interface CreateCallService {
+  /** Validates, then creates the call once; a repeat of a clientUniqueId returns the first payload. */
+  createCall(connectionRef: string, input: unknown): Promise<CreatedCall>;
+}
+
+/** The services-bag key resolvers find this under. */
+export const WRITE_SERVICES_KEY = 'writes';
+
+const DEFAULT_REMEMBER_MS = 30 * 24 * 3600 * 1000;
+
+/** clientUniqueId may be 2048 chars: the key holds a digest, never the raw id. */
+const recordKey = (connectionRef: string, clientUniqueId: string) =>
+  `writes:call:${connectionRef}:${createHash('sha256').update(clientUniqueId, 'utf8').digest('hex')}`;
+
+function parseRecord(raw: string | null): CreatedCall | undefined {
+  if (raw === null) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<CreatedCall>;
+    return typeof v.callId === 'string' && typeof v.requestId === 'string' ? { callId: v.callId, requestId: v.requestId } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createCallService(opts: CreateCallServiceOptions): CreateCallService {
+  const rememberMs = opts.rememberMs ?? DEFAULT_REMEMBER_MS;
+  const inFlight = new Map<string, Promise<CreatedCall>>();
+
+  async function createOnce(connectionRef: string, key: string, body: ReturnType<typeof validateCreateCall>): Promise<CreatedCall> {
+    const known = parseRecord(await opts.store.get(key));
+    if (known) return known;
+    let created: CreatedCall;
+    try {
+      created = await opts.client(connectionRef).createCall(body);
+    } catch (e) {
+      // Another gateway instance may have created it a moment ago: its record wins over Gong's 409.
+      if (isGatewayError(e) && e.code === ErrorCode.CONFLICT) {
+        const raced = parseRecord(await opts.store.get(key));
+        if (raced) return raced;
+        throw new GatewayError(ErrorCode.CONFLICT, `${e.message} (this gateway has no record of creating clientUniqueId ${JSON.stringify(body.clientUniqueId.slice(0, 200))})`, e.details, { cause: e });
+      }
+      throw e;
+    }
+    await opts.store.set(key, JSON.stringify(created), { ttlMs: rememberMs });
+    return created;
+  }
+
+  return {
+    async createCall(connectionRef, input) {
+      const body = validateCreateCall(input);
+      const key = recordKey(connectionRef, body.clientUniqueId);
+      const running = inFlight.get(key);
+      if (running) return running;
+      const p = createOnce(connectionRef, key, body).finally(() => inFlight.delete(key));
+      inFlight.set(key, p);
+      return p;
+    },
+  };
+}
+
+const isCreateCallService = (v: unknown): v is CreateCallService =>
+  typeof v === 'object' && v !== null && typeof (v as { createCall?: unknown }).createCall === 'function';
+
+/** The service from the context's `services` bag; a wiring mistake is a clear error, not a crash. */
+export function writeServices(services: Record<string, unknown>): CreateCallService {
+  const s = services[WRITE_SERVICES_KEY];
+  if (!isCreateCallService(s))
+    throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `services.${WRITE_SERVICES_KEY} must hold the create-call service; the gateway was wired without it`);
+  return s;
+}
