@@ -4,7 +4,7 @@
  * numbers to bench/results/<timestamp>.json. Not part of `npm test`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Scenario, ScenarioResult } from './lib/scenario.js';
 import { markdown } from './lib/stats.js';
@@ -45,7 +45,7 @@ const machine = {
 const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(1)}s] ${line}\n`);
 
 console.log(`## Benchmark run ${machine.date}\n`);
-console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}. Command: \`${machine.command}\`. Medians of ${runs} run(s).\n`);
+console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}. Command: \`${machine.command}\`. Medians of ${runs} run(s). Load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}.\n`);
 
 const results: Record<string, ScenarioResult | { error: string }> = {};
 const chosen = args.only.length > 0 ? args.only : Object.keys(SCENARIOS);
@@ -64,6 +64,7 @@ for (const name of chosen) {
     console.log(`### ${name}: FAILED\n\n\`\`\`\n${error}\n\`\`\`\n`);
   }
   log(`${name}: done`);
+  console.log(`Load average after ${name}: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min; the machine is shared).\n`);
 }
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));

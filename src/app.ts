@@ -24,6 +24,7 @@ import { gatewayReadinessChecks, readinessRoute } from './http/readiness-route.j
 import type { Route } from './http/router.js';
 import { closeServer, createHttpServer, listen } from './http/server.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { createRedisClient } from './store/redis.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { graphqlMetricsPlugin } from './observability/graphql-metrics-plugin.js';
 import type { Sandbox } from './sandbox/types.js';
@@ -77,11 +78,15 @@ export function readSettings(config: Config, now: () => number = Date.now): Read
 export async function createGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
   const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL });
   const metrics = deps.metrics ?? createMetrics();
+  // One Redis client for every feature's commands (the event log duplicates it for blocking reads).
+  // Without it the budget, cache, connections and events stay in process: one instance only.
+  const redis = config.REDIS_URL !== undefined ? createRedisClient(config.REDIS_URL, { logger, name: 'gong-gateway' }) : undefined;
   // Connections, OAuth and the callback route, unless a test or embedder brings its own registry.
-  const connections = deps.registry ? undefined : createConnectionsFeature(config, { logger, ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) });
+  const connections = deps.registry ? undefined : createConnectionsFeature(config, { logger, ...(redis ? { redis } : {}), ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) });
   const registry = deps.registry ?? connections!.registry;
   const clients = createGongClients({
     registry,
+    ...(redis ? { redis } : {}),
     keyPrefix: config.REDIS_KEY_PREFIX,
     limits: limitsFromConfig(config),
     metrics,
@@ -91,6 +96,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   // Webhooks → event log → graphql-ws subscriptions, and the transcript poller (issue 6).
   const events = createEventsFeature(config, {
     logger,
+    ...(redis ? { redis } : {}),
     metrics,
     clients,
     connectionExists: async (ref) => (await registry.get(ref)) !== null,
@@ -143,7 +149,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     ...writes.routes,
     ...(deps.routes ?? []),
   ];
-  const server = createHttpServer(routes, logger);
+  const server = createHttpServer(routes, logger, { corsOrigins: config.CORS_ORIGINS });
   const port = await listen(server, config.PORT, config.HOST);
   events.start({ server, schema, context, validationRules: apollo.allValidationRules });
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
@@ -167,6 +173,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         await apollo.server.stop();
         await clients.close();
         await connections?.close();
+        await redis?.quit().catch(() => redis.disconnect());
       })()),
   };
 }

@@ -6,7 +6,9 @@
  */
 import { createGateway } from './app.js';
 import { ConfigError, loadConfig, usesEmbeddedSandbox, type Config } from './config/config.js';
+import { createShutdown, installSignalHandlers } from './lifecycle/shutdown.js';
 import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { startSandbox } from './sandbox/index.js';
 import type { Sandbox } from './sandbox/types.js';
 
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
       rateLimit: { perSecond: config.SANDBOX_RATE_PER_SECOND, perDay: config.SANDBOX_DAILY_LIMIT },
     });
   }
-  const gateway = await createGateway(config, { sandbox, logger });
+  const gateway = await createGateway(config, { sandbox, logger, metrics: createMetrics({ defaultMetrics: true }) });
   const mode = sandbox ? `embedded Gong sandbox at ${sandbox.url}` : `Gong company at ${config.GONG_API_BASE_URL} (connection "default")`;
   process.stdout.write(
     [
@@ -54,21 +56,17 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
-    void (async () => {
+  // SIGTERM/SIGINT: stop accepting, drain HTTP, close WebSockets with 1001, exit 0 (src/lifecycle/shutdown.ts).
+  const shutdown = createShutdown({
+    server: gateway.server,
+    close: async () => {
       await gateway.close();
       await sandbox?.close();
-      process.exit(0);
-    })();
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+    },
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  });
+  installSignalHandlers(shutdown, { logger });
 }
 
 await main();

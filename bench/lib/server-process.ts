@@ -13,7 +13,7 @@ import type { ChildInfo, ChildRequest, ChildStats, ServerSpec } from './spawn.js
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
 
-async function start(): Promise<{ info: ChildInfo; subscriptions: () => Promise<number>; close: () => Promise<void> }> {
+async function start(): Promise<{ info: ChildInfo; subscriptions: () => Promise<number>; upstream?: () => number; close: () => Promise<void> }> {
   if (spec.kind === 'gateway') {
     const gateway = await createGateway(loadConfig(spec.env), { logger: silentLogger() });
     return {
@@ -30,6 +30,7 @@ async function start(): Promise<{ info: ChildInfo; subscriptions: () => Promise<
   return {
     info: { url: sandbox.url, port: Number(new URL(sandbox.url).port), accessKey: sandbox.accessKey, accessKeySecret: sandbox.accessKeySecret },
     subscriptions: async () => 0,
+    upstream: () => Object.entries(sandbox.control.counters()).reduce((n, [k, v]) => (k.includes(' /v2/') ? n + v : n), 0),
     close: () => sandbox.close(),
   };
 }
@@ -43,7 +44,7 @@ process.on('message', (m: ChildRequest) => {
       process.exit(0);
     }
     if (m.gc && typeof globalThis.gc === 'function') globalThis.gc();
-    const stats: ChildStats = { cpu: process.cpuUsage(), mem: process.memoryUsage(), subscriptions: await running.subscriptions() };
+    const stats: ChildStats = { cpu: process.cpuUsage(), mem: process.memoryUsage(), subscriptions: await running.subscriptions(), upstream: running.upstream?.() ?? 0 };
     process.send?.({ type: 'stats', id: m.id, stats });
   })();
 });

@@ -20,6 +20,8 @@ export interface ChildStats {
   cpu: NodeJS.CpuUsage;
   mem: NodeJS.MemoryUsage;
   subscriptions: number;
+  /** Sandbox only: `/v2/` requests served so far. */
+  upstream: number;
 }
 
 export interface ServerChild {

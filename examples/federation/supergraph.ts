@@ -40,8 +40,8 @@ export async function composeSupergraph(subgraphs: readonly SubgraphEndpoint[]):
   return result.supergraphSdl;
 }
 
-/** An Apollo Server running `@apollo/gateway` over a static supergraph, subgraphs over HTTP. Started. */
-export async function startRouter(supergraphSdl: string, subgraphs: readonly SubgraphEndpoint[]): Promise<ApolloServer> {
+/** An Apollo Server running `@apollo/gateway` over a static supergraph, subgraphs over HTTP (not started yet). */
+export function createRouter(supergraphSdl: string, subgraphs: readonly SubgraphEndpoint[]): ApolloServer {
   const byName = new Map(subgraphs.map((s) => [s.name, s]));
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -53,7 +53,5 @@ export async function startRouter(supergraphSdl: string, subgraphs: readonly Sub
         },
       }),
   });
-  const server = new ApolloServer({ gateway });
-  await server.start();
-  return server;
+  return new ApolloServer({ gateway });
 }

@@ -53,6 +53,8 @@ export function createMemoryEventLog(opts: MemoryEventLogOptions): EventLog {
         s.maxDeletedId = dropped[dropped.length - 1]?.eventId ?? s.maxDeletedId;
       }
       dedupe.set(markKey, { eventId, expiresAt: now() + dedupeTtlMs });
+      // Expired marks are swept now and then so a long-running instance stays bounded.
+      if (dedupe.size > opts.maxEvents * 4) for (const [k, m] of dedupe) if (m.expiresAt <= now()) dedupe.delete(k);
       for (const l of listeners) l(event);
       return { eventId, duplicate: false };
     },

@@ -4,7 +4,7 @@
  * read and parsed within the attempt timeout) and raw (the timeout covers only the wait for the
  * response head; the body is handed over as a stream).
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 export interface Answer {
   status: number;
@@ -50,13 +50,17 @@ function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: n
   return { kind: 'network', what: 'reset', message: `${err instanceof Error ? err.message : String(err)}${cause}` };
 }
 
-/** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
+/**
+ * A streamed body goes to undici as a web ReadableStream with `duplex: 'half'`: given the Node
+ * Readable (an async iterable) itself, undici reads it with no backpressure and a 200 MB upload
+ * ends up in memory (test/writes/media-upload-streams.test.ts).
+ */
 function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
   const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
   return {
     method: init.method,
     headers: init.headers,
-    body: init.body as unknown as RequestInit['body'],
+    body: (init.body instanceof Readable ? Readable.toWeb(init.body) : init.body) as unknown as RequestInit['body'],
     signal,
     ...(streamed ? { duplex: 'half' } : {}),
   } as RequestInit;

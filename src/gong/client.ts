@@ -61,7 +61,7 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
     const parsed = schema.safeParse(res.body);
     if (parsed.success) return parsed.data;
     opts.logger?.warn(
-      { connection: ref, endpoint: req.endpoint, requestId: res.requestId, issues: parsed.error.issues.slice(0, 10) },
+      { connection: ref, endpoint: req.endpoint, gongRequestId: res.requestId, issues: parsed.error.issues.slice(0, 10) },
       'Gong answer failed the wire schema',
     );
     throw schemaMismatch(what(req), res.requestId);

@@ -185,7 +185,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
 
       const { res, malformed } = outcome;
       opts.metrics?.upstreamRequests.inc({ ...log, status: String(res.status) });
-      opts.logger?.debug({ ...log, status: res.status, requestId: res.requestId, attempt: retries + 1 }, 'Gong answered');
+      opts.logger?.debug({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong answered');
 
       if (res.status === 401 && !refreshed && replayable) {
         opts.breaker.success();
@@ -199,7 +199,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
         await outcome.discard();
         opts.metrics?.upstreamRateLimited.inc({ connection: ref });
         const retryAfterMs = (parseRetryAfter(res.headers['retry-after'], now()) ?? 1) * 1000;
-        opts.logger?.warn({ ...log, requestId: res.requestId, retryAfterMs }, 'Gong rate limit hit (429); pausing the connection');
+        opts.logger?.warn({ ...log, gongRequestId: res.requestId, retryAfterMs }, 'Gong rate limit hit (429); pausing the connection');
         await opts.scheduler.pause(retryAfterMs);
         // A 429 was not processed, so even a write may go again. Sleep only a little jitter:
         // the scheduler holds every start of the connection until the pause is over.
@@ -208,7 +208,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       }
       if (res.status >= 500) {
         opts.breaker.failure();
-        opts.logger?.warn({ ...log, status: res.status, requestId: res.requestId, attempt: retries + 1 }, 'Gong server error');
+        opts.logger?.warn({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong server error');
         const retryAfter = parseRetryAfter(res.headers['retry-after'], now());
         if (retriable && retries < maxRetries) {
           const wait = backoffMs(opts.retry, retries, retryAfter === undefined ? undefined : retryAfter * 1000);
@@ -221,7 +221,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       }
       opts.breaker.success();
       if (malformed) {
-        opts.logger?.warn({ ...log, status: res.status, requestId: res.requestId }, 'Gong answered with a body that is not JSON');
+        opts.logger?.warn({ ...log, status: res.status, gongRequestId: res.requestId }, 'Gong answered with a body that is not JSON');
         if (retriable && (await mayRetry(backoffMs(opts.retry, retries)))) continue;
         throw schemaMismatch(what, res.requestId);
       }

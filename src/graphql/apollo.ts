@@ -47,6 +47,8 @@ export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits;
     hideSchemaDetailsFromClientErrors: limits.hideSuggestions,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Signals belong to src/lifecycle/shutdown.ts; Apollo's own handler would stop early and re-raise SIGTERM.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError,
     validationRules: protection.validationRules,

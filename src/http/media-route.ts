@@ -7,7 +7,7 @@
  * upload is cut off as soon as it passes the limit.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Authenticate } from '../context.js';
 import { ErrorCode, GatewayError, badInput, notFound } from '../errors.js';
 import type { ConnectionTransport } from '../gong/transport.js';
@@ -48,18 +48,26 @@ function contentTypeOf(req: IncomingMessage): string {
   return ct;
 }
 
-/** Passes bytes through and fails once more than `limit` went by. */
-function byteLimit(limit: number, onExceeded: (seen: number) => void): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      seen += chunk.length;
+/**
+ * The upload's bytes, failing once more than `limit` went by. An async generator pulls from the
+ * request only as fast as Gong takes the bytes (a piped Transform let undici read ahead: the whole
+ * file ended up in memory).
+ */
+function byteLimit(source: IncomingMessage, limit: number, onExceeded: (seen: number) => void): Readable {
+  async function* limited(): AsyncGenerator<Buffer> {
+    let seen = 0;
+    // Without destroyOnReturn a refused upload leaves the socket alive long enough for the 413.
+    for await (const chunk of source.iterator({ destroyOnReturn: false })) {
+      const b = chunk as Buffer;
+      seen += b.length;
       if (seen > limit) {
         onExceeded(seen);
-        done(tooLarge(limit, seen));
-      } else done(null, chunk);
-    },
-  });
+        throw tooLarge(limit, seen);
+      }
+      yield b;
+    }
+  }
+  return Readable.from(limited(), { objectMode: false });
 }
 
 /** Refuses without reading the body; the connection closes so the rest of the upload is not read. */
@@ -85,10 +93,8 @@ export function mediaRoute(opts: MediaRouteOptions): Route {
       res.removeHeader('connection');
 
       let exceeded: number | undefined;
-      const body = byteLimit(limit, (seen) => (exceeded = seen));
+      const body = byteLimit(req, limit, (seen) => (exceeded = seen));
       const ac = new AbortController();
-      req.on('error', (e) => body.destroy(e));
-      req.pipe(body);
       res.once('close', () => {
         if (!res.writableFinished) ac.abort(new Error('client closed the connection'));
       });
@@ -104,9 +110,7 @@ export function mediaRoute(opts: MediaRouteOptions): Route {
         });
         await relayAnswer(answer, res, opts.logger);
       } catch (e) {
-        // The rest of the upload is not read: stop piping and close the connection after the reply.
-        req.unpipe(body);
-        body.destroy();
+        // The rest of the upload is not read: close the connection after the reply.
         refuseUnread(res);
         throw exceeded === undefined ? e : tooLarge(limit, exceeded);
       }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ErrorCode, GatewayError, httpErrorBody, notFound } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import { runWithRequestId } from '../observability/request-context.js';
 import { sendError, sendJson } from './respond.js';
 
 export interface RouteRequest {
@@ -30,6 +31,7 @@ export interface Route {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export function createRouter(routes: readonly Route[], logger: Logger): RequestListener {
   const exact = new Map<string, Route>();
@@ -42,6 +44,11 @@ export function createRouter(routes: readonly Route[], logger: Logger): RequestL
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const route = exact.get(url.pathname) ?? prefixes.find((r) => url.pathname.startsWith(r.prefix as string));
+    // One access line per request: the path only (query strings can hold OAuth codes); probes at debug.
+    const started = performance.now();
+    res.once('finish', () =>
+      logger[PROBE_PATHS.has(url.pathname) ? 'debug' : 'info']({ requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'http request'),
+    );
     const run = async () => {
       if (!route) throw notFound(`No route for ${url.pathname}`, { path: url.pathname });
       if (!route.methods.includes(req.method ?? 'GET')) {
@@ -52,7 +59,8 @@ export function createRouter(routes: readonly Route[], logger: Logger): RequestL
       const rest = route.prefix ? url.pathname.slice(route.prefix.length) : '';
       await route.handle({ req, res, url, requestId, rest });
     };
-    run().catch((err: unknown) => {
+    // Every log line written while serving this request (even in the Gong transport) carries its id.
+    runWithRequestId(requestId, run).catch((err: unknown) => {
       if (!(err instanceof GatewayError)) logger.error({ err, requestId, path: url.pathname }, 'unexpected error in an HTTP route');
       sendError(res, err);
     });

@@ -1,13 +1,15 @@
 /** The gateway's Node HTTP server over the route table (graphql-ws attaches to the same server). */
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../observability/logger.js';
+import { withCors } from './cors.js';
 import { createRouter, type Route } from './router.js';
 
-export function createHttpServer(routes: readonly Route[], logger: Logger): Server {
-  const server = createServer(createRouter(routes, logger));
-  // Slow clients must not hold sockets forever; long polls are not a thing here.
-  server.requestTimeout = 60_000;
+export function createHttpServer(routes: readonly Route[], logger: Logger, opts: { corsOrigins: string[] } = { corsOrigins: [] }): Server {
+  const server = createServer(withCors(createRouter(routes, logger), { origins: opts.corsOrigins }));
+  // Slow headers must not hold sockets (slowloris); whole requests may be long: a 1.5 GB media
+  // upload streams through /calls/:id/media, so the body deadline is generous, not 60 s.
   server.headersTimeout = 30_000;
+  server.requestTimeout = 30 * 60_000;
   return server;
 }
 

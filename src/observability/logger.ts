@@ -59,7 +59,7 @@ export function scrubSecrets(value: unknown, depth = 0, seen: WeakSet<object> = 
   if (depth > 8 || seen.has(value)) return '[elided]';
   seen.add(value);
   // Errors become plain objects here (type, message, stack, own fields) so their fields are scrubbed too.
-  const source: object = value instanceof Error ? stdSerializers.err(value) : value;
+  const source: object = value instanceof Error ? { ...stdSerializers.err(value) } : value;
   if (Array.isArray(source)) return source.map((v: unknown) => scrubSecrets(v, depth + 1, seen));
   if (!isPlain(source)) return source;
   const out: Record<string, unknown> = {};

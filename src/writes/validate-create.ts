@@ -59,7 +59,8 @@ export function withoutNulls(value: unknown): unknown {
 function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
   let v: unknown = input;
   for (const key of issue.path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
-  if (v === undefined && issue.code === 'invalid_type') return 'is required';
+  if (v === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) return 'is required';
+  if (issue.code === 'too_small' && issue.origin === 'number') return `must be at least ${String(issue.minimum)}, but got: ${JSON.stringify(v)}`;
   if (issue.code === 'too_big' && issue.origin === 'string') return `must be at most ${String(issue.maximum)} characters`;
   if (issue.code === 'too_small' && issue.origin === 'string') return `must be at least ${String(issue.minimum)} character(s)`;
   if (issue.code === 'too_small' && issue.origin === 'array') return `must have at least ${String(issue.minimum)} item(s)`;

@@ -7,7 +7,7 @@
 import type { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountsFromCalls, startCrmSubgraph, type Account, type CrmSubgraph } from '../../examples/federation/crm-subgraph.js';
-import { composeSupergraph, startRouter, type SubgraphEndpoint } from '../../examples/federation/supergraph.js';
+import { composeSupergraph, createRouter, type SubgraphEndpoint } from '../../examples/federation/supergraph.js';
 import { startHarness, type Harness } from '../read/harness.js';
 
 let h: Harness;
@@ -25,7 +25,8 @@ beforeAll(async () => {
     { name: 'crm', url: crm.url },
   ];
   supergraphSdl = await composeSupergraph(subgraphs);
-  router = await startRouter(supergraphSdl, subgraphs);
+  router = createRouter(supergraphSdl, subgraphs);
+  await router.start();
 });
 afterAll(async () => {
   await router?.stop();

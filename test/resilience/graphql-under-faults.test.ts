@@ -1,0 +1,160 @@
+/**
+ * Issue 5, at the GraphQL level: while the sandbox (with Gong's real 3/s limit) injects 429
+ * storms, 5xx bursts, latency spikes, resets and malformed JSON, every query through HTTP either
+ * returns the fault-free answer or the right typed error, and Gong never sees more than 3
+ * arrivals in any 1 s window.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../src/sandbox/types.js';
+import { maxArrivalsInWindow } from '../gong/support/clients.js';
+import { codes, startHarness, type GraphQLResponse, type Harness } from '../read/harness.js';
+
+const FROM = new Date(Date.now() - 60 * 86_400_000).toISOString();
+const TO = new Date(Date.now() - 86_400_000).toISOString();
+const QUERY = `{
+  gongCalls(first: 10, filter: { from: "${FROM}", to: "${TO}" }) { nodes { id title started primaryUser { id firstName emailAddress } } }
+  gongUsers(first: 5) { nodes { id emailAddress } }
+}`;
+const USERS = '{ gongUsers(first: 5) { nodes { id } } }';
+
+/** The sandbox's real limit, the gateway's real budget, short retries and deadlines. */
+const sandbox = { users: 20, calls: 200, rateLimit: { perSecond: 3, perDay: 10_000 } };
+const env = {
+  GONG_RATE_PER_SECOND: '3',
+  GONG_MAX_RETRIES: '3',
+  GONG_REQUEST_TIMEOUT_MS: '1000',
+  GONG_QUEUE_TIMEOUT_MS: '15000',
+  GONG_BREAKER_THRESHOLD: '50',
+  GONG_BREAKER_COOLDOWN_MS: '500',
+};
+
+const errorOf = (r: GraphQLResponse) => r.errors?.[0]?.extensions ?? {};
+
+describe('GraphQL queries under recoverable faults', () => {
+  let h: Harness;
+  let baseline: GraphQLResponse;
+  beforeAll(async () => {
+    h = await startHarness({ sandbox, env });
+    baseline = await h.gql(QUERY);
+  });
+  afterEach(() => {
+    // Every scenario, faults included, stays inside Gong's window and never meets a real 429.
+    const log = h.upstream();
+    expect(maxArrivalsInWindow(log, 1000)).toBeLessThanOrEqual(3);
+    h.sandbox.control.clearFaults();
+    h.reset();
+  });
+  afterAll(() => h.close());
+
+  it('has a fault-free answer to compare with', () => {
+    expect(baseline.errors).toBeUndefined();
+    const data = baseline.data as { gongCalls: { nodes: { primaryUser: unknown }[] }; gongUsers: { nodes: unknown[] } };
+    expect(data.gongCalls.nodes).toHaveLength(10);
+    expect(data.gongCalls.nodes.every((n) => n.primaryUser !== null)).toBe(true);
+    expect(data.gongUsers.nodes).toHaveLength(5);
+  });
+
+  const recoverable: [string, FaultRule[]][] = [
+    ['a 429 storm with Retry-After', [{ kind: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: 3 }]],
+    ['a burst of 500/502/503', [{ kind: { type: 'status', status: 500 }, count: 1 }, { kind: { type: 'status', status: 502 }, count: 1 }, { kind: { type: 'status', status: 503 }, count: 1 }]],
+    ['a latency spike beyond the attempt timeout', [{ kind: { type: 'latency', ms: 1500 }, count: 2 }]],
+    ['connection resets', [{ kind: { type: 'reset' }, count: 3 }]],
+    ['malformed JSON', [{ kind: { type: 'malformed' }, count: 2 }]],
+    ['all of them at random (30%)', [
+      { kind: { type: 'status', status: 429, retryAfterSeconds: 1 }, rate: 0.3, count: 2 },
+      { kind: { type: 'status', status: 503 }, rate: 0.3, count: 2 },
+      { kind: { type: 'reset' }, rate: 0.3, count: 2 },
+      { kind: { type: 'malformed' }, rate: 0.3, count: 2 },
+    ]],
+  ];
+
+  it.each(recoverable)('returns the fault-free answer through %s', async (_name, rules) => {
+    for (const rule of rules) h.sandbox.control.addFault(rule);
+    const answers = await Promise.all([h.gql(QUERY), h.gql(QUERY), h.gql(QUERY)]);
+    for (const r of answers) {
+      expect(r.status).toBe(200);
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toEqual(baseline.data);
+    }
+    // The injected statuses did reach the gateway (random rules may not fire).
+    const injected = rules.filter((r) => r.rate === undefined && r.kind.type === 'status').length;
+    expect(h.upstream().filter((e) => e.status >= 429).length).toBeGreaterThanOrEqual(injected);
+  }, 30_000);
+
+  it('rides out a 429 storm without a single 429 of its own making', async () => {
+    h.sandbox.control.addFault({ kind: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: 2 });
+    const r = await h.gql(QUERY);
+    expect(r.data).toEqual(baseline.data);
+    const log = h.upstream();
+    // Only the injected ones: the pause held every start of the connection.
+    expect(log.filter((e) => e.status === 429)).toHaveLength(2);
+  }, 30_000);
+
+  it('answers UPSTREAM_ERROR with Gong\'s requestId when 5xx never stops', async () => {
+    h.sandbox.control.addFault({ pathPrefix: '/v2/users', kind: { type: 'status', status: 503 } });
+    const r = await h.gql(USERS);
+    expect(r.status).toBe(200);
+    expect(codes(r)).toEqual(['UPSTREAM_ERROR']);
+    expect(errorOf(r).requestId).toMatch(/^[a-z0-9]+$/);
+    expect(r.errors?.[0]?.path).toEqual(['gongUsers']);
+    expect(h.upstream().map((e) => e.status)).toEqual([503, 503, 503, 503]); // 1 + GONG_MAX_RETRIES
+  }, 30_000);
+
+  it('answers UPSTREAM_ERROR when resets never stop', async () => {
+    h.sandbox.control.addFault({ pathPrefix: '/v2/users', kind: { type: 'reset' } });
+    const r = await h.gql(USERS);
+    expect(codes(r)).toEqual(['UPSTREAM_ERROR']);
+    expect(r.errors?.[0]?.message).toMatch(/after 4 attempt\(s\)/);
+  }, 30_000);
+
+  it('answers UPSTREAM_SCHEMA_MISMATCH when Gong keeps sending malformed JSON', async () => {
+    h.sandbox.control.addFault({ pathPrefix: '/v2/users', kind: { type: 'malformed' } });
+    const r = await h.gql(USERS);
+    expect(codes(r)).toEqual(['UPSTREAM_SCHEMA_MISMATCH']);
+    expect(JSON.stringify(r)).not.toMatch(/SyntaxError|\bat \S+:\d+/);
+  }, 30_000);
+
+  it('keeps the calls when only the nested users fail: primaryUser errors are per field', async () => {
+    h.sandbox.control.addFault({ pathPrefix: '/v2/users', kind: { type: 'status', status: 500 } });
+    const r = await h.gql<{ gongCalls: { nodes: { id: string; primaryUser: unknown }[] } }>(
+      `{ gongCalls(first: 10, filter: { from: "${FROM}", to: "${TO}" }) { nodes { id primaryUser { id } } } }`,
+    );
+    const ids = (baseline.data as { gongCalls: { nodes: { id: string }[] } }).gongCalls.nodes.map((n) => n.id);
+    expect(r.data?.gongCalls.nodes.map((n) => n.id)).toEqual(ids);
+    expect(r.data?.gongCalls.nodes.every((n) => n.primaryUser === null)).toBe(true);
+    expect(new Set(codes(r))).toEqual(new Set(['UPSTREAM_ERROR']));
+  }, 30_000);
+});
+
+describe('GraphQL queries when Gong stays down', () => {
+  it('answers UPSTREAM_RATE_LIMITED with retryAfter when Retry-After outlasts the deadline, without asking Gong again', async () => {
+    const h = await startHarness({ sandbox, env: { ...env, GONG_QUEUE_TIMEOUT_MS: '1000', GONG_REQUEST_TIMEOUT_MS: '1000' } });
+    try {
+      h.sandbox.control.addFault({ kind: { type: 'status', status: 429, retryAfterSeconds: 30 }, count: 1 });
+      const r = await h.gql(USERS);
+      expect(codes(r)).toEqual(['UPSTREAM_RATE_LIMITED']);
+      expect(errorOf(r).retryAfter).toBe(30);
+      const again = await h.gql(QUERY);
+      expect(new Set(codes(again))).toEqual(new Set(['UPSTREAM_RATE_LIMITED']));
+      expect(h.upstream()).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers UPSTREAM_UNAVAILABLE with retryAfter once the breaker opens, without asking Gong', async () => {
+    const h = await startHarness({ sandbox, env: { ...env, GONG_MAX_RETRIES: '0', GONG_BREAKER_THRESHOLD: '2', GONG_BREAKER_COOLDOWN_MS: '5000' } });
+    try {
+      h.sandbox.control.addFault({ kind: { type: 'status', status: 502 } });
+      expect(codes(await h.gql(USERS))).toEqual(['UPSTREAM_ERROR']);
+      expect(codes(await h.gql(USERS))).toEqual(['UPSTREAM_ERROR']);
+      const r = await h.gql(USERS);
+      expect(codes(r)).toEqual(['UPSTREAM_UNAVAILABLE']);
+      expect(errorOf(r).retryAfter).toBe(5);
+      expect(h.upstream()).toHaveLength(2);
+      expect(maxArrivalsInWindow(h.upstream(), 1000)).toBeLessThanOrEqual(3);
+    } finally {
+      await h.close();
+    }
+  });
+});
