@@ -18,8 +18,13 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schema ./schema
+# The image needs no write access: run as the unprivileged user of the node image.
 USER node
 EXPOSE 4000
+# `docker stop` sends SIGTERM: the gateway drains HTTP, closes WebSockets with 1001 and exits 0
+# within SHUTDOWN_TIMEOUT_MS (docs/operations.md); give it a stop timeout above that.
+STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# node itself is PID 1 (no npm/tsx wrapper) so SIGTERM reaches the gateway's handler directly.
 CMD ["node", "dist/main.js"]

@@ -51,16 +51,17 @@ function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: n
 }
 
 /**
- * A streamed body goes to undici as a web ReadableStream with `duplex: 'half'`: given the Node
- * Readable (an async iterable) itself, undici reads it with no backpressure and a 200 MB upload
- * ends up in memory (test/writes/media-upload-streams.test.ts).
+ * A streamed body goes to undici as a web ReadableStream with `duplex: 'half'`. Given the Node
+ * Readable (an async iterable) itself, undici reads it with no backpressure; and `toWeb` without a
+ * strategy counts 16384 *chunks* as its high-water mark. Either way a 200 MB upload ended up in
+ * memory (test/writes/media-upload-streams.test.ts), hence a byte-counted 256 KiB buffer.
  */
 function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
   const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
   return {
     method: init.method,
     headers: init.headers,
-    body: (init.body instanceof Readable ? Readable.toWeb(init.body) : init.body) as unknown as RequestInit['body'],
+    body: (init.body instanceof Readable ? Readable.toWeb(init.body, { strategy: new ByteLengthQueuingStrategy({ highWaterMark: 256 * 1024 }) }) : init.body) as unknown as RequestInit['body'],
     signal,
     ...(streamed ? { duplex: 'half' } : {}),
   } as RequestInit;

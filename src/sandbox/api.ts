@@ -93,6 +93,14 @@ export function checkRange(from: number | undefined, to: number | undefined): vo
   if (from !== undefined && to !== undefined && from >= to) throw badRequest('fromDateTime must be before toDateTime');
 }
 
+/** The validated `[from, to)` window (ms) of a POST body's `filter`; open bounds stay undefined. */
+export function filterWindow(f: { fromDateTime?: string | undefined; toDateTime?: string | undefined }): { from?: number; to?: number } {
+  const from = f.fromDateTime === undefined ? undefined : dateParam('filter.fromDateTime', f.fromDateTime);
+  const to = f.toDateTime === undefined ? undefined : dateParam('filter.toDateTime', f.toDateTime);
+  checkRange(from, to);
+  return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+}
+
 /**
  * One page of a listing. The cursor fixes the snapshot time every page reads (`list(snapshot)`)
  * and is bound to the request's other inputs.

@@ -4,7 +4,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import { CallsExtensiveRequest, NO_CALLS_FOUND, SCOPES } from '../gong/wire.js';
-import { badRequest, checkRange, dateParam, gongError, inRange, jsonObject, ok, pagedRead, queryInputs, validate, type ApiRoute } from './api.js';
+import { badRequest, checkRange, dateParam, filterWindow, gongError, inRange, jsonObject, ok, pagedRead, queryInputs, validate, type ApiRoute } from './api.js';
 import { selectCall } from './call-view.js';
 import type { StoredCall } from './seed-calls.js';
 
@@ -67,9 +67,7 @@ export const callReadRoutes: ApiRoute[] = [
     handle(req, ctx) {
       const body = validate(CallsExtensiveRequest, jsonObject(req));
       const f = body.filter;
-      const from = f.fromDateTime === undefined ? undefined : dateParam('filter.fromDateTime', f.fromDateTime);
-      const to = f.toDateTime === undefined ? undefined : dateParam('filter.toDateTime', f.toDateTime);
-      checkRange(from, to);
+      const { from, to } = filterWindow(f);
       const ids = f.callIds ? new Set(f.callIds) : undefined;
       const primaries = f.primaryUserIds ? new Set(f.primaryUserIds) : undefined;
       const { cursor: _cursor, ...inputs } = body;

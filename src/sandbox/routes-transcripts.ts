@@ -4,7 +4,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import { NO_CALLS_FOUND, SCOPES, TranscriptsRequest } from '../gong/wire.js';
-import { checkRange, dateParam, gongError, inRange, jsonObject, ok, pagedRead, validate, type ApiRoute } from './api.js';
+import { filterWindow, gongError, inRange, jsonObject, ok, pagedRead, validate, type ApiRoute } from './api.js';
 
 export const transcriptRoutes: ApiRoute[] = [
   {
@@ -15,9 +15,7 @@ export const transcriptRoutes: ApiRoute[] = [
     handle(req, ctx) {
       const body = validate(TranscriptsRequest, jsonObject(req));
       const f = body.filter;
-      const from = f.fromDateTime === undefined ? undefined : dateParam('filter.fromDateTime', f.fromDateTime);
-      const to = f.toDateTime === undefined ? undefined : dateParam('filter.toDateTime', f.toDateTime);
-      checkRange(from, to);
+      const { from, to } = filterWindow(f);
       const ids = f.callIds ? new Set(f.callIds) : undefined;
       const { cursor: _cursor, ...inputs } = body;
       const page = pagedRead(ctx, this.label, body.cursor, inputs, (snapshot) =>

@@ -96,7 +96,7 @@ describe('gongCreateCall', () => {
     const other = await startWritesHarness();
     try {
       const auth = Buffer.from(`${other.sandbox.accessKey}:${other.sandbox.accessKeySecret}`).toString('base64');
-      const body = { ...documentedBody('made-elsewhere'), primaryUser: other.users[0]!.id, workspaceId: other.workspaces[0]!.id };
+      const body: Record<string, unknown> = { ...documentedBody('made-elsewhere'), primaryUser: other.users[0]!.id, workspaceId: other.workspaces[0]!.id };
       (body.parties as Record<string, unknown>[])[0]!.userId = other.users[0]!.id;
       const direct = await fetch(`${other.sandbox.url}/v2/calls`, { method: 'POST', headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(direct.status).toBe(200);
@@ -113,7 +113,7 @@ describe('gongCreateCall', () => {
 
   it("Gong's 400 (a primaryUser Gong does not know) is BAD_USER_INPUT with Gong's messages, and is not remembered", async () => {
     h.reset();
-    const input = { ...documentedBody('unknown-user'), primaryUser: '999999999999999999' };
+    const input: Record<string, unknown> = { ...documentedBody('unknown-user'), primaryUser: '999999999999999999' };
     (input.parties as Record<string, unknown>[])[0]!.userId = '999999999999999999';
     const r = await h.gql<Created>(CREATE, { input });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', status: 400 });
