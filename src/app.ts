@@ -142,7 +142,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     graphqlRoute({ server: apollo.server, context, maxBodyBytes: deps.maxGraphQLBodyBytes }),
     healthRoute(),
     // Readiness: each dependency this instance was built with (issue 10).
-    readinessRoute(gatewayReadinessChecks({ ...(connections ? { store: connections.store } : {}), ...(events.redis ? { redis: events.redis } : {}), eventLog: events.log })),
+    readinessRoute(gatewayReadinessChecks({ ...(connections ? { store: connections.store } : {}), ...((redis ?? events.redis) ? { redis: redis ?? events.redis } : {}), eventLog: events.log })),
     metricsRoute(metrics.registry),
     ...(connections?.routes ?? []),
     ...events.routes,

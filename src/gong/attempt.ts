@@ -5,6 +5,7 @@
  * response head; the body is handed over as a stream).
  */
 import { Readable } from 'node:stream';
+import { streamRequest } from './stream-request.js';
 
 export interface Answer {
   status: number;
@@ -50,18 +51,13 @@ function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: n
   return { kind: 'network', what: 'reset', message: `${err instanceof Error ? err.message : String(err)}${cause}` };
 }
 
-/**
- * A streamed body goes to undici as a web ReadableStream with `duplex: 'half'`. Given the Node
- * Readable (an async iterable) itself, undici reads it with no backpressure; and `toWeb` without a
- * strategy counts 16384 *chunks* as its high-water mark. Either way a 200 MB upload ended up in
- * memory (test/writes/media-upload-streams.test.ts), hence a byte-counted 256 KiB buffer.
- */
+/** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
 function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
   const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
   return {
     method: init.method,
     headers: init.headers,
-    body: (init.body instanceof Readable ? Readable.toWeb(init.body, { strategy: new ByteLengthQueuingStrategy({ highWaterMark: 256 * 1024 }) }) : init.body) as unknown as RequestInit['body'],
+    body: init.body as unknown as RequestInit['body'],
     signal,
     ...(streamed ? { duplex: 'half' } : {}),
   } as RequestInit;
@@ -109,7 +105,11 @@ export async function attemptRaw(doFetch: typeof fetch, url: string, init: Attem
   }, Math.max(1, init.timeoutMs));
   const signal = init.signal ? AbortSignal.any([ac.signal, init.signal]) : ac.signal;
   try {
-    const res = await doFetch(url, requestInit(init, signal));
+    // Streamed bodies bypass fetch, which would keep the whole upload in memory (./stream-request.ts).
+    const res =
+      init.body instanceof Readable
+        ? await streamRequest(url, { method: init.method, headers: init.headers, body: init.body, signal })
+        : await doFetch(url, requestInit(init, signal));
     clearTimeout(timer);
     return {
       kind: 'answer',

@@ -35,7 +35,9 @@ export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits;
     maxDepth: { n: limits.maxDepth },
     costLimit: { maxCost: limits.maxCost },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // Armor's token plugin re-parses in `parsingDidStart`, where any syntax error becomes an HTTP
+    // 500; graphql-js counts tokens itself (`parseOptions.maxTokens`): a 400 GRAPHQL_PARSE_FAILED.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     blockFieldSuggestion: { enabled: limits.hideSuggestions },
   });
@@ -50,6 +52,7 @@ export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits;
     // Signals belong to src/lifecycle/shutdown.ts; Apollo's own handler would stop early and re-raise SIGTERM.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
+    parseOptions: { maxTokens: limits.maxTokens },
     formatError,
     validationRules: protection.validationRules,
     plugins: [

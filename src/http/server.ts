@@ -1,5 +1,6 @@
 /** The gateway's Node HTTP server over the route table (graphql-ws attaches to the same server). */
 import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../observability/logger.js';
 import { withCors } from './cors.js';
 import { createRouter, type Route } from './router.js';
@@ -10,7 +11,22 @@ export function createHttpServer(routes: readonly Route[], logger: Logger, opts:
   // upload streams through /calls/:id/media, so the body deadline is generous, not 60 s.
   server.headersTimeout = 30_000;
   server.requestTimeout = 30 * 60_000;
+  server.on('clientError', answerClientError);
   return server;
+}
+
+/** Requests Node's parser refuses (oversized headers or URL, bad framing) get a JSON error too, like every route. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'BAD_REQUEST']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'BAD_REQUEST']
+    : [400, 'Bad Request', 'BAD_REQUEST'];
+  const body = JSON.stringify({ error: { code, message: `${reason}: the request could not be parsed` } });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /** Listens and resolves with the bound port (0 picks a free one). */

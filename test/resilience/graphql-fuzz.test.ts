@@ -68,11 +68,13 @@ function arbitraries(names: ReturnType<typeof schemaNames>) {
     fc.record({ query: fc.jsonValue(), variables: fc.jsonValue(), extensions: fc.jsonValue() }).map((b) => post(json(b))),
     fc.string({ maxLength: 300 }).map((s) => post(s)),
     fc.tuple(fc.constantFrom('text/plain', 'application/graphql', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'weird/*', ''), document).map(([ct, q]) => post(ct === 'application/graphql' ? q : json({ query: q }), ct)),
-    fc.tuple(fc.dictionary(fc.constantFrom('query', 'variables', 'operationName', 'extensions', 'x'), fc.oneof(document, fc.string({ maxLength: 40 })), { maxKeys: 4 }), fc.boolean()).map(([params, preflight]) => ({
-      method: 'GET' as const,
-      search: `?${new URLSearchParams(params).toString()}`,
-      headers: preflight ? { 'apollo-require-preflight': 'true' } : {},
-    })),
+    fc.tuple(fc.dictionary(fc.constantFrom('query', 'variables', 'operationName', 'extensions', 'x'), fc.oneof(document, fc.string({ maxLength: 40 })), { maxKeys: 4 }), fc.boolean()).map(
+      ([params, preflight]): FuzzRequest => ({
+        method: 'GET',
+        search: `?${new URLSearchParams(params).toString()}`,
+        headers: preflight ? { 'apollo-require-preflight': 'true' } : {},
+      }),
+    ),
   );
   return request;
 }
@@ -104,4 +106,20 @@ describe('GraphQL fuzzing at the HTTP edge', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data?.gongWorkspaces.length).toBeGreaterThan(0);
   }, 120_000);
+
+  // Found by the fuzzer: Armor's token plugin turned every syntax error into an HTTP 500, and
+  // Node's own 431 for an oversized URL had an empty body.
+  it('answers a syntax error and a document over GRAPHQL_MAX_TOKENS with 400 GRAPHQL_PARSE_FAILED', async () => {
+    for (const query of ['{ gongWorkspaces { id }', 'Q', `{ ${'__typename '.repeat(2500)} }`]) {
+      const r = await h.gql(query);
+      expect(r.status).toBe(400);
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    }
+  });
+
+  it('answers a URL too long for Node\'s parser with 431 JSON', async () => {
+    const res = await fetch(`${h.gateway.url}?query=${'x'.repeat(20_000)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(res.status).toBe(431);
+    expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
 });

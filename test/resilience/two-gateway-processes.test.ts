@@ -1,0 +1,142 @@
+/**
+ * Issue 5 with two real gateway processes (`createGateway` in a child each, see
+ * support/gateway-process.ts) sharing one real redis-server, in front of one sandbox with Gong's
+ * real 3/s limit: GraphQL queries fired at both at once never put more than 3 arrivals in any
+ * 1 s window on Gong, and a redis-server restart in the middle of a run loses no query.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { maxArrivalsInWindow } from '../gong/support/clients.js';
+import { describeRedis, startRedis, type RedisServer } from '../support/redis.js';
+
+const entry = fileURLToPath(new URL('./support/gateway-process.ts', import.meta.url));
+
+interface Child {
+  url: string;
+  proc: ChildProcess;
+}
+
+function startGatewayProcess(env: Record<string, string>): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    proc.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ url: (JSON.parse(line) as { url: string }).url, proc });
+    });
+    proc.once('exit', (code) => reject(new Error(`gateway process exited with ${code}: ${err}`)));
+  });
+}
+
+function stopGatewayProcess(child: Child): Promise<void> {
+  if (child.proc.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.proc.kill('SIGKILL'), 5_000);
+    child.proc.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.proc.kill('SIGTERM');
+  });
+}
+
+type CallAnswer = { status: number; data?: { gongCall: { id: string; title: string | null } | null }; errors?: unknown[] };
+
+async function gongCall(url: string, id: string): Promise<CallAnswer> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'query ($id: ID!) { gongCall(id: $id) { id title } }', variables: { id } }),
+  });
+  return { status: res.status, ...((await res.json()) as Omit<CallAnswer, 'status'>) };
+}
+
+describeRedis('two gateway processes sharing one redis-server', () => {
+  let redis: RedisServer;
+  let sb: Sandbox;
+  let gateways: Child[] = [];
+  let calls: { id: string; title: string | null }[];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    sb = await startSandbox({ users: 20, calls: 120, rateLimit: { perSecond: 3, perDay: 10_000 } });
+    calls = sb.control.allCalls().filter((c) => !c.metaData.isPrivate).slice(0, 40).map((c) => ({ id: c.metaData.id, title: c.metaData.title ?? null }));
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: 'two-procs:',
+      TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+      GONG_ACCESS_KEY: sb.accessKey,
+      GONG_ACCESS_KEY_SECRET: sb.accessKeySecret,
+      GONG_API_BASE_URL: sb.url,
+      GATEWAY_AUTH: 'none',
+      GONG_RATE_PER_SECOND: '3',
+      GONG_QUEUE_TIMEOUT_MS: '30000',
+      CACHE_TTL_SECONDS: '0',
+    };
+    gateways = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(gateways.map(stopGatewayProcess));
+    await sb?.close();
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    // Let the previous run's window drain so its arrivals do not count against this one.
+    await new Promise((r) => setTimeout(r, 1200));
+    sb.control.resetRateLimit();
+    sb.control.resetLog();
+  });
+
+  /** Twenty different calls, alternately through each process, all at once: 20 upstream requests. */
+  const fire = (some: { id: string }[]) => some.map((c, i) => gongCall(gateways[i % 2]!.url, c.id));
+
+  const expectAllAnswered = (answers: CallAnswer[], some: { id: string; title: string | null }[]) => {
+    for (const [i, r] of answers.entries()) {
+      expect(r.status).toBe(200);
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.gongCall).toEqual(some[i]);
+    }
+  };
+
+  it('keeps 20 concurrent queries through both processes within 3 arrivals per 1 s, with no 429', async () => {
+    const some = calls.slice(0, 20);
+    const answers = await Promise.all(fire(some));
+    expectAllAnswered(answers, some);
+    const log = sb.control.requestLog().filter((e) => e.path.startsWith('/v2/'));
+    expect(log).toHaveLength(20);
+    expect(log.filter((e) => e.status === 429)).toEqual([]);
+    expect(maxArrivalsInWindow(log, 1000)).toBeLessThanOrEqual(3);
+  }, 40_000);
+
+  it('loses no query when redis-server restarts in the middle of a run', async () => {
+    const some = calls.slice(20, 40);
+    let done = 0;
+    const pending = fire(some).map((p) => p.then((r) => (done++, r)));
+    const deadline = Date.now() + 15_000;
+    while (done < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBeGreaterThanOrEqual(4);
+    expect(done).toBeLessThan(20);
+    await redis.restart();
+    const answers = await Promise.all(pending);
+    expectAllAnswered(answers, some);
+    // Every query reached Gong and succeeded exactly once (a 429, if any, was retried).
+    const ok = sb.control.requestLog().filter((e) => e.path.startsWith('/v2/') && e.status === 200);
+    expect(ok).toHaveLength(20);
+    // And the processes carry on sharing the budget after the restart.
+    await new Promise((r) => setTimeout(r, 1200));
+    sb.control.resetLog();
+    const after = calls.slice(0, 12);
+    expectAllAnswered(await Promise.all(fire(after)), after);
+    const log = sb.control.requestLog();
+    expect(log.filter((e) => e.status === 429)).toEqual([]);
+    expect(maxArrivalsInWindow(log, 1000)).toBeLessThanOrEqual(3);
+  }, 60_000);
+});
