@@ -13,6 +13,9 @@ import { startSandbox } from './sandbox/index.js';
 import type { Sandbox } from './sandbox/types.js';
 
 /** The query printed at start-up (and the README's first query). */
+/** The subscription printed at start-up (and in the README). */
+export const FIRST_SUBSCRIPTION = 'subscription { gongCallCreated { eventId call { id title started primaryUser { emailAddress } } } }';
+
 export const FIRST_QUERY = `{
   gongCalls(first: 3) {
     totalCount
@@ -43,7 +46,13 @@ async function main(): Promise<void> {
       rateLimit: { perSecond: config.SANDBOX_RATE_PER_SECOND, perDay: config.SANDBOX_DAILY_LIMIT },
     });
   }
+  // Embedded mode does what a Gong admin does by hand (docs/customer-guide.md): the sandbox's
+  // signed automation rule posts to our webhook route, so gongCallCreated works out of the box.
+  if (sandbox && config.GONG_WEBHOOK_PUBLIC_KEY === undefined) config = { ...config, GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey() };
   const gateway = await createGateway(config, { sandbox, logger, metrics: createMetrics({ defaultMetrics: true }) });
+  const webhookUrl = `${config.publicUrl}/webhooks/gong/default`;
+  const wired = sandbox !== undefined && (config.PUBLIC_URL !== undefined || config.PORT !== 0);
+  if (wired) sandbox!.control.addWebhookRule({ targetUrl: webhookUrl });
   const mode = sandbox ? `embedded Gong sandbox at ${sandbox.url}` : `Gong company at ${config.GONG_API_BASE_URL} (connection "default")`;
   process.stdout.write(
     [
@@ -52,6 +61,13 @@ async function main(): Promise<void> {
       'A first query to paste:',
       FIRST_QUERY,
       `curl -s ${gateway.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: FIRST_QUERY.replace(/\s+/g, ' ') })}'`,
+      ...(wired
+        ? [
+            `A first subscription (graphql-ws on ${gateway.url.replace(/^http/, 'ws')}): ${FIRST_SUBSCRIPTION}`,
+            `Make a call end in the sandbox; its webhook reaches ${webhookUrl} after processing (${config.SANDBOX_PROCESSING_DELAY_MS} ms):`,
+            `curl -s -X POST ${sandbox!.url}/__sandbox/calls/end -H 'content-type: application/json' -d '{}'`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

@@ -7,6 +7,9 @@
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaRoute } from '../../src/http/media-route.js';
+import { closeServer, createHttpServer, listen } from '../../src/http/server.js';
+import { silentLogger } from '../../src/observability/logger.js';
 import { API_KEY, startWritesHarness, type WritesHarness } from './harness.js';
 
 const MB = 1024 * 1024;
@@ -110,5 +113,25 @@ describe('media upload', () => {
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
     expect(h.upstream()).toEqual([]);
+  });
+
+  it('cuts off a chunked upload as soon as it passes the limit: 413, and Gong never accepts it', async () => {
+    // The same route with a 1 MB limit, on the gateway's transport (the default is 1.5 GB).
+    const server = createHttpServer(
+      [mediaRoute({ authenticate: async () => ({ kind: 'open', admin: true, connectionRef: 'default' }), transport: (ref) => h.gateway.clients.transport(ref), maxBytes: MB })],
+      silentLogger(),
+    );
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      const callId = await h.sandbox.control.endCall();
+      h.reset();
+      // No content-length: the size is only known while streaming.
+      const reply = await put(`http://127.0.0.1:${port}/calls/${callId}/media`, { 'content-type': multipartType }, multipart(4 * MB).stream);
+      expect(reply.status).toBe(413);
+      expect(JSON.parse(reply.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', limit: MB } });
+      expect(h.upstream().filter((e) => e.status === 201)).toEqual([]);
+    } finally {
+      await closeServer(server);
+    }
   });
 });
