@@ -108,7 +108,9 @@ export async function attemptRaw(doFetch: typeof fetch, url: string, init: Attem
     // Streamed bodies bypass fetch, which would keep the whole upload in memory (./stream-request.ts).
     const res =
       init.body instanceof Readable
-        ? await streamRequest(url, { method: init.method, headers: init.headers, body: init.body, signal })
+        ? // The deadline measures silence, not total time: a 1.5 GB upload on a slow link is
+          // healthy while bytes keep moving; the timer restarts per chunk and then covers Gong's answer.
+          await streamRequest(url, { method: init.method, headers: init.headers, body: init.body, signal, onProgress: () => timer.refresh() })
         : await doFetch(url, requestInit(init, signal));
     clearTimeout(timer);
     return {

@@ -15,6 +15,8 @@ export interface StreamRequestInit {
   headers: Record<string, string>;
   body: Readable;
   signal: AbortSignal;
+  /** Called as each body chunk goes out (the caller's inactivity deadline restarts). */
+  onProgress?: () => void;
 }
 
 /** A web stream that reads from `source` only when its reader asks (no read-ahead). */
@@ -55,6 +57,15 @@ export function streamRequest(url: string, init: StreamRequestInit): Promise<Res
     const req = send(target, { method: init.method, headers: init.headers, signal: init.signal }, (res) => resolve(responseOf(res, init.method)));
     req.on('error', reject);
     // A failing body (client gone, size limit) destroys the request, which rejects above.
-    pipeline(init.body, req).catch(reject);
+    const progress = init.onProgress;
+    const body = progress
+      ? async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            progress();
+            yield chunk;
+          }
+        }
+      : undefined;
+    (body ? pipeline(init.body, body, req) : pipeline(init.body, req)).catch(reject);
   });
 }
