@@ -26,7 +26,7 @@ import { closeServer, createHttpServer, listen } from './http/server.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createRedisClient } from './store/redis.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
-import { graphqlMetricsPlugin } from './observability/graphql-metrics-plugin.js';
+import { createOperationLabel, graphqlMetricsPlugin } from './observability/graphql-metrics-plugin.js';
 import type { Sandbox } from './sandbox/types.js';
 
 export interface GatewayDeps {
@@ -121,11 +121,13 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   });
 
   const schema = buildGatewaySchema();
+  // HTTP and WebSocket operations share one bounded set of operation labels.
+  const operationLabel = createOperationLabel();
   const production = config.NODE_ENV === 'production';
   const apollo = createApollo({
     schema,
     logger,
-    plugins: [graphqlMetricsPlugin<GatewayContext>(metrics), ...(deps.plugins ?? [])],
+    plugins: [graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }), ...(deps.plugins ?? [])],
     limits: {
       maxDepth: config.GRAPHQL_MAX_DEPTH,
       maxCost: config.GRAPHQL_MAX_COST,
@@ -151,7 +153,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   ];
   const server = createHttpServer(routes, logger, { corsOrigins: config.CORS_ORIGINS });
   const port = await listen(server, config.PORT, config.HOST);
-  events.start({ server, schema, context, validationRules: apollo.allValidationRules });
+  events.start({ server, schema, context, validationRules: apollo.allValidationRules, operationLabel });
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 
   let closing: Promise<void> | undefined;

@@ -13,7 +13,7 @@ import { DEFAULT_CONNECTION_REF } from '../connections/registry.js';
 
 export interface Principal {
   kind: 'api-key' | 'jwt' | 'open';
-  /** May use admin fields (gongConnections, gongSetWebhookPublicKey). */
+  /** May use admin fields (gongConnections, gongWebhookDeadLetters, gongSetWebhookPublicKey). */
   admin: boolean;
   /** The connection this request works on. */
   connectionRef: string;

@@ -59,7 +59,7 @@ export const VARS = {
   // ---- client auth
   GATEWAY_AUTH: { schema: z.enum(['auto', 'none']).default('auto'), description: '`none` runs without client auth against real Gong (explicit opt-in). `auto`: keys/JWT when configured; open only against the embedded sandbox.' },
   GATEWAY_API_KEYS: { schema: csv.default([]), description: 'Comma-separated server-to-server API keys (`Authorization: Bearer <key>`); may pick any connection with `x-gong-connection`.' },
-  GATEWAY_ADMIN_API_KEYS: { schema: csv.default([]), description: 'API keys that may also use admin fields (gongConnections, gongSetWebhookPublicKey). Unset: every GATEWAY_API_KEYS key is admin.' },
+  GATEWAY_ADMIN_API_KEYS: { schema: csv.default([]), description: 'API keys that may also use admin fields (gongConnections, gongWebhookDeadLetters, gongSetWebhookPublicKey). Unset: every GATEWAY_API_KEYS key is admin.' },
   GATEWAY_JWT_SECRET: { schema: z.string().min(32, 'at least 32 characters').optional(), description: 'HS256 secret for connection-scoped client JWTs (claims `conn`, `exp`).' },
   CORS_ORIGINS: { schema: csv.default([]), description: 'Comma-separated browser origins allowed by CORS. None by default.' },
 

@@ -20,6 +20,8 @@ export interface DeadLetters {
   add(input: { connectionRef: string; reason: string; rawBody: Buffer; receivedAt: string }): Promise<DeadLetter>;
   /** Oldest first. */
   list(connectionRef: string): Promise<DeadLetter[]>;
+  /** The `first` most recent, newest first; reads only those (bodies can be large). */
+  newest(connectionRef: string, first: number): Promise<DeadLetter[]>;
 }
 
 function isDeadLetter(v: unknown): v is DeadLetter {
@@ -32,12 +34,24 @@ export function createDeadLetters(opts: { store: KeyValueStore; ttlMs?: number; 
   const ttlMs = opts.ttlMs ?? 7 * 24 * 3600_000;
   const maxBodyChars = opts.maxBodyChars ?? 256 * 1024;
   const prefix = (ref: string) => `webhookdead:${ref}:`;
+  let seq = 0;
+  // A key can expire between `keys` and `get`: skipped, not an error.
+  const read = async (keys: string[]): Promise<DeadLetter[]> => {
+    const out: DeadLetter[] = [];
+    for (const k of keys) {
+      const raw = await opts.store.get(k);
+      if (raw === null) continue;
+      const parsed: unknown = JSON.parse(raw);
+      if (isDeadLetter(parsed)) out.push(parsed);
+    }
+    return out;
+  };
   return {
     async add({ connectionRef, reason, rawBody, receivedAt }) {
       const text = rawBody.toString('utf8');
       const letter: DeadLetter = {
-        // Sortable by time first, unique by the uuid.
-        id: `${receivedAt}_${randomUUID()}`,
+        // Sortable by time, then arrival within a millisecond in this process; unique by the uuid.
+        id: `${receivedAt}_${String(seq++).padStart(12, '0')}_${randomUUID()}`,
         connectionRef,
         receivedAt,
         reason,
@@ -48,15 +62,11 @@ export function createDeadLetters(opts: { store: KeyValueStore; ttlMs?: number; 
       return letter;
     },
     async list(connectionRef) {
-      const keys = (await opts.store.keys(prefix(connectionRef))).sort();
-      const out: DeadLetter[] = [];
-      for (const k of keys) {
-        const raw = await opts.store.get(k);
-        if (raw === null) continue;
-        const parsed: unknown = JSON.parse(raw);
-        if (isDeadLetter(parsed)) out.push(parsed);
-      }
-      return out;
+      return read((await opts.store.keys(prefix(connectionRef))).sort());
+    },
+    async newest(connectionRef, first) {
+      // Ids start with receivedAt, so key order is arrival order.
+      return read((await opts.store.keys(prefix(connectionRef))).sort().reverse().slice(0, first));
     },
   };
 }

@@ -13,6 +13,7 @@ import { attachGraphQLWebSocket, type GraphQLWebSocket } from '../http/websocket
 import type { Route } from '../http/router.js';
 import { createLoaders } from '../loaders/index.js';
 import type { Logger } from '../observability/logger.js';
+import type { OperationLabel } from '../observability/graphql-metrics-plugin.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createRedisClient, createRedisStore, type Redis } from '../store/redis.js';
@@ -52,7 +53,7 @@ export interface EventsFeature {
   services: { events: EventServices };
   routes: Route[];
   /** Attaches graphql-ws to the listening server and starts the poller. */
-  start(server: { server: Server; schema: GraphQLSchema; context: ContextFactory; validationRules: readonly ValidationRule[] }): void;
+  start(server: { server: Server; schema: GraphQLSchema; context: ContextFactory; validationRules: readonly ValidationRule[]; operationLabel?: OperationLabel }): void;
   /** Closes sockets, the poller, the log, and the Redis clients it created. */
   close(): Promise<void>;
 }
@@ -96,6 +97,7 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
   const services: EventServices = {
     log,
     keys,
+    deadLetters,
     maxPending: config.WS_MAX_PENDING_EVENTS,
     freshLoaders: (ctx) => createLoaders({ client: ctx.gong, metrics: deps.metrics, cache: deps.clients.cache, cacheTtlSeconds: deps.clients.cacheTtlSeconds }),
     metrics: deps.metrics,
@@ -112,7 +114,7 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     routes: [webhookRoute(handler)],
     ...(redis ? { redis } : {}),
     start(s) {
-      ws ??= attachGraphQLWebSocket({ ...s, logger: deps.logger });
+      ws ??= attachGraphQLWebSocket({ ...s, logger: deps.logger, metrics: deps.metrics });
       poller.start();
     },
     async close() {

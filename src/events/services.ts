@@ -1,5 +1,5 @@
 /**
- * What the subscription resolvers and the webhook-key mutation need, carried in the GraphQL
+ * What the subscription resolvers and the webhook admin fields need, carried in the GraphQL
  * context's `services` bag as `events`; plus the per-operation handle on the subscriber's socket
  * that graphql-ws wiring adds as `subscriberSocket`.
  */
@@ -7,12 +7,15 @@ import type { GatewayContext } from '../context.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Loaders } from '../loaders/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { DeadLetters } from './dead-letters.js';
 import type { EventLog } from './event-log.js';
 import type { WebhookKeys } from './webhook-keys.js';
 
 export interface EventServices {
   log: EventLog;
   keys: WebhookKeys;
+  /** Signed deliveries that could not be accepted, for gongWebhookDeadLetters. */
+  deadLetters: DeadLetters;
   /** WS_MAX_PENDING_EVENTS. */
   maxPending: number;
   /** Loaders for one event: a subscription lives long, and cached users or transcripts go stale. */
@@ -33,7 +36,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function eventServicesOf(ctx: GatewayContext): EventServices {
   const ev = ctx.services.events;
-  if (!isObject(ev) || !isObject(ev.log) || !isObject(ev.keys) || typeof ev.freshLoaders !== 'function') {
+  if (!isObject(ev) || !isObject(ev.log) || !isObject(ev.keys) || !isObject(ev.deadLetters) || typeof ev.freshLoaders !== 'function') {
     throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'Event services are not configured in this gateway (services.events)');
   }
   return ev as unknown as EventServices;

@@ -559,6 +559,8 @@ export type GongTranscriptsFilter = {
   callIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Inclusive lower bound on the call's start. Default: SYNC_START_DAYS ago when no callIds are given. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Include transcripts of private calls (Gong asks integrations to leave them out). Default false: each page's calls are looked up (one POST /v2/calls/extensive per page). */
+  includePrivate?: InputMaybe<Scalars['Boolean']['input']>;
   /** Exclusive upper bound. Default: now when no callIds are given. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
   workspaceId?: InputMaybe<Scalars['ID']['input']>;
@@ -610,6 +612,23 @@ export type GongUserSettings = {
   preventWebConferenceRecording?: Maybe<Scalars['Boolean']['output']>;
   telephonyCallsImported?: Maybe<Scalars['Boolean']['output']>;
   webConferencesRecorded?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/**
+ * A webhook delivery that was correctly signed but could not be accepted (malformed JSON, or a
+ * payload outside Gong's shape). Kept 7 days for inspection; never published.
+ */
+export type GongWebhookDeadLetter = {
+  __typename?: 'GongWebhookDeadLetter';
+  /** The raw body as received (UTF-8 text), cut at 256 KiB. */
+  body: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Why: `malformed JSON`, or where the payload left Gong's webhook shape. */
+  reason: Scalars['String']['output'];
+  /** When the gateway refused the delivery. */
+  receivedAt: Scalars['DateTime']['output'];
+  /** True when `body` was cut. */
+  truncated: Scalars['Boolean']['output'];
 };
 
 /** A Gong workspace (GET /v2/workspaces). */
@@ -685,9 +704,16 @@ export type Query = {
    * de-duplicated by id (one upstream request per active user; cached).
    */
   gongFlows: GongFlowConnection;
-  /** Transcripts by date range and/or call ids, `first` 1..100 (default 100). */
+  /**
+   * Transcripts by date range and/or call ids, `first` 1..100 (default 100). Transcripts of private
+   * calls are left out unless `filter.includePrivate: true`, so a page can hold fewer than `first`.
+   */
   gongTranscripts: GongTranscriptConnection;
-  /** The same for transcripts, with SYNC_TRANSCRIPTS_OVERLAP_MINUTES (transcripts arrive up to 24 h late). */
+  /**
+   * The same for transcripts, with SYNC_TRANSCRIPTS_OVERLAP_MINUTES (transcripts arrive up to 24 h
+   * late). Transcripts of private calls are left out unless `includePrivate: true` (finding them
+   * costs one POST /v2/calls/extensive per page of transcripts).
+   */
   gongTranscriptsSync: GongTranscriptSyncPage;
   /** One user; null when unknown. */
   gongUser?: Maybe<GongUser>;
@@ -695,6 +721,8 @@ export type Query = {
   gongUsers: GongUserConnection;
   /** Users by id in one batch, in the order asked, null for unknown ids. */
   gongUsersByIds: Array<Maybe<GongUser>>;
+  /** Admin: a connection's dead-lettered webhook deliveries, newest first, `first` 1..100 (default 20). */
+  gongWebhookDeadLetters: Array<GongWebhookDeadLetter>;
   /** One workspace by id; null when the company has no such workspace. */
   gongWorkspace?: Maybe<GongWorkspace>;
   /** Every workspace of the company (one upstream request, cached). */
@@ -751,6 +779,7 @@ export type QueryGongTranscriptsArgs = {
 export type QueryGongTranscriptsSyncArgs = {
   checkpoint?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includePrivate?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -767,6 +796,12 @@ export type QueryGongUsersArgs = {
 
 export type QueryGongUsersByIdsArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryGongWebhookDeadLettersArgs = {
+  connectionRef: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -980,6 +1015,7 @@ export type ResolversTypes = ResolversObject<{
   GongUserConnection: ResolverTypeWrapper<Omit<GongUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongUserEdge']>, nodes: Array<ResolversTypes['GongUser']> }>;
   GongUserEdge: ResolverTypeWrapper<Omit<GongUserEdge, 'node'> & { node: ResolversTypes['GongUser'] }>;
   GongUserSettings: ResolverTypeWrapper<GongUserSettings>;
+  GongWebhookDeadLetter: ResolverTypeWrapper<GongWebhookDeadLetter>;
   GongWorkspace: ResolverTypeWrapper<Workspace>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1053,6 +1089,7 @@ export type ResolversParentTypes = ResolversObject<{
   GongUserConnection: Omit<GongUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongUserEdge']>, nodes: Array<ResolversParentTypes['GongUser']> };
   GongUserEdge: Omit<GongUserEdge, 'node'> & { node: ResolversParentTypes['GongUser'] };
   GongUserSettings: GongUserSettings;
+  GongWebhookDeadLetter: GongWebhookDeadLetter;
   GongWorkspace: Workspace;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
@@ -1420,6 +1457,14 @@ export type GongUserSettingsResolvers<ContextType = GatewayContext, ParentType e
   webConferencesRecorded?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 }>;
 
+export type GongWebhookDeadLetterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongWebhookDeadLetter'] = ResolversParentTypes['GongWebhookDeadLetter']> = ResolversObject<{
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type GongWorkspaceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongWorkspace'] = ResolversParentTypes['GongWorkspace'], FederationReferenceType extends FederationReferenceTypes['GongWorkspace'] = FederationReferenceTypes['GongWorkspace']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongWorkspace']> | FederationReferenceType, FederationReferenceType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1443,10 +1488,11 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   gongConnections?: Resolver<Array<ResolversTypes['GongConnection']>, ParentType, ContextType>;
   gongFlows?: Resolver<ResolversTypes['GongFlowConnection'], ParentType, ContextType, RequireFields<QueryGongFlowsArgs, 'first'>>;
   gongTranscripts?: Resolver<ResolversTypes['GongTranscriptConnection'], ParentType, ContextType, RequireFields<QueryGongTranscriptsArgs, 'first'>>;
-  gongTranscriptsSync?: Resolver<ResolversTypes['GongTranscriptSyncPage'], ParentType, ContextType, RequireFields<QueryGongTranscriptsSyncArgs, 'first'>>;
+  gongTranscriptsSync?: Resolver<ResolversTypes['GongTranscriptSyncPage'], ParentType, ContextType, RequireFields<QueryGongTranscriptsSyncArgs, 'first' | 'includePrivate'>>;
   gongUser?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType, RequireFields<QueryGongUserArgs, 'id'>>;
   gongUsers?: Resolver<ResolversTypes['GongUserConnection'], ParentType, ContextType, RequireFields<QueryGongUsersArgs, 'first'>>;
   gongUsersByIds?: Resolver<Array<Maybe<ResolversTypes['GongUser']>>, ParentType, ContextType, RequireFields<QueryGongUsersByIdsArgs, 'ids'>>;
+  gongWebhookDeadLetters?: Resolver<Array<ResolversTypes['GongWebhookDeadLetter']>, ParentType, ContextType, RequireFields<QueryGongWebhookDeadLettersArgs, 'connectionRef' | 'first'>>;
   gongWorkspace?: Resolver<Maybe<ResolversTypes['GongWorkspace']>, ParentType, ContextType, RequireFields<QueryGongWorkspaceArgs, 'id'>>;
   gongWorkspaces?: Resolver<Array<ResolversTypes['GongWorkspace']>, ParentType, ContextType>;
 }>;
@@ -1507,6 +1553,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongUserConnection?: GongUserConnectionResolvers<ContextType>;
   GongUserEdge?: GongUserEdgeResolvers<ContextType>;
   GongUserSettings?: GongUserSettingsResolvers<ContextType>;
+  GongWebhookDeadLetter?: GongWebhookDeadLetterResolvers<ContextType>;
   GongWorkspace?: GongWorkspaceResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

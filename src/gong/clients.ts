@@ -27,7 +27,7 @@ export interface GongLimits {
   maxRetries: number;
   breakerThreshold: number;
   breakerCooldownMs: number;
-  /** Added to the 1 s window (jitter between our start and Gong's arrival). @default 100 */
+  /** Added to the 1 s window (timing noise; see LimitOptions in ../scheduler/limiter.ts). @default 25 */
   safetyMarginMs?: number;
   /** Longest a request may take to reach Gong after its start; counts against the window until answered. @default 1000 */
   arrivalSlackMs?: number;

@@ -2,7 +2,7 @@
  * Relay connections over Gong's cursor-paged lists. A GraphQL page starts at (Gong cursor,
  * offset), reads Gong pages until `first` records were consumed, and gives every edge a cursor
  * pointing just after it. Filtering (private calls) can leave a page with fewer than `first`
- * nodes; it never costs an extra upstream request.
+ * nodes; it never reads another Gong page to make up the difference.
  */
 import { badInput } from '../errors.js';
 import { isCursorExpiredError } from '../gong/errors.js';

@@ -4,7 +4,8 @@
  * the same API keys and JWTs as HTTP): missing or invalid closes with 4401, forbidden with 4403.
  * Operations run the same validation rules as HTTP (spec rules plus the query limits) and their
  * errors go through the same formatError. Each operation's context carries a handle on its socket
- * (`services.subscriberSocket`) so a too-slow subscriber can be closed with 4413.
+ * (`services.subscriberSocket`) so a too-slow subscriber can be closed with 4413. Operations are
+ * counted in `gong_gateway_graphql_operations_total` like HTTP ones, once each, when they end.
  */
 import type { Server } from 'node:http';
 import { CloseCode } from 'graphql-ws';
@@ -14,7 +15,10 @@ import { WebSocketServer } from 'ws';
 import type { ContextFactory, GatewayContext } from '../context.js';
 import { ErrorCode } from '../errors.js';
 import { findGatewayError, formatError } from '../graphql/format-error.js';
+import { createOperationLabel, type OperationLabel } from '../observability/graphql-metrics-plugin.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createWsOperationMetrics } from '../observability/ws-operation-metrics.js';
 import type { SubscriberSocket } from '../events/services.js';
 
 export interface GraphQLWebSocketOptions {
@@ -24,6 +28,10 @@ export interface GraphQLWebSocketOptions {
   /** Every rule HTTP runs (gateway.validationRules). */
   validationRules: readonly ValidationRule[];
   logger: Logger;
+  /** Counts operations; without it nothing is counted. */
+  metrics?: Metrics | undefined;
+  /** The HTTP plugin's labeler, so both transports share one bounded label set. @default a new one */
+  operationLabel?: OperationLabel | undefined;
   /** @default '/graphql' */
   path?: string;
   /** Ping interval; a socket that misses a pong is terminated. @default 12_000 */
@@ -48,6 +56,7 @@ function authCloseCode(err: unknown): number {
 export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWebSocket {
   const wss = new WebSocketServer({ server: opts.server, path: opts.path ?? '/graphql' });
   const rules = [...new Set(opts.validationRules)];
+  const counted = opts.metrics ? createWsOperationMetrics(opts.metrics, opts.operationLabel ?? createOperationLabel()) : undefined;
 
   const disposable = useServer(
     {
@@ -65,23 +74,36 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
           return false;
         }
       },
-      context: async (ctx): Promise<GatewayContext> => {
+      onSubscribe: (ctx, id) => {
+        counted?.subscribed(ctx, id);
+      },
+      // Called once the document parsed and validated, right before execution.
+      context: async (ctx, id, _payload, args): Promise<GatewayContext> => {
         let base: GatewayContext;
         try {
           base = await opts.context({ headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
         } catch (err) {
           // The credential expired or was revoked since connection_init.
+          counted?.error(ctx, id);
           ctx.extra.socket.close(authCloseCode(err), reason(findGatewayError(err)?.message ?? 'Unauthorized'));
           throw err;
         }
+        counted?.started(ctx, id, args.document, args.operationName);
         const subscriberSocket: SubscriberSocket = { close: (code, why) => ctx.extra.socket.close(code, reason(why)) };
         return { ...base, services: { ...base.services, subscriberSocket } };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, id, _payload, _args, result) => {
+        counted?.next(ctx, id, result);
         if (!result.errors?.length) return undefined;
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onError: (ctx, id, _payload, errors) => {
+        counted?.error(ctx, id);
+        return errors.map((e) => formatError(e.toJSON(), e));
+      },
+      onComplete: (ctx, id) => {
+        counted?.complete(ctx, id);
+      },
     },
     wss,
     opts.keepAliveMs ?? 12_000,

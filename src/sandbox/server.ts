@@ -3,7 +3,7 @@
  * /__sandbox/ control API) and `tenant` (the tenant's api_base_url_for_customer). Every /v2/
  * request runs the same pipeline: request log → fault injection → auth (per-endpoint scopes) →
  * rate limit → route. Every reply carries a requestId; every 4xx/5xx is Gong's ErrorResponse.
- * Internal to the sandbox.
+ * OAuth requests are logged too, without their body or secret parameters. Internal to the sandbox.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,6 +78,12 @@ function send(res: ServerResponse, reply: SandboxReply): void {
 
 /** Gong's ErrorResponse. */
 const errorReply = (status: number, messages: string[], headers?: Record<string, string>): SandboxReply => ({ status, body: { errors: messages }, ...(headers ? { headers } : {}) });
+
+/**
+ * Query parameters of the OAuth endpoints a log may keep. An allowlist, so codes, refresh tokens,
+ * client secrets, `state` and any parameter a client invents never reach the log.
+ */
+const LOGGABLE_OAUTH_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'grant_type']);
 
 function authKindOf(header: string | undefined): string {
   const scheme = header?.trim().split(/\s+/)[0]?.toLowerCase();
@@ -159,6 +165,21 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
     }
   }
 
+  /** Logs an OAuth request (no body: it can carry codes and tokens) and sends its reply. */
+  function oauth(req: IncomingMessage, res: ServerResponse, sreq: SandboxRequest, at: number, reply: SandboxReply): void {
+    deps.log.record({
+      at,
+      method: sreq.method,
+      path: sreq.path,
+      endpoint: `${sreq.method} ${sreq.path}`,
+      status: reply.status,
+      auth: authKindOf(req.headers.authorization),
+      listener,
+      query: Object.fromEntries([...sreq.query].filter(([k]) => LOGGABLE_OAUTH_PARAMS.has(k))),
+    });
+    send(res, reply);
+  }
+
   return (req: IncomingMessage, res: ServerResponse): void => {
     const at = deps.now();
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
@@ -169,8 +190,8 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
       if (listener === 'api' && (path.startsWith('/oauth2/') || path.startsWith('/__sandbox/'))) {
         sreq.rawBody = await readBody(req);
         sreq.json = parseJson(sreq.rawBody);
-        if (path === '/oauth2/authorize' && sreq.method === 'GET') return send(res, deps.oauth.authorize(sreq));
-        if (path === '/oauth2/generate-customer-token' && sreq.method === 'POST') return send(res, deps.oauth.token(sreq));
+        if (path === '/oauth2/authorize' && sreq.method === 'GET') return oauth(req, res, sreq, at, deps.oauth.authorize(sreq));
+        if (path === '/oauth2/generate-customer-token' && sreq.method === 'POST') return oauth(req, res, sreq, at, deps.oauth.token(sreq));
         if (path.startsWith('/__sandbox/')) return send(res, await deps.control(sreq));
       }
       send(res, { status: 404, body: { requestId: newRequestId(), errors: [`No endpoint ${sreq.method} ${path} on the ${listener} listener`] } });

@@ -26,8 +26,8 @@ export interface Harness {
   /** Every token response the gateway received, in order (to look for plaintext later). */
   tokenResponses: TokenResponse[];
   /**
-   * Every request sent to Gong's token endpoint (grant type, params, status). Counted at the
-   * fetch edge because the sandbox's request log covers /v2 only.
+   * Every request sent to Gong's token endpoint (grant type, params, status), seen at the fetch
+   * edge with its secret parameters. The sandbox's request log counts them too, redacted.
    */
   tokenRequests: { grantType: string | null; query: Record<string, string>; auth: string; status: number }[];
   /** start → authorize → callback; returns the callback's response (redirects not followed). */

@@ -11,7 +11,9 @@ afterEach(async () => {
   h = undefined;
 });
 
-const refreshes = (x: Harness) => x.tokenRequests.filter((r) => r.grantType === 'refresh_token');
+const TOKEN_ENDPOINT = 'POST /oauth2/generate-customer-token';
+/** Refreshes as Gong's token endpoint (the sandbox) logged them. */
+const refreshes = (x: Harness) => x.sandbox.control.requestLog().filter((e) => e.endpoint === TOKEN_ENDPOINT && e.query.grant_type === 'refresh_token');
 const usersWith = (x: Harness, header: string) => fetch(`${x.sandbox.tenantUrl}/v2/users`, { headers: { authorization: header } }).then((r) => r.status);
 
 describe('token refresh', () => {
@@ -31,6 +33,13 @@ describe('token refresh', () => {
     // The fresh token is used from now on without another refresh.
     await h.registry.authorization('acme');
     expect(refreshes(h)).toHaveLength(1);
+    // The log has the authorize and both token requests, but no token, code, state or secret.
+    const log = h.sandbox.control.requestLog().filter((e) => e.path.startsWith('/oauth2/'));
+    expect(log.map((e) => [e.endpoint, e.status])).toEqual([['GET /oauth2/authorize', 302], [TOKEN_ENDPOINT, 200], [TOKEN_ENDPOINT, 200]]);
+    const text = JSON.stringify(log);
+    for (const r of h.tokenResponses) for (const secret of [r.access_token, r.refresh_token]) if (secret) expect(text).not.toContain(secret);
+    expect(text).not.toContain(h.sandbox.oauth.clientSecret);
+    expect(log.every((e) => e.body === undefined && !('code' in e.query) && !('state' in e.query) && !('refresh_token' in e.query))).toBe(true);
   });
 
   it('after Gong expires the token: 50 forced refreshes (each request\'s 401) make one refresh', async () => {

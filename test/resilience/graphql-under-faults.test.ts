@@ -56,7 +56,10 @@ describe('GraphQL queries under recoverable faults', () => {
 
   const recoverable: [string, FaultRule[]][] = [
     ['a 429 storm with Retry-After', [{ kind: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: 3 }]],
-    ['a burst of 500/502/503', [{ kind: { type: 'status', status: 500 }, count: 1 }, { kind: { type: 'status', status: 502 }, count: 1 }, { kind: { type: 'status', status: 503 }, count: 1 }]],
+    // One request consumes every matching rule at once, so a burst is one rule with a count.
+    ['a burst of 500s', [{ kind: { type: 'status', status: 500 }, count: 3 }]],
+    ['a burst of 502s on the users endpoint', [{ pathPrefix: '/v2/users', kind: { type: 'status', status: 502 }, count: 3 }]],
+    ['a burst of 503s on the calls endpoint', [{ pathPrefix: '/v2/calls', kind: { type: 'status', status: 503 }, count: 3 }]],
     ['a latency spike beyond the attempt timeout', [{ kind: { type: 'latency', ms: 1500 }, count: 2 }]],
     ['connection resets', [{ kind: { type: 'reset' }, count: 3 }]],
     ['malformed JSON', [{ kind: { type: 'malformed' }, count: 2 }]],
@@ -77,7 +80,7 @@ describe('GraphQL queries under recoverable faults', () => {
       expect(r.data).toEqual(baseline.data);
     }
     // The injected statuses did reach the gateway (random rules may not fire).
-    const injected = rules.filter((r) => r.rate === undefined && r.kind.type === 'status').length;
+    const injected = rules.filter((r) => r.rate === undefined && r.kind.type === 'status').reduce((n, r) => n + (r.count ?? 0), 0);
     expect(h.upstream().filter((e) => e.status >= 429).length).toBeGreaterThanOrEqual(injected);
   }, 30_000);
 

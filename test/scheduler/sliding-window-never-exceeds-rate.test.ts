@@ -17,7 +17,7 @@ describe('the in-process sliding window', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 20, maxLength: 120 }), fc.integer({ min: 1, max: 5 }), async (gaps, perSecond) => {
         let t = 1_000_000;
-        const limiter = createMemoryLimiter({ perSecond, perDay: 10_000, arrivalSlackMs: 0, now: () => t });
+        const limiter = createMemoryLimiter({ perSecond, perDay: 10_000, arrivalSlackMs: 0, safetyMarginMs: 100, now: () => t });
         const starts: number[] = [];
         for (const gap of gaps) {
           t += gap;
@@ -68,7 +68,7 @@ describe('the in-process sliding window', () => {
 
   it('counts an unsettled start as arriving up to the slack late', async () => {
     let t = 0;
-    const limiter = createMemoryLimiter({ perSecond: 1, perDay: 100, arrivalSlackMs: 500, now: () => t });
+    const limiter = createMemoryLimiter({ perSecond: 1, perDay: 100, arrivalSlackMs: 500, safetyMarginMs: 100, now: () => t });
     const a = await limiter.tryAcquire();
     t = 200;
     expect(await limiter.tryAcquire()).toMatchObject({ ok: false, reason: 'rate', waitMs: 500 + 1100 - 200 });
@@ -79,7 +79,7 @@ describe('the in-process sliding window', () => {
 
   it('admits the next start exactly when the wait it reported has passed (full throughput)', async () => {
     let t = 0;
-    const limiter = createMemoryLimiter({ perSecond: 3, perDay: 10_000, arrivalSlackMs: 0, now: () => t });
+    const limiter = createMemoryLimiter({ perSecond: 3, perDay: 10_000, arrivalSlackMs: 0, safetyMarginMs: 100, now: () => t });
     const starts: number[] = [];
     while (starts.length < 30) {
       const a = await limiter.tryAcquire();
@@ -92,7 +92,9 @@ describe('the in-process sliding window', () => {
   });
 
   it('spreads fractional rates: 0.5/s is one start per 2.1 s', () => {
-    expect(windowOf({ perSecond: 0.5, perDay: 1 })).toEqual({ slots: 1, windowMs: 2100, slackMs: 1000 });
+    expect(windowOf({ perSecond: 0.5, perDay: 1, safetyMarginMs: 100 })).toEqual({ slots: 1, windowMs: 2100, slackMs: 1000 });
+    // The default margin is small: a start already counts from its answer, which Gong has seen.
+    expect(windowOf({ perSecond: 3, perDay: 1 })).toEqual({ slots: 3, windowMs: 1025, slackMs: 1000 });
     expect(windowOf({ perSecond: 3, perDay: 1, safetyMarginMs: 0, arrivalSlackMs: 0 })).toEqual({ slots: 3, windowMs: 1000, slackMs: 0 });
     expect(() => windowOf({ perSecond: 0, perDay: 1 })).toThrow(/perSecond must be a positive number, but got: 0/);
   });

@@ -19,3 +19,18 @@ export function primeCalls(ctx: GatewayContext, info: GraphQLResolveInfo, calls:
   const loader = ctx.loaders.calls(planOf(ctx, info).selector);
   for (const c of calls) loader.prime(c.metaData.id, c);
 }
+
+/**
+ * Which of `callIds` belong to private calls (Gong asks integrations to drop them). Looked up with
+ * the operation's selector, so a selected `call` field reuses the batch: one /v2/calls/extensive per
+ * 100 ids. A call Gong does not return counts as private: unknown privacy fails closed.
+ */
+export async function privateCallIds(ctx: GatewayContext, info: GraphQLResolveInfo, callIds: readonly string[]): Promise<Set<string>> {
+  const calls = await ctx.loaders.calls(planOf(ctx, info).selector).loadMany(callIds);
+  const hidden = new Set<string>();
+  calls.forEach((call, i) => {
+    if (call instanceof Error) throw call;
+    if (call === null || call.metaData.isPrivate === true) hidden.add(callIds[i] as string);
+  });
+  return hidden;
+}

@@ -1,10 +1,10 @@
 /**
  * `gongCallCreated` and `gongTranscriptReady` (schema/subscriptions.graphql) over the event log,
- * and the `gongSetWebhookPublicKey` admin mutation. Each event is resolved with fresh loaders
+ * and the webhook admin fields (`gongWebhookDeadLetters`, `gongSetWebhookPublicKey`). Each event is resolved with fresh loaders
  * (a subscription's context lives as long as the socket; graphql-js issue #894), and a call is
  * built from the webhook's callData, so the fields it carries cost no upstream request.
  */
-import { assertConnectionRef } from '../../auth/client-auth.js';
+import { assertAdmin, assertConnectionRef } from '../../auth/client-auth.js';
 import type { GatewayContext } from '../../context.js';
 import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
 import { readCallCreated, readTranscriptReady } from '../../events/call-created.js';
@@ -12,6 +12,7 @@ import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
 import { openEventStream } from '../../events/event-stream.js';
 import { CLOSE_TOO_SLOW, eventServicesOf, subscriberSocketOf } from '../../events/services.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
+import { checkFirst } from '../cursor.js';
 import { gongId } from './ids.js';
 
 function isLoggedEvent(v: unknown): v is LoggedEvent {
@@ -43,6 +44,13 @@ async function open(ctx: GatewayContext, name: string, topic: EventTopic, after:
 }
 
 export const subscriptionResolvers: Resolvers = {
+  Query: {
+    gongWebhookDeadLetters: async (_p, args, ctx) => {
+      assertAdmin(ctx.principal);
+      const letters = await eventServicesOf(ctx).deadLetters.newest(assertConnectionRef(args.connectionRef), checkFirst(args.first ?? 20));
+      return letters.map((l) => ({ id: l.id, receivedAt: l.receivedAt, reason: l.reason, body: l.body, truncated: l.truncated === true }));
+    },
+  },
   Subscription: {
     gongCallCreated: {
       subscribe: (_p, args, ctx) => {

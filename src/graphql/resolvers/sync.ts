@@ -8,7 +8,7 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../sync/checkpoint.js';
 import { syncStep } from '../sync/scan.js';
-import { planOf, primeCalls } from './call-plan.js';
+import { planOf, primeCalls, privateCallIds } from './call-plan.js';
 import { toIso } from './ids.js';
 
 const startOf = (iso: string | null | undefined): number | undefined => {
@@ -41,9 +41,10 @@ export const syncResolvers: Resolvers = {
       });
       return { nodes: step.records.map((call) => ({ call, sections: true })), checkpoint: encodeCheckpoint(step.checkpoint), hasMore: step.hasMore };
     },
-    gongTranscriptsSync: async (_p, args, ctx) => {
+    gongTranscriptsSync: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
       const checkpoint = decodeCheckpoint(args.checkpoint, 'transcripts');
+      const hidden = new Set<string>();
       const step = await syncStep({
         checkpoint, first,
         overlapMs: ctx.settings.syncTranscriptsOverlapMs,
@@ -52,9 +53,12 @@ export const syncResolvers: Resolvers = {
         fetchPage: async (w, cursor) => {
           const page = await ctx.gong.transcripts({ cursor, filter: { fromDateTime: toIso(w.from), toDateTime: toIso(w.to) } }, 'background');
           for (const t of page.items) ctx.loaders.transcripts.prime(t.callId, t);
+          // A transcript does not say whether its call is private: one calls lookup per page.
+          if (args.includePrivate !== true) for (const id of await privateCallIds(ctx, info, page.items.map((t) => t.callId))) hidden.add(id);
           return page;
         },
         idOf: (t) => t.callId,
+        keep: (t) => !hidden.has(t.callId),
         // A transcript carries no start time; its call started before the scan's upper bound.
         boundOf: (_t, w) => w.to,
       });

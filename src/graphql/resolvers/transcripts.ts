@@ -1,16 +1,22 @@
-/** Transcripts: pages of POST /v2/calls/transcript, `call` and speakers through the calls loader. */
+/**
+ * Transcripts: pages of POST /v2/calls/transcript, `call` and speakers through the calls loader.
+ * Transcripts of private calls are dropped unless `includePrivate: true`; a transcript does not say
+ * whether its call is private, so each page's calls are looked up (one batch per page).
+ */
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
-import { loadCall } from './call-plan.js';
+import { loadCall, privateCallIds } from './call-plan.js';
 import { dateWindow, gongId, gongIds, isGongId } from './ids.js';
 
 export const transcriptResolvers: Resolvers = {
   Query: {
-    gongTranscripts: async (_p, args, ctx) => {
+    gongTranscripts: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
       const after = decodeCursor(args.after);
       const f = args.filter ?? {};
+      const includePrivate = f.includePrivate === true;
+      const hidden = new Set<string>();
       const callIds = f.callIds ? gongIds(f.callIds, 'filter.callIds') : undefined;
       const workspaceId = f.workspaceId ? gongId(f.workspaceId, 'filter.workspaceId') : undefined;
       const fixed = after?.w ?? (callIds && !f.from && !f.to ? {} : dateWindow(f.from, f.to, ctx.settings.now(), ctx.settings.syncStartDays));
@@ -19,8 +25,10 @@ export const transcriptResolvers: Resolvers = {
         fetchPage: async (cursor) => {
           const page = await ctx.gong.transcripts({ cursor, filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds } });
           for (const t of page.items) ctx.loaders.transcripts.prime(t.callId, t);
+          if (!includePrivate) for (const id of await privateCallIds(ctx, info, page.items.map((t) => t.callId))) hidden.add(id);
           return page;
         },
+        keep: (t) => !hidden.has(t.callId),
         toNode: (t) => t,
       });
     },
