@@ -8,7 +8,7 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import type { Loaders } from '../loaders/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { DeadLetters } from './dead-letters.js';
-import type { EventLog } from './event-log.js';
+import type { EventLog, LoggedEvent } from './event-log.js';
 import type { WebhookKeys } from './webhook-keys.js';
 
 export interface EventServices {
@@ -32,6 +32,20 @@ export interface SubscriberSocket {
 /** Close code for a subscriber whose bounded buffer overflowed; the reason names `after`. */
 export const CLOSE_TOO_SLOW = 4413;
 
+/** The 4413 reason: where the closed subscriber resumes without gap or duplicate. */
+export const tooSlowReason = (lastDelivered: string | undefined) => `Subscriber too slow: resume with after=${lastDelivered ?? ''}`;
+
+/**
+ * Set by the subscription hub on the context of a group of identical subscriptions, which share
+ * one event stream: the hub counts the members and their deliveries, so the stream must not.
+ */
+export interface SharedStream {
+  /** The group's stream is opening; `after` is where its replay starts (undefined: live only). */
+  opened(subscription: string, after: string | undefined): void;
+  /** A live (not replayed) event is being handed to the group. */
+  live(event: LoggedEvent): void;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 export function eventServicesOf(ctx: GatewayContext): EventServices {
@@ -45,4 +59,9 @@ export function eventServicesOf(ctx: GatewayContext): EventServices {
 export function subscriberSocketOf(ctx: GatewayContext): SubscriberSocket | undefined {
   const s = ctx.services.subscriberSocket;
   return isObject(s) && typeof s.close === 'function' ? (s as unknown as SubscriberSocket) : undefined;
+}
+
+export function sharedStreamOf(ctx: GatewayContext): SharedStream | undefined {
+  const s = ctx.services.sharedStream;
+  return isObject(s) && typeof s.opened === 'function' && typeof s.live === 'function' ? (s as unknown as SharedStream) : undefined;
 }

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../observability/logger.js';
+import { ErrorCode } from '../errors.js';
 import { withCors } from './cors.js';
 import { createRouter, type Route } from './router.js';
 
@@ -21,11 +22,11 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const [status, reason, code] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'BAD_REQUEST']
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'BAD_REQUEST']
-    : [400, 'Bad Request', 'BAD_REQUEST'];
-  const body = JSON.stringify({ error: { code, message: `${reason}: the request could not be parsed` } });
+  const [status, reason] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout']
+    : [400, 'Bad Request'];
+  const body = JSON.stringify({ error: { code: ErrorCode.BAD_USER_INPUT, message: `${reason}: the request could not be parsed` } });
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 

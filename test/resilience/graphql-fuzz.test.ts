@@ -120,6 +120,6 @@ describe('GraphQL fuzzing at the HTTP edge', () => {
   it('answers a URL too long for Node\'s parser with 431 JSON', async () => {
     const res = await fetch(`${h.gateway.url}?query=${'x'.repeat(20_000)}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(res.status).toBe(431);
-    expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    expect(await res.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT' } });
   });
 });

@@ -10,7 +10,7 @@ import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
 import { readCallCreated, readTranscriptReady } from '../../events/call-created.js';
 import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
 import { openEventStream } from '../../events/event-stream.js';
-import { CLOSE_TOO_SLOW, eventServicesOf, subscriberSocketOf } from '../../events/services.js';
+import { CLOSE_TOO_SLOW, eventServicesOf, sharedStreamOf, subscriberSocketOf, tooSlowReason } from '../../events/services.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
 import { gongId } from './ids.js';
@@ -25,8 +25,11 @@ const corrupt = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERR
 async function open(ctx: GatewayContext, name: string, topic: EventTopic, after: string | null | undefined, filter: (e: LoggedEvent) => boolean) {
   const ev = eventServicesOf(ctx);
   const socket = subscriberSocketOf(ctx);
+  // A group of identical subscriptions shares this stream: the hub counts members and their deliveries.
+  const shared = sharedStreamOf(ctx);
+  shared?.opened(name, after ?? undefined);
   // Counted before opening: a refused `after` ends the stream at once, and onEnd takes it back.
-  ev.metrics?.openSubscriptions.inc({ subscription: name });
+  if (!shared) ev.metrics?.openSubscriptions.inc({ subscription: name });
   return openEventStream({
     log: ev.log,
     topic,
@@ -36,10 +39,10 @@ async function open(ctx: GatewayContext, name: string, topic: EventTopic, after:
     maxPending: ev.maxPending,
     onOverflow: (last) => {
       ctx.logger.warn({ subscription: name, lastDelivered: last }, 'subscriber too slow: closing');
-      socket?.close(CLOSE_TOO_SLOW, `Subscriber too slow: resume with after=${last ?? ''}`);
+      socket?.close(CLOSE_TOO_SLOW, tooSlowReason(last));
     },
-    onEnd: () => ev.metrics?.openSubscriptions.dec({ subscription: name }),
-    onLiveDelivery: (e) => ev.metrics?.eventDeliveryLag.observe(Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000),
+    onEnd: () => (shared ? undefined : ev.metrics?.openSubscriptions.dec({ subscription: name })),
+    onLiveDelivery: (e) => (shared ? shared.live(e) : ev.metrics?.eventDeliveryLag.observe(Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000)),
   });
 }
 
