@@ -12,12 +12,16 @@ import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection, wholeList } from '../paging.js';
 import { gongId } from './ids.js';
 
+/**
+ * The fan-out is one request per active user (dozens at 3/s), so it runs at background priority:
+ * interactive reads of other clients go first in the connection's budget (issue 5).
+ */
 export async function allFlows(client: GongClient, workspaceId: string | undefined): Promise<Flow[]> {
-  const users = await allPages((cursor) => client.listUsers({ cursor }));
+  const users = await allPages((cursor) => client.listUsers({ cursor }, 'background'));
   const owners = users.filter((u) => u.active !== false && typeof u.emailAddress === 'string' && u.emailAddress.includes('@'));
   const perOwner = await Promise.all(
     owners.map((u) =>
-      allPages((cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor })).catch((e: unknown) => {
+      allPages((cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor }, 'background')).catch((e: unknown) => {
         // Gong answers 400 for an owner without an Engage license: that owner simply has no flows.
         if (e instanceof GatewayError && e.code === ErrorCode.BAD_USER_INPUT) return [];
         throw e;
