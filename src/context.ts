@@ -71,13 +71,17 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
     const requestId = request.requestId ?? randomUUID();
     const principal = await opts.authenticate(request);
     const gong = opts.gongClient(principal.connectionRef);
+    let logger: Logger | undefined;
     return {
       requestId,
       principal,
       connectionRef: principal.connectionRef,
       gong,
       loaders: createLoaders({ client: gong, metrics: opts.metrics, cache: opts.cache, cacheTtlSeconds: opts.cacheTtlSeconds }),
-      logger: opts.logger.child({ requestId, connection: principal.connectionRef }),
+      // Made on first use: most operations log nothing, and a pino child serialises (and scrubs) its bindings up front.
+      get logger() {
+        return (logger ??= opts.logger.child({ requestId, connection: principal.connectionRef }));
+      },
       settings: opts.settings,
       selected: createSelectionCache(),
       services: opts.services ?? {},

@@ -20,6 +20,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createWsOperationMetrics } from '../observability/ws-operation-metrics.js';
 import type { SubscriberSocket } from '../events/services.js';
+import { createSubscriptionHub } from '../events/subscription-hub.js';
 
 export interface GraphQLWebSocketOptions {
   server: Server;
@@ -63,6 +64,8 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
       schema: opts.schema,
       connectionInitWaitTimeout: opts.connectionInitWaitTimeoutMs ?? 3_000,
       validate: (schema, document) => validate(schema, document, rules),
+      // Identical subscriptions share one execution per event instead of one per subscriber.
+      subscribe: createSubscriptionHub().subscribe,
       onConnect: async (ctx) => {
         try {
           // Authenticate once here so a bad credential closes the socket before any operation.
