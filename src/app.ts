@@ -153,7 +153,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   ];
   const server = createHttpServer(routes, logger, { corsOrigins: config.CORS_ORIGINS });
   const port = await listen(server, config.PORT, config.HOST);
-  events.start({ server, schema, context, validationRules: apollo.allValidationRules, operationLabel });
+  events.start({ server, schema, context, validationRules: apollo.allValidationRules, operationLabel, maxTokens: config.GRAPHQL_MAX_TOKENS });
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 
   let closing: Promise<void> | undefined;

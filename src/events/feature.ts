@@ -53,7 +53,7 @@ export interface EventsFeature {
   services: { events: EventServices };
   routes: Route[];
   /** Attaches graphql-ws to the listening server and starts the poller. */
-  start(server: { server: Server; schema: GraphQLSchema; context: ContextFactory; validationRules: readonly ValidationRule[]; operationLabel?: OperationLabel }): void;
+  start(server: { server: Server; schema: GraphQLSchema; context: ContextFactory; validationRules: readonly ValidationRule[]; operationLabel?: OperationLabel; maxTokens?: number }): void;
   /** Closes sockets, the poller, the log, and the Redis clients it created. */
   close(): Promise<void>;
 }

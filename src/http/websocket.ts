@@ -10,7 +10,7 @@
 import type { Server } from 'node:http';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { validate, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { ContextFactory, GatewayContext } from '../context.js';
 import { ErrorCode } from '../errors.js';
@@ -28,6 +28,8 @@ export interface GraphQLWebSocketOptions {
   context: ContextFactory;
   /** Every rule HTTP runs (gateway.validationRules). */
   validationRules: readonly ValidationRule[];
+  /** The parser's token limit, as on HTTP (GRAPHQL_MAX_TOKENS): a huge document fails before validation. */
+  maxTokens?: number | undefined;
   logger: Logger;
   /** Counts operations; without it nothing is counted. */
   metrics?: Metrics | undefined;
@@ -63,7 +65,6 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
     {
       schema: opts.schema,
       connectionInitWaitTimeout: opts.connectionInitWaitTimeoutMs ?? 3_000,
-      validate: (schema, document) => validate(schema, document, rules),
       // Identical subscriptions share one execution per event instead of one per subscriber.
       subscribe: createSubscriptionHub().subscribe,
       onConnect: async (ctx) => {
@@ -77,8 +78,22 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
           return false;
         }
       },
-      onSubscribe: (ctx, id) => {
+      // Parse and validate here, not inside graphql-ws: there a parse failure (a syntax error, a
+      // document over the token limit) is an internal error that closes the whole socket with
+      // 4500; here it fails only its operation, with the codes HTTP gives.
+      onSubscribe: (ctx, id, payload) => {
         counted?.subscribed(ctx, id);
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, opts.maxTokens === undefined ? undefined : { maxTokens: opts.maxTokens });
+        } catch (err) {
+          const message = err instanceof GraphQLError ? err.message : 'The document could not be parsed';
+          return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const errors = validate(opts.schema, document, rules);
+        if (errors.length > 0)
+          return errors.map((e) => (e.extensions['code'] ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })));
+        return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       // Called once the document parsed and validated, right before execution.
       context: async (ctx, id, _payload, args): Promise<GatewayContext> => {
