@@ -10,6 +10,7 @@ import { createShutdown, installSignalHandlers } from './lifecycle/shutdown.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { startSandbox } from './sandbox/index.js';
+import { sandboxOptionsFromConfig } from './sandbox/options-from-config.js';
 import type { Sandbox } from './sandbox/types.js';
 
 /** The query printed at start-up (and the README's first query). */
@@ -35,16 +36,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL });
   let sandbox: Sandbox | undefined;
   if (usesEmbeddedSandbox(config)) {
-    sandbox = await startSandbox({
-      seed: config.SANDBOX_SEED,
-      users: config.SANDBOX_USERS,
-      calls: config.SANDBOX_CALLS,
-      accessKey: config.SANDBOX_ACCESS_KEY,
-      accessKeySecret: config.SANDBOX_ACCESS_KEY_SECRET,
-      processingDelayMs: config.SANDBOX_PROCESSING_DELAY_MS,
-      transcriptDelayMs: config.SANDBOX_TRANSCRIPT_DELAY_MS,
-      rateLimit: { perSecond: config.SANDBOX_RATE_PER_SECOND, perDay: config.SANDBOX_DAILY_LIMIT },
-    });
+    sandbox = await startSandbox(sandboxOptionsFromConfig(config));
   }
   // Embedded mode does what a Gong admin does by hand (docs/customer-guide.md): the sandbox's
   // signed automation rule posts to our webhook route, so gongCallCreated works out of the box.

@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { startSandbox } from './index.js';
+import { sandboxOptionsFromConfig } from './options-from-config.js';
 
 /** The first port from `from` on that is free on `host` (the tenant listener sits next to the API). */
 async function nextFreePort(host: string, from: number): Promise<number> {
@@ -26,14 +27,7 @@ async function main(): Promise<void> {
     host,
     port: config.SANDBOX_PORT,
     tenantPort: config.SANDBOX_PORT === 0 ? 0 : await nextFreePort(host, config.SANDBOX_PORT + 1),
-    seed: config.SANDBOX_SEED,
-    users: config.SANDBOX_USERS,
-    calls: config.SANDBOX_CALLS,
-    accessKey: config.SANDBOX_ACCESS_KEY,
-    accessKeySecret: config.SANDBOX_ACCESS_KEY_SECRET,
-    processingDelayMs: config.SANDBOX_PROCESSING_DELAY_MS,
-    transcriptDelayMs: config.SANDBOX_TRANSCRIPT_DELAY_MS,
-    rateLimit: { perSecond: config.SANDBOX_RATE_PER_SECOND, perDay: config.SANDBOX_DAILY_LIMIT },
+    ...sandboxOptionsFromConfig(config),
   });
   const basic = Buffer.from(`${sb.accessKey}:${sb.accessKeySecret}`).toString('base64');
   process.stdout.write(
