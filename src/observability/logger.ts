@@ -5,7 +5,7 @@
  * Authorization header never reaches a log line even when a whole object is logged.
  * Every line written while an HTTP request is served carries its `requestId` (request-context.ts).
  */
-import { pino, stdSerializers, type Logger } from 'pino';
+import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import { currentRequestId } from './request-context.js';
 
 export type { Logger };
@@ -72,7 +72,7 @@ function isPlain(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-export function createLogger(opts: { level: string; destination?: NodeJS.WritableStream }): Logger {
+export function createLogger(opts: { level: string; destination?: DestinationStream }): Logger {
   return pino(
     {
       level: opts.level,
@@ -97,7 +97,7 @@ export function createLogger(opts: { level: string; destination?: NodeJS.Writabl
         return { requestId };
       },
     },
-    opts.destination as never,
+    opts.destination,
   );
 }
 
