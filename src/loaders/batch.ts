@@ -2,6 +2,7 @@
  * Shared helpers for the per-request loaders: each loader maps one Gong batch endpoint, keys are
  * Gong ids, batches hold at most 100 ids (Gong's page size), and a missing id is a per-key null.
  */
+import DataLoader from 'dataloader';
 import type { Metrics } from '../observability/metrics.js';
 import type { Page } from '../gong/types.js';
 
@@ -30,3 +31,23 @@ export async function allPages<T>(fetch: (cursor: string | undefined) => Promise
 export const observeBatch = (metrics: Metrics | undefined, loader: string, size: number): void => {
   metrics?.loaderBatchSize.labels(loader).observe(size);
 };
+
+/**
+ * A loader over one Gong batch endpoint: each batch of ≤100 ids is one request (every page of
+ * it), recorded in the batch-size metric, and answered in key order with null for unknown ids.
+ */
+export function batchById<T>(
+  name: string,
+  metrics: Metrics | undefined,
+  fetchPage: (ids: string[], cursor: string | undefined) => Promise<Page<T>>,
+  idOf: (t: T) => string,
+): DataLoader<string, T | null> {
+  return new DataLoader<string, T | null>(
+    async (keys) => {
+      observeBatch(metrics, name, keys.length);
+      const found = await allPages((cursor) => fetchPage([...keys], cursor));
+      return byKeys(keys, found, idOf);
+    },
+    { maxBatchSize: MAX_BATCH, name },
+  );
+}

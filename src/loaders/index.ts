@@ -11,7 +11,7 @@ import type { GongClient } from '../gong/types.js';
 import type { CallData, CallTranscript, ContentSelector, UserMetadata, Workspace } from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { Metrics } from '../observability/metrics.js';
-import { MAX_BATCH, allPages, byKeys, observeBatch } from './batch.js';
+import { batchById } from './batch.js';
 
 export type { FullReadCache };
 
@@ -38,38 +38,19 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   const cached = <T>(key: string, load: () => Promise<T>): Promise<T> =>
     opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0]) : load();
 
-  const users = new DataLoader<string, UserMetadata | null>(
-    async (keys) => {
-      observeBatch(metrics, 'users', keys.length);
-      const found = await allPages((cursor) => client.usersExtensive({ cursor, filter: { userIds: [...keys] } }));
-      return byKeys(keys, found, (u) => u.id);
-    },
-    { maxBatchSize: MAX_BATCH, name: 'users' },
-  );
-
-  const transcripts = new DataLoader<string, CallTranscript | null>(
-    async (keys) => {
-      observeBatch(metrics, 'transcripts', keys.length);
-      const found = await allPages((cursor) => client.transcripts({ cursor, filter: { callIds: [...keys] } }));
-      return byKeys(keys, found, (t) => t.callId);
-    },
-    { maxBatchSize: MAX_BATCH, name: 'transcripts' },
-  );
+  const users = batchById('users', metrics, (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds } }), (u) => u.id);
+  const transcripts = batchById('transcripts', metrics, (callIds, cursor) => client.transcripts({ cursor, filter: { callIds } }), (t) => t.callId);
 
   const callLoaders = new Map<string, DataLoader<string, CallData | null>>();
   const calls = (selector: ContentSelector | undefined) => {
     const key = JSON.stringify(selector ?? {});
     let loader = callLoaders.get(key);
     if (!loader) {
-      loader = new DataLoader<string, CallData | null>(
-        async (keys) => {
-          observeBatch(metrics, 'calls', keys.length);
-          const found = await allPages((cursor) =>
-            client.callsExtensive({ cursor, filter: { callIds: [...keys] }, ...(selector ? { contentSelector: selector } : {}) }),
-          );
-          return byKeys(keys, found, (c) => c.metaData.id);
-        },
-        { maxBatchSize: MAX_BATCH, name: 'calls' },
+      loader = batchById(
+        'calls',
+        metrics,
+        (callIds, cursor) => client.callsExtensive({ cursor, filter: { callIds }, ...(selector ? { contentSelector: selector } : {}) }),
+        (c) => c.metaData.id,
       );
       callLoaders.set(key, loader);
     }
