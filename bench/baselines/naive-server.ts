@@ -5,7 +5,7 @@
  */
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { hostApollo, type HostedApollo } from '../lib/apollo-http.js';
-import { restClient, type Paged, type WireCall, type WireCallMeta, type WireParty, type WireTranscript, type WireUser } from '../lib/rest.js';
+import { allUsers, restClient, type WireCall, type WireCallMeta, type WireParty, type WireTranscript, type WireUser } from '../lib/rest.js';
 
 const typeDefs = /* GraphQL */ `
   input GongCallsFilter { from: String, to: String, includePrivate: Boolean }
@@ -50,14 +50,7 @@ export async function startNaiveServer(sandbox: { url: string; accessKey: string
       },
       async gongFlows(_p: unknown, args: { first: number }) {
         // Gong has no company-wide flows read: ask once per active user, every page of users.
-        const users: WireUser[] = [];
-        let cursor: string | undefined;
-        for (let i = 0; i < 1_000; i++) {
-          const page = await gong.get<{ users: WireUser[] } & Paged>('/v2/users', cursor ? { cursor } : undefined);
-          users.push(...(page?.users ?? []));
-          cursor = page?.records?.cursor ?? undefined;
-          if (!cursor) break;
-        }
+        const users = await allUsers(gong);
         const flows = new Map<string, { id: string; name?: string | null }>();
         for (const u of users.filter((x) => x.active !== false && x.emailAddress)) {
           const page = await gong.get<{ flows: { id: string; name?: string | null }[] }>('/v2/flows', { flowOwnerEmail: u.emailAddress ?? '' }).catch(() => null);

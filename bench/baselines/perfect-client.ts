@@ -3,7 +3,7 @@
  * needs given Gong's batch endpoints — one request per endpoint per dependency level, 100 ids per
  * request, pages followed only when Gong says there are more. Its request count is the lower bound.
  */
-import { restClient, type Paged, type WireCall, type WireCallMeta, type WireTranscript, type WireUser } from '../lib/rest.js';
+import { allUsers, restClient, type WireCall, type WireCallMeta, type WireTranscript, type WireUser } from '../lib/rest.js';
 
 export type ShapeName = 'calls-nested' | 'calls-users' | 'calls-parties' | 'calls-transcripts' | 'users-managers' | 'flows-full';
 
@@ -61,14 +61,7 @@ export function perfectClient(base: { url: string; accessKey: string; accessKeyS
     },
     async 'flows-full'() {
       // Gong has no company-wide flows read: one request per active user is the floor.
-      const users: WireUser[] = [];
-      let cursor: string | undefined;
-      for (let i = 0; i < 1_000; i++) {
-        const page = await gong.get<{ users: WireUser[] } & Paged>('/v2/users', cursor ? { cursor } : undefined);
-        users.push(...(page?.users ?? []));
-        cursor = page?.records?.cursor ?? undefined;
-        if (!cursor) break;
-      }
+      const users = await allUsers(gong);
       await Promise.all(users.filter((u) => u.active !== false && u.emailAddress).map((u) => gong.get('/v2/flows', { flowOwnerEmail: u.emailAddress ?? '' }).catch(() => null)));
     },
   };

@@ -92,3 +92,16 @@ export interface WireTranscript {
 export interface Paged {
   records?: { cursor?: string | null };
 }
+
+/** Every user, page by page (`GET /v2/users` with Gong's cursor), as both baselines need for flows. */
+export async function allUsers(gong: Rest): Promise<WireUser[]> {
+  const users: WireUser[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 1_000; i++) {
+    const page = await gong.get<{ users: WireUser[] } & Paged>('/v2/users', cursor ? { cursor } : undefined);
+    users.push(...(page?.users ?? []));
+    cursor = page?.records?.cursor ?? undefined;
+    if (!cursor) break;
+  }
+  return users;
+}
