@@ -5,6 +5,7 @@
  * response head; the body is handed over as a stream).
  */
 import { Readable } from 'node:stream';
+import { missingScopeOf } from './errors.js';
 import { streamRequest } from './stream-request.js';
 
 export interface Answer {
@@ -19,6 +20,8 @@ export type Outcome<A extends Answer> =
       res: A;
       /** A 2xx JSON answer whose body did not parse. */
       malformed: boolean;
+      /** The scope a 401 says the app lacks: refreshing the token cannot help then. */
+      missingScope?: string;
       /** Frees the body of an answer that will be retried. */
       discard(): Promise<void>;
     }
@@ -51,6 +54,14 @@ function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: n
   return { kind: 'network', what: 'reset', message: `${err instanceof Error ? err.message : String(err)}${cause}` };
 }
 
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
 function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
   const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
@@ -79,10 +90,12 @@ export async function attemptJson(doFetch: typeof fetch, url: string, init: Atte
         malformed = true;
       }
     }
+    const missingScope = missingScopeOf({ status: res.status, body });
     return {
       kind: 'answer',
       res: { status: res.status, headers: headersOf(res.headers), body, requestId: requestIdOf(body) },
       malformed: malformed && res.status < 300,
+      ...(missingScope === undefined ? {} : { missingScope }),
       discard: () => Promise.resolve(),
     };
   } catch (err) {
@@ -112,11 +125,21 @@ export async function attemptRaw(doFetch: typeof fetch, url: string, init: Attem
           // healthy while bytes keep moving; the timer restarts per chunk and then covers Gong's answer.
           await streamRequest(url, { method: init.method, headers: init.headers, body: init.body, signal, onProgress: () => timer.refresh() })
         : await doFetch(url, requestInit(init, signal));
+    // A 401 body is a small ErrorResponse: read it (within the timeout) to tell a missing scope
+    // from bad credentials, then hand the same bytes on.
+    let body = res.body;
+    let missingScope: string | undefined;
+    if (res.status === 401 && body) {
+      const bytes = Buffer.from(await new Response(body).arrayBuffer());
+      body = new Response(bytes).body;
+      missingScope = missingScopeOf({ status: 401, body: parseOrUndefined(bytes.toString('utf8')) });
+    }
     clearTimeout(timer);
     return {
       kind: 'answer',
-      res: { status: res.status, headers: headersOf(res.headers), body: res.body },
+      res: { status: res.status, headers: headersOf(res.headers), body },
       malformed: false,
+      ...(missingScope === undefined ? {} : { missingScope }),
       discard: async () => {
         await res.body?.cancel().catch(() => undefined);
       },

@@ -5,9 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
-import { ErrorCode, GatewayError } from '../errors.js';
 import { bindingOf, pageOf, type CursorCodec, type Page } from './cursors.js';
 import { parseDate } from './dates.js';
+import { GongHttpError, type GongStatus } from './gong-answers.js';
 import type { SandboxReply, SandboxRequest } from './http.js';
 import type { Processing } from './processing.js';
 import type { Tenant } from './tenant.js';
@@ -39,12 +39,12 @@ export interface ApiRoute {
   handle(req: SandboxRequest, ctx: ApiContext, params: Record<string, string>, stream: IncomingMessage): SandboxReply | Promise<SandboxReply>;
 }
 
-/** A Gong ErrorResponse: the status follows the code, `errors` lists the messages. */
-export function gongError(code: ErrorCode, ...messages: string[]): GatewayError {
-  return new GatewayError(code, messages.join('; '), { errors: messages });
+/** A Gong ErrorResponse with Gong's literal status (never the gateway's error mapping). */
+export function gongError(status: GongStatus, ...messages: string[]): GongHttpError {
+  return new GongHttpError(status, messages);
 }
 
-export const badRequest = (...messages: string[]) => gongError(ErrorCode.BAD_USER_INPUT, ...messages);
+export const badRequest = (...messages: string[]) => gongError(400, ...messages);
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;

@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import { ErrorCode } from '../errors.js';
 import { NewCallAddingRequest, SCOPES, type Party } from '../gong/wire.js';
 import { badRequest, dateParam, gongError, jsonObject, ok, validate, type ApiContext, type ApiRoute } from './api.js';
+import { CALL_NOT_FOUND } from './gong-answers.js';
 import { newNumericId } from './random.js';
 import type { TenantUser } from './seed-people.js';
 
@@ -76,7 +76,7 @@ export const callCreateRoutes: ApiRoute[] = [
       const existing = ctx.tenant.callByClientUniqueId(body.clientUniqueId);
       if (existing) {
         if (ctx.duplicateCreate === 'same-call') return ok({ callId: existing.id });
-        throw gongError(ErrorCode.CONFLICT, `A call with clientUniqueId '${body.clientUniqueId}' already exists (callId ${existing.id})`);
+        throw gongError(409, `A call with clientUniqueId '${body.clientUniqueId}' already exists (callId ${existing.id})`);
       }
       const call = ctx.tenant.createCall({
         startedMs,
@@ -116,7 +116,7 @@ export const callCreateRoutes: ApiRoute[] = [
       const call = ctx.tenant.callById(params.id ?? '');
       if (!call) {
         stream.resume();
-        throw gongError(ErrorCode.NOT_FOUND, 'Call ID was not found');
+        throw gongError(404, CALL_NOT_FOUND);
       }
       const bytes = await countMedia(stream);
       call.mediaBytes = bytes;
