@@ -62,6 +62,8 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
     if (issue.code === 'invalid_value' && 'values' in issue) return `${path}: must be one of ${issue.values.map(String).join(', ')}`;
     if (issue.code === 'too_small' && issue.origin === 'array') return `${path}: size must be at least ${String(issue.minimum)}`;
     if (issue.code === 'too_small' && issue.origin === 'string') return `${path}: must not be blank`;
+    if (issue.code === 'too_small' && issue.origin === 'number') return `${path}: must be greater than or equal to ${String(issue.minimum)}`;
+    if (issue.code === 'invalid_type' && issue.expected === 'int') return `${path}: must be an integer`;
     if (issue.code === 'too_big') return `${path}: size must be at most ${String(issue.maximum)}`;
     return `${path}: ${issue.message}`;
   });

@@ -6,13 +6,14 @@
  */
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import { NewCallAddingRequest, SCOPES, type Party } from '../gong/wire.js';
+import { SCOPES, type Party } from '../gong/wire.js';
 import { badRequest, dateParam, gongError, jsonObject, ok, validate, type ApiContext, type ApiRoute } from './api.js';
 import { CALL_NOT_FOUND } from './gong-answers.js';
+import { NewCallRequest } from './new-call-request.js';
 import { newNumericId } from './random.js';
 import type { TenantUser } from './seed-people.js';
 
-function partiesOf(req: NewCallAddingRequest, ctx: ApiContext): Party[] {
+function partiesOf(req: NewCallRequest, ctx: ApiContext): Party[] {
   const spoke = new Set((req.speakersTimeline?.speechSegments ?? []).flatMap((s) => s.partyIds));
   const timeline = req.speakersTimeline !== undefined;
   return req.parties.map((p) => {
@@ -66,7 +67,7 @@ export const callCreateRoutes: ApiRoute[] = [
     label: 'POST /v2/calls',
     scopes: () => [SCOPES.callsCreate],
     handle(req, ctx) {
-      const body = validate(NewCallAddingRequest, jsonObject(req));
+      const body = validate(NewCallRequest, jsonObject(req));
       const startedMs = dateParam('actualStart', body.actualStart);
       const scheduledMs = body.scheduledStart === undefined ? undefined : dateParam('scheduledStart', body.scheduledStart);
       const primary = ctx.tenant.userById(body.primaryUser);

@@ -66,6 +66,9 @@ export const callReadRoutes: ApiRoute[] = [
     scopes: (req) => (wantsMedia(req.json) ? [SCOPES.callsExtensive, SCOPES.callsMediaUrl] : [SCOPES.callsExtensive]),
     handle(req, ctx) {
       const body = validate(CallsExtensiveRequest, jsonObject(req));
+      // Spec: contextTiming "can be provided only when the context field is set to 'Extended'".
+      if (body.contentSelector?.contextTiming !== undefined && body.contentSelector.context !== 'Extended')
+        throw badRequest("contentSelector.contextTiming: can be provided only when contentSelector.context is 'Extended'");
       const f = body.filter;
       const { from, to } = filterWindow(f);
       const ids = f.callIds ? new Set(f.callIds) : undefined;
