@@ -708,7 +708,10 @@ export type MutationGongStartOAuthArgs = {
 
 export type Query = {
   __typename?: 'Query';
-  /** One call; null when unknown (or private and `includePrivate` is false). */
+  /**
+   * One call; null when unknown (or private and `includePrivate` is false). GET /v2/calls/{id} when
+   * only basic fields are selected (scope api:calls:read:basic), else POST /v2/calls/extensive.
+   */
   gongCall?: Maybe<GongCall>;
   /**
    * Calls in a date range, `first` 1..100 (default 100). GET /v2/calls when only basic fields are

@@ -3,12 +3,13 @@
  * see). Each maps one Gong batch endpoint:
  * - users by id      → POST /v2/users/extensive {filter:{userIds}}
  * - calls by id      → POST /v2/calls/extensive {filter:{callIds}, contentSelector}
+ * - one basic call   → GET /v2/calls/{id} (scope api:calls:read:basic; one request per id)
  * - transcripts      → POST /v2/calls/transcript {filter:{callIds}}
  * - workspaces       → GET /v2/workspaces, once per request (through the full-read cache)
  */
 import DataLoader from 'dataloader';
 import type { GongClient } from '../gong/types.js';
-import type { CallData, CallTranscript, ContentSelector, UserMetadata, Workspace } from '../gong/wire.js';
+import type { CallBasicData, CallData, CallTranscript, ContentSelector, UserMetadata, Workspace } from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { batchById } from './batch.js';
@@ -27,6 +28,8 @@ export interface Loaders {
   transcripts: DataLoader<string, CallTranscript | null>;
   /** The calls-by-id loader for a contentSelector (one per distinct selector; an operation has one). */
   calls(selector: ContentSelector | undefined): DataLoader<string, CallData | null>;
+  /** One call's CallBasicData by id (GET /v2/calls/{id}), memoized per request. */
+  basicCall: DataLoader<string, CallBasicData | null>;
   /** Every workspace, fetched at most once per request. */
   workspaces(): Promise<Workspace[]>;
   /** A full read shared through the cache (flows fan-out, ...). */
@@ -57,8 +60,13 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     return loader;
   };
 
+  // Gong has no batch form of GET /v2/calls/{id}: each key is its own request (errors stay per key).
+  const basicCall = new DataLoader<string, CallBasicData | null>((ids) => Promise.all(ids.map((id) => client.getCall(id).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))), {
+    name: 'basicCall',
+  });
+
   let workspaceList: Promise<Workspace[]> | undefined;
   const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces()));
 
-  return { users, transcripts, calls, workspaces, cached };
+  return { users, transcripts, calls, basicCall, workspaces, cached };
 }

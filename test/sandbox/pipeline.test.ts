@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallsExtensiveResponse, ErrorResponse, SCOPES, TokenResponse, UsersResponse } from '../../src/gong/wire.js';
+import { CallsExtensiveResponse, ErrorResponse, SCOPES, UsersResponse } from '../../src/gong/wire.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { gong, q, REQUEST_ID, sandbox } from './support.js';
+import { bearerToken, gong, q, REQUEST_ID, sandbox } from './support.js';
 
 let sb: Sandbox;
 let limited: Sandbox;
@@ -12,14 +12,7 @@ afterAll(() => Promise.all([sb.close(), limited.close()]));
 
 /** Runs the OAuth code flow and returns an access token holding `scopes`. */
 async function bearer(scopes: string[]): Promise<string> {
-  const redirect = 'https://gateway.example/cb';
-  const auth = await fetch(`${sb.oauth.authorizeUrl}${q({ client_id: sb.oauth.clientId, response_type: 'code', scope: scopes.join(' '), redirect_uri: redirect, state: 's' })}`, { redirect: 'manual' });
-  const code = new URL(auth.headers.get('location') ?? '').searchParams.get('code') ?? '';
-  const res = await fetch(`${sb.oauth.tokenUrl}${q({ grant_type: 'authorization_code', code, client_id: sb.oauth.clientId, redirect_uri: redirect })}`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${sb.oauth.clientId}:${sb.oauth.clientSecret}`).toString('base64')}` },
-  });
-  const token = TokenResponse.parse(await res.json());
+  const token = await bearerToken(sb, scopes);
   expect(token.api_base_url_for_customer).toBe(sb.tenantUrl);
   return token.access_token;
 }
