@@ -600,6 +600,11 @@ export type GongTranscriptsFilter = {
 export type GongUser = {
   __typename?: 'GongUser';
   active?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * The user's conferencing providers as Gong sends them. Real Gong answers carry this field, but
+   * Gong's API spec does not define it, so it is passed through untyped (null when Gong sends none).
+   */
+  conferencingProviders?: Maybe<Scalars['GongJSON']['output']>;
   created?: Maybe<Scalars['DateTime']['output']>;
   emailAddress?: Maybe<Scalars['String']['output']>;
   emailAliases?: Maybe<Array<Scalars['String']['output']>>;
@@ -1451,6 +1456,7 @@ export type GongTranscriptSyncPageResolvers<ContextType = GatewayContext, Parent
 export type GongUserResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUser'] = ResolversParentTypes['GongUser'], FederationReferenceType extends FederationReferenceTypes['GongUser'] = FederationReferenceTypes['GongUser']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongUser']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  conferencingProviders?: Resolver<Maybe<ResolversTypes['GongJSON']>, ParentType, ContextType>;
   created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   emailAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emailAliases?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;

@@ -78,6 +78,8 @@ export const UserMetadata = obj({
   managerId: opt(GongId),
   meetingConsentPageUrl: opt(z.string()),
   spokenLanguages: opt(z.array(SpokenLanguage)),
+  /** Sent by real Gong (a live answer had `null`) but absent from its spec: any JSON, untyped. */
+  conferencingProviders: z.unknown().optional(),
 });
 export type UserMetadata = z.infer<typeof UserMetadata>;
 

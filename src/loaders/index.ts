@@ -1,7 +1,7 @@
 /**
  * Per-request DataLoaders (never shared between requests: they memoize what one principal may
  * see). Each maps one Gong batch endpoint:
- * - users by id      → POST /v2/users/extensive {filter:{userIds}}
+ * - users by id      → POST /v2/users/extensive {filter:{userIds, includeAvatars: true}}
  * - calls by id      → POST /v2/calls/extensive {filter:{callIds}, contentSelector}
  * - one basic call   → GET /v2/calls/{id} (scope api:calls:read:basic; one request per id)
  * - transcripts      → POST /v2/calls/transcript {filter:{callIds}}
@@ -41,7 +41,8 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   const cached = <T>(key: string, load: () => Promise<T>): Promise<T> =>
     opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0]) : load();
 
-  const users = batchById('users', metrics, (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds } }), (u) => u.id);
+  // Calls and comments can reference Gong-staff "avatar" users, which Gong leaves out unless asked.
+  const users = batchById('users', metrics, (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds, includeAvatars: true } }), (u) => u.id);
   const transcripts = batchById('transcripts', metrics, (callIds, cursor) => client.transcripts({ cursor, filter: { callIds } }), (t) => t.callId);
 
   const callLoaders = new Map<string, DataLoader<string, CallData | null>>();

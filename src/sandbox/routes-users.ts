@@ -49,7 +49,8 @@ export const userRoutes: ApiRoute[] = [
       checkRange(from, to);
       const users = ctx.tenant.listedUsers(f.includeAvatars ?? false);
       if (f.userIds) {
-        const known = new Set(ctx.tenant.users.map((u) => u.meta.id));
+        // Avatars (Gong staff) are left out unless includeAvatars: their ids are "not found" then.
+        const known = new Set(users.map((u) => u.meta.id));
         const missing = f.userIds.filter((id) => !known.has(id));
         if (missing.length > 0) throw gongError(404, usersNotFound(missing));
       }
@@ -57,7 +58,7 @@ export const userRoutes: ApiRoute[] = [
       const { cursor: _cursor, ...inputs } = body;
       const page = pagedRead(ctx, this.label, body.cursor, inputs, () =>
         ctx.tenant.users
-          .filter((u) => (wanted ? wanted.has(u.meta.id) : users.includes(u)) && inRange(u.createdMs, from, to))
+          .filter((u) => users.includes(u) && (!wanted || wanted.has(u.meta.id)) && inRange(u.createdMs, from, to))
           .map((u) => u.meta),
       );
       return ok({ records: page.records, users: page.items });
