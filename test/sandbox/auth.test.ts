@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCOPES } from '../../src/gong/wire.js';
+import { SCOPES } from '../contract/support/gong-bodies.js';
 import { SandboxAuth } from '../../src/sandbox/auth.js';
 
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES, TokenResponse } from '../../src/gong/wire.js';
+import { SCOPES, TokenResponse } from '../contract/support/gong-bodies.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 
 const REDIRECT = 'http://127.0.0.1:1/oauth/callback';

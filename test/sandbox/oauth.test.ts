@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCOPES, TokenResponse } from '../../src/gong/wire.js';
+import { SCOPES, TokenResponse } from '../contract/support/gong-bodies.js';
 import { SandboxAuth } from '../../src/sandbox/auth.js';
 import type { SandboxReply, SandboxRequest } from '../../src/sandbox/http.js';
 import { createOAuthRoutes } from '../../src/sandbox/oauth.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallsExtensiveResponse, ErrorResponse, SCOPES, UsersResponse } from '../../src/gong/wire.js';
+import { CallsExtensiveResponse, ErrorResponse, SCOPES, UsersResponse } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { bearerToken, gong, q, REQUEST_ID, sandbox } from './support.js';
 
