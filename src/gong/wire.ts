@@ -1,7 +1,7 @@
 /**
- * Gong's wire format (REST API v2), described once and used by both sides: the gateway's client
- * validates every response with these schemas, and the sandbox's tests check that what it emits
- * conforms. Source of every field: ../shared/gong-api.md (Gong's OpenAPI spec, S1/S2).
+ * Gong's wire format (REST API v2) as the gateway reads it: the client validates every response
+ * with these schemas. Tests never check the sandbox with them: test/contract/ checks both sides
+ * against Gong's own OpenAPI document. Sources: docs/gong-contract.md.
  *
  * Two tolerance rules from Gong's spec and captures:
  * - Gong "may, without prior warning, add fields to the JSON output": objects are loose (unknown

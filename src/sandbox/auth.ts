@@ -1,5 +1,5 @@
 /**
- * Internal to the sandbox: who may call the simulated Gong API (gong-api.md §1).
+ * Internal to the sandbox: who may call the simulated Gong API (docs/gong-contract.md §1).
  * - Basic `base64(accessKey:accessKeySecret)` works on both listeners and is never scope-checked.
  * - Bearer tokens from the OAuth provider work only on the tenant listener
  *   (api_base_url_for_customer) and must hold every scope the endpoint requires.
@@ -17,7 +17,7 @@ export interface SandboxAuthOptions {
   now: () => number;
   /**
    * Whether a refresh grant returns a new refresh token and retires the old one. Gong's real
-   * behaviour is uncertain (gong-api.md §1), so tests can run either way. @default true
+   * behaviour is uncertain (docs/gong-contract.md §1), so tests can run either way. @default true
    */
   rotateRefreshTokens?: boolean;
 }

@@ -1,5 +1,5 @@
 /**
- * Gong's paging (gong-api.md §3): 100 records a page, an opaque cursor present only when another
+ * Gong's paging (docs/gong-contract.md §3): 100 records a page, an opaque cursor present only when another
  * page exists. Ours is an HS256 JWT like Gong's (`pageSize`, `pageNumber`, `total`, `time`, `exp`)
  * plus `bind`, a hash of the request's other inputs, so a cursor replayed with different
  * inputs fails. `time` is the snapshot every page reads, so totals stay consistent while new

@@ -1,6 +1,6 @@
 /**
  * POST /v2/calls (add a call: 200 `{requestId, callId}`) and PUT /v2/calls/{id}/media (upload
- * its recording: 201 `{requestId, callId, url}`), gong-api.md §2. The media body is parsed as a
+ * its recording: 201 `{requestId, callId, url}`), docs/gong-contract.md §2. The media body is parsed as a
  * stream and its bytes are counted and discarded, so a 1.5 GB upload costs no memory.
  * Internal to the sandbox.
  */

@@ -1,5 +1,5 @@
 /**
- * GET /v2/calls, GET /v2/calls/{id}, POST /v2/calls/extensive (gong-api.md §2 Calls). An empty
+ * GET /v2/calls, GET /v2/calls/{id}, POST /v2/calls/extensive (docs/gong-contract.md §2 Calls). An empty
  * result is a 404 with Gong's "No calls found" message, never an empty 200. Internal.
  */
 import { CallsExtensiveRequest, SCOPES } from '../gong/wire.js';

@@ -1,5 +1,5 @@
 /**
- * POST /v2/calls/transcript (gong-api.md §2 Transcripts): by callIds and/or start-time range
+ * POST /v2/calls/transcript (docs/gong-contract.md §2 Transcripts): by callIds and/or start-time range
  * (both: the intersection). A call whose transcript is still processing is absent. Internal.
  */
 import { SCOPES, TranscriptsRequest } from '../gong/wire.js';

@@ -1,4 +1,4 @@
-/** GET /v2/users, GET /v2/users/{id}, POST /v2/users/extensive (gong-api.md §2 Users). Internal. */
+/** GET /v2/users, GET /v2/users/{id}, POST /v2/users/extensive (docs/gong-contract.md §2 Users). Internal. */
 import { SCOPES, UsersExtensiveRequest } from '../gong/wire.js';
 import { badRequest, checkRange, dateParam, gongError, inRange, jsonObject, ok, pagedRead, queryInputs, validate, type ApiRoute } from './api.js';
 import { USER_NOT_FOUND, usersNotFound } from './gong-answers.js';

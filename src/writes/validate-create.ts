@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { badInput, type GatewayError } from '../errors.js';
 import { GongDateTime, NewCallAddingRequest } from '../gong/wire.js';
 
-/** Gong's NewCallAddingRequest plus what wire.ts leaves to Gong (gong-api.md §2 POST /v2/calls). */
+/** Gong's NewCallAddingRequest plus what wire.ts leaves to Gong (docs/gong-contract.md §2 POST /v2/calls). */
 const ValidDateTime = GongDateTime.refine((s) => !Number.isNaN(Date.parse(s)), 'a real calendar date-time');
 const httpUrl = z.string().refine((s) => {
   try {
