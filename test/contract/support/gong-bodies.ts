@@ -102,6 +102,14 @@ export const WebhookPayload = {
   },
 };
 
+/** Claims of a signed delivery's RS256 JWT, as the public verifiers read them. */
+export const WebhookJwtClaims = {
+  parse(claims: unknown): { webhook_url: string; body_sha256: string; exp: number } {
+    expect(claims).toMatchObject({ webhook_url: expect.any(String), body_sha256: expect.stringMatching(/^[0-9a-f]{64}$/), exp: expect.any(Number) });
+    return claims as ReturnType<typeof WebhookJwtClaims.parse>;
+  },
+};
+
 /** OAuth scopes, spelled as Gong's endpoint descriptions spell them. */
 export const SCOPES = {
   usersRead: 'api:users:read',
