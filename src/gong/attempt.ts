@@ -62,6 +62,39 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
+/**
+ * Reads up to `limit` bytes of a stream. `whole` is the body when it ended within the limit;
+ * `stream` replays what was read, then the rest, so the caller still gets every byte.
+ */
+async function peek(source: ReadableStream<Uint8Array>, limit: number): Promise<{ whole?: Buffer; stream: ReadableStream<Uint8Array> }> {
+  const reader = source.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let done = false;
+  while (size <= limit) {
+    const next = await reader.read();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    size += next.value.length;
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const c of chunks) controller.enqueue(c);
+      if (done) controller.close();
+    },
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return done ? { whole: Buffer.concat(chunks), stream } : { stream };
+}
+
 /** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
 function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
   const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
@@ -125,14 +158,14 @@ export async function attemptRaw(doFetch: typeof fetch, url: string, init: Attem
           // healthy while bytes keep moving; the timer restarts per chunk and then covers Gong's answer.
           await streamRequest(url, { method: init.method, headers: init.headers, body: init.body, signal, onProgress: () => timer.refresh() })
         : await doFetch(url, requestInit(init, signal));
-    // A 401 body is a small ErrorResponse: read it (within the timeout) to tell a missing scope
-    // from bad credentials, then hand the same bytes on.
-    let body = res.body;
+    // A 401 body is a small ErrorResponse: peek at it (within the timeout, at most 64 KiB) to tell
+    // a missing scope from bad credentials, then hand the same bytes on.
+    let body: ReadableStream<Uint8Array> | null = res.body;
     let missingScope: string | undefined;
     if (res.status === 401 && body) {
-      const bytes = Buffer.from(await new Response(body).arrayBuffer());
-      body = new Response(bytes).body;
-      missingScope = missingScopeOf({ status: 401, body: parseOrUndefined(bytes.toString('utf8')) });
+      const peeked = await peek(body, 64 * 1024);
+      body = peeked.stream;
+      if (peeked.whole) missingScope = missingScopeOf({ status: 401, body: parseOrUndefined(peeked.whole.toString('utf8')) });
     }
     clearTimeout(timer);
     return {
@@ -141,7 +174,7 @@ export async function attemptRaw(doFetch: typeof fetch, url: string, init: Attem
       malformed: false,
       ...(missingScope === undefined ? {} : { missingScope }),
       discard: async () => {
-        await res.body?.cancel().catch(() => undefined);
+        await body?.cancel().catch(() => undefined);
       },
     };
   } catch (err) {
