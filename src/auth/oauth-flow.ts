@@ -1,7 +1,7 @@
 /**
  * Starting a Gong OAuth connection (gongStartOAuth): validates the request, stores a random
  * single-use state bound to the connectionRef, scopes and returnTo, and builds Gong's authorize
- * URL (gong-api.md §1: client_id, response_type=code, scope, redirect_uri, state).
+ * URL (docs/gong-contract.md §1: client_id, response_type=code, scope, redirect_uri, state).
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';

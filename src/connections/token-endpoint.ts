@@ -1,5 +1,5 @@
 /**
- * Gong's OAuth token endpoint (gong-api.md §1): POST with client Basic auth and every parameter
+ * Gong's OAuth token endpoint (docs/gong-contract.md §1): POST with client Basic auth and every parameter
  * in the URL query string, "Gong's documented URL shape". Used for the code exchange (callback)
  * and for refreshes (registry). The outcome is classified so callers can tell a dead grant
  * (reconnect) from a passing failure (retry later).

@@ -1,5 +1,5 @@
 /**
- * Verification of Gong's signed-JWT webhook header (gong-api.md §4): RS256 against the
+ * Verification of Gong's signed-JWT webhook header (docs/gong-contract.md §4): RS256 against the
  * connection's public key, `webhook_url` equal to the URL that was called, `body_sha256` equal to
  * the hex SHA-256 of the raw body, and `exp` not passed. Pure: no I/O, and it never throws on
  * bad input; every refusal is a typed result so the HTTP edge can answer 401 with a reason.

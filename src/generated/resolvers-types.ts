@@ -41,7 +41,11 @@ export type GongCall = {
   clientUniqueId?: Maybe<Scalars['String']['output']>;
   collaboration?: Maybe<GongCallCollaboration>;
   content?: Maybe<GongCallContent>;
-  /** CRM context. Selecting `objects { fields }` asks Gong for Extended context, otherwise Basic. */
+  /**
+   * CRM context. Selecting `objects { fields }` asks Gong for Extended context, otherwise Basic.
+   * `timing` picks the field values: as they are now (Gong's default) and/or as they were at the
+   * time of the call (Gong's `contextTiming`; asking for TIME_OF_CALL makes the context Extended).
+   */
   context?: Maybe<Array<GongCrmContext>>;
   customData?: Maybe<Scalars['String']['output']>;
   /** Inbound, Outbound, Conference or Unknown. */
@@ -74,6 +78,16 @@ export type GongCall = {
   url?: Maybe<Scalars['String']['output']>;
   workspace?: Maybe<GongWorkspace>;
   workspaceId?: Maybe<Scalars['ID']['output']>;
+};
+
+
+/**
+ * A Gong call: every CallBasicData field under Gong's own name, plus typed links and the
+ * /v2/calls/extensive sections. The gateway asks Gong only for the sections the operation selects;
+ * a section Gong left out is null.
+ */
+export type GongCallContextArgs = {
+  timing?: InputMaybe<Array<GongContextTiming>>;
 };
 
 export type GongCallCollaboration = {
@@ -201,6 +215,13 @@ export type GongConnectionStatus =
   | 'RECONNECT_REQUIRED'
   /** Disconnected with gongDisconnect; its tokens are deleted. */
   | 'REVOKED';
+
+/** When CRM field values are taken from (Gong's contextTiming: Now, TimeOfCall). */
+export type GongContextTiming =
+  /** The CRM record as it is now. */
+  | 'NOW'
+  /** The CRM record as it was when the call took place. */
+  | 'TIME_OF_CALL';
 
 /**
  * Gong's NewCallAddingRequest. Required fields are Gong's required fields; the other rules Gong
@@ -340,7 +361,7 @@ export type GongNamedDuration = {
 /** CRM context: the system and the objects in it. */
 export type GongNewCallContextInput = {
   objects?: InputMaybe<Array<GongNewCallContextObjectInput>>;
-  /** e.g. Salesforce, HubSpot, MicrosoftDynamic, Generic. */
+  /** Salesforce, HubSpot, MicrosoftDynamic or Generic. */
   system: Scalars['String']['input'];
 };
 
@@ -348,7 +369,10 @@ export type GongNewCallContextInput = {
 export type GongNewCallContextObjectInput = {
   fields?: InputMaybe<Array<GongNewCallFieldInput>>;
   objectId: Scalars['String']['input'];
-  /** Lead, Contact, Account, Opportunity or User. */
+  /**
+   * Gong's enum: Opportunity, Account, Lead, Contact or User; also `Opportunity,Account` on the call's
+   * context and `Lead,Contact` on a party's context.
+   */
   objectType: Scalars['String']['input'];
 };
 
@@ -407,6 +431,7 @@ export type GongParty = {
   __typename?: 'GongParty';
   /** Internal, External or Unknown. */
   affiliation?: Maybe<Scalars['String']['output']>;
+  /** The party's CRM context; `timing` as on GongCall.context. */
   context?: Maybe<Array<GongCrmContext>>;
   emailAddress?: Maybe<Scalars['String']['output']>;
   id?: Maybe<Scalars['String']['output']>;
@@ -420,6 +445,11 @@ export type GongParty = {
   /** The Gong user, when `userId` is set. */
   user?: Maybe<GongUser>;
   userId?: Maybe<Scalars['ID']['output']>;
+};
+
+
+export type GongPartyContextArgs = {
+  timing?: InputMaybe<Array<GongContextTiming>>;
 };
 
 export type GongPointsOfInterest = {
@@ -467,7 +497,7 @@ export type GongSpeakersTimelineInput = {
   speechSegments?: InputMaybe<Array<GongSpeechSegmentInput>>;
 };
 
-/** One stretch of speech: milliseconds from the start of the recording. */
+/** One stretch of speech: whole milliseconds (0 or more) from the start of the recording. */
 export type GongSpeechSegmentInput = {
   fromTime: Scalars['Float']['input'];
   /** partyIds of the parties speaking. */
@@ -570,6 +600,11 @@ export type GongTranscriptsFilter = {
 export type GongUser = {
   __typename?: 'GongUser';
   active?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * The user's conferencing providers as Gong sends them. Real Gong answers carry this field, but
+   * Gong's API spec does not define it, so it is passed through untyped (null when Gong sends none).
+   */
+  conferencingProviders?: Maybe<Scalars['GongJSON']['output']>;
   created?: Maybe<Scalars['DateTime']['output']>;
   emailAddress?: Maybe<Scalars['String']['output']>;
   emailAliases?: Maybe<Array<Scalars['String']['output']>>;
@@ -678,7 +713,10 @@ export type MutationGongStartOAuthArgs = {
 
 export type Query = {
   __typename?: 'Query';
-  /** One call; null when unknown (or private and `includePrivate` is false). */
+  /**
+   * One call; null when unknown (or private and `includePrivate` is false). GET /v2/calls/{id} when
+   * only basic fields are selected (scope api:calls:read:basic), else POST /v2/calls/extensive.
+   */
   gongCall?: Maybe<GongCall>;
   /**
    * Calls in a date range, `first` 1..100 (default 100). GET /v2/calls when only basic fields are
@@ -969,6 +1007,7 @@ export type ResolversTypes = ResolversObject<{
   GongConnection: ResolverTypeWrapper<GongConnection>;
   GongConnectionAuthKind: GongConnectionAuthKind;
   GongConnectionStatus: GongConnectionStatus;
+  GongContextTiming: GongContextTiming;
   GongCreateCallInput: GongCreateCallInput;
   GongCreateCallPayload: ResolverTypeWrapper<GongCreateCallPayload>;
   GongCrmContext: ResolverTypeWrapper<GongCrmContext>;
@@ -1113,7 +1152,7 @@ export type GongCallResolvers<ContextType = GatewayContext, ParentType extends R
   clientUniqueId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   collaboration?: Resolver<Maybe<ResolversTypes['GongCallCollaboration']>, ParentType, ContextType>;
   content?: Resolver<Maybe<ResolversTypes['GongCallContent']>, ParentType, ContextType>;
-  context?: Resolver<Maybe<Array<ResolversTypes['GongCrmContext']>>, ParentType, ContextType>;
+  context?: Resolver<Maybe<Array<ResolversTypes['GongCrmContext']>>, ParentType, ContextType, RequireFields<GongCallContextArgs, 'timing'>>;
   customData?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   direction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   duration?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1314,7 +1353,7 @@ export type GongPageInfoResolvers<ContextType = GatewayContext, ParentType exten
 
 export type GongPartyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongParty'] = ResolversParentTypes['GongParty']> = ResolversObject<{
   affiliation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  context?: Resolver<Maybe<Array<ResolversTypes['GongCrmContext']>>, ParentType, ContextType>;
+  context?: Resolver<Maybe<Array<ResolversTypes['GongCrmContext']>>, ParentType, ContextType, RequireFields<GongPartyContextArgs, 'timing'>>;
   emailAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   methods?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -1417,6 +1456,7 @@ export type GongTranscriptSyncPageResolvers<ContextType = GatewayContext, Parent
 export type GongUserResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUser'] = ResolversParentTypes['GongUser'], FederationReferenceType extends FederationReferenceTypes['GongUser'] = FederationReferenceTypes['GongUser']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongUser']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  conferencingProviders?: Resolver<Maybe<ResolversTypes['GongJSON']>, ParentType, ContextType>;
   created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   emailAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emailAliases?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;

@@ -5,6 +5,7 @@
  * response head; the body is handed over as a stream).
  */
 import { Readable } from 'node:stream';
+import { missingScopeOf } from './errors.js';
 import { streamRequest } from './stream-request.js';
 
 export interface Answer {
@@ -19,6 +20,8 @@ export type Outcome<A extends Answer> =
       res: A;
       /** A 2xx JSON answer whose body did not parse. */
       malformed: boolean;
+      /** The scope a 401 says the app lacks: refreshing the token cannot help then. */
+      missingScope?: string;
       /** Frees the body of an answer that will be retried. */
       discard(): Promise<void>;
     }
@@ -51,6 +54,47 @@ function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: n
   return { kind: 'network', what: 'reset', message: `${err instanceof Error ? err.message : String(err)}${cause}` };
 }
 
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads up to `limit` bytes of a stream. `whole` is the body when it ended within the limit;
+ * `stream` replays what was read, then the rest, so the caller still gets every byte.
+ */
+async function peek(source: ReadableStream<Uint8Array>, limit: number): Promise<{ whole?: Buffer; stream: ReadableStream<Uint8Array> }> {
+  const reader = source.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let done = false;
+  while (size <= limit) {
+    const next = await reader.read();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    size += next.value.length;
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const c of chunks) controller.enqueue(c);
+      if (done) controller.close();
+    },
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return done ? { whole: Buffer.concat(chunks), stream } : { stream };
+}
+
 /** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
 function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
   const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
@@ -79,10 +123,12 @@ export async function attemptJson(doFetch: typeof fetch, url: string, init: Atte
         malformed = true;
       }
     }
+    const missingScope = missingScopeOf({ status: res.status, body });
     return {
       kind: 'answer',
       res: { status: res.status, headers: headersOf(res.headers), body, requestId: requestIdOf(body) },
       malformed: malformed && res.status < 300,
+      ...(missingScope === undefined ? {} : { missingScope }),
       discard: () => Promise.resolve(),
     };
   } catch (err) {
@@ -112,13 +158,23 @@ export async function attemptRaw(doFetch: typeof fetch, url: string, init: Attem
           // healthy while bytes keep moving; the timer restarts per chunk and then covers Gong's answer.
           await streamRequest(url, { method: init.method, headers: init.headers, body: init.body, signal, onProgress: () => timer.refresh() })
         : await doFetch(url, requestInit(init, signal));
+    // A 401 body is a small ErrorResponse: peek at it (within the timeout, at most 64 KiB) to tell
+    // a missing scope from bad credentials, then hand the same bytes on.
+    let body: ReadableStream<Uint8Array> | null = res.body;
+    let missingScope: string | undefined;
+    if (res.status === 401 && body) {
+      const peeked = await peek(body, 64 * 1024);
+      body = peeked.stream;
+      if (peeked.whole) missingScope = missingScopeOf({ status: 401, body: parseOrUndefined(peeked.whole.toString('utf8')) });
+    }
     clearTimeout(timer);
     return {
       kind: 'answer',
-      res: { status: res.status, headers: headersOf(res.headers), body: res.body },
+      res: { status: res.status, headers: headersOf(res.headers), body },
       malformed: false,
+      ...(missingScope === undefined ? {} : { missingScope }),
       discard: async () => {
-        await res.body?.cancel().catch(() => undefined);
+        await body?.cancel().catch(() => undefined);
       },
     };
   } catch (err) {

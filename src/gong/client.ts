@@ -1,5 +1,5 @@
 /**
- * One typed function per Gong endpoint (../shared/gong-api.md §2). Inputs are checked against
+ * One typed function per Gong endpoint (docs/gong-contract.md §2). Inputs are checked against
  * ./wire.ts before anything is sent, answers are validated with it (a mismatch is
  * UPSTREAM_SCHEMA_MISMATCH, logged with the zod issues, never shown to clients), and Gong's
  * quirks are decided here: the "No calls found" 404 is an empty page, a 404 for one id is null.

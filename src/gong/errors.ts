@@ -1,6 +1,6 @@
 /**
  * Maps Gong's final answers (after the transport's retries) to GatewayErrors, following the
- * contract in ../shared/gong-api.md §3: every 4xx/5xx body is `{requestId, errors: string[]}`.
+ * contract in docs/gong-contract.md: every 4xx/5xx body is `{requestId, errors: string[]}`.
  * The client decides beforehand which 404s mean "empty" or "absent"; everything reaching
  * `gongAnswerError` is a failure.
  */
@@ -12,6 +12,20 @@ import type { GongResponse } from './types.js';
 export function gongErrors(body: unknown): string[] {
   const parsed = ErrorResponse.safeParse(body);
   return parsed.success ? (parsed.data.errors ?? []) : [];
+}
+
+/**
+ * The scope a 401 says the OAuth app lacks, or undefined for any other answer. Real Gong answers a
+ * missing scope with 401 and "You don't have permission to use '<scope>' in your app."
+ * (docs/gong-contract.md): not a credentials problem, so no refresh can help.
+ */
+export function missingScopeOf(res: Pick<GongResponse, 'status' | 'body'>): string | undefined {
+  if (res.status !== 401) return undefined;
+  for (const m of gongErrors(res.body)) {
+    const hit = /permission to use '([^']+)' in your app/i.exec(m);
+    if (hit?.[1]) return hit[1];
+  }
+  return undefined;
 }
 
 /** Whether a 400 says the cursor is bad or expired (Gong: "Failed to verify cursor", "cursor has expired"). */
@@ -54,8 +68,12 @@ export function gongAnswerError(what: string, res: GongResponse): GatewayError {
   switch (res.status) {
     case 400:
       return new GatewayError(ErrorCode.BAD_USER_INPUT, `Gong rejected ${what} as invalid: ${said}`, details);
-    case 401:
+    case 401: {
+      const scope = missingScopeOf(res);
+      if (scope !== undefined)
+        return new GatewayError(ErrorCode.FORBIDDEN, `Gong refused ${what}: the connection's OAuth app lacks the scope ${scope} (${said})`, { ...details, scope });
       return new GatewayError(ErrorCode.UNAUTHENTICATED, `Gong rejected the connection's credentials for ${what}: ${said}`, details);
+    }
     case 403:
       return new GatewayError(ErrorCode.FORBIDDEN, `Gong denied ${what}: ${said}`, details);
     case 404:

@@ -1,5 +1,5 @@
 /**
- * Page iteration over Gong's cursor pagination (../shared/gong-api.md §3). Gong's cursors expire
+ * Page iteration over Gong's cursor pagination (docs/gong-contract.md §3). Gong's cursors expire
  * ("Failed to verify cursor", "cursor has expired"); peers lost records by giving up there, so an
  * expired cursor restarts the iteration from the first page and items already yielded are skipped
  * by id.

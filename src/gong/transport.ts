@@ -6,7 +6,8 @@
  * - 429: pauses the whole connection for Retry-After and retries (a 429 was not processed, so
  *   this is safe even for writes);
  * - 5xx, timeouts, resets, malformed JSON: backoff with jitter, idempotent requests only;
- * - 401: one forced credential refresh, then one more attempt.
+ * - 401: one forced credential refresh, then one more attempt; except Gong's 401 for a missing
+ *   scope (docs/gong-contract.md), which no refresh can fix (and refresh tokens are single-use).
  * A circuit breaker stops sending while Gong keeps failing.
  */
 import type { Readable } from 'node:stream';
@@ -187,6 +188,11 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       opts.metrics?.upstreamRequests.inc({ ...log, status: String(res.status) });
       opts.logger?.debug({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong answered');
 
+      if (res.status === 401 && outcome.missingScope !== undefined) {
+        opts.breaker.success();
+        opts.logger?.warn({ ...log, gongRequestId: res.requestId, scope: outcome.missingScope }, "Gong refused a scope the connection's OAuth app lacks");
+        return res;
+      }
       if (res.status === 401 && !refreshed && replayable) {
         opts.breaker.success();
         await outcome.discard();

@@ -1,7 +1,7 @@
 /**
- * Gong's wire format (REST API v2), described once and used by both sides: the gateway's client
- * validates every response with these schemas, and the sandbox's tests check that what it emits
- * conforms. Source of every field: ../shared/gong-api.md (Gong's OpenAPI spec, S1/S2).
+ * Gong's wire format (REST API v2) as the gateway reads it: the client validates every response
+ * with these schemas. Tests never check the sandbox with them: test/contract/ checks both sides
+ * against Gong's own OpenAPI document. Sources: docs/gong-contract.md.
  *
  * Two tolerance rules from Gong's spec and captures:
  * - Gong "may, without prior warning, add fields to the JSON output": objects are loose (unknown
@@ -78,6 +78,8 @@ export const UserMetadata = obj({
   managerId: opt(GongId),
   meetingConsentPageUrl: opt(z.string()),
   spokenLanguages: opt(z.array(SpokenLanguage)),
+  /** Sent by real Gong (a live answer had `null`) but absent from its spec: any JSON, untyped. */
+  conferencingProviders: z.unknown().optional(),
 });
 export type UserMetadata = z.infer<typeof UserMetadata>;
 
@@ -311,12 +313,23 @@ export type TranscriptsRequest = z.infer<typeof TranscriptsRequest>;
 
 // ---------------------------------------------------------------- writes
 
-const NewCallContextObject = z.object({
-  objectType: z.enum(['Opportunity', 'Account', 'Lead', 'Contact', 'User']),
-  objectId: z.string().min(1),
-  fields: z.array(z.object({ name: z.string(), value: z.unknown() })).optional(),
-});
-const NewCallContext = z.object({ system: z.string().min(1), objects: z.array(NewCallContextObject).optional() });
+/** CRM systems Gong accepts on upload (CallUploadContext / PartyUploadContext `system`). */
+export const UPLOAD_SYSTEMS = ['Salesforce', 'HubSpot', 'MicrosoftDynamic', 'Generic'] as const;
+/** Spec enums: a call links `Opportunity,Account` as one value, a party `Lead,Contact`. */
+export const CALL_OBJECT_TYPES = ['Opportunity', 'Account', 'Lead', 'Contact', 'User', 'Opportunity,Account'] as const;
+export const PARTY_OBJECT_TYPES = ['Lead', 'Contact', 'Account', 'Opportunity', 'User', 'Lead,Contact'] as const;
+
+const uploadContext = (objectTypes: readonly [string, ...string[]]) =>
+  z.object({
+    system: z.enum(UPLOAD_SYSTEMS),
+    objects: z
+      .array(z.object({ objectType: z.enum(objectTypes), objectId: z.string().min(1), fields: z.array(z.object({ name: z.string(), value: z.unknown() })).optional() }))
+      .optional(),
+  });
+const NewCallContext = uploadContext(CALL_OBJECT_TYPES);
+const NewPartyContext = uploadContext(PARTY_OBJECT_TYPES);
+/** Speech-segment times: int32 milliseconds, minimum 0. */
+const SegmentMs = z.number().int().min(0).max(2_147_483_647);
 
 export const NewCallParty = z.object({
   phoneNumber: z.string().optional(),
@@ -326,7 +339,7 @@ export const NewCallParty = z.object({
   partyId: z.string().optional(),
   mediaChannelId: z.union([z.literal(0), z.literal(1)]).optional(),
   userId: GongId.optional(),
-  context: z.array(NewCallContext).optional(),
+  context: z.array(NewPartyContext).optional(),
 });
 
 /** NewCallAddingRequest (POST /v2/calls). Required fields as in Gong's spec. */
@@ -346,7 +359,7 @@ export const NewCallAddingRequest = z.object({
   speakersTimeline: z
     .object({
       precise: z.boolean().optional(),
-      speechSegments: z.array(z.object({ fromTime: z.number(), toTime: z.number(), partyIds: z.array(z.string()) })).optional(),
+      speechSegments: z.array(z.object({ fromTime: SegmentMs, toTime: SegmentMs, partyIds: z.array(z.string()) })).optional(),
     })
     .optional(),
   meetingUrl: z.string().optional(),

@@ -16,6 +16,16 @@ const INTERACTION: Record<string, string> = {
   speakers: 'speakers', video: 'video', interactionStats: 'personInteractionStats', questions: 'questions',
 };
 
+/** GongContextTiming value → Gong's contextTiming value. */
+export const CONTEXT_TIMING = { NOW: 'Now', TIME_OF_CALL: 'TimeOfCall' } as const;
+
+/** Gong's contextTiming values any selected `context(timing:)` asks for, in Gong's order. */
+function timingsOf(fields: SelectedFields): ('Now' | 'TimeOfCall')[] {
+  return (Object.keys(CONTEXT_TIMING) as (keyof typeof CONTEXT_TIMING)[])
+    .filter((t) => fields.has(`GongCall.context(timing:${t})`) || (fields.has('GongCall.parties') && fields.has(`GongParty.context(timing:${t})`)))
+    .map((t) => CONTEXT_TIMING[t]);
+}
+
 export interface CallFetchPlan {
   /** Undefined when only CallBasicData is needed. */
   selector: ContentSelector | undefined;
@@ -43,10 +53,15 @@ export function callFetchPlan(fields: SelectedFields): CallFetchPlan {
   if (fields.has('GongCall.mediaUrls')) exposed.media = true;
 
   const wantsContext = fields.has('GongCall.context') || (exposed.parties === true && fields.has('GongParty.context'));
-  const context = !wantsContext ? undefined : fields.has('GongCrmObject.fields') ? 'Extended' : 'Basic';
+  // Timing applies to field values, so Gong takes contextTiming only with Extended context; Now
+  // alone is Gong's default and is not sent.
+  const timings = wantsContext ? timingsOf(fields) : [];
+  const atCall = timings.includes('TimeOfCall');
+  const context = !wantsContext ? undefined : atCall || fields.has('GongCrmObject.fields') ? 'Extended' : 'Basic';
 
   const selector: ContentSelector = {};
   if (context) selector.context = context;
+  if (atCall) selector.contextTiming = timings;
   if (Object.keys(exposed).length > 0) selector.exposedFields = exposed;
   const basicOnly = selector.context === undefined && selector.exposedFields === undefined;
   return { selector: basicOnly ? undefined : selector, basicOnly };

@@ -4,10 +4,14 @@
  * result is memoized per operation in the request's context.
  */
 import {
+  getArgumentValues,
   getNamedType,
   isInterfaceType,
   isObjectType,
+  isEnumType,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -15,13 +19,35 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
-/** `Type.field` pairs selected anywhere in an operation. */
+/**
+ * `Type.field` pairs selected anywhere in an operation, plus `Type.field(arg:VALUE)` for each value
+ * of an enum (or enum list) argument, so fetch plans can follow arguments such as context timing.
+ */
 export type SelectedFields = ReadonlySet<string>;
+
+/** Each value of the field's enum arguments, as `(arg:VALUE)`; defaults included. */
+function enumArguments(def: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): string[] {
+  if (!def.args.some((a) => isEnumType(getNamedType(a.type)))) return [];
+  let values: Record<string, unknown>;
+  try {
+    values = getArgumentValues(def, node, variables);
+  } catch {
+    return []; // execution reports invalid arguments itself
+  }
+  const out: string[] = [];
+  for (const a of def.args) {
+    if (!isEnumType(getNamedType(a.type))) continue;
+    const v = values[a.name];
+    for (const item of Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]) out.push(`(${a.name}:${String(item)})`);
+  }
+  return out;
+}
 
 export function collectSelectedFields(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown> = {},
 ): SelectedFields {
   const out = new Set<string>();
   const seenFragments = new Set<string>();
@@ -32,6 +58,7 @@ export function collectSelectedFields(
         const def = type.getFields()[sel.name.value];
         if (!def) continue;
         out.add(`${type.name}.${sel.name.value}`);
+        for (const arg of enumArguments(def, sel, variables)) out.add(`${type.name}.${sel.name.value}${arg}`);
         if (sel.selectionSet) walk(sel.selectionSet, getNamedType(def.type));
       } else if (sel.kind === 'InlineFragment') {
         walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? undefined : type);
@@ -55,7 +82,7 @@ export function createSelectionCache(): (info: GraphQLResolveInfo) => SelectedFi
   return (info) => {
     let fields = memo.get(info.operation);
     if (!fields) {
-      fields = collectSelectedFields(info.schema, info.operation, info.fragments);
+      fields = collectSelectedFields(info.schema, info.operation, info.fragments, info.variableValues);
       memo.set(info.operation, fields);
     }
     return fields;

@@ -17,7 +17,7 @@ import { relayAnswer } from '../writes/relay-answer.js';
 import type { Route } from './router.js';
 
 export const MEDIA_PREFIX = '/calls/';
-/** Gong's limit on a media file (gong-api.md §2: ≤1.5 GB). */
+/** Gong's limit on a media file (docs/gong-contract.md §2: ≤1.5 GB). */
 export const MEDIA_MAX_FILE_BYTES = 1.5 * 1024 ** 3;
 /** Room for the multipart framing around the file (boundaries, part headers). */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;

@@ -1,14 +1,15 @@
 /**
  * Per-request DataLoaders (never shared between requests: they memoize what one principal may
  * see). Each maps one Gong batch endpoint:
- * - users by id      → POST /v2/users/extensive {filter:{userIds}}
+ * - users by id      → POST /v2/users/extensive {filter:{userIds, includeAvatars: true}}
  * - calls by id      → POST /v2/calls/extensive {filter:{callIds}, contentSelector}
+ * - one basic call   → GET /v2/calls/{id} (scope api:calls:read:basic; one request per id)
  * - transcripts      → POST /v2/calls/transcript {filter:{callIds}}
  * - workspaces       → GET /v2/workspaces, once per request (through the full-read cache)
  */
 import DataLoader from 'dataloader';
 import type { GongClient } from '../gong/types.js';
-import type { CallData, CallTranscript, ContentSelector, UserMetadata, Workspace } from '../gong/wire.js';
+import type { CallBasicData, CallData, CallTranscript, ContentSelector, UserMetadata, Workspace } from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { batchById } from './batch.js';
@@ -27,6 +28,8 @@ export interface Loaders {
   transcripts: DataLoader<string, CallTranscript | null>;
   /** The calls-by-id loader for a contentSelector (one per distinct selector; an operation has one). */
   calls(selector: ContentSelector | undefined): DataLoader<string, CallData | null>;
+  /** One call's CallBasicData by id (GET /v2/calls/{id}), memoized per request. */
+  basicCall: DataLoader<string, CallBasicData | null>;
   /** Every workspace, fetched at most once per request. */
   workspaces(): Promise<Workspace[]>;
   /** A full read shared through the cache (flows fan-out, ...). */
@@ -38,7 +41,8 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   const cached = <T>(key: string, load: () => Promise<T>): Promise<T> =>
     opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0]) : load();
 
-  const users = batchById('users', metrics, (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds } }), (u) => u.id);
+  // Calls and comments can reference Gong-staff "avatar" users, which Gong leaves out unless asked.
+  const users = batchById('users', metrics, (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds, includeAvatars: true } }), (u) => u.id);
   const transcripts = batchById('transcripts', metrics, (callIds, cursor) => client.transcripts({ cursor, filter: { callIds } }), (t) => t.callId);
 
   const callLoaders = new Map<string, DataLoader<string, CallData | null>>();
@@ -57,8 +61,13 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     return loader;
   };
 
+  // Gong has no batch form of GET /v2/calls/{id}: each key is its own request (errors stay per key).
+  const basicCall = new DataLoader<string, CallBasicData | null>((ids) => Promise.all(ids.map((id) => client.getCall(id).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))), {
+    name: 'basicCall',
+  });
+
   let workspaceList: Promise<Workspace[]> | undefined;
   const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces()));
 
-  return { users, transcripts, calls, workspaces, cached };
+  return { users, transcripts, calls, basicCall, workspaces, cached };
 }

@@ -5,9 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
-import { ErrorCode, GatewayError } from '../errors.js';
 import { bindingOf, pageOf, type CursorCodec, type Page } from './cursors.js';
 import { parseDate } from './dates.js';
+import { GongHttpError, type GongStatus } from './gong-answers.js';
 import type { SandboxReply, SandboxRequest } from './http.js';
 import type { Processing } from './processing.js';
 import type { Tenant } from './tenant.js';
@@ -39,12 +39,12 @@ export interface ApiRoute {
   handle(req: SandboxRequest, ctx: ApiContext, params: Record<string, string>, stream: IncomingMessage): SandboxReply | Promise<SandboxReply>;
 }
 
-/** A Gong ErrorResponse: the status follows the code, `errors` lists the messages. */
-export function gongError(code: ErrorCode, ...messages: string[]): GatewayError {
-  return new GatewayError(code, messages.join('; '), { errors: messages });
+/** A Gong ErrorResponse with Gong's literal status (never the gateway's error mapping). */
+export function gongError(status: GongStatus, ...messages: string[]): GongHttpError {
+  return new GongHttpError(status, messages);
 }
 
-export const badRequest = (...messages: string[]) => gongError(ErrorCode.BAD_USER_INPUT, ...messages);
+export const badRequest = (...messages: string[]) => gongError(400, ...messages);
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;
@@ -62,6 +62,8 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
     if (issue.code === 'invalid_value' && 'values' in issue) return `${path}: must be one of ${issue.values.map(String).join(', ')}`;
     if (issue.code === 'too_small' && issue.origin === 'array') return `${path}: size must be at least ${String(issue.minimum)}`;
     if (issue.code === 'too_small' && issue.origin === 'string') return `${path}: must not be blank`;
+    if (issue.code === 'too_small' && issue.origin === 'number') return `${path}: must be greater than or equal to ${String(issue.minimum)}`;
+    if (issue.code === 'invalid_type' && issue.expected === 'int') return `${path}: must be an integer`;
     if (issue.code === 'too_big') return `${path}: size must be at most ${String(issue.maximum)}`;
     return `${path}: ${issue.message}`;
   });

@@ -1,10 +1,11 @@
 /**
- * Internal to the sandbox: who may call the simulated Gong API (gong-api.md §1).
+ * Internal to the sandbox: who may call the simulated Gong API (docs/gong-contract.md §1).
  * - Basic `base64(accessKey:accessKeySecret)` works on both listeners and is never scope-checked.
  * - Bearer tokens from the OAuth provider work only on the tenant listener
  *   (api_base_url_for_customer) and must hold every scope the endpoint requires.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { missingScope } from './gong-answers.js';
 import { TokenStore } from './tokens.js';
 
 export interface SandboxAuthOptions {
@@ -16,12 +17,12 @@ export interface SandboxAuthOptions {
   now: () => number;
   /**
    * Whether a refresh grant returns a new refresh token and retires the old one. Gong's real
-   * behaviour is uncertain (gong-api.md §1), so tests can run either way. @default true
+   * behaviour is uncertain (docs/gong-contract.md §1), so tests can run either way. @default true
    */
   rotateRefreshTokens?: boolean;
 }
 
-export type AuthCheck = { ok: true; kind: 'basic' | 'bearer' } | { ok: false; status: 401 | 403; message: string };
+export type AuthCheck = { ok: true; kind: 'basic' | 'bearer' } | { ok: false; status: 401; message: string };
 
 /** Compare secrets in constant time (hashing first makes the lengths equal). */
 function sameSecret(a: string, b: string): boolean {
@@ -39,7 +40,7 @@ export function parseBasic(authorization: string | undefined): [string, string] 
   return [decoded.slice(0, colon), decoded.slice(colon + 1)];
 }
 
-const deny = (status: 401 | 403, message: string): AuthCheck => ({ ok: false, status, message });
+const deny = (status: 401, message: string): AuthCheck => ({ ok: false, status, message });
 
 export class SandboxAuth {
   /** Codes and tokens; the OAuth routes issue through it. */
@@ -55,7 +56,7 @@ export class SandboxAuth {
     });
   }
 
-  /** Basic: both listeners, no scope check. Bearer: only on the 'tenant' listener, unexpired, unrevoked, and holding every required scope (403 naming the missing scope). */
+  /** Basic: both listeners, no scope check. Bearer: only on the 'tenant' listener, unexpired, unrevoked, and holding every required scope (Gong's 401 naming the missing scope). */
   check(authorization: string | undefined, listener: 'api' | 'tenant', requiredScopes: readonly string[]): AuthCheck {
     if (!authorization) return deny(401, 'Authorization header is missing: send Basic access key credentials or a Bearer token');
     const [scheme = '', ...rest] = authorization.trim().split(/\s+/);
@@ -110,7 +111,8 @@ export class SandboxAuth {
       return deny(401, why[found.reason]);
     }
     const missing = requiredScopes.filter((s) => !found.scopes.includes(s));
-    if (missing.length > 0) return deny(403, `Missing required scope: ${missing.join(' ')}`);
+    // Real Gong answers a missing scope with 401 (not 403) and names one scope (docs/gong-contract.md).
+    if (missing[0] !== undefined) return deny(401, missingScope(missing[0]));
     return { ok: true, kind: 'bearer' };
   }
 }

@@ -1,12 +1,12 @@
 /**
  * What /v2/calls/extensive shows of a stored call: the contentSelector opts sections in, and a
- * section not asked for is absent (Gong's behaviour, gong-api.md §2). Internal to the sandbox.
+ * section not asked for is absent (Gong's behaviour, docs/gong-contract.md §2). Internal to the sandbox.
  */
 import type { CallContext, CallData, ContentSelector, Party } from '../gong/wire.js';
 import { CONTENT_FLAGS } from '../gong/wire.js';
 import type { StoredCall } from './seed-calls.js';
 
-/** Media URLs expire after 8 hours (gong-api.md §2). */
+/** Media URLs expire after 8 hours (docs/gong-contract.md §2). */
 const MEDIA_TTL_MS = 8 * 3_600_000;
 
 export interface ViewEnv {

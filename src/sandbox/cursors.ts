@@ -1,12 +1,13 @@
 /**
- * Gong's paging (gong-api.md §3): 100 records a page, an opaque cursor present only when another
+ * Gong's paging (docs/gong-contract.md §3): 100 records a page, an opaque cursor present only when another
  * page exists. Ours is an HS256 JWT like Gong's (`pageSize`, `pageNumber`, `total`, `time`, `exp`)
  * plus `bind`, a hash of the request's other inputs, so a cursor replayed with different
  * inputs fails. `time` is the snapshot every page reads, so totals stay consistent while new
  * calls become visible. Internal to the sandbox.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CURSOR_INVALID, PAGE_SIZE, type Records } from '../gong/wire.js';
+import type { Records } from '../gong/wire.js';
+import { CURSOR_EXPIRED, CURSOR_INVALID, PAGE_SIZE } from './gong-answers.js';
 
 export interface CursorClaims {
   pageSize: number;
@@ -68,7 +69,7 @@ export class CursorCodec {
       return { ok: false, message: CURSOR_INVALID };
     }
     if (claims.bind !== bind) return { ok: false, message: CURSOR_INVALID };
-    if (claims.exp * 1000 <= this.opts.now()) return { ok: false, message: `${CURSOR_INVALID}: cursor has expired` };
+    if (claims.exp * 1000 <= this.opts.now()) return { ok: false, message: CURSOR_EXPIRED };
     return { ok: true, pageNumber: claims.pageNumber, time: claims.time };
   }
 }

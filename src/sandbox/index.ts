@@ -1,7 +1,7 @@
 /**
  * `startSandbox()`: the simulated Gong (API, OAuth, webhooks) that `npm start`, every test and
  * every benchmark talk to. Wires the tenant, processing, auth, rate limit, faults, request log,
- * webhooks and both listeners together. Behaviour: docs/sandbox.md; contract: gong-api.md.
+ * webhooks and both listeners together. Behaviour: docs/sandbox.md; contract: docs/gong-contract.md.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { ApiContext } from './api.js';

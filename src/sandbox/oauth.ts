@@ -1,5 +1,5 @@
 /**
- * Internal to the sandbox: Gong's OAuth 2.0 authorization-code provider (gong-api.md §1).
+ * Internal to the sandbox: Gong's OAuth 2.0 authorization-code provider (docs/gong-contract.md §1).
  * The server mounts `authorize` at GET /oauth2/authorize and `token` at
  * POST /oauth2/generate-customer-token. There is no login page: every valid request is approved
  * at once, as if a Gong technical administrator had clicked "Allow".

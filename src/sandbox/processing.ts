@@ -1,5 +1,5 @@
 /**
- * Gong's processing latency (gong-api.md §5): a call that just ended becomes visible to reads,
+ * Gong's processing latency (docs/gong-contract.md §5): a call that just ended becomes visible to reads,
  * and fires webhooks, only `processingDelayMs` after it ended; its transcript only after
  * `transcriptDelayMs`. Its start lies in the past, so a cursor that advances on `started` misses
  * it: the sandbox reproduces that on purpose. A timer runs due work; `tick()` runs it now.

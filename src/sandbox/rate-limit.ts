@@ -1,5 +1,5 @@
 /**
- * Internal to the sandbox: Gong's per-company budget (gong-api.md §3), by default 3 requests per
+ * Internal to the sandbox: Gong's per-company budget (docs/gong-contract.md §3), by default 3 requests per
  * second and 10,000 per day. The per-second limit is a token bucket (capacity = perSecond, refilled
  * continuously); the day is the UTC calendar day. A refusal carries the integer Retry-After Gong
  * sends with its 429.

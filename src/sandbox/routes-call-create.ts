@@ -1,18 +1,19 @@
 /**
  * POST /v2/calls (add a call: 200 `{requestId, callId}`) and PUT /v2/calls/{id}/media (upload
- * its recording: 201 `{requestId, callId, url}`), gong-api.md §2. The media body is parsed as a
+ * its recording: 201 `{requestId, callId, url}`), docs/gong-contract.md §2. The media body is parsed as a
  * stream and its bytes are counted and discarded, so a 1.5 GB upload costs no memory.
  * Internal to the sandbox.
  */
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import { ErrorCode } from '../errors.js';
-import { NewCallAddingRequest, SCOPES, type Party } from '../gong/wire.js';
+import { SCOPES, type Party } from '../gong/wire.js';
 import { badRequest, dateParam, gongError, jsonObject, ok, validate, type ApiContext, type ApiRoute } from './api.js';
+import { CALL_NOT_FOUND } from './gong-answers.js';
+import { NewCallRequest } from './new-call-request.js';
 import { newNumericId } from './random.js';
 import type { TenantUser } from './seed-people.js';
 
-function partiesOf(req: NewCallAddingRequest, ctx: ApiContext): Party[] {
+function partiesOf(req: NewCallRequest, ctx: ApiContext): Party[] {
   const spoke = new Set((req.speakersTimeline?.speechSegments ?? []).flatMap((s) => s.partyIds));
   const timeline = req.speakersTimeline !== undefined;
   return req.parties.map((p) => {
@@ -66,7 +67,7 @@ export const callCreateRoutes: ApiRoute[] = [
     label: 'POST /v2/calls',
     scopes: () => [SCOPES.callsCreate],
     handle(req, ctx) {
-      const body = validate(NewCallAddingRequest, jsonObject(req));
+      const body = validate(NewCallRequest, jsonObject(req));
       const startedMs = dateParam('actualStart', body.actualStart);
       const scheduledMs = body.scheduledStart === undefined ? undefined : dateParam('scheduledStart', body.scheduledStart);
       const primary = ctx.tenant.userById(body.primaryUser);
@@ -76,7 +77,7 @@ export const callCreateRoutes: ApiRoute[] = [
       const existing = ctx.tenant.callByClientUniqueId(body.clientUniqueId);
       if (existing) {
         if (ctx.duplicateCreate === 'same-call') return ok({ callId: existing.id });
-        throw gongError(ErrorCode.CONFLICT, `A call with clientUniqueId '${body.clientUniqueId}' already exists (callId ${existing.id})`);
+        throw gongError(409, `A call with clientUniqueId '${body.clientUniqueId}' already exists (callId ${existing.id})`);
       }
       const call = ctx.tenant.createCall({
         startedMs,
@@ -116,7 +117,7 @@ export const callCreateRoutes: ApiRoute[] = [
       const call = ctx.tenant.callById(params.id ?? '');
       if (!call) {
         stream.resume();
-        throw gongError(ErrorCode.NOT_FOUND, 'Call ID was not found');
+        throw gongError(404, CALL_NOT_FOUND);
       }
       const bytes = await countMedia(stream);
       call.mediaBytes = bytes;

@@ -1,11 +1,11 @@
 /**
- * GET /v2/calls, GET /v2/calls/{id}, POST /v2/calls/extensive (gong-api.md §2 Calls). An empty
+ * GET /v2/calls, GET /v2/calls/{id}, POST /v2/calls/extensive (docs/gong-contract.md §2 Calls). An empty
  * result is a 404 with Gong's "No calls found" message, never an empty 200. Internal.
  */
-import { ErrorCode } from '../errors.js';
-import { CallsExtensiveRequest, NO_CALLS_FOUND, SCOPES } from '../gong/wire.js';
+import { CallsExtensiveRequest, SCOPES } from '../gong/wire.js';
 import { badRequest, checkRange, dateParam, filterWindow, gongError, inRange, jsonObject, ok, pagedRead, queryInputs, validate, type ApiRoute } from './api.js';
 import { selectCall } from './call-view.js';
+import { CALL_NOT_FOUND, NO_CALLS_FOUND } from './gong-answers.js';
 import type { StoredCall } from './seed-calls.js';
 
 const byListKey = (a: StoredCall, b: StoredCall) => a.listKeyMs - b.listKeyMs || a.id.localeCompare(b.id);
@@ -44,7 +44,7 @@ export const callReadRoutes: ApiRoute[] = [
           .sort(byListKey)
           .map((c) => c.meta),
       );
-      if (page.records.totalRecords === 0) throw gongError(ErrorCode.NOT_FOUND, NO_CALLS_FOUND);
+      if (page.records.totalRecords === 0) throw gongError(404, NO_CALLS_FOUND);
       return ok({ records: page.records, calls: page.items });
     },
   },
@@ -55,7 +55,7 @@ export const callReadRoutes: ApiRoute[] = [
     scopes: () => [SCOPES.callsBasic],
     handle(_req, ctx, params) {
       const call = ctx.tenant.callById(params.id ?? '');
-      if (!call || call.visibleAt === undefined || call.visibleAt > ctx.now) throw gongError(ErrorCode.NOT_FOUND, 'Call ID was not found');
+      if (!call || call.visibleAt === undefined || call.visibleAt > ctx.now) throw gongError(404, CALL_NOT_FOUND);
       return ok({ call: call.meta });
     },
   },
@@ -66,6 +66,9 @@ export const callReadRoutes: ApiRoute[] = [
     scopes: (req) => (wantsMedia(req.json) ? [SCOPES.callsExtensive, SCOPES.callsMediaUrl] : [SCOPES.callsExtensive]),
     handle(req, ctx) {
       const body = validate(CallsExtensiveRequest, jsonObject(req));
+      // Spec: contextTiming "can be provided only when the context field is set to 'Extended'".
+      if (body.contentSelector?.contextTiming !== undefined && body.contentSelector.context !== 'Extended')
+        throw badRequest("contentSelector.contextTiming: can be provided only when contentSelector.context is 'Extended'");
       const f = body.filter;
       const { from, to } = filterWindow(f);
       const ids = f.callIds ? new Set(f.callIds) : undefined;
@@ -84,7 +87,7 @@ export const callReadRoutes: ApiRoute[] = [
           )
           .sort(byStart),
       );
-      if (page.records.totalRecords === 0) throw gongError(ErrorCode.NOT_FOUND, NO_CALLS_FOUND);
+      if (page.records.totalRecords === 0) throw gongError(404, NO_CALLS_FOUND);
       const view = { now: ctx.now, mediaOrigin: ctx.mediaOrigin };
       return ok({ records: page.records, calls: page.items.map((c) => selectCall(c, body.contentSelector, view)) });
     },

@@ -1,4 +1,4 @@
-/** GET /v2/workspaces and GET /v2/flows (gong-api.md §2 Workspaces, Flows). Internal to the sandbox. */
+/** GET /v2/workspaces and GET /v2/flows (docs/gong-contract.md §2 Workspaces, Flows). Internal to the sandbox. */
 import { SCOPES, type Flow } from '../gong/wire.js';
 import { badRequest, ok, pagedRead, queryInputs, type ApiRoute } from './api.js';
 import { formatDate } from './dates.js';

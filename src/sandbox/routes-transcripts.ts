@@ -1,10 +1,10 @@
 /**
- * POST /v2/calls/transcript (gong-api.md §2 Transcripts): by callIds and/or start-time range
+ * POST /v2/calls/transcript (docs/gong-contract.md §2 Transcripts): by callIds and/or start-time range
  * (both: the intersection). A call whose transcript is still processing is absent. Internal.
  */
-import { ErrorCode } from '../errors.js';
-import { NO_CALLS_FOUND, SCOPES, TranscriptsRequest } from '../gong/wire.js';
+import { SCOPES, TranscriptsRequest } from '../gong/wire.js';
 import { filterWindow, gongError, inRange, jsonObject, ok, pagedRead, validate, type ApiRoute } from './api.js';
+import { NO_CALLS_FOUND } from './gong-answers.js';
 
 export const transcriptRoutes: ApiRoute[] = [
   {
@@ -30,7 +30,7 @@ export const transcriptRoutes: ApiRoute[] = [
           )
           .sort((a, b) => a.startedMs - b.startedMs || a.id.localeCompare(b.id)),
       );
-      if (page.records.totalRecords === 0) throw gongError(ErrorCode.NOT_FOUND, NO_CALLS_FOUND);
+      if (page.records.totalRecords === 0) throw gongError(404, NO_CALLS_FOUND);
       return ok({ records: page.records, callTranscripts: page.items.map((c) => ctx.tenant.transcriptOf(c)) });
     },
   },

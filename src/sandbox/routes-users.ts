@@ -1,7 +1,7 @@
-/** GET /v2/users, GET /v2/users/{id}, POST /v2/users/extensive (gong-api.md §2 Users). Internal. */
-import { ErrorCode } from '../errors.js';
+/** GET /v2/users, GET /v2/users/{id}, POST /v2/users/extensive (docs/gong-contract.md §2 Users). Internal. */
 import { SCOPES, UsersExtensiveRequest } from '../gong/wire.js';
 import { badRequest, checkRange, dateParam, gongError, inRange, jsonObject, ok, pagedRead, queryInputs, validate, type ApiRoute } from './api.js';
+import { USER_NOT_FOUND, usersNotFound } from './gong-answers.js';
 
 const usersScope = () => [SCOPES.usersRead];
 
@@ -32,7 +32,7 @@ export const userRoutes: ApiRoute[] = [
     scopes: usersScope,
     handle(_req, ctx, params) {
       const user = ctx.tenant.userById(params.id ?? '');
-      if (!user) throw gongError(ErrorCode.NOT_FOUND, 'User not found');
+      if (!user) throw gongError(404, USER_NOT_FOUND);
       return ok({ user: user.meta });
     },
   },
@@ -49,15 +49,16 @@ export const userRoutes: ApiRoute[] = [
       checkRange(from, to);
       const users = ctx.tenant.listedUsers(f.includeAvatars ?? false);
       if (f.userIds) {
-        const known = new Set(ctx.tenant.users.map((u) => u.meta.id));
+        // Avatars (Gong staff) are left out unless includeAvatars: their ids are "not found" then.
+        const known = new Set(users.map((u) => u.meta.id));
         const missing = f.userIds.filter((id) => !known.has(id));
-        if (missing.length > 0) throw gongError(ErrorCode.NOT_FOUND, `The following userIds were not found: ${missing.join(',')}`);
+        if (missing.length > 0) throw gongError(404, usersNotFound(missing));
       }
       const wanted = f.userIds ? new Set(f.userIds) : undefined;
       const { cursor: _cursor, ...inputs } = body;
       const page = pagedRead(ctx, this.label, body.cursor, inputs, () =>
         ctx.tenant.users
-          .filter((u) => (wanted ? wanted.has(u.meta.id) : users.includes(u)) && inRange(u.createdMs, from, to))
+          .filter((u) => users.includes(u) && (!wanted || wanted.has(u.meta.id)) && inRange(u.createdMs, from, to))
           .map((u) => u.meta),
       );
       return ok({ records: page.records, users: page.items });

@@ -91,6 +91,8 @@ export function seedUsers(rng: Rng, count: number, workspaces: Workspace[], anch
       managerId: managerId ?? null,
       meetingConsentPageUrl: rng.chance(0.5) ? `https://join.gong.io/acme-sandbox/${email.split('@')[0]}` : null,
       spokenLanguages: [{ language: primaryLanguage, primary: true }, ...(secondLanguage ? [{ language: secondLanguage, primary: false }] : [])],
+      // Real answers carry this key (a recorded one was null); its non-null shape is not documented.
+      conferencingProviders: null,
     };
     users.push({ meta, role, workspaceId: workspace?.id ?? '', engageLicensed: role !== 'avatar' && (role === 'head' || rng.chance(0.75)), createdMs });
   }

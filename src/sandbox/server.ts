@@ -8,10 +8,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { httpStatusOf, isGatewayError } from '../errors.js';
 import type { ApiContext, ApiRoute } from './api.js';
 import type { SandboxAuth } from './auth.js';
 import type { FaultInjector } from './faults.js';
+import { isGongHttpError } from './gong-answers.js';
 import type { SandboxReply, SandboxRequest } from './http.js';
 import { newRequestId } from './random.js';
 import type { SandboxRateLimiter } from './rate-limit.js';
@@ -157,10 +157,7 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
       finish(await route.route.handle(sreq, ctx, route.params, req));
     } catch (e) {
       if (e instanceof BodyTooLarge) return finish(errorReply(413, [`Request body exceeds ${MAX_JSON_BYTES} bytes`]));
-      if (isGatewayError(e)) {
-        const messages = Array.isArray(e.details.errors) ? e.details.errors : [e.message];
-        return finish(errorReply(httpStatusOf[e.code], messages));
-      }
+      if (isGongHttpError(e)) return finish(errorReply(e.status, e.messages));
       finish(errorReply(500, [`Internal sandbox error: ${e instanceof Error ? e.message : String(e)}`]));
     }
   }

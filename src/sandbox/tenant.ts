@@ -50,6 +50,29 @@ export class Tenant {
       this.add(buildCall(callRng, this.env, { startedMs }));
     }
     this.runtimeRng = createRng(subSeed(opts.seed, 0x7fffffff));
+    this.addStaffAttendee(createRng(subSeed(opts.seed, 0x7ffffffe)));
+  }
+
+  /**
+   * Gong staff act in customers' instances as "avatar" users, which user reads leave out unless
+   * includeAvatars is set. One seeded call has such a user among its parties, so every user id a
+   * call references must be looked up with includeAvatars to resolve.
+   */
+  private addStaffAttendee(rng: Rng): void {
+    const avatar = this.users.find((u) => u.role === 'avatar');
+    const call = this.calls.findLast((c) => c.meta.isPrivate !== true);
+    if (!avatar || !call) return;
+    call.parties.push({
+      id: rng.id(),
+      emailAddress: avatar.meta.emailAddress ?? null,
+      name: `${avatar.meta.firstName ?? ''} ${avatar.meta.lastName ?? ''}`.trim(),
+      title: avatar.meta.title ?? null,
+      userId: avatar.meta.id,
+      speakerId: null,
+      context: [],
+      affiliation: 'Internal',
+      methods: ['Attendee'],
+    });
   }
 
   /** A new call (not yet processed: invisible until its processing marks it visible). */

@@ -1,5 +1,5 @@
 /**
- * Internal to the sandbox: Gong's automation-rule webhooks (gong-api.md §4). Each rule POSTs
+ * Internal to the sandbox: Gong's automation-rule webhooks (docs/gong-contract.md §4). Each rule POSTs
  * `{callData, isTest, isPrivate}` as JSON; a signed rule adds `Authorization: <JWT>` (bare, no
  * `Bearer`), RS256 with claims `webhook_url`, `body_sha256` (hex of the exact bytes sent) and
  * `exp`, verifiable with the tenant's public key as Gong's UI shows it (bare base64 SPKI).

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { badInput, type GatewayError } from '../errors.js';
 import { GongDateTime, NewCallAddingRequest } from '../gong/wire.js';
 
-/** Gong's NewCallAddingRequest plus what wire.ts leaves to Gong (gong-api.md §2 POST /v2/calls). */
+/** Gong's NewCallAddingRequest plus what wire.ts leaves to Gong (docs/gong-contract.md §2 POST /v2/calls). */
 const ValidDateTime = GongDateTime.refine((s) => !Number.isNaN(Date.parse(s)), 'a real calendar date-time');
 const httpUrl = z.string().refine((s) => {
   try {
@@ -31,7 +31,6 @@ const CreateCallRequest = NewCallAddingRequest.extend({
   const partyIds = new Set(req.parties.flatMap((p) => (p.partyId === undefined ? [] : [p.partyId])));
   (req.speakersTimeline?.speechSegments ?? []).forEach((s, i) => {
     const at = ['speakersTimeline', 'speechSegments', i];
-    if (s.fromTime < 0) ctx.addIssue({ code: 'custom', path: [...at, 'fromTime'], message: 'must be >= 0 (milliseconds from the start)' });
     if (s.toTime < s.fromTime) ctx.addIssue({ code: 'custom', path: [...at, 'toTime'], message: 'must not be before fromTime' });
     if (s.partyIds.length === 0) ctx.addIssue({ code: 'custom', path: [...at, 'partyIds'], message: 'must name at least one party' });
     s.partyIds.forEach((id, j) => {
@@ -60,6 +59,7 @@ function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
   let v: unknown = input;
   for (const key of issue.path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   if (v === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) return 'is required';
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return `must be a whole number, but got: ${JSON.stringify(v)}`;
   if (issue.code === 'too_small' && issue.origin === 'number') return `must be at least ${String(issue.minimum)}, but got: ${JSON.stringify(v)}`;
   if (issue.code === 'too_big' && issue.origin === 'string') return `must be at most ${String(issue.maximum)} characters`;
   if (issue.code === 'too_small' && issue.origin === 'string') return `must be at least ${String(issue.minimum)} character(s)`;

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse, MediaUploadResponse, NewCallAddingResponse } from '../../src/gong/wire.js';
+import { ErrorResponse, MediaUploadResponse, NewCallAddingResponse } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { basicAuth, gong, sandbox } from './support.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallResponse, CallsExtensiveResponse, CallsResponse, ErrorResponse, NO_CALLS_FOUND, TranscriptsResponse, type CallData } from '../../src/gong/wire.js';
+import { CallResponse, CallsExtensiveResponse, CallsResponse, ErrorResponse, NO_CALLS_FOUND, TranscriptsResponse, type CallData } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { ALL_TIME, gong, q, sandbox } from './support.js';
 

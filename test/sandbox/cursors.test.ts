@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallsExtensiveResponse, CallsResponse, CURSOR_INVALID, ErrorResponse } from '../../src/gong/wire.js';
+import { CallsExtensiveResponse, CallsResponse, CURSOR_INVALID, ErrorResponse } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { ALL_TIME, clock, gong, q, sandbox } from './support.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse, UsersResponse, WorkspacesResponse } from '../../src/gong/wire.js';
+import { ErrorResponse, UsersResponse, WorkspacesResponse } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { gong, REQUEST_ID, sandbox } from './support.js';
 

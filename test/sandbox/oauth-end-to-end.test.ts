@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES, TokenResponse } from '../../src/gong/wire.js';
+import { SCOPES, TokenResponse } from '../contract/support/gong-bodies.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 
 const REDIRECT = 'http://127.0.0.1:1/oauth/callback';
@@ -51,15 +51,15 @@ describe('OAuth through HTTP: authorize → token → Bearer on the tenant URL o
     expect(log.map((e) => [e.listener, e.status, e.auth])).toEqual([['tenant', 200, 'bearer'], ['api', 401, 'bearer']]);
   });
 
-  it('a missing scope is a 403 that names it; refresh after expiry restores access', async () => {
+  it("a missing scope is Gong's 401 that names it; refresh after expiry restores access", async () => {
     const tokens = await connect(SCOPES.usersRead);
     const extensive = await fetch(`${sandbox.tenantUrl}/v2/calls/extensive`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ filter: {} }),
     });
-    expect(extensive.status).toBe(403);
-    expect(await extensive.json()).toMatchObject({ errors: [`Missing required scope: ${SCOPES.callsExtensive}`] });
+    expect(extensive.status).toBe(401);
+    expect(await extensive.json()).toEqual({ requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/), errors: ["You don't have permission to use 'api:calls:read:extensive' in your app."] });
 
     sandbox.control.expireAccessTokens();
     const expired = await fetch(`${sandbox.tenantUrl}/v2/users`, { headers: { authorization: `Bearer ${tokens.access_token}` } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCOPES, TokenResponse } from '../../src/gong/wire.js';
+import { SCOPES, TokenResponse } from '../contract/support/gong-bodies.js';
 import { SandboxAuth } from '../../src/sandbox/auth.js';
 import type { SandboxReply, SandboxRequest } from '../../src/sandbox/http.js';
 import { createOAuthRoutes } from '../../src/sandbox/oauth.js';
@@ -115,7 +115,7 @@ describe('POST /oauth2/generate-customer-token: authorization_code', () => {
     const { auth, authorize, codeFrom, token } = setup();
     const { access_token } = tokenBody(token({ ...exchange, code: codeFrom(authorize({})) }));
     expect(auth.check(`Bearer ${access_token}`, 'tenant', [SCOPES.usersRead]).ok).toBe(true);
-    expect(auth.check(`Bearer ${access_token}`, 'tenant', [SCOPES.transcripts])).toMatchObject({ status: 403 });
+    expect(auth.check(`Bearer ${access_token}`, 'tenant', [SCOPES.transcripts])).toMatchObject({ status: 401, message: "You don't have permission to use 'api:calls:read:transcript' in your app." });
   });
 
   it('refuses a replayed code with 400 invalid_grant', () => {

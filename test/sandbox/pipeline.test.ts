@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallsExtensiveResponse, ErrorResponse, SCOPES, TokenResponse, UsersResponse } from '../../src/gong/wire.js';
+import { CallsExtensiveResponse, ErrorResponse, SCOPES, UsersResponse } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { gong, q, REQUEST_ID, sandbox } from './support.js';
+import { bearerToken, gong, q, REQUEST_ID, sandbox } from './support.js';
 
 let sb: Sandbox;
 let limited: Sandbox;
@@ -12,14 +12,7 @@ afterAll(() => Promise.all([sb.close(), limited.close()]));
 
 /** Runs the OAuth code flow and returns an access token holding `scopes`. */
 async function bearer(scopes: string[]): Promise<string> {
-  const redirect = 'https://gateway.example/cb';
-  const auth = await fetch(`${sb.oauth.authorizeUrl}${q({ client_id: sb.oauth.clientId, response_type: 'code', scope: scopes.join(' '), redirect_uri: redirect, state: 's' })}`, { redirect: 'manual' });
-  const code = new URL(auth.headers.get('location') ?? '').searchParams.get('code') ?? '';
-  const res = await fetch(`${sb.oauth.tokenUrl}${q({ grant_type: 'authorization_code', code, client_id: sb.oauth.clientId, redirect_uri: redirect })}`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${sb.oauth.clientId}:${sb.oauth.clientSecret}`).toString('base64')}` },
-  });
-  const token = TokenResponse.parse(await res.json());
+  const token = await bearerToken(sb, scopes);
   expect(token.api_base_url_for_customer).toBe(sb.tenantUrl);
   return token.access_token;
 }
@@ -40,20 +33,20 @@ describe('the /v2 pipeline', () => {
     expect((await gong(sb, 'GET', '/v2/users')).status).toBe(200);
   });
 
-  it('checks Bearer scopes per endpoint (403 naming the scope), media-url only when media is asked for, and only on the tenant listener', async () => {
+  it("checks Bearer scopes per endpoint (Gong's 401 naming the scope), media-url only when media is asked for, and only on the tenant listener", async () => {
     const token = await bearer([SCOPES.usersRead, SCOPES.callsExtensive]);
     const authorization = `Bearer ${token}`;
     expect((await gong(sb, 'GET', '/v2/users', undefined, { authorization })).status).toBe(200);
     expect((await gong(sb, 'GET', '/v2/users', undefined, { authorization, base: sb.url })).status).toBe(401);
     const ws = await gong(sb, 'GET', '/v2/workspaces', undefined, { authorization });
-    expect(ws.status).toBe(403);
-    expect(ErrorResponse.parse(ws.body).errors?.[0]).toContain(SCOPES.workspacesRead);
+    expect(ws.status).toBe(401);
+    expect(ws.body).toEqual({ requestId: expect.stringMatching(REQUEST_ID), errors: ["You don't have permission to use 'api:workspaces:read' in your app."] });
     const id = sb.control.allCalls()[0]?.metaData.id;
     const plain = await gong(sb, 'POST', '/v2/calls/extensive', { filter: { callIds: [id] } }, { authorization });
     expect(CallsExtensiveResponse.parse(plain.body).calls).toHaveLength(1);
     const media = await gong(sb, 'POST', '/v2/calls/extensive', { filter: { callIds: [id] }, contentSelector: { exposedFields: { media: true } } }, { authorization });
-    expect(media.status).toBe(403);
-    expect(ErrorResponse.parse(media.body).errors?.[0]).toContain(SCOPES.callsMediaUrl);
+    expect(media.status).toBe(401);
+    expect(media.body).toEqual({ requestId: expect.stringMatching(REQUEST_ID), errors: ["You don't have permission to use 'api:calls:read:media-url' in your app."] });
   });
 
   it('answers 404 ErrorResponse for an unknown /v2 path and 405 for a wrong method', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallResponse, CallsExtensiveResponse, CallsResponse, NewCallAddingResponse, TranscriptsResponse, WebhookPayload } from '../../src/gong/wire.js';
+import { CallResponse, CallsExtensiveResponse, CallsResponse, NewCallAddingResponse, TranscriptsResponse, WebhookPayload } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { clock, gong, q, sandbox } from './support.js';
 

@@ -33,6 +33,19 @@ export async function gong(sb: Sandbox, method: string, path: string, body?: unk
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
+/** An OAuth token from the sandbox for `scopes`: authorize (auto-approved), then the code exchange. */
+export async function bearerToken(sb: Sandbox, scopes: string[]): Promise<{ access_token: string; api_base_url_for_customer?: string }> {
+  const redirect = 'https://gateway.example/cb';
+  const auth = await fetch(`${sb.oauth.authorizeUrl}${q({ client_id: sb.oauth.clientId, response_type: 'code', scope: scopes.join(' '), redirect_uri: redirect, state: 's' })}`, { redirect: 'manual' });
+  const code = new URL(auth.headers.get('location') ?? '').searchParams.get('code') ?? '';
+  const res = await fetch(`${sb.oauth.tokenUrl}${q({ grant_type: 'authorization_code', code, client_id: sb.oauth.clientId, redirect_uri: redirect })}`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${sb.oauth.clientId}:${sb.oauth.clientSecret}`).toString('base64')}` },
+  });
+  if (res.status !== 200) throw new Error(`token exchange answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { access_token: string; api_base_url_for_customer?: string };
+}
+
 export const REQUEST_ID = /^[0-9a-z]{18,19}$/;
 
 /** A controllable clock. */

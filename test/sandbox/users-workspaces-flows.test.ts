@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse, FlowsResponse, UserResponse, UsersResponse, WorkspacesResponse } from '../../src/gong/wire.js';
+import { ErrorResponse, FlowsResponse, UserResponse, UsersResponse, WorkspacesResponse } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { gong, q, REQUEST_ID, sandbox } from './support.js';
 

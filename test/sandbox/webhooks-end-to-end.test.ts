@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { importSPKI, jwtVerify } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { WebhookPayload } from '../../src/gong/wire.js';
+import { WebhookPayload } from '../contract/support/gong-bodies.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { freePort } from '../support/ports.js';
 

@@ -49,6 +49,12 @@ const RULES: [string, Patch, string][] = [
   ['context objectType enum', (b) => (b.context = [{ system: 'Salesforce', objects: [{ objectType: 'Deal', objectId: '1' }] }]), 'context.0.objects.0.objectType'],
   ['party context objectType enum', (b) => (party(b, 1).context = [{ system: 'HubSpot', objects: [{ objectType: 'Company', objectId: '9' }] }]), 'parties.1.context.0.objects.0.objectType'],
   ['context system not empty', (b) => (b.context = [{ system: '' }]), 'context.0.system'],
+  ['context system in Gong\'s enum', (b) => (b.context = [{ system: 'Pipedrive' }]), 'context.0.system'],
+  ['party context system in Gong\'s enum', (b) => (party(b, 1).context = [{ system: 'salesforce' }]), 'parties.1.context.0.system'],
+  ['Lead,Contact is a party objectType only', (b) => (b.context = [{ system: 'Salesforce', objects: [{ objectType: 'Lead,Contact', objectId: '1' }] }]), 'context.0.objects.0.objectType'],
+  ['Opportunity,Account is a call objectType only', (b) => (party(b, 1).context = [{ system: 'Salesforce', objects: [{ objectType: 'Opportunity,Account', objectId: '1' }] }]), 'parties.1.context.0.objects.0.objectType'],
+  ['speech segment times are whole milliseconds', (b) => (b.speakersTimeline = { speechSegments: [{ fromTime: 0.5, toTime: 1000, partyIds: ['a'] }] }), 'speakersTimeline.speechSegments.0.fromTime'],
+  ['speech segment times are not negative', (b) => (b.speakersTimeline = { speechSegments: [{ fromTime: -5, toTime: 1000, partyIds: ['a'] }] }), 'speakersTimeline.speechSegments.0.fromTime'],
   ['speech segment ends after it starts', (b) => (b.speakersTimeline = { speechSegments: [{ fromTime: 5000, toTime: 1000, partyIds: ['a'] }] }), 'speakersTimeline.speechSegments.0.toTime'],
   ['speech segment names known parties', (b) => (b.speakersTimeline = { speechSegments: [{ fromTime: 0, toTime: 1000, partyIds: ['zz'] }] }), 'speakersTimeline.speechSegments.0.partyIds.0'],
   ['downloadMediaUrl is an http(s) URL', (b) => (b.downloadMediaUrl = 'ftp://example.com/a.mp3'), 'downloadMediaUrl'],
@@ -85,6 +91,18 @@ describe('gongCreateCall refuses invalid input before any upstream request', () 
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(r.errors?.[0]?.message).toContain(field);
     expect(h.upstream()).toEqual([]);
+  });
+
+  it("takes the spec's combined objectTypes (Opportunity,Account on the call, Lead,Contact on a party) and integer times", async () => {
+    h.reset();
+    const input = valid();
+    input.clientUniqueId = 'validation-combined';
+    input.context = [{ system: 'Salesforce', objects: [{ objectType: 'Opportunity,Account', objectId: '0063600000AbCdE' }] }];
+    party(input, 1).context = [{ system: 'HubSpot', objects: [{ objectType: 'Lead,Contact', objectId: '901' }] }];
+    input.speakersTimeline = { precise: true, speechSegments: [{ fromTime: 0, toTime: 5100, partyIds: ['a', 'b'] }] };
+    const r = await h.gql<{ gongCreateCall: { callId: string } }>(CREATE, { input });
+    expect(r.errors).toBeUndefined();
+    expect(h.upstream().map((e) => [e.endpoint, e.status])).toEqual([['POST /v2/calls', 200]]);
   });
 
   it('the valid body itself goes through (the rules above are the only difference)', async () => {

@@ -5,8 +5,9 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.js';
-import type { GongCallResolvers, Resolvers } from '../../generated/resolvers-types.js';
-import type { CallBasicData, CallData } from '../../gong/wire.js';
+import type { GongCallResolvers, GongContextTiming, Resolvers } from '../../generated/resolvers-types.js';
+import type { CallBasicData, CallContext, CallData } from '../../gong/wire.js';
+import { CONTEXT_TIMING } from '../content-selector.js';
 import type { CallParent } from '../parents.js';
 import { loadCall } from './call-plan.js';
 import { isGongId } from './ids.js';
@@ -17,6 +18,20 @@ type Section = 'parties' | 'context' | 'content' | 'interaction' | 'collaboratio
 function section<K extends Section>(key: K) {
   return (p: CallParent, _a: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) =>
     p.sections ? ((p.call[key] ?? null) as NonNullable<CallData[K]> | null) : loadCall(ctx, info, p.call.metaData.id).then((c) => (c?.call[key] ?? null) as NonNullable<CallData[K]> | null);
+}
+
+/**
+ * Keeps the CRM objects of the asked timings. Objects without a timing (Basic context) stay; a
+ * system whose objects were all filtered out is dropped.
+ */
+function byTiming(contexts: CallContext[] | null, timing: readonly GongContextTiming[] | null | undefined): CallContext[] | null {
+  if (!contexts) return null;
+  const keep = new Set<string>((timing ?? ['NOW']).map((t) => CONTEXT_TIMING[t]));
+  return contexts.flatMap((c) => {
+    if (!c.objects) return [c];
+    const objects = c.objects.filter((o) => o.timing == null || keep.has(o.timing));
+    return objects.length === 0 && c.objects.length > 0 ? [] : [{ ...c, objects }];
+  });
 }
 
 const BASIC = [
@@ -40,7 +55,7 @@ export const callFieldResolvers: Resolvers = {
     },
     primaryUser: (p, _a, ctx) => (p.call.metaData.primaryUserId ? ctx.loaders.users.load(p.call.metaData.primaryUserId) : null),
     parties: section('parties'),
-    context: section('context'),
+    context: async (p, args, ctx, info) => byTiming(await section('context')(p, args, ctx, info), args.timing),
     content: section('content'),
     interaction: section('interaction'),
     collaboration: section('collaboration'),
@@ -48,6 +63,7 @@ export const callFieldResolvers: Resolvers = {
     transcript: (p, _a, ctx) => ctx.loaders.transcripts.load(p.call.metaData.id),
   },
   GongParty: {
+    context: (party, args) => byTiming(party.context ?? null, args.timing),
     user: (party, _a, ctx) => (party.userId ? ctx.loaders.users.load(party.userId) : null),
   },
 };

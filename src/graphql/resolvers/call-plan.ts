@@ -14,6 +14,18 @@ export async function loadCall(ctx: GatewayContext, info: GraphQLResolveInfo, id
   return { call, sections: true };
 }
 
+/**
+ * One call by id: GET /v2/calls/{id} when the operation selects only CallBasicData (so a
+ * connection with just api:calls:read:basic can read it, as lists do), else the extensive batch.
+ */
+export async function loadOneCall(ctx: GatewayContext, info: GraphQLResolveInfo, id: string, includePrivate: boolean): Promise<CallParent | null> {
+  if (!planOf(ctx, info).basicOnly) return loadCall(ctx, info, id, includePrivate);
+  const metaData = await ctx.loaders.basicCall.load(id);
+  if (!metaData || (!includePrivate && metaData.isPrivate === true)) return null;
+  // Sections (none selected by this operation) would come through the by-id loader.
+  return { call: { metaData }, sections: false };
+}
+
 /** Makes later by-id lookups of calls already fetched with the operation's selector free. */
 export function primeCalls(ctx: GatewayContext, info: GraphQLResolveInfo, calls: CallData[]): void {
   const loader = ctx.loaders.calls(planOf(ctx, info).selector);

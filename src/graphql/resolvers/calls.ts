@@ -8,7 +8,7 @@ import type { CallData } from '../../gong/wire.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
 import type { CallParent } from '../parents.js';
-import { loadCall, planOf, primeCalls } from './call-plan.js';
+import { loadCall, loadOneCall, planOf, primeCalls } from './call-plan.js';
 import { dateWindow, gongId, gongIds } from './ids.js';
 
 export const callResolvers: Resolvers = {
@@ -56,7 +56,7 @@ export const callResolvers: Resolvers = {
         toNode: (call) => ({ call, sections: true }),
       });
     },
-    gongCall: (_p, args, ctx, info) => loadCall(ctx, info, gongId(args.id, 'id'), args.includePrivate === true),
+    gongCall: (_p, args, ctx, info) => loadOneCall(ctx, info, gongId(args.id, 'id'), args.includePrivate === true),
     gongCallsByIds: (_p, args, ctx, info) =>
       Promise.all(gongIds(args.ids, 'ids').map((id) => loadCall(ctx, info, id, args.includePrivate === true))),
   },
