@@ -12,6 +12,7 @@ import type { CallData, CallTranscript, ContentSelector, UserMetadata, Workspace
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { batchById } from './batch.js';
+import { createStatsLoaders, type StatsLoaders } from './stats.js';
 
 export type { FullReadCache };
 
@@ -29,6 +30,8 @@ export interface Loaders {
   calls(selector: ContentSelector | undefined): DataLoader<string, CallData | null>;
   /** Every workspace, fetched at most once per request. */
   workspaces(): Promise<Workspace[]>;
+  /** Stats, scorecards, trackers, library and call outcomes (./stats.ts). */
+  stats: StatsLoaders;
   /** A full read shared through the cache (flows fan-out, ...). */
   cached<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
@@ -60,5 +63,5 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   let workspaceList: Promise<Workspace[]> | undefined;
   const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces()));
 
-  return { users, transcripts, calls, workspaces, cached };
+  return { users, transcripts, calls, workspaces, cached, stats: createStatsLoaders(client, metrics, cached) };
 }
