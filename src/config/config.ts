@@ -44,7 +44,7 @@ export const VARS = {
   GONG_OAUTH_TOKEN_URL: { schema: url.default('https://app.gong.io/oauth2/generate-customer-token'), description: 'Gong token URL.' },
   GONG_OAUTH_SCOPES: {
     schema: z.string().default('api:users:read api:workspaces:read api:flows:read api:calls:read:basic api:calls:read:extensive api:calls:read:transcript api:calls:create'),
-    description: 'Space-separated scopes asked for when gongStartOAuth gets none.',
+    description: 'Space-separated scopes asked for when gongStartOAuth gets none. Opt in to scorecards, stats, trackers and the library by adding `api:stats:scorecards api:stats:user-actions api:stats:user-actions:detailed api:stats:interaction api:settings:scorecards:read api:settings:trackers:read api:library:read`. Scopes the gateway does not know are asked for with a logged warning.',
   },
   OAUTH_RETURN_ORIGINS: { schema: csv.default([]), description: 'Comma-separated origins that gongStartOAuth(returnTo) may redirect to after the callback.' },
   OAUTH_STATE_TTL_SECONDS: { schema: int(30, 3600).default(600), description: 'Lifetime of an OAuth state.' },

@@ -414,6 +414,8 @@ export const GONG_SCOPES: readonly string[] = [
   'api:crm:integrations:read', 'api:crm:integration:register', 'api:crm:integration:delete',
   'api:call-user-access:read', 'api:call-user-access:write', 'api:crm-calls:manual-association:read', 'api:flows:write',
   'api:provisioning:read', 'api:provisioning:read-write', 'api:permission-profile:read', 'api:permission-profile:write',
+  // Seen in real apps, not in the spec copy.
+  'api:ai-briefer:read',
 ];
 
 /** Gong's page size (fixed, undocumented parameter). */
