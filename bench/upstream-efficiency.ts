@@ -10,6 +10,7 @@ import { perfectClient, type ShapeName, type Window } from './baselines/perfect-
 import type { BenchOptions, ScenarioResult } from './lib/scenario.js';
 import { expectData, gql, sleep, startGatewayOn, upstreamCount } from './lib/stack.js';
 import { medianOf, repeat, verdict, type Row } from './lib/stats.js';
+import { statsShapes } from './stats-shapes.js';
 
 const RATE = 3;
 
@@ -111,8 +112,10 @@ export async function upstreamEfficiency(o: BenchOptions): Promise<ScenarioResul
     await open.close();
     await limited.close();
   }
+  // The stats, scorecard and library shapes: same measure, their own tenant and baselines.
+  const stats = await statsShapes(o);
   return {
-    raw,
+    raw: { ...raw, stats: stats.raw },
     tables: [
       {
         title: 'Upstream efficiency',
@@ -122,6 +125,7 @@ export async function upstreamEfficiency(o: BenchOptions): Promise<ScenarioResul
         columns: ['shape', 'nodes (gw / naive)', 'gateway req', 'lower bound', 'naive req', 'naive / gateway', 'gateway wall s (3/s)', 'perfect client wall s (3/s)', 'gateway / perfect (time)', 'naive wall s (computed = req/3)', 'target: = lower bound', 'target: ≥30x fewer than naive'],
         rows,
       },
+      ...stats.tables,
     ],
   };
 }

@@ -87,7 +87,7 @@ describe('supergraph: CRM account owners joined to their Gong activity and score
   it('a router fetch of scorecard and tracker definitions by key resolves from one cached read each', async () => {
     const defs = await h.gql<{ gongScorecards: { scorecardId: string }[]; gongTrackers: { trackerId: string }[] }>('{ gongScorecards { scorecardId } gongTrackers { trackerId } }');
     h.reset();
-    const reps = [
+    const reps: { __typename: string; scorecardId?: string; trackerId?: string }[] = [
       ...(defs.data?.gongScorecards ?? []).map((s) => ({ __typename: 'GongScorecard', scorecardId: s.scorecardId })),
       ...(defs.data?.gongTrackers ?? []).map((t) => ({ __typename: 'GongTrackerDefinition', trackerId: t.trackerId })),
       { __typename: 'GongScorecard', scorecardId: '1' },
