@@ -72,7 +72,7 @@ export const VARS = {
   GONG_MAX_RETRIES: { schema: int(0, 20).default(4), description: 'Retries of an idempotent upstream request on 429, 5xx, timeouts and resets.' },
   GONG_BREAKER_THRESHOLD: { schema: int(1, 1000).default(8), description: 'Consecutive upstream failures that open the circuit breaker.' },
   GONG_BREAKER_COOLDOWN_MS: { schema: int(100, 600_000).default(10_000), description: 'How long the breaker stays open before a probe.' },
-  CACHE_TTL_SECONDS: { schema: int(0, 86_400).default(300), description: 'TTL of cached full-read objects (users, workspaces, flows). 0 disables.' },
+  CACHE_TTL_SECONDS: { schema: int(0, 86_400).default(300), description: 'TTL of cached full-read objects (users, workspaces, flows, scorecard and tracker definitions, call outcomes, library folders). 0 disables.' },
 
   // ---- incremental sync
   SYNC_CALLS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(120), description: 'gongCallsSync re-scans this far behind its high-water mark (Gong: calls visible up to 1 h late).' },
