@@ -4,11 +4,10 @@
  * vs a per-user client (what resolvers without batching do: one request per user per endpoint).
  * Counts only, rate limit off: each extra request costs 1/3 s at Gong's limit.
  */
-import type { Sandbox } from '../src/sandbox/types.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import type { BenchOptions, ScenarioResult } from './lib/scenario.js';
 import { restClient, type Rest } from './lib/rest.js';
-import { expectData, gql, startGatewayOn, upstreamCount } from './lib/stack.js';
+import { counted, expectData, gql, startGatewayOn } from './lib/stack.js';
 import { medianOf, repeat, verdict, type Row } from './lib/stats.js';
 
 interface Paged { records?: { cursor?: string } }
@@ -92,12 +91,6 @@ function shapes(userIds: string[], folderIds: string[], from: string, to: string
       },
     },
   };
-}
-
-async function counted(sandbox: Sandbox, fn: () => Promise<void>): Promise<number> {
-  sandbox.control.resetLog();
-  await fn();
-  return upstreamCount(sandbox);
 }
 
 export async function statsShapes(o: BenchOptions): Promise<ScenarioResult> {
