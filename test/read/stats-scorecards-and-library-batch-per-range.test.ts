@@ -77,6 +77,40 @@ describe('activity of many users', () => {
     expect(typeof hosts[0]?.interactionStats?.talkRatio).toBe('number');
   });
 
+  it("a day's hosted calls resolve through one calls batch for every user and day", async () => {
+    const users = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>('{ gongUsers(first: 20) { nodes { id } } }');
+    h.reset();
+    const r = await h.gql<{ gongActivity: { days: { callsAsHost: string[]; hostedCalls: ({ id: string; primaryUserId: string } | null)[] }[]; userId: string }[] }>(
+      `query($ids: [ID!]!, $from: String!, $to: String!) { gongActivity(userIds: $ids, from: $from, to: $to) { userId days { callsAsHost hostedCalls { id primaryUserId } } } }`,
+      { ids: users.data?.gongUsers.nodes.map((u) => u.id), from: FROM, to: TODAY },
+    );
+    expect(r.errors).toBeUndefined();
+    let hosted = 0;
+    for (const a of r.data?.gongActivity ?? [])
+      for (const d of a.days) {
+        hosted += d.callsAsHost.length;
+        expect(d.hostedCalls.map((c, i) => (c === null ? d.callsAsHost[i] : c.id))).toEqual(d.callsAsHost);
+        for (const c of d.hostedCalls) if (c) expect(c.primaryUserId).toBe(a.userId);
+      }
+    expect(hosted).toBeGreaterThan(10);
+    expect(count('POST /v2/stats/activity/day-by-day')).toBe(1);
+    expect(count('POST /v2/calls/extensive')).toBe(Math.ceil(hosted / 100));
+  });
+
+  it("a range without activity (Gong's 404) reads as no activity, not an error", async () => {
+    const users = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>('{ gongUsers(first: 3) { nodes { id } } }');
+    h.reset();
+    const r = await h.gql<{ gongActivity: Activity[]; gongInteractionStats: unknown[] }>(
+      `query($ids: [ID!]!) { gongActivity(userIds: $ids, from: "2001-01-01", to: "2001-02-01") { userId aggregate { callsAsHost } byPeriod { callsAsHost } days { callsAsHost } }
+        gongInteractionStats(userIds: $ids, from: "2001-01-01", to: "2001-02-01") { talkRatio } }`,
+      { ids: users.data?.gongUsers.nodes.map((u) => u.id) },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.gongActivity.map((a) => [a.aggregate, a.byPeriod, a.days])).toEqual([[null, [], []], [null, [], []], [null, [], []]]);
+    expect(r.data?.gongInteractionStats).toEqual([null, null, null]);
+    expect(h.upstream().map((e) => e.status)).toEqual([404, 404, 404, 404]);
+  });
+
   it('refuses a malformed day or an inverted range as BAD_USER_INPUT without asking Gong', async () => {
     const bad = await h.gql('{ gongActivity(userIds: ["1"], from: "2024-13-45", to: "2024-01-01") { userId } }');
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
