@@ -14,18 +14,17 @@ import type { SandboxRequest } from './http.js';
 /** Inferred: Gong documents a 404 for these endpoints but not its message. */
 export const NO_RECORDS_FOUND = 'No records found corresponding to the provided filters';
 
-function checkDates(ctx: ApiContext, from: string | undefined, to: string | undefined, names: [string, string]): void {
+function checkDates(from: string | undefined, to: string | undefined, names: [string, string]): void {
   for (const [name, v] of [[names[0], from], [names[1], to]] as const)
     if (v !== undefined && Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw badRequest(`${name}: must be a date YYYY-MM-DD, got '${v}'`);
   if (from !== undefined && to !== undefined && from >= to) throw badRequest(`${names[0]} must be before ${names[1]}`);
-  void ctx;
 }
 
 /** The users-with-dates request of every activity endpoint: validated, then the stats query. */
 function statsInput(schema: typeof StatsRequest | typeof StatsByPeriodRequest, req: SandboxRequest, ctx: ApiContext) {
   const body: StatsRequest & { aggregationPeriod?: AggregationPeriod } = validate(schema, jsonObject(req));
   const f = body.filter;
-  checkDates(ctx, f.fromDate, f.toDate, ['filter.fromDate', 'filter.toDate']);
+  checkDates(f.fromDate, f.toDate, ['filter.fromDate', 'filter.toDate']);
   // "This value should not exceed the current day" (toDate is exclusive, in the company's zone).
   if (f.toDate > dayOf(ctx.now, ctx.tenant.opts.utcOffset)) throw badRequest('filter.toDate: should not exceed the current day');
   const { cursor: _cursor, ...inputs } = body;
@@ -68,8 +67,8 @@ export const statsRoutes: ApiRoute[] = [
     handle(req, ctx) {
       const body = validate(AnsweredScorecardsRequest, jsonObject(req));
       const f = body.filter;
-      checkDates(ctx, f.callFromDate, f.callToDate, ['filter.callFromDate', 'filter.callToDate']);
-      checkDates(ctx, f.reviewFromDate, f.reviewToDate, ['filter.reviewFromDate', 'filter.reviewToDate']);
+      checkDates(f.callFromDate, f.callToDate, ['filter.callFromDate', 'filter.callToDate']);
+      checkDates(f.reviewFromDate, f.reviewToDate, ['filter.reviewFromDate', 'filter.reviewToDate']);
       const offset = ctx.tenant.opts.utcOffset;
       const within = (day: string, from: string | undefined, to: string | undefined) => (from === undefined || day >= from) && (to === undefined || day < to);
       const reviewed = f.reviewedUserIds ? new Set(f.reviewedUserIds) : undefined;

@@ -59,7 +59,7 @@ export function seedScorecards(rng: Rng, users: TenantUser[], workspaceIds: stri
 
 /** The review of one call, or undefined when nobody reviewed it (decided by the call's own seed). */
 export function reviewOf(call: StoredCall, scorecards: Scorecard[], users: TenantUser[], reviewMs?: number, reviewer?: TenantUser): StoredReview | undefined {
-  const rng = createRng(subSeed(call.transcriptSeed, 0x5c0)) ;
+  const rng = createRng(subSeed(call.transcriptSeed, 0x5c0));
   const forced = reviewMs !== undefined;
   if (!forced && (call.meta.scope !== 'External' || !rng.chance(0.33))) return undefined;
   const enabled = scorecards.filter((s) => s.enabled);

@@ -31,7 +31,7 @@ async function interactionOf(ctx: GatewayContext, key: UserRangeKey): Promise<In
 
 export const statsResolvers: Resolvers = {
   Query: {
-    gongActivity: (_p, args, ctx) => {
+    gongActivity: (_p, args) => {
       const range = requiredDayRange(args.from, args.to);
       return gongIds(args.userIds, 'userIds').map((userId) => ({ userId, ...range, period: args.period ?? 'WEEK' }));
     },
