@@ -3,13 +3,13 @@
  * bound (the perfect REST client) — and wall time under the sandbox's real 3 requests/s limit.
  * Naive wall time is computed (requests / 3 s): running it for real takes minutes per query.
  */
-import type { Sandbox } from '../src/sandbox/types.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import { startNaiveServer } from './baselines/naive-server.js';
 import { perfectClient, type ShapeName, type Window } from './baselines/perfect-client.js';
 import type { BenchOptions, ScenarioResult } from './lib/scenario.js';
-import { expectData, gql, sleep, startGatewayOn, upstreamCount } from './lib/stack.js';
+import { counted, expectData, gql, sleep, startGatewayOn, upstreamCount } from './lib/stack.js';
 import { medianOf, repeat, verdict, type Row } from './lib/stats.js';
+import { statsShapes } from './stats-shapes.js';
 
 const RATE = 3;
 
@@ -40,12 +40,6 @@ const nodeCount = (data: Record<string, unknown>): number => {
   const root = Object.values(data)[0] as { nodes?: unknown[] } | undefined;
   return root?.nodes?.length ?? 0;
 };
-
-async function counted(sandbox: Sandbox, fn: () => Promise<void>): Promise<number> {
-  sandbox.control.resetLog();
-  await fn();
-  return upstreamCount(sandbox);
-}
 
 export async function upstreamEfficiency(o: BenchOptions): Promise<ScenarioResult> {
   const tenant = o.quick ? { users: 6, calls: 200 } : { users: 50, calls: 2000 };
@@ -111,8 +105,10 @@ export async function upstreamEfficiency(o: BenchOptions): Promise<ScenarioResul
     await open.close();
     await limited.close();
   }
+  // The stats, scorecard and library shapes: same measure, their own tenant and baselines.
+  const stats = await statsShapes(o);
   return {
-    raw,
+    raw: { ...raw, stats: stats.raw },
     tables: [
       {
         title: 'Upstream efficiency',
@@ -122,6 +118,7 @@ export async function upstreamEfficiency(o: BenchOptions): Promise<ScenarioResul
         columns: ['shape', 'nodes (gw / naive)', 'gateway req', 'lower bound', 'naive req', 'naive / gateway', 'gateway wall s (3/s)', 'perfect client wall s (3/s)', 'gateway / perfect (time)', 'naive wall s (computed = req/3)', 'target: = lower bound', 'target: ≥30x fewer than naive'],
         rows,
       },
+      ...stats.tables,
     ],
   };
 }

@@ -29,6 +29,13 @@ export async function startGatewayOn(sandbox: Sandbox, env: Record<string, strin
 /** `/v2/` requests in the sandbox's log (control and OAuth endpoints are not Gong's budget). */
 export const upstreamCount = (sandbox: Sandbox): number => sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/')).length;
 
+/** The /v2 requests `fn` caused (the log is reset first). */
+export async function counted(sandbox: Sandbox, fn: () => Promise<void>): Promise<number> {
+  sandbox.control.resetLog();
+  await fn();
+  return upstreamCount(sandbox);
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `check` every 5 ms until it returns true or `timeoutMs` passes. */

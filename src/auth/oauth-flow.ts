@@ -7,11 +7,17 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { badInput } from '../errors.js';
 import { GONG_SCOPES } from '../gong/wire.js';
+import type { Logger } from '../observability/logger.js';
 import type { KeyValueStore } from '../store/types.js';
 import { assertConnectionRef } from './client-auth.js';
 
 export const OAUTH_CALLBACK_PATH = '/callbacks/v1/oauth';
 const stateKey = (state: string) => `oauth-state:${state}`;
+
+/** What a Gong scope looks like (`api:<area>[:<part>...]`); Gong adds scopes, so shape is checked, not membership. */
+const SCOPE_SHAPE = /^api:[a-z0-9-]+(:[a-z0-9-]+)*$/;
+/** Names people guess that Gong does not have (gong-api.md: "No scope named api:calls:create:basic exists"). */
+const NOT_GONG_SCOPES = new Set(['api:calls:create:basic']);
 
 export interface OAuthFlowOptions {
   store: KeyValueStore;
@@ -28,6 +34,8 @@ export interface OAuthFlowOptions {
   reservedRefs?: string[];
   /** @default Date.now */
   now?: () => number;
+  /** Where a scope the gateway does not know is reported (it is still asked for). */
+  logger?: Logger;
 }
 
 export interface StartOAuthInput {
@@ -93,8 +101,10 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
       const ref = assertConnectionRef(input.connectionRef);
       if (reserved.has(ref)) throw badInput(`connectionRef '${ref}' is the access-key connection and cannot be connected through OAuth`, { field: 'connectionRef' });
       const scopes = [...new Set(input.scopes && input.scopes.length > 0 ? input.scopes : opts.defaultScopes)];
+      const malformed = scopes.filter((s) => !SCOPE_SHAPE.test(s) || NOT_GONG_SCOPES.has(s));
+      if (malformed.length > 0) throw badInput(`Not Gong scope(s): ${malformed.join(', ')}; expected scopes such as api:calls:read:basic`, { field: 'scopes' });
       const unknown = scopes.filter((s) => !GONG_SCOPES.includes(s));
-      if (unknown.length > 0) throw badInput(`Unknown Gong scope(s): ${unknown.join(', ')}; expected scopes such as api:calls:read:basic`, { field: 'scopes' });
+      if (unknown.length > 0) opts.logger?.warn({ connectionRef: ref, scopes: unknown }, 'Asking Gong for scopes this gateway does not know (Gong adds scopes; it decides)');
       if (scopes.length === 0) throw badInput('At least one Gong scope is needed (input.scopes or GONG_OAUTH_SCOPES)', { field: 'scopes' });
       const returnTo = input.returnTo ?? undefined;
       if (returnTo !== undefined && !isAllowedReturn(returnTo)) {

@@ -44,7 +44,7 @@ export const VARS = {
   GONG_OAUTH_TOKEN_URL: { schema: url.default('https://app.gong.io/oauth2/generate-customer-token'), description: 'Gong token URL.' },
   GONG_OAUTH_SCOPES: {
     schema: z.string().default('api:users:read api:workspaces:read api:flows:read api:calls:read:basic api:calls:read:extensive api:calls:read:transcript api:calls:create'),
-    description: 'Space-separated scopes asked for when gongStartOAuth gets none.',
+    description: 'Space-separated scopes asked for when gongStartOAuth gets none. Opt in to scorecards, stats, trackers and the library by adding `api:stats:scorecards api:stats:user-actions api:stats:user-actions:detailed api:stats:interaction api:settings:scorecards:read api:settings:trackers:read api:library:read`. Scopes the gateway does not know are asked for with a logged warning.',
   },
   OAUTH_RETURN_ORIGINS: { schema: csv.default([]), description: 'Comma-separated origins that gongStartOAuth(returnTo) may redirect to after the callback.' },
   OAUTH_STATE_TTL_SECONDS: { schema: int(30, 3600).default(600), description: 'Lifetime of an OAuth state.' },
@@ -72,7 +72,7 @@ export const VARS = {
   GONG_MAX_RETRIES: { schema: int(0, 20).default(4), description: 'Retries of an idempotent upstream request on 429, 5xx, timeouts and resets.' },
   GONG_BREAKER_THRESHOLD: { schema: int(1, 1000).default(8), description: 'Consecutive upstream failures that open the circuit breaker.' },
   GONG_BREAKER_COOLDOWN_MS: { schema: int(100, 600_000).default(10_000), description: 'How long the breaker stays open before a probe.' },
-  CACHE_TTL_SECONDS: { schema: int(0, 86_400).default(300), description: 'TTL of cached full-read objects (users, workspaces, flows). 0 disables.' },
+  CACHE_TTL_SECONDS: { schema: int(0, 86_400).default(300), description: 'TTL of cached full-read objects (users, workspaces, flows, scorecard and tracker definitions, call outcomes, library folders). 0 disables.' },
 
   // ---- incremental sync
   SYNC_CALLS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(120), description: 'gongCallsSync re-scans this far behind its high-water mark (Gong: calls visible up to 1 h late).' },

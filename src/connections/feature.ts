@@ -85,6 +85,7 @@ export function createConnectionsFeature(config: Config, deps: ConnectionsFeatur
       returnOrigins: config.OAUTH_RETURN_ORIGINS,
       stateTtlSeconds: config.OAUTH_STATE_TTL_SECONDS,
       reservedRefs: accessKey ? [DEFAULT_CONNECTION_REF] : [],
+      logger: deps.logger,
       ...(deps.now ? { now: deps.now } : {}),
     });
 

@@ -2,6 +2,10 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserMetadata, Workspace, Flow, Party, CallTranscript } from '../gong/wire.js';
 import type { CallParent, MonologueParent } from '../graphql/parents.js';
+import type { Scorecard, ScorecardQuestion, AnsweredScorecard, ScorecardAnswer } from '../gong/wire-scorecards.js';
+import type { UserRangeKey } from '../loaders/stats.js';
+import type { ActivityCountsWithDates, DailyActivity, LibraryFolder, LibraryCall, KeywordTracker, CallOutcomeDefinition } from '../gong/wire-stats.js';
+import type { InteractionStatsParent } from '../graphql/resolvers/stats.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -28,6 +32,90 @@ export type GongActionItem = {
   snippetStartTime?: Maybe<Scalars['Float']['output']>;
   /** Capital ID: Gong's spelling. */
   speakerID?: Maybe<Scalars['String']['output']>;
+};
+
+/** Counts of calls per kind of activity (Gong's AggregateActivity); `fromDate`/`toDate` bound a period. */
+export type GongActivityCounts = {
+  __typename?: 'GongActivityCounts';
+  callsAsHost?: Maybe<Scalars['Int']['output']>;
+  callsAttended?: Maybe<Scalars['Int']['output']>;
+  callsCommentsGiven?: Maybe<Scalars['Int']['output']>;
+  callsCommentsReceived?: Maybe<Scalars['Int']['output']>;
+  callsGaveFeedback?: Maybe<Scalars['Int']['output']>;
+  callsMarkedAsFeedbackGiven?: Maybe<Scalars['Int']['output']>;
+  callsMarkedAsFeedbackReceived?: Maybe<Scalars['Int']['output']>;
+  callsReceivedFeedback?: Maybe<Scalars['Int']['output']>;
+  callsRequestedFeedback?: Maybe<Scalars['Int']['output']>;
+  callsScorecardsFilled?: Maybe<Scalars['Int']['output']>;
+  callsScorecardsReceived?: Maybe<Scalars['Int']['output']>;
+  callsSharedExternally?: Maybe<Scalars['Int']['output']>;
+  callsSharedInternally?: Maybe<Scalars['Int']['output']>;
+  fromDate?: Maybe<Scalars['DateTime']['output']>;
+  othersCallsListenedTo?: Maybe<Scalars['Int']['output']>;
+  ownCallsListenedTo?: Maybe<Scalars['Int']['output']>;
+  toDate?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Gong's aggregation periods (POST /v2/stats/activity/aggregate-by-period). */
+export type GongAggregationPeriod =
+  | 'DAY'
+  | 'MONTH'
+  | 'QUARTER'
+  | 'WEEK'
+  | 'YEAR';
+
+/**
+ * A reviewer's answers to a scorecard on one call (POST /v2/stats/activity/scorecards; scope
+ * api:stats:scorecards). The same type carries a `call.created` webhook's `content.scorecardsAnswers`.
+ */
+export type GongAnsweredScorecard = {
+  __typename?: 'GongAnsweredScorecard';
+  answeredScorecardId: Scalars['ID']['output'];
+  answers?: Maybe<Array<GongScorecardAnswer>>;
+  /** The call, through the calls loader (null for private calls). */
+  call?: Maybe<GongCall>;
+  callId?: Maybe<Scalars['ID']['output']>;
+  callStartTime?: Maybe<Scalars['DateTime']['output']>;
+  reviewTime?: Maybe<Scalars['DateTime']['output']>;
+  reviewedUser?: Maybe<GongUser>;
+  /** The team member reviewed: the call's host. */
+  reviewedUserId?: Maybe<Scalars['ID']['output']>;
+  reviewer?: Maybe<GongUser>;
+  /** The team member who filled the scorecard in. */
+  reviewerUserId?: Maybe<Scalars['ID']['output']>;
+  /** The definition (scope api:settings:scorecards:read); null when it is no longer listed. */
+  scorecard?: Maybe<GongScorecard>;
+  scorecardId?: Maybe<Scalars['ID']['output']>;
+  scorecardName?: Maybe<Scalars['String']['output']>;
+  /** PUBLIC, PRIVATE or OPT_IN_USERS. */
+  visibilityType?: Maybe<Scalars['String']['output']>;
+};
+
+export type GongAnsweredScorecardConnection = {
+  __typename?: 'GongAnsweredScorecardConnection';
+  edges: Array<GongAnsweredScorecardEdge>;
+  nodes: Array<GongAnsweredScorecard>;
+  pageInfo: GongPageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type GongAnsweredScorecardEdge = {
+  __typename?: 'GongAnsweredScorecardEdge';
+  cursor: Scalars['String']['output'];
+  node: GongAnsweredScorecard;
+};
+
+/**
+ * Filters of POST /v2/stats/activity/scorecards. Dates are days (YYYY-MM-DD) in the company's time
+ * zone; lower bounds inclusive, upper bounds exclusive; an open bound is unbounded.
+ */
+export type GongAnsweredScorecardsFilter = {
+  callFromDate?: InputMaybe<Scalars['String']['input']>;
+  callToDate?: InputMaybe<Scalars['String']['input']>;
+  reviewFromDate?: InputMaybe<Scalars['String']['input']>;
+  reviewToDate?: InputMaybe<Scalars['String']['input']>;
+  reviewedUserIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  scorecardIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 /**
@@ -69,6 +157,8 @@ export type GongCall = {
   scheduled?: Maybe<Scalars['DateTime']['output']>;
   /** Internal, External or Unknown. */
   scope?: Maybe<Scalars['String']['output']>;
+  /** Scorecards answered on this call (scope api:stats:scorecards); one read per batch of calls, over their days. */
+  scorecards?: Maybe<Array<GongAnsweredScorecard>>;
   sdrDisposition?: Maybe<Scalars['String']['output']>;
   started?: Maybe<Scalars['DateTime']['output']>;
   system?: Maybe<Scalars['String']['output']>;
@@ -112,6 +202,12 @@ export type GongCallContent = {
   keyPoints?: Maybe<Array<GongKeyPoint>>;
   outline?: Maybe<Array<GongOutlineSection>>;
   pointsOfInterest?: Maybe<GongPointsOfInterest>;
+  /**
+   * Only in `call.created` webhook payloads (Gong's extensive read has no such section, so it is
+   * null on reads: use `GongCall.scorecards`). Entries are typed as answered scorecards (inferred:
+   * the real capture carried an empty list).
+   */
+  scorecardsAnswers?: Maybe<Array<GongAnsweredScorecard>>;
   structure?: Maybe<Array<GongNamedDuration>>;
   topics?: Maybe<Array<GongNamedDuration>>;
   trackers?: Maybe<Array<GongTracker>>;
@@ -161,7 +257,20 @@ export type GongCallMedia = {
 export type GongCallOutcome = {
   __typename?: 'GongCallOutcome';
   category?: Maybe<Scalars['String']['output']>;
+  /** The outcome's definition (GET /v2/call-outcomes, cached). */
+  definition?: Maybe<GongCallOutcomeDefinition>;
   id?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A call outcome definition (GET /v2/call-outcomes). The endpoint is newer than Gong's published spec
+ * copy: its envelope and scope are inferred, so no scope is checked before asking Gong.
+ */
+export type GongCallOutcomeDefinition = {
+  __typename?: 'GongCallOutcomeDefinition';
+  category?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
   name?: Maybe<Scalars['String']['output']>;
 };
 
@@ -293,6 +402,30 @@ export type GongCrmObject = {
   timing?: Maybe<Scalars['String']['output']>;
 };
 
+/** One day's activity: the ids of the calls behind each count (Gong's DailyActivityWithDates). */
+export type GongDailyActivity = {
+  __typename?: 'GongDailyActivity';
+  callsAsHost?: Maybe<Array<Scalars['ID']['output']>>;
+  callsAttended?: Maybe<Array<Scalars['ID']['output']>>;
+  callsCommentsGiven?: Maybe<Array<Scalars['ID']['output']>>;
+  callsCommentsReceived?: Maybe<Array<Scalars['ID']['output']>>;
+  callsGaveFeedback?: Maybe<Array<Scalars['ID']['output']>>;
+  callsMarkedAsFeedbackGiven?: Maybe<Array<Scalars['ID']['output']>>;
+  callsMarkedAsFeedbackReceived?: Maybe<Array<Scalars['ID']['output']>>;
+  callsReceivedFeedback?: Maybe<Array<Scalars['ID']['output']>>;
+  callsRequestedFeedback?: Maybe<Array<Scalars['ID']['output']>>;
+  callsScorecardsFilled?: Maybe<Array<Scalars['ID']['output']>>;
+  callsScorecardsReceived?: Maybe<Array<Scalars['ID']['output']>>;
+  callsSharedExternally?: Maybe<Array<Scalars['ID']['output']>>;
+  callsSharedInternally?: Maybe<Array<Scalars['ID']['output']>>;
+  fromDate?: Maybe<Scalars['DateTime']['output']>;
+  /** The calls of `callsAsHost`, through the calls loader (null for private calls). */
+  hostedCalls: Array<Maybe<GongCall>>;
+  othersCallsListenedTo?: Maybe<Array<Scalars['ID']['output']>>;
+  ownCallsListenedTo?: Maybe<Array<Scalars['ID']['output']>>;
+  toDate?: Maybe<Scalars['DateTime']['output']>;
+};
+
 /** A Gong Engage flow (GET /v2/flows). */
 export type GongFlow = {
   __typename?: 'GongFlow';
@@ -341,6 +474,51 @@ export type GongInteractionStat = {
 export type GongKeyPoint = {
   __typename?: 'GongKeyPoint';
   text?: Maybe<Scalars['String']['output']>;
+};
+
+export type GongLibraryCall = {
+  __typename?: 'GongLibraryCall';
+  addedBy?: Maybe<Scalars['ID']['output']>;
+  addedByUser?: Maybe<GongUser>;
+  call?: Maybe<GongCall>;
+  callId: Scalars['ID']['output'];
+  /** When the call was added to the folder. */
+  created?: Maybe<Scalars['DateTime']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  snippet?: Maybe<GongLibrarySnippet>;
+  title?: Maybe<Scalars['String']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A public library folder (GET /v2/library/folders; scope api:library:read). Gong does not list
+ * private or archived folders.
+ */
+export type GongLibraryFolder = {
+  __typename?: 'GongLibraryFolder';
+  /**
+   * The folder's calls (GET /v2/library/folder-content, one request per folder), each resolved
+   * through the calls loader: the calls of every folder in the operation are one batch. Null for
+   * private calls.
+   */
+  calls: Array<Maybe<GongCall>>;
+  /** Id of the user who created the folder. */
+  createdBy?: Maybe<Scalars['ID']['output']>;
+  creator?: Maybe<GongUser>;
+  /** The folder's entries as Gong lists them: note, who added the call and when, the snippet. */
+  entries: Array<GongLibraryCall>;
+  id: Scalars['ID']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  parentFolder?: Maybe<GongLibraryFolder>;
+  parentFolderId?: Maybe<Scalars['ID']['output']>;
+  updated?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Seconds from the start of the call. */
+export type GongLibrarySnippet = {
+  __typename?: 'GongLibrarySnippet';
+  fromSec?: Maybe<Scalars['Int']['output']>;
+  toSec?: Maybe<Scalars['Int']['output']>;
 };
 
 export type GongMonologue = {
@@ -475,6 +653,65 @@ export type GongQuestions = {
   nonCompanyCount?: Maybe<Scalars['Float']['output']>;
 };
 
+/**
+ * A scorecard definition (GET /v2/settings/scorecards, full read, cached; scope
+ * api:settings:scorecards:read). Joinable by `scorecardId` from other subgraphs.
+ */
+export type GongScorecard = {
+  __typename?: 'GongScorecard';
+  created?: Maybe<Scalars['DateTime']['output']>;
+  enabled?: Maybe<Scalars['Boolean']['output']>;
+  questions?: Maybe<Array<GongScorecardQuestion>>;
+  scorecardId: Scalars['ID']['output'];
+  scorecardName?: Maybe<Scalars['String']['output']>;
+  updated?: Maybe<Scalars['DateTime']['output']>;
+  /** The user `updaterUserId` points to. */
+  updater?: Maybe<GongUser>;
+  updaterUserId?: Maybe<Scalars['ID']['output']>;
+  workspaceId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type GongScorecardAnswer = {
+  __typename?: 'GongScorecardAnswer';
+  answerText?: Maybe<Scalars['String']['output']>;
+  isOverall?: Maybe<Scalars['Boolean']['output']>;
+  /** The question did not apply to the call. */
+  notApplicable?: Maybe<Scalars['Boolean']['output']>;
+  /** The question's definition (scope api:settings:scorecards:read). */
+  question?: Maybe<GongScorecardQuestion>;
+  questionId?: Maybe<Scalars['ID']['output']>;
+  questionRevisionId?: Maybe<Scalars['ID']['output']>;
+  /** 1 to 50 when answered, else null. */
+  score?: Maybe<Scalars['Int']['output']>;
+  /** The selected options' definitions. */
+  selectedAnswerOptions?: Maybe<Array<GongScorecardAnswerOption>>;
+  /** Ids of the selected options (see `selectedAnswerOptions`). */
+  selectedOptions?: Maybe<Array<Scalars['ID']['output']>>;
+};
+
+/** One option of a select question; `id` is the option's own identity within its question. */
+export type GongScorecardAnswerOption = {
+  __typename?: 'GongScorecardAnswerOption';
+  id?: Maybe<Scalars['ID']['output']>;
+  text?: Maybe<Scalars['String']['output']>;
+};
+
+export type GongScorecardQuestion = {
+  __typename?: 'GongScorecardQuestion';
+  answerGuide?: Maybe<Scalars['String']['output']>;
+  /** Single- and multi-select questions only. */
+  answerOptions?: Maybe<Array<GongScorecardAnswerOption>>;
+  /** The scorecard's main, overall question. */
+  isOverall?: Maybe<Scalars['Boolean']['output']>;
+  maxRange?: Maybe<Scalars['Int']['output']>;
+  /** Null for questions without a range. */
+  minRange?: Maybe<Scalars['Int']['output']>;
+  questionId: Scalars['ID']['output'];
+  questionRevisionId?: Maybe<Scalars['ID']['output']>;
+  questionText?: Maybe<Scalars['String']['output']>;
+  questionType?: Maybe<Scalars['String']['output']>;
+};
+
 export type GongSentence = {
   __typename?: 'GongSentence';
   end: Scalars['Float']['output'];
@@ -524,6 +761,8 @@ export type GongStartOAuthInput = {
 export type GongTracker = {
   __typename?: 'GongTracker';
   count?: Maybe<Scalars['Float']['output']>;
+  /** The tracker's definition (scope api:settings:trackers:read); null when Gong no longer lists it. */
+  definition?: Maybe<GongTrackerDefinition>;
   id?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** Selecting this asks Gong for trackerOccurrences (calls since 2023-01-01 only). */
@@ -531,6 +770,46 @@ export type GongTracker = {
   phrases?: Maybe<Array<GongTrackerPhrase>>;
   /** KEYWORD or SMART. */
   type?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A keyword tracker's definition (GET /v2/settings/trackers, full read, cached; scope
+ * api:settings:trackers:read). A call's tracker hits (`GongTracker`) link here.
+ */
+export type GongTrackerDefinition = {
+  __typename?: 'GongTrackerDefinition';
+  /** Whose words count: Anyone, Company or NonCompany. */
+  affiliation?: Maybe<Scalars['String']['output']>;
+  created?: Maybe<Scalars['DateTime']['output']>;
+  creator?: Maybe<GongUser>;
+  /** Null for a built-in tracker. */
+  creatorUserId?: Maybe<Scalars['ID']['output']>;
+  /** The call filter, JSON as in the search page URL. */
+  filterQuery?: Maybe<Scalars['String']['output']>;
+  languageKeywords?: Maybe<Array<GongTrackerKeywords>>;
+  /** Only when the words are part of a question. */
+  partOfQuestion?: Maybe<Scalars['Boolean']['output']>;
+  /** Anytime, First or Last (see saidAtInterval and saidAtUnit). */
+  saidAt?: Maybe<Scalars['String']['output']>;
+  saidAtInterval?: Maybe<Scalars['Int']['output']>;
+  saidAtUnit?: Maybe<Scalars['String']['output']>;
+  saidInCallParts?: Maybe<Array<Scalars['String']['output']>>;
+  saidInTopics?: Maybe<Array<Scalars['String']['output']>>;
+  trackerId: Scalars['ID']['output'];
+  trackerName?: Maybe<Scalars['String']['output']>;
+  updated?: Maybe<Scalars['DateTime']['output']>;
+  updaterUserId?: Maybe<Scalars['ID']['output']>;
+  workspace?: Maybe<GongWorkspace>;
+  workspaceId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type GongTrackerKeywords = {
+  __typename?: 'GongTrackerKeywords';
+  /** Also matches other forms of the words. */
+  includeRelatedForms?: Maybe<Scalars['Boolean']['output']>;
+  keywords?: Maybe<Array<Scalars['String']['output']>>;
+  /** ISO 639-2/B; `mul` applies to every language. */
+  language?: Maybe<Scalars['String']['output']>;
 };
 
 export type GongTrackerOccurrence = {
@@ -600,6 +879,8 @@ export type GongTranscriptsFilter = {
 export type GongUser = {
   __typename?: 'GongUser';
   active?: Maybe<Scalars['Boolean']['output']>;
+  /** Activity over `[from, to)`: days YYYY-MM-DD in the company's time zone, `to` at most today. `period` applies to `byPeriod`. */
+  activity: GongUserActivity;
   /**
    * The user's conferencing providers as Gong sends them. Real Gong answers carry this field, but
    * Gong's API spec does not define it, so it is passed through untyped (null when Gong sends none).
@@ -611,6 +892,8 @@ export type GongUser = {
   extension?: Maybe<Scalars['String']['output']>;
   firstName?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** Interaction stats over `[from, to)`; null when Gong has none for the user. */
+  interactionStats?: Maybe<GongUserInteractionStats>;
   lastName?: Maybe<Scalars['String']['output']>;
   /** The user `managerId` points to (batched with every other user lookup of the request). */
   manager?: Maybe<GongUser>;
@@ -618,10 +901,66 @@ export type GongUser = {
   meetingConsentPageUrl?: Maybe<Scalars['String']['output']>;
   personalMeetingUrls?: Maybe<Array<Scalars['String']['output']>>;
   phoneNumber?: Maybe<Scalars['String']['output']>;
+  /** Scorecards this user filled in, reviewed in `[from, to)`. Gong has no reviewer filter: one read of the range serves every user. */
+  scorecardsGiven: Array<GongAnsweredScorecard>;
+  /**
+   * Scorecards answered on this user's calls, reviewed in `[from, to)` (days, YYYY-MM-DD, company
+   * time zone; open bounds allowed). Scope api:stats:scorecards; one request for every user of the
+   * operation with the same range.
+   */
+  scorecardsReceived: Array<GongAnsweredScorecard>;
   settings?: Maybe<GongUserSettings>;
   spokenLanguages?: Maybe<Array<GongSpokenLanguage>>;
   title?: Maybe<Scalars['String']['output']>;
   trustedEmailAddress?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A Gong user (UserMetadata). */
+export type GongUserActivityArgs = {
+  from: Scalars['String']['input'];
+  period?: InputMaybe<GongAggregationPeriod>;
+  to: Scalars['String']['input'];
+};
+
+
+/** A Gong user (UserMetadata). */
+export type GongUserInteractionStatsArgs = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+};
+
+
+/** A Gong user (UserMetadata). */
+export type GongUserScorecardsGivenArgs = {
+  from?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A Gong user (UserMetadata). */
+export type GongUserScorecardsReceivedArgs = {
+  from?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A user's activity over `[fromDate, toDate)` (days in the company's time zone). Each part is read
+ * only when selected, and batched: every user of the operation with the same range (and period)
+ * shares one request per endpoint.
+ */
+export type GongUserActivity = {
+  __typename?: 'GongUserActivity';
+  /** Totals (POST /v2/stats/activity/aggregate; scope api:stats:user-actions). Null when Gong has no activity for the user in the range. */
+  aggregate?: Maybe<GongActivityCounts>;
+  /** One entry per period (POST /v2/stats/activity/aggregate-by-period; scope api:stats:user-actions). Empty without activity. */
+  byPeriod: Array<GongActivityCounts>;
+  /** One entry per day with the call ids behind each count (POST /v2/stats/activity/day-by-day; scope api:stats:user-actions:detailed). Empty without activity. */
+  days: Array<GongDailyActivity>;
+  fromDate: Scalars['String']['output'];
+  toDate: Scalars['String']['output'];
+  user?: Maybe<GongUser>;
+  userId: Scalars['ID']['output'];
 };
 
 export type GongUserConnection = {
@@ -636,6 +975,27 @@ export type GongUserEdge = {
   __typename?: 'GongUserEdge';
   cursor: Scalars['String']['output'];
   node: GongUser;
+};
+
+/**
+ * Interaction stats of a user's calls over `[fromDate, toDate)` (POST /v2/stats/interaction; scope
+ * api:stats:interaction; Gong computes them from calls with Whisper on).
+ */
+export type GongUserInteractionStats = {
+  __typename?: 'GongUserInteractionStats';
+  fromDate: Scalars['String']['output'];
+  interactivity?: Maybe<Scalars['Float']['output']>;
+  longestCustomerStory?: Maybe<Scalars['Float']['output']>;
+  longestMonologue?: Maybe<Scalars['Float']['output']>;
+  patience?: Maybe<Scalars['Float']['output']>;
+  /** Every stat Gong sent, by Gong's name. */
+  personInteractionStats?: Maybe<Array<GongInteractionStat>>;
+  /** The stats Gong names Talk Ratio, Longest Monologue, Longest Customer Story, Interactivity and Patience. */
+  talkRatio?: Maybe<Scalars['Float']['output']>;
+  toDate: Scalars['String']['output'];
+  user?: Maybe<GongUser>;
+  userEmailAddress?: Maybe<Scalars['String']['output']>;
+  userId: Scalars['ID']['output'];
 };
 
 export type GongUserSettings = {
@@ -713,11 +1073,17 @@ export type MutationGongStartOAuthArgs = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Activity of up to 100 users over `[from, to)`, in the order asked: one request per endpoint selected. */
+  gongActivity: Array<GongUserActivity>;
+  /** Answered scorecards, `first` 1..100 (default 100), paged by Gong (scope api:stats:scorecards). */
+  gongAnsweredScorecards: GongAnsweredScorecardConnection;
   /**
    * One call; null when unknown (or private and `includePrivate` is false). GET /v2/calls/{id} when
    * only basic fields are selected (scope api:calls:read:basic), else POST /v2/calls/extensive.
    */
   gongCall?: Maybe<GongCall>;
+  /** Call outcome definitions (GET /v2/call-outcomes). */
+  gongCallOutcomes: Array<GongCallOutcomeDefinition>;
   /**
    * Calls in a date range, `first` 1..100 (default 100). GET /v2/calls when only basic fields are
    * selected (and no ids/primaryUserIds filter), else POST /v2/calls/extensive with a
@@ -742,6 +1108,18 @@ export type Query = {
    * de-duplicated by id (one upstream request per active user; cached).
    */
   gongFlows: GongFlowConnection;
+  /** Interaction stats of up to 100 users, in the order asked (null where Gong has none): one request. */
+  gongInteractionStats: Array<Maybe<GongUserInteractionStats>>;
+  /** One folder; null when Gong does not list it. */
+  gongLibraryFolder?: Maybe<GongLibraryFolder>;
+  /** Public library folders, of one workspace or all (scope api:library:read). */
+  gongLibraryFolders: Array<GongLibraryFolder>;
+  /** One scorecard definition; null when unknown. */
+  gongScorecard?: Maybe<GongScorecard>;
+  /** Every scorecard definition (scope api:settings:scorecards:read). */
+  gongScorecards: Array<GongScorecard>;
+  /** Tracker definitions, of one workspace or all (scope api:settings:trackers:read). */
+  gongTrackers: Array<GongTrackerDefinition>;
   /**
    * Transcripts by date range and/or call ids, `first` 1..100 (default 100). Transcripts of private
    * calls are left out unless `filter.includePrivate: true`, so a page can hold fewer than `first`.
@@ -765,6 +1143,21 @@ export type Query = {
   gongWorkspace?: Maybe<GongWorkspace>;
   /** Every workspace of the company (one upstream request, cached). */
   gongWorkspaces: Array<GongWorkspace>;
+};
+
+
+export type QueryGongActivityArgs = {
+  from: Scalars['String']['input'];
+  period?: InputMaybe<GongAggregationPeriod>;
+  to: Scalars['String']['input'];
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryGongAnsweredScorecardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter: GongAnsweredScorecardsFilter;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -803,6 +1196,33 @@ export type QueryGongFlowsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   ownerEmail?: InputMaybe<Scalars['String']['input']>;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryGongInteractionStatsArgs = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryGongLibraryFolderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryGongLibraryFoldersArgs = {
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryGongScorecardArgs = {
+  scorecardId: Scalars['ID']['input'];
+};
+
+
+export type QueryGongTrackersArgs = {
   workspaceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -956,7 +1376,11 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   GongCall: GongCall;
+  GongCallOutcomeDefinition: GongCallOutcomeDefinition;
   GongFlow: GongFlow;
+  GongLibraryFolder: GongLibraryFolder;
+  GongScorecard: GongScorecard;
+  GongTrackerDefinition: GongTrackerDefinition;
   GongTranscript: GongTranscript;
   GongUser: GongUser;
   GongWorkspace: GongWorkspace;
@@ -967,9 +1391,21 @@ export type FederationReferenceTypes = ResolversObject<{
   GongCall:
     ( { __typename: 'GongCall' }
     & GraphQLRecursivePick<FederationTypes['GongCall'], {"id":true}> );
+  GongCallOutcomeDefinition:
+    ( { __typename: 'GongCallOutcomeDefinition' }
+    & GraphQLRecursivePick<FederationTypes['GongCallOutcomeDefinition'], {"id":true}> );
   GongFlow:
     ( { __typename: 'GongFlow' }
     & GraphQLRecursivePick<FederationTypes['GongFlow'], {"id":true}> );
+  GongLibraryFolder:
+    ( { __typename: 'GongLibraryFolder' }
+    & GraphQLRecursivePick<FederationTypes['GongLibraryFolder'], {"id":true}> );
+  GongScorecard:
+    ( { __typename: 'GongScorecard' }
+    & GraphQLRecursivePick<FederationTypes['GongScorecard'], {"scorecardId":true}> );
+  GongTrackerDefinition:
+    ( { __typename: 'GongTrackerDefinition' }
+    & GraphQLRecursivePick<FederationTypes['GongTrackerDefinition'], {"trackerId":true}> );
   GongTranscript:
     ( { __typename: 'GongTranscript' }
     & GraphQLRecursivePick<FederationTypes['GongTranscript'], {"callId":true}> );
@@ -989,19 +1425,26 @@ export type ResolversTypes = ResolversObject<{
   GongActionItem: ResolverTypeWrapper<GongActionItem>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  GongCall: ResolverTypeWrapper<CallParent>;
+  GongActivityCounts: ResolverTypeWrapper<ActivityCountsWithDates>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  GongAggregationPeriod: GongAggregationPeriod;
+  GongAnsweredScorecard: ResolverTypeWrapper<AnsweredScorecard>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  GongAnsweredScorecardConnection: ResolverTypeWrapper<Omit<GongAnsweredScorecardConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongAnsweredScorecardEdge']>, nodes: Array<ResolversTypes['GongAnsweredScorecard']> }>;
+  GongAnsweredScorecardEdge: ResolverTypeWrapper<Omit<GongAnsweredScorecardEdge, 'node'> & { node: ResolversTypes['GongAnsweredScorecard'] }>;
+  GongAnsweredScorecardsFilter: GongAnsweredScorecardsFilter;
+  GongCall: ResolverTypeWrapper<CallParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   GongCallCollaboration: ResolverTypeWrapper<GongCallCollaboration>;
   GongCallConnection: ResolverTypeWrapper<Omit<GongCallConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongCallEdge']>, nodes: Array<ResolversTypes['GongCall']> }>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  GongCallContent: ResolverTypeWrapper<GongCallContent>;
+  GongCallContent: ResolverTypeWrapper<Omit<GongCallContent, 'callOutcome' | 'scorecardsAnswers' | 'trackers'> & { callOutcome?: Maybe<ResolversTypes['GongCallOutcome']>, scorecardsAnswers?: Maybe<Array<ResolversTypes['GongAnsweredScorecard']>>, trackers?: Maybe<Array<ResolversTypes['GongTracker']>> }>;
   GongCallCreatedEvent: ResolverTypeWrapper<Omit<GongCallCreatedEvent, 'call'> & { call: ResolversTypes['GongCall'] }>;
   GongCallDirection: GongCallDirection;
   GongCallEdge: ResolverTypeWrapper<Omit<GongCallEdge, 'node'> & { node: ResolversTypes['GongCall'] }>;
   GongCallInteraction: ResolverTypeWrapper<GongCallInteraction>;
   GongCallMedia: ResolverTypeWrapper<GongCallMedia>;
-  GongCallOutcome: ResolverTypeWrapper<GongCallOutcome>;
+  GongCallOutcome: ResolverTypeWrapper<Omit<GongCallOutcome, 'definition'> & { definition?: Maybe<ResolversTypes['GongCallOutcomeDefinition']> }>;
+  GongCallOutcomeDefinition: ResolverTypeWrapper<CallOutcomeDefinition>;
   GongCallSyncPage: ResolverTypeWrapper<Omit<GongCallSyncPage, 'nodes'> & { nodes: Array<ResolversTypes['GongCall']> }>;
   GongCallsFilter: GongCallsFilter;
   GongConnection: ResolverTypeWrapper<GongConnection>;
@@ -1013,6 +1456,7 @@ export type ResolversTypes = ResolversObject<{
   GongCrmContext: ResolverTypeWrapper<GongCrmContext>;
   GongCrmField: ResolverTypeWrapper<GongCrmField>;
   GongCrmObject: ResolverTypeWrapper<GongCrmObject>;
+  GongDailyActivity: ResolverTypeWrapper<DailyActivity>;
   GongFlow: ResolverTypeWrapper<Flow>;
   GongFlowConnection: ResolverTypeWrapper<Omit<GongFlowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongFlowEdge']>, nodes: Array<ResolversTypes['GongFlow']> }>;
   GongFlowEdge: ResolverTypeWrapper<Omit<GongFlowEdge, 'node'> & { node: ResolversTypes['GongFlow'] }>;
@@ -1021,6 +1465,9 @@ export type ResolversTypes = ResolversObject<{
   GongInteractionStat: ResolverTypeWrapper<GongInteractionStat>;
   GongJSON: ResolverTypeWrapper<Scalars['GongJSON']['output']>;
   GongKeyPoint: ResolverTypeWrapper<GongKeyPoint>;
+  GongLibraryCall: ResolverTypeWrapper<LibraryCall>;
+  GongLibraryFolder: ResolverTypeWrapper<LibraryFolder>;
+  GongLibrarySnippet: ResolverTypeWrapper<GongLibrarySnippet>;
   GongMonologue: ResolverTypeWrapper<MonologueParent>;
   GongNamedDuration: ResolverTypeWrapper<GongNamedDuration>;
   GongNewCallContextInput: GongNewCallContextInput;
@@ -1035,13 +1482,19 @@ export type ResolversTypes = ResolversObject<{
   GongPointsOfInterest: ResolverTypeWrapper<GongPointsOfInterest>;
   GongPublicComment: ResolverTypeWrapper<GongPublicComment>;
   GongQuestions: ResolverTypeWrapper<GongQuestions>;
+  GongScorecard: ResolverTypeWrapper<Scorecard>;
+  GongScorecardAnswer: ResolverTypeWrapper<ScorecardAnswer>;
+  GongScorecardAnswerOption: ResolverTypeWrapper<GongScorecardAnswerOption>;
+  GongScorecardQuestion: ResolverTypeWrapper<ScorecardQuestion>;
   GongSentence: ResolverTypeWrapper<GongSentence>;
   GongSpeakerStat: ResolverTypeWrapper<GongSpeakerStat>;
   GongSpeakersTimelineInput: GongSpeakersTimelineInput;
   GongSpeechSegmentInput: GongSpeechSegmentInput;
   GongSpokenLanguage: ResolverTypeWrapper<GongSpokenLanguage>;
   GongStartOAuthInput: GongStartOAuthInput;
-  GongTracker: ResolverTypeWrapper<GongTracker>;
+  GongTracker: ResolverTypeWrapper<Omit<GongTracker, 'definition'> & { definition?: Maybe<ResolversTypes['GongTrackerDefinition']> }>;
+  GongTrackerDefinition: ResolverTypeWrapper<KeywordTracker>;
+  GongTrackerKeywords: ResolverTypeWrapper<GongTrackerKeywords>;
   GongTrackerOccurrence: ResolverTypeWrapper<GongTrackerOccurrence>;
   GongTrackerPhrase: ResolverTypeWrapper<GongTrackerPhrase>;
   GongTranscript: ResolverTypeWrapper<CallTranscript>;
@@ -1051,8 +1504,10 @@ export type ResolversTypes = ResolversObject<{
   GongTranscriptSyncPage: ResolverTypeWrapper<Omit<GongTranscriptSyncPage, 'nodes'> & { nodes: Array<ResolversTypes['GongTranscript']> }>;
   GongTranscriptsFilter: GongTranscriptsFilter;
   GongUser: ResolverTypeWrapper<UserMetadata>;
+  GongUserActivity: ResolverTypeWrapper<UserRangeKey>;
   GongUserConnection: ResolverTypeWrapper<Omit<GongUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongUserEdge']>, nodes: Array<ResolversTypes['GongUser']> }>;
   GongUserEdge: ResolverTypeWrapper<Omit<GongUserEdge, 'node'> & { node: ResolversTypes['GongUser'] }>;
+  GongUserInteractionStats: ResolverTypeWrapper<InteractionStatsParent>;
   GongUserSettings: ResolverTypeWrapper<GongUserSettings>;
   GongWebhookDeadLetter: ResolverTypeWrapper<GongWebhookDeadLetter>;
   GongWorkspace: ResolverTypeWrapper<Workspace>;
@@ -1067,18 +1522,24 @@ export type ResolversParentTypes = ResolversObject<{
   GongActionItem: GongActionItem;
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
-  GongCall: CallParent;
+  GongActivityCounts: ActivityCountsWithDates;
+  Int: Scalars['Int']['output'];
+  GongAnsweredScorecard: AnsweredScorecard;
   ID: Scalars['ID']['output'];
+  GongAnsweredScorecardConnection: Omit<GongAnsweredScorecardConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongAnsweredScorecardEdge']>, nodes: Array<ResolversParentTypes['GongAnsweredScorecard']> };
+  GongAnsweredScorecardEdge: Omit<GongAnsweredScorecardEdge, 'node'> & { node: ResolversParentTypes['GongAnsweredScorecard'] };
+  GongAnsweredScorecardsFilter: GongAnsweredScorecardsFilter;
+  GongCall: CallParent;
   Boolean: Scalars['Boolean']['output'];
   GongCallCollaboration: GongCallCollaboration;
   GongCallConnection: Omit<GongCallConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongCallEdge']>, nodes: Array<ResolversParentTypes['GongCall']> };
-  Int: Scalars['Int']['output'];
-  GongCallContent: GongCallContent;
+  GongCallContent: Omit<GongCallContent, 'callOutcome' | 'scorecardsAnswers' | 'trackers'> & { callOutcome?: Maybe<ResolversParentTypes['GongCallOutcome']>, scorecardsAnswers?: Maybe<Array<ResolversParentTypes['GongAnsweredScorecard']>>, trackers?: Maybe<Array<ResolversParentTypes['GongTracker']>> };
   GongCallCreatedEvent: Omit<GongCallCreatedEvent, 'call'> & { call: ResolversParentTypes['GongCall'] };
   GongCallEdge: Omit<GongCallEdge, 'node'> & { node: ResolversParentTypes['GongCall'] };
   GongCallInteraction: GongCallInteraction;
   GongCallMedia: GongCallMedia;
-  GongCallOutcome: GongCallOutcome;
+  GongCallOutcome: Omit<GongCallOutcome, 'definition'> & { definition?: Maybe<ResolversParentTypes['GongCallOutcomeDefinition']> };
+  GongCallOutcomeDefinition: CallOutcomeDefinition;
   GongCallSyncPage: Omit<GongCallSyncPage, 'nodes'> & { nodes: Array<ResolversParentTypes['GongCall']> };
   GongCallsFilter: GongCallsFilter;
   GongConnection: GongConnection;
@@ -1087,6 +1548,7 @@ export type ResolversParentTypes = ResolversObject<{
   GongCrmContext: GongCrmContext;
   GongCrmField: GongCrmField;
   GongCrmObject: GongCrmObject;
+  GongDailyActivity: DailyActivity;
   GongFlow: Flow;
   GongFlowConnection: Omit<GongFlowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongFlowEdge']>, nodes: Array<ResolversParentTypes['GongFlow']> };
   GongFlowEdge: Omit<GongFlowEdge, 'node'> & { node: ResolversParentTypes['GongFlow'] };
@@ -1095,6 +1557,9 @@ export type ResolversParentTypes = ResolversObject<{
   GongInteractionStat: GongInteractionStat;
   GongJSON: Scalars['GongJSON']['output'];
   GongKeyPoint: GongKeyPoint;
+  GongLibraryCall: LibraryCall;
+  GongLibraryFolder: LibraryFolder;
+  GongLibrarySnippet: GongLibrarySnippet;
   GongMonologue: MonologueParent;
   GongNamedDuration: GongNamedDuration;
   GongNewCallContextInput: GongNewCallContextInput;
@@ -1109,13 +1574,19 @@ export type ResolversParentTypes = ResolversObject<{
   GongPointsOfInterest: GongPointsOfInterest;
   GongPublicComment: GongPublicComment;
   GongQuestions: GongQuestions;
+  GongScorecard: Scorecard;
+  GongScorecardAnswer: ScorecardAnswer;
+  GongScorecardAnswerOption: GongScorecardAnswerOption;
+  GongScorecardQuestion: ScorecardQuestion;
   GongSentence: GongSentence;
   GongSpeakerStat: GongSpeakerStat;
   GongSpeakersTimelineInput: GongSpeakersTimelineInput;
   GongSpeechSegmentInput: GongSpeechSegmentInput;
   GongSpokenLanguage: GongSpokenLanguage;
   GongStartOAuthInput: GongStartOAuthInput;
-  GongTracker: GongTracker;
+  GongTracker: Omit<GongTracker, 'definition'> & { definition?: Maybe<ResolversParentTypes['GongTrackerDefinition']> };
+  GongTrackerDefinition: KeywordTracker;
+  GongTrackerKeywords: GongTrackerKeywords;
   GongTrackerOccurrence: GongTrackerOccurrence;
   GongTrackerPhrase: GongTrackerPhrase;
   GongTranscript: CallTranscript;
@@ -1125,8 +1596,10 @@ export type ResolversParentTypes = ResolversObject<{
   GongTranscriptSyncPage: Omit<GongTranscriptSyncPage, 'nodes'> & { nodes: Array<ResolversParentTypes['GongTranscript']> };
   GongTranscriptsFilter: GongTranscriptsFilter;
   GongUser: UserMetadata;
+  GongUserActivity: UserRangeKey;
   GongUserConnection: Omit<GongUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongUserEdge']>, nodes: Array<ResolversParentTypes['GongUser']> };
   GongUserEdge: Omit<GongUserEdge, 'node'> & { node: ResolversParentTypes['GongUser'] };
+  GongUserInteractionStats: InteractionStatsParent;
   GongUserSettings: GongUserSettings;
   GongWebhookDeadLetter: GongWebhookDeadLetter;
   GongWorkspace: Workspace;
@@ -1144,6 +1617,55 @@ export type GongActionItemResolvers<ContextType = GatewayContext, ParentType ext
   snippetEndTime?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   snippetStartTime?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   speakerID?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongActivityCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongActivityCounts'] = ResolversParentTypes['GongActivityCounts']> = ResolversObject<{
+  callsAsHost?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsAttended?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsCommentsGiven?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsCommentsReceived?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsGaveFeedback?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsMarkedAsFeedbackGiven?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsMarkedAsFeedbackReceived?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsReceivedFeedback?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsRequestedFeedback?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsScorecardsFilled?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsScorecardsReceived?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsSharedExternally?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  callsSharedInternally?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  fromDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  othersCallsListenedTo?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  ownCallsListenedTo?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  toDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type GongAnsweredScorecardResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongAnsweredScorecard'] = ResolversParentTypes['GongAnsweredScorecard']> = ResolversObject<{
+  answeredScorecardId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  answers?: Resolver<Maybe<Array<ResolversTypes['GongScorecardAnswer']>>, ParentType, ContextType>;
+  call?: Resolver<Maybe<ResolversTypes['GongCall']>, ParentType, ContextType>;
+  callId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  callStartTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reviewTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reviewedUser?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  reviewedUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  reviewer?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  reviewerUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  scorecard?: Resolver<Maybe<ResolversTypes['GongScorecard']>, ParentType, ContextType>;
+  scorecardId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  scorecardName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  visibilityType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongAnsweredScorecardConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongAnsweredScorecardConnection'] = ResolversParentTypes['GongAnsweredScorecardConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['GongAnsweredScorecardEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['GongAnsweredScorecard']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['GongPageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type GongAnsweredScorecardEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongAnsweredScorecardEdge'] = ResolversParentTypes['GongAnsweredScorecardEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['GongAnsweredScorecard'], ParentType, ContextType>;
 }>;
 
 export type GongCallResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCall'] = ResolversParentTypes['GongCall'], FederationReferenceType extends FederationReferenceTypes['GongCall'] = FederationReferenceTypes['GongCall']> = ResolversObject<{
@@ -1169,6 +1691,7 @@ export type GongCallResolvers<ContextType = GatewayContext, ParentType extends R
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   scheduled?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   scope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scorecards?: Resolver<Maybe<Array<ResolversTypes['GongAnsweredScorecard']>>, ParentType, ContextType>;
   sdrDisposition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   started?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   system?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1197,6 +1720,7 @@ export type GongCallContentResolvers<ContextType = GatewayContext, ParentType ex
   keyPoints?: Resolver<Maybe<Array<ResolversTypes['GongKeyPoint']>>, ParentType, ContextType>;
   outline?: Resolver<Maybe<Array<ResolversTypes['GongOutlineSection']>>, ParentType, ContextType>;
   pointsOfInterest?: Resolver<Maybe<ResolversTypes['GongPointsOfInterest']>, ParentType, ContextType>;
+  scorecardsAnswers?: Resolver<Maybe<Array<ResolversTypes['GongAnsweredScorecard']>>, ParentType, ContextType>;
   structure?: Resolver<Maybe<Array<ResolversTypes['GongNamedDuration']>>, ParentType, ContextType>;
   topics?: Resolver<Maybe<Array<ResolversTypes['GongNamedDuration']>>, ParentType, ContextType>;
   trackers?: Resolver<Maybe<Array<ResolversTypes['GongTracker']>>, ParentType, ContextType>;
@@ -1228,7 +1752,15 @@ export type GongCallMediaResolvers<ContextType = GatewayContext, ParentType exte
 
 export type GongCallOutcomeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallOutcome'] = ResolversParentTypes['GongCallOutcome']> = ResolversObject<{
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  definition?: Resolver<Maybe<ResolversTypes['GongCallOutcomeDefinition']>, ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongCallOutcomeDefinitionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallOutcomeDefinition'] = ResolversParentTypes['GongCallOutcomeDefinition'], FederationReferenceType extends FederationReferenceTypes['GongCallOutcomeDefinition'] = FederationReferenceTypes['GongCallOutcomeDefinition']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongCallOutcomeDefinition']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
@@ -1268,6 +1800,27 @@ export type GongCrmObjectResolvers<ContextType = GatewayContext, ParentType exte
   objectId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   objectType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   timing?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongDailyActivityResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongDailyActivity'] = ResolversParentTypes['GongDailyActivity']> = ResolversObject<{
+  callsAsHost?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsAttended?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsCommentsGiven?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsCommentsReceived?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsGaveFeedback?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsMarkedAsFeedbackGiven?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsMarkedAsFeedbackReceived?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsReceivedFeedback?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsRequestedFeedback?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsScorecardsFilled?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsScorecardsReceived?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsSharedExternally?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  callsSharedInternally?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  fromDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  hostedCalls?: Resolver<Array<Maybe<ResolversTypes['GongCall']>>, ParentType, ContextType>;
+  othersCallsListenedTo?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  ownCallsListenedTo?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  toDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type GongFlowResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongFlow'] = ResolversParentTypes['GongFlow'], FederationReferenceType extends FederationReferenceTypes['GongFlow'] = FederationReferenceTypes['GongFlow']> = ResolversObject<{
@@ -1314,6 +1867,36 @@ export interface GongJsonScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type GongKeyPointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongKeyPoint'] = ResolversParentTypes['GongKeyPoint']> = ResolversObject<{
   text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongLibraryCallResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongLibraryCall'] = ResolversParentTypes['GongLibraryCall']> = ResolversObject<{
+  addedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  addedByUser?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  call?: Resolver<Maybe<ResolversTypes['GongCall']>, ParentType, ContextType>;
+  callId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  snippet?: Resolver<Maybe<ResolversTypes['GongLibrarySnippet']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongLibraryFolderResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongLibraryFolder'] = ResolversParentTypes['GongLibraryFolder'], FederationReferenceType extends FederationReferenceTypes['GongLibraryFolder'] = FederationReferenceTypes['GongLibraryFolder']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongLibraryFolder']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  calls?: Resolver<Array<Maybe<ResolversTypes['GongCall']>>, ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  creator?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  entries?: Resolver<Array<ResolversTypes['GongLibraryCall']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parentFolder?: Resolver<Maybe<ResolversTypes['GongLibraryFolder']>, ParentType, ContextType>;
+  parentFolderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  updated?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type GongLibrarySnippetResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongLibrarySnippet'] = ResolversParentTypes['GongLibrarySnippet']> = ResolversObject<{
+  fromSec?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  toSec?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type GongMonologueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongMonologue'] = ResolversParentTypes['GongMonologue']> = ResolversObject<{
@@ -1385,6 +1968,48 @@ export type GongQuestionsResolvers<ContextType = GatewayContext, ParentType exte
   nonCompanyCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
+export type GongScorecardResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongScorecard'] = ResolversParentTypes['GongScorecard'], FederationReferenceType extends FederationReferenceTypes['GongScorecard'] = FederationReferenceTypes['GongScorecard']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongScorecard']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  questions?: Resolver<Maybe<Array<ResolversTypes['GongScorecardQuestion']>>, ParentType, ContextType>;
+  scorecardId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  scorecardName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updated?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updater?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  updaterUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  workspaceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type GongScorecardAnswerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongScorecardAnswer'] = ResolversParentTypes['GongScorecardAnswer']> = ResolversObject<{
+  answerText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  isOverall?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  notApplicable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  question?: Resolver<Maybe<ResolversTypes['GongScorecardQuestion']>, ParentType, ContextType>;
+  questionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  questionRevisionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  selectedAnswerOptions?: Resolver<Maybe<Array<ResolversTypes['GongScorecardAnswerOption']>>, ParentType, ContextType>;
+  selectedOptions?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+}>;
+
+export type GongScorecardAnswerOptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongScorecardAnswerOption'] = ResolversParentTypes['GongScorecardAnswerOption']> = ResolversObject<{
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongScorecardQuestionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongScorecardQuestion'] = ResolversParentTypes['GongScorecardQuestion']> = ResolversObject<{
+  answerGuide?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  answerOptions?: Resolver<Maybe<Array<ResolversTypes['GongScorecardAnswerOption']>>, ParentType, ContextType>;
+  isOverall?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  maxRange?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  minRange?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  questionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  questionRevisionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  questionText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  questionType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type GongSentenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongSentence'] = ResolversParentTypes['GongSentence']> = ResolversObject<{
   end?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1404,11 +2029,40 @@ export type GongSpokenLanguageResolvers<ContextType = GatewayContext, ParentType
 
 export type GongTrackerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongTracker'] = ResolversParentTypes['GongTracker']> = ResolversObject<{
   count?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  definition?: Resolver<Maybe<ResolversTypes['GongTrackerDefinition']>, ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   occurrences?: Resolver<Maybe<Array<ResolversTypes['GongTrackerOccurrence']>>, ParentType, ContextType>;
   phrases?: Resolver<Maybe<Array<ResolversTypes['GongTrackerPhrase']>>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongTrackerDefinitionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongTrackerDefinition'] = ResolversParentTypes['GongTrackerDefinition'], FederationReferenceType extends FederationReferenceTypes['GongTrackerDefinition'] = FederationReferenceTypes['GongTrackerDefinition']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongTrackerDefinition']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  affiliation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  creator?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  creatorUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  filterQuery?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  languageKeywords?: Resolver<Maybe<Array<ResolversTypes['GongTrackerKeywords']>>, ParentType, ContextType>;
+  partOfQuestion?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  saidAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  saidAtInterval?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  saidAtUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  saidInCallParts?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  saidInTopics?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  trackerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  trackerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updated?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updaterUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  workspace?: Resolver<Maybe<ResolversTypes['GongWorkspace']>, ParentType, ContextType>;
+  workspaceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type GongTrackerKeywordsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongTrackerKeywords'] = ResolversParentTypes['GongTrackerKeywords']> = ResolversObject<{
+  includeRelatedForms?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  keywords?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type GongTrackerOccurrenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongTrackerOccurrence'] = ResolversParentTypes['GongTrackerOccurrence']> = ResolversObject<{
@@ -1456,6 +2110,7 @@ export type GongTranscriptSyncPageResolvers<ContextType = GatewayContext, Parent
 export type GongUserResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUser'] = ResolversParentTypes['GongUser'], FederationReferenceType extends FederationReferenceTypes['GongUser'] = FederationReferenceTypes['GongUser']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongUser']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  activity?: Resolver<ResolversTypes['GongUserActivity'], ParentType, ContextType, RequireFields<GongUserActivityArgs, 'from' | 'period' | 'to'>>;
   conferencingProviders?: Resolver<Maybe<ResolversTypes['GongJSON']>, ParentType, ContextType>;
   created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   emailAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1463,16 +2118,29 @@ export type GongUserResolvers<ContextType = GatewayContext, ParentType extends R
   extension?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  interactionStats?: Resolver<Maybe<ResolversTypes['GongUserInteractionStats']>, ParentType, ContextType, RequireFields<GongUserInteractionStatsArgs, 'from' | 'to'>>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   manager?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
   managerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   meetingConsentPageUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   personalMeetingUrls?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scorecardsGiven?: Resolver<Array<ResolversTypes['GongAnsweredScorecard']>, ParentType, ContextType, Partial<GongUserScorecardsGivenArgs>>;
+  scorecardsReceived?: Resolver<Array<ResolversTypes['GongAnsweredScorecard']>, ParentType, ContextType, Partial<GongUserScorecardsReceivedArgs>>;
   settings?: Resolver<Maybe<ResolversTypes['GongUserSettings']>, ParentType, ContextType>;
   spokenLanguages?: Resolver<Maybe<Array<ResolversTypes['GongSpokenLanguage']>>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trustedEmailAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GongUserActivityResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUserActivity'] = ResolversParentTypes['GongUserActivity']> = ResolversObject<{
+  aggregate?: Resolver<Maybe<ResolversTypes['GongActivityCounts']>, ParentType, ContextType>;
+  byPeriod?: Resolver<Array<ResolversTypes['GongActivityCounts']>, ParentType, ContextType>;
+  days?: Resolver<Array<ResolversTypes['GongDailyActivity']>, ParentType, ContextType>;
+  fromDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  toDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type GongUserConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUserConnection'] = ResolversParentTypes['GongUserConnection']> = ResolversObject<{
@@ -1485,6 +2153,20 @@ export type GongUserConnectionResolvers<ContextType = GatewayContext, ParentType
 export type GongUserEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUserEdge'] = ResolversParentTypes['GongUserEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['GongUser'], ParentType, ContextType>;
+}>;
+
+export type GongUserInteractionStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUserInteractionStats'] = ResolversParentTypes['GongUserInteractionStats']> = ResolversObject<{
+  fromDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  interactivity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  longestCustomerStory?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  longestMonologue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  patience?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  personInteractionStats?: Resolver<Maybe<Array<ResolversTypes['GongInteractionStat']>>, ParentType, ContextType>;
+  talkRatio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  toDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  userEmailAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type GongUserSettingsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUserSettings'] = ResolversParentTypes['GongUserSettings']> = ResolversObject<{
@@ -1520,13 +2202,22 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  gongActivity?: Resolver<Array<ResolversTypes['GongUserActivity']>, ParentType, ContextType, RequireFields<QueryGongActivityArgs, 'from' | 'period' | 'to' | 'userIds'>>;
+  gongAnsweredScorecards?: Resolver<ResolversTypes['GongAnsweredScorecardConnection'], ParentType, ContextType, RequireFields<QueryGongAnsweredScorecardsArgs, 'filter' | 'first'>>;
   gongCall?: Resolver<Maybe<ResolversTypes['GongCall']>, ParentType, ContextType, RequireFields<QueryGongCallArgs, 'id' | 'includePrivate'>>;
+  gongCallOutcomes?: Resolver<Array<ResolversTypes['GongCallOutcomeDefinition']>, ParentType, ContextType>;
   gongCalls?: Resolver<ResolversTypes['GongCallConnection'], ParentType, ContextType, RequireFields<QueryGongCallsArgs, 'first'>>;
   gongCallsByIds?: Resolver<Array<Maybe<ResolversTypes['GongCall']>>, ParentType, ContextType, RequireFields<QueryGongCallsByIdsArgs, 'ids' | 'includePrivate'>>;
   gongCallsSync?: Resolver<ResolversTypes['GongCallSyncPage'], ParentType, ContextType, RequireFields<QueryGongCallsSyncArgs, 'first' | 'includePrivate'>>;
   gongConnection?: Resolver<Maybe<ResolversTypes['GongConnection']>, ParentType, ContextType, RequireFields<QueryGongConnectionArgs, 'ref'>>;
   gongConnections?: Resolver<Array<ResolversTypes['GongConnection']>, ParentType, ContextType>;
   gongFlows?: Resolver<ResolversTypes['GongFlowConnection'], ParentType, ContextType, RequireFields<QueryGongFlowsArgs, 'first'>>;
+  gongInteractionStats?: Resolver<Array<Maybe<ResolversTypes['GongUserInteractionStats']>>, ParentType, ContextType, RequireFields<QueryGongInteractionStatsArgs, 'from' | 'to' | 'userIds'>>;
+  gongLibraryFolder?: Resolver<Maybe<ResolversTypes['GongLibraryFolder']>, ParentType, ContextType, RequireFields<QueryGongLibraryFolderArgs, 'id'>>;
+  gongLibraryFolders?: Resolver<Array<ResolversTypes['GongLibraryFolder']>, ParentType, ContextType, Partial<QueryGongLibraryFoldersArgs>>;
+  gongScorecard?: Resolver<Maybe<ResolversTypes['GongScorecard']>, ParentType, ContextType, RequireFields<QueryGongScorecardArgs, 'scorecardId'>>;
+  gongScorecards?: Resolver<Array<ResolversTypes['GongScorecard']>, ParentType, ContextType>;
+  gongTrackers?: Resolver<Array<ResolversTypes['GongTrackerDefinition']>, ParentType, ContextType, Partial<QueryGongTrackersArgs>>;
   gongTranscripts?: Resolver<ResolversTypes['GongTranscriptConnection'], ParentType, ContextType, RequireFields<QueryGongTranscriptsArgs, 'first'>>;
   gongTranscriptsSync?: Resolver<ResolversTypes['GongTranscriptSyncPage'], ParentType, ContextType, RequireFields<QueryGongTranscriptsSyncArgs, 'first' | 'includePrivate'>>;
   gongUser?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType, RequireFields<QueryGongUserArgs, 'id'>>;
@@ -1545,6 +2236,10 @@ export type SubscriptionResolvers<ContextType = GatewayContext, ParentType exten
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   GongActionItem?: GongActionItemResolvers<ContextType>;
+  GongActivityCounts?: GongActivityCountsResolvers<ContextType>;
+  GongAnsweredScorecard?: GongAnsweredScorecardResolvers<ContextType>;
+  GongAnsweredScorecardConnection?: GongAnsweredScorecardConnectionResolvers<ContextType>;
+  GongAnsweredScorecardEdge?: GongAnsweredScorecardEdgeResolvers<ContextType>;
   GongCall?: GongCallResolvers<ContextType>;
   GongCallCollaboration?: GongCallCollaborationResolvers<ContextType>;
   GongCallConnection?: GongCallConnectionResolvers<ContextType>;
@@ -1554,12 +2249,14 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongCallInteraction?: GongCallInteractionResolvers<ContextType>;
   GongCallMedia?: GongCallMediaResolvers<ContextType>;
   GongCallOutcome?: GongCallOutcomeResolvers<ContextType>;
+  GongCallOutcomeDefinition?: GongCallOutcomeDefinitionResolvers<ContextType>;
   GongCallSyncPage?: GongCallSyncPageResolvers<ContextType>;
   GongConnection?: GongConnectionResolvers<ContextType>;
   GongCreateCallPayload?: GongCreateCallPayloadResolvers<ContextType>;
   GongCrmContext?: GongCrmContextResolvers<ContextType>;
   GongCrmField?: GongCrmFieldResolvers<ContextType>;
   GongCrmObject?: GongCrmObjectResolvers<ContextType>;
+  GongDailyActivity?: GongDailyActivityResolvers<ContextType>;
   GongFlow?: GongFlowResolvers<ContextType>;
   GongFlowConnection?: GongFlowConnectionResolvers<ContextType>;
   GongFlowEdge?: GongFlowEdgeResolvers<ContextType>;
@@ -1568,6 +2265,9 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongInteractionStat?: GongInteractionStatResolvers<ContextType>;
   GongJSON?: GraphQLScalarType;
   GongKeyPoint?: GongKeyPointResolvers<ContextType>;
+  GongLibraryCall?: GongLibraryCallResolvers<ContextType>;
+  GongLibraryFolder?: GongLibraryFolderResolvers<ContextType>;
+  GongLibrarySnippet?: GongLibrarySnippetResolvers<ContextType>;
   GongMonologue?: GongMonologueResolvers<ContextType>;
   GongNamedDuration?: GongNamedDurationResolvers<ContextType>;
   GongOAuthStart?: GongOAuthStartResolvers<ContextType>;
@@ -1578,10 +2278,16 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongPointsOfInterest?: GongPointsOfInterestResolvers<ContextType>;
   GongPublicComment?: GongPublicCommentResolvers<ContextType>;
   GongQuestions?: GongQuestionsResolvers<ContextType>;
+  GongScorecard?: GongScorecardResolvers<ContextType>;
+  GongScorecardAnswer?: GongScorecardAnswerResolvers<ContextType>;
+  GongScorecardAnswerOption?: GongScorecardAnswerOptionResolvers<ContextType>;
+  GongScorecardQuestion?: GongScorecardQuestionResolvers<ContextType>;
   GongSentence?: GongSentenceResolvers<ContextType>;
   GongSpeakerStat?: GongSpeakerStatResolvers<ContextType>;
   GongSpokenLanguage?: GongSpokenLanguageResolvers<ContextType>;
   GongTracker?: GongTrackerResolvers<ContextType>;
+  GongTrackerDefinition?: GongTrackerDefinitionResolvers<ContextType>;
+  GongTrackerKeywords?: GongTrackerKeywordsResolvers<ContextType>;
   GongTrackerOccurrence?: GongTrackerOccurrenceResolvers<ContextType>;
   GongTrackerPhrase?: GongTrackerPhraseResolvers<ContextType>;
   GongTranscript?: GongTranscriptResolvers<ContextType>;
@@ -1590,8 +2296,10 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongTranscriptReadyEvent?: GongTranscriptReadyEventResolvers<ContextType>;
   GongTranscriptSyncPage?: GongTranscriptSyncPageResolvers<ContextType>;
   GongUser?: GongUserResolvers<ContextType>;
+  GongUserActivity?: GongUserActivityResolvers<ContextType>;
   GongUserConnection?: GongUserConnectionResolvers<ContextType>;
   GongUserEdge?: GongUserEdgeResolvers<ContextType>;
+  GongUserInteractionStats?: GongUserInteractionStatsResolvers<ContextType>;
   GongUserSettings?: GongUserSettingsResolvers<ContextType>;
   GongWebhookDeadLetter?: GongWebhookDeadLetterResolvers<ContextType>;
   GongWorkspace?: GongWorkspaceResolvers<ContextType>;

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
 import { badInput } from '../errors.js';
 import { gongAnswerError, gongErrors, schemaMismatch } from './errors.js';
+import { createStatsEndpoints } from './client-stats.js';
 import type { GongClient, GongRequest, GongResponse, GongTransport, Page, Priority } from './types.js';
 import {
   CallResponse,
@@ -83,6 +84,7 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
 
   return {
     connectionRef: ref,
+    ...createStatsEndpoints({ send, parse, input, id }),
 
     async listUsers(params = {}, priority) {
       const req: GongRequest = {

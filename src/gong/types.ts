@@ -4,6 +4,7 @@
  * connection's GongTransport, which owns auth injection, the shared rate budget, retries, the
  * circuit breaker and coalescing. Both are per connection.
  */
+import type { GongStatsClient } from './client-stats.js';
 import type {
   CallBasicData,
   CallData,
@@ -85,7 +86,7 @@ export interface ListFlowsParams {
  * UPSTREAM_SCHEMA_MISMATCH). Gong's "No calls found corresponding to the provided filters" 404 is
  * an empty page, not an error. Unknown ids on batch endpoints are simply absent from the result.
  */
-export interface GongClient {
+export interface GongClient extends GongStatsClient {
   readonly connectionRef: string;
   listUsers(params?: { cursor?: string; includeAvatars?: boolean }, priority?: Priority): Promise<Page<UserMetadata>>;
   getUser(id: string, priority?: Priority): Promise<UserMetadata | null>;

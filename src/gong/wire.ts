@@ -10,6 +10,7 @@
  *   optional field is `.nullish()`.
  */
 import { z } from 'zod';
+import { WebhookScorecardsAnswers } from './wire-scorecards.js';
 
 const obj = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
@@ -216,6 +217,8 @@ export const CallContent = obj({
   highlights: opt(z.array(obj({ title: opt(z.string()), items: opt(z.array(obj({ text: opt(z.string()), startTimes: opt(z.array(z.number())) }))) }))),
   callOutcome: opt(obj({ id: opt(z.string()), category: opt(z.string()), name: opt(z.string()) })),
   keyPoints: opt(z.array(obj({ text: opt(z.string()) }))),
+  /** Only in webhook payloads (a real capture carries it); typed as Gong's AnsweredScorecard (inferred). */
+  scorecardsAnswers: opt(WebhookScorecardsAnswers),
 });
 export type CallContent = z.infer<typeof CallContent>;
 
@@ -424,6 +427,8 @@ export const GONG_SCOPES: readonly string[] = [
   'api:crm:integrations:read', 'api:crm:integration:register', 'api:crm:integration:delete',
   'api:call-user-access:read', 'api:call-user-access:write', 'api:crm-calls:manual-association:read', 'api:flows:write',
   'api:provisioning:read', 'api:provisioning:read-write', 'api:permission-profile:read', 'api:permission-profile:write',
+  // Seen in real apps, not in the spec copy.
+  'api:ai-briefer:read',
 ];
 
 /** Gong's page size (fixed, undocumented parameter). */

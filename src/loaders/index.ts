@@ -13,6 +13,7 @@ import type { CallBasicData, CallData, CallTranscript, ContentSelector, UserMeta
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { batchById } from './batch.js';
+import { createStatsLoaders, type StatsLoaders } from './stats.js';
 
 export type { FullReadCache };
 
@@ -32,6 +33,8 @@ export interface Loaders {
   basicCall: DataLoader<string, CallBasicData | null>;
   /** Every workspace, fetched at most once per request. */
   workspaces(): Promise<Workspace[]>;
+  /** Stats, scorecards, trackers, library and call outcomes (./stats.ts). */
+  stats: StatsLoaders;
   /** A full read shared through the cache (flows fan-out, ...). */
   cached<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
@@ -69,5 +72,5 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   let workspaceList: Promise<Workspace[]> | undefined;
   const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces()));
 
-  return { users, transcripts, calls, basicCall, workspaces, cached };
+  return { users, transcripts, calls, basicCall, workspaces, cached, stats: createStatsLoaders(client, metrics, cached) };
 }

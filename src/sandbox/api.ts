@@ -9,12 +9,15 @@ import { bindingOf, pageOf, type CursorCodec, type Page } from './cursors.js';
 import { parseDate } from './dates.js';
 import { GongHttpError, type GongStatus } from './gong-answers.js';
 import type { SandboxReply, SandboxRequest } from './http.js';
+import type { TenantInsights } from './insights.js';
 import type { Processing } from './processing.js';
 import type { Tenant } from './tenant.js';
 import type { RequestLogEntry } from './types.js';
 
 export interface ApiContext {
   tenant: Tenant;
+  /** Scorecards, trackers, outcomes and library folders derived from the tenant. */
+  insights: TenantInsights;
   cursors: CursorCodec;
   /** Arrival time of the request (ms since epoch). */
   now: number;

@@ -9,6 +9,7 @@ import { SandboxAuth } from './auth.js';
 import { fullCall, mediaOf } from './call-view.js';
 import { CursorCodec } from './cursors.js';
 import { FaultInjector } from './faults.js';
+import { TenantInsights } from './insights.js';
 import { createOAuthRoutes } from './oauth.js';
 import { Processing } from './processing.js';
 import { SandboxRateLimiter } from './rate-limit.js';
@@ -17,10 +18,13 @@ import { callCreateRoutes } from './routes-call-create.js';
 import { callReadRoutes } from './routes-calls.js';
 import { createControlRoutes } from './routes-control.js';
 import { flowRoutes } from './routes-flows.js';
+import { settingsLibraryRoutes } from './routes-settings-library.js';
+import { statsRoutes } from './routes-stats.js';
 import { transcriptRoutes } from './routes-transcripts.js';
 import { userRoutes } from './routes-users.js';
 import { startServers } from './server.js';
 import { Tenant } from './tenant.js';
+import type { CallData } from '../gong/wire.js';
 import type { Sandbox, SandboxControl, SandboxOptions } from './types.js';
 import { WebhookEmitter } from './webhooks.js';
 
@@ -48,6 +52,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     utcOffset: opts.utcOffset ?? '-07:00',
     appUrl: APP_URL,
   });
+  const insights = new TenantInsights(tenant);
+  // A webhook carries the answers reviewers had given by delivery time (the real capture: none yet).
+  const withScorecards = (call: CallData, at: number): CallData =>
+    call.content ? { ...call, content: { ...call.content, scorecardsAnswers: insights.visibleReviews(at).filter((r) => r.callId === call.metaData.id).map((r) => r.wire) } } : call;
   const auth = new SandboxAuth({ accessKey, accessKeySecret, clients: [{ clientId, clientSecret }], tokenTtlSeconds: opts.tokenTtlSeconds ?? 86_400, now });
   const rateLimit = opts.rateLimit ?? { perSecond: 3, perDay: 10_000 };
   const rateLimiter = rateLimit === false ? undefined : new SandboxRateLimiter({ ...rateLimit, now });
@@ -58,7 +66,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     transcriptDelayMs,
     ...(opts.processingIntervalMs !== undefined ? { intervalMs: opts.processingIntervalMs } : {}),
     onVisible: async (call) => {
-      await webhooks.deliver(fullCall(call));
+      await webhooks.deliver(withScorecards(fullCall(call), now()));
     },
   });
   const faults = new FaultInjector();
@@ -87,6 +95,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return call.id;
     },
     tick: () => processing.tick(),
+    answerScorecard(callId, reviewerUserId) {
+      const call = tenant.callById(callId);
+      if (!call) throw new GatewayError(ErrorCode.NOT_FOUND, `answerScorecard: no call ${callId}`);
+      const review = insights.addReview(call, now(), reviewerUserId);
+      if (!review) throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'answerScorecard: the tenant has no enabled scorecard or no reviewer');
+      return review.wire.answeredScorecardId;
+    },
     addWebhookRule: (rule) => webhooks.addRule(rule),
     removeWebhookRule: (id) => webhooks.removeRule(id),
     webhookRules: () => webhooks.rules(),
@@ -94,7 +109,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       const at = now();
       const call = tenant.visibleCalls(at).at(-1);
       if (!call) throw new GatewayError(ErrorCode.NOT_FOUND, 'No processed call to send as a test delivery');
-      const [delivery] = await webhooks.deliver(fullCall(call), { isTest: true, onlyRuleId: ruleId });
+      const [delivery] = await webhooks.deliver(withScorecards(fullCall(call), at), { isTest: true, onlyRuleId: ruleId });
       if (!delivery) throw new GatewayError(ErrorCode.NOT_FOUND, `No webhook rule with id '${ruleId}'`);
       return delivery;
     },
@@ -113,8 +128,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const servers = await startServers(
     {
-      routes: [...userRoutes, ...flowRoutes, ...callReadRoutes, ...transcriptRoutes, ...callCreateRoutes],
-      context: (at, note): ApiContext => ({ tenant, cursors, now: at, mediaOrigin: tenantUrl, processing, duplicateCreate: opts.duplicateCreate ?? 'conflict', note }),
+      routes: [...userRoutes, ...flowRoutes, ...callReadRoutes, ...transcriptRoutes, ...callCreateRoutes, ...statsRoutes, ...settingsLibraryRoutes],
+      context: (at, note): ApiContext => ({ tenant, insights, cursors, now: at, mediaOrigin: tenantUrl, processing, duplicateCreate: opts.duplicateCreate ?? 'conflict', note }),
       auth,
       rateLimiter,
       faults,

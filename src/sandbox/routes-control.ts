@@ -21,6 +21,12 @@ export function createControlRoutes(control: SandboxControl): (req: SandboxReque
     ['POST', /^\/__sandbox\/calls\/end$/, async (req) => ({ callId: await control.endCall(objectBody(req)) })],
     ['GET', /^\/__sandbox\/calls$/, () => ({ calls: control.allCalls() })],
     ['POST', /^\/__sandbox\/tick$/, async () => (await control.tick(), { ok: true })],
+    ['POST', /^\/__sandbox\/scorecards\/answer$/, (req) => {
+      const { callId, reviewerUserId } = objectBody(req);
+      if (typeof callId !== 'string' || (reviewerUserId !== undefined && typeof reviewerUserId !== 'string'))
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, `Expected {callId: string, reviewerUserId?: string}, got: ${JSON.stringify({ callId, reviewerUserId })}`);
+      return { answeredScorecardId: control.answerScorecard(callId, reviewerUserId) };
+    }],
     ['GET', /^\/__sandbox\/webhooks\/rules$/, () => ({ rules: control.webhookRules() })],
     ['POST', /^\/__sandbox\/webhooks\/rules$/, (req) => ({ rule: control.addWebhookRule(objectBody(req) as Omit<WebhookRule, 'id'>) })],
     ['DELETE', /^\/__sandbox\/webhooks\/rules\/(?<id>[^/]+)$/, (_req, p) => (control.removeWebhookRule(p.id ?? ''), { ok: true })],

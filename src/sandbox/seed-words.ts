@@ -60,3 +60,25 @@ export const SENTENCES = [
 ] as const;
 
 export const COMMENTS = ['Great discovery question here.', 'Pricing objection: follow up with a discount plan.', 'Nice handling of the competitor mention.'] as const;
+
+export const SCORECARDS = [
+  {
+    name: 'Discovery call',
+    enabled: true,
+    questions: [
+      { text: 'Overall, how well did the rep run the call?', type: 'RANGE', overall: true },
+      { text: 'Did the rep confirm budget?', type: 'SINGLE_SELECT', options: ['Yes', 'Partly', 'No'] },
+      { text: 'Were next steps agreed with a date?', type: 'RANGE' },
+      { text: 'What should the rep do differently?', type: 'OPEN_TEXT' },
+    ],
+  },
+  {
+    name: 'Renewal review',
+    enabled: true,
+    questions: [
+      { text: 'Overall renewal health', type: 'RANGE', overall: true },
+      { text: 'Were risks named?', type: 'SINGLE_SELECT', options: ['Yes', 'No'] },
+    ],
+  },
+  { name: 'Cold call (retired)', enabled: false, questions: [{ text: 'Overall', type: 'RANGE', overall: true }] },
+] as const;

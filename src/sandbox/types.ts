@@ -110,6 +110,8 @@ export interface WebhookDelivery {
 export interface SandboxControl {
   /** "A call just ended": it becomes visible after processingDelayMs, its transcript after transcriptDelayMs. Returns its id. */
   endCall(input?: Partial<{ title: string; primaryUserId: string; workspaceId: string; isPrivate: boolean; durationSeconds: number; startedAgoMs: number }>): Promise<string>;
+  /** A reviewer (default: the host's manager) answers a scorecard on the call now; returns the answeredScorecardId. */
+  answerScorecard(callId: string, reviewerUserId?: string): string;
   /** Run processing now for everything whose delay has passed (also runs on a timer). */
   tick(): Promise<void>;
   addWebhookRule(rule: Omit<WebhookRule, 'id'>): WebhookRule;

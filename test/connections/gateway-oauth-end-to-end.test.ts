@@ -117,7 +117,7 @@ describe('gateway OAuth end to end', () => {
     const start = (input: Record<string, unknown>) =>
       gql('mutation($input: GongStartOAuthInput!) { gongStartOAuth(input: $input) { state } }', asKey(SERVER_KEY), { input });
     expect(code(await start({ connectionRef: 'acme', returnTo: 'https://evil.example.com/' }))).toBe('BAD_USER_INPUT');
-    expect(code(await start({ connectionRef: 'acme', scopes: ['api:everything'] }))).toBe('BAD_USER_INPUT');
+    expect(code(await start({ connectionRef: 'acme', scopes: ['everything'] }))).toBe('BAD_USER_INPUT');
     expect(code(await start({ connectionRef: 'no/slashes' }))).toBe('BAD_USER_INPUT');
   });
 

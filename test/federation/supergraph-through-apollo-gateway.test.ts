@@ -6,33 +6,21 @@
  */
 import type { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accountsFromCalls, startCrmSubgraph, type Account, type CrmSubgraph } from '../../examples/federation/crm-subgraph.js';
-import { composeSupergraph, createRouter, type SubgraphEndpoint } from '../../examples/federation/supergraph.js';
-import { startHarness, type Harness } from '../read/harness.js';
+import type { Account } from '../../examples/federation/crm-subgraph.js';
+import type { Harness } from '../read/harness.js';
+import { startCrmSupergraph, type CrmSupergraph } from './support.js';
 
+let stack: CrmSupergraph | undefined;
 let h: Harness;
-let crm: CrmSubgraph;
 let accounts: Account[];
 let supergraphSdl: string;
 let router: ApolloServer;
 
 beforeAll(async () => {
-  h = await startHarness({ sandbox: { users: 50, calls: 300 } });
-  accounts = accountsFromCalls(h.sandbox.control.allCalls(), 20);
-  crm = await startCrmSubgraph(accounts);
-  const subgraphs: SubgraphEndpoint[] = [
-    { name: 'gong', url: h.gateway.url },
-    { name: 'crm', url: crm.url },
-  ];
-  supergraphSdl = await composeSupergraph(subgraphs);
-  router = createRouter(supergraphSdl, subgraphs);
-  await router.start();
+  stack = await startCrmSupergraph({ users: 50, calls: 300 });
+  ({ h, accounts, supergraphSdl, router } = stack);
 });
-afterAll(async () => {
-  await router?.stop();
-  await crm?.close();
-  await h?.close();
-});
+afterAll(() => stack?.close());
 beforeEach(() => h.reset());
 
 async function run<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {

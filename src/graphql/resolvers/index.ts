@@ -8,6 +8,10 @@ import { callFieldResolvers } from './call-fields.js';
 import { callResolvers } from './calls.js';
 import { connectionResolvers } from './connections.js';
 import { flowResolvers } from './flows.js';
+import { libraryResolvers } from './library.js';
+import { scorecardResolvers } from './scorecards.js';
+import { settingsResolvers } from './settings.js';
+import { statsResolvers } from './stats.js';
 import { subscriptionResolvers } from './subscriptions.js';
 import { syncResolvers } from './sync.js';
 import { transcriptResolvers } from './transcripts.js';
@@ -27,6 +31,10 @@ export const RESOLVER_MODULES: Record<string, Resolvers> = {
   connections: connectionResolvers,
   subscriptions: subscriptionResolvers,
   writes: writeResolvers,
+  scorecards: scorecardResolvers,
+  stats: statsResolvers,
+  library: libraryResolvers,
+  settings: settingsResolvers,
 };
 
 export function mergeResolvers(modules: Record<string, Resolvers> = RESOLVER_MODULES): Resolvers {

@@ -1,0 +1,137 @@
+/**
+ * Per-request loaders for the stats, scorecard, tracker, library and call-outcome endpoints.
+ * Gong's stats endpoints take a list of user ids, so the activity loaders are keyed by (user,
+ * date range[, period]) and send one request per distinct range with every user of the batch:
+ * 100 users' day-by-day activity is one request (more only when Gong pages past 100 records).
+ * Definitions (scorecards, trackers, outcomes, library folders) are full reads through the
+ * full-read cache.
+ */
+import DataLoader from 'dataloader';
+import type { GongClient } from '../gong/types.js';
+import type { AnsweredScorecard, Scorecard } from '../gong/wire-scorecards.js';
+import type {
+  AggregationPeriod,
+  CallOutcomeDefinition,
+  KeywordTracker,
+  LibraryFolder,
+  LibraryFolderContent,
+  UserActivityByPeriod,
+  UserAggregateActivity,
+  UserDayByDayActivity,
+  UserInteractionStats,
+} from '../gong/wire-stats.js';
+import type { Metrics } from '../observability/metrics.js';
+import { allPages, observeBatch } from './batch.js';
+
+/** A user's stats over `[from, to)` (company-local days, YYYY-MM-DD), per `period` where it applies. */
+export interface UserRangeKey {
+  userId: string;
+  from: string;
+  to: string;
+  period?: AggregationPeriod;
+}
+
+/** Answers over an optional `[from, to)` range of days (review days for users, the call's day for calls). */
+export interface DayRangeKey {
+  from?: string;
+  to?: string;
+}
+
+export interface StatsLoaders {
+  aggregate: DataLoader<UserRangeKey, UserAggregateActivity | null, string>;
+  byPeriod: DataLoader<UserRangeKey, UserActivityByPeriod | null, string>;
+  dayByDay: DataLoader<UserRangeKey, UserDayByDayActivity | null, string>;
+  interaction: DataLoader<UserRangeKey, UserInteractionStats | null, string>;
+  /** Answered scorecards whose reviewed user (the call's host) is `userId`. */
+  scorecardsReceived: DataLoader<DayRangeKey & { userId: string }, AnsweredScorecard[], string>;
+  /** Answered scorecards `userId` filled in (Gong has no reviewer filter: one read of the range, split by reviewer). */
+  scorecardsGiven: DataLoader<DayRangeKey & { userId: string }, AnsweredScorecard[], string>;
+  /** Answered scorecards of a call; `day` is the call's company-local start day. */
+  callScorecards: DataLoader<{ callId: string; day: string }, AnsweredScorecard[], string>;
+  folderContent: DataLoader<string, LibraryFolderContent | null>;
+  scorecards(): Promise<Scorecard[]>;
+  trackers(workspaceId?: string): Promise<KeywordTracker[]>;
+  libraryFolders(workspaceId?: string): Promise<LibraryFolder[]>;
+  callOutcomes(): Promise<CallOutcomeDefinition[]>;
+}
+
+const rangeOf = (k: { from?: string | undefined; to?: string | undefined; period?: string | undefined }) => `${k.from ?? ''}|${k.to ?? ''}|${k.period ?? ''}`;
+
+/** Groups keys by range; `fetch` answers one range for all its users, indexed by user id. */
+function byRange<K extends { userId: string; from?: string; to?: string; period?: string }, V>(
+  name: string, metrics: Metrics | undefined, fetch: (range: K, userIds: string[]) => Promise<Map<string, V>>, missing: V,
+): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>(
+    async (keys) => {
+      observeBatch(metrics, name, keys.length);
+      const groups = new Map<string, K[]>();
+      for (const k of keys) groups.set(rangeOf(k), [...(groups.get(rangeOf(k)) ?? []), k]);
+      const answers = new Map<string, Map<string, V>>();
+      await Promise.all([...groups].map(async ([range, ks]) => {
+        answers.set(range, await fetch(ks[0] as K, [...new Set(ks.map((k) => k.userId))]));
+      }));
+      return keys.map((k) => answers.get(rangeOf(k))?.get(k.userId) ?? missing);
+    },
+    { cacheKeyFn: (k) => `${k.userId}|${rangeOf(k)}`, name },
+  );
+}
+
+const indexBy = <T>(items: T[], key: (t: T) => string | null | undefined): Map<string, T> => new Map(items.flatMap((t) => { const k = key(t); return k ? [[k, t] as [string, T]] : []; }));
+const groupBy = <T>(items: T[], key: (t: T) => string | null | undefined): Map<string, T[]> => {
+  const out = new Map<string, T[]>();
+  for (const t of items) { const k = key(t); if (k) out.set(k, [...(out.get(k) ?? []), t]); }
+  return out;
+};
+
+export function createStatsLoaders(client: GongClient, metrics: Metrics | undefined, cached: <T>(key: string, load: () => Promise<T>) => Promise<T>): StatsLoaders {
+  const filter = (k: UserRangeKey, userIds: string[]) => ({ fromDate: k.from, toDate: k.to, userIds });
+
+  const aggregate = byRange<UserRangeKey, UserAggregateActivity | null>('stats.aggregate', metrics, async (k, userIds) =>
+    indexBy(await allPages((cursor) => client.activityAggregate({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+  const byPeriod = byRange<UserRangeKey, UserActivityByPeriod | null>('stats.by-period', metrics, async (k, userIds) =>
+    indexBy(await allPages((cursor) => client.activityByPeriod({ cursor, filter: filter(k, userIds), aggregationPeriod: k.period ?? 'WEEK' })), (u) => u.userId), null);
+  const dayByDay = byRange<UserRangeKey, UserDayByDayActivity | null>('stats.day-by-day', metrics, async (k, userIds) =>
+    indexBy(await allPages((cursor) => client.activityDayByDay({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+  const interaction = byRange<UserRangeKey, UserInteractionStats | null>('stats.interaction', metrics, async (k, userIds) =>
+    indexBy(await allPages((cursor) => client.interactionStats({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+
+  const reviewWindow = (k: DayRangeKey) => ({ ...(k.from ? { reviewFromDate: k.from } : {}), ...(k.to ? { reviewToDate: k.to } : {}) });
+  const scorecardsReceived = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>('stats.scorecards', metrics, async (k, userIds) =>
+    groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: { ...reviewWindow(k), reviewedUserIds: userIds } })), (a) => a.reviewedUserId), []);
+  const scorecardsGiven = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>('stats.scorecards', metrics, async (k) =>
+    groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) })), (a) => a.reviewerUserId), []);
+
+  // Gong filters answered scorecards by call day, not call id: one read over the batch's days.
+  const callScorecards = new DataLoader<{ callId: string; day: string }, AnsweredScorecard[], string>(
+    async (keys) => {
+      observeBatch(metrics, 'stats.call-scorecards', keys.length);
+      const days = keys.map((k) => k.day).sort();
+      const last = days.at(-1) as string;
+      const to = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const found = groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: { callFromDate: days[0], callToDate: to } })), (a) => a.callId);
+      return keys.map((k) => found.get(k.callId) ?? []);
+    },
+    { cacheKeyFn: (k) => k.callId, name: 'stats.call-scorecards' },
+  );
+
+  const folderContent = new DataLoader<string, LibraryFolderContent | null>(
+    // Gong reads one folder per request: the loader only de-duplicates.
+    async (ids) => Promise.all(ids.map((id) => client.libraryFolderContent(id))),
+    { name: 'library.folder-content' },
+  );
+
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) memo.set(key, (p = cached(key, load)));
+    return p;
+  };
+
+  return {
+    aggregate, byPeriod, dayByDay, interaction, scorecardsReceived, scorecardsGiven, callScorecards, folderContent,
+    scorecards: () => once('scorecards', () => client.listScorecards()),
+    trackers: (workspaceId) => once(`trackers:${workspaceId ?? 'all'}`, () => client.listTrackers(workspaceId ? { workspaceId } : {})),
+    libraryFolders: (workspaceId) => once(`library-folders:${workspaceId ?? 'all'}`, () => client.listLibraryFolders(workspaceId ? { workspaceId } : {})),
+    callOutcomes: () => once('call-outcomes', () => client.listCallOutcomes()),
+  };
+}
