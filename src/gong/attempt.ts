@@ -5,7 +5,7 @@
  * response head; the body is handed over as a stream).
  */
 import { Readable } from 'node:stream';
-import { streamRequest } from './stream-request.js';
+import { ClientBodyError, streamRequest } from './stream-request.js';
 
 export interface Answer {
   status: number;
@@ -23,6 +23,8 @@ export type Outcome<A extends Answer> =
       discard(): Promise<void>;
     }
   | { kind: 'network'; what: 'timeout' | 'reset'; message: string }
+  /** Failed on our side, not Gong's: the request could not be built, or the client's body broke off. */
+  | { kind: 'local'; error: unknown }
   | { kind: 'aborted'; reason: unknown };
 
 export interface AttemptInit {
@@ -47,8 +49,24 @@ const requestIdOf = (body: unknown): string | undefined =>
 function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: number, signal?: AbortSignal): Outcome<A> {
   if (signal?.aborted) return { kind: 'aborted', reason: signal.reason };
   if (timedOut) return { kind: 'network', what: 'timeout', message: `no answer within ${Math.round(timeoutMs)} ms` };
+  const local = localCause(err);
+  if (local !== undefined) return { kind: 'local', error: local };
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return { kind: 'network', what: 'reset', message: `${err instanceof Error ? err.message : String(err)}${cause}` };
+}
+
+/**
+ * The client-caused error behind a failed attempt, or undefined when the failure may be Gong's.
+ * fetch rejects invalid requests with a bare TypeError before connecting (its network failures
+ * are `TypeError('fetch failed', {cause})`); node:http refuses bad input with ERR_INVALID_* or
+ * ERR_HTTP_* codes; a broken client body arrives as ClientBodyError.
+ */
+function localCause(err: unknown): unknown {
+  if (err instanceof ClientBodyError) return err.cause;
+  if (err instanceof TypeError && err.cause === undefined) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^ERR_(INVALID_|HTTP_)/.test(code)) return err;
+  return undefined;
 }
 
 /** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
