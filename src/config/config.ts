@@ -91,6 +91,8 @@ export const VARS = {
   GONG_WEBHOOK_PUBLIC_KEY: { schema: z.string().optional(), description: 'Public key of the `default` connection\'s Gong webhook rule (bare base64 SPKI as Gong shows it, or PEM).' },
   WEBHOOK_MAX_BYTES: { schema: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024), description: 'Largest webhook body accepted (413 above).' },
   EVENT_LOG_MAX_EVENTS: { schema: int(100, 10_000_000).default(100_000), description: 'Events kept per connection for `after` replay (Redis stream MAXLEN ~).' },
+  WS_MAX_MESSAGE_BYTES: { schema: int(1024, 64 * 1024 * 1024).default(256 * 1024), description: 'Largest GraphQL-over-WebSocket message; a socket that sends more is closed with 1009.' },
+  WS_MAX_UNAUTHENTICATED_SOCKETS: { schema: int(1, 1_000_000).default(100), description: 'WebSockets that may wait for connection_init at once; more are closed with 1013 (try again later).' },
   WS_MAX_PENDING_EVENTS: { schema: int(1, 100_000).default(1_000), description: 'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).' },
   TRANSCRIPT_POLL_INITIAL_SECONDS: { schema: z.coerce.number().positive().default(60), description: 'First transcript re-check after a call.created event; doubles up to the maximum.' },
   TRANSCRIPT_POLL_MAX_SECONDS: { schema: z.coerce.number().positive().default(3_600), description: 'Longest gap between transcript re-checks.' },

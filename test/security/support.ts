@@ -4,6 +4,7 @@
  * every upstream connection and the bytes it carried.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import WebSocket from 'ws';
 
 export interface RawAnswer {
   status: number;
@@ -106,4 +107,35 @@ export async function startRelay(targetUrl: string): Promise<Relay> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** A bare graphql-transport-ws socket; resolves `closed` with the close code the server chose. */
+export function rawWebSocket(url: string, headers: Record<string, string> = {}): { ws: WebSocket; opened: Promise<void>; closed: Promise<{ code: number; reason: string }>; messages: unknown[] } {
+  const ws = new WebSocket(url, 'graphql-transport-ws', { headers });
+  const messages: unknown[] = [];
+  ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+  ws.on('error', () => undefined);
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  return { ws, opened, closed, messages };
+}
+
+/** Sends one graphql-ws operation on an acknowledged socket and resolves with its first answer. */
+export async function wsOperation(url: string, query: string, connectionParams: Record<string, unknown> = {}): Promise<{ type: string; payload?: unknown }> {
+  const s = rawWebSocket(url);
+  await s.opened;
+  s.ws.send(JSON.stringify({ type: 'connection_init', payload: connectionParams }));
+  const answer = new Promise<{ type: string; payload?: unknown }>((resolve) =>
+    s.ws.on('message', (m) => {
+      const msg = JSON.parse(String(m)) as { type: string; payload?: unknown };
+      if (msg.type === 'connection_ack') s.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+      else if (msg.type === 'next' || msg.type === 'error') resolve(msg);
+    }),
+  );
+  const first = await Promise.race([answer, s.closed.then((c) => ({ type: 'closed', payload: c }))]);
+  s.ws.close();
+  return first;
 }
