@@ -90,6 +90,9 @@ export const VARS = {
   // ---- webhooks and events
   GONG_WEBHOOK_PUBLIC_KEY: { schema: z.string().optional(), description: 'Public key of the `default` connection\'s Gong webhook rule (bare base64 SPKI as Gong shows it, or PEM).' },
   WEBHOOK_MAX_BYTES: { schema: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024), description: 'Largest webhook body accepted (413 above).' },
+  WEBHOOK_BODY_IDLE_MS: { schema: int(100, 600_000).default(10_000), description: 'Longest silence while a signed webhook body arrives (408 after it).' },
+  WEBHOOK_BODY_DEADLINE_MS: { schema: int(100, 3_600_000).default(60_000), description: 'Longest time for a whole webhook body (408 after it).' },
+  WEBHOOK_MAX_CONCURRENT: { schema: int(1, 100_000).default(64), description: 'Webhook bodies read at once; more get 503 with Retry-After.' },
   EVENT_LOG_MAX_EVENTS: { schema: int(100, 10_000_000).default(100_000), description: 'Events kept per connection for `after` replay (Redis stream MAXLEN ~).' },
   WS_MAX_MESSAGE_BYTES: { schema: int(1024, 64 * 1024 * 1024).default(256 * 1024), description: 'Largest GraphQL-over-WebSocket message; a socket that sends more is closed with 1009.' },
   WS_MAX_UNAUTHENTICATED_SOCKETS: { schema: int(1, 1_000_000).default(100), description: 'WebSockets that may wait for connection_init at once; more are closed with 1013 (try again later).' },

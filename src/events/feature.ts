@@ -85,6 +85,9 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
   const handler = createWebhookRoute({
     publicUrl: config.publicUrl,
     maxBytes: config.WEBHOOK_MAX_BYTES,
+    bodyIdleMs: config.WEBHOOK_BODY_IDLE_MS,
+    bodyDeadlineMs: config.WEBHOOK_BODY_DEADLINE_MS,
+    maxConcurrent: config.WEBHOOK_MAX_CONCURRENT,
     keys,
     connectionExists: deps.connectionExists,
     log,

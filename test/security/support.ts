@@ -31,11 +31,12 @@ export function parseAnswer(text: string): RawAnswer | undefined {
 
 /**
  * Sends `raw` bytes on a fresh socket and resolves with the first answer (or what arrived when the
- * server closed). `keepOpen` leaves the socket open after the answer (for a follow-up).
+ * server closed); `onSocket` gets the socket at once, to keep writing while the answer is awaited.
  */
-export function rawRequest(port: number, raw: string | Buffer): Promise<RawAnswer & { socket: Socket }> {
+export function rawRequest(port: number, raw: string | Buffer, onSocket?: (socket: Socket) => void): Promise<RawAnswer & { socket: Socket }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
+    onSocket?.(socket);
     let text = '';
     let done = false;
     const finish = () => {

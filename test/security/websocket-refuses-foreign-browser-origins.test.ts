@@ -25,7 +25,7 @@ describe('WebSocket upgrades and Origin', () => {
   });
 
   it('accepts a listed origin and clients without Origin', async () => {
-    for (const headers of [{ origin: 'https://app.example.com' }, {}]) {
+    for (const headers of [{ origin: 'https://app.example.com' }, {}] as Record<string, string>[]) {
       const s = rawWebSocket(gw.wsUrl, headers);
       await s.opened;
       s.ws.close();
