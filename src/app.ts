@@ -145,7 +145,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     healthRoute(),
     // Readiness: each dependency this instance was built with (issue 10).
     readinessRoute(gatewayReadinessChecks({ ...(connections ? { store: connections.store } : {}), ...((redis ?? events.redis) ? { redis: redis ?? events.redis } : {}), eventLog: events.log })),
-    metricsRoute(metrics.registry),
+    metricsRoute(metrics.registry, config.METRICS_TOKEN),
     ...(connections?.routes ?? []),
     ...events.routes,
     ...writes.routes,

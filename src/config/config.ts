@@ -30,6 +30,7 @@ export const VARS = {
   PUBLIC_URL: { schema: url.optional(), description: 'Public origin of the gateway, used for the OAuth redirect URI and webhook URL checks.', shownDefault: 'http://localhost:$PORT' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'production hides error details and field suggestions and disables introspection unless GRAPHQL_INTROSPECTION=true.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
+  METRICS_TOKEN: { schema: z.string().min(16, 'at least 16 characters').optional(), description: '/metrics (series labelled by connection ref) needs `Authorization: Bearer <METRICS_TOKEN>`. Unset: open, for scrapes from inside the network only.' },
   SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000).default(10_000), description: 'How long a SIGTERM waits for in-flight work before exiting.' },
 
   // ---- Gong access key mode (connection `default`)
@@ -136,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (parsed.success) out[name] = parsed.data;
     else {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      const shown = name.includes('SECRET') || name.includes('KEY') ? '(hidden)' : JSON.stringify(given);
+      const shown = name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN') ? '(hidden)' : JSON.stringify(given);
       problems.push(`${name}: ${why}, got ${shown}`);
     }
   }
