@@ -33,6 +33,8 @@ export interface OAuthGateway {
   /** start → Gong's authorize → the callback (not followed). */
   connect(ref: string, returnTo?: string): Promise<Response>;
   tenantJwt(conn: string, alg?: 'HS256'): Promise<string>;
+  /** Moves the connections' clock (the registry caches a record for 1 s). */
+  advance(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,8 @@ export async function startOAuthGateway(env: Record<string, string> = {}): Promi
     ...env,
   });
   const logger = silentLogger();
-  const feature = createConnectionsFeature(config, { sandbox, logger });
+  let offset = 0;
+  const feature = createConnectionsFeature(config, { sandbox, logger, now: () => Date.now() + offset });
   const gateway = await createGateway(config, { sandbox, logger, registry: feature.registry, services: feature.services, routes: feature.routes });
   const gql = async (query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<GqlResult> => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
@@ -78,6 +81,7 @@ export async function startOAuthGateway(env: Record<string, string> = {}): Promi
       const gong = await fetch(url, { redirect: 'manual' });
       return fetch(new URL(gong.headers.get('location')!), { redirect: 'manual' });
     },
+    advance: (ms) => void (offset += ms),
     tenantJwt: (conn) => new SignJWT({ conn }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET)),
     async close() {
       await gateway.close();
