@@ -26,7 +26,7 @@ const url = z.url().transform((u) => u.replace(/\/+$/, ''));
 export const VARS = {
   // ---- server
   PORT: { schema: int(0, 65535).default(4000), description: 'Port of the gateway (HTTP, GraphQL over WebSocket, webhooks).' },
-  HOST: { schema: z.string().default('0.0.0.0'), description: 'Interface the gateway listens on.' },
+  HOST: { schema: z.string().min(1).optional(), description: 'Interface the gateway listens on. Default: 0.0.0.0 with client auth; 127.0.0.1 without it (open to anyone who reaches it), said at start-up.', shownDefault: '0.0.0.0 / 127.0.0.1' },
   PUBLIC_URL: { schema: url.optional(), description: 'Public origin of the gateway, used for the OAuth redirect URI and webhook URL checks.', shownDefault: 'http://localhost:$PORT' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'production hides error details and field suggestions and disables introspection unless GRAPHQL_INTROSPECTION=true.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
