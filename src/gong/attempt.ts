@@ -77,6 +77,9 @@ function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
     headers: init.headers,
     body: init.body as unknown as RequestInit['body'],
     signal,
+    // Gong's API does not redirect; following one would send the request (body included) to
+    // whatever host the Location names. A 3xx is passed back as Gong's answer instead.
+    redirect: 'manual',
     ...(streamed ? { duplex: 'half' } : {}),
   } as RequestInit;
 }
