@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createConnectionsFeature, type ConnectionsFeature } from '../../src/connections/feature.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
 import { freePort } from '../support/ports.js';
 
 export const JWT_SECRET = 'security-jwt-secret-with-at-least-32-chars';
@@ -41,8 +41,16 @@ export interface OAuthGateway {
 export const codeOf = (r: GqlResult) => r.errors?.[0]?.extensions?.code;
 export const asKey = (key: string, conn?: string) => ({ authorization: `Bearer ${key}`, ...(conn ? { 'x-gong-connection': conn } : {}) });
 
-export async function startOAuthGateway(env: Record<string, string> = {}): Promise<OAuthGateway> {
-  const sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10 });
+export interface OAuthGatewayOptions {
+  /** Config on top of the defaults above. */
+  env?: Record<string, string>;
+  sandbox?: SandboxOptions;
+  /** What the connections feature uses to reach Gong's token endpoint. */
+  fetch?: typeof fetch;
+}
+
+export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise<OAuthGateway> {
+  const sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10, ...opts.sandbox });
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port),
@@ -55,11 +63,11 @@ export async function startOAuthGateway(env: Record<string, string> = {}): Promi
     GATEWAY_ADMIN_API_KEYS: ADMIN_KEY,
     GATEWAY_JWT_SECRET: JWT_SECRET,
     OAUTH_RETURN_ORIGINS: RETURN_ORIGIN,
-    ...env,
+    ...opts.env,
   });
   const logger = silentLogger();
   let offset = 0;
-  const feature = createConnectionsFeature(config, { sandbox, logger, now: () => Date.now() + offset });
+  const feature = createConnectionsFeature(config, { sandbox, logger, now: () => Date.now() + offset, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const gateway = await createGateway(config, { sandbox, logger, registry: feature.registry, services: feature.services, routes: feature.routes });
   const gql = async (query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<GqlResult> => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
