@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
-import { authenticateRequest, authenticatorFromConfig } from './auth/client-auth.js';
+import { authenticateRequest, authenticatorFromConfig, resolveAuthMode } from './auth/client-auth.js';
 import { usesEmbeddedSandbox, type Config } from './config/config.js';
 import { createConnectionsFeature } from './connections/feature.js';
 import { createEventsFeature } from './events/feature.js';
@@ -104,9 +104,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     ...(deps.now ? { now: deps.now } : {}),
   });
 
-  const authenticate =
-    deps.authenticate ??
-    authenticateRequest(authenticatorFromConfig(config, { embeddedSandbox: deps.sandbox !== undefined && usesEmbeddedSandbox(config), logger }));
+  const embeddedSandbox = deps.sandbox !== undefined && usesEmbeddedSandbox(config);
+  const authenticate = deps.authenticate ?? authenticateRequest(authenticatorFromConfig(config, { embeddedSandbox, logger }));
+  // Without client auth, anyone who reaches the port is admin: only this machine, unless HOST says otherwise.
+  const openAuth = deps.authenticate === undefined && resolveAuthMode(config, { embeddedSandbox }) === 'open';
+  const host = config.HOST ?? (openAuth ? '127.0.0.1' : '0.0.0.0');
+  if (openAuth && config.HOST === undefined) logger.warn('Client auth is off, so the gateway listens on 127.0.0.1 only; set HOST (e.g. HOST=0.0.0.0) to expose it');
   // gongCreateCall (idempotent per clientUniqueId), media upload and the proxy (issue 7).
   const writes = createWritesFeature({ clients, authenticate, logger, ...(connections ? { store: connections.store } : {}) });
   const context = createContextFactory({
@@ -145,16 +148,16 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     healthRoute(),
     // Readiness: each dependency this instance was built with (issue 10).
     readinessRoute(gatewayReadinessChecks({ ...(connections ? { store: connections.store } : {}), ...((redis ?? events.redis) ? { redis: redis ?? events.redis } : {}), eventLog: events.log })),
-    metricsRoute(metrics.registry),
+    metricsRoute(metrics.registry, config.METRICS_TOKEN),
     ...(connections?.routes ?? []),
     ...events.routes,
     ...writes.routes,
     ...(deps.routes ?? []),
   ];
   const server = createHttpServer(routes, logger, { corsOrigins: config.CORS_ORIGINS });
-  const port = await listen(server, config.PORT, config.HOST);
+  const port = await listen(server, config.PORT, host);
   events.start({ server, schema, context, validationRules: apollo.allValidationRules, operationLabel, maxTokens: config.GRAPHQL_MAX_TOKENS });
-  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
   let closing: Promise<void> | undefined;
   return {

@@ -19,6 +19,8 @@ export interface Principal {
   connectionRef: string;
   /** JWT `sub`, or a non-reversible tag of the API key, for logs. */
   subject?: string;
+  /** When the credential stops being valid (JWT `exp`, ms); a WebSocket closes then. */
+  expiresAt?: number;
 }
 
 export interface Credentials {
@@ -91,10 +93,12 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticate {
 
     let conn: unknown;
     let sub: unknown;
+    let exp: number | undefined;
     try {
       const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['exp', 'conn'] });
       conn = payload.conn;
       sub = payload.sub;
+      exp = payload.exp;
     } catch (e) {
       throw unauthenticated(`Invalid JWT: ${jwtFailure(e)}`);
     }
@@ -102,7 +106,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticate {
     if (asked !== undefined && asked !== conn) {
       throw forbidden(`This token is scoped to connection '${conn}' and cannot use connection '${asked}'`, { connectionRef: asked });
     }
-    return { kind: 'jwt', admin: false, connectionRef: conn, ...(typeof sub === 'string' ? { subject: sub } : {}) };
+    return { kind: 'jwt', admin: false, connectionRef: conn, ...(typeof sub === 'string' ? { subject: sub } : {}), ...(exp !== undefined ? { expiresAt: exp * 1000 } : {}) };
   };
 }
 

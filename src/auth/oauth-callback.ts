@@ -84,9 +84,14 @@ export function createOAuthCallbackHandler(opts: OAuthCallbackOptions): (req: In
 
     // Checked again here: OAUTH_RETURN_ORIGINS may have changed since the state was issued.
     if (pending.returnTo !== undefined && opts.flow.isAllowedReturn(pending.returnTo)) {
-      res.writeHead(302, { ...SECURITY_HEADERS, location: pending.returnTo });
-      res.end();
-      return;
+      try {
+        res.writeHead(302, { ...SECURITY_HEADERS, location: new URL(pending.returnTo).href });
+        res.end();
+        return;
+      } catch (e) {
+        // The tokens are stored: whatever is wrong with returnTo, this is a success page, never a 500.
+        log.warn({ connectionRef: ref, err: e instanceof Error ? e.message : String(e) }, 'returnTo could not be written into Location; showing the success page');
+      }
     }
     return page(res, 200, 'Gong connected', `Connection '${ref}' is ready. You can close this window.`);
   };

@@ -73,6 +73,12 @@ export interface OAuthFlow {
   isAllowedReturn(url: string): boolean;
 }
 
+function roundTrips(url: string): boolean {
+  const href = new URL(url).href;
+  // `https://app.example.com` parses to `https://app.example.com/`: the same URL.
+  return href === url || href === `${url}/`;
+}
+
 /** A state is 32 random bytes, base64url (43 chars); anything else cannot be ours. */
 const STATE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -89,9 +95,14 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
       return undefined;
     }
   }
+  /**
+   * Allowed only when the string is what the URL parser makes of it: the parser drops tabs and
+   * newlines and turns `\\` into `/`, so a value that does not round-trip would be checked as one
+   * URL and written into `Location` as another (or make the header invalid).
+   */
   const isAllowedReturn = (url: string) => {
     const o = returnOrigin(url);
-    return o !== undefined && origins.has(o);
+    return o !== undefined && origins.has(o) && roundTrips(url);
   };
 
   return {
@@ -108,7 +119,7 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
       if (scopes.length === 0) throw badInput('At least one Gong scope is needed (input.scopes or GONG_OAUTH_SCOPES)', { field: 'scopes' });
       const returnTo = input.returnTo ?? undefined;
       if (returnTo !== undefined && !isAllowedReturn(returnTo)) {
-        throw badInput(`returnTo must be an http(s) URL whose origin is in OAUTH_RETURN_ORIGINS; got origin ${JSON.stringify(returnOrigin(returnTo) ?? returnTo.slice(0, 80))}`, { field: 'returnTo' });
+        throw badInput(`returnTo must be an http(s) URL, written as the URL parser writes it (no tabs, newlines or backslashes), whose origin is in OAUTH_RETURN_ORIGINS; got ${JSON.stringify(returnTo.slice(0, 80))}`, { field: 'returnTo' });
       }
 
       const state = randomBytes(32).toString('base64url');

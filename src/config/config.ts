@@ -26,10 +26,11 @@ const url = z.url().transform((u) => u.replace(/\/+$/, ''));
 export const VARS = {
   // ---- server
   PORT: { schema: int(0, 65535).default(4000), description: 'Port of the gateway (HTTP, GraphQL over WebSocket, webhooks).' },
-  HOST: { schema: z.string().default('0.0.0.0'), description: 'Interface the gateway listens on.' },
+  HOST: { schema: z.string().min(1).optional(), description: 'Interface the gateway listens on. Default: 0.0.0.0 with client auth; 127.0.0.1 without it (open to anyone who reaches it), said at start-up.', shownDefault: '0.0.0.0 / 127.0.0.1' },
   PUBLIC_URL: { schema: url.optional(), description: 'Public origin of the gateway, used for the OAuth redirect URI and webhook URL checks.', shownDefault: 'http://localhost:$PORT' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'production hides error details and field suggestions and disables introspection unless GRAPHQL_INTROSPECTION=true.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
+  METRICS_TOKEN: { schema: z.string().min(16, 'at least 16 characters').optional(), description: '/metrics (series labelled by connection ref) needs `Authorization: Bearer <METRICS_TOKEN>`. Unset: open, for scrapes from inside the network only.' },
   SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000).default(10_000), description: 'How long a SIGTERM waits for in-flight work before exiting.' },
 
   // ---- Gong access key mode (connection `default`)
@@ -90,7 +91,12 @@ export const VARS = {
   // ---- webhooks and events
   GONG_WEBHOOK_PUBLIC_KEY: { schema: z.string().optional(), description: 'Public key of the `default` connection\'s Gong webhook rule (bare base64 SPKI as Gong shows it, or PEM).' },
   WEBHOOK_MAX_BYTES: { schema: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024), description: 'Largest webhook body accepted (413 above).' },
+  WEBHOOK_BODY_IDLE_MS: { schema: int(100, 600_000).default(10_000), description: 'Longest silence while a signed webhook body arrives (408 after it).' },
+  WEBHOOK_BODY_DEADLINE_MS: { schema: int(100, 3_600_000).default(60_000), description: 'Longest time for a whole webhook body (408 after it).' },
+  WEBHOOK_MAX_CONCURRENT: { schema: int(1, 100_000).default(64), description: 'Webhook bodies read at once; more get 503 with Retry-After.' },
   EVENT_LOG_MAX_EVENTS: { schema: int(100, 10_000_000).default(100_000), description: 'Events kept per connection for `after` replay (Redis stream MAXLEN ~).' },
+  WS_MAX_MESSAGE_BYTES: { schema: int(1024, 64 * 1024 * 1024).default(256 * 1024), description: 'Largest GraphQL-over-WebSocket message; a socket that sends more is closed with 1009.' },
+  WS_MAX_UNAUTHENTICATED_SOCKETS: { schema: int(1, 1_000_000).default(100), description: 'WebSockets that may wait for connection_init at once; more are closed with 1013 (try again later).' },
   WS_MAX_PENDING_EVENTS: { schema: int(1, 100_000).default(1_000), description: 'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).' },
   TRANSCRIPT_POLL_INITIAL_SECONDS: { schema: z.coerce.number().positive().default(60), description: 'First transcript re-check after a call.created event; doubles up to the maximum.' },
   TRANSCRIPT_POLL_MAX_SECONDS: { schema: z.coerce.number().positive().default(3_600), description: 'Longest gap between transcript re-checks.' },
@@ -131,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (parsed.success) out[name] = parsed.data;
     else {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      const shown = name.includes('SECRET') || name.includes('KEY') ? '(hidden)' : JSON.stringify(given);
+      const shown = name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN') ? '(hidden)' : JSON.stringify(given);
       problems.push(`${name}: ${why}, got ${shown}`);
     }
   }

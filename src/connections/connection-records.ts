@@ -1,7 +1,8 @@
 /**
  * How a connection is kept in the KeyValueStore: `conn:<ref>` holds a JSON record whose tokens
- * are one AES-256-GCM sealed blob bound to the ref (../store/crypto.ts). Nothing else about a
- * connection is secret, so the rest stays readable for admin listings.
+ * are one AES-256-GCM sealed blob bound to the ref and the base URL (../store/crypto.ts). Nothing
+ * else about a connection is secret, so the rest stays readable for admin listings; but a base
+ * URL rewritten in the store no longer opens the tokens, so it cannot send them to another host.
  */
 import { z } from 'zod';
 import { ErrorCode, GatewayError } from '../errors.js';
@@ -39,14 +40,16 @@ const Record = z.object({
 
 const Tokens = z.object({ accessToken: z.string(), refreshToken: z.string().optional(), expiresAt: z.number().optional() });
 
-const tokenContext = (ref: string) => `gong-connection:${ref}`;
+/** Sealed before the base URL was bound: opened with the ref alone until the next refresh re-seals it. */
+const legacyContext = (ref: string) => `gong-connection:${ref}`;
+const tokenContext = (ref: string, baseUrl: string) => `gong-connection:${ref}\nbase-url:${baseUrl}`;
 
 export interface ConnectionRecords {
   read(ref: string): Promise<StoredConnection | null>;
   write(rec: StoredConnection): Promise<void>;
   refs(): Promise<string[]>;
   openTokens(rec: StoredConnection): OAuthTokens | undefined;
-  sealTokens(ref: string, tokens: OAuthTokens): string;
+  sealTokens(ref: string, baseUrl: string, tokens: OAuthTokens): string;
 }
 
 export function createConnectionRecords(store: KeyValueStore, crypto: TokenCrypto): ConnectionRecords {
@@ -68,10 +71,21 @@ export function createConnectionRecords(store: KeyValueStore, crypto: TokenCrypt
     },
     openTokens(rec) {
       if (rec.sealedTokens === undefined) return undefined;
-      return Tokens.parse(JSON.parse(crypto.open(rec.sealedTokens, tokenContext(rec.ref))));
+      let plain: string;
+      try {
+        plain = crypto.open(rec.sealedTokens, tokenContext(rec.ref, rec.baseUrl));
+      } catch (e) {
+        // A blob sealed with the base URL never opens under the ref alone, so this is no downgrade.
+        try {
+          plain = crypto.open(rec.sealedTokens, legacyContext(rec.ref));
+        } catch {
+          throw e;
+        }
+      }
+      return Tokens.parse(JSON.parse(plain));
     },
-    sealTokens(ref, tokens) {
-      return crypto.seal(JSON.stringify(tokens), tokenContext(ref));
+    sealTokens(ref, baseUrl, tokens) {
+      return crypto.seal(JSON.stringify(tokens), tokenContext(ref, baseUrl));
     },
   };
 }

@@ -32,6 +32,11 @@ export interface ConnectionRegistryOptions {
   refreshSkewSeconds: number;
   /** Base URL when a token response has no api_base_url_for_customer. @default 'https://api.gong.io' */
   defaultBaseUrl?: string;
+  /**
+   * Hosts a connection's base URL may name besides `*.gong.io` (and the hosts of defaultBaseUrl,
+   * the access key's base URL and the token URL, which are configured): tokens go nowhere else.
+   */
+  apiHosts?: string[];
   logger: Logger;
   /** @default Date.now */
   now?: () => number;
@@ -63,6 +68,23 @@ const bearer = (t: OAuthTokens) => `Bearer ${t.accessToken}`;
 
 export function reconnectRequired(ref: string, why: string): GatewayError {
   return new GatewayError(ErrorCode.RECONNECT_REQUIRED, `Gong connection '${ref}' must be reconnected through OAuth: ${why}`, { connectionRef: ref });
+}
+
+/** Hosts a bearer token may be sent to: Gong's, plus those configured explicitly. */
+function apiHostCheck(opts: ConnectionRegistryOptions): (baseUrl: string) => boolean {
+  const hostOf = (u: string | undefined) => {
+    try {
+      return u === undefined ? undefined : new URL(u).hostname.toLowerCase();
+    } catch {
+      return undefined;
+    }
+  };
+  const configured = new Set([opts.defaultBaseUrl, opts.accessKey?.baseUrl, opts.oauth?.tokenUrl].map(hostOf).filter((h): h is string => h !== undefined));
+  for (const h of opts.apiHosts ?? []) configured.add(h.toLowerCase());
+  return (baseUrl) => {
+    const host = hostOf(baseUrl);
+    return host !== undefined && (host === 'gong.io' || host.endsWith('.gong.io') || configured.has(host));
+  };
 }
 
 /** api_base_url_for_customer must be an absolute http(s) URL; every later call goes there. */
@@ -97,6 +119,7 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
   const accessKeyConnection = accessKeyRegistry !== undefined;
   const isAccessKeyRef = (ref: string) => accessKeyConnection && ref === DEFAULT_CONNECTION_REF;
 
+  const allowedHost = apiHostCheck(opts);
   const cache = new Map<string, { rec: StoredConnection; at: number }>();
   const inflight = new Map<string, Promise<string>>();
   const lastRefreshAt = new Map<string, number>();
@@ -122,6 +145,8 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
     if (!rec) throw notFound(`No Gong connection '${ref}': connect it with gongStartOAuth first`, { connectionRef: ref });
     if (rec.status === 'REVOKED') throw reconnectRequired(ref, 'it was disconnected');
     if (rec.status === 'RECONNECT_REQUIRED') throw reconnectRequired(ref, 'its tokens were refused by Gong');
+    // Defence in depth behind the sealed binding: a bearer token only ever goes to a Gong host.
+    if (!allowedHost(rec.baseUrl)) throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `Connection '${ref}' names a base URL outside Gong's hosts; refusing to send its token there`, { connectionRef: ref });
     const tokens = records.openTokens(rec);
     if (!tokens) throw reconnectRequired(ref, 'no tokens are stored');
     return tokens;
@@ -139,6 +164,8 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
     const baseUrl = typeof res.api_base_url_for_customer === 'string'
       ? baseUrlOf(res.api_base_url_for_customer, ref)
       : (prev?.baseUrl ?? (opts.defaultBaseUrl ?? 'https://api.gong.io'));
+    if (!allowedHost(baseUrl))
+      throw new GatewayError(ErrorCode.UPSTREAM_SCHEMA_MISMATCH, `api_base_url_for_customer for '${ref}' is not a Gong host: ${JSON.stringify(baseUrl)}`, { connectionRef: ref });
     return {
       ref,
       authKind: 'OAUTH',
@@ -147,7 +174,7 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
       status: 'ACTIVE',
       createdAt: prev?.createdAt ?? at,
       updatedAt: at,
-      sealedTokens: records.sealTokens(ref, tokens),
+      sealedTokens: records.sealTokens(ref, baseUrl, tokens),
     };
   }
 

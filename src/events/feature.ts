@@ -85,6 +85,9 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
   const handler = createWebhookRoute({
     publicUrl: config.publicUrl,
     maxBytes: config.WEBHOOK_MAX_BYTES,
+    bodyIdleMs: config.WEBHOOK_BODY_IDLE_MS,
+    bodyDeadlineMs: config.WEBHOOK_BODY_DEADLINE_MS,
+    maxConcurrent: config.WEBHOOK_MAX_CONCURRENT,
     keys,
     connectionExists: deps.connectionExists,
     log,
@@ -114,7 +117,17 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     routes: [webhookRoute(handler)],
     ...(redis ? { redis } : {}),
     start(s) {
-      ws ??= attachGraphQLWebSocket({ ...s, logger: deps.logger, metrics: deps.metrics });
+      const production = config.NODE_ENV === 'production';
+      ws ??= attachGraphQLWebSocket({
+        ...s,
+        logger: deps.logger,
+        metrics: deps.metrics,
+        maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+        maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED_SOCKETS,
+        allowedOrigins: config.CORS_ORIGINS,
+        // The same policy as HTTP (src/app.ts gives Apollo the same two settings).
+        policy: { introspection: config.GRAPHQL_INTROSPECTION ?? !production, hideSuggestions: production },
+      });
       poller.start();
     },
     async close() {

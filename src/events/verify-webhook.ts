@@ -82,8 +82,14 @@ export interface VerifyWebhookInput {
 
 const refuse = (reason: WebhookRefusal, message: string): WebhookVerification => ({ ok: false, reason, message });
 
-/** Verifies one delivery. Never throws. */
-export async function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookVerification> {
+/** What can be checked before the body is read: everything but `body_sha256`. */
+export type WebhookTokenInput = Omit<VerifyWebhookInput, 'rawBody'>;
+
+/**
+ * Verifies the signature, `exp` and `webhook_url` of a delivery's JWT, so a forged or missing
+ * token is refused before a byte of the body is read. Never throws.
+ */
+export async function verifyWebhookToken(input: WebhookTokenInput): Promise<WebhookVerification> {
   const header = input.authorization?.trim() ?? '';
   const token = header.replace(/^Bearer\s+/i, '');
   if (token.length === 0) return refuse('missing-signature', 'Authorization header with Gong\'s signed JWT is missing');
@@ -112,8 +118,19 @@ export async function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookV
   if (expected === undefined || signed === undefined || expected !== signed) {
     return refuse('url-mismatch', `webhook_url ${JSON.stringify(webhookUrl)} is not this endpoint (${input.expectedUrl})`);
   }
-  if (!sameHex(bodySha256, sha256Hex(input.rawBody))) {
+  return { ok: true, claims: { webhookUrl, bodySha256, exp } };
+}
+
+/** The last check, once the body is read: `body_sha256` is the hex SHA-256 of the exact bytes. */
+export function verifyWebhookBody(verified: WebhookVerification, rawBody: Uint8Array): WebhookVerification {
+  if (!verified.ok) return verified;
+  if (!sameHex(verified.claims.bodySha256, sha256Hex(rawBody))) {
     return refuse('body-mismatch', 'body_sha256 does not match the SHA-256 of the body received');
   }
-  return { ok: true, claims: { webhookUrl, bodySha256, exp } };
+  return verified;
+}
+
+/** Verifies one delivery (token, then body). Never throws. */
+export async function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookVerification> {
+  return verifyWebhookBody(await verifyWebhookToken(input), input.rawBody);
 }

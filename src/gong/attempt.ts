@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { missingScopeOf } from './errors.js';
-import { streamRequest } from './stream-request.js';
+import { ClientBodyError, streamRequest } from './stream-request.js';
 
 export interface Answer {
   status: number;
@@ -26,6 +26,8 @@ export type Outcome<A extends Answer> =
       discard(): Promise<void>;
     }
   | { kind: 'network'; what: 'timeout' | 'reset'; message: string }
+  /** Failed on our side, not Gong's: the request could not be built, or the client's body broke off. */
+  | { kind: 'local'; error: unknown }
   | { kind: 'aborted'; reason: unknown };
 
 export interface AttemptInit {
@@ -50,6 +52,8 @@ const requestIdOf = (body: unknown): string | undefined =>
 function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: number, signal?: AbortSignal): Outcome<A> {
   if (signal?.aborted) return { kind: 'aborted', reason: signal.reason };
   if (timedOut) return { kind: 'network', what: 'timeout', message: `no answer within ${Math.round(timeoutMs)} ms` };
+  const local = localCause(err);
+  if (local !== undefined) return { kind: 'local', error: local };
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return { kind: 'network', what: 'reset', message: `${err instanceof Error ? err.message : String(err)}${cause}` };
 }
@@ -95,6 +99,20 @@ async function peek(source: ReadableStream<Uint8Array>, limit: number): Promise<
   return done ? { whole: Buffer.concat(chunks), stream } : { stream };
 }
 
+/**
+ * The client-caused error behind a failed attempt, or undefined when the failure may be Gong's.
+ * fetch rejects invalid requests with a bare TypeError before connecting (its network failures
+ * are `TypeError('fetch failed', {cause})`); node:http refuses bad input with ERR_INVALID_* or
+ * ERR_HTTP_* codes; a broken client body arrives as ClientBodyError.
+ */
+function localCause(err: unknown): unknown {
+  if (err instanceof ClientBodyError) return err.cause;
+  if (err instanceof TypeError && err.cause === undefined) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^ERR_(INVALID_|HTTP_)/.test(code)) return err;
+  return undefined;
+}
+
 /** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
 function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
   const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
@@ -103,6 +121,9 @@ function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
     headers: init.headers,
     body: init.body as unknown as RequestInit['body'],
     signal,
+    // Gong's API does not redirect; following one would send the request (body included) to
+    // whatever host the Location names. A 3xx is passed back as Gong's answer instead.
+    redirect: 'manual',
     ...(streamed ? { duplex: 'half' } : {}),
   } as RequestInit;
 }

@@ -1,7 +1,10 @@
 /**
  * The per-connection factory: one limiter, scheduler, breaker, transport and client per
- * connection ref, created on first use and kept for the life of the gateway. With a Redis client
- * the rate window, daily budget and 429 pause are shared by every instance; without, in process.
+ * connection ref. They are built only once the registry knows the ref and it is ACTIVE (an unknown
+ * ref allocates nothing), and freed when the connection is idle for `idleEvictMs` or is found
+ * disconnected. With a Redis client the rate window, daily budget and 429 pause are shared by
+ * every instance; without, in process (an in-process limiter outlives idle eviction, so the day's
+ * budget is not forgotten).
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
@@ -14,7 +17,8 @@ import { createMemoryLimiter, type RateLimiter } from '../scheduler/limiter.js';
 import { createRedisLimiter } from '../scheduler/redis-limiter.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import { createGongClient } from './client.js';
-import { createTransport, type ConnectionTransport } from './transport.js';
+import { ErrorCode, GatewayError } from '../errors.js';
+import { connectionFor, createTransport, type ConnectionTransport } from './transport.js';
 import type { GongClient } from './types.js';
 
 /** The connection-independent limits, from config (see `limitsFromConfig`). */
@@ -67,6 +71,8 @@ export interface GongClientsDeps {
   cacheTtlSeconds: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /** A connection unused this long has its scheduler, breaker and transport freed. @default 600_000 */
+  idleEvictMs?: number;
 }
 
 export interface GongClients {
@@ -78,19 +84,28 @@ export interface GongClients {
   readonly cacheTtlSeconds: number;
   /** Scheduler state of a connection, for health endpoints and tests. */
   stats(ref: string): { queueDepth: number; breaker: ReturnType<Breaker['state']> };
+  /** Refs whose scheduler, breaker and transport are currently allocated. */
+  live(): string[];
   /** Fails every queued request and forgets every connection. */
   close(): Promise<void>;
 }
 
 interface PerConnection {
   transport: ConnectionTransport;
-  client: GongClient;
   scheduler: Scheduler;
   breaker: Breaker;
+  inFlight: number;
+  lastUsed: number;
 }
+
+/** Facades kept for reuse; each holds only closures, so the bound is about garbage, not state. */
+const FACADES_MAX = 1_000;
 
 export function createGongClients(deps: GongClientsDeps): GongClients {
   const made = new Map<string, PerConnection>();
+  const memoryLimiters = new Map<string, RateLimiter>();
+  const now = deps.now ?? Date.now;
+  const idleEvictMs = deps.idleEvictMs ?? 600_000;
   const cache = createFullReadCache({ redis: deps.redis, keyPrefix: deps.keyPrefix, metrics: deps.metrics, logger: deps.logger, now: deps.now });
   const { limits } = deps;
 
@@ -98,9 +113,13 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
     const own = deps.perConnection?.[ref] ?? {};
     const rate = { perSecond: own.perSecond ?? limits.perSecond, perDay: own.perDay ?? limits.perDay, safetyMarginMs: limits.safetyMarginMs, arrivalSlackMs: limits.arrivalSlackMs };
     const logger = deps.logger.child({ connection: ref });
-    const limiter: RateLimiter = deps.redis
+    let limiter: RateLimiter | undefined = deps.redis
       ? createRedisLimiter({ ...rate, redis: deps.redis, keyPrefix: deps.keyPrefix, connectionRef: ref, logger, now: deps.now })
-      : createMemoryLimiter({ ...rate, now: deps.now });
+      : memoryLimiters.get(ref);
+    if (!limiter) {
+      limiter = createMemoryLimiter({ ...rate, now: deps.now });
+      memoryLimiters.set(ref, limiter);
+    }
     const scheduler = createScheduler({
       connectionRef: ref,
       limiter,
@@ -123,30 +142,76 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
       fetch: deps.fetch,
       now: deps.now,
     });
-    return { transport, client: createGongClient(transport, { logger }), scheduler, breaker };
+    return { transport, scheduler, breaker, inFlight: 0, lastUsed: now() };
   }
 
-  const get = (ref: string): PerConnection => {
-    let pc = made.get(ref);
-    if (!pc) {
-      pc = build(ref);
-      made.set(ref, pc);
-    }
-    return pc;
+  const evict = (ref: string, disconnected: boolean) => {
+    made.get(ref)?.scheduler.close();
+    made.delete(ref);
+    if (disconnected) memoryLimiters.delete(ref);
   };
 
+  /** Runs `fn` with the connection's objects, built only after the registry vouched for the ref. */
+  async function use<T>(ref: string, what: string, fn: (pc: PerConnection) => Promise<T>): Promise<T> {
+    if (!made.has(ref)) {
+      try {
+        await connectionFor(deps.registry, ref, undefined, what);
+      } catch (e) {
+        evict(ref, true);
+        throw e;
+      }
+    }
+    let pc = made.get(ref);
+    if (!pc) made.set(ref, (pc = build(ref)));
+    pc.inFlight += 1;
+    try {
+      return await fn(pc);
+    } catch (e) {
+      // A connection found gone (disconnected, reconnect needed) frees its objects at once.
+      if (e instanceof GatewayError && (e.code === ErrorCode.NOT_FOUND || e.code === ErrorCode.RECONNECT_REQUIRED) && e.details.connectionRef === ref) evict(ref, true);
+      throw e;
+    } finally {
+      pc.inFlight -= 1;
+      pc.lastUsed = now();
+    }
+  }
+
+  const facades = new Map<string, { transport: ConnectionTransport; client: GongClient }>();
+  function facade(ref: string): { transport: ConnectionTransport; client: GongClient } {
+    let f = facades.get(ref);
+    if (f) return f;
+    const transport: ConnectionTransport = {
+      connectionRef: ref,
+      request: (req) => use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.request(req)),
+      requestRaw: (req) => use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.requestRaw(req)),
+    };
+    f = { transport, client: createGongClient(transport, { logger: deps.logger.child({ connection: ref }) }) };
+    if (facades.size >= FACADES_MAX) facades.delete(facades.keys().next().value as string);
+    facades.set(ref, f);
+    return f;
+  }
+
+  const sweep = setInterval(() => {
+    for (const [ref, pc] of made)
+      if (pc.inFlight === 0 && pc.scheduler.depth() === 0 && pc.breaker.state() === 'closed' && now() - pc.lastUsed >= idleEvictMs) evict(ref, false);
+  }, Math.max(1_000, Math.min(60_000, idleEvictMs / 2)));
+  sweep.unref();
+
   return {
-    client: (ref) => get(ref).client,
-    transport: (ref) => get(ref).transport,
+    client: (ref) => facade(ref).client,
+    transport: (ref) => facade(ref).transport,
     cache,
     cacheTtlSeconds: deps.cacheTtlSeconds,
     stats: (ref) => {
-      const pc = get(ref);
-      return { queueDepth: pc.scheduler.depth(), breaker: pc.breaker.state() };
+      const pc = made.get(ref);
+      return { queueDepth: pc?.scheduler.depth() ?? 0, breaker: pc?.breaker.state() ?? 'closed' };
     },
+    live: () => [...made.keys()],
     async close() {
+      clearInterval(sweep);
       for (const pc of made.values()) pc.scheduler.close();
       made.clear();
+      facades.clear();
     },
   };
 }

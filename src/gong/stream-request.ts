@@ -50,22 +50,42 @@ function responseOf(res: IncomingMessage, method: string): Response {
   return new Response(noBody ? null : pullOnly(res), { status, headers });
 }
 
+/**
+ * The client's body failed while it was being sent (the client went away, or it passed a size
+ * limit): the client's fault, never Gong's, so it is neither retried nor counted by the breaker.
+ */
+export class ClientBodyError extends Error {
+  override readonly name = 'ClientBodyError';
+}
+
 export function streamRequest(url: string, init: StreamRequestInit): Promise<Response> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Every body is framed: node:http sends a body on GET/DELETE unframed unless told.
+  const headers = { ...init.headers };
+  if (headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
   return new Promise((resolve, reject) => {
-    const req = send(target, { method: init.method, headers: init.headers, signal: init.signal }, (res) => resolve(responseOf(res, init.method)));
-    req.on('error', reject);
-    // A failing body (client gone, size limit) destroys the request, which rejects above.
+    let bodyError: unknown;
+    const fail = (err: unknown) => reject(bodyError === undefined ? err : new ClientBodyError('the request body failed while it was sent', { cause: bodyError }));
+    // A fresh socket that closes after this exchange (`agent: false`): a socket that carried a
+    // streamed body is never reused, so no byte of it can reach another connection's request.
+    const req = send(target, { method: init.method, headers, signal: init.signal, agent: false }, (res) => resolve(responseOf(res, init.method)));
+    // Writing past the declared content-length throws instead of sending extra bytes.
+    (req as typeof req & { strictContentLength: boolean }).strictContentLength = true;
+    req.on('error', fail);
     const progress = init.onProgress;
-    const body = progress
-      ? async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            progress();
-            yield chunk;
-          }
+    async function* body(source: AsyncIterable<Buffer>) {
+      try {
+        for await (const chunk of source) {
+          progress?.();
+          yield chunk;
         }
-      : undefined;
-    (body ? pipeline(init.body, body, req) : pipeline(init.body, req)).catch(reject);
+      } catch (e) {
+        bodyError = e;
+        throw e;
+      }
+    }
+    // A failing body (client gone, size limit) destroys the request, which rejects above.
+    pipeline(init.body, body, req).catch(fail);
   });
 }

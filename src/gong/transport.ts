@@ -10,6 +10,7 @@
  *   scope (docs/gong-contract.md), which no refresh can fix (and refresh tokens are single-use).
  * A circuit breaker stops sending while Gong keeps failing.
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ErrorCode, GatewayError, forbidden, notFound } from '../errors.js';
 import type { Connection, ConnectionRegistry } from '../connections/types.js';
@@ -173,6 +174,11 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
         opts.breaker.release(permit.probe);
         throw outcome.reason;
       }
+      // The client's fault says nothing about Gong: no retry, no breaker count.
+      if (outcome.kind === 'local') {
+        opts.breaker.release(permit.probe);
+        throw clientFault(what, outcome.error);
+      }
       if (outcome.kind === 'network') {
         opts.metrics?.upstreamRequests.inc({ ...log, status: outcome.what });
         opts.breaker.failure();
@@ -254,12 +260,37 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
 
     async requestRaw(req) {
       const what = `${req.method} ${req.path}`;
+      // Refused before the budget is touched: these would fail (or be smuggled) on the wire.
+      assertSendable(req);
       const conn = await connectionFor(opts.registry, ref, req.scope, what);
       const replayable = req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
       return run(req, conn, (url, init) => attemptRaw(doFetch, url, init), replayable);
     },
   };
 }
+
+/** A client-caused failure as the 4xx it is (a GatewayError from the client's body stays itself). */
+function clientFault(what: string, cause: unknown): GatewayError {
+  if (cause instanceof GatewayError) return cause;
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new GatewayError(ErrorCode.BAD_USER_INPUT, `${what} could not be sent to Gong: ${why}`, {}, { cause });
+}
+
+/** A raw request that cannot go on the wire as given is the client's error, found before any budget is spent. */
+function assertSendable(req: RawGongRequest): void {
+  if (req.body !== undefined && BODYLESS.has(req.method))
+    throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${req.method} request to Gong must not carry a body`, { field: 'body' });
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    try {
+      validateHeaderName(k);
+      validateHeaderValue(k, v);
+    } catch {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The header ${JSON.stringify(k.slice(0, 64))} cannot be forwarded to Gong`, { field: 'headers' });
+    }
+  }
+}
+
+const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
 
 /** Callers never choose the credentials: any Authorization they pass is dropped. */
 function withoutAuthorization(headers: Record<string, string> | undefined): Record<string, string> {

@@ -38,7 +38,19 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (gw) return { message: gw.message, ...where, extensions: { ...definedDetails(gw.details), code: gw.code } };
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && APOLLO_CODES.has(code) && !isUnexpected(error)) return { message: formatted.message, ...where, extensions: { code } };
+  if (isClientRequestError(error)) return { message: (error as GraphQLError).message, ...where, extensions: { code: 'BAD_REQUEST' } };
   return { message: 'Internal server error', ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, unexpected: true } };
+}
+
+/**
+ * Apollo refuses some requests with a fixed message, a 4xx status and no code (a persisted query
+ * whose sha256 does not match, an unsupported persisted-query version): the client's error, shown
+ * as BAD_REQUEST and logged at warn, never a masked 500-style error.
+ */
+function isClientRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.path !== undefined || error.originalError !== undefined) return false;
+  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** A resolver that threw a plain Error: its message may hold anything, so it is masked. */
@@ -54,6 +66,10 @@ export function unexpectedErrorLogger(logger: Logger): ApolloServerPlugin<Gatewa
             if (findGatewayError(e)) continue;
             const code = e.extensions?.code;
             if (typeof code === 'string' && APOLLO_CODES.has(code) && !isUnexpected(e)) continue;
+            if (isClientRequestError(e)) {
+              (contextValue?.logger ?? logger).warn({ message: e.message, requestId: contextValue?.requestId }, 'GraphQL request refused as the client\'s error');
+              continue;
+            }
             (contextValue?.logger ?? logger).error({ err: e.originalError ?? e, path: e.path, requestId: contextValue?.requestId }, 'unexpected error in a GraphQL operation');
           }
         },

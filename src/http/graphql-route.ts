@@ -42,8 +42,15 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
     methods: ['GET', 'POST'],
     async handle({ req, res, url, requestId }) {
       const headers = headerMap(req);
+      // Authenticate before reading the body: a stranger must not make us buffer up to maxBodyBytes.
+      // A failure is rethrown from Apollo's context step below, so its answer keeps GraphQL's shape.
+      const authenticated = await opts.context({ headers: req.headers, requestId }).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
       let body: unknown;
-      if (req.method === 'POST') {
+      if (!authenticated.ok) res.setHeader('connection', 'close');
+      else if (req.method === 'POST') {
         const raw = (await readBody(req, maxBodyBytes)).toString('utf8');
         if ((headers.get('content-type') ?? '').includes('json')) {
           try {
@@ -57,11 +64,8 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
       const result = await opts.server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => {
-          try {
-            return await opts.context({ headers: req.headers, requestId });
-          } catch (e) {
-            throw asGraphQLError(e);
-          }
+          if (!authenticated.ok) throw asGraphQLError(authenticated.error);
+          return authenticated.value;
         },
       });
       for (const [k, v] of result.headers) res.setHeader(k, v);

@@ -23,6 +23,11 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 /** Gong's JSON request bodies are small; these are buffered so retries can resend them. */
 export const SMALL_BODY_BYTES = 1024 * 1024;
+/**
+ * Methods whose bodies node:http does not frame: a body on them would reach Gong as raw bytes on
+ * a keep-alive socket and be parsed as the start of the next request (request smuggling).
+ */
+export const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
 
 export interface ProxyRouteOptions {
   authenticate: Authenticate;
@@ -71,6 +76,11 @@ export function proxyRoute(opts: ProxyRouteOptions): Route {
     methods: METHODS,
     async handle({ req, res, url, rest }) {
       const path = gongPathOf(rest);
+      if (BODYLESS_METHODS.has(req.method ?? 'GET') && hasBody(req)) {
+        // The body is never read: close the client's connection after the answer.
+        res.setHeader('connection', 'close');
+        throw badInput(`A ${req.method} request through the proxy must not carry a body (Gong ignores it and it cannot be framed)`, { field: 'body' });
+      }
       const principal = await opts.authenticate({ headers: req.headers });
       const headers = forwardableHeaders(req.headers);
       const body = await bodyOf(req, headers);

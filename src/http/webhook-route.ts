@@ -1,20 +1,24 @@
 /**
  * `POST /webhooks/gong/{connectionRef}`: the URL a customer pastes into a Gong automation rule.
- * Order of checks (each answer is JSON): unknown connection 404 → body over the cap 413 (before
- * any parsing) → Gong's signed JWT 401 → JSON and Gong's documented payload shape 400 (kept as a
- * dead letter) → append to the event log → 202 (or 200 `duplicate: true` for a redelivery).
- * 2xx only after the append resolved, so Gong's retries cover any failure of ours.
+ * Order of checks (each answer is JSON), so nothing is buffered for a stranger: Gong's signed JWT
+ * (signature, `exp`, `webhook_url`) 401 before a byte of the body is read; an unknown connection
+ * gets the same 401 as a bad signature, so refs cannot be probed → a free body slot or 503 → the
+ * body within its size (413), idle and total time (408) → `body_sha256` 401 → JSON and Gong's
+ * documented payload shape 400 (kept as a dead letter) → append to the event log → 202 (or 200
+ * `duplicate: true` for a redelivery). 2xx only after the append resolved, so Gong's retries
+ * cover any failure of ours.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf, notFound } from '../errors.js';
 import type { DeadLetters } from '../events/dead-letters.js';
 import type { EventLog } from '../events/event-log.js';
 import type { WebhookKeys } from '../events/webhook-keys.js';
-import { verifyWebhook } from '../events/verify-webhook.js';
+import { verifyWebhookBody, verifyWebhookToken } from '../events/verify-webhook.js';
 import { WebhookPayload } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { callCreatedData } from '../events/call-created.js';
+import { readBoundedBody } from './bounded-body.js';
 import type { Route } from './router.js';
 
 export const WEBHOOK_PATH_PREFIX = '/webhooks/gong/';
@@ -24,6 +28,12 @@ export interface WebhookRouteOptions {
   publicUrl: string;
   /** WEBHOOK_MAX_BYTES. */
   maxBytes: number;
+  /** Longest silence while the body arrives (WEBHOOK_BODY_IDLE_MS). @default 10_000 */
+  bodyIdleMs?: number;
+  /** Longest time for the whole body (WEBHOOK_BODY_DEADLINE_MS). @default 60_000 */
+  bodyDeadlineMs?: number;
+  /** Bodies read at once; more get 503 (WEBHOOK_MAX_CONCURRENT). @default 64 */
+  maxConcurrent?: number;
   keys: WebhookKeys;
   /** Whether the connection registry knows a ref (a ref with a webhook key is known anyway). */
   connectionExists(connectionRef: string): Promise<boolean>;
@@ -37,7 +47,7 @@ export interface WebhookRouteOptions {
   now?: () => number;
 }
 
-export type WebhookOutcome = 'accepted' | 'duplicate' | 'unknown_connection' | 'too_large' | 'unauthorized' | 'malformed' | 'method_not_allowed' | 'error';
+export type WebhookOutcome = 'accepted' | 'duplicate' | 'too_large' | 'timeout' | 'aborted' | 'busy' | 'unauthorized' | 'malformed' | 'method_not_allowed' | 'error';
 
 /** The connectionRef of a webhook path, or undefined when the path is not one. */
 export function matchWebhookPath(pathname: string): string | undefined {
@@ -57,34 +67,13 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-type BodyRead = { ok: true; body: Buffer } | { ok: false; tooLarge: true };
+/** What an unknown ref, a ref without a key and a bad signature all answer: refs cannot be probed. */
+const NO_KEY = { ok: false, reason: 'bad-signature', message: "Authorization is not an RS256 JWT signed by this connection's Gong webhook key" } as const;
 
-/** Reads the raw body, refusing as soon as it exceeds `max` bytes (Content-Length first). */
-function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) return Promise.resolve({ ok: false, tooLarge: true });
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const onData = (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        done = true;
-        req.off('data', onData);
-        resolve({ ok: false, tooLarge: true });
-        return;
-      }
-      chunks.push(c);
-    };
-    req.on('data', onData);
-    req.once('end', () => {
-      if (!done) resolve({ ok: true, body: Buffer.concat(chunks) });
-    });
-    req.once('error', (e) => {
-      if (!done) reject(e);
-    });
-  });
+const MISSING = { reason: 'missing-signature', message: "the Authorization header with Gong's signed JWT is missing" } as const;
+
+function unauthorized(shown: { reason: string; message: string }): GatewayError {
+  return new GatewayError(ErrorCode.UNAUTHENTICATED, `Webhook signature refused: ${shown.message}`, { reason: shown.reason });
 }
 
 export function createWebhookRoute(opts: WebhookRouteOptions) {
@@ -96,30 +85,58 @@ export function createWebhookRoute(opts: WebhookRouteOptions) {
     send(res, status, httpErrorBody(e), headers);
   };
 
+  let reading = 0;
+  const maxConcurrent = opts.maxConcurrent ?? 64;
+  /** The answer hides why (the log keeps it): an unknown ref looks like a bad signature. */
+  const refuse = (res: ServerResponse, e: GatewayError, why: string) => {
+    opts.logger?.info({ why }, 'gong webhook signature refused');
+    // An unread body must not be parsed as the next request on this connection.
+    res.setHeader('connection', 'close');
+    fail(res, 'unauthorized', e);
+  };
+
   /** Handles one request whose path matched (`connectionRef` from matchWebhookPath). Never throws. */
   return async function handleWebhook(req: IncomingMessage, res: ServerResponse, connectionRef: string): Promise<void> {
     try {
       if (req.method !== 'POST') {
         return fail(res, 'method_not_allowed', new GatewayError(ErrorCode.BAD_USER_INPUT, `Gong webhooks are POSTed; got ${req.method ?? '?'}`), 405, { allow: 'POST' });
       }
-      const known = (await opts.keys.has(connectionRef)) || (await opts.connectionExists(connectionRef));
-      if (!known) return fail(res, 'unknown_connection', new GatewayError(ErrorCode.NOT_FOUND, `No connection '${connectionRef}' to receive Gong webhooks for`));
+      // Nothing is read until the token verifies: a stranger costs one JWT check, never a buffer.
+      const authorization = req.headers.authorization;
+      if (authorization === undefined || authorization.trim() === '') return refuse(res, unauthorized(MISSING), 'missing-signature');
+      const url = new URL(req.url ?? '/', 'http://x');
+      const key = await opts.keys.get(connectionRef);
+      const known = key !== null && key !== undefined;
+      if (!known && (await opts.connectionExists(connectionRef)))
+        opts.logger?.warn({ connectionRef }, 'gong webhook for a connection without a public key: set GONG_WEBHOOK_PUBLIC_KEY or gongSetWebhookPublicKey');
+      const token = known ? await verifyWebhookToken({ authorization, expectedUrl: `${opts.publicUrl}${url.pathname}${url.search}`, key, now }) : NO_KEY;
+      if (!token.ok) return refuse(res, unauthorized(NO_KEY), known ? token.reason : 'unknown-connection');
 
-      const read = await readBody(req, opts.maxBytes);
+      if (reading >= maxConcurrent) {
+        res.setHeader('connection', 'close');
+        return fail(res, 'busy', new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Too many webhook bodies are being received; retry shortly', { retryAfter: 1 }), 503, { 'retry-after': '1' });
+      }
+      opts.metrics?.webhookBodiesReading.set((reading += 1));
+      let read: Awaited<ReturnType<typeof readBoundedBody>>;
+      try {
+        read = await readBoundedBody(req, { maxBytes: opts.maxBytes, idleMs: opts.bodyIdleMs ?? 10_000, totalMs: opts.bodyDeadlineMs ?? 60_000 });
+      } finally {
+        opts.metrics?.webhookBodiesReading.set((reading -= 1));
+      }
       if (!read.ok) {
-        // Drain what is still coming so the client reads our answer, then close the connection.
-        req.resume();
-        return fail(res, 'too_large', new GatewayError(ErrorCode.PAYLOAD_TOO_LARGE, `Webhook body exceeds ${opts.maxBytes} bytes (WEBHOOK_MAX_BYTES)`), 413, { connection: 'close' });
+        // The rest of the body is not read: the connection closes after the answer.
+        res.setHeader('connection', 'close');
+        if (read.reason === 'aborted') {
+          count('aborted');
+          opts.logger?.info({ connectionRef }, 'gong webhook body aborted by the sender');
+          return;
+        }
+        if (read.reason === 'timeout') return fail(res, 'timeout', new GatewayError(ErrorCode.BAD_USER_INPUT, 'The webhook body arrived too slowly'), 408);
+        return fail(res, 'too_large', new GatewayError(ErrorCode.PAYLOAD_TOO_LARGE, `Webhook body exceeds ${opts.maxBytes} bytes (WEBHOOK_MAX_BYTES)`), 413);
       }
       const rawBody = read.body;
-
-      const key = await opts.keys.get(connectionRef);
-      if (!key) {
-        return fail(res, 'unauthorized', new GatewayError(ErrorCode.UNAUTHENTICATED, `No Gong webhook public key is set for connection '${connectionRef}' (GONG_WEBHOOK_PUBLIC_KEY or gongSetWebhookPublicKey)`));
-      }
-      const url = new URL(req.url ?? '/', 'http://x');
-      const verdict = await verifyWebhook({ authorization: req.headers.authorization, rawBody, expectedUrl: `${opts.publicUrl}${url.pathname}${url.search}`, key, now });
-      if (!verdict.ok) return fail(res, 'unauthorized', new GatewayError(ErrorCode.UNAUTHENTICATED, `Webhook signature refused: ${verdict.message}`, { reason: verdict.reason }));
+      const verdict = verifyWebhookBody(token, rawBody);
+      if (!verdict.ok) return refuse(res, unauthorized(verdict), verdict.reason);
 
       const receivedAt = new Date(now()).toISOString();
       let json: unknown;

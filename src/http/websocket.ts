@@ -21,6 +21,8 @@ import type { Metrics } from '../observability/metrics.js';
 import { createWsOperationMetrics } from '../observability/ws-operation-metrics.js';
 import type { SubscriberSocket } from '../events/services.js';
 import { createSubscriptionHub } from '../events/subscription-hub.js';
+import { applyPolicy, policyRules, type OperationPolicy } from '../graphql/operation-policy.js';
+import { guardWebSocketServer, verifyOrigin } from './websocket-guard.js';
 
 export interface GraphQLWebSocketOptions {
   server: Server;
@@ -41,6 +43,14 @@ export interface GraphQLWebSocketOptions {
   keepAliveMs?: number;
   /** Time allowed for `connection_init`, else close 4408. @default 3_000 */
   connectionInitWaitTimeoutMs?: number;
+  /** Largest message (WS_MAX_MESSAGE_BYTES); above it ws closes with 1009. @default 262_144 */
+  maxMessageBytes?: number;
+  /** Sockets that may wait for `connection_init` at once (WS_MAX_UNAUTHENTICATED_SOCKETS). @default 100 */
+  maxUnauthenticated?: number;
+  /** CORS_ORIGINS: browsers from other origins cannot upgrade. @default [] (not checked) */
+  allowedOrigins?: readonly string[];
+  /** The policy HTTP applies too (introspection, suggestions). @default both allowed */
+  policy?: OperationPolicy;
 }
 
 export interface GraphQLWebSocket {
@@ -57,20 +67,32 @@ function authCloseCode(err: unknown): number {
 }
 
 export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWebSocket {
-  const wss = new WebSocketServer({ server: opts.server, path: opts.path ?? '/graphql' });
-  const rules = [...new Set(opts.validationRules)];
+  const wss = new WebSocketServer({
+    server: opts.server,
+    path: opts.path ?? '/graphql',
+    maxPayload: opts.maxMessageBytes ?? 256 * 1024,
+    verifyClient: verifyOrigin(opts.allowedOrigins ?? []),
+  });
+  const initTimeoutMs = opts.connectionInitWaitTimeoutMs ?? 3_000;
+  // Registered before graphql-ws's own listener, so a refused socket is closed first.
+  const guard = guardWebSocketServer(wss, { maxUnauthenticated: opts.maxUnauthenticated ?? 100, initTimeoutMs });
+  const policy = opts.policy ?? { introspection: true, hideSuggestions: false };
+  const shown = (e: GraphQLError) => applyPolicy(formatError(e.toJSON(), e), policy);
+  const rules = [...new Set([...opts.validationRules, ...policyRules(policy)])];
   const counted = opts.metrics ? createWsOperationMetrics(opts.metrics, opts.operationLabel ?? createOperationLabel()) : undefined;
 
   const disposable = useServer(
     {
       schema: opts.schema,
-      connectionInitWaitTimeout: opts.connectionInitWaitTimeoutMs ?? 3_000,
+      connectionInitWaitTimeout: initTimeoutMs,
       // Identical subscriptions share one execution per event instead of one per subscriber.
       subscribe: createSubscriptionHub().subscribe,
       onConnect: async (ctx) => {
         try {
           // Authenticate once here so a bad credential closes the socket before any operation.
-          await opts.context({ headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
+          const c = await opts.context({ headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
+          // The socket lives as long as its credential: a JWT's exp closes it with 4401.
+          guard.authenticated(ctx.extra.socket, c.principal.expiresAt);
           return true;
         } catch (err) {
           const gw = findGatewayError(err);
@@ -92,7 +114,7 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
         }
         const errors = validate(opts.schema, document, rules);
         if (errors.length > 0)
-          return errors.map((e) => (e.extensions['code'] ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })));
+          return errors.map((e) => new GraphQLError(applyPolicy(e, policy).message, { nodes: e.nodes, extensions: { ...e.extensions, code: e.extensions['code'] ?? 'GRAPHQL_VALIDATION_FAILED' } }));
         return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       // Called once the document parsed and validated, right before execution.
@@ -113,11 +135,11 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
       onNext: (ctx, id, _payload, _args, result) => {
         counted?.next(ctx, id, result);
         if (!result.errors?.length) return undefined;
-        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+        return { ...result, errors: result.errors.map(shown) };
       },
       onError: (ctx, id, _payload, errors) => {
         counted?.error(ctx, id);
-        return errors.map((e) => formatError(e.toJSON(), e));
+        return errors.map(shown);
       },
       onComplete: (ctx, id) => {
         counted?.complete(ctx, id);

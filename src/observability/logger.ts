@@ -6,6 +6,7 @@
  * Every line written while an HTTP request is served carries its `requestId` (request-context.ts).
  */
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+import { stdoutDestination } from './log-destination.js';
 import { currentRequestId } from './request-context.js';
 
 export type { Logger };
@@ -97,7 +98,8 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
         return { requestId };
       },
     },
-    opts.destination,
+    // Never pino's default (synchronous stdout): see ./log-destination.ts.
+    opts.destination ?? stdoutDestination(),
   );
 }
 

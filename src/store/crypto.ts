@@ -11,6 +11,8 @@ import { ErrorCode, GatewayError } from '../errors.js';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
+/** GCM accepts tags cut down to 4 bytes, which makes forgeries cheap: only full tags open. */
+const TAG_BYTES = 16;
 
 export interface TokenCrypto {
   /** Id of the key new values are sealed with. */
@@ -63,10 +65,12 @@ export function createTokenCrypto(opts: { key: Buffer; previousKeys?: Buffer[] }
       if (key === undefined) {
         throw fail(`it was sealed under key ${id}, which is neither TOKEN_ENCRYPTION_KEY nor TOKEN_ENCRYPTION_KEY_PREVIOUS`);
       }
+      const tagBytes = Buffer.from(tag, 'base64url');
+      if (tagBytes.length !== TAG_BYTES) throw fail(`the authentication tag must be ${TAG_BYTES} bytes, got ${tagBytes.length}`);
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
         decipher.setAAD(Buffer.from(context, 'utf8'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        decipher.setAuthTag(tagBytes);
         return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
       } catch (cause) {
         throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'Cannot decrypt a stored secret: authentication failed (tampered, or sealed for another record)', {}, { cause });

@@ -54,7 +54,7 @@ describe('client auth', () => {
 
   it('a JWT works on its own connection only: tenant A\'s token is FORBIDDEN on tenant B', async () => {
     const token = await jwt({ conn: 'tenant-a' });
-    expect(await auth({ authorization: `Bearer ${token}` })).toEqual({ kind: 'jwt', admin: false, connectionRef: 'tenant-a', subject: 'user-7' });
+    expect(await auth({ authorization: `Bearer ${token}` })).toEqual({ kind: 'jwt', admin: false, connectionRef: 'tenant-a', subject: 'user-7', expiresAt: expect.any(Number) });
     expect(await auth({ authorization: `Bearer ${token}`, connectionHeader: 'tenant-a' })).toMatchObject({ connectionRef: 'tenant-a' });
     expect(await failure({ authorization: `Bearer ${token}`, connectionHeader: 'tenant-b' })).toMatchObject({ code: 'FORBIDDEN' });
     const p = await auth({ authorization: `Bearer ${token}` });

@@ -5,12 +5,10 @@
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { createConnectionsFeature, type ConnectionsFeature } from '../../src/connections/feature.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { freePort } from '../support/ports.js';
+import type { Gateway } from '../../src/app.js';
+import type { ConnectionsFeature } from '../../src/connections/feature.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { startOAuthGateway, type OAuthGateway } from '../security/oauth-gateway.js';
 
 const JWT_SECRET = 'e2e-jwt-secret-with-at-least-32-chars!!';
 const SERVER_KEY = 'server-key';
@@ -28,35 +26,22 @@ describe('gateway OAuth end to end', () => {
   let feature: ConnectionsFeature;
   const tokenRequests: string[] = [];
 
+  let h: OAuthGateway;
+
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 30 });
-    const port = await freePort();
-    const config = loadConfig({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      LOG_LEVEL: 'silent',
-      CACHE_TTL_SECONDS: '0',
-      GONG_MAX_RETRIES: '0',
-      GATEWAY_API_KEYS: SERVER_KEY,
-      GATEWAY_ADMIN_API_KEYS: ADMIN_KEY,
-      GATEWAY_JWT_SECRET: JWT_SECRET,
-      OAUTH_RETURN_ORIGINS: 'https://app.example.com',
-    });
     // Counts what reaches Gong's token endpoint (the sandbox's request log covers /v2 only).
     const countingFetch: typeof fetch = async (input, init) => {
       tokenRequests.push(new URL(String(input)).searchParams.get('grant_type') ?? '');
       return fetch(input, init);
     };
-    const logger = silentLogger();
-    feature = createConnectionsFeature(config, { sandbox, logger, fetch: countingFetch });
-    gateway = await createGateway(config, { sandbox, logger, registry: feature.registry, services: feature.services, routes: feature.routes });
+    h = await startOAuthGateway({
+      sandbox: { calls: 30 },
+      env: { GATEWAY_API_KEYS: SERVER_KEY, GATEWAY_ADMIN_API_KEYS: ADMIN_KEY, GATEWAY_JWT_SECRET: JWT_SECRET },
+      fetch: countingFetch,
+    });
+    ({ sandbox, gateway, feature } = h);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await feature?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => h?.close());
 
   async function gql(query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<GqlResult> {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });

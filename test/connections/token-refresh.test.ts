@@ -74,8 +74,9 @@ describe('token refresh', () => {
     });
     t += 86_400_000;
     await registry.authorization('acme');
-    const stored = JSON.parse((await h.store.get('conn:acme'))!) as { sealedTokens: string };
-    const tokens = JSON.parse(h.crypto.open(stored.sealedTokens, 'gong-connection:acme')) as { refreshToken: string; accessToken: string };
+    const stored = JSON.parse((await h.store.get('conn:acme'))!) as { sealedTokens: string; baseUrl: string };
+    // The tokens are bound to the connection and its base URL.
+    const tokens = JSON.parse(h.crypto.open(stored.sealedTokens, `gong-connection:acme\nbase-url:${stored.baseUrl}`)) as { refreshToken: string; accessToken: string };
     expect(tokens.refreshToken).toBe(original);
     expect(`Bearer ${tokens.accessToken}`).toBe(await registry.authorization('acme'));
   });

@@ -2,7 +2,7 @@
  * The webhook route end to end over HTTP: the sandbox's real signed deliveries are accepted, a
  * redelivery is published once, and every refusal (unsigned, other key, tampered body, other URL,
  * expired, oversized, malformed, unknown connection) answers its status with nothing appended or
- * published.
+ * published; an unknown connection answers exactly as a bad signature.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeadLetters, type DeadLetters } from '../../src/events/dead-letters.js';
@@ -13,7 +13,7 @@ import { createWebhookRoute } from '../../src/http/webhook-route.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createMemoryStore } from '../../src/store/memory.js';
-import { eventually, serveWebhookRoute, signDelivery, testKeyPair, webhookBody, type RouteServer } from './support.js';
+import { eventually, serveWebhookRoute, signDelivery, testKeyPair, webhookBody, type RouteServer } from '../events/support.js';
 
 const MAX_BYTES = 256 * 1024;
 
@@ -119,14 +119,15 @@ describe('POST /webhooks/gong/{connectionRef}', () => {
     expect(await metrics.webhooksReceived.get()).toMatchObject({ values: expect.arrayContaining([expect.objectContaining({ labels: { outcome: 'unauthorized' }, value: cases.length })]) });
   });
 
-  it('answers 404 for an unknown connection, 413 above the size cap, 405 for GET', async () => {
+  it('answers an unknown connection exactly as a bad signature (refs cannot be probed), 413 above the size cap, 405 for GET', async () => {
     const body = webhookBody('900000000000000004');
     const unknown = await post('nobody', body, await signDelivery({ privateKey: acme.privateKey, url: `${route.url}/webhooks/gong/nobody`, body }));
-    expect(unknown).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
-    // Registered but without a key: known, so 401 (not 404) telling the admin to set the key.
-    const noKey = await post('registered', body, 'x');
-    expect(noKey.status).toBe(401);
-    expect(String((noKey.json.error as Record<string, unknown>).message)).toContain('gongSetWebhookPublicKey');
+    const forged = await post('acme', body, await signDelivery({ privateKey: stranger.privateKey, url: acmeUrl(), body }));
+    // Registered but without a key: the same answer (the log tells the admin to set the key).
+    const noKey = await post('registered', body, await signDelivery({ privateKey: acme.privateKey, url: `${route.url}/webhooks/gong/registered`, body }));
+    expect(unknown).toMatchObject({ status: 401, json: { error: { code: 'UNAUTHENTICATED' } } });
+    expect(noKey).toEqual(unknown);
+    expect(forged).toEqual(unknown);
 
     const big = JSON.stringify({ pad: 'x'.repeat(MAX_BYTES) });
     const tooLarge = await post('acme', big, await signDelivery({ privateKey: acme.privateKey, url: acmeUrl(), body: big }));

@@ -1,0 +1,100 @@
+/**
+ * A real gateway with OAuth over the sandbox (as Gong) for the security suite: client auth by API
+ * keys and tenant JWTs, and `connect()` walking the browser's path through Gong's authorize URL
+ * and back to the callback.
+ */
+import { SignJWT } from 'jose';
+import { createGateway, type Gateway } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createConnectionsFeature, type ConnectionsFeature } from '../../src/connections/feature.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
+import { freePort } from '../support/ports.js';
+
+export const JWT_SECRET = 'security-jwt-secret-with-at-least-32-chars';
+export const SERVER_KEY = 'security-server-key';
+export const ADMIN_KEY = 'security-admin-key';
+export const RETURN_ORIGIN = 'https://app.example.com';
+
+export interface GqlResult {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface OAuthGateway {
+  sandbox: Sandbox;
+  gateway: Gateway;
+  feature: ConnectionsFeature;
+  origin: string;
+  gql(query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<GqlResult>;
+  startOAuth(input: Record<string, unknown>): Promise<GqlResult>;
+  /** start → Gong's authorize → the callback (not followed). */
+  connect(ref: string, returnTo?: string): Promise<Response>;
+  tenantJwt(conn: string, alg?: 'HS256'): Promise<string>;
+  /** Moves the connections' clock (the registry caches a record for 1 s). */
+  advance(ms: number): void;
+  close(): Promise<void>;
+}
+
+export const codeOf = (r: GqlResult) => r.errors?.[0]?.extensions?.code;
+export const asKey = (key: string, conn?: string) => ({ authorization: `Bearer ${key}`, ...(conn ? { 'x-gong-connection': conn } : {}) });
+
+export interface OAuthGatewayOptions {
+  /** Config on top of the defaults above. */
+  env?: Record<string, string>;
+  sandbox?: SandboxOptions;
+  /** What the connections feature uses to reach Gong's token endpoint. */
+  fetch?: typeof fetch;
+}
+
+export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise<OAuthGateway> {
+  const sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10, ...opts.sandbox });
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: 'silent',
+    CACHE_TTL_SECONDS: '0',
+    GONG_MAX_RETRIES: '0',
+    GATEWAY_API_KEYS: SERVER_KEY,
+    GATEWAY_ADMIN_API_KEYS: ADMIN_KEY,
+    GATEWAY_JWT_SECRET: JWT_SECRET,
+    OAUTH_RETURN_ORIGINS: RETURN_ORIGIN,
+    ...opts.env,
+  });
+  const logger = silentLogger();
+  let offset = 0;
+  const feature = createConnectionsFeature(config, { sandbox, logger, now: () => Date.now() + offset, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const gateway = await createGateway(config, { sandbox, logger, registry: feature.registry, services: feature.services, routes: feature.routes });
+  const gql = async (query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<GqlResult> => {
+    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    return { status: res.status, ...((await res.json()) as Omit<GqlResult, 'status'>) };
+  };
+  const startOAuth = (input: Record<string, unknown>) =>
+    gql('mutation($input: GongStartOAuthInput!) { gongStartOAuth(input: $input) { authorizationUrl state } }', asKey(SERVER_KEY), { input });
+  return {
+    sandbox,
+    gateway,
+    feature,
+    origin: new URL(gateway.url).origin,
+    gql,
+    startOAuth,
+    async connect(ref, returnTo) {
+      const start = await startOAuth({ connectionRef: ref, ...(returnTo !== undefined ? { returnTo } : {}) });
+      const url = (start.data?.gongStartOAuth as { authorizationUrl: string } | undefined)?.authorizationUrl;
+      if (!url) throw new Error(`gongStartOAuth failed: ${JSON.stringify(start.errors)}`);
+      const gong = await fetch(url, { redirect: 'manual' });
+      return fetch(new URL(gong.headers.get('location')!), { redirect: 'manual' });
+    },
+    advance: (ms) => void (offset += ms),
+    tenantJwt: (conn) => new SignJWT({ conn }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET)),
+    async close() {
+      await gateway.close();
+      await feature.close();
+      await sandbox.close();
+    },
+  };
+}
