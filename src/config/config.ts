@@ -75,8 +75,9 @@ export const VARS = {
   CACHE_TTL_SECONDS: { schema: int(0, 86_400).default(300), description: 'TTL of cached full-read objects (users, workspaces, flows). 0 disables.' },
 
   // ---- incremental sync
-  SYNC_CALLS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(120), description: 'gongCallsSync re-scans this far behind its high-water mark (Gong: calls visible up to 1 h late).' },
+  SYNC_CALLS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(1_440), description: 'gongCallsSync re-scans this far behind its high-water mark. Gong filters on the start but shows a call only after it ends and is processed (up to 1 h): a long meeting appears hours after its start.' },
   SYNC_TRANSCRIPTS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(2_880), description: 'gongTranscriptsSync overlap (Gong: transcripts up to 24 h late).' },
+  SYNC_STATE_RETENTION_HOURS: { schema: int(1, 8_760).default(336), description: 'How long the server-side sync state lives: the ids a checkpoint chain delivered, and calls learned from webhooks, gongCreateCall and transcripts (read by id whatever their start).' },
   SYNC_START_DAYS: { schema: int(1, 3_650).default(90), description: 'How far back a sync without checkpoint starts.' },
 
   // ---- GraphQL limits

@@ -690,8 +690,12 @@ export type Query = {
   gongCallsByIds: Array<Maybe<GongCall>>;
   /**
    * Incremental calls read that never misses late-processed calls: each scan re-reads an overlap
-   * window behind the last one (SYNC_CALLS_OVERLAP_MINUTES) and a chain of checkpoints delivers
-   * every call exactly once. Without a checkpoint it starts SYNC_START_DAYS back. `first` 1..100.
+   * window behind the last one (SYNC_CALLS_OVERLAP_MINUTES, default 24 h: Gong filters on the start,
+   * but shows a call only after it ends and is processed) and then reads by id the calls this gateway
+   * learned of another way (call.created webhooks, gongCreateCall, ready transcripts), whatever their
+   * start. A chain of checkpoints delivers every call exactly once; the checkpoint is small and the
+   * delivered ids stay in the gateway's store (SYNC_STATE_RETENTION_HOURS). Without a checkpoint it
+   * starts SYNC_START_DAYS back. `first` 1..100.
    */
   gongCallsSync: GongCallSyncPage;
   /** A connection by ref; null when unknown. API keys: any; connection JWTs: only their own. */
@@ -710,8 +714,8 @@ export type Query = {
    */
   gongTranscripts: GongTranscriptConnection;
   /**
-   * The same for transcripts, with SYNC_TRANSCRIPTS_OVERLAP_MINUTES (transcripts arrive up to 24 h
-   * late). Transcripts of private calls are left out unless `includePrivate: true` (finding them
+   * The same for transcripts, with SYNC_TRANSCRIPTS_OVERLAP_MINUTES (default 48 h; transcripts
+   * arrive up to 24 h late) and the transcripts of learned calls. Transcripts of private calls are left out unless `includePrivate: true` (finding them
    * costs one POST /v2/calls/extensive per page of transcripts).
    */
   gongTranscriptsSync: GongTranscriptSyncPage;
