@@ -162,7 +162,11 @@ export type GongCallSyncPage = {
 };
 
 export type GongCallsFilter = {
-  /** Inclusive lower bound on the call's start. Default: SYNC_START_DAYS ago. */
+  /**
+   * Inclusive lower bound on the call's actual start, for every kind of call and whatever fields are
+   * selected (Gong's /v2/calls/extensive meaning; a web conference's scheduled time never counts).
+   * Default: SYNC_START_DAYS ago.
+   */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Gong asks integrations to leave private calls out; true keeps them. */

@@ -78,6 +78,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         startedMs,
         kind: 'conference',
         durationSeconds,
+        // A web conference's calendar slot; GET /v2/calls filters it on this, not on its start.
+        ...(input.scheduledAgoMs !== undefined ? { scheduledMs: endedAt - input.scheduledAgoMs } : {}),
         ...(primary ? { primary } : {}),
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.workspaceId !== undefined ? { workspaceId: input.workspaceId } : {}),

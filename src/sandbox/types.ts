@@ -109,7 +109,7 @@ export interface WebhookDelivery {
 /** In-process handle of the control API (the same operations as `/__sandbox/...` over HTTP). */
 export interface SandboxControl {
   /** "A call just ended": it becomes visible after processingDelayMs, its transcript after transcriptDelayMs. Returns its id. */
-  endCall(input?: Partial<{ title: string; primaryUserId: string; workspaceId: string; isPrivate: boolean; durationSeconds: number; startedAgoMs: number }>): Promise<string>;
+  endCall(input?: Partial<{ title: string; primaryUserId: string; workspaceId: string; isPrivate: boolean; durationSeconds: number; startedAgoMs: number; scheduledAgoMs: number }>): Promise<string>;
   /** Run processing now for everything whose delay has passed (also runs on a timer). */
   tick(): Promise<void>;
   addWebhookRule(rule: Omit<WebhookRule, 'id'>): WebhookRule;
