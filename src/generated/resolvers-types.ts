@@ -106,7 +106,12 @@ export type GongCallContent = {
 /** A call Gong finished processing, as its automation-rule webhook delivered it. */
 export type GongCallCreatedEvent = {
   __typename?: 'GongCallCreatedEvent';
-  /** Built from the webhook's callData: fields it carries cost no upstream request; links (primaryUser, transcript) go through the loaders. */
+  /**
+   * Built from the webhook's callData: fields it carries cost no upstream request. A selected section
+   * (or part of one, e.g. tracker occurrences) the delivery lacks is fetched: one /v2/calls/extensive
+   * request per event, shared by identical subscriptions. Links (primaryUser, transcript) go through
+   * the loaders.
+   */
   call: GongCall;
   /** Stable, ordered id (`<ms>-<seq>`); resume with `after: eventId`. */
   eventId: Scalars['ID']['output'];

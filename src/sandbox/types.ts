@@ -95,6 +95,13 @@ export interface WebhookRule {
   participant?: string;
   /** Sign with the tenant's RS256 key (Gong's "signed JWT header" option). @default true */
   signed?: boolean;
+  /**
+   * What `callData` carries. `thin` is the real capture (gong-api.md, last section): metaData,
+   * empty context, parties, topics and trackers without occurrences, scorecardsAnswers,
+   * interactionStats and an empty collaboration; no media, brief, key points, speakers or
+   * questions. `full`: every section (no media). @default 'thin'
+   */
+  payload?: 'thin' | 'full';
 }
 
 export interface WebhookDelivery {
