@@ -94,6 +94,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     metrics,
     logger,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+    cacheStaleSeconds: config.CACHE_STALE_SECONDS,
+    ...(deps.now ? { cacheNow: deps.now } : {}),
   });
   // Calls learned outside a sync (webhooks, creates, transcripts) and each checkpoint's delivered ids.
   const syncState = createSyncState({

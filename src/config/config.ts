@@ -73,6 +73,7 @@ export const VARS = {
   GONG_BREAKER_THRESHOLD: { schema: int(1, 1000).default(8), description: 'Consecutive upstream failures that open the circuit breaker.' },
   GONG_BREAKER_COOLDOWN_MS: { schema: int(100, 600_000).default(10_000), description: 'How long the breaker stays open before a probe.' },
   CACHE_TTL_SECONDS: { schema: int(0, 86_400).default(300), description: 'TTL of cached full-read objects (users, workspaces, flows). 0 disables.' },
+  CACHE_STALE_SECONDS: { schema: int(0, 604_800).default(86_400), description: 'Past its TTL a full read is served this much longer while one background refresh replaces it (stale-while-revalidate), so no query waits for the flows fan-out once it has data. 0: wait for the refresh.' },
 
   // ---- incremental sync
   SYNC_CALLS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(1_440), description: 'gongCallsSync re-scans this far behind its high-water mark. Gong filters on the start but shows a call only after it ends and is processed (up to 1 h): a long meeting appears hours after its start.' },

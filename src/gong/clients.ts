@@ -65,6 +65,10 @@ export interface GongClientsDeps {
   logger: Logger;
   /** CACHE_TTL_SECONDS: what loaders should pass to `cache.getOrLoad`. */
   cacheTtlSeconds: number;
+  /** CACHE_STALE_SECONDS: how long an expired full read is served while it refreshes. @default 86400 */
+  cacheStaleSeconds?: number;
+  /** The cache's clock (tests move it with the gateway's; the scheduler keeps real time). @default now */
+  cacheNow?: () => number;
   fetch?: typeof fetch;
   now?: () => number;
 }
@@ -91,7 +95,7 @@ interface PerConnection {
 
 export function createGongClients(deps: GongClientsDeps): GongClients {
   const made = new Map<string, PerConnection>();
-  const cache = createFullReadCache({ redis: deps.redis, keyPrefix: deps.keyPrefix, metrics: deps.metrics, logger: deps.logger, now: deps.now });
+  const cache = createFullReadCache({ redis: deps.redis, keyPrefix: deps.keyPrefix, metrics: deps.metrics, logger: deps.logger, now: deps.cacheNow ?? deps.now, staleSeconds: deps.cacheStaleSeconds });
   const { limits } = deps;
 
   function build(ref: string): PerConnection {

@@ -39,10 +39,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const processingDelayMs = opts.processingDelayMs ?? 5000;
   const transcriptDelayMs = opts.transcriptDelayMs ?? 15000;
 
+  const realistic = opts.tenantSize === 'realistic';
   const tenant = new Tenant({
     seed: opts.seed ?? 42,
-    users: opts.users ?? 50,
-    calls: opts.calls ?? 2000,
+    users: opts.users ?? (realistic ? 500 : 50),
+    calls: opts.calls ?? (realistic ? 20_000 : 2000),
+    flowsPerUser: realistic ? 0.1 : undefined,
     days: opts.days ?? 90,
     anchorMs: opts.anchor ?? Math.floor(now() / HOUR) * HOUR,
     utcOffset: opts.utcOffset ?? '-07:00',

@@ -7,9 +7,15 @@ import type { CallData } from '../gong/wire.js';
 export interface SandboxOptions {
   /** Same seed, same tenant. @default 42 */
   seed?: number;
-  /** @default 50 */
+  /**
+   * A preset for `users`, `calls` and flows (explicit options win). `small`: 50 users, 2,000 calls,
+   * a dozen flows. `realistic`: a mid-size Gong customer, 500 users, 20,000 calls over 90 days,
+   * one flow per ten users. @default 'small'
+   */
+  tenantSize?: 'small' | 'realistic';
+  /** @default 50 (500 for a realistic tenant) */
   users?: number;
-  /** Calls spread over the last `days` days. @default 2000 */
+  /** Calls spread over the last `days` days. @default 2000 (20,000 for a realistic tenant) */
   calls?: number;
   /** @default 90 */
   days?: number;
@@ -80,7 +86,7 @@ export interface FaultRule {
   /** Apply to at most this many requests, then stop. */
   count?: number;
   kind:
-    | { type: 'status'; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
+    | { type: 'status'; status: 400 | 403 | 404 | 429 | 500 | 502 | 503; retryAfterSeconds?: number }
     | { type: 'latency'; ms: number }
     | { type: 'malformed' }
     | { type: 'reset' };

@@ -18,7 +18,7 @@ describe('the in-memory full-read cache', () => {
   it('runs the loader once for concurrent misses and serves hits until the TTL passes', async () => {
     let t = 0;
     const metrics = createMetrics();
-    const cache = createFullReadCache({ now: () => t, metrics });
+    const cache = createFullReadCache({ now: () => t, metrics, staleSeconds: 0 });
     const { calls, loader } = counting({ id: '1' });
     const all = await Promise.all(Array.from({ length: 5 }, () => cache.getOrLoad('c1', 'users:1', 300, loader, 'users')));
     expect(calls.n).toBe(1);
@@ -80,8 +80,8 @@ describeRedis('the Redis full-read cache', () => {
   };
 
   it('shares values between instances and expires them with PX', async () => {
-    const a = createFullReadCache({ redis: await connect(), keyPrefix: 'cc:' });
-    const b = createFullReadCache({ redis: await connect(), keyPrefix: 'cc:' });
+    const a = createFullReadCache({ redis: await connect(), keyPrefix: 'cc:', staleSeconds: 0 });
+    const b = createFullReadCache({ redis: await connect(), keyPrefix: 'cc:', staleSeconds: 0 });
     const { calls, loader } = counting({ workspaces: ['1', '2'] });
     expect(await a.getOrLoad('c1', 'workspaces', 1, loader)).toEqual({ workspaces: ['1', '2'] });
     expect(await b.getOrLoad('c1', 'workspaces', 1, loader)).toEqual({ workspaces: ['1', '2'] });
