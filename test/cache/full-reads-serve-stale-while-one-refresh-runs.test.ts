@@ -3,11 +3,10 @@
  * served while one background refresh (per key; across instances with Redis) replaces it; a failed
  * refresh keeps the stale value; past the stale window the caller waits again.
  */
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFullReadCache } from '../../src/cache/full-read-cache.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { describeRedis, startRedis, type RedisServer } from '../support/redis.js';
+import { describeRedis, redisSuite } from '../support/redis.js';
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -94,21 +93,10 @@ describe('stale-while-revalidate in memory', () => {
 });
 
 describeRedis('stale-while-revalidate shared through Redis', () => {
-  let server: RedisServer;
-  const clients: Redis[] = [];
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterAll(async () => {
-    for (const c of clients) c.disconnect();
-    await server.stop();
-  });
-  const connect = async () => {
-    const r = new Redis(server.url, { maxRetriesPerRequest: 1 });
-    clients.push(r);
-    await new Promise<void>((res) => (r.status === 'ready' ? res() : r.once('ready', () => res())));
-    return r;
-  };
+  const redis = redisSuite();
+  beforeAll(() => redis.start());
+  afterAll(() => redis.stop());
+  const connect = () => redis.connect();
 
   it('two instances serve the stale value and only one of them refreshes', async () => {
     let t = Date.now();

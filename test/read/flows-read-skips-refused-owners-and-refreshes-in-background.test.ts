@@ -4,25 +4,13 @@
  * inactive owners is undocumented); a 429 still fails it. Once it has data, a query past the TTL
  * gets the cached flows even while the refresh fails, and the refresh runs in the background.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
+import { captureLogs } from '../support/log-capture.js';
 import { codes, startHarness, type Harness } from './harness.js';
 
 const FLOWS = '{ gongFlows(first: 100) { totalCount nodes { id name } } }';
 type Flows = { gongFlows: { totalCount: number; nodes: { id: string; name: string }[] } };
-
-function captureLogs() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  const lines = () => chunks.join('').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { stream, lines };
-}
 
 describe('gongFlows full read, owners Gong refuses', () => {
   let h: Harness;
