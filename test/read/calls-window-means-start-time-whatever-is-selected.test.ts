@@ -6,6 +6,7 @@
  * the opposite answers for a basic-only selection: the sandbox reproduces that endpoint too.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopedRegistry } from '../gong/support/clients.js';
 import { startHarness, type Harness } from './harness.js';
 
 const MIN = 60_000;
@@ -54,5 +55,21 @@ describe('gongCalls date window', () => {
     const listed = ((await res.json()) as { calls: { id: string }[] }).calls.map((c) => c.id);
     expect(listed).toContain(earlyStarter);
     expect(listed).not.toContain(lateStarter);
+  });
+
+  it('a connection without the extensive scope still lists, through GET /v2/calls (its documented scheduled-time exception)', async () => {
+    const basicOnly = await startHarness({
+      sandbox: { users: 10, calls: 50 },
+      deps: (sb) => ({ registry: scopedRegistry(sb, [{ ref: 'default', scopes: ['api:calls:read:basic'], status: 'ACTIVE' }]) }),
+    });
+    try {
+      const r = await basicOnly.gql<Page>('{ gongCalls(first: 5, filter: { includePrivate: true }) { totalCount nodes { id started } } }');
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.gongCalls.nodes.length).toBeGreaterThan(0);
+      // Refused before sending (no scope), so the one request Gong saw is the list.
+      expect(basicOnly.upstream().map((e) => e.endpoint)).toEqual(['GET /v2/calls']);
+    } finally {
+      await basicOnly.close();
+    }
   });
 });
