@@ -95,6 +95,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     logger,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
     cacheStaleSeconds: config.CACHE_STALE_SECONDS,
+    cacheTtlByKind: { flows: config.CACHE_FLOWS_TTL_SECONDS },
     ...(deps.now ? { cacheNow: deps.now } : {}),
   });
   // Calls learned outside a sync (webhooks, creates, transcripts) and each checkpoint's delivered ids.

@@ -34,6 +34,8 @@ export interface FullReadCacheOptions {
   maxEntries?: number;
   /** CACHE_STALE_SECONDS: how long past its TTL an entry is served while it refreshes. 0: never. @default 86400 */
   staleSeconds?: number;
+  /** TTLs that replace the caller's for a kind, e.g. `{ flows: 21600 }` (a refresh costs a request per user). */
+  ttlByKind?: Record<string, number>;
 }
 
 interface Entry {
@@ -126,6 +128,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
         count(kind, 'bypass');
         return loader();
       }
+      const ttl = opts.ttlByKind?.[kind] ?? ttlSeconds;
       const k = `${connectionRef}:${key}`;
       const pending = inFlight.get(k);
       if (pending) {
@@ -136,12 +139,12 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
         const cached = await read(k);
         if (cached.hit) {
           count(kind, cached.fresh ? 'hit' : 'stale');
-          if (!cached.fresh) refreshInBackground(k, ttlSeconds, loader, kind);
+          if (!cached.fresh) refreshInBackground(k, ttl, loader, kind);
           return cached.value as T;
         }
         count(kind, 'miss');
         const value = await loader();
-        await write(k, value, ttlSeconds);
+        await write(k, value, ttl);
         return value;
       })().finally(() => inFlight.delete(k));
       inFlight.set(k, p);

@@ -69,6 +69,8 @@ export interface GongClientsDeps {
   cacheStaleSeconds?: number;
   /** The cache's clock (tests move it with the gateway's; the scheduler keeps real time). @default now */
   cacheNow?: () => number;
+  /** CACHE_FLOWS_TTL_SECONDS and the like: TTLs per cached kind. */
+  cacheTtlByKind?: Record<string, number>;
   fetch?: typeof fetch;
   now?: () => number;
 }
@@ -95,7 +97,7 @@ interface PerConnection {
 
 export function createGongClients(deps: GongClientsDeps): GongClients {
   const made = new Map<string, PerConnection>();
-  const cache = createFullReadCache({ redis: deps.redis, keyPrefix: deps.keyPrefix, metrics: deps.metrics, logger: deps.logger, now: deps.cacheNow ?? deps.now, staleSeconds: deps.cacheStaleSeconds });
+  const cache = createFullReadCache({ redis: deps.redis, keyPrefix: deps.keyPrefix, metrics: deps.metrics, logger: deps.logger, now: deps.cacheNow ?? deps.now, staleSeconds: deps.cacheStaleSeconds, ttlByKind: deps.cacheTtlByKind });
   const { limits } = deps;
 
   function build(ref: string): PerConnection {

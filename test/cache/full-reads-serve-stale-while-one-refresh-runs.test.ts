@@ -92,6 +92,23 @@ describe('stale-while-revalidate in memory', () => {
   });
 });
 
+describe('per-kind TTL', () => {
+  it('a kind with its own TTL (flows: a refresh costs a request per user) outlives the caller\'s TTL', async () => {
+    let t = 0;
+    const cache = createFullReadCache({ now: () => t, ttlByKind: { flows: 3_600 } });
+    let n = 0;
+    const load = async () => ++n;
+    await cache.getOrLoad('c1', 'flows:*', 60, load, 'flows');
+    await cache.getOrLoad('c1', 'workspaces', 60, load, 'workspaces');
+    t = 61_000;
+    await cache.getOrLoad('c1', 'flows:*', 60, load, 'flows');
+    expect(n).toBe(2); // flows still fresh
+    await cache.getOrLoad('c1', 'workspaces', 60, load, 'workspaces');
+    await cache.settled();
+    expect(n).toBe(3); // workspaces refreshed in the background
+  });
+});
+
 describeRedis('stale-while-revalidate shared through Redis', () => {
   const redis = redisSuite();
   beforeAll(() => redis.start());

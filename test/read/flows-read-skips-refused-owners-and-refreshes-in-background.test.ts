@@ -55,7 +55,7 @@ describe('gongFlows full read past its TTL', () => {
   let h: Harness;
   let clock = Date.now();
   beforeAll(async () => {
-    h = await startHarness({ sandbox: { users: 30, calls: 20 }, env: { CACHE_TTL_SECONDS: '60' }, deps: () => ({ now: () => clock }) });
+    h = await startHarness({ sandbox: { users: 30, calls: 20 }, env: { CACHE_TTL_SECONDS: '60', CACHE_FLOWS_TTL_SECONDS: '60' }, deps: () => ({ now: () => clock }) });
   });
   afterAll(() => h?.close());
 
