@@ -24,7 +24,8 @@ export function missingPart(call: CallData, selector: ContentSelector | undefine
   const f = selector.exposedFields;
   if (f?.parties && call.parties == null) return 'parties';
   if (selector.context !== undefined) {
-    if (call.context == null) return 'context';
+    // The capture's context was an empty list: a rule may leave it out, so empty proves nothing.
+    if (call.context == null || call.context.length === 0) return 'context';
     if (selector.context === 'Extended' && call.context.some((c) => (c.objects ?? []).some((o) => o.fields == null))) return 'context fields';
   }
   const content = call.content as Record<string, unknown> | null | undefined;
