@@ -12,8 +12,10 @@ import { upstreamEfficiency } from './upstream-efficiency.js';
 import { overhead } from './overhead.js';
 import { fanout } from './fanout.js';
 import { sync } from './sync.js';
+import { syncCost } from './sync-cost.js';
+import { fullReadRefresh } from './full-read-refresh.js';
 
-const SCENARIOS: Record<string, Scenario> = { upstream: upstreamEfficiency, overhead, fanout, sync };
+const SCENARIOS: Record<string, Scenario> = { upstream: upstreamEfficiency, overhead, fanout, sync, 'sync-cost': syncCost, 'full-read-refresh': fullReadRefresh };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; runs?: number } {
   const out: { quick: boolean; only: string[]; runs?: number } = { quick: false, only: [] };

@@ -25,6 +25,8 @@ import type { Route } from './http/router.js';
 import { closeServer, createHttpServer, listen } from './http/server.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createRedisClient } from './store/redis.js';
+import { createMemoryStore } from './store/memory.js';
+import { SYNC_SERVICES_KEY, createSyncState } from './graphql/sync/sync-state.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createOperationLabel, graphqlMetricsPlugin } from './observability/graphql-metrics-plugin.js';
 import type { Sandbox } from './sandbox/types.js';
@@ -92,9 +94,23 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     metrics,
     logger,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+    cacheStaleSeconds: config.CACHE_STALE_SECONDS,
+    cacheTtlByKind: { flows: config.CACHE_FLOWS_TTL_SECONDS },
+    ...(deps.now ? { cacheNow: deps.now } : {}),
   });
+  // Calls learned outside a sync (webhooks, creates, transcripts) and each checkpoint's delivered ids.
+  const syncState = createSyncState({
+    store: connections?.store ?? createMemoryStore(deps.now ? { now: deps.now } : {}),
+    now: deps.now ?? Date.now,
+    retentionMs: config.SYNC_STATE_RETENTION_HOURS * 3_600_000,
+  });
+  const learn = async (c: { connectionRef: string; callId: string; started?: string | null | undefined }) => {
+    const start = c.started ? Date.parse(c.started) : Number.NaN;
+    await syncState.learn(c.connectionRef, c.callId, Number.isNaN(start) ? undefined : start);
+  };
   // Webhooks → event log → graphql-ws subscriptions, and the transcript poller (issue 6).
   const events = createEventsFeature(config, {
+    onCallLearned: learn,
     logger,
     ...(redis ? { redis } : {}),
     metrics,
@@ -111,7 +127,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const host = config.HOST ?? (openAuth ? '127.0.0.1' : '0.0.0.0');
   if (openAuth && config.HOST === undefined) logger.warn('Client auth is off, so the gateway listens on 127.0.0.1 only; set HOST (e.g. HOST=0.0.0.0) to expose it');
   // gongCreateCall (idempotent per clientUniqueId), media upload and the proxy (issue 7).
-  const writes = createWritesFeature({ clients, authenticate, logger, ...(connections ? { store: connections.store } : {}) });
+  const writes = createWritesFeature({ clients, authenticate, logger, onCallCreated: learn, ...(connections ? { store: connections.store } : {}) });
   const context = createContextFactory({
     gongClient: (ref) => clients.client(ref),
     authenticate,
@@ -120,7 +136,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     cache: clients.cache,
     cacheTtlSeconds: clients.cacheTtlSeconds,
     settings: readSettings(config, deps.now),
-    services: { ...connections?.services, ...events.services, ...writes.services, ...deps.services },
+    services: { ...connections?.services, ...events.services, ...writes.services, [SYNC_SERVICES_KEY]: syncState, ...deps.services },
   });
 
   const schema = buildGatewaySchema();

@@ -3,6 +3,9 @@
  * on misses: concurrent misses of one key run the loader once. In memory by default; with an
  * ioredis client, values are JSON under `SET PX`, shared by every instance. Negative results
  * (`null`) are cached too. A Redis failure never fails a read: it falls through to the loader.
+ * Stale-while-revalidate: past its TTL an entry is still served for `staleSeconds` while one
+ * background refresh (per key, across instances with Redis) replaces it, so once a full read has
+ * data no query waits for its fan-out again; a failed refresh keeps the stale value and is logged.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
@@ -16,6 +19,8 @@ export interface FullReadCache {
   getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind?: string): Promise<T>;
   /** Forgets one key, or every key of the connection when `key` is omitted (memory) / the one key (Redis). */
   invalidate(connectionRef: string, key?: string): Promise<void>;
+  /** Resolves when the background refreshes running now have finished (tests, shutdown). */
+  settled(): Promise<void>;
 }
 
 export interface FullReadCacheOptions {
@@ -27,27 +32,44 @@ export interface FullReadCacheOptions {
   now?: () => number;
   /** Entries kept in memory before the oldest are dropped. @default 10000 */
   maxEntries?: number;
+  /** CACHE_STALE_SECONDS: how long past its TTL an entry is served while it refreshes. 0: never. @default 86400 */
+  staleSeconds?: number;
+  /** TTLs that replace the caller's for a kind, e.g. `{ flows: 21600 }` (a refresh costs a request per user). */
+  ttlByKind?: Record<string, number>;
 }
 
 interface Entry {
   value: unknown;
+  /** Fresh until then; served stale (and refreshed) until `staleUntil`. */
   expiresAt: number;
+  staleUntil: number;
 }
+
+type Lookup = { hit: true; value: unknown; fresh: boolean } | { hit: false };
 
 export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCache {
   const now = opts.now ?? Date.now;
   const maxEntries = opts.maxEntries ?? 10_000;
+  const staleMs = Math.max(0, opts.staleSeconds ?? 86_400) * 1000;
   const memory = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<unknown>>();
+  const refreshing = new Map<string, Promise<void>>();
   const redisKey = (k: string) => `${opts.keyPrefix ?? ''}cache:${k}`;
   const count = (kind: string, result: string) => opts.metrics?.cacheLookups.inc({ kind, result });
 
-  async function read(k: string): Promise<{ hit: true; value: unknown } | { hit: false }> {
+  async function read(k: string): Promise<Lookup> {
     if (opts.redis) {
       if (opts.redis.status !== 'ready') return { hit: false };
       try {
         const raw = await opts.redis.get(redisKey(k));
-        return raw === null ? { hit: false } : { hit: true, value: JSON.parse(raw) as unknown };
+        if (raw === null) return { hit: false };
+        const stored = JSON.parse(raw) as unknown;
+        // `{v, f}`: value, fresh until (ms). Anything else predates stale-while-revalidate: a fresh bare value.
+        if (typeof stored === 'object' && stored !== null && 'v' in stored && typeof (stored as { f?: unknown }).f === 'number') {
+          const { v, f } = stored as { v: unknown; f: number };
+          return { hit: true, value: v, fresh: f > now() };
+        }
+        return { hit: true, value: stored, fresh: true };
       } catch (err) {
         opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'cache read failed; loading from Gong');
         return { hit: false };
@@ -55,18 +77,18 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
     }
     const e = memory.get(k);
     if (!e) return { hit: false };
-    if (e.expiresAt <= now()) {
+    if (e.staleUntil <= now()) {
       memory.delete(k);
       return { hit: false };
     }
-    return { hit: true, value: e.value };
+    return { hit: true, value: e.value, fresh: e.expiresAt > now() };
   }
 
   async function write(k: string, value: unknown, ttlSeconds: number): Promise<void> {
     if (opts.redis) {
       if (opts.redis.status !== 'ready') return;
       try {
-        await opts.redis.set(redisKey(k), JSON.stringify(value ?? null), 'PX', Math.round(ttlSeconds * 1000));
+        await opts.redis.set(redisKey(k), JSON.stringify({ v: value ?? null, f: now() + ttlSeconds * 1000 }), 'PX', Math.round(ttlSeconds * 1000 + staleMs));
       } catch (err) {
         opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'cache write failed');
       }
@@ -76,7 +98,28 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
       const oldest = memory.keys().next();
       if (!oldest.done) memory.delete(oldest.value);
     }
-    memory.set(k, { value, expiresAt: now() + ttlSeconds * 1000 });
+    memory.delete(k);
+    memory.set(k, { value, expiresAt: now() + ttlSeconds * 1000, staleUntil: now() + ttlSeconds * 1000 + staleMs });
+  }
+
+  /** One refresh per key: in this process by the map, across instances by a Redis lock. */
+  function refreshInBackground(k: string, ttlSeconds: number, loader: () => Promise<unknown>, kind: string): void {
+    if (refreshing.has(k)) return;
+    const run = (async () => {
+      if (opts.redis?.status === 'ready') {
+        const lockMs = Math.max(1_000, Math.min(ttlSeconds * 1000, 300_000));
+        const won = await opts.redis.set(redisKey(`${k}:refresh`), '1', 'PX', lockMs, 'NX').catch(() => null);
+        if (won !== 'OK') return;
+      }
+      try {
+        await write(k, await loader(), ttlSeconds);
+        count(kind, 'refreshed');
+      } catch (err) {
+        count(kind, 'refresh_failed');
+        opts.logger?.warn({ kind, err: err instanceof Error ? err.message : String(err) }, 'background refresh of a full read failed; serving the stale value');
+      }
+    })().finally(() => refreshing.delete(k));
+    refreshing.set(k, run);
   }
 
   return {
@@ -85,6 +128,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
         count(kind, 'bypass');
         return loader();
       }
+      const ttl = opts.ttlByKind?.[kind] ?? ttlSeconds;
       const k = `${connectionRef}:${key}`;
       const pending = inFlight.get(k);
       if (pending) {
@@ -94,16 +138,21 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
       const p = (async () => {
         const cached = await read(k);
         if (cached.hit) {
-          count(kind, 'hit');
+          count(kind, cached.fresh ? 'hit' : 'stale');
+          if (!cached.fresh) refreshInBackground(k, ttl, loader, kind);
           return cached.value as T;
         }
         count(kind, 'miss');
         const value = await loader();
-        await write(k, value, ttlSeconds);
+        await write(k, value, ttl);
         return value;
       })().finally(() => inFlight.delete(k));
       inFlight.set(k, p);
       return p;
+    },
+
+    async settled() {
+      await Promise.all([...refreshing.values()]);
     },
 
     async invalidate(connectionRef, key) {

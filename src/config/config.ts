@@ -74,10 +74,13 @@ export const VARS = {
   GONG_BREAKER_THRESHOLD: { schema: int(1, 1000).default(8), description: 'Consecutive upstream failures that open the circuit breaker.' },
   GONG_BREAKER_COOLDOWN_MS: { schema: int(100, 600_000).default(10_000), description: 'How long the breaker stays open before a probe.' },
   CACHE_TTL_SECONDS: { schema: int(0, 86_400).default(300), description: 'TTL of cached full-read objects (users, workspaces, flows, scorecard and tracker definitions, call outcomes, library folders). 0 disables.' },
+  CACHE_FLOWS_TTL_SECONDS: { schema: int(1, 604_800).default(21_600), description: 'TTL of the full flows read (when caching is on): each refresh costs one GET /v2/flows per active user (~465 requests at 500 users), so a day at 6 h is ~4 refreshes (~19% of Gong\'s 10,000/day at that size).' },
+  CACHE_STALE_SECONDS: { schema: int(0, 604_800).default(86_400), description: 'Past its TTL a full read is served this much longer while one background refresh replaces it (stale-while-revalidate), so no query waits for the flows fan-out once it has data. 0: wait for the refresh.' },
 
   // ---- incremental sync
-  SYNC_CALLS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(120), description: 'gongCallsSync re-scans this far behind its high-water mark (Gong: calls visible up to 1 h late).' },
+  SYNC_CALLS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(1_440), description: 'gongCallsSync re-scans this far behind its high-water mark. Gong filters on the start but shows a call only after it ends and is processed (up to 1 h): a long meeting appears hours after its start.' },
   SYNC_TRANSCRIPTS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(2_880), description: 'gongTranscriptsSync overlap (Gong: transcripts up to 24 h late).' },
+  SYNC_STATE_RETENTION_HOURS: { schema: int(1, 8_760).default(336), description: 'How long the server-side sync state lives: the ids a checkpoint chain delivered, and calls learned from webhooks, gongCreateCall and transcripts (read by id whatever their start).' },
   SYNC_START_DAYS: { schema: int(1, 3_650).default(90), description: 'How far back a sync without checkpoint starts.' },
 
   // ---- GraphQL limits

@@ -40,6 +40,8 @@ export interface EventsFeatureDeps {
   now?: () => number;
   /** Transcript poller timer. @default 1_000 */
   transcriptTickMs?: number;
+  /** A call became known outside a sync (a call.created webhook, a ready transcript): the sync reads it by id. */
+  onCallLearned?: (input: { connectionRef: string; callId: string; started?: string | null | undefined }) => Promise<void>;
 }
 
 export interface EventsFeature {
@@ -81,6 +83,7 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     tickMs: deps.transcriptTickMs ?? Math.min(1_000, Math.max(10, (config.TRANSCRIPT_POLL_INITIAL_SECONDS * 1000) / 2)),
     logger: deps.logger,
     now,
+    ...(deps.onCallLearned ? { onReady: deps.onCallLearned } : {}),
   });
   const handler = createWebhookRoute({
     publicUrl: config.publicUrl,
@@ -92,7 +95,10 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     connectionExists: deps.connectionExists,
     log,
     deadLetters,
-    onCallCreated: (c) => poller.schedule(c),
+    onCallCreated: async (c) => {
+      await deps.onCallLearned?.(c);
+      await poller.schedule(c);
+    },
     metrics: deps.metrics,
     logger: deps.logger,
     now,

@@ -30,6 +30,8 @@ export interface TranscriptPollerOptions {
   logger?: Logger;
   /** @default Date.now */
   now?: () => number;
+  /** Called once a call's transcript is published (the transcripts sync then reads it by id). */
+  onReady?: (input: { connectionRef: string; callId: string }) => Promise<void>;
 }
 
 export interface TranscriptPoller {
@@ -85,6 +87,7 @@ export function createTranscriptPoller(opts: TranscriptPollerOptions): Transcrip
       const data: TranscriptReadyData = { callId: c.callId, isPrivate: c.isPrivate, transcript };
       const r = await opts.log.append({ topic: 'transcript.ready', connectionRef: ref, dedupeKey: c.callId, data, receivedAt: new Date(now()).toISOString() });
       await opts.schedule.remove(c);
+      await opts.onReady?.({ connectionRef: ref, callId: c.callId });
       if (!r.duplicate) published++;
     }
     return published;

@@ -216,7 +216,12 @@ export type GongCallContent = {
 /** A call Gong finished processing, as its automation-rule webhook delivered it. */
 export type GongCallCreatedEvent = {
   __typename?: 'GongCallCreatedEvent';
-  /** Built from the webhook's callData: fields it carries cost no upstream request; links (primaryUser, transcript) go through the loaders. */
+  /**
+   * Built from the webhook's callData: fields it carries cost no upstream request. A selected section
+   * (or part of one, e.g. tracker occurrences) the delivery lacks is fetched: one /v2/calls/extensive
+   * request per event, shared by identical subscriptions. Links (primaryUser, transcript) go through
+   * the loaders.
+   */
   call: GongCall;
   /** Stable, ordered id (`<ms>-<seq>`); resume with `after: eventId`. */
   eventId: Scalars['ID']['output'];
@@ -285,7 +290,11 @@ export type GongCallSyncPage = {
 };
 
 export type GongCallsFilter = {
-  /** Inclusive lower bound on the call's start. Default: SYNC_START_DAYS ago. */
+  /**
+   * Inclusive lower bound on the call's actual start, for every kind of call and whatever fields are
+   * selected (Gong's /v2/calls/extensive meaning; a web conference's scheduled time never counts).
+   * Default: SYNC_START_DAYS ago.
+   */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Gong asks integrations to leave private calls out; true keeps them. */
@@ -1094,8 +1103,12 @@ export type Query = {
   gongCallsByIds: Array<Maybe<GongCall>>;
   /**
    * Incremental calls read that never misses late-processed calls: each scan re-reads an overlap
-   * window behind the last one (SYNC_CALLS_OVERLAP_MINUTES) and a chain of checkpoints delivers
-   * every call exactly once. Without a checkpoint it starts SYNC_START_DAYS back. `first` 1..100.
+   * window behind the last one (SYNC_CALLS_OVERLAP_MINUTES, default 24 h: Gong filters on the start,
+   * but shows a call only after it ends and is processed) and then reads by id the calls this gateway
+   * learned of another way (call.created webhooks, gongCreateCall, ready transcripts), whatever their
+   * start. A chain of checkpoints delivers every call exactly once; the checkpoint is small and the
+   * delivered ids stay in the gateway's store (SYNC_STATE_RETENTION_HOURS). Without a checkpoint it
+   * starts SYNC_START_DAYS back. `first` 1..100.
    */
   gongCallsSync: GongCallSyncPage;
   /** A connection by ref; null when unknown. API keys: any; connection JWTs: only their own. */
@@ -1126,8 +1139,8 @@ export type Query = {
    */
   gongTranscripts: GongTranscriptConnection;
   /**
-   * The same for transcripts, with SYNC_TRANSCRIPTS_OVERLAP_MINUTES (transcripts arrive up to 24 h
-   * late). Transcripts of private calls are left out unless `includePrivate: true` (finding them
+   * The same for transcripts, with SYNC_TRANSCRIPTS_OVERLAP_MINUTES (default 48 h; transcripts
+   * arrive up to 24 h late) and the transcripts of learned calls. Transcripts of private calls are left out unless `includePrivate: true` (finding them
    * costs one POST /v2/calls/extensive per page of transcripts).
    */
   gongTranscriptsSync: GongTranscriptSyncPage;

@@ -69,6 +69,12 @@ export interface GongClientsDeps {
   logger: Logger;
   /** CACHE_TTL_SECONDS: what loaders should pass to `cache.getOrLoad`. */
   cacheTtlSeconds: number;
+  /** CACHE_STALE_SECONDS: how long an expired full read is served while it refreshes. @default 86400 */
+  cacheStaleSeconds?: number;
+  /** The cache's clock (tests move it with the gateway's; the scheduler keeps real time). @default now */
+  cacheNow?: () => number;
+  /** CACHE_FLOWS_TTL_SECONDS and the like: TTLs per cached kind. */
+  cacheTtlByKind?: Record<string, number>;
   fetch?: typeof fetch;
   now?: () => number;
   /** A connection unused this long has its scheduler, breaker and transport freed. @default 600_000 */
@@ -106,7 +112,7 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
   const memoryLimiters = new Map<string, RateLimiter>();
   const now = deps.now ?? Date.now;
   const idleEvictMs = deps.idleEvictMs ?? 600_000;
-  const cache = createFullReadCache({ redis: deps.redis, keyPrefix: deps.keyPrefix, metrics: deps.metrics, logger: deps.logger, now: deps.now });
+  const cache = createFullReadCache({ redis: deps.redis, keyPrefix: deps.keyPrefix, metrics: deps.metrics, logger: deps.logger, now: deps.cacheNow ?? deps.now, staleSeconds: deps.cacheStaleSeconds, ttlByKind: deps.cacheTtlByKind });
   const { limits } = deps;
 
   function build(ref: string): PerConnection {

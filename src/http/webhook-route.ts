@@ -40,7 +40,7 @@ export interface WebhookRouteOptions {
   log: EventLog;
   deadLetters: DeadLetters;
   /** Called after a (possibly duplicate) non-test call.created append; idempotent (the transcript poller's schedule). */
-  onCallCreated?: (input: { connectionRef: string; callId: string; isPrivate: boolean }) => Promise<void>;
+  onCallCreated?: (input: { connectionRef: string; callId: string; isPrivate: boolean; started?: string | null | undefined }) => Promise<void>;
   metrics?: Metrics;
   logger?: Logger;
   /** @default Date.now */
@@ -161,7 +161,7 @@ export function createWebhookRoute(opts: WebhookRouteOptions) {
         data,
         receivedAt,
       });
-      if (!data.isTest && opts.onCallCreated) await opts.onCallCreated({ connectionRef, callId: data.callData.metaData.id, isPrivate: data.isPrivate });
+      if (!data.isTest && opts.onCallCreated) await opts.onCallCreated({ connectionRef, callId: data.callData.metaData.id, isPrivate: data.isPrivate, started: data.callData.metaData.started });
       count(duplicate ? 'duplicate' : 'accepted');
       send(res, duplicate ? 200 : 202, { accepted: true, eventId, duplicate });
     } catch (err) {

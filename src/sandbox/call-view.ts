@@ -77,7 +77,26 @@ export function selectCall(call: StoredCall, selector: ContentSelector | undefin
   return out;
 }
 
-/** Every section, as a webhook's callData carries it (Gong's capture: Extended context "Now", no media). */
+/**
+ * What a real automation rule sent (a sanitized capture): a thin callData whatever the call has.
+ * The receiver must fetch anything else it needs.
+ */
+export function thinWebhookCall(call: CallData): CallData {
+  return {
+    metaData: call.metaData,
+    context: [],
+    ...(call.parties ? { parties: call.parties } : {}),
+    content: {
+      topics: call.content?.topics ?? [],
+      trackers: (call.content?.trackers ?? []).map((t) => ({ id: t.id, name: t.name, count: t.count, type: t.type })),
+      scorecardsAnswers: [],
+    },
+    interaction: { interactionStats: call.interaction?.interactionStats ?? [] },
+    collaboration: {},
+  };
+}
+
+/** Every section, as a "full" webhook rule's callData carries it (Extended context "Now", no media). */
 export function fullCall(call: StoredCall): CallData {
   const { content, interaction, publicComments } = call.details();
   return {

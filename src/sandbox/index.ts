@@ -43,10 +43,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const processingDelayMs = opts.processingDelayMs ?? 5000;
   const transcriptDelayMs = opts.transcriptDelayMs ?? 15000;
 
+  const realistic = opts.tenantSize === 'realistic';
   const tenant = new Tenant({
     seed: opts.seed ?? 42,
-    users: opts.users ?? 50,
-    calls: opts.calls ?? 2000,
+    users: opts.users ?? (realistic ? 500 : 50),
+    calls: opts.calls ?? (realistic ? 20_000 : 2000),
+    flowsPerUser: realistic ? 0.1 : undefined,
     days: opts.days ?? 90,
     anchorMs: opts.anchor ?? Math.floor(now() / HOUR) * HOUR,
     utcOffset: opts.utcOffset ?? '-07:00',
@@ -86,6 +88,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         startedMs,
         kind: 'conference',
         durationSeconds,
+        // A web conference's calendar slot; GET /v2/calls filters it on this, not on its start.
+        ...(input.scheduledAgoMs !== undefined ? { scheduledMs: endedAt - input.scheduledAgoMs } : {}),
         ...(primary ? { primary } : {}),
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.workspaceId !== undefined ? { workspaceId: input.workspaceId } : {}),

@@ -103,7 +103,8 @@ export const callCreateRoutes: ApiRoute[] = [
         },
       });
       if (body.context) call.contextNow = body.context.map((c) => ({ system: c.system, objects: (c.objects ?? []).map((o) => ({ ...o, fields: o.fields ?? [], timing: 'Now' })) }));
-      ctx.processing.enqueue(call, ctx.now);
+      // Processing starts once the call has ended and Gong has it: now for a recording of the past, its end for a call still going on.
+      ctx.processing.enqueue(call, Math.max(ctx.now, startedMs + Math.round(body.duration ?? 0) * 1000));
       return ok({ callId: call.id });
     },
   },

@@ -103,11 +103,13 @@ const FOLDERS = ['Outbound', 'Inbound', 'Events', 'Renewals'] as const;
 const FLOW_NAMES = ['Cold outbound', 'Webinar follow-up', 'Trial nurture', 'Renewal reminder', 'Re-engage closed lost', 'Event invites', 'Inbound demo request', 'Champion change', 'Expansion play', 'Security review', 'Quarterly check-in', 'Referral ask'] as const;
 
 /** About a dozen flows: Company ones, Personal ones and Personal ones shared with a few colleagues. */
-export function seedFlows(rng: Rng, users: TenantUser[], workspaces: Workspace[], anchorMs: number): TenantFlow[] {
+export function seedFlows(rng: Rng, users: TenantUser[], workspaces: Workspace[], anchorMs: number, count: number = FLOW_NAMES.length): TenantFlow[] {
   const owners = users.filter((u) => u.engageLicensed && u.meta.active && u.role !== 'avatar');
   if (owners.length === 0) return [];
   const folderIds = FOLDERS.map(() => rng.id());
-  return FLOW_NAMES.map((name, i) => {
+  // Beyond the dozen names, numbered variants (a large tenant has many personal flows).
+  const names = Array.from({ length: count }, (_, i) => (i < FLOW_NAMES.length ? FLOW_NAMES[i] : `${FLOW_NAMES[i % FLOW_NAMES.length]} ${Math.floor(i / FLOW_NAMES.length) + 1}`) as string);
+  return names.map((name, i) => {
     const folder = rng.int(0, FOLDERS.length - 1);
     const owner = rng.pick(owners);
     const kind: TenantFlow['kind'] = i < 4 ? 'Company' : 'Personal';

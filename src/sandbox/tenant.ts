@@ -21,6 +21,8 @@ export interface TenantOptions {
   utcOffset: string;
   /** Web-app origin of call links. */
   appUrl: string;
+  /** Flows per user; unset: a dozen whatever the size. */
+  flowsPerUser?: number | undefined;
 }
 
 export class Tenant {
@@ -38,7 +40,7 @@ export class Tenant {
     const rng = createRng(opts.seed);
     this.workspaces = seedWorkspaces(rng);
     this.users = seedUsers(rng, opts.users, this.workspaces, opts.anchorMs, opts.utcOffset);
-    this.flows = seedFlows(rng, this.users, this.workspaces, opts.anchorMs);
+    this.flows = seedFlows(rng, this.users, this.workspaces, opts.anchorMs, opts.flowsPerUser === undefined ? undefined : Math.round(opts.users * opts.flowsPerUser));
     const callers = this.users.filter((u) => u.role !== 'avatar');
     this.env = { users: this.users, callers, activeCallers: callers.filter((u) => u.meta.active), offset: opts.utcOffset, appUrl: opts.appUrl, trackerIds: Array.from({ length: 5 }, () => rng.id()) };
     const span = opts.days * DAY - 2 * 3_600_000;

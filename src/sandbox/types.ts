@@ -7,9 +7,15 @@ import type { CallData } from '../gong/wire.js';
 export interface SandboxOptions {
   /** Same seed, same tenant. @default 42 */
   seed?: number;
-  /** @default 50 */
+  /**
+   * A preset for `users`, `calls` and flows (explicit options win). `small`: 50 users, 2,000 calls,
+   * a dozen flows. `realistic`: a mid-size Gong customer, 500 users, 20,000 calls over 90 days,
+   * one flow per ten users. @default 'small'
+   */
+  tenantSize?: 'small' | 'realistic';
+  /** @default 50 (500 for a realistic tenant) */
   users?: number;
-  /** Calls spread over the last `days` days. @default 2000 */
+  /** Calls spread over the last `days` days. @default 2000 (20,000 for a realistic tenant) */
   calls?: number;
   /** @default 90 */
   days?: number;
@@ -80,7 +86,7 @@ export interface FaultRule {
   /** Apply to at most this many requests, then stop. */
   count?: number;
   kind:
-    | { type: 'status'; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
+    | { type: 'status'; status: 400 | 403 | 404 | 429 | 500 | 502 | 503; retryAfterSeconds?: number }
     | { type: 'latency'; ms: number }
     | { type: 'malformed' }
     | { type: 'reset' };
@@ -95,6 +101,13 @@ export interface WebhookRule {
   participant?: string;
   /** Sign with the tenant's RS256 key (Gong's "signed JWT header" option). @default true */
   signed?: boolean;
+  /**
+   * What `callData` carries. `thin` is the real capture (gong-api.md, last section): metaData,
+   * empty context, parties, topics and trackers without occurrences, scorecardsAnswers,
+   * interactionStats and an empty collaboration; no media, brief, key points, speakers or
+   * questions. `full`: every section (no media). @default 'thin'
+   */
+  payload?: 'thin' | 'full';
 }
 
 export interface WebhookDelivery {
@@ -109,7 +122,7 @@ export interface WebhookDelivery {
 /** In-process handle of the control API (the same operations as `/__sandbox/...` over HTTP). */
 export interface SandboxControl {
   /** "A call just ended": it becomes visible after processingDelayMs, its transcript after transcriptDelayMs. Returns its id. */
-  endCall(input?: Partial<{ title: string; primaryUserId: string; workspaceId: string; isPrivate: boolean; durationSeconds: number; startedAgoMs: number }>): Promise<string>;
+  endCall(input?: Partial<{ title: string; primaryUserId: string; workspaceId: string; isPrivate: boolean; durationSeconds: number; startedAgoMs: number; scheduledAgoMs: number }>): Promise<string>;
   /** A reviewer (default: the host's manager) answers a scorecard on the call now; returns the answeredScorecardId. */
   answerScorecard(callId: string, reviewerUserId?: string): string;
   /** Run processing now for everything whose delay has passed (also runs on a timer). */

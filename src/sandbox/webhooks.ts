@@ -8,6 +8,7 @@ import { createHash, generateKeyPairSync, randomUUID, type KeyObject } from 'nod
 import { SignJWT } from 'jose';
 import { badInput, notFound } from '../errors.js';
 import type { CallData } from '../gong/wire.js';
+import { thinWebhookCall } from './call-view.js';
 import type { WebhookDelivery, WebhookRule } from './types.js';
 
 export interface WebhookEmitterOptions {
@@ -90,11 +91,12 @@ export class WebhookEmitter {
 
   addRule(rule: Omit<WebhookRule, 'id'>): WebhookRule {
     if (!absoluteHttpUrl(rule.targetUrl)) throw badInput(`targetUrl must be an absolute http(s) URL, but got: ${String(rule.targetUrl)}`);
+    if (rule.payload !== undefined && rule.payload !== 'thin' && rule.payload !== 'full') throw badInput(`payload must be 'thin' or 'full' when given, but got: ${JSON.stringify(rule.payload)}`);
     for (const key of ['workspaceId', 'participant'] as const) {
       const v: unknown = rule[key];
       if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw badInput(`${key} must be a non-empty string when given, but got: ${JSON.stringify(v)}`);
     }
-    const created: WebhookRule = { ...rule, id: randomUUID(), signed: rule.signed ?? true };
+    const created: WebhookRule = { ...rule, id: randomUUID(), signed: rule.signed ?? true, payload: rule.payload ?? 'thin' };
     this.#rules.set(created.id, created);
     return { ...created };
   }
@@ -122,8 +124,10 @@ export class WebhookEmitter {
       targets = [...this.#rules.values()].filter((r) => matches(r, call));
     }
     const isTest = opts.isTest ?? false;
-    const body = Buffer.from(JSON.stringify({ callData: call, isTest, isPrivate: call.metaData.isPrivate ?? false }));
-    const results = await Promise.all(targets.map((rule) => this.#deliverToRule(rule, call.metaData.id, isTest, body)));
+    const bodyOf = (callData: CallData) => Buffer.from(JSON.stringify({ callData, isTest, isPrivate: call.metaData.isPrivate ?? false }));
+    const full = bodyOf(call);
+    const thin = bodyOf(thinWebhookCall(call));
+    const results = await Promise.all(targets.map((rule) => this.#deliverToRule(rule, call.metaData.id, isTest, rule.payload === 'full' ? full : thin)));
     return results.filter((d): d is WebhookDelivery => d !== undefined);
   }
 

@@ -25,6 +25,8 @@ export interface CreateCallServiceOptions {
    * the cost of forgetting is a CONFLICT instead of the original payload. @default 30 days
    */
   rememberMs?: number;
+  /** A call was created: the calls sync reads it by id, since its start may be days old. */
+  onCreated?: (input: { connectionRef: string; callId: string; started: string }) => Promise<void>;
 }
 
 export interface CreateCallService {
@@ -71,6 +73,7 @@ export function createCallService(opts: CreateCallServiceOptions): CreateCallSer
       throw e;
     }
     await opts.store.set(key, JSON.stringify(created), { ttlMs: rememberMs });
+    await opts.onCreated?.({ connectionRef, callId: created.callId, started: body.actualStart });
     return created;
   }
 

@@ -21,6 +21,8 @@ export interface WritesFeatureDeps {
   /** The gateway's store; default: in memory (one instance). */
   store?: KeyValueStore;
   logger?: Logger;
+  /** A call was created through gongCreateCall (the calls sync reads it by id). */
+  onCallCreated?: (input: { connectionRef: string; callId: string; started: string }) => Promise<void>;
 }
 
 export interface WritesFeature {
@@ -33,7 +35,7 @@ export function createWritesFeature(deps: WritesFeatureDeps): WritesFeature {
   const store = deps.store ?? createMemoryStore();
   const routeDeps = { authenticate: deps.authenticate, transport: (ref: string) => deps.clients.transport(ref), ...(deps.logger ? { logger: deps.logger } : {}) };
   return {
-    services: { [WRITE_SERVICES_KEY]: createCallService({ store, client: (ref) => deps.clients.client(ref) }) },
+    services: { [WRITE_SERVICES_KEY]: createCallService({ store, client: (ref) => deps.clients.client(ref), ...(deps.onCallCreated ? { onCreated: deps.onCallCreated } : {}) }) },
     routes: [proxyRoute(routeDeps), mediaRoute(routeDeps)],
   };
 }

@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFullReadCache } from '../../src/cache/full-read-cache.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { describeRedis, startRedis, type RedisServer } from '../support/redis.js';
+import { describeRedis, redisSuite } from '../support/redis.js';
 
 const counting = <T>(value: T) => {
   const calls = { n: 0 };
@@ -18,7 +17,7 @@ describe('the in-memory full-read cache', () => {
   it('runs the loader once for concurrent misses and serves hits until the TTL passes', async () => {
     let t = 0;
     const metrics = createMetrics();
-    const cache = createFullReadCache({ now: () => t, metrics });
+    const cache = createFullReadCache({ now: () => t, metrics, staleSeconds: 0 });
     const { calls, loader } = counting({ id: '1' });
     const all = await Promise.all(Array.from({ length: 5 }, () => cache.getOrLoad('c1', 'users:1', 300, loader, 'users')));
     expect(calls.n).toBe(1);
@@ -63,30 +62,20 @@ describe('the in-memory full-read cache', () => {
 });
 
 describeRedis('the Redis full-read cache', () => {
-  let server: RedisServer;
-  const clients: Redis[] = [];
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterAll(async () => {
-    for (const c of clients) c.disconnect();
-    await server.stop();
-  });
-  const connect = async () => {
-    const r = new Redis(server.url, { maxRetriesPerRequest: 1 });
-    clients.push(r);
-    await new Promise<void>((res) => (r.status === 'ready' ? res() : r.once('ready', () => res())));
-    return r;
-  };
+  const redis = redisSuite();
+  beforeAll(() => redis.start());
+  afterAll(() => redis.stop());
+  const connect = () => redis.connect();
 
   it('shares values between instances and expires them with PX', async () => {
-    const a = createFullReadCache({ redis: await connect(), keyPrefix: 'cc:' });
-    const b = createFullReadCache({ redis: await connect(), keyPrefix: 'cc:' });
+    const ra = await connect();
+    const a = createFullReadCache({ redis: ra, keyPrefix: 'cc:', staleSeconds: 0 });
+    const b = createFullReadCache({ redis: await connect(), keyPrefix: 'cc:', staleSeconds: 0 });
     const { calls, loader } = counting({ workspaces: ['1', '2'] });
     expect(await a.getOrLoad('c1', 'workspaces', 1, loader)).toEqual({ workspaces: ['1', '2'] });
     expect(await b.getOrLoad('c1', 'workspaces', 1, loader)).toEqual({ workspaces: ['1', '2'] });
     expect(calls.n).toBe(1);
-    const pttl = await clients[0]!.pttl('cc:cache:c1:workspaces');
+    const pttl = await ra.pttl('cc:cache:c1:workspaces');
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(1000);
   });

@@ -43,10 +43,12 @@ describe('upstream budget', () => {
     expect(log.filter((e) => e.path === '/v2/calls/transcript')).toHaveLength(1);
   });
 
-  it('uses GET /v2/calls when only basic fields are selected', async () => {
+  it('basic fields only: one /v2/calls/extensive request without a contentSelector (start-time window, same cost as GET /v2/calls)', async () => {
     const r = await h.gql('{ gongCalls(first: 5) { nodes { id title started primaryUserId workspaceId isPrivate } } }');
     expect(r.errors).toBeUndefined();
-    expect(h.upstream().map((e) => e.endpoint)).toEqual(['GET /v2/calls']);
+    const log = h.upstream();
+    expect(log.map((e) => e.endpoint)).toEqual(['POST /v2/calls/extensive']);
+    expect((log[0]?.body as { contentSelector?: unknown }).contentSelector).toBeUndefined();
   });
 
   it('selecting parties asks /v2/calls/extensive for parties and nothing else', async () => {

@@ -75,7 +75,7 @@ describe('signed deliveries', () => {
   it('POST {callData, isTest, isPrivate} with a JWT that verifies with the shown public key', async () => {
     newEmitter();
     const target = `${receiver.base}/hooks/gong?key=abc`;
-    const rule = emitter.addRule({ targetUrl: target });
+    const rule = emitter.addRule({ targetUrl: target, payload: 'full' });
     expect(rule.signed).toBe(true);
 
     const [delivery] = await emitter.deliver(call());

@@ -4,31 +4,13 @@
  * logged by the real request path (a failing upstream request made with credentials) or as an
  * object nobody anticipated.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { runWithRequestId } from '../../src/observability/request-context.js';
 import { startHarness, type Harness } from '../read/harness.js';
+import { captureLogs } from '../support/log-capture.js';
 
-function capture() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return {
-    stream,
-    text: () => chunks.join(''),
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((l) => l.length > 0)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
+const capture = captureLogs;
 
 const API_KEY = 'gw-test-api-key-0123456789abcdef';
 

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe } from 'vitest';
 import { freePort } from './ports.js';
 
@@ -67,6 +68,31 @@ export async function startRedis(): Promise<RedisServer> {
     restart: async () => {
       await stop();
       await launch();
+    },
+  };
+}
+
+/**
+ * A redis-server for one suite and ready ioredis clients to it, all closed by `stop()`:
+ * call in `beforeAll` / `afterAll`.
+ */
+export function redisSuite(): { connect(): Promise<Redis>; start(): Promise<void>; stop(): Promise<void> } {
+  let server: RedisServer | undefined;
+  const clients: Redis[] = [];
+  return {
+    async start() {
+      server = await startRedis();
+    },
+    async stop() {
+      for (const c of clients) c.disconnect();
+      await server?.stop();
+    },
+    async connect() {
+      if (!server) throw new Error('redisSuite: start() first');
+      const r = new Redis(server.url, { maxRetriesPerRequest: 1 });
+      clients.push(r);
+      await new Promise<void>((res) => (r.status === 'ready' ? res() : r.once('ready', () => res())));
+      return r;
     },
   };
 }

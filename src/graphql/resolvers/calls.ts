@@ -1,7 +1,10 @@
 /**
- * Call root fields. Lists use GET /v2/calls when the operation selects only CallBasicData (and
- * the filter needs nothing GET /v2/calls lacks), else POST /v2/calls/extensive with the
- * operation's contentSelector. Private calls are left out unless `includePrivate: true`.
+ * Call root fields. A list's date window always means the call's START time (as Gong documents
+ * it for /v2/calls/extensive), whatever fields are selected: lists read POST /v2/calls/extensive,
+ * with no contentSelector (metaData only, same cost as GET /v2/calls) when only basic fields are
+ * selected. GET /v2/calls would filter Gong-recorded web conferences on their scheduled time, so
+ * it serves only connections without the extensive scope (README "Date windows").
+ * Private calls are left out unless `includePrivate: true`.
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { CallData } from '../../gong/wire.js';
@@ -10,6 +13,8 @@ import { readConnection } from '../paging.js';
 import type { CallParent } from '../parents.js';
 import { loadCall, loadOneCall, planOf, primeCalls } from './call-plan.js';
 import { dateWindow, gongId, gongIds } from './ids.js';
+import { isGatewayError } from '../../errors.js';
+import { SCOPES } from '../../gong/wire.js';
 
 export const callResolvers: Resolvers = {
   Query: {
@@ -25,14 +30,11 @@ export const callResolvers: Resolvers = {
       const { now, syncStartDays } = ctx.settings;
 
       // The window and endpoint are fixed by the first page: Gong's cursor is only valid for the same request.
-      const fixed = after?.w ?? {
-        ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)),
-        k: plan.basicOnly && !ids && !primaryUserIds ? 'basic' : 'extensive',
-      };
+      const window = after?.w ?? { ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)), k: 'extensive' };
       const keep = (c: CallData) => includePrivate || c.metaData.isPrivate !== true;
 
-      if (fixed.k === 'basic') {
-        return readConnection<CallData, CallParent>({
+      const basic = (fixed: Record<string, string>) =>
+        readConnection<CallData, CallParent>({
           first, after, fixed, keep,
           fetchPage: async (cursor) => {
             const page = await ctx.gong.listCalls({ fromDateTime: fixed.from ?? '', toDateTime: fixed.to ?? '', workspaceId, cursor });
@@ -41,20 +43,30 @@ export const callResolvers: Resolvers = {
           // Sections (should a later page select them) come through the by-id loader.
           toNode: (call) => ({ call, sections: plan.basicOnly }),
         });
+      const extensive = (fixed: Record<string, string>) =>
+        readConnection<CallData, CallParent>({
+          first, after, fixed, keep,
+          fetchPage: async (cursor) => {
+            const page = await ctx.gong.callsExtensive({
+              cursor,
+              filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds: ids, primaryUserIds },
+              ...(plan.selector ? { contentSelector: plan.selector } : {}),
+            });
+            primeCalls(ctx, info, page.items);
+            return page;
+          },
+          toNode: (call) => ({ call, sections: true }),
+        });
+
+      if (window.k === 'basic') return basic(window);
+      try {
+        return await extensive(window);
+      } catch (e) {
+        // Refused before any request: a basic-scope connection lists through GET /v2/calls (scheduled-time caveat).
+        const basicFallback = !after && plan.basicOnly && !ids && !primaryUserIds;
+        if (basicFallback && isGatewayError(e) && e.code === 'FORBIDDEN' && e.details?.scope === SCOPES.callsExtensive) return basic({ ...window, k: 'basic' });
+        throw e;
       }
-      return readConnection<CallData, CallParent>({
-        first, after, fixed, keep,
-        fetchPage: async (cursor) => {
-          const page = await ctx.gong.callsExtensive({
-            cursor,
-            filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds: ids, primaryUserIds },
-            ...(plan.selector ? { contentSelector: plan.selector } : {}),
-          });
-          primeCalls(ctx, info, page.items);
-          return page;
-        },
-        toNode: (call) => ({ call, sections: true }),
-      });
     },
     gongCall: (_p, args, ctx, info) => loadOneCall(ctx, info, gongId(args.id, 'id'), args.includePrivate === true),
     gongCallsByIds: (_p, args, ctx, info) =>

@@ -3,7 +3,8 @@
  * so the full read without `ownerEmail` fans out over every active user and de-duplicates by id,
  * as Gong requires; the result goes through the full-read cache.
  */
-import { ErrorCode, GatewayError } from '../../errors.js';
+import { GatewayError } from '../../errors.js';
+import type { Logger } from '../../observability/logger.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { GongClient } from '../../gong/types.js';
 import type { Flow } from '../../gong/wire.js';
@@ -13,18 +14,28 @@ import { readConnection, wholeList } from '../paging.js';
 import { gongId } from './ids.js';
 
 /**
+ * Gong's answer for an owner who cannot have flows (unlicensed, inactive) is not documented: the
+ * sandbox says 400, a real one was 200 with an empty list. Any 4xx for one owner skips that owner
+ * (logged); 401 (credentials) and 429 (budget) concern every owner, so they fail the read.
+ */
+function ownerSkippable(e: unknown): e is GatewayError {
+  const status = e instanceof GatewayError ? e.details?.status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 401 && status !== 429;
+}
+
+/**
  * The fan-out is one request per active user (dozens at 3/s), so it runs at background priority:
  * interactive reads of other clients go first in the connection's budget (issue 5).
  */
-export async function allFlows(client: GongClient, workspaceId: string | undefined): Promise<Flow[]> {
+export async function allFlows(client: GongClient, workspaceId: string | undefined, logger?: Logger): Promise<Flow[]> {
   const users = await allPages((cursor) => client.listUsers({ cursor }, 'background'));
   const owners = users.filter((u) => u.active !== false && typeof u.emailAddress === 'string' && u.emailAddress.includes('@'));
   const perOwner = await Promise.all(
     owners.map((u) =>
       allPages((cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor }, 'background')).catch((e: unknown) => {
-        // Gong answers 400 for an owner without an Engage license: that owner simply has no flows.
-        if (e instanceof GatewayError && e.code === ErrorCode.BAD_USER_INPUT) return [];
-        throw e;
+        if (!ownerSkippable(e)) throw e;
+        logger?.info({ ownerUserId: u.id, status: e.details?.status, code: e.code }, 'flows of one owner skipped: Gong refused that owner');
+        return [];
       }),
     ),
   );
@@ -48,14 +59,14 @@ export const flowResolvers: Resolvers = {
           toNode: (f) => f,
         });
       }
-      const flows = await ctx.loaders.cached(`flows:${workspaceId ?? '*'}`, () => allFlows(ctx.gong, workspaceId));
+      const flows = await ctx.loaders.cached(`flows:${workspaceId ?? '*'}`, () => allFlows(ctx.gong, workspaceId, ctx.logger));
       return readConnection({ first, after, fetchPage: async () => wholeList(flows), toNode: (f) => f });
     },
   },
   GongFlow: {
     // Gong has no flow-by-id endpoint: a reference resolves from the (cached) full read.
     __resolveReference: async (ref, ctx) => {
-      const flows = await ctx.loaders.cached('flows:*', () => allFlows(ctx.gong, undefined));
+      const flows = await ctx.loaders.cached('flows:*', () => allFlows(ctx.gong, undefined, ctx.logger));
       return flows.find((f) => f.id === ref.id) ?? null;
     },
   },

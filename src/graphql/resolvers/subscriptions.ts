@@ -2,8 +2,10 @@
  * `gongCallCreated` and `gongTranscriptReady` (schema/subscriptions.graphql) over the event log,
  * and the webhook admin fields (`gongWebhookDeadLetters`, `gongSetWebhookPublicKey`). Each event is resolved with fresh loaders
  * (a subscription's context lives as long as the socket; graphql-js issue #894), and a call is
- * built from the webhook's callData, so the fields it carries cost no upstream request.
+ * built from the webhook's callData, so the fields it carries cost no upstream request; what it
+ * lacks is fetched once per event (./webhook-call.ts).
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import { assertAdmin, assertConnectionRef } from '../../auth/client-auth.js';
 import type { GatewayContext } from '../../context.js';
 import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
@@ -14,6 +16,7 @@ import { CLOSE_TOO_SLOW, eventServicesOf, sharedStreamOf, subscriberSocketOf, to
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
 import { gongId } from './ids.js';
+import { callFromWebhook } from './webhook-call.js';
 
 function isLoggedEvent(v: unknown): v is LoggedEvent {
   return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>).eventId === 'string';
@@ -66,11 +69,11 @@ export const subscriptionResolvers: Resolvers = {
           return workspaceId === undefined || d.callData.metaData.workspaceId === workspaceId;
         });
       },
-      resolve: (payload: unknown, _args: unknown, ctx: GatewayContext) => {
+      resolve: async (payload: unknown, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => {
         const d = isLoggedEvent(payload) ? readCallCreated(payload.data) : undefined;
         if (!isLoggedEvent(payload) || !d) throw corrupt('call.created');
         ctx.loaders = eventServicesOf(ctx).freshLoaders(ctx);
-        return { eventId: payload.eventId, receivedAt: payload.receivedAt, isTest: d.isTest, call: { call: d.callData, sections: true } };
+        return { eventId: payload.eventId, receivedAt: payload.receivedAt, isTest: d.isTest, call: await callFromWebhook(ctx, info, d.callData) };
       },
     },
     gongTranscriptReady: {

@@ -6,24 +6,27 @@
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
-import { decodeCheckpoint, encodeCheckpoint } from '../sync/checkpoint.js';
-import { syncStep } from '../sync/scan.js';
+import { runSyncStep } from '../sync/run.js';
 import { planOf, primeCalls, privateCallIds } from './call-plan.js';
 import { toIso } from './ids.js';
 
-const startOf = (iso: string | null | undefined): number | undefined => {
-  const ms = iso ? Date.parse(iso) : Number.NaN;
-  return Number.isNaN(ms) ? undefined : ms;
-};
+/** The records a by-id batch found; a failed batch fails the step (the checkpoint is not advanced). */
+function found<T>(results: readonly (T | null | Error)[]): T[] {
+  const out: T[] = [];
+  for (const r of results) {
+    if (r instanceof Error) throw r;
+    if (r !== null) out.push(r);
+  }
+  return out;
+}
 
 export const syncResolvers: Resolvers = {
   Query: {
     gongCallsSync: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
-      const checkpoint = decodeCheckpoint(args.checkpoint, 'calls');
       const { selector } = planOf(ctx, info);
-      const step = await syncStep({
-        checkpoint, first,
+      const step = await runSyncStep(ctx, 'calls', args.checkpoint, {
+        first,
         overlapMs: ctx.settings.syncCallsOverlapMs,
         startDays: ctx.settings.syncStartDays,
         now: ctx.settings.now(),
@@ -35,34 +38,39 @@ export const syncResolvers: Resolvers = {
           primeCalls(ctx, info, page.items);
           return page;
         },
+        fetchByIds: async (ids) => found(await ctx.loaders.calls(selector).loadMany(ids)),
         idOf: (c) => c.metaData.id,
-        boundOf: (c, w) => startOf(c.metaData.started) ?? startOf(c.metaData.scheduled) ?? w.to,
         keep: (c) => args.includePrivate === true || c.metaData.isPrivate !== true,
       });
-      return { nodes: step.records.map((call) => ({ call, sections: true })), checkpoint: encodeCheckpoint(step.checkpoint), hasMore: step.hasMore };
+      return { nodes: step.records.map((call) => ({ call, sections: true })), checkpoint: step.checkpoint, hasMore: step.hasMore };
     },
     gongTranscriptsSync: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
-      const checkpoint = decodeCheckpoint(args.checkpoint, 'transcripts');
       const hidden = new Set<string>();
-      const step = await syncStep({
-        checkpoint, first,
+      const hide = async (callIds: string[]) => {
+        // A transcript does not say whether its call is private: one calls lookup per page.
+        if (args.includePrivate !== true) for (const id of await privateCallIds(ctx, info, callIds)) hidden.add(id);
+      };
+      const step = await runSyncStep(ctx, 'transcripts', args.checkpoint, {
+        first,
         overlapMs: ctx.settings.syncTranscriptsOverlapMs,
         startDays: ctx.settings.syncStartDays,
         now: ctx.settings.now(),
         fetchPage: async (w, cursor) => {
           const page = await ctx.gong.transcripts({ cursor, filter: { fromDateTime: toIso(w.from), toDateTime: toIso(w.to) } }, 'background');
           for (const t of page.items) ctx.loaders.transcripts.prime(t.callId, t);
-          // A transcript does not say whether its call is private: one calls lookup per page.
-          if (args.includePrivate !== true) for (const id of await privateCallIds(ctx, info, page.items.map((t) => t.callId))) hidden.add(id);
+          await hide(page.items.map((t) => t.callId));
           return page;
+        },
+        fetchByIds: async (ids) => {
+          const ready = found(await ctx.loaders.transcripts.loadMany(ids));
+          await hide(ready.map((t) => t.callId));
+          return ready;
         },
         idOf: (t) => t.callId,
         keep: (t) => !hidden.has(t.callId),
-        // A transcript carries no start time; its call started before the scan's upper bound.
-        boundOf: (_t, w) => w.to,
       });
-      return { nodes: step.records, checkpoint: encodeCheckpoint(step.checkpoint), hasMore: step.hasMore };
+      return { nodes: step.records, checkpoint: step.checkpoint, hasMore: step.hasMore };
     },
   },
 };

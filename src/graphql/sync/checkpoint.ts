@@ -1,31 +1,59 @@
 /**
- * The opaque sync checkpoint (base64url JSON, versioned). It holds:
+ * The opaque sync checkpoint (base64url JSON, versioned), bounded in size whatever the volume:
  * - `s`: scannedTo, the upper bound (`now`) of the last completed scan (null before the first);
- * - `seen`: ids already delivered that a later overlap re-scan can meet again, each with an upper
- *   bound of its start time (ms), pruned once the bound falls behind `scannedTo − overlap`;
+ * - `c`, `n`: the chain and step whose delivered-id snapshot lives server-side (./sync-state.ts);
  * - `scan`: the scan in progress when it spans several pages: its fixed `[f, t)` window (so
- *   Gong's cursor stays valid), Gong's cursor `g` and the offset `o` within that page.
+ *   Gong's cursor stays valid), Gong's cursor `g`, the offset `o` within that page, and once the
+ *   window is done `l`, the position in the calls learned of another way (null: at their start).
+ * Version 1 carried the delivered ids inline (`seen`); it is still accepted and continues as 2.
  */
 import { z } from 'zod';
 import { encodeOpaque, decodeOpaque } from '../cursor.js';
 
-export const Checkpoint = z.object({
+const Kind = z.enum(['calls', 'transcripts']);
+const Scan = z.object({
+  f: z.number().int(),
+  t: z.number().int(),
+  g: z.string().max(4_096).optional(),
+  o: z.number().int().min(0),
+  l: z.tuple([z.number().int(), z.string().max(64)]).nullable().optional(),
+});
+export type Scan = z.infer<typeof Scan>;
+
+const CheckpointV1 = z.object({
   v: z.literal(1),
-  k: z.enum(['calls', 'transcripts']),
+  k: Kind,
   s: z.number().int().nullable(),
   seen: z.array(z.tuple([z.string(), z.number().int()])),
-  scan: z
-    .object({ f: z.number().int(), t: z.number().int(), g: z.string().optional(), o: z.number().int().min(0) })
-    .optional(),
+  scan: Scan.omit({ l: true }).optional(),
+});
+export const Checkpoint = z.object({
+  v: z.literal(2),
+  k: Kind,
+  s: z.number().int().nullable(),
+  c: z.string().min(1).max(64),
+  n: z.number().int().min(0),
+  scan: Scan.optional(),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
 export type SyncKind = Checkpoint['k'];
 
-export function decodeCheckpoint(token: string | null | undefined, kind: SyncKind): Checkpoint {
-  if (token === null || token === undefined) return { v: 1, k: kind, s: null, seen: [] };
-  const cp = decodeOpaque(Checkpoint, token, 'checkpoint');
+/** A decoded checkpoint; `inlineSeen` only for a version-1 token (its ids move server-side). */
+export interface DecodedCheckpoint {
+  kind: SyncKind;
+  s: number | null;
+  chain: string | undefined;
+  step: number;
+  scan: Scan | undefined;
+  inlineSeen?: Map<string, number>;
+}
+
+export function decodeCheckpoint(token: string | null | undefined, kind: SyncKind): DecodedCheckpoint {
+  if (token === null || token === undefined) return { kind, s: null, chain: undefined, step: 0, scan: undefined };
+  const cp = decodeOpaque(z.union([Checkpoint, CheckpointV1]), token, 'checkpoint');
   if (cp.k !== kind) return decodeOpaque(z.never(), token, 'checkpoint');
-  return cp;
+  if (cp.v === 1) return { kind, s: cp.s, chain: undefined, step: 0, scan: cp.scan, inlineSeen: new Map(cp.seen) };
+  return { kind, s: cp.s, chain: cp.c, step: cp.n, scan: cp.scan };
 }
 
 export const encodeCheckpoint = (cp: Checkpoint): string => encodeOpaque(cp);

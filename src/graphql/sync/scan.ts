@@ -1,86 +1,123 @@
 /**
  * One step of an incremental read, exactly once across late-processed data. Each scan covers
- * `[scannedTo − overlap, now)` (the first one starts `startDays` back) and skips ids the
- * checkpoint already delivered; a chain of checkpoints therefore delivers every record once,
- * including records Gong finished processing after their start time had been scanned, as long
- * as Gong's processing lag is below the overlap. An expired Gong cursor restarts the scan's
- * window (the `seen` ids keep it from delivering twice).
+ * `[scannedTo − overlap, now)` (the first one starts `startDays` back) and skips ids already
+ * delivered; a chain of checkpoints therefore delivers every record once, including records Gong
+ * finished processing after their start time had been scanned, as long as Gong's lag is below the
+ * overlap. After its window, a scan reads by id the calls the gateway learned of another way
+ * since shortly before the last scan (a webhook, a create): those are delivered once whatever
+ * their start. An expired Gong cursor restarts the scan's window (the delivered ids keep it from
+ * delivering twice).
  */
 import { isCursorExpiredError } from '../../gong/errors.js';
 import type { Page } from '../../gong/types.js';
-import type { Checkpoint } from './checkpoint.js';
+import type { Scan } from './checkpoint.js';
+import type { LearnedCall } from './sync-state.js';
 
 export interface SyncStepOptions<R> {
-  checkpoint: Checkpoint;
+  /** The last completed scan's upper bound (null before the first) and the scan in progress. */
+  scannedTo: number | null;
+  scan: Scan | undefined;
+  /** Ids already delivered, each with the upper bound of the scan that delivered it; updated in place. */
+  seen: Map<string, number>;
   first: number;
   overlapMs: number;
   startDays: number;
   now: number;
   fetchPage(window: { from: number; to: number }, cursor: string | undefined): Promise<Page<R>>;
+  /** Calls learned of another way in `(since, until]`, oldest first. */
+  learned?(since: number, until: number): Promise<LearnedCall[]>;
+  /** The records of these ids Gong shows now (absent: not processed yet). */
+  fetchByIds?(ids: string[]): Promise<R[]>;
   idOf(record: R): string;
-  /** Upper bound (ms) of the record's start time, used to prune `seen`. */
-  boundOf(record: R, window: { from: number; to: number }): number;
   /** Records to leave out (never delivered, not remembered). */
   keep?: (record: R) => boolean;
 }
 
 export interface SyncStep<R> {
   records: R[];
-  checkpoint: Checkpoint;
+  scannedTo: number | null;
+  scan: Scan | undefined;
   hasMore: boolean;
 }
 
+/** Ids looked up per request in the learned pass (Gong's page size). */
+const BY_ID_BATCH = 100;
+const LEARN_SLACK_MS = 3_600_000;
+
 export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>> {
-  const cp = opts.checkpoint;
-  const scan = cp.scan ?? {
-    f: cp.s === null ? opts.now - opts.startDays * 86_400_000 : cp.s - opts.overlapMs,
+  const scan: Scan = opts.scan ?? {
+    f: opts.scannedTo === null ? opts.now - opts.startDays * 86_400_000 : opts.scannedTo - opts.overlapMs,
     t: opts.now,
     o: 0,
   };
   const window = { from: scan.f, to: scan.t };
-  const seen = new Map(cp.seen);
+  const { seen } = opts;
   const records: R[] = [];
-  let cursor = scan.g;
-  let offset = scan.o;
-  let consumed = 0;
-  let restarted = false;
-  if (window.to <= window.from) return { records, hasMore: false, checkpoint: { v: 1, k: cp.k, s: cp.s ?? window.to, seen: cp.seen } };
+  if (window.to <= window.from) return { records, hasMore: false, scannedTo: opts.scannedTo ?? window.to, scan: undefined };
+  // Every record started before the scan's upper bound, so a later window can meet it again only
+  // while that bound is within the overlap (a learned call, only while learned within it too).
+  const take = (r: R) => {
+    const id = opts.idOf(r);
+    if (seen.has(id) || (opts.keep && !opts.keep(r))) return;
+    records.push(r);
+    seen.set(id, window.to);
+  };
 
-  for (;;) {
-    let page: Page<R>;
-    try {
-      page = await opts.fetchPage(window, cursor);
-    } catch (e) {
-      if (!isCursorExpiredError(e) || restarted || cursor === undefined) throw e;
-      restarted = true;
-      cursor = undefined;
+  if (scan.l === undefined) {
+    let cursor = scan.g;
+    let offset = scan.o;
+    let consumed = 0;
+    let restarted = false;
+    for (;;) {
+      let page: Page<R>;
+      try {
+        page = await opts.fetchPage(window, cursor);
+      } catch (e) {
+        if (!isCursorExpiredError(e) || restarted || cursor === undefined) throw e;
+        restarted = true;
+        cursor = undefined;
+        offset = 0;
+        continue;
+      }
+      const items = page.items;
+      let i = offset;
+      for (; i < items.length && records.length < opts.first; i++, consumed++) take(items[i] as R);
+      const next = page.records.cursor ?? undefined;
+      if (i < items.length) return paused(opts, records, { ...scan, g: cursor, o: i });
+      if (next === undefined) break;
+      cursor = next;
       offset = 0;
-      continue;
+      if (records.length >= opts.first || consumed >= opts.first) return paused(opts, records, { ...scan, g: cursor, o: 0 });
     }
-    const items = page.items;
-    let i = offset;
-    for (; i < items.length && records.length < opts.first; i++, consumed++) {
-      const r = items[i] as R;
-      const id = opts.idOf(r);
-      if (seen.has(id) || (opts.keep && !opts.keep(r))) continue;
-      records.push(r);
-      seen.set(id, opts.boundOf(r, window));
-    }
-    const next = page.records.cursor ?? undefined;
-    if (i < items.length) return paused(cp, seen, records, { ...scan, g: cursor, o: i });
-    if (next === undefined) {
-      // Scan complete: the high-water mark moves to its upper bound; forget what no overlap can meet again.
-      const scannedTo = scan.t;
-      const keepAfter = scannedTo - opts.overlapMs;
-      const remembered = [...seen].filter(([, bound]) => bound >= keepAfter);
-      return { records, hasMore: false, checkpoint: { v: 1, k: cp.k, s: scannedTo, seen: remembered } };
-    }
-    cursor = next;
-    offset = 0;
-    if (records.length >= opts.first || consumed >= opts.first) return paused(cp, seen, records, { ...scan, g: cursor, o: 0 });
+    if (records.length >= opts.first && opts.learned) return paused(opts, records, { f: scan.f, t: scan.t, o: 0, l: null });
   }
+
+  if (opts.learned && opts.fetchByIds) {
+    // Learned since shortly before the last scan: the overlap also covers a learned call that was not processed yet then.
+    const since = opts.scannedTo === null ? Number.NEGATIVE_INFINITY : opts.scannedTo - opts.overlapMs;
+    const after = scan.l ?? null;
+    const pending = (await opts.learned(since, window.to)).filter(
+      (e) => (after === null || e.at > after[0] || (e.at === after[0] && e.callId > after[1])) && !seen.has(e.callId) && !(e.start !== undefined && e.start >= window.from),
+    );
+    for (let i = 0; i < pending.length; ) {
+      const room = opts.first - records.length;
+      if (room <= 0) {
+        const last = pending[i - 1] as LearnedCall;
+        return paused(opts, records, { f: scan.f, t: scan.t, o: 0, l: [last.at, last.callId] });
+      }
+      const batch = pending.slice(i, i + Math.min(room, BY_ID_BATCH));
+      for (const r of await opts.fetchByIds(batch.map((e) => e.callId))) take(r);
+      i += batch.length;
+    }
+  }
+
+  // Scan complete: the high-water mark moves to its upper bound; forget what no overlap can meet
+  // again. The slack covers a webhook that lands moments after the scan already delivered its call.
+  const keepAfter = scan.t - opts.overlapMs - LEARN_SLACK_MS;
+  for (const [id, bound] of seen) if (bound < keepAfter) seen.delete(id);
+  return { records, hasMore: false, scannedTo: scan.t, scan: undefined };
 }
 
-function paused<R>(cp: Checkpoint, seen: Map<string, number>, records: R[], scan: NonNullable<Checkpoint['scan']>): SyncStep<R> {
-  return { records, hasMore: true, checkpoint: { v: 1, k: cp.k, s: cp.s, seen: [...seen], scan } };
+function paused<R>(opts: SyncStepOptions<R>, records: R[], scan: Scan): SyncStep<R> {
+  return { records, hasMore: true, scannedTo: opts.scannedTo, scan };
 }

@@ -1,0 +1,102 @@
+/**
+ * The server-side half of a sync checkpoint, in the gateway's KeyValueStore (Redis with
+ * REDIS_URL, else memory), keyed by connection so one tenant never reads another's state:
+ * - the ids a chain of checkpoints already delivered inside its overlap (one immutable snapshot
+ *   per step, so retrying an older checkpoint sees exactly what had been delivered before it);
+ * - the calls the gateway learned of another way (call.created webhook, gongCreateCall, a ready
+ *   transcript), which a sync then reads by id even when their start is older than its overlap.
+ * Losing this state never loses a call inside the overlap; see docs/ARCHITECTURE.md "Sync state".
+ */
+import { randomUUID } from 'node:crypto';
+import type { KeyValueStore } from '../../store/types.js';
+
+export interface LearnedCall {
+  callId: string;
+  /** When the gateway learned of it (ms). */
+  at: number;
+  /** The call's start (ms) when known: a call inside the scan's window needs no lookup by id. */
+  start?: number;
+}
+
+export interface SyncState {
+  /** Records a call learned of outside the sync (first learning wins; idempotent). */
+  learn(connectionRef: string, callId: string, start?: number): Promise<void>;
+  /** Calls learned in `(since, until]`, oldest first (ties by id). */
+  learned(connectionRef: string, since: number, until: number): Promise<LearnedCall[]>;
+  /** The delivered ids of a checkpoint's snapshot; empty when it never existed or was lost. */
+  loadSeen(connectionRef: string, chain: string, step: number): Promise<Map<string, number>>;
+  /** Writes the snapshot of `step` and shortens the life of the one before it. */
+  saveSeen(connectionRef: string, chain: string, step: number, seen: Map<string, number>, previous?: Map<string, number>): Promise<void>;
+  newChain(): string;
+}
+
+export interface SyncStateOptions {
+  store: KeyValueStore;
+  now: () => number;
+  /** How long learned calls and the latest snapshot of a chain are kept (SYNC_STATE_RETENTION_HOURS). */
+  retentionMs: number;
+  /** A superseded snapshot stays this long, for a client that retries the previous checkpoint. @default 1 h */
+  previousSnapshotMs?: number;
+}
+
+const learnedKey = (ref: string, callId: string) => `sync:learned:${ref}:${callId}`;
+const seenKey = (ref: string, chain: string, step: number) => `sync:seen:${ref}:${chain}:${step}`;
+
+function parseLearned(callId: string, raw: string | null): LearnedCall | undefined {
+  if (raw === null) return undefined;
+  try {
+    const v = JSON.parse(raw) as { at?: unknown; start?: unknown };
+    if (typeof v.at !== 'number') return undefined;
+    return { callId, at: v.at, ...(typeof v.start === 'number' ? { start: v.start } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+function parseSeen(raw: string | null): Map<string, number> {
+  if (raw === null) return new Map();
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (!Array.isArray(v)) return new Map();
+    return new Map(v.filter((e): e is [string, number] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number'));
+  } catch {
+    return new Map();
+  }
+}
+
+export function createSyncState(opts: SyncStateOptions): SyncState {
+  const previousMs = opts.previousSnapshotMs ?? 3_600_000;
+  return {
+    async learn(ref, callId, start) {
+      const value = JSON.stringify({ at: opts.now(), ...(start !== undefined && Number.isFinite(start) ? { start } : {}) });
+      await opts.store.set(learnedKey(ref, callId), value, { ttlMs: opts.retentionMs, onlyIfAbsent: true });
+    },
+    async learned(ref, since, until) {
+      const prefix = learnedKey(ref, '');
+      const keys = await opts.store.keys(prefix);
+      const out: LearnedCall[] = [];
+      for (const key of keys) {
+        const callId = key.slice(key.indexOf(prefix) + prefix.length);
+        const entry = parseLearned(callId, await opts.store.get(key));
+        if (entry && entry.at > since && entry.at <= until) out.push(entry);
+      }
+      return out.sort((a, b) => a.at - b.at || a.callId.localeCompare(b.callId));
+    },
+    async loadSeen(ref, chain, step) {
+      return parseSeen(await opts.store.get(seenKey(ref, chain, step)));
+    },
+    async saveSeen(ref, chain, step, seen, previous) {
+      await opts.store.set(seenKey(ref, chain, step), JSON.stringify([...seen]), { ttlMs: opts.retentionMs });
+      if (previous && step > 0) await opts.store.set(seenKey(ref, chain, step - 1), JSON.stringify([...previous]), { ttlMs: previousMs });
+    },
+    newChain: () => randomUUID(),
+  };
+}
+
+/** The services-bag key resolvers and the wiring find this under. */
+export const SYNC_SERVICES_KEY = 'sync';
+
+export function syncStateOf(services: Record<string, unknown>): SyncState | undefined {
+  const s = services[SYNC_SERVICES_KEY];
+  return typeof s === 'object' && s !== null && typeof (s as { learned?: unknown }).learned === 'function' ? (s as SyncState) : undefined;
+}
