@@ -89,7 +89,7 @@ export function thinWebhookCall(call: CallData): CallData {
     content: {
       topics: call.content?.topics ?? [],
       trackers: (call.content?.trackers ?? []).map((t) => ({ id: t.id, name: t.name, count: t.count, type: t.type })),
-      scorecardsAnswers: [],
+      scorecardsAnswers: call.content?.scorecardsAnswers ?? [],
     },
     interaction: { interactionStats: call.interaction?.interactionStats ?? [] },
     collaboration: {},
