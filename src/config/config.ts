@@ -30,7 +30,7 @@ export const VARS = {
   PUBLIC_URL: { schema: url.optional(), description: 'Public origin of the gateway, used for the OAuth redirect URI and webhook URL checks.', shownDefault: 'http://localhost:$PORT' },
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'production hides error details and field suggestions and disables introspection unless GRAPHQL_INTROSPECTION=true.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
-  SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000).default(10_000), description: 'How long a SIGTERM waits for in-flight work before exiting.' },
+  SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000).default(8_000), description: 'How long a SIGTERM waits for in-flight work before exiting. Keep it below the orchestrator\'s kill grace (Docker and Kubernetes: 10 s by default, then SIGKILL).' },
 
   // ---- Gong access key mode (connection `default`)
   GONG_ACCESS_KEY: { schema: z.string().min(1).optional(), description: 'Gong access key; with GONG_ACCESS_KEY_SECRET serves that company as connection `default`. Unset: the embedded sandbox.' },
@@ -85,6 +85,7 @@ export const VARS = {
   GRAPHQL_MAX_ALIASES: { schema: int(0, 1000).default(15), description: 'Maximum aliases per operation.' },
   GRAPHQL_MAX_TOKENS: { schema: int(1, 1_000_000).default(2_000), description: 'Maximum tokens in a document.' },
   GRAPHQL_MAX_DIRECTIVES: { schema: int(0, 1000).default(50), description: 'Maximum directives per operation.' },
+  GRAPHQL_MAX_BATCH_SIZE: { schema: int(1, 1000).default(10), description: 'Most operations in one batched HTTP request (a JSON array, as Apollo\'s BatchHttpLink sends); each runs within the limits above.' },
   GRAPHQL_INTROSPECTION: { schema: bool.optional(), description: 'Allow introspection. Default: on unless NODE_ENV=production.' },
 
   // ---- webhooks and events
