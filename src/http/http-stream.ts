@@ -10,7 +10,9 @@ import type { SubscriberSocket } from '../events/services.js';
 export interface ClosableStream {
   /** Handed to the operation's context as `services.subscriberSocket`. */
   socket: SubscriberSocket;
-  /** Yields the source's results until it ends or `socket.close` is called. */
+  /** The client went away: ends the stream at once, even while it waits for the next event. */
+  stop(): void;
+  /** Yields the source's results until it ends, `socket.close` or `stop` is called. */
   wrap<T extends ExecutionResult | Record<string, unknown>>(source: AsyncIterable<T>): AsyncGenerator<T | ClosedResult, void, undefined>;
 }
 
@@ -22,6 +24,7 @@ const CLOSED = Symbol('closed');
 
 export function closableStream(): ClosableStream {
   let closed: { code: number; reason: string } | undefined;
+  let stopped = false;
   let wake!: () => void;
   const closedSignal = new Promise<typeof CLOSED>((resolve) => (wake = () => resolve(CLOSED)));
   return {
@@ -30,6 +33,10 @@ export function closableStream(): ClosableStream {
         closed ??= { code, reason };
         wake();
       },
+    },
+    stop() {
+      stopped = true;
+      wake();
     },
     async *wrap(source) {
       const it = source[Symbol.asyncIterator]();
@@ -40,7 +47,7 @@ export function closableStream(): ClosableStream {
           if (next.done) return;
           yield next.value;
         }
-        if (closed) yield { errors: [{ message: closed.reason, extensions: { code: 'SUBSCRIBER_TOO_SLOW', closeCode: closed.code } }] };
+        if (closed && !stopped) yield { errors: [{ message: closed.reason, extensions: { code: 'SUBSCRIBER_TOO_SLOW', closeCode: closed.code } }] };
       } finally {
         void it.return?.();
       }

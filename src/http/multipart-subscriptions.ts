@@ -17,8 +17,11 @@ export function acceptsMultipartSubscriptions(req: IncomingMessage): boolean {
   return accept.includes('multipart/mixed') && /subscriptionSpec\s*=\s*"?1\.0/i.test(accept);
 }
 
-const PART = '\r\n--graphql\r\ncontent-type: application/json; charset=utf-8\r\n\r\n';
-const END = '\r\n--graphql--\r\n';
+// Every part is followed by the boundary at once: a client reads a part when its closing
+// boundary arrives, so the boundary must not wait for the next event.
+const BOUNDARY = '\r\n--graphql';
+const part = (json: string) => `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}${BOUNDARY}`;
+const END = '--\r\n';
 
 export interface MultipartSubscriptions {
   /** Serves one prepared-or-refused subscription request; answers every error itself. */
@@ -40,21 +43,21 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
       const outcome = await ops.run(prepared.args);
       res.writeHead(200, { 'content-type': 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"', 'cache-control': 'no-cache' });
       // The first heartbeat sends the headers at once, so the client knows the subscription started.
-      res.write(`${PART}{}`);
+      res.write(`${BOUNDARY}${part('{}')}`);
       if (!(Symbol.asyncIterator in outcome)) {
         // Not a stream: a query or mutation, or a subscription refused by its resolver.
-        res.end(`${PART}${JSON.stringify({ payload: ops.format(outcome) })}${END}`);
+        res.end(`${part(JSON.stringify({ payload: ops.format(outcome) }))}${END}`);
         return;
       }
-      const heartbeat = setInterval(() => res.write(`${PART}{}`), heartbeatMs);
+      const heartbeat = setInterval(() => res.write(part('{}')), heartbeatMs);
       heartbeat.unref();
       const results = stream.wrap(outcome);
-      res.once('close', () => void results.return(undefined));
+      res.once('close', () => stream.stop());
       try {
         for await (const result of results) {
           if (res.destroyed) break;
           const closed = 'errors' in result && result.errors?.some((e) => (e as { extensions?: { code?: unknown } }).extensions?.code === 'SUBSCRIBER_TOO_SLOW');
-          res.write(`${PART}${JSON.stringify(closed ? { payload: null, errors: result.errors } : { payload: ops.format(result as never) })}`);
+          res.write(part(JSON.stringify(closed ? { payload: null, errors: result.errors } : { payload: ops.format(result as never) })));
         }
       } finally {
         clearInterval(heartbeat);

@@ -26,6 +26,7 @@ export function isSseRequest(req: IncomingMessage): boolean {
 
 interface RawRequest {
   req: IncomingMessage;
+  res: ServerResponse;
   requestId: string;
 }
 
@@ -49,6 +50,7 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
     },
     onSubscribe: async (req, params) => {
       const stream = closableStream();
+      req.raw.res.once('close', () => stream.stop());
       const prepared = await ops.prepare(req.raw.req, req.raw.requestId, params as OperationParams, stream.socket);
       if (!prepared.ok) return toTuple(prepared.answer);
       const outcome = await ops.run(prepared.args);
@@ -69,7 +71,7 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
           get: (key) => (key === 'accept' ? (accept.includes('text/event-stream') ? 'text/event-stream' : accept.includes('application/json') || accept === '' ? 'application/json' : accept) : headerOf(req, key)),
         },
         body,
-        raw: { req, requestId },
+        raw: { req, res, requestId },
         context: undefined,
       };
       const [out, init] = await handler(request);
