@@ -104,7 +104,8 @@ export function createHttpOperations(opts: HttpOperationsOptions): HttpOperation
       }
       const errors = validate(opts.schema, document, rules);
       if (errors.length > 0) {
-        const coded = errors.map((e) => (e.extensions['code'] ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })));
+        // As Apollo answers them on plain HTTP: every validation error (limits included) is GRAPHQL_VALIDATION_FAILED.
+        const coded = errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }));
         return { ok: false, answer: answer(400, coded) };
       }
       const operationName = typeof params.operationName === 'string' ? params.operationName : undefined;

@@ -12,8 +12,11 @@ export interface ClosableStream {
   socket: SubscriberSocket;
   /** The client went away: ends the stream at once, even while it waits for the next event. */
   stop(): void;
-  /** Yields the source's results until it ends, `socket.close` or `stop` is called. */
-  wrap<T extends ExecutionResult | Record<string, unknown>>(source: AsyncIterable<T>): AsyncGenerator<T | ClosedResult, void, undefined>;
+  /**
+   * Yields the source's results until it ends, `socket.close` or `stop` is called. Unlike an async
+   * generator, its `return()` does not queue behind a pending `next()`: it ends the source at once.
+   */
+  wrap<T>(source: AsyncIterable<T>): AsyncIterableIterator<T | ClosedResult>;
 }
 
 export interface ClosedResult {
@@ -26,7 +29,11 @@ export function closableStream(): ClosableStream {
   let closed: { code: number; reason: string } | undefined;
   let stopped = false;
   let wake!: () => void;
-  const closedSignal = new Promise<typeof CLOSED>((resolve) => (wake = () => resolve(CLOSED)));
+  const signal = new Promise<typeof CLOSED>((resolve) => (wake = () => resolve(CLOSED)));
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
   return {
     socket: {
       close(code, reason) {
@@ -34,23 +41,35 @@ export function closableStream(): ClosableStream {
         wake();
       },
     },
-    stop() {
-      stopped = true;
-      wake();
-    },
-    async *wrap(source) {
+    stop,
+    wrap<T>(source: AsyncIterable<T>) {
       const it = source[Symbol.asyncIterator]();
-      try {
-        for (;;) {
-          const next = await Promise.race([it.next(), closedSignal]);
-          if (next === CLOSED) break;
-          if (next.done) return;
-          yield next.value;
+      let finished = false;
+      const done = { done: true as const, value: undefined };
+      const finish = () => {
+        if (!finished) {
+          finished = true;
+          void it.return?.();
         }
-        if (closed && !stopped) yield { errors: [{ message: closed.reason, extensions: { code: 'SUBSCRIBER_TOO_SLOW', closeCode: closed.code } }] };
-      } finally {
-        void it.return?.();
-      }
+      };
+      const wrapped: AsyncIterableIterator<T | ClosedResult> = {
+        [Symbol.asyncIterator]: () => wrapped,
+        async next() {
+          if (finished) return done;
+          const next = await Promise.race([it.next(), signal]);
+          if (next !== CLOSED && !next.done && !finished) return next;
+          finish();
+          // A close from inside (too slow) is reported once, with where to resume.
+          if (next === CLOSED && closed && !stopped) return { done: false, value: { errors: [{ message: closed.reason, extensions: { code: 'SUBSCRIBER_TOO_SLOW', closeCode: closed.code } }] } };
+          return done;
+        },
+        async return() {
+          stop();
+          finish();
+          return done;
+        },
+      };
+      return wrapped;
     },
   };
 }

@@ -50,7 +50,9 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
     },
     onSubscribe: async (req, params) => {
       const stream = closableStream();
-      req.raw.res.once('close', () => stream.stop());
+      // Distinct connections: this request's response is the stream. (In single-connection mode
+      // graphql-sse ends each operation itself when the reserved stream closes.)
+      if (req.headers.get('accept') === 'text/event-stream') req.raw.res.once('close', () => stream.stop());
       const prepared = await ops.prepare(req.raw.req, req.raw.requestId, params as OperationParams, stream.socket);
       if (!prepared.ok) return toTuple(prepared.answer);
       const outcome = await ops.run(prepared.args);
