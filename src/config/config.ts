@@ -167,6 +167,19 @@ export function usesEmbeddedSandbox(c: Config): boolean {
   return c.GONG_ACCESS_KEY === undefined && c.GONG_OAUTH_CLIENT_ID === undefined;
 }
 
+/**
+ * Why this configuration must not start, if it must not: in production without Gong credentials
+ * every replica would serve its own embedded sandbox (separate fake tenants behind one load
+ * balancer), silently. The sandbox is for development.
+ */
+export function embeddedSandboxRefusal(c: Config): string | undefined {
+  if (c.NODE_ENV !== 'production' || !usesEmbeddedSandbox(c)) return undefined;
+  return (
+    'NODE_ENV=production needs Gong credentials: GONG_ACCESS_KEY + GONG_ACCESS_KEY_SECRET, or GONG_OAUTH_CLIENT_ID + GONG_OAUTH_CLIENT_SECRET. ' +
+    'Without them each replica would serve its own embedded sandbox. To try the gateway against the sandbox, set NODE_ENV=development.'
+  );
+}
+
 /** The README configuration table, generated from VARS. */
 export function configTable(): string {
   const rows = Object.entries(VARS).map(([name, spec]: [string, VarSpec]) => {
