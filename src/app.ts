@@ -186,6 +186,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     close: () =>
       (closing ??= (async () => {
         await events.close();
+        httpOperations.close();
         await closeServer(server);
         await apollo.server.stop();
         await clients.close();

@@ -12,6 +12,7 @@ import { ErrorCode, httpStatusOf } from '../errors.js';
 import { createSubscriptionHub } from '../events/subscription-hub.js';
 import type { SubscriberSocket } from '../events/services.js';
 import { findGatewayError, formatError } from '../graphql/format-error.js';
+import { closableStream, type ClosableStream } from './http-stream.js';
 
 /** The `WWW-Authenticate` challenge every 401 carries (RFC 6750: credentials are Bearer tokens). */
 export const WWW_AUTHENTICATE = 'Bearer realm="gong-gateway"';
@@ -42,6 +43,10 @@ export interface HttpOperations {
   format(result: ExecutionResult): ExecutionResult | { data?: unknown; errors: ReturnType<typeof formatError>[] };
   /** Just the authentication step, for requests that carry no operation (an SSE stream reservation). */
   authenticate(req: IncomingMessage, requestId: string): Promise<EarlyAnswer | undefined>;
+  /** A stream for one streamed operation, ended by `close()` (shutdown) if still open then. */
+  openStream(): ClosableStream;
+  /** Ends every open stream, so a draining server does not wait on them (clients resume with `after`). */
+  close(): void;
 }
 
 export interface HttpOperationsOptions {
@@ -73,6 +78,7 @@ function contextFailure(err: unknown): EarlyAnswer {
 export function createHttpOperations(opts: HttpOperationsOptions): HttpOperations {
   const rules = [...new Set(opts.validationRules)];
   const hub = createSubscriptionHub();
+  const open = new Set<ClosableStream>();
 
   async function buildContext(req: IncomingMessage, requestId: string): Promise<GatewayContext | EarlyAnswer> {
     try {
@@ -118,6 +124,17 @@ export function createHttpOperations(opts: HttpOperationsOptions): HttpOperation
         operation: op.operation,
         args: { schema: opts.schema, document, operationName, variableValues: (params.variables ?? undefined) as Record<string, unknown> | undefined, contextValue },
       };
+    },
+
+    openStream() {
+      const stream = closableStream(() => open.delete(stream));
+      open.add(stream);
+      return stream;
+    },
+
+    close() {
+      for (const s of open) s.stop();
+      open.clear();
     },
 
     run: (args) => (getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? hub.subscribe(args) : Promise.resolve(execute(args))),

@@ -25,14 +25,22 @@ export interface ClosedResult {
 
 const CLOSED = Symbol('closed');
 
-export function closableStream(): ClosableStream {
+/** `onEnd` runs once when the stream ends, however it ends. */
+export function closableStream(onEnd?: () => void): ClosableStream {
   let closed: { code: number; reason: string } | undefined;
   let stopped = false;
   let wake!: () => void;
   const signal = new Promise<typeof CLOSED>((resolve) => (wake = () => resolve(CLOSED)));
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd?.();
+  };
   const stop = () => {
     stopped = true;
     wake();
+    end();
   };
   return {
     socket: {
@@ -49,6 +57,7 @@ export function closableStream(): ClosableStream {
       const finish = () => {
         if (!finished) {
           finished = true;
+          end();
           void it.return?.();
         }
       };

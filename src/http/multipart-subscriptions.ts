@@ -9,7 +9,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpOperations, OperationParams } from './http-operation.js';
-import { closableStream } from './http-stream.js';
 
 /** Whether the client asks for Apollo's multipart subscriptions. */
 export function acceptsMultipartSubscriptions(req: IncomingMessage): boolean {
@@ -32,9 +31,10 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
   const heartbeatMs = opts.heartbeatMs ?? 5_000;
   return {
     async handle(req, res, requestId, params) {
-      const stream = closableStream();
+      const stream = ops.openStream();
       const prepared = await ops.prepare(req, requestId, params, stream.socket);
       if (!prepared.ok) {
+        stream.stop();
         const text = JSON.stringify(prepared.answer.body);
         res.writeHead(prepared.answer.status, { ...prepared.answer.headers, 'content-length': Buffer.byteLength(text) });
         res.end(text);
@@ -45,6 +45,7 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
       // The first heartbeat sends the headers at once, so the client knows the subscription started.
       res.write(`${BOUNDARY}${part('{}')}`);
       if (!(Symbol.asyncIterator in outcome)) {
+        stream.stop();
         // Not a stream: a query or mutation, or a subscription refused by its resolver.
         res.end(`${part(JSON.stringify({ payload: ops.format(outcome) }))}${END}`);
         return;

@@ -13,7 +13,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { createHandler, type Request as SseRequest, type Response as SseResponse } from 'graphql-sse';
 import type { EarlyAnswer, HttpOperations, OperationParams } from './http-operation.js';
-import { closableStream } from './http-stream.js';
 
 export const STREAM_TOKEN_HEADER = 'x-graphql-event-stream-token';
 
@@ -49,14 +48,20 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
       return new URL(req.url, 'http://gateway.invalid').searchParams.get('token') ?? '';
     },
     onSubscribe: async (req, params) => {
-      const stream = closableStream();
+      const stream = ops.openStream();
       // Distinct connections: this request's response is the stream. (In single-connection mode
       // graphql-sse ends each operation itself when the reserved stream closes.)
       if (req.headers.get('accept') === 'text/event-stream') req.raw.res.once('close', () => stream.stop());
       const prepared = await ops.prepare(req.raw.req, req.raw.requestId, params as OperationParams, stream.socket);
-      if (!prepared.ok) return toTuple(prepared.answer);
+      if (!prepared.ok) {
+        stream.stop();
+        return toTuple(prepared.answer);
+      }
       const outcome = await ops.run(prepared.args);
-      if (!(Symbol.asyncIterator in outcome)) return ops.format(outcome) as never;
+      if (!(Symbol.asyncIterator in outcome)) {
+        stream.stop();
+        return ops.format(outcome) as never;
+      }
       return stream.wrap(outcome) as never;
     },
     onNext: (_ctx, _req, result) => (result.errors?.length ? (ops.format(result as ExecutionResult) as never) : undefined),
