@@ -64,6 +64,17 @@ const quietAbortFetch: typeof fetch = async (input, init) => {
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 };
 
+/** Subscribes with a urql client, ends a call, and expects exactly that call as the event. */
+async function receivesCallCreated(client: Client, title: string): Promise<void> {
+  const got = collect<CallCreated>();
+  await openSubscriptionsAre(s.gw, 0);
+  const { unsubscribe } = pipe(client.subscription(CALL_CREATED, {}), wonkaSubscribe((r) => (r.error ? got.error(r.error) : r.data && got.next(r.data as CallCreated))));
+  await openSubscriptionsAre(s.gw, 1);
+  const id = await s.endCall(title);
+  expect((await got.done)[0]?.gongCallCreated.call).toEqual({ id, title });
+  unsubscribe();
+}
+
 describe('urql', () => {
   it('the default client queries with GET and gets data (no CSRF refusal)', async () => {
     const rec = recordingFetch();
@@ -85,13 +96,7 @@ describe('urql', () => {
 
   it('fetchSubscriptions streams the subscription over HTTP (SSE)', async () => {
     const client = new Client({ url: s.url, exchanges: [cacheExchange, fetchExchange], fetchSubscriptions: true, fetch: quietAbortFetch, fetchOptions: { headers: AUTH } });
-    const got = collect<CallCreated>();
-    await openSubscriptionsAre(s.gw, 0);
-    const { unsubscribe } = pipe(client.subscription(CALL_CREATED, {}), wonkaSubscribe((r) => (r.error ? got.error(r.error) : r.data && got.next(r.data as CallCreated))));
-    await openSubscriptionsAre(s.gw, 1);
-    const id = await s.endCall('urql over SSE');
-    expect((await got.done)[0]?.gongCallCreated.call).toEqual({ id, title: 'urql over SSE' });
-    unsubscribe();
+    await receivesCallCreated(client, 'urql over SSE');
   });
 
   it('subscriptionExchange over graphql-ws receives call.created', async () => {
@@ -108,13 +113,7 @@ describe('urql', () => {
         }),
       ],
     });
-    const got = collect<CallCreated>();
-    await openSubscriptionsAre(s.gw, 0);
-    const { unsubscribe } = pipe(client.subscription(CALL_CREATED, {}), wonkaSubscribe((r) => (r.error ? got.error(r.error) : r.data && got.next(r.data as CallCreated))));
-    await openSubscriptionsAre(s.gw, 1);
-    const id = await s.endCall('urql over WebSocket');
-    expect((await got.done)[0]?.gongCallCreated.call).toEqual({ id, title: 'urql over WebSocket' });
-    unsubscribe();
+    await receivesCallCreated(client, 'urql over WebSocket');
     await ws.dispose();
   });
 });
