@@ -24,7 +24,8 @@ export const CORS_ALLOWED_HEADERS = [
   'x-graphql-event-stream-token',
   'x-request-id',
 ].join(', ');
-const ALLOWED_METHODS = 'GET, POST, PUT, OPTIONS';
+// DELETE: graphql-sse's single-connection mode stops an operation with it.
+const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
 
 export function withCors(next: RequestListener, opts: { origins: string[]; maxAgeSeconds?: number }): RequestListener {
   const allowed = new Set(opts.origins.map((o) => new URL(o).origin));
