@@ -145,7 +145,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   await apollo.server.start();
 
   // Subscriptions (and any operation) over SSE and Apollo multipart share one preparation and hub.
-  const httpOperations = createHttpOperations({ schema, context, validationRules: apollo.allValidationRules, maxTokens: config.GRAPHQL_MAX_TOKENS });
+  const httpOperations = createHttpOperations({ schema, context, validationRules: apollo.allValidationRules, maxTokens: config.GRAPHQL_MAX_TOKENS, metrics, operationLabel });
   const explorer = createExplorer({ production });
   const routes: Route[] = [
     graphqlRoute({

@@ -32,7 +32,7 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
   return {
     async handle(req, res, requestId, params) {
       const stream = ops.openStream();
-      const prepared = await ops.prepare(req, requestId, params, stream.socket);
+      const prepared = await ops.prepare(req, requestId, params, stream);
       if (!prepared.ok) {
         stream.stop();
         const text = JSON.stringify(prepared.answer.body);
@@ -47,7 +47,7 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
       if (!(Symbol.asyncIterator in outcome)) {
         stream.stop();
         // Not a stream: a query or mutation, or a subscription refused by its resolver.
-        res.end(`${part(JSON.stringify({ payload: ops.format(outcome) }))}${END}`);
+        res.end(`${part(JSON.stringify({ payload: ops.format(outcome, stream) }))}${END}`);
         return;
       }
       const heartbeat = setInterval(() => res.write(part('{}')), heartbeatMs);
@@ -58,7 +58,7 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
         for await (const result of results) {
           if (res.destroyed) break;
           const closed = 'errors' in result && result.errors?.some((e) => (e as { extensions?: { code?: unknown } }).extensions?.code === 'SUBSCRIBER_TOO_SLOW');
-          res.write(part(JSON.stringify(closed ? { payload: null, errors: result.errors } : { payload: ops.format(result as never) })));
+          res.write(part(JSON.stringify(closed ? { payload: null, errors: result.errors } : { payload: ops.format(result as never, stream) })));
         }
       } finally {
         clearInterval(heartbeat);

@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { createHandler, type Request as SseRequest, type Response as SseResponse } from 'graphql-sse';
 import type { EarlyAnswer, HttpOperations, OperationParams } from './http-operation.js';
+import type { ClosableStream } from './http-stream.js';
 
 export const STREAM_TOKEN_HEADER = 'x-graphql-event-stream-token';
 
@@ -27,6 +28,8 @@ interface RawRequest {
   req: IncomingMessage;
   res: ServerResponse;
   requestId: string;
+  /** The operation's stream, once `onSubscribe` opened it (one operation per request). */
+  stream?: ClosableStream;
 }
 
 const toTuple = (a: EarlyAnswer): SseResponse => [JSON.stringify(a.body), { status: a.status, statusText: '', headers: a.headers }];
@@ -49,10 +52,11 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
     },
     onSubscribe: async (req, params) => {
       const stream = ops.openStream();
+      req.raw.stream = stream;
       // Distinct connections: this request's response is the stream. (In single-connection mode
       // graphql-sse ends each operation itself when the reserved stream closes.)
       if (req.headers.get('accept') === 'text/event-stream') req.raw.res.once('close', () => stream.stop());
-      const prepared = await ops.prepare(req.raw.req, req.raw.requestId, params as OperationParams, stream.socket);
+      const prepared = await ops.prepare(req.raw.req, req.raw.requestId, params as OperationParams, stream);
       if (!prepared.ok) {
         stream.stop();
         return toTuple(prepared.answer);
@@ -60,11 +64,16 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
       const outcome = await ops.run(prepared.args);
       if (!(Symbol.asyncIterator in outcome)) {
         stream.stop();
-        return ops.format(outcome) as never;
+        return ops.format(outcome, stream) as never;
       }
       return stream.wrap(outcome) as never;
     },
-    onNext: (_ctx, _req, result) => (result.errors?.length ? (ops.format(result as ExecutionResult) as never) : undefined),
+    onNext: (_ctx, req, result) => {
+      const { stream } = req.raw;
+      if (!stream || !('data' in result || 'errors' in result)) return undefined;
+      const formatted = ops.format(result as ExecutionResult, stream);
+      return formatted === result ? undefined : (formatted as never);
+    },
   });
 
   return {

@@ -11,7 +11,9 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import { pipe, subscribe as wonkaSubscribe } from 'wonka';
 import WebSocket from 'ws';
+import type { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../events/support.js';
 import { AUTH, collect, openSubscriptionsAre, startClientSuite, type ClientSuite } from './support.js';
 
 let s: ClientSuite;
@@ -159,6 +161,17 @@ describe("graphql-sse's client", () => {
       expect(res.status, init.method).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
     }
+  });
+
+  it('counts each operation over SSE once in gong_gateway_graphql_operations_total', async () => {
+    const total = async (type: string) => {
+      const metric = s.gw.gateway.metrics.registry.getSingleMetric('gong_gateway_graphql_operations_total') as Counter | undefined;
+      return ((await metric?.get())?.values ?? []).filter((v) => v.labels.type === type && v.labels.outcome === 'success').reduce((n, v) => n + v.value, 0);
+    };
+    const before = await total('query');
+    const res = await fetch(s.url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: WORKSPACES }) });
+    expect(await res.text()).toContain('event: complete');
+    await eventually(async () => ((await total('query')) === before + 1 ? true : undefined), 5_000, 'one more query counted');
   });
 
   it('applies the query limits to operations over SSE', async () => {
