@@ -4,7 +4,7 @@
  * and multipart the same close ends the stream with one last result whose error names the close
  * code and where to resume (`after`). Internal to the HTTP edge.
  */
-import type { ExecutionResult } from 'graphql';
+import type { ServerResponse } from 'node:http';
 import type { SubscriberSocket } from '../events/services.js';
 
 export interface ClosableStream {
@@ -81,4 +81,22 @@ export function closableStream(onEnd?: () => void): ClosableStream {
       return wrapped;
     },
   };
+}
+
+/**
+ * Writes one chunk and waits while the client is not reading (the socket buffer is full), so a
+ * slow HTTP subscriber stops pulling events and the subscription hub's bounded queue, not this
+ * process's memory, absorbs the difference (then closes it as too slow).
+ */
+export async function writeWithBackpressure(res: ServerResponse, chunk: string): Promise<void> {
+  if (res.write(chunk) || res.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpOperations, OperationParams } from './http-operation.js';
+import { writeWithBackpressure } from './http-stream.js';
 
 /** Whether the client asks for Apollo's multipart subscriptions. */
 export function acceptsMultipartSubscriptions(req: IncomingMessage): boolean {
@@ -58,7 +59,7 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
         for await (const result of results) {
           if (res.destroyed) break;
           const closed = 'errors' in result && result.errors?.some((e) => (e as { extensions?: { code?: unknown } }).extensions?.code === 'SUBSCRIBER_TOO_SLOW');
-          res.write(part(JSON.stringify(closed ? { payload: null, errors: result.errors } : { payload: ops.format(result as never, stream) })));
+          await writeWithBackpressure(res, part(JSON.stringify(closed ? { payload: null, errors: result.errors } : { payload: ops.format(result as never, stream) })));
         }
       } finally {
         clearInterval(heartbeat);

@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { createHandler, type Request as SseRequest, type Response as SseResponse } from 'graphql-sse';
 import type { EarlyAnswer, HttpOperations, OperationParams } from './http-operation.js';
-import type { ClosableStream } from './http-stream.js';
+import { writeWithBackpressure, type ClosableStream } from './http-stream.js';
 
 export const STREAM_TOKEN_HEADER = 'x-graphql-event-stream-token';
 
@@ -100,7 +100,7 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
       res.flushHeaders();
       for await (const chunk of out) {
         if (res.destroyed) break;
-        res.write(chunk);
+        await writeWithBackpressure(res, chunk);
       }
       res.end();
     },
