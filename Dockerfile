@@ -22,7 +22,10 @@ COPY schema ./schema
 USER node
 EXPOSE 4000
 # `docker stop` sends SIGTERM: the gateway drains HTTP, closes WebSockets with 1001 and exits 0
-# within SHUTDOWN_TIMEOUT_MS (docs/operations.md); give it a stop timeout above that.
+# within SHUTDOWN_TIMEOUT_MS (default 8 s, below Docker's 10 s before SIGKILL; docs/operations.md).
+# Raise both together: SHUTDOWN_TIMEOUT_MS and `docker stop -t` / `stop_grace_period`.
+# Production needs Gong credentials (GONG_ACCESS_KEY... or GONG_OAUTH_...): without them it
+# refuses to start; `-e NODE_ENV=development` serves the embedded sandbox for a try.
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -17,7 +17,11 @@ import { createContextFactory, type Authenticate, type ContextFactory, type Gate
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
 import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
+import { createExplorer } from './http/explorer.js';
 import { graphqlRoute } from './http/graphql-route.js';
+import { createHttpOperations } from './http/http-operation.js';
+import { createMultipartSubscriptions } from './http/multipart-subscriptions.js';
+import { createSseSubscriptions } from './http/sse-subscriptions.js';
 import { healthRoute } from './http/health-route.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { gatewayReadinessChecks, readinessRoute } from './http/readiness-route.js';
@@ -159,8 +163,19 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   });
   await apollo.server.start();
 
+  // Subscriptions (and any operation) over SSE and Apollo multipart share one preparation and hub.
+  const httpOperations = createHttpOperations({ schema, context, validationRules: apollo.allValidationRules, maxTokens: config.GRAPHQL_MAX_TOKENS, metrics, operationLabel });
+  const explorer = createExplorer({ production });
   const routes: Route[] = [
-    graphqlRoute({ server: apollo.server, context, maxBodyBytes: deps.maxGraphQLBodyBytes }),
+    graphqlRoute({
+      server: apollo.server,
+      context,
+      maxBodyBytes: deps.maxGraphQLBodyBytes,
+      maxBatchSize: config.GRAPHQL_MAX_BATCH_SIZE,
+      streams: { sse: createSseSubscriptions(httpOperations), multipart: createMultipartSubscriptions(httpOperations) },
+      explorer: explorer.page,
+    }),
+    ...(explorer.route ? [explorer.route] : []),
     healthRoute(),
     // Readiness: each dependency this instance was built with (issue 10).
     readinessRoute(gatewayReadinessChecks({ ...(connections ? { store: connections.store } : {}), ...((redis ?? events.redis) ? { redis: redis ?? events.redis } : {}), eventLog: events.log })),
@@ -190,6 +205,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     close: () =>
       (closing ??= (async () => {
         await events.close();
+        httpOperations.close();
         await closeServer(server);
         await apollo.server.stop();
         await clients.close();

@@ -5,7 +5,7 @@
  * environment (through loadConfig).
  */
 import { createGateway } from './app.js';
-import { ConfigError, loadConfig, usesEmbeddedSandbox, type Config } from './config/config.js';
+import { ConfigError, embeddedSandboxRefusal, loadConfig, usesEmbeddedSandbox, type Config } from './config/config.js';
 import { createShutdown, installSignalHandlers } from './lifecycle/shutdown.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -31,6 +31,11 @@ async function main(): Promise<void> {
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`Configuration error:\n${e.message}\n`);
+    process.exit(1);
+  }
+  const refusal = embeddedSandboxRefusal(config);
+  if (refusal !== undefined) {
+    process.stderr.write(`Configuration error:\n${refusal}\n`);
     process.exit(1);
   }
   const logger = createLogger({ level: config.LOG_LEVEL });

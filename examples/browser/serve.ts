@@ -3,6 +3,7 @@
  * build from node_modules under /vendor/graphql-ws/: no bundler, nothing fetched from a CDN.
  *   npm start                          # the gateway (embedded sandbox) on :4000
  *   npx tsx examples/browser/serve.ts  # then open http://localhost:5173
+ * The page connects to port 4000 on the host that served it, or to `?gateway=ws://host:port/graphql`.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -20,7 +21,8 @@ function inside(root: string, path: string): string | undefined {
   return full.startsWith(root) ? full : undefined;
 }
 
-createServer((req, res) => {
+/** The example's server (exported for the browser test, which starts it on a free port). */
+export const exampleServer = () => createServer((req, res) => {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   const file = path.startsWith('/vendor/graphql-ws/') ? inside(vendor, path.slice('/vendor/graphql-ws/'.length)) : inside(here, path === '/' ? 'index.html' : path);
   const type = file ? TYPES[extname(file)] : undefined;
@@ -32,4 +34,8 @@ createServer((req, res) => {
     (body) => res.writeHead(200, { 'content-type': type }).end(body),
     () => res.writeHead(404).end('not found'),
   );
-}).listen(port, () => console.log(`browser example: http://localhost:${port}  (gateway expected at ws://localhost:4000/graphql)`));
+});
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  exampleServer().listen(port, () => console.log(`browser example: http://localhost:${port}  (gateway: ws://localhost:4000/graphql, or add ?gateway=ws://host:port/graphql)`));
+}

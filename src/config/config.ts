@@ -31,7 +31,7 @@ export const VARS = {
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'production hides error details and field suggestions and disables introspection unless GRAPHQL_INTROSPECTION=true.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
   METRICS_TOKEN: { schema: z.string().min(16, 'at least 16 characters').optional(), description: '/metrics (series labelled by connection ref) needs `Authorization: Bearer <METRICS_TOKEN>`. Unset: open, for scrapes from inside the network only.' },
-  SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000).default(10_000), description: 'How long a SIGTERM waits for in-flight work before exiting.' },
+  SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000).default(8_000), description: 'How long a SIGTERM waits for in-flight work before exiting. Keep it below the orchestrator\'s kill grace (Docker and Kubernetes: 10 s by default, then SIGKILL).' },
 
   // ---- Gong access key mode (connection `default`)
   GONG_ACCESS_KEY: { schema: z.string().min(1).optional(), description: 'Gong access key; with GONG_ACCESS_KEY_SECRET serves that company as connection `default`. Unset: the embedded sandbox.' },
@@ -89,6 +89,7 @@ export const VARS = {
   GRAPHQL_MAX_ALIASES: { schema: int(0, 1000).default(15), description: 'Maximum aliases per operation.' },
   GRAPHQL_MAX_TOKENS: { schema: int(1, 1_000_000).default(2_000), description: 'Maximum tokens in a document.' },
   GRAPHQL_MAX_DIRECTIVES: { schema: int(0, 1000).default(50), description: 'Maximum directives per operation.' },
+  GRAPHQL_MAX_BATCH_SIZE: { schema: int(1, 1000).default(10), description: 'Most operations in one batched HTTP request (a JSON array, as Apollo\'s BatchHttpLink sends); each runs within the limits above.' },
   GRAPHQL_INTROSPECTION: { schema: bool.optional(), description: 'Allow introspection. Default: on unless NODE_ENV=production.' },
 
   // ---- webhooks and events
@@ -173,6 +174,19 @@ export function decodeKey(v: string): Buffer | undefined {
 /** Whether the gateway serves the embedded sandbox (no Gong credentials of any kind). */
 export function usesEmbeddedSandbox(c: Config): boolean {
   return c.GONG_ACCESS_KEY === undefined && c.GONG_OAUTH_CLIENT_ID === undefined;
+}
+
+/**
+ * Why this configuration must not start, if it must not: in production without Gong credentials
+ * every replica would serve its own embedded sandbox (separate fake tenants behind one load
+ * balancer), silently. The sandbox is for development.
+ */
+export function embeddedSandboxRefusal(c: Config): string | undefined {
+  if (c.NODE_ENV !== 'production' || !usesEmbeddedSandbox(c)) return undefined;
+  return (
+    'NODE_ENV=production needs Gong credentials: GONG_ACCESS_KEY + GONG_ACCESS_KEY_SECRET, or GONG_OAUTH_CLIENT_ID + GONG_OAUTH_CLIENT_SECRET. ' +
+    'Without them each replica would serve its own embedded sandbox. To try the gateway against the sandbox, set NODE_ENV=development.'
+  );
 }
 
 /** The README configuration table, generated from VARS. */

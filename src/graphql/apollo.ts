@@ -6,7 +6,7 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { specifiedRules, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, specifiedRules, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { Logger } from '../observability/logger.js';
 import { formatError, unexpectedErrorLogger } from './format-error.js';
@@ -48,6 +48,26 @@ function inlineTraceWhenAsked(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/** The 4xx for a subscription sent over plain HTTP: it names the transports that do stream. */
+export const SUBSCRIPTION_TRANSPORTS_MESSAGE =
+  'Subscriptions need a streaming transport on this URL: GraphQL over WebSocket (subprotocol graphql-transport-ws), ' +
+  'GraphQL over Server-Sent Events (Accept: text/event-stream, the graphql-sse protocol), or ' +
+  'Apollo multipart HTTP subscriptions (Accept: multipart/mixed;subscriptionSpec="1.0")';
+
+/** A subscription reaching Apollo came over plain HTTP: a 400 naming the streaming transports. */
+function subscriptionsNeedAStream(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError(SUBSCRIPTION_TRANSPORTS_MESSAGE, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        },
+      };
+    },
+  };
+}
+
 export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits; logger: Logger; plugins?: ApolloServerPlugin<GatewayContext>[] }): GatewayApollo {
   const { limits } = opts;
   const armor = new ApolloArmor({
@@ -67,10 +87,14 @@ export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits;
     introspection: limits.introspection,
     hideSchemaDetailsFromClientErrors: limits.hideSuggestions,
     includeStacktraceInErrorResponses: false,
-    allowBatchedHttpRequests: false,
+    // Apollo's BatchHttpLink sends a JSON array; the HTTP route caps its length (GRAPHQL_MAX_BATCH_SIZE)
+    // and each operation passes the same validation rules.
+    allowBatchedHttpRequests: true,
     // Signals belong to src/lifecycle/shutdown.ts; Apollo's own handler would stop early and re-raise SIGTERM.
     stopOnTerminationSignals: false,
-    csrfPrevention: true,
+    // Credentials travel only in the Authorization header, which a cross-site simple request cannot
+    // carry, and GET mutations stay refused (405): see docs/security.md.
+    csrfPrevention: false,
     parseOptions: { maxTokens: limits.maxTokens },
     formatError,
     validationRules: protection.validationRules,
@@ -78,7 +102,9 @@ export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits;
       ...(protection.plugins as ApolloServerPlugin<GatewayContext>[]),
       unexpectedErrorLogger(opts.logger),
       inlineTraceWhenAsked(),
-      ...(limits.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      // The HTTP route serves its own page to browsers (src/http/explorer.ts): no CDN landing page.
+      ApolloServerPluginLandingPageDisabled(),
+      subscriptionsNeedAStream(),
       ...(opts.plugins ?? []),
     ],
   });

@@ -2,7 +2,7 @@
  * What resolvers receive as parents (codegen `mappers`): Gong's wire shapes plus the little
  * bookkeeping the field resolvers need. Not public API.
  */
-import type { CallData, Monologue } from '../gong/wire.js';
+import type { CallContent, CallData, CallInteraction, Monologue } from '../gong/wire.js';
 
 /**
  * A call as fetched. `sections` says whether it was fetched with the operation's contentSelector
@@ -19,3 +19,9 @@ export interface MonologueParent {
   callId: string;
   monologue: Monologue;
 }
+
+/** One tracker of one call, as Gong sends it (`id` is the tracker's, exposed as `trackerId`). */
+export type TrackerParent = NonNullable<CallContent['trackers']>[number];
+
+/** One speaker's stats in one call, as Gong sends them (`id` is the party's, exposed as `partyId`). */
+export type SpeakerStatParent = NonNullable<CallInteraction['speakers']>[number];

@@ -5,8 +5,27 @@
  */
 import type { RequestListener } from 'node:http';
 
-export const CORS_ALLOWED_HEADERS = 'authorization, content-type, x-gong-connection, apollo-require-preflight, x-apollo-operation-name, x-request-id';
-const ALLOWED_METHODS = 'GET, POST, PUT, OPTIONS';
+/**
+ * Every header a first-party client sends by default: Apollo Client (`accept` with a quoted
+ * `subscriptionSpec`, which is not CORS-safelisted; clientAwareness' `apollographql-client-*`),
+ * urql and graphql-sse (`accept`, the SSE reservation token), Hive/GraphQL client identification.
+ */
+export const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'accept',
+  'x-gong-connection',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'graphql-client-name',
+  'graphql-client-version',
+  'x-graphql-event-stream-token',
+  'x-request-id',
+].join(', ');
+// DELETE: graphql-sse's single-connection mode stops an operation with it.
+const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
 
 export function withCors(next: RequestListener, opts: { origins: string[]; maxAgeSeconds?: number }): RequestListener {
   const allowed = new Set(opts.origins.map((o) => new URL(o).origin));
@@ -31,7 +50,7 @@ export function withCors(next: RequestListener, opts: { origins: string[]; maxAg
     }
     if (ok) {
       res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-expose-headers', 'x-request-id, retry-after');
+      res.setHeader('access-control-expose-headers', 'x-request-id, retry-after, www-authenticate');
     }
     next(req, res);
   };

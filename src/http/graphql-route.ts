@@ -1,16 +1,22 @@
 /**
- * `POST /graphql` and `GET /graphql` through Apollo Server's `executeHTTPGraphQLRequest` (CSRF
- * prevention stays on: GETs need a preflight header such as `apollo-require-preflight`).
- * Bodies above `maxBodyBytes` get 413 JSON; both complete and chunked (incremental) answers are
- * streamed back.
+ * `/graphql` over HTTP. Queries and mutations (one, or a batch of up to `maxBatchSize` as a JSON
+ * array) go through Apollo Server's `executeHTTPGraphQLRequest`; GET queries need no preflight
+ * header (docs/security.md says why CSRF prevention is off) and GET mutations are refused (405).
+ * Streaming transports get their own modules: GraphQL over SSE (`Accept: text/event-stream`, and
+ * graphql-sse's PUT/DELETE) and Apollo multipart subscriptions (`subscriptionSpec`). A browser
+ * opening the URL gets the explorer page. Bodies above `maxBodyBytes` get 413 JSON; both complete
+ * and chunked (incremental) answers are streamed back; a 401 carries `WWW-Authenticate: Bearer`.
  */
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { GatewayContext } from '../context.js';
-import { GatewayError, httpStatusOf } from '../errors.js';
+import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf } from '../errors.js';
+import { challengeFor, type OperationParams } from './http-operation.js';
+import { acceptsMultipartSubscriptions, type MultipartSubscriptions } from './multipart-subscriptions.js';
 import { readBody, sendJson } from './respond.js';
 import type { Route } from './router.js';
+import { isSseRequest, type SseSubscriptions } from './sse-subscriptions.js';
 
 /** Generic in the context so benchmarks host a bare Apollo Server exactly the way the gateway is hosted. */
 export interface GraphQLRouteOptions<C extends BaseContext = GatewayContext> {
@@ -21,6 +27,29 @@ export interface GraphQLRouteOptions<C extends BaseContext = GatewayContext> {
   maxBodyBytes?: number;
   /** @default '/graphql' */
   path?: string;
+  /** Most operations in one batched request (GRAPHQL_MAX_BATCH_SIZE). @default 10 */
+  maxBatchSize?: number | undefined;
+  /** Subscriptions (and any operation) over SSE and Apollo multipart; without them, only Apollo. */
+  streams?: { sse: SseSubscriptions; multipart: MultipartSubscriptions } | undefined;
+  /** Serves a page to a browser that opens the URL (a GET asking for HTML without a query). */
+  explorer?: ((res: import('node:http').ServerResponse) => void) | undefined;
+}
+
+/** A browser navigating to the URL, not a client sending a GET query. */
+const isPageVisit = (req: IncomingMessage, url: URL) => req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query');
+
+function paramsOf(url: URL, body: unknown): OperationParams {
+  if (body !== undefined) return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as OperationParams) : {};
+  const json = (name: string) => {
+    const v = url.searchParams.get(name);
+    if (v === null) return undefined;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v; // left to preparation, which refuses non-objects with a clear message
+    }
+  };
+  return { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined, variables: json('variables'), extensions: json('extensions') };
 }
 
 function headerMap(req: IncomingMessage): HeaderMap {
@@ -32,15 +61,27 @@ function headerMap(req: IncomingMessage): HeaderMap {
 /** Context creation failures (authentication) keep their code and HTTP status. */
 function asGraphQLError(e: unknown): unknown {
   if (!(e instanceof GatewayError)) return e;
-  return new GraphQLError(e.message, { originalError: e, extensions: { code: e.code, http: { status: httpStatusOf[e.code] } } });
+  const headers = new HeaderMap(Object.entries(challengeFor(e.code)));
+  const extensions: Record<string, unknown> = { code: e.code, http: { status: httpStatusOf[e.code], headers } };
+  return new GraphQLError(e.message, { originalError: e, extensions });
 }
 
 export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: GraphQLRouteOptions<C>): Route {
   const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
+  const maxBatchSize = opts.maxBatchSize ?? 10;
+  const streams = opts.streams;
   return {
     path: opts.path ?? '/graphql',
-    methods: ['GET', 'POST'],
+    methods: streams ? ['GET', 'POST', 'PUT', 'DELETE'] : ['GET', 'POST'],
     async handle({ req, res, url, requestId }) {
+      if (opts.explorer && isPageVisit(req, url)) {
+        opts.explorer(res);
+        return;
+      }
+      if (streams && isSseRequest(req)) {
+        await streams.sse.handle(req, res, requestId, async () => (req.method === 'POST' ? (await readBody(req, maxBodyBytes)).toString('utf8') : ''));
+        return;
+      }
       const headers = headerMap(req);
       // Authenticate before reading the body: a stranger must not make us buffer up to maxBodyBytes.
       // A failure is rethrown from Apollo's context step below, so its answer keeps GraphQL's shape.
@@ -49,6 +90,11 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
         (error: unknown) => ({ ok: false as const, error }),
       );
       let body: unknown;
+      if (req.method === 'PUT' || req.method === 'DELETE') {
+        const e = new GatewayError(ErrorCode.BAD_USER_INPUT, `${req.method} is not allowed on ${url.pathname} except for GraphQL over SSE streams; use GET or POST`);
+        sendJson(res, 405, httpErrorBody(e), { allow: 'GET, POST' });
+        return;
+      }
       if (!authenticated.ok) res.setHeader('connection', 'close');
       else if (req.method === 'POST') {
         const raw = (await readBody(req, maxBodyBytes)).toString('utf8');
@@ -60,6 +106,14 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
             return;
           }
         } else body = raw;
+      }
+      if (streams && acceptsMultipartSubscriptions(req)) {
+        await streams.multipart.handle(req, res, requestId, paramsOf(url, body));
+        return;
+      }
+      if (Array.isArray(body) && body.length > maxBatchSize) {
+        sendJson(res, 400, { errors: [{ message: `A batch may hold at most ${maxBatchSize} operations (GRAPHQL_MAX_BATCH_SIZE), but got ${body.length}`, extensions: { code: 'BAD_REQUEST' } }] });
+        return;
       }
       const result = await opts.server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

@@ -21,6 +21,8 @@ export function sendError(res: ServerResponse, error: unknown): void {
   }
   const headers: Record<string, string> = {};
   if (e.code === ErrorCode.UPSTREAM_RATE_LIMITED && typeof e.details.retryAfter === 'number') headers['retry-after'] = String(e.details.retryAfter);
+  // RFC 9110: a 401 names its scheme; clients' credentials are Bearer tokens (API keys or JWTs).
+  if (e.code === ErrorCode.UNAUTHENTICATED) headers['www-authenticate'] = 'Bearer realm="gong-gateway"';
   sendJson(res, httpStatusOf[e.code], httpErrorBody(e), headers);
 }
 

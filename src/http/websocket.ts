@@ -8,7 +8,7 @@
  * counted in `gong_gateway_graphql_operations_total` like HTTP ones, once each, when they end.
  */
 import type { Server } from 'node:http';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, handleProtocols } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { WebSocketServer } from 'ws';
@@ -148,6 +148,11 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
     wss,
     opts.keepAliveMs ?? 12_000,
   );
+
+  // Let the legacy `graphql-ws` subprotocol (subscriptions-transport-ws) finish the handshake so
+  // graphql-ws closes it with 4406 "Subprotocol not acceptable"; refused in the handshake, the
+  // client only sees 1006.
+  wss.options.handleProtocols = (protocols: Set<string>) => handleProtocols(protocols) || (protocols.has('graphql-ws') ? 'graphql-ws' : false);
 
   wss.on('error', (err) => opts.logger.warn({ err: err.message }, 'websocket server error'));
 

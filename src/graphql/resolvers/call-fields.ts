@@ -66,4 +66,11 @@ export const callFieldResolvers: Resolvers = {
     context: (party, args) => byTiming(party.context ?? null, args.timing),
     user: (party, _a, ctx) => (party.userId ? ctx.loaders.users.load(party.userId) : null),
   },
+  // Gong's `id` here names another thing (the tracker, the party), not this per-call object.
+  GongTracker: {
+    trackerId: (t) => t.id ?? null,
+  },
+  GongSpeakerStat: {
+    partyId: (s) => s.id ?? null,
+  },
 };

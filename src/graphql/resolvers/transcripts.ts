@@ -35,6 +35,7 @@ export const transcriptResolvers: Resolvers = {
   },
   GongTranscript: {
     __resolveReference: (ref, ctx) => (isGongId(ref.callId) ? ctx.loaders.transcripts.load(ref.callId) : null),
+    id: (t) => t.callId,
     call: (t, _a, ctx, info) => loadCall(ctx, info, t.callId),
     monologues: (t) => t.transcript.map((monologue) => ({ callId: t.callId, monologue })),
   },
