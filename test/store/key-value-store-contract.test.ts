@@ -75,8 +75,9 @@ describeRedis('redis store', () => {
     store: createRedisStore(redis, `t${++n}:`),
     advance: async (ms) => {
       const deadline = Date.now() + ms * 20;
-      // Redis expiry runs on its own clock: poll until the TTL has certainly passed.
-      while (Date.now() < deadline && (await redis.pttl(`t${n}:ttl`)) > 0) await new Promise((r) => setTimeout(r, 10));
+      // Redis expiry runs on its own clock: poll until the key is gone (PTTL -2). A PTTL of 0 means
+      // under a millisecond is left, not that the key has expired.
+      while (Date.now() < deadline && (await redis.pttl(`t${n}:ttl`)) !== -2) await new Promise((r) => setTimeout(r, 10));
     },
   }));
 
