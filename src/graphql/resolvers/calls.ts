@@ -10,6 +10,7 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { CallData } from '../../gong/wire.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
+import { decodeDescCursor, readNewestFirst } from '../newest-first.js';
 import type { CallParent } from '../parents.js';
 import { loadCall, loadOneCall, planOf, primeCalls } from './call-plan.js';
 import { dateWindow, gongId, gongIds } from './ids.js';
@@ -20,7 +21,10 @@ export const callResolvers: Resolvers = {
   Query: {
     gongCalls: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
-      const after = decodeCursor(args.after);
+      const desc = args.orderBy === 'STARTED_DESC';
+      // Each order has its own cursor shape: one from the other order is refused as not ours.
+      const descAfter = desc ? decodeDescCursor(args.after) : undefined;
+      const after = desc ? undefined : decodeCursor(args.after);
       const f = args.filter ?? {};
       const includePrivate = f.includePrivate === true;
       const ids = f.ids ? gongIds(f.ids, 'filter.ids') : undefined;
@@ -30,9 +34,27 @@ export const callResolvers: Resolvers = {
       const { now, syncStartDays } = ctx.settings;
 
       // The window and endpoint are fixed by the first page: Gong's cursor is only valid for the same request.
-      const window = after?.w ?? { ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)), k: 'extensive' };
+      const window = (descAfter?.w ?? after?.w) ?? { ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)), k: 'extensive' };
       const keep = (c: CallData) => includePrivate || c.metaData.isPrivate !== true;
 
+      const newestFirst = (fixed: Record<string, string>) =>
+        readNewestFirst<CallData, CallParent>({
+          first, after: descAfter, fixed, keep,
+          fetchPage: async (w, cursor) => {
+            if (fixed.k === 'basic') {
+              const page = await ctx.gong.listCalls({ fromDateTime: w.from ?? '', toDateTime: w.to ?? '', workspaceId, cursor });
+              return { ...page, items: page.items.map((metaData) => ({ metaData })) };
+            }
+            const page = await ctx.gong.callsExtensive({
+              cursor,
+              filter: { fromDateTime: w.from, toDateTime: w.to, workspaceId, callIds: ids, primaryUserIds },
+              ...(plan.selector ? { contentSelector: plan.selector } : {}),
+            });
+            primeCalls(ctx, info, page.items);
+            return page;
+          },
+          toNode: (call) => ({ call, sections: fixed.k === 'basic' ? plan.basicOnly : true }),
+        });
       const basic = (fixed: Record<string, string>) =>
         readConnection<CallData, CallParent>({
           first, after, fixed, keep,
@@ -58,13 +80,14 @@ export const callResolvers: Resolvers = {
           toNode: (call) => ({ call, sections: true }),
         });
 
-      if (window.k === 'basic') return basic(window);
+      const read = (fixed: Record<string, string>) => (desc ? newestFirst(fixed) : fixed.k === 'basic' ? basic(fixed) : extensive(fixed));
+      if (window.k === 'basic') return read(window);
       try {
-        return await extensive(window);
+        return await read(window);
       } catch (e) {
         // Refused before any request: a basic-scope connection lists through GET /v2/calls (scheduled-time caveat).
-        const basicFallback = !after && plan.basicOnly && !ids && !primaryUserIds;
-        if (basicFallback && isGatewayError(e) && e.code === 'FORBIDDEN' && e.details?.scope === SCOPES.callsExtensive) return basic({ ...window, k: 'basic' });
+        const basicFallback = !after && !descAfter && plan.basicOnly && !ids && !primaryUserIds;
+        if (basicFallback && isGatewayError(e) && e.code === 'FORBIDDEN' && e.details?.scope === SCOPES.callsExtensive) return read({ ...window, k: 'basic' });
         throw e;
       }
     },
