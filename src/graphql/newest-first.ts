@@ -3,7 +3,7 @@
  * date window and pages forward, so we walk windows back from the upper bound, sized from the
  * density Gong's own `records.totalRecords` shows, aiming for one 100-record page per window.
  * Cursors are keysets (start, id) plus the density, not Gong cursors: they never expire and a call
- * arriving late between pages neither repeats nor shifts another (docs/newest-first.md).
+ * arriving late between pages neither repeats nor shifts another (README "Newest first").
  */
 import { z } from 'zod';
 import type { Page } from '../gong/types.js';

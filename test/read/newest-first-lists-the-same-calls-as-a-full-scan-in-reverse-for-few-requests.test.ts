@@ -4,7 +4,7 @@
  * the gateway walks date windows back from `to`. Counts come from the sandbox's request log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, type GraphQLResponse, type Harness } from './harness.js';
 
 const DAY = 86_400_000;
 let h: Harness;
@@ -29,10 +29,10 @@ async function readAll(filter: Record<string, unknown>, first: number, order: 'S
   let totalCount = -1;
   for (let guard = 0; guard < 200; guard++) {
     h.reset();
-    const r = await h.gql<Page>(QUERY, { f: filter, first, after, order });
+    const r: GraphQLResponse<Page> = await h.gql<Page>(QUERY, { f: filter, first, after, order });
     expect(r.errors).toBeUndefined();
     costs.push(h.upstream().length);
-    const page = r.data!.gongCalls;
+    const page: Page['gongCalls'] = r.data!.gongCalls;
     if (totalCount < 0) totalCount = page.totalCount;
     nodes.push(...page.nodes);
     if (!page.pageInfo.hasNextPage) break;
