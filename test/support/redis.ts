@@ -26,6 +26,24 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
+/** Starts `redis-server` with `args` and resolves once it accepts connections. */
+async function spawnRedisServer(args: string[]): Promise<ChildProcess> {
+  const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('Ready to accept connections')) {
+        proc.stdout!.off('data', onData);
+        resolve();
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`redis-server ${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+  return proc;
+}
+
 export async function startRedis(): Promise<RedisServer> {
   if (!redisAvailable) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
   const port = await freePort();
@@ -33,21 +51,7 @@ export async function startRedis(): Promise<RedisServer> {
   let proc: ChildProcess | undefined;
 
   const launch = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      const onData = (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('Ready to accept connections')) {
-          proc!.stdout!.off('data', onData);
-          resolve();
-        }
-      };
-      proc!.stdout!.on('data', onData);
-      proc!.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-    });
+    proc = await spawnRedisServer(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
   };
   const stop = async () => {
     const p = proc;
@@ -128,20 +132,7 @@ export async function redisCluster(size = 3): Promise<RedisCluster> {
       dirs.push(dir);
       const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
         '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '5000'];
-      const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      procs.push(proc);
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        const onData = (b: Buffer) => {
-          out += b.toString();
-          if (out.includes('Ready to accept connections')) {
-            proc.stdout!.off('data', onData);
-            resolve();
-          }
-        };
-        proc.stdout!.on('data', onData);
-        proc.once('exit', (code) => reject(new Error(`redis-server (cluster node) exited with ${code}: ${out}`)));
-      });
+      procs.push(await spawnRedisServer(args));
     }
     const nodes = ports.map((p) => `127.0.0.1:${p}`);
     const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });

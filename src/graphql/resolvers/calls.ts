@@ -7,6 +7,7 @@
  * Private calls are left out unless `includePrivate: true`.
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
+import type { Page } from '../../gong/types.js';
 import type { CallData } from '../../gong/wire.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
@@ -37,50 +38,28 @@ export const callResolvers: Resolvers = {
       const window = (descAfter?.w ?? after?.w) ?? { ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)), k: 'extensive' };
       const keep = (c: CallData) => includePrivate || c.metaData.isPrivate !== true;
 
-      const newestFirst = (fixed: Record<string, string>) =>
-        readNewestFirst<CallData, CallParent>({
-          first, after: descAfter, fixed, keep,
-          fetchPage: async (w, cursor) => {
-            if (fixed.k === 'basic') {
-              const page = await ctx.gong.listCalls({ fromDateTime: w.from ?? '', toDateTime: w.to ?? '', workspaceId, cursor });
-              return { ...page, items: page.items.map((metaData) => ({ metaData })) };
-            }
-            const page = await ctx.gong.callsExtensive({
-              cursor,
-              filter: { fromDateTime: w.from, toDateTime: w.to, workspaceId, callIds: ids, primaryUserIds },
-              ...(plan.selector ? { contentSelector: plan.selector } : {}),
-            });
-            primeCalls(ctx, info, page.items);
-            return page;
-          },
-          toNode: (call) => ({ call, sections: fixed.k === 'basic' ? plan.basicOnly : true }),
+      // One Gong page of a window `[from, to)`, by either endpoint; the extensive one primes by-id loads.
+      const fetchBasic = async (w: { from?: string; to?: string }, cursor: string | undefined): Promise<Page<CallData>> => {
+        const page = await ctx.gong.listCalls({ fromDateTime: w.from ?? '', toDateTime: w.to ?? '', workspaceId, cursor });
+        return { ...page, items: page.items.map((metaData) => ({ metaData })) };
+      };
+      const fetchExtensive = async (w: { from?: string; to?: string }, cursor: string | undefined): Promise<Page<CallData>> => {
+        const page = await ctx.gong.callsExtensive({
+          cursor,
+          filter: { fromDateTime: w.from, toDateTime: w.to, workspaceId, callIds: ids, primaryUserIds },
+          ...(plan.selector ? { contentSelector: plan.selector } : {}),
         });
-      const basic = (fixed: Record<string, string>) =>
-        readConnection<CallData, CallParent>({
-          first, after, fixed, keep,
-          fetchPage: async (cursor) => {
-            const page = await ctx.gong.listCalls({ fromDateTime: fixed.from ?? '', toDateTime: fixed.to ?? '', workspaceId, cursor });
-            return { ...page, items: page.items.map((metaData) => ({ metaData })) };
-          },
-          // Sections (should a later page select them) come through the by-id loader.
-          toNode: (call) => ({ call, sections: plan.basicOnly }),
-        });
-      const extensive = (fixed: Record<string, string>) =>
-        readConnection<CallData, CallParent>({
-          first, after, fixed, keep,
-          fetchPage: async (cursor) => {
-            const page = await ctx.gong.callsExtensive({
-              cursor,
-              filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds: ids, primaryUserIds },
-              ...(plan.selector ? { contentSelector: plan.selector } : {}),
-            });
-            primeCalls(ctx, info, page.items);
-            return page;
-          },
-          toNode: (call) => ({ call, sections: true }),
-        });
+        primeCalls(ctx, info, page.items);
+        return page;
+      };
+      // Basic pages carry metaData only: sections (should a later page select them) come through the by-id loader.
+      const toNode = (fixed: Record<string, string>) => (call: CallData): CallParent => ({ call, sections: fixed.k === 'basic' ? plan.basicOnly : true });
 
-      const read = (fixed: Record<string, string>) => (desc ? newestFirst(fixed) : fixed.k === 'basic' ? basic(fixed) : extensive(fixed));
+      const read = (fixed: Record<string, string>) => {
+        const fetchWindow = fixed.k === 'basic' ? fetchBasic : fetchExtensive;
+        if (desc) return readNewestFirst<CallData, CallParent>({ first, after: descAfter, fixed, keep, fetchPage: fetchWindow, toNode: toNode(fixed) });
+        return readConnection<CallData, CallParent>({ first, after, fixed, keep, fetchPage: (cursor) => fetchWindow(fixed, cursor), toNode: toNode(fixed) });
+      };
       if (window.k === 'basic') return read(window);
       try {
         return await read(window);
