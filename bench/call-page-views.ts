@@ -188,7 +188,7 @@ export async function callPageViews(o: BenchOptions): Promise<ScenarioResult> {
         title: 'Call page views (frontend workload)',
         note:
           `${raw.views as number} views, Zipf (s = 1) over the calls of the last 30 days, seed ${seed} (BENCH_SEED), ${raw.distinctCalls as number} distinct calls; tenant ${tenant.users} users, ${tenant.calls} calls over 90 days (sandbox seed 42). ` +
-          `Real ${RATE} req/s limit in the sandbox and in the gateway; each row starts cold (a fresh gateway). Views a day = 10,000 / requests per view (429s count: Gong counts them against the budget too). A failed view is one Gong refused a part of (after the peer's retries). Entity-cache rows come with the shared entity cache.`,
+          `Real ${RATE} req/s limit in the sandbox and in the gateway; each row starts cold (a fresh gateway). Views a day = 10,000 / requests per view, 429s included (Gong does not document whether a refused request counts against the day). A failed view is one Gong refused a part of (after the peer's retries). Entity-cache rows come with the shared entity cache.`,
         columns: ['peer', 'views at once', 'views', 'upstream requests', 'per view', 'views/day on 10,000', 'vs gateway x1 (requests)', '429s', 'failed views', 'wall s (3/s)'],
         rows,
       },
