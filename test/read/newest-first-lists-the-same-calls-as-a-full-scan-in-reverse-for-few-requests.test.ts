@@ -4,6 +4,7 @@
  * the gateway walks date windows back from `to`. Counts come from the sandbox's request log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopedRegistry } from '../gong/support/clients.js';
 import { startHarness, type GraphQLResponse, type Harness } from './harness.js';
 
 const DAY = 86_400_000;
@@ -84,6 +85,23 @@ describe('gongCalls newest first', () => {
     const ascPublic = await readAll(filter, 100, 'STARTED_ASC');
     expect(desc.nodes.map((n) => n.id)).toEqual([...ascPublic.nodes].sort(newestFirst).map((n) => n.id));
     expect(desc.nodes.length).toBeLessThanOrEqual(all.nodes.length);
+  });
+
+  it('walks GET /v2/calls for a connection without the extensive scope, newest first as well', async () => {
+    const basicOnly = await startHarness({
+      sandbox: { users: 10, calls: 300, days: 30 },
+      deps: (sb) => ({ registry: scopedRegistry(sb, [{ ref: 'default', scopes: ['api:calls:read:basic'], status: 'ACTIVE' }]) }),
+    });
+    try {
+      const r = await basicOnly.gql<Page>(QUERY, { first: 5, order: 'STARTED_DESC', f: { includePrivate: true } });
+      expect(r.errors).toBeUndefined();
+      const starts = r.data!.gongCalls.nodes.map((n) => Date.parse(n.started));
+      expect(starts).toHaveLength(5);
+      expect(starts).toEqual([...starts].sort((a, b) => b - a));
+      expect(new Set(basicOnly.upstream().map((e) => e.endpoint))).toEqual(new Set(['GET /v2/calls']));
+    } finally {
+      await basicOnly.close();
+    }
   });
 
   it('refuses a cursor from the other order as BAD_USER_INPUT, spending nothing', async () => {
