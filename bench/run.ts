@@ -14,8 +14,9 @@ import { fanout } from './fanout.js';
 import { sync } from './sync.js';
 import { syncCost } from './sync-cost.js';
 import { fullReadRefresh } from './full-read-refresh.js';
+import { callPageViews } from './call-page-views.js';
 
-const SCENARIOS: Record<string, Scenario> = { upstream: upstreamEfficiency, overhead, fanout, sync, 'sync-cost': syncCost, 'full-read-refresh': fullReadRefresh };
+const SCENARIOS: Record<string, Scenario> = { upstream: upstreamEfficiency, overhead, fanout, sync, 'sync-cost': syncCost, 'full-read-refresh': fullReadRefresh, views: callPageViews };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; runs?: number } {
   const out: { quick: boolean; only: string[]; runs?: number } = { quick: false, only: [] };

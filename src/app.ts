@@ -28,7 +28,7 @@ import { gatewayReadinessChecks, readinessRoute } from './http/readiness-route.j
 import type { Route } from './http/router.js';
 import { closeServer, createHttpServer, listen } from './http/server.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createRedisClient } from './store/redis.js';
+import { redisFromConfig } from './store/redis.js';
 import { createMemoryStore } from './store/memory.js';
 import { SYNC_SERVICES_KEY, createSyncState } from './graphql/sync/sync-state.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -86,7 +86,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const metrics = deps.metrics ?? createMetrics();
   // One Redis client for every feature's commands (the event log duplicates it for blocking reads).
   // Without it the budget, cache, connections and events stay in process: one instance only.
-  const redis = config.REDIS_URL !== undefined ? createRedisClient(config.REDIS_URL, { logger, name: 'gong-gateway' }) : undefined;
+  const redis = redisFromConfig(config, { logger, name: 'gong-gateway' });
   // Connections, OAuth and the callback route, unless a test or embedder brings its own registry.
   const connections = deps.registry ? undefined : createConnectionsFeature(config, { logger, ...(redis ? { redis } : {}), ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) });
   const registry = deps.registry ?? connections!.registry;

@@ -7,7 +7,7 @@
  * background refresh (per key, across instances with Redis) replaces it, so once a full read has
  * data no query waits for its fan-out again; a failed refresh keeps the stale value and is logged.
  */
-import type { Redis } from 'ioredis';
+import type { Redis } from '../store/redis.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 

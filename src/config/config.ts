@@ -53,6 +53,12 @@ export const VARS = {
 
   // ---- storage
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(), description: 'Redis for shared state (connections, budget, cache, event log, pub/sub). Unset: in-memory, one instance.' },
+  REDIS_CLUSTER_NODES: {
+    schema: csv
+      .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'host:port')).min(1, 'at least one host:port'))
+      .optional(),
+    description: 'Comma-separated host:port seed nodes of a Redis Cluster for the shared state, instead of REDIS_URL (one server). Every multi-key script and stream keeps its keys in one slot (hash tags).',
+  },
   REDIS_KEY_PREFIX: { schema: z.string().default('gg:'), description: 'Prefix of every Redis key.' },
   TOKEN_ENCRYPTION_KEY: { schema: z.string().optional(), description: '32-byte key (64 hex chars or base64) for AES-256-GCM encryption of tokens at rest. Required with REDIS_URL.' },
   TOKEN_ENCRYPTION_KEY_PREVIOUS: { schema: z.string().optional(), description: 'The previous key during a key rotation: read with either, write with the new one.' },
@@ -151,8 +157,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET: set both or neither');
     if ((c.GONG_OAUTH_CLIENT_ID === undefined) !== (c.GONG_OAUTH_CLIENT_SECRET === undefined))
       problems.push('GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET: set both or neither');
-    if (c.REDIS_URL !== undefined && c.TOKEN_ENCRYPTION_KEY === undefined)
-      problems.push('TOKEN_ENCRYPTION_KEY: required when REDIS_URL is set (32 bytes as 64 hex chars or base64)');
+    if (c.REDIS_URL !== undefined && c.REDIS_CLUSTER_NODES !== undefined)
+      problems.push('REDIS_URL and REDIS_CLUSTER_NODES: set one of them (one server, or a cluster), not both');
+    if ((c.REDIS_URL !== undefined || c.REDIS_CLUSTER_NODES !== undefined) && c.TOKEN_ENCRYPTION_KEY === undefined)
+      problems.push(`TOKEN_ENCRYPTION_KEY: required when ${c.REDIS_URL !== undefined ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES'} is set (32 bytes as 64 hex chars or base64)`);
     for (const k of ['TOKEN_ENCRYPTION_KEY', 'TOKEN_ENCRYPTION_KEY_PREVIOUS'] as const) {
       const v = c[k];
       if (v !== undefined && decodeKey(v) === undefined)

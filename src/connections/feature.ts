@@ -12,7 +12,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { tokenCryptoFromConfig, type TokenCrypto } from '../store/crypto.js';
 import { createMemoryStore } from '../store/memory.js';
-import { createRedisClient, createRedisStore, type Redis } from '../store/redis.js';
+import { createRedisStore, redisFromConfig, type Redis } from '../store/redis.js';
 import type { KeyValueStore } from '../store/types.js';
 import { DEFAULT_CONNECTION_REF, createConnectionRegistry, type ManagedConnectionRegistry } from './registry.js';
 import { CONNECTION_SERVICES_KEY, type ConnectionServices } from './services.js';
@@ -46,7 +46,7 @@ export function createConnectionsFeature(config: Config, deps: ConnectionsFeatur
   let ownRedis: Redis | undefined;
   let store = deps.store;
   if (!store) {
-    const redis = deps.redis ?? (config.REDIS_URL !== undefined ? (ownRedis = createRedisClient(config.REDIS_URL, { logger: deps.logger, name: 'gong-gateway-connections' })) : undefined);
+    const redis = deps.redis ?? (ownRedis = redisFromConfig(config, { logger: deps.logger, name: 'gong-gateway-connections' }));
     store = redis ? createRedisStore(redis, config.REDIS_KEY_PREFIX) : createMemoryStore(deps.now ? { now: deps.now } : {});
   }
   const crypto = deps.crypto ?? tokenCryptoFromConfig(config);

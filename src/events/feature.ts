@@ -16,7 +16,7 @@ import type { Logger } from '../observability/logger.js';
 import type { OperationLabel } from '../observability/graphql-metrics-plugin.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createMemoryStore } from '../store/memory.js';
-import { createRedisClient, createRedisStore, type Redis } from '../store/redis.js';
+import { createRedisStore, redisFromConfig, type Redis } from '../store/redis.js';
 import type { KeyValueStore } from '../store/types.js';
 import { createDeadLetters, type DeadLetters } from './dead-letters.js';
 import type { EventLog } from './event-log.js';
@@ -63,7 +63,7 @@ export interface EventsFeature {
 export function createEventsFeature(config: Config, deps: EventsFeatureDeps): EventsFeature {
   const now = deps.now ?? Date.now;
   const own: Redis[] = [];
-  const redis = deps.redis ?? (config.REDIS_URL !== undefined ? createRedisClient(config.REDIS_URL, { logger: deps.logger, name: 'gong-gateway-events' }) : undefined);
+  const redis = deps.redis ?? redisFromConfig(config, { logger: deps.logger, name: 'gong-gateway-events' });
   if (redis && !deps.redis) own.push(redis);
   const store = deps.store ?? (redis ? createRedisStore(redis, config.REDIS_KEY_PREFIX) : createMemoryStore({ now }));
 

@@ -1,13 +1,13 @@
 /**
- * EventLog on Redis Streams (`REDIS_URL`). Each topic and connection is one stream
- * (`<prefix>events:<ref>` for call.created, `<prefix>transcripts:<ref>` for transcript.ready) whose
+ * EventLog on Redis Streams (`REDIS_URL` or `REDIS_CLUSTER_NODES`). Each topic and connection is
+ * one stream (`<prefix>{eventlog}:events:<ref>` for call.created, `…:transcripts:<ref>` for transcript.ready) whose
  * entry ids are the eventIds; XADD trims it with `MAXLEN ~ maxEvents`. The dedupe mark, the append
  * and a copy into one shared fan-out stream happen in a single Lua script, so a crash cannot
  * store an event without its mark (a double publish) or a mark without its event (a loss).
  * Every instance tails the fan-out stream with XREAD BLOCK on a dedicated connection and calls
  * its local listeners; a reconnect resumes from the last id read, so live delivery loses nothing.
  */
-import type { Redis } from 'ioredis';
+import type { Redis } from '../store/redis.js';
 import type { Logger } from '../observability/logger.js';
 import { compareEventIds, isEventId, START_EVENT_ID } from './event-id.js';
 import type { AppendInput, AppendResult, EventListener, EventLog, EventTopic, LoggedEvent, ReplayResult } from './event-log.js';
@@ -75,9 +75,12 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
   const dedupeTtlMs = opts.dedupeTtlMs ?? 7 * 24 * 3600_000;
   const fanoutMax = opts.fanoutMaxEvents ?? 10_000;
   const blockMs = opts.blockMs ?? 5_000;
-  const fanoutKey = `${prefix}evfanout`;
-  const streamKey = (topic: EventTopic, ref: string) => `${prefix}${topic === 'call.created' ? 'events' : 'transcripts'}:${ref}`;
-  const dedupeKey = (topic: EventTopic, ref: string, key: string) => `${prefix}evdedupe:${topic}:${ref}:${key}`;
+  // One hash tag for the whole log: the append script touches a connection's stream, its dedupe
+  // mark and the shared fan-out stream at once, so on a Redis Cluster they must share a slot.
+  const tag = `${prefix}{eventlog}:`;
+  const fanoutKey = `${tag}evfanout`;
+  const streamKey = (topic: EventTopic, ref: string) => `${tag}${topic === 'call.created' ? 'events' : 'transcripts'}:${ref}`;
+  const dedupeKey = (topic: EventTopic, ref: string, key: string) => `${tag}evdedupe:${topic}:${ref}:${key}`;
 
   const listeners = new Set<EventListener>();
   let stopped = false;
@@ -108,6 +111,7 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
   // The tail starts at the fan-out stream's current end, resolved to a concrete id (never `$`,
   // which would skip whatever arrives between two XREADs).
   const started = (async () => {
+    // Its own connection (on a cluster, its own client to every node): XREAD BLOCK holds it.
     reader = redis.duplicate();
     reader.on('error', (err: Error) => opts.logger?.warn({ err: err.message }, 'event log reader connection error'));
     const last = (await redis.xrevrange(fanoutKey, '+', '-', 'COUNT', 1)) as StreamEntries;

@@ -6,7 +6,7 @@
  * items come due again. With Redis the take is one Lua script: two instances never take the
  * same item at once.
  */
-import type { Redis } from 'ioredis';
+import type { Redis } from '../store/redis.js';
 
 export interface ScheduledCheck {
   connectionRef: string;
@@ -74,8 +74,9 @@ return redis.call('HMGET', KEYS[2], unpack(ids))
 `;
 
 export function createRedisTranscriptSchedule(redis: Redis, prefix: string): TranscriptSchedule {
-  const zkey = `${prefix}transcriptpoll:due`;
-  const hkey = `${prefix}transcriptpoll:items`;
+  // One hash tag: the take script and the transactions touch both keys (one Redis Cluster slot).
+  const zkey = `${prefix}{transcriptpoll}:due`;
+  const hkey = `${prefix}{transcriptpoll}:items`;
   return {
     async add(check, dueAt) {
       const m = member(check);

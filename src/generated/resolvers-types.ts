@@ -259,6 +259,17 @@ export type GongCallMedia = {
   videoUrl?: Maybe<Scalars['String']['output']>;
 };
 
+/** The order of a call list, on the call's actual start. */
+export type GongCallOrder =
+  /** Oldest first: Gong's own order, one upstream request per 100 calls. */
+  | 'STARTED_ASC'
+  /**
+   * Newest first. Gong lists oldest first inside a date window, so the gateway walks windows back
+   * from `to`, sized from Gong's counts: usually 1-3 upstream requests for the first page and 1-2 for
+   * each next one, whatever the window's size (README "Newest first").
+   */
+  | 'STARTED_DESC';
+
 export type GongCallOutcome = {
   __typename?: 'GongCallOutcome';
   category?: Maybe<Scalars['String']['output']>;
@@ -1193,6 +1204,7 @@ export type QueryGongCallsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GongCallsFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<GongCallOrder>;
 };
 
 
@@ -1465,6 +1477,7 @@ export type ResolversTypes = ResolversObject<{
   GongCallEdge: ResolverTypeWrapper<Omit<GongCallEdge, 'node'> & { node: ResolversTypes['GongCall'] }>;
   GongCallInteraction: ResolverTypeWrapper<Omit<GongCallInteraction, 'speakers'> & { speakers?: Maybe<Array<ResolversTypes['GongSpeakerStat']>> }>;
   GongCallMedia: ResolverTypeWrapper<GongCallMedia>;
+  GongCallOrder: GongCallOrder;
   GongCallOutcome: ResolverTypeWrapper<Omit<GongCallOutcome, 'definition'> & { definition?: Maybe<ResolversTypes['GongCallOutcomeDefinition']> }>;
   GongCallOutcomeDefinition: ResolverTypeWrapper<CallOutcomeDefinition>;
   GongCallSyncPage: ResolverTypeWrapper<Omit<GongCallSyncPage, 'nodes'> & { nodes: Array<ResolversTypes['GongCall']> }>;
@@ -2229,7 +2242,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   gongAnsweredScorecards?: Resolver<ResolversTypes['GongAnsweredScorecardConnection'], ParentType, ContextType, RequireFields<QueryGongAnsweredScorecardsArgs, 'filter' | 'first'>>;
   gongCall?: Resolver<Maybe<ResolversTypes['GongCall']>, ParentType, ContextType, RequireFields<QueryGongCallArgs, 'id' | 'includePrivate'>>;
   gongCallOutcomes?: Resolver<Array<ResolversTypes['GongCallOutcomeDefinition']>, ParentType, ContextType>;
-  gongCalls?: Resolver<ResolversTypes['GongCallConnection'], ParentType, ContextType, RequireFields<QueryGongCallsArgs, 'first'>>;
+  gongCalls?: Resolver<ResolversTypes['GongCallConnection'], ParentType, ContextType, RequireFields<QueryGongCallsArgs, 'first' | 'orderBy'>>;
   gongCallsByIds?: Resolver<Array<Maybe<ResolversTypes['GongCall']>>, ParentType, ContextType, RequireFields<QueryGongCallsByIdsArgs, 'ids' | 'includePrivate'>>;
   gongCallsSync?: Resolver<ResolversTypes['GongCallSyncPage'], ParentType, ContextType, RequireFields<QueryGongCallsSyncArgs, 'first' | 'includePrivate'>>;
   gongConnection?: Resolver<Maybe<ResolversTypes['GongConnection']>, ParentType, ContextType, RequireFields<QueryGongConnectionArgs, 'ref'>>;

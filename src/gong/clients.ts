@@ -6,7 +6,7 @@
  * every instance; without, in process (an in-process limiter outlives idle eviction, so the day's
  * budget is not forgotten).
  */
-import type { Redis } from 'ioredis';
+import type { Redis } from '../store/redis.js';
 import type { Config } from '../config/config.js';
 import type { ConnectionRegistry } from '../connections/types.js';
 import type { Logger } from '../observability/logger.js';

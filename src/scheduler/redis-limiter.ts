@@ -5,7 +5,7 @@
  * own in-process limiter and says so once in the logs: requests keep flowing, and Gong's 429s
  * (which pause us) cover the short time two instances might overlap.
  */
-import type { Redis } from 'ioredis';
+import type { Redis } from '../store/redis.js';
 import type { Logger } from '../observability/logger.js';
 import { createMemoryLimiter, windowOf, type Acquisition, type LimitOptions, type RateLimiter, type Slot } from './limiter.js';
 

@@ -7,9 +7,11 @@
  * Private calls are left out unless `includePrivate: true`.
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
+import type { Page } from '../../gong/types.js';
 import type { CallData } from '../../gong/wire.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
+import { decodeDescCursor, readNewestFirst } from '../newest-first.js';
 import type { CallParent } from '../parents.js';
 import { loadCall, loadOneCall, planOf, primeCalls } from './call-plan.js';
 import { dateWindow, gongId, gongIds } from './ids.js';
@@ -20,7 +22,10 @@ export const callResolvers: Resolvers = {
   Query: {
     gongCalls: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
-      const after = decodeCursor(args.after);
+      const desc = args.orderBy === 'STARTED_DESC';
+      // Each order has its own cursor shape: one from the other order is refused as not ours.
+      const descAfter = desc ? decodeDescCursor(args.after) : undefined;
+      const after = desc ? undefined : decodeCursor(args.after);
       const f = args.filter ?? {};
       const includePrivate = f.includePrivate === true;
       const ids = f.ids ? gongIds(f.ids, 'filter.ids') : undefined;
@@ -30,41 +35,38 @@ export const callResolvers: Resolvers = {
       const { now, syncStartDays } = ctx.settings;
 
       // The window and endpoint are fixed by the first page: Gong's cursor is only valid for the same request.
-      const window = after?.w ?? { ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)), k: 'extensive' };
+      const window = (descAfter?.w ?? after?.w) ?? { ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)), k: 'extensive' };
       const keep = (c: CallData) => includePrivate || c.metaData.isPrivate !== true;
 
-      const basic = (fixed: Record<string, string>) =>
-        readConnection<CallData, CallParent>({
-          first, after, fixed, keep,
-          fetchPage: async (cursor) => {
-            const page = await ctx.gong.listCalls({ fromDateTime: fixed.from ?? '', toDateTime: fixed.to ?? '', workspaceId, cursor });
-            return { ...page, items: page.items.map((metaData) => ({ metaData })) };
-          },
-          // Sections (should a later page select them) come through the by-id loader.
-          toNode: (call) => ({ call, sections: plan.basicOnly }),
+      // One Gong page of a window `[from, to)`, by either endpoint; the extensive one primes by-id loads.
+      const fetchBasic = async (w: { from?: string; to?: string }, cursor: string | undefined): Promise<Page<CallData>> => {
+        const page = await ctx.gong.listCalls({ fromDateTime: w.from ?? '', toDateTime: w.to ?? '', workspaceId, cursor });
+        return { ...page, items: page.items.map((metaData) => ({ metaData })) };
+      };
+      const fetchExtensive = async (w: { from?: string; to?: string }, cursor: string | undefined): Promise<Page<CallData>> => {
+        const page = await ctx.gong.callsExtensive({
+          cursor,
+          filter: { fromDateTime: w.from, toDateTime: w.to, workspaceId, callIds: ids, primaryUserIds },
+          ...(plan.selector ? { contentSelector: plan.selector } : {}),
         });
-      const extensive = (fixed: Record<string, string>) =>
-        readConnection<CallData, CallParent>({
-          first, after, fixed, keep,
-          fetchPage: async (cursor) => {
-            const page = await ctx.gong.callsExtensive({
-              cursor,
-              filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds: ids, primaryUserIds },
-              ...(plan.selector ? { contentSelector: plan.selector } : {}),
-            });
-            primeCalls(ctx, info, page.items);
-            return page;
-          },
-          toNode: (call) => ({ call, sections: true }),
-        });
+        primeCalls(ctx, info, page.items);
+        return page;
+      };
+      // Basic pages carry metaData only: sections (should a later page select them) come through the by-id loader.
+      const toNode = (fixed: Record<string, string>) => (call: CallData): CallParent => ({ call, sections: fixed.k === 'basic' ? plan.basicOnly : true });
 
-      if (window.k === 'basic') return basic(window);
+      const read = (fixed: Record<string, string>) => {
+        const fetchWindow = fixed.k === 'basic' ? fetchBasic : fetchExtensive;
+        if (desc) return readNewestFirst<CallData, CallParent>({ first, after: descAfter, fixed, keep, fetchPage: fetchWindow, toNode: toNode(fixed) });
+        return readConnection<CallData, CallParent>({ first, after, fixed, keep, fetchPage: (cursor) => fetchWindow(fixed, cursor), toNode: toNode(fixed) });
+      };
+      if (window.k === 'basic') return read(window);
       try {
-        return await extensive(window);
+        return await read(window);
       } catch (e) {
         // Refused before any request: a basic-scope connection lists through GET /v2/calls (scheduled-time caveat).
-        const basicFallback = !after && plan.basicOnly && !ids && !primaryUserIds;
-        if (basicFallback && isGatewayError(e) && e.code === 'FORBIDDEN' && e.details?.scope === SCOPES.callsExtensive) return basic({ ...window, k: 'basic' });
+        const basicFallback = !after && !descAfter && plan.basicOnly && !ids && !primaryUserIds;
+        if (basicFallback && isGatewayError(e) && e.code === 'FORBIDDEN' && e.details?.scope === SCOPES.callsExtensive) return read({ ...window, k: 'basic' });
         throw e;
       }
     },
