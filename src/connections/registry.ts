@@ -10,16 +10,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, GatewayError, badInput, notFound } from '../errors.js';
-import type { TokenResponse } from '../gong/wire.js';
+import type { TokenResponse } from '../gong/wire/oauth.js';
 import type { Logger } from '../observability/logger.js';
 import type { TokenCrypto } from '../store/crypto.js';
 import type { KeyValueStore } from '../store/types.js';
 import { createConnectionRecords, publicConnection, refreshLockKey, type OAuthTokens, type StoredConnection } from './connection-records.js';
 import { createAccessKeyRegistry } from './access-key.js';
 import { requestToken, type Fetch, type OAuthClientCredentials } from './token-endpoint.js';
-import type { Connection, ConnectionRegistry, ConnectionStatus } from './types.js';
-
-export const DEFAULT_CONNECTION_REF = 'default';
+import { DEFAULT_CONNECTION_REF, type Connection, type ConnectionRegistry, type ConnectionStatus } from './types.js';
 
 export interface ConnectionRegistryOptions {
   store: KeyValueStore;

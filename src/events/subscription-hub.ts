@@ -21,7 +21,7 @@ import { createSourceEventStream, execute, getOperationAST, print, subscribe, ty
 import type { GatewayContext } from '../context.js';
 import { stableStringify } from '../gong/coalesce.js';
 import type { LoggedEvent } from './event-log.js';
-import { CLOSE_TOO_SLOW, eventServicesOf, subscriberSocketOf, tooSlowReason, type EventServices, type SharedStream, type SubscriberSocket } from './services.js';
+import { CLOSE_TOO_SLOW, tooSlowReason, type EventServices, type SharedStream, type SubscriberSocket } from './services.js';
 
 export type SubscribeOutcome = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
 
@@ -123,7 +123,7 @@ export function createSubscriptionHub(): SubscriptionHub {
   const closeMember = (g: Group, m: Member, code: number, why: string) => {
     // A replaying group only has members that started at its `after`.
     const last = m.delivered ?? g.after;
-    const socket = subscriberSocketOf(m.ctx);
+    const socket = m.ctx.subscriberSocket;
     leave(g, m);
     socket?.close(code, code === CLOSE_TOO_SLOW ? tooSlowReason(last) : why);
   };
@@ -205,7 +205,7 @@ export function createSubscriptionHub(): SubscriptionHub {
     };
     // The stream's overflow closes "the socket": here every member's, each with its own resume point.
     const socket: SubscriberSocket = { close: (code, why) => [...g.members].forEach((m) => closeMember(g, m, code, why)) };
-    const groupArgs: ExecutionArgs = { ...args, contextValue: { ...ctx, services: { ...ctx.services, subscriberSocket: socket, sharedStream: shared } } };
+    const groupArgs: ExecutionArgs = { ...args, contextValue: { ...ctx, subscriberSocket: socket, sharedStream: shared } satisfies GatewayContext };
     groups.set(key, g);
     g.opening = createSourceEventStream(groupArgs).then(
       (src) => {
@@ -270,8 +270,8 @@ export function createSubscriptionHub(): SubscriptionHub {
     async subscribe(args) {
       const ctx = args.contextValue;
       const op = getOperationAST(args.document, args.operationName);
-      if (op?.operation !== 'subscription' || !isGatewayContext(ctx) || ctx.services.events === undefined) return subscribe(args);
-      const ev = eventServicesOf(ctx);
+      if (op?.operation !== 'subscription' || !isGatewayContext(ctx)) return subscribe(args);
+      const ev = ctx.services.events;
       const key = groupKey(args, ctx);
       const g = groups.get(key) ?? create(key, args, ctx, ev);
       // Joined before the stream opens, so no event published from then on can be missed.

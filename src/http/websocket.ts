@@ -130,7 +130,7 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
         }
         counted?.started(ctx, id, args.document, args.operationName);
         const subscriberSocket: SubscriberSocket = { close: (code, why) => ctx.extra.socket.close(code, reason(why)) };
-        return { ...base, services: { ...base.services, subscriberSocket } };
+        return { ...base, subscriberSocket };
       },
       onNext: (ctx, id, _payload, _args, result) => {
         counted?.next(ctx, id, result);

@@ -70,7 +70,7 @@ describe('identical subscriptions share one execution per event', () => {
     const memberContext = async (record: boolean): Promise<GatewayContext> => {
       const base = await gw.gateway.context({ headers: {} });
       const subscriberSocket = { close: (code: number, reason: string) => void (record && closes.push({ code, reason })) };
-      return { ...base, services: { ...base.services, subscriberSocket } };
+      return { ...base, subscriberSocket };
     };
     const join = async (record = false) => {
       const out = await hub.subscribe({ schema: gw.gateway.schema, document: parse(WITH_USER), contextValue: await memberContext(record) });

@@ -12,7 +12,7 @@ import { eventually } from './support.js';
 const RICH = `subscription { gongCallCreated { eventId call {
   id title
   content { brief keyPoints { text } topics { name } trackers { name count occurrences { startTime } } }
-  interaction { speakers { id talkTime } questions { companyCount } interactionStats { name } }
+  interaction { speakers { partyId talkTime } questions { companyCount } interactionStats { name } }
   mediaUrls { audioUrl }
 } } }`;
 const CARRIED = `subscription { gongCallCreated { eventId call { id title content { topics { name } trackers { name count } } interaction { interactionStats { name } } } } }`;

@@ -28,7 +28,6 @@ const clients = createGongClients({
   limits: testLimits,
   metrics: createMetrics(),
   logger: silentLogger(),
-  cacheTtlSeconds: 0,
 });
 await new Promise<void>((r) => (redis.status === 'ready' ? r() : redis.once('ready', () => r())));
 await new Promise((r) => setTimeout(r, Math.max(0, input.startAt - Date.now())));
