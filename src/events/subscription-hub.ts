@@ -19,7 +19,7 @@
  */
 import { createSourceEventStream, execute, getOperationAST, print, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import { stableStringify } from '../gong/coalesce.js';
+import { stableStringify } from '../util/stable-stringify.js';
 import type { LoggedEvent } from './event-log.js';
 import { CLOSE_TOO_SLOW, tooSlowReason, type EventServices, type SharedStream, type SubscriberSocket } from './services.js';
 

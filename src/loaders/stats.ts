@@ -21,7 +21,8 @@ import type {
   UserInteractionStats,
 } from '../gong/wire-stats.js';
 import type { Metrics } from '../observability/metrics.js';
-import { allPages, observeBatch } from './batch.js';
+import { collectPages } from '../gong/pages.js';
+import { observeBatch } from './batch.js';
 
 /** A user's stats over `[from, to)` (company-local days, YYYY-MM-DD), per `period` where it applies. */
 export interface UserRangeKey {
@@ -87,19 +88,19 @@ export function createStatsLoaders(client: GongClient, metrics: Metrics | undefi
   const filter = (k: UserRangeKey, userIds: string[]) => ({ fromDate: k.from, toDate: k.to, userIds });
 
   const aggregate = byRange<UserRangeKey, UserAggregateActivity | null>('stats.aggregate', metrics, async (k, userIds) =>
-    indexBy(await allPages((cursor) => client.activityAggregate({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+    indexBy(await collectPages({ fetchPage: (cursor) => client.activityAggregate({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
   const byPeriod = byRange<UserRangeKey, UserActivityByPeriod | null>('stats.by-period', metrics, async (k, userIds) =>
-    indexBy(await allPages((cursor) => client.activityByPeriod({ cursor, filter: filter(k, userIds), aggregationPeriod: k.period ?? 'WEEK' })), (u) => u.userId), null);
+    indexBy(await collectPages({ fetchPage: (cursor) => client.activityByPeriod({ cursor, filter: filter(k, userIds), aggregationPeriod: k.period ?? 'WEEK' }) }), (u) => u.userId), null);
   const dayByDay = byRange<UserRangeKey, UserDayByDayActivity | null>('stats.day-by-day', metrics, async (k, userIds) =>
-    indexBy(await allPages((cursor) => client.activityDayByDay({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+    indexBy(await collectPages({ fetchPage: (cursor) => client.activityDayByDay({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
   const interaction = byRange<UserRangeKey, UserInteractionStats | null>('stats.interaction', metrics, async (k, userIds) =>
-    indexBy(await allPages((cursor) => client.interactionStats({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+    indexBy(await collectPages({ fetchPage: (cursor) => client.interactionStats({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
 
   const reviewWindow = (k: DayRangeKey) => ({ ...(k.from ? { reviewFromDate: k.from } : {}), ...(k.to ? { reviewToDate: k.to } : {}) });
   const scorecardsReceived = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>('stats.scorecards', metrics, async (k, userIds) =>
-    groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: { ...reviewWindow(k), reviewedUserIds: userIds } })), (a) => a.reviewedUserId), []);
+    groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: { ...reviewWindow(k), reviewedUserIds: userIds } }) }), (a) => a.reviewedUserId), []);
   const scorecardsGiven = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>('stats.scorecards', metrics, async (k) =>
-    groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) })), (a) => a.reviewerUserId), []);
+    groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) }) }), (a) => a.reviewerUserId), []);
 
   // Gong filters answered scorecards by call day, not call id: one read over the batch's days.
   const callScorecards = new DataLoader<{ callId: string; day: string }, AnsweredScorecard[], string>(
@@ -108,7 +109,7 @@ export function createStatsLoaders(client: GongClient, metrics: Metrics | undefi
       const days = keys.map((k) => k.day).sort();
       const last = days.at(-1) as string;
       const to = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-      const found = groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: { callFromDate: days[0], callToDate: to } })), (a) => a.callId);
+      const found = groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: { callFromDate: days[0], callToDate: to } }) }), (a) => a.callId);
       return keys.map((k) => found.get(k.callId) ?? []);
     },
     { cacheKeyFn: (k) => k.callId, name: 'stats.call-scorecards' },

@@ -19,7 +19,7 @@ const EVERYTHING = `
   parties { name user { id } context(timing: [NOW, TIME_OF_CALL]) { system objects { objectType timing fields { name value } } } }
   context(timing: [NOW, TIME_OF_CALL]) { system objects { objectId timing fields { name value } } }
   content { structure { name } trackers { name occurrences { startTime } } topics { name } pointsOfInterest { actionItems { snippet } } brief outline { section } highlights { title } callOutcome { name } keyPoints { text } }
-  interaction { speakers { id } interactionStats { name } video { name } questions { companyCount } }
+  interaction { speakers { partyId } interactionStats { name } video { name } questions { companyCount } }
   collaboration { publicComments { comment } }
   mediaUrls { audioUrl }
   transcript { callId }
