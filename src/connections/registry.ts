@@ -185,9 +185,8 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
       await changeStatus(rec!, 'RECONNECT_REQUIRED');
       throw reconnectRequired(ref, 'Gong gave no refresh token');
     }
-    if (!opts.oauth) {
-      throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `Cannot refresh '${ref}': GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET are not configured`);
-    }
+    // The app that issued the token was removed from config: only a new connect (after it is restored) helps.
+    if (!opts.oauth) throw reconnectRequired(ref, 'the gateway has no Gong OAuth app to refresh its token with (GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET are not set)');
     const result = await requestToken(opts.oauth, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken }, opts.fetch ? { fetch: opts.fetch } : {});
     if (!result.ok && result.kind === 'rejected') {
       log.warn({ connectionRef: ref, status: result.status, error: result.error }, 'Gong refused the refresh token; connection needs a reconnect');
@@ -209,7 +208,7 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
 
   async function refresh(ref: string, stale: string): Promise<string> {
     const lockKey = refreshLockKey(ref);
-    const deadline = Date.now() + lockWaitMs;
+    const deadline = now() + lockWaitMs;
     for (;;) {
       const owner = randomUUID();
       if (await opts.store.set(lockKey, owner, { onlyIfAbsent: true, ttlMs: lockTtlMs })) {
@@ -222,7 +221,7 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
       }
       const tokens = usableTokens(await load(ref, true), ref);
       if (tokens.accessToken !== stale && !expiring(tokens)) return bearer(tokens);
-      if (Date.now() >= deadline) {
+      if (now() >= deadline) {
         throw new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `Timed out after ${lockWaitMs} ms waiting for another instance to refresh the Gong token of '${ref}'`, { connectionRef: ref });
       }
       await new Promise((r) => setTimeout(r, lockPollMs));

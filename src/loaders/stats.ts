@@ -8,12 +8,11 @@
  */
 import DataLoader from 'dataloader';
 import type { GongClient } from '../gong/types.js';
-import type { AnsweredScorecard, Scorecard } from '../gong/wire-scorecards.js';
+import { z } from 'zod';
+import { Scorecard, type AnsweredScorecard } from '../gong/wire-scorecards.js';
+import { CallOutcomeDefinition, KeywordTracker, LibraryFolder } from '../gong/wire-stats.js';
 import type {
   AggregationPeriod,
-  CallOutcomeDefinition,
-  KeywordTracker,
-  LibraryFolder,
   LibraryFolderContent,
   UserActivityByPeriod,
   UserAggregateActivity,
@@ -84,7 +83,7 @@ const groupBy = <T>(items: T[], key: (t: T) => string | null | undefined): Map<s
   return out;
 };
 
-export function createStatsLoaders(client: GongClient, metrics: Metrics | undefined, cached: <T>(key: string, load: () => Promise<T>) => Promise<T>): StatsLoaders {
+export function createStatsLoaders(client: GongClient, metrics: Metrics | undefined, cached: <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>) => Promise<T>): StatsLoaders {
   const filter = (k: UserRangeKey, userIds: string[]) => ({ fromDate: k.from, toDate: k.to, userIds });
 
   const aggregate = byRange<UserRangeKey, UserAggregateActivity | null>('stats.aggregate', metrics, async (k, userIds) =>
@@ -122,17 +121,17 @@ export function createStatsLoaders(client: GongClient, metrics: Metrics | undefi
   );
 
   const memo = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+  const once = <T>(key: string, load: () => Promise<T>, schema: z.ZodType<T>): Promise<T> => {
     let p = memo.get(key) as Promise<T> | undefined;
-    if (!p) memo.set(key, (p = cached(key, load)));
+    if (!p) memo.set(key, (p = cached(key, load, schema)));
     return p;
   };
 
   return {
     aggregate, byPeriod, dayByDay, interaction, scorecardsReceived, scorecardsGiven, callScorecards, folderContent,
-    scorecards: () => once('scorecards', () => client.listScorecards()),
-    trackers: (workspaceId) => once(`trackers:${workspaceId ?? 'all'}`, () => client.listTrackers(workspaceId ? { workspaceId } : {})),
-    libraryFolders: (workspaceId) => once(`library-folders:${workspaceId ?? 'all'}`, () => client.listLibraryFolders(workspaceId ? { workspaceId } : {})),
-    callOutcomes: () => once('call-outcomes', () => client.listCallOutcomes()),
+    scorecards: () => once('scorecards', () => client.listScorecards(), z.array(Scorecard)),
+    trackers: (workspaceId) => once(`trackers:${workspaceId ?? 'all'}`, () => client.listTrackers(workspaceId ? { workspaceId } : {}), z.array(KeywordTracker)),
+    libraryFolders: (workspaceId) => once(`library-folders:${workspaceId ?? 'all'}`, () => client.listLibraryFolders(workspaceId ? { workspaceId } : {}), z.array(LibraryFolder)),
+    callOutcomes: () => once('call-outcomes', () => client.listCallOutcomes(), z.array(CallOutcomeDefinition)),
   };
 }

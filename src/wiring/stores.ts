@@ -9,6 +9,7 @@ import type { EventLog } from '../events/event-log.js';
 import { createMemoryEventLog } from '../events/memory-event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createMemoryTranscriptSchedule, createRedisTranscriptSchedule, type TranscriptSchedule } from '../events/transcript-schedule.js';
+import { corruptEntryReporter } from '../observability/corrupt-entries.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createMemoryStore } from '../store/memory.js';
@@ -39,16 +40,18 @@ export function createSharedState(config: Config, deps: SharedStateDeps): Shared
   const now = deps.now ?? Date.now;
   const prefix = config.REDIS_KEY_PREFIX;
   const redis = config.REDIS_URL !== undefined ? createRedisClient(config.REDIS_URL, { logger: deps.logger, name: 'gong-gateway' }) : undefined;
+  const reportCorrupt = corruptEntryReporter(deps.logger, deps.metrics);
   const eventLog = redis
-    ? createRedisEventLog({ redis, prefix, maxEvents: config.EVENT_LOG_MAX_EVENTS, logger: deps.logger })
+    ? createRedisEventLog({ redis, prefix, maxEvents: config.EVENT_LOG_MAX_EVENTS, logger: deps.logger, reportCorrupt })
     : createMemoryEventLog({ maxEvents: config.EVENT_LOG_MAX_EVENTS, now });
   return {
     redis,
     store: redis ? createRedisStore(redis, prefix) : createMemoryStore({ now }),
     eventLog,
-    transcriptSchedule: redis ? createRedisTranscriptSchedule(redis, prefix) : createMemoryTranscriptSchedule(),
+    transcriptSchedule: redis ? createRedisTranscriptSchedule(redis, prefix, reportCorrupt) : createMemoryTranscriptSchedule(),
     cache: createFullReadCache({
       redis,
+      reportCorrupt,
       keyPrefix: prefix,
       metrics: deps.metrics,
       logger: deps.logger,

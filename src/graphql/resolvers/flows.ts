@@ -7,11 +7,15 @@ import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { GongClient } from '../../gong/types.js';
-import type { Flow } from '../../gong/wire.js';
+import { z } from 'zod';
+import { Flow } from '../../gong/wire.js';
 import { collectPages } from '../../gong/pages.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection, wholeList } from '../paging.js';
 import { gongId } from './ids.js';
+
+/** What a cached flows read must look like when it comes back from Redis. */
+const FlowList = z.array(Flow);
 
 /**
  * Gong's answer for an owner who cannot have flows (unlicensed, inactive) is not documented: the
@@ -59,14 +63,14 @@ export const flowResolvers: Resolvers = {
           toNode: (f) => f,
         });
       }
-      const flows = await ctx.loaders.cached(`flows:${workspaceId ?? '*'}`, () => allFlows(ctx.gong, workspaceId, ctx.logger));
+      const flows = await ctx.loaders.cached(`flows:${workspaceId ?? '*'}`, () => allFlows(ctx.gong, workspaceId, ctx.logger), FlowList);
       return readConnection({ first, after, fetchPage: async () => wholeList(flows), toNode: (f) => f });
     },
   },
   GongFlow: {
     // Gong has no flow-by-id endpoint: a reference resolves from the (cached) full read.
     __resolveReference: async (ref, ctx) => {
-      const flows = await ctx.loaders.cached('flows:*', () => allFlows(ctx.gong, undefined, ctx.logger));
+      const flows = await ctx.loaders.cached('flows:*', () => allFlows(ctx.gong, undefined, ctx.logger), FlowList);
       return flows.find((f) => f.id === ref.id) ?? null;
     },
   },
