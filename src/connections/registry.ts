@@ -2,9 +2,9 @@
  * The gateway's ConnectionRegistry: the access-key company from the environment (`default`) and
  * every company connected through OAuth, kept in the KeyValueStore with tokens sealed at rest.
  *
- * Refresh rules (issue 4): an access token is refreshed `refreshSkewSeconds` before it expires
- * and once after a Gong 401 (`forceRefresh`). Refreshes are single-flight per connection: in
- * process through a map of promises, across instances through a `SET NX PX` lock in the store
+ * Refresh rules (a request should never carry a token Gong is about to refuse): an access token
+ * is refreshed `refreshSkewSeconds` before it expires and once after a Gong 401 (`forceRefresh`).
+ * Refreshes are single-flight per connection: in process through a map of promises, across instances through a `SET NX PX` lock in the store
  * (Redis when configured); an instance that loses the lock waits for the winner's tokens to
  * appear instead of refreshing again (with rotating refresh tokens a second refresh would fail).
  */

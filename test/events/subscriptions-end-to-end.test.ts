@@ -1,5 +1,5 @@
 /**
- * Issue 6 end to end against the sandbox: a call ends, Gong processes it, its signed webhook
+ * Webhooks to subscriptions end to end against the sandbox: a call ends, Gong processes it, its signed webhook
  * arrives, a graphql-ws client receives gongCallCreated and later gongTranscriptReady; a client
  * that missed 20 events resumes with `after` and gets exactly those; auth failures close 4401 /
  * 4403; a slow subscriber is closed with 4413 while a fast one keeps receiving.

@@ -1,5 +1,5 @@
 /**
- * Issue 5 with two real gateway processes (`createGateway` in a child each, see
+ * Gong's budget is per company, not per process: two real gateway processes (`createGateway` in a child each, see
  * support/gateway-process.ts) sharing one real redis-server, in front of one sandbox with Gong's
  * real 3/s limit: GraphQL queries fired at both at once never put more than 3 arrivals in any
  * 1 s window on Gong, and a redis-server restart in the middle of a run loses no query.
