@@ -4,9 +4,9 @@
  *
  * Refresh rules (a request should never carry a token Gong is about to refuse): an access token
  * is refreshed `refreshSkewSeconds` before it expires and once after a Gong 401 (`forceRefresh`).
- * Refreshes are single-flight per connection: in process through a map of promises, across instances through a `SET NX PX` lock in the store
- * (Redis when configured); an instance that loses the lock waits for the winner's tokens to
- * appear instead of refreshing again (with rotating refresh tokens a second refresh would fail).
+ * Refreshes are single-flight per connection: in process through a map of promises, across
+ * instances through a `SET NX PX` lock in the store (Redis when configured); an instance that
+ * loses the lock waits for the winner's tokens to appear instead of refreshing again (with rotating refresh tokens a second refresh would fail).
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, GatewayError, badInput, notFound } from '../errors.js';
