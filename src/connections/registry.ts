@@ -6,7 +6,8 @@
  * is refreshed `refreshSkewSeconds` before it expires and once after a Gong 401 (`forceRefresh`).
  * Refreshes are single-flight per connection: in process through a map of promises, across
  * instances through a `SET NX PX` lock in the store (Redis when configured); an instance that
- * loses the lock waits for the winner's tokens to appear instead of refreshing again (with rotating refresh tokens a second refresh would fail).
+ * loses the lock waits for the winner's tokens to appear instead of refreshing again (with
+ * rotating refresh tokens a second refresh would fail).
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, GatewayError, badInput, notFound } from '../errors.js';
