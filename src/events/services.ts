@@ -24,9 +24,6 @@ export interface SubscriberSocket {
   close(code: number, reason: string): void;
 }
 
-/** Close code for a subscriber whose bounded buffer overflowed; the reason names `after`. */
-export const CLOSE_TOO_SLOW = 4413;
-
 /** The 4413 reason: where the closed subscriber resumes without gap or duplicate. */
 export const tooSlowReason = (lastDelivered: string | undefined) => `Subscriber too slow: resume with after=${lastDelivered ?? ''}`;
 

@@ -21,7 +21,8 @@ import { createSourceEventStream, execute, getOperationAST, print, subscribe, ty
 import type { GatewayContext } from '../context.js';
 import { stableStringify } from '../util/stable-stringify.js';
 import type { LoggedEvent } from './event-log.js';
-import { CLOSE_TOO_SLOW, tooSlowReason, type EventServices, type SharedStream, type SubscriberSocket } from './services.js';
+import { WsCloseCode } from '../close-codes.js';
+import { tooSlowReason, type EventServices, type SharedStream, type SubscriberSocket } from './services.js';
 
 export type SubscribeOutcome = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
 
@@ -125,7 +126,7 @@ export function createSubscriptionHub(): SubscriptionHub {
     const last = m.delivered ?? g.after;
     const socket = m.ctx.subscriberSocket;
     leave(g, m);
-    socket?.close(code, code === CLOSE_TOO_SLOW ? tooSlowReason(last) : why);
+    socket?.close(code, code === WsCloseCode.SubscriberTooSlow ? tooSlowReason(last) : why);
   };
 
   const hand = (g: Group, m: Member, d: Delivery): IteratorResult<ExecutionResult> => {
@@ -146,7 +147,7 @@ export function createSubscriptionHub(): SubscriptionHub {
       if (!d.live) m.replayQueued++;
       else if (m.queue.length - m.replayQueued > g.ev.maxPending) {
         m.ctx.logger.warn({ subscription: g.name, lastDelivered: m.delivered ?? g.after }, 'subscriber too slow: closing');
-        closeMember(g, m, CLOSE_TOO_SLOW, '');
+        closeMember(g, m, WsCloseCode.SubscriberTooSlow, '');
       }
     }
   };

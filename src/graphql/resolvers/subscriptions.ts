@@ -13,7 +13,8 @@ import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
 import { readCallCreated, readTranscriptReady } from '../../events/call-created.js';
 import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
 import { openEventStream } from '../../events/event-stream.js';
-import { CLOSE_TOO_SLOW, tooSlowReason } from '../../events/services.js';
+import { WsCloseCode } from '../../close-codes.js';
+import { tooSlowReason } from '../../events/services.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
 import { gongId } from './ids.js';
@@ -43,7 +44,7 @@ async function open(ctx: GatewayContext, name: string, topic: EventTopic, after:
     maxPending: ev.maxPending,
     onOverflow: (last) => {
       ctx.logger.warn({ subscription: name, lastDelivered: last }, 'subscriber too slow: closing');
-      socket?.close(CLOSE_TOO_SLOW, tooSlowReason(last));
+      socket?.close(WsCloseCode.SubscriberTooSlow, tooSlowReason(last));
     },
     onEnd: () => (shared ? undefined : ev.metrics?.openSubscriptions.dec({ subscription: name })),
     onLiveDelivery: (e) => (shared ? shared.live(e) : ev.metrics?.eventDeliveryLag.observe(Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000)),
