@@ -19,7 +19,7 @@ describe('proxy', () => {
 
   const proxy = (path: string, init: RequestInit = {}) => fetch(`${h.origin}/proxy${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
 
-  it('GET /proxy/v2/users: 200 and Gong\'s body, sent with the connection\'s Basic auth, query unchanged', async () => {
+  it('relays GET /proxy/v2/users to Gong with the connection\'s Basic auth and the query unchanged, and Gong\'s 200 body back', async () => {
     h.reset();
     const res = await proxy('/v2/users?includeAvatars=true', { headers: { cookie: 'session=abc' } });
     expect(res.status).toBe(200);
