@@ -13,7 +13,7 @@ import { ErrorCode, GatewayError, badInput, notFound } from '../errors.js';
 import type { ConnectionTransport } from '../gong/transport.js';
 import { SCOPES } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
-import { relayAnswer } from '../writes/relay-answer.js';
+import { relayAnswer } from './relay-answer.js';
 import type { Route } from './router.js';
 
 export const MEDIA_PREFIX = '/calls/';

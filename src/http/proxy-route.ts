@@ -14,7 +14,7 @@ import type { AuthenticateRequest } from '../context.js';
 import { badInput } from '../errors.js';
 import type { ConnectionTransport, RawGongRequest } from '../gong/transport.js';
 import type { Logger } from '../observability/logger.js';
-import { forwardableHeaders, relayAnswer } from '../writes/relay-answer.js';
+import { forwardableHeaders, relayAnswer } from './relay-answer.js';
 import { readBody } from './respond.js';
 import type { Route } from './router.js';
 

@@ -5,7 +5,7 @@
  * upstream request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forwardableHeaders } from '../../src/writes/relay-answer.js';
+import { forwardableHeaders } from '../../src/http/relay-answer.js';
 import { API_KEY, startWritesHarness, type WritesHarness } from '../writes/harness.js';
 
 const auth = { authorization: `Bearer ${API_KEY}` };
