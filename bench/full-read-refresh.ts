@@ -37,7 +37,7 @@ export async function fullReadRefresh(o: BenchOptions): Promise<ScenarioResult> 
     t = performance.now();
     await read();
     const staleMs = performance.now() - t;
-    await gateway.clients.cache.settled();
+    await gateway.cache.settled();
     const refreshS = (performance.now() - t) / 1000;
     const refreshRequests = upstreamCount(sandbox);
     o.log(`full-read-refresh: stale answer in ${staleMs.toFixed(0)} ms, refresh ${refreshRequests} requests in ${refreshS.toFixed(1)} s`);

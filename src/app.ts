@@ -1,39 +1,41 @@
 /**
- * The composition root: the one place that wires config → connection registry → Gong clients →
- * schema → Apollo → HTTP routes. Tests start it on port 0 against an in-process sandbox; other
- * modules plug in through `deps` (authenticate, registry, services, routes, plugins) and attach to
- * `server` (graphql-ws) using the exported schema, context factory and validation rules.
+ * The composition root: config → shared state (Redis or memory, decided once in
+ * src/wiring/stores.ts) → connection registry → Gong clients → schema → Apollo → HTTP routes and
+ * graphql-ws. Each concern's wiring is in src/wiring/; this file orders them. Tests start it on
+ * port 0 against an in-process sandbox and may bring their own registry, authentication, routes
+ * and plugins through `deps`.
  */
 import type { Server } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { authenticateRequest, authenticatorFromConfig, resolveAuthMode } from './auth/client-auth.js';
+import type { FullReadCache } from './cache/full-read-cache.js';
 import { usesEmbeddedSandbox, type Config } from './config/config.js';
-import { createConnectionsFeature } from './connections/feature.js';
-import { createEventsFeature } from './events/feature.js';
-import { createWritesFeature } from './writes/feature.js';
 import type { ConnectionRegistry } from './connections/types.js';
-import { createContextFactory, type Authenticate, type ContextFactory, type GatewayContext, type GatewayServices, type ReadSettings } from './context.js';
+import { createContextFactory, type AuthenticateRequest, type ContextFactory, type GatewayContext, type GatewayServices, type ReadSettings } from './context.js';
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
 import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
+import { createSyncState } from './graphql/sync/sync-state.js';
 import { createExplorer } from './http/explorer.js';
 import { graphqlRoute } from './http/graphql-route.js';
-import { createHttpOperations } from './http/http-operation.js';
-import { createMultipartSubscriptions } from './http/multipart-subscriptions.js';
-import { createSseSubscriptions } from './http/sse-subscriptions.js';
 import { healthRoute } from './http/health-route.js';
+import { createHttpOperations } from './http/http-operation.js';
 import { metricsRoute } from './http/metrics-route.js';
+import { createMultipartSubscriptions } from './http/multipart-subscriptions.js';
 import { gatewayReadinessChecks, readinessRoute } from './http/readiness-route.js';
 import type { Route } from './http/router.js';
 import { closeServer, createHttpServer, listen } from './http/server.js';
-import { createLogger, type Logger } from './observability/logger.js';
-import { redisFromConfig } from './store/redis.js';
-import { createMemoryStore } from './store/memory.js';
-import { SYNC_SERVICES_KEY, createSyncState } from './graphql/sync/sync-state.js';
-import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createSseSubscriptions } from './http/sse-subscriptions.js';
+import { attachGraphQLWebSocket } from './http/websocket.js';
 import { createOperationLabel, graphqlMetricsPlugin } from './observability/graphql-metrics-plugin.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { Sandbox } from './sandbox/types.js';
+import { createConnectionsFeature } from './wiring/connections.js';
+import { createEventsFeature, type OnCallLearned } from './wiring/events.js';
+import { createSharedState } from './wiring/stores.js';
+import { createWritesFeature } from './wiring/writes.js';
 
 export interface GatewayDeps {
   /** The embedded sandbox: connection `default` points at it with its access key. */
@@ -43,9 +45,9 @@ export interface GatewayDeps {
   /** Connections; default: the access-key connection from config (or the sandbox). */
   registry?: ConnectionRegistry;
   /** Client authentication; default: API keys / JWT from config, open only on the embedded sandbox. */
-  authenticate?: Authenticate;
-  /** Per-gateway services for other modules' resolvers (`ctx.services`). */
-  services?: GatewayServices;
+  authenticate?: AuthenticateRequest;
+  /** Services that replace the built ones, e.g. connection admin for an injected registry. */
+  services?: Partial<GatewayServices>;
   /** More HTTP routes (webhooks, OAuth callback, proxy, media, readyz, metrics). */
   routes?: Route[];
   plugins?: ApolloServerPlugin<GatewayContext>[];
@@ -67,6 +69,8 @@ export interface Gateway {
   /** Every validation rule to run (spec rules plus the query limits), for WebSocket execution. */
   validationRules: readonly ValidationRule[];
   clients: GongClients;
+  /** The full-read cache (workspaces, users, flows). */
+  cache: FullReadCache;
   logger: Logger;
   metrics: Metrics;
   close(): Promise<void>;
@@ -84,44 +88,32 @@ export function readSettings(config: Config, now: () => number = Date.now): Read
 export async function createGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
   const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL });
   const metrics = deps.metrics ?? createMetrics();
-  // One Redis client for every feature's commands (the event log duplicates it for blocking reads).
-  // Without it the budget, cache, connections and events stay in process: one instance only.
-  const redis = redisFromConfig(config, { logger, name: 'gong-gateway' });
+  const now = deps.now ?? Date.now;
+  const production = config.NODE_ENV === 'production';
+  const shared = createSharedState(config, { logger, metrics, now: deps.now });
+  const { store, redis } = shared;
+
   // Connections, OAuth and the callback route, unless a test or embedder brings its own registry.
-  const connections = deps.registry ? undefined : createConnectionsFeature(config, { logger, ...(redis ? { redis } : {}), ...(deps.sandbox ? { sandbox: deps.sandbox } : {}) });
-  const registry = deps.registry ?? connections!.registry;
-  const clients = createGongClients({
-    registry,
-    ...(redis ? { redis } : {}),
-    keyPrefix: config.REDIS_KEY_PREFIX,
-    limits: limitsFromConfig(config),
-    metrics,
-    logger,
-    cacheTtlSeconds: config.CACHE_TTL_SECONDS,
-    cacheStaleSeconds: config.CACHE_STALE_SECONDS,
-    cacheTtlByKind: { flows: config.CACHE_FLOWS_TTL_SECONDS },
-    ...(deps.now ? { cacheNow: deps.now } : {}),
-  });
+  const connections = deps.registry ? undefined : createConnectionsFeature(config, { logger, store, sandbox: deps.sandbox });
+  const registry: ConnectionRegistry = deps.registry ?? connections!.registry;
+  const clients = createGongClients({ registry, redis, keyPrefix: config.REDIS_KEY_PREFIX, limits: limitsFromConfig(config), metrics, logger });
+
   // Calls learned outside a sync (webhooks, creates, transcripts) and each checkpoint's delivered ids.
-  const syncState = createSyncState({
-    store: connections?.store ?? createMemoryStore(deps.now ? { now: deps.now } : {}),
-    now: deps.now ?? Date.now,
-    retentionMs: config.SYNC_STATE_RETENTION_HOURS * 3_600_000,
-  });
-  const learn = async (c: { connectionRef: string; callId: string; started?: string | null | undefined }) => {
+  const sync = createSyncState({ store, now, retentionMs: config.SYNC_STATE_RETENTION_HOURS * 3_600_000 });
+  const learn: OnCallLearned = async (c) => {
     const start = c.started ? Date.parse(c.started) : Number.NaN;
-    await syncState.learn(c.connectionRef, c.callId, Number.isNaN(start) ? undefined : start);
+    await sync.learn(c.connectionRef, c.callId, Number.isNaN(start) ? undefined : start);
   };
-  // Webhooks → event log → graphql-ws subscriptions, and the transcript poller (issue 6).
   const events = createEventsFeature(config, {
-    onCallLearned: learn,
     logger,
-    ...(redis ? { redis } : {}),
     metrics,
     clients,
+    store,
+    log: shared.eventLog,
+    schedule: shared.transcriptSchedule,
     connectionExists: async (ref) => (await registry.get(ref)) !== null,
-    ...(connections ? { store: connections.store } : {}),
-    ...(deps.now ? { now: deps.now } : {}),
+    onCallLearned: learn,
+    now,
   });
 
   const embeddedSandbox = deps.sandbox !== undefined && usesEmbeddedSandbox(config);
@@ -130,23 +122,24 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const openAuth = deps.authenticate === undefined && resolveAuthMode(config, { embeddedSandbox }) === 'open';
   const host = config.HOST ?? (openAuth ? '127.0.0.1' : '0.0.0.0');
   if (openAuth && config.HOST === undefined) logger.warn('Client auth is off, so the gateway listens on 127.0.0.1 only; set HOST (e.g. HOST=0.0.0.0) to expose it');
-  // gongCreateCall (idempotent per clientUniqueId), media upload and the proxy (issue 7).
-  const writes = createWritesFeature({ clients, authenticate, logger, onCallCreated: learn, ...(connections ? { store: connections.store } : {}) });
+  const writes = createWritesFeature({ clients, authenticate, store, logger, onCallCreated: learn });
+
+  const services: GatewayServices = { connections: connections?.services, events: events.services, writes: writes.services, sync, ...deps.services };
   const context = createContextFactory({
     gongClient: (ref) => clients.client(ref),
     authenticate,
     logger,
     metrics,
-    cache: clients.cache,
-    cacheTtlSeconds: clients.cacheTtlSeconds,
+    cache: shared.cache,
+    cacheTtlSeconds: config.CACHE_TTL_SECONDS,
     settings: readSettings(config, deps.now),
-    services: { ...connections?.services, ...events.services, ...writes.services, [SYNC_SERVICES_KEY]: syncState, ...deps.services },
+    services,
   });
 
   const schema = buildGatewaySchema();
   // HTTP and WebSocket operations share one bounded set of operation labels.
   const operationLabel = createOperationLabel();
-  const production = config.NODE_ENV === 'production';
+  const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
   const apollo = createApollo({
     schema,
     logger,
@@ -158,13 +151,14 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       maxTokens: config.GRAPHQL_MAX_TOKENS,
       maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
       hideSuggestions: production,
-      introspection: config.GRAPHQL_INTROSPECTION ?? !production,
+      introspection,
     },
   });
   await apollo.server.start();
+  const validationRules = apollo.allValidationRules;
 
   // Subscriptions (and any operation) over SSE and Apollo multipart share one preparation and hub.
-  const httpOperations = createHttpOperations({ schema, context, validationRules: apollo.allValidationRules, maxTokens: config.GRAPHQL_MAX_TOKENS, metrics, operationLabel });
+  const httpOperations = createHttpOperations({ schema, context, validationRules, maxTokens: config.GRAPHQL_MAX_TOKENS, metrics, operationLabel });
   const explorer = createExplorer({ production });
   const routes: Route[] = [
     graphqlRoute({
@@ -177,8 +171,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }),
     ...(explorer.route ? [explorer.route] : []),
     healthRoute(),
-    // Readiness: each dependency this instance was built with (issue 10).
-    readinessRoute(gatewayReadinessChecks({ ...(connections ? { store: connections.store } : {}), ...((redis ?? events.redis) ? { redis: redis ?? events.redis } : {}), eventLog: events.log })),
+    // Readiness: each dependency this instance was built with.
+    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog })),
     metricsRoute(metrics.registry, config.METRICS_TOKEN),
     ...(connections?.routes ?? []),
     ...events.routes,
@@ -187,7 +181,22 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   ];
   const server = createHttpServer(routes, logger, { corsOrigins: config.CORS_ORIGINS });
   const port = await listen(server, config.PORT, host);
-  events.start({ server, schema, context, validationRules: apollo.allValidationRules, operationLabel, maxTokens: config.GRAPHQL_MAX_TOKENS });
+  const ws = attachGraphQLWebSocket({
+    server,
+    schema,
+    context,
+    validationRules,
+    operationLabel,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    logger,
+    metrics,
+    maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+    maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED_SOCKETS,
+    allowedOrigins: config.CORS_ORIGINS,
+    // The same policy Apollo applies over HTTP.
+    policy: { introspection, hideSuggestions: production },
+  });
+  events.poller.start();
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
   let closing: Promise<void> | undefined;
@@ -198,19 +207,20 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     schema,
     apollo: apollo.server,
     context,
-    validationRules: apollo.allValidationRules,
+    validationRules,
     clients,
+    cache: shared.cache,
     logger,
     metrics,
     close: () =>
       (closing ??= (async () => {
-        await events.close();
+        await ws.dispose();
+        await events.poller.close();
         httpOperations.close();
         await closeServer(server);
         await apollo.server.stop();
         await clients.close();
-        await connections?.close();
-        await redis?.quit().catch(() => redis.disconnect());
+        await shared.close();
       })()),
   };
 }

@@ -9,7 +9,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { GraphQLResolveInfo } from 'graphql';
 import { unauthenticated } from './errors.js';
 import type { Principal } from './auth/client-auth.js';
+import type { ConnectionServices } from './connections/services.js';
+import type { EventServices, SharedStream, SubscriberSocket } from './events/services.js';
 import type { GongClient } from './gong/types.js';
+import type { SyncState } from './graphql/sync/sync-state.js';
+import type { CreateCallService } from './writes/create-call.js';
 import { createLoaders, type FullReadCache, type Loaders } from './loaders/index.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -25,7 +29,7 @@ export interface AuthRequest {
 }
 
 /** Resolves the principal or rejects with a GatewayError (UNAUTHENTICATED / FORBIDDEN). */
-export type Authenticate = (request: AuthRequest) => Promise<Principal>;
+export type AuthenticateRequest = (request: AuthRequest) => Promise<Principal>;
 
 /** Values the read resolvers need that come from configuration (injectable for tests). */
 export interface ReadSettings {
@@ -36,8 +40,17 @@ export interface ReadSettings {
   now: () => number;
 }
 
-/** A bag for other modules' per-gateway services (connections admin, writes, events...). */
-export type GatewayServices = Record<string, unknown>;
+/** The per-gateway services resolvers use; the wiring (src/wiring/) builds each one once. */
+export interface GatewayServices {
+  /** Connection admin (gongConnections, gongConnect...); absent when an embedder brings its own registry without it. */
+  connections?: ConnectionServices;
+  /** Event log, webhook keys and dead letters, for subscriptions and the webhook admin fields. */
+  events: EventServices;
+  /** Idempotent call creation, for gongCreateCall. */
+  writes: CreateCallService;
+  /** Sync checkpoints and the calls learned outside a sync. */
+  sync: SyncState;
+}
 
 export interface GatewayContext {
   requestId: string;
@@ -49,24 +62,31 @@ export interface GatewayContext {
   settings: ReadSettings;
   /** `Type.field` pairs the current operation selects (memoized per operation). */
   selected(info: GraphQLResolveInfo): SelectedFields;
+  /** Loaders that share nothing with `loaders`: a subscription lives long, and cached users or transcripts go stale. */
+  freshLoaders(): Loaders;
   services: GatewayServices;
+  /** The WebSocket or HTTP stream the operation runs on, so a too-slow subscriber can be closed (4413). */
+  subscriberSocket?: SubscriberSocket;
+  /** Set by the subscription hub for a group of identical subscriptions that share one stream. */
+  sharedStream?: SharedStream;
 }
 
 export interface ContextFactoryOptions {
   /** The Gong client of a connection (clients are per connection, long-lived). */
   gongClient(connectionRef: string): GongClient;
-  authenticate: Authenticate;
+  authenticate: AuthenticateRequest;
   logger: Logger;
   metrics?: Metrics;
   cache?: FullReadCache;
   cacheTtlSeconds: number;
   settings: ReadSettings;
-  services?: GatewayServices;
+  services: GatewayServices;
 }
 
 export type ContextFactory = (request: AuthRequest & { requestId?: string }) => Promise<GatewayContext>;
 
 export function createContextFactory(opts: ContextFactoryOptions): ContextFactory {
+  const loadersFor = (gong: GongClient) => createLoaders({ client: gong, metrics: opts.metrics, cache: opts.cache, cacheTtlSeconds: opts.cacheTtlSeconds });
   return async (request) => {
     const requestId = request.requestId ?? randomUUID();
     const principal = await opts.authenticate(request);
@@ -77,14 +97,15 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
       principal,
       connectionRef: principal.connectionRef,
       gong,
-      loaders: createLoaders({ client: gong, metrics: opts.metrics, cache: opts.cache, cacheTtlSeconds: opts.cacheTtlSeconds }),
+      loaders: loadersFor(gong),
       // Made on first use: most operations log nothing, and a pino child serialises (and scrubs) its bindings up front.
       get logger() {
         return (logger ??= opts.logger.child({ requestId, connection: principal.connectionRef }));
       },
       settings: opts.settings,
       selected: createSelectionCache(),
-      services: opts.services ?? {},
+      freshLoaders: () => loadersFor(gong),
+      services: opts.services,
     };
   };
 }
@@ -93,7 +114,7 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
  * The default until client auth is configured: open access on connection `default`, allowed only
  * while serving the embedded sandbox (or with GATEWAY_AUTH=none, an explicit opt-in).
  */
-export function openAccess(allowed: boolean): Authenticate {
+export function openAccess(allowed: boolean): AuthenticateRequest {
   return async () => {
     if (!allowed) throw unauthenticated('No client authentication is configured: set GATEWAY_API_KEYS or GATEWAY_JWT_SECRET (or GATEWAY_AUTH=none to serve Gong without client auth)');
     return { kind: 'open', connectionRef: 'default', admin: true };

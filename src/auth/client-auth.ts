@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ConfigError, type Config } from '../config/config.js';
 import { badInput, forbidden, unauthenticated } from '../errors.js';
-import { DEFAULT_CONNECTION_REF } from '../connections/registry.js';
+import { CONNECTION_REF_PATTERN, DEFAULT_CONNECTION_REF, assertConnectionRef } from '../connections/types.js';
 
 export interface Principal {
   kind: 'api-key' | 'jwt' | 'open';
@@ -40,17 +40,8 @@ export interface AuthenticatorOptions {
   mode: AuthMode;
 }
 
-export type Authenticate = (creds: Credentials) => Promise<Principal>;
-
-/** Builder-chosen connection ids (like Ampersand's groupRef). */
-export const CONNECTION_REF_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-
-export function assertConnectionRef(ref: string): string {
-  if (!CONNECTION_REF_PATTERN.test(ref)) {
-    throw badInput(`connectionRef must match ${CONNECTION_REF_PATTERN.source}, got ${JSON.stringify(ref.slice(0, 80))}`, { field: 'connectionRef' });
-  }
-  return ref;
-}
+/** Turns the credentials of one request into its principal (or rejects with UNAUTHENTICATED / FORBIDDEN). */
+export type AuthenticateCredentials = (creds: Credentials) => Promise<Principal>;
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -69,7 +60,7 @@ function jwtFailure(e: unknown): string {
   return 'it is not a valid JWT';
 }
 
-export function createAuthenticator(opts: AuthenticatorOptions): Authenticate {
+export function createAuthenticator(opts: AuthenticatorOptions): AuthenticateCredentials {
   const apiKeys = [...new Set([...opts.apiKeys, ...opts.adminApiKeys])].map(digest);
   const adminKeys = (opts.adminApiKeys.length > 0 ? opts.adminApiKeys : opts.apiKeys).map(digest);
   const secret = opts.jwtSecret !== undefined ? new TextEncoder().encode(opts.jwtSecret) : undefined;
@@ -160,7 +151,7 @@ export function credentialsFromConnectionParams(params: unknown): Credentials {
  * `connection_init` params win over the upgrade request's headers (browsers cannot set headers
  * on a WebSocket); plain HTTP uses its headers.
  */
-export function authenticateRequest(authenticate: Authenticate) {
+export function authenticateRequest(authenticate: AuthenticateCredentials) {
   return (request: { headers: Record<string, string | string[] | undefined>; connectionParams?: Readonly<Record<string, unknown>> | undefined }): Promise<Principal> => {
     const fromHeaders = credentialsFromHeaders(request.headers);
     const fromParams = credentialsFromConnectionParams(request.connectionParams);
@@ -178,7 +169,7 @@ export function authenticateRequest(authenticate: Authenticate) {
 export function authenticatorFromConfig(
   c: Pick<Config, 'GATEWAY_AUTH' | 'GATEWAY_API_KEYS' | 'GATEWAY_ADMIN_API_KEYS' | 'GATEWAY_JWT_SECRET'>,
   env: { embeddedSandbox: boolean; logger: { warn(msg: string): void; info(msg: string): void } },
-): Authenticate {
+): AuthenticateCredentials {
   const mode = resolveAuthMode(c, env);
   if (mode === 'open') {
     env.logger.warn(

@@ -6,8 +6,12 @@
  * Stale-while-revalidate: past its TTL an entry is still served for `staleSeconds` while one
  * background refresh (per key, across instances with Redis) replaces it, so once a full read has
  * data no query waits for its fan-out again; a failed refresh keeps the stale value and is logged.
+ * A value read back from Redis is checked against the caller's schema: an entry written by another
+ * deploy in another shape is reported (logged and counted), dropped and loaded again, never served.
  */
 import type { Redis } from '../store/redis.js';
+import type { z } from 'zod';
+import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -16,7 +20,7 @@ export interface FullReadCache {
    * The cached value of `key` for the connection, or the loader's (then cached for
    * `ttlSeconds`; 0 disables caching). `kind` labels metrics, e.g. `users`.
    */
-  getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind?: string): Promise<T>;
+  getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind?: string, schema?: z.ZodType<T>): Promise<T>;
   /** Forgets one key, or every key of the connection when `key` is omitted (memory) / the one key (Redis). */
   invalidate(connectionRef: string, key?: string): Promise<void>;
   /** Resolves when the background refreshes running now have finished (tests, shutdown). */
@@ -25,6 +29,8 @@ export interface FullReadCache {
 
 export interface FullReadCacheOptions {
   redis?: Redis;
+  /** Entries from Redis that do not parse or fail their schema. */
+  reportCorrupt?: ReportCorruptEntry;
   /** REDIS_KEY_PREFIX. */
   keyPrefix?: string;
   metrics?: Metrics;
@@ -57,19 +63,34 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
   const redisKey = (k: string) => `${opts.keyPrefix ?? ''}cache:${k}`;
   const count = (kind: string, result: string) => opts.metrics?.cacheLookups.inc({ kind, result });
 
-  async function read(k: string): Promise<Lookup> {
+  /** A Redis entry that cannot be served: reported once, then a miss (the load overwrites it). */
+  const corrupt = (k: string, problem: string): Lookup => {
+    opts.reportCorrupt?.('cache', redisKey(k), problem);
+    return { hit: false };
+  };
+
+  async function read(k: string, schema: z.ZodType | undefined): Promise<Lookup> {
     if (opts.redis) {
       if (opts.redis.status !== 'ready') return { hit: false };
       try {
         const raw = await opts.redis.get(redisKey(k));
         if (raw === null) return { hit: false };
-        const stored = JSON.parse(raw) as unknown;
-        // `{v, f}`: value, fresh until (ms). Anything else predates stale-while-revalidate: a fresh bare value.
-        if (typeof stored === 'object' && stored !== null && 'v' in stored && typeof (stored as { f?: unknown }).f === 'number') {
-          const { v, f } = stored as { v: unknown; f: number };
-          return { hit: true, value: v, fresh: f > now() };
+        let stored: unknown;
+        try {
+          stored = JSON.parse(raw);
+        } catch {
+          return corrupt(k, 'not JSON');
         }
-        return { hit: true, value: stored, fresh: true };
+        // `{v, f}`: value, fresh until (ms). Anything else predates stale-while-revalidate: a fresh bare value.
+        const envelope = typeof stored === 'object' && stored !== null && 'v' in stored && typeof (stored as { f?: unknown }).f === 'number';
+        const value = envelope ? (stored as { v: unknown }).v : stored;
+        const fresh = envelope ? (stored as { f: number }).f > now() : true;
+        if (schema && value !== null) {
+          const checked = schema.safeParse(value);
+          if (!checked.success) return corrupt(k, `outside the expected shape: ${checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+          return { hit: true, value: checked.data, fresh };
+        }
+        return { hit: true, value, fresh };
       } catch (err) {
         opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'cache read failed; loading from Gong');
         return { hit: false };
@@ -123,7 +144,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
   }
 
   return {
-    async getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind = 'object'): Promise<T> {
+    async getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind = 'object', schema?: z.ZodType<T>): Promise<T> {
       if (ttlSeconds <= 0) {
         count(kind, 'bypass');
         return loader();
@@ -136,7 +157,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
         return pending as Promise<T>;
       }
       const p = (async () => {
-        const cached = await read(k);
+        const cached = await read(k, schema);
         if (cached.hit) {
           count(kind, cached.fresh ? 'hit' : 'stale');
           if (!cached.fresh) refreshInBackground(k, ttl, loader, kind);

@@ -2,24 +2,23 @@
  * The gateway's ConnectionRegistry: the access-key company from the environment (`default`) and
  * every company connected through OAuth, kept in the KeyValueStore with tokens sealed at rest.
  *
- * Refresh rules (issue 4): an access token is refreshed `refreshSkewSeconds` before it expires
- * and once after a Gong 401 (`forceRefresh`). Refreshes are single-flight per connection: in
- * process through a map of promises, across instances through a `SET NX PX` lock in the store
- * (Redis when configured); an instance that loses the lock waits for the winner's tokens to
- * appear instead of refreshing again (with rotating refresh tokens a second refresh would fail).
+ * Refresh rules (a request should never carry a token Gong is about to refuse): an access token
+ * is refreshed `refreshSkewSeconds` before it expires and once after a Gong 401 (`forceRefresh`).
+ * Refreshes are single-flight per connection: in process through a map of promises, across
+ * instances through a `SET NX PX` lock in the store (Redis when configured); an instance that
+ * loses the lock waits for the winner's tokens to appear instead of refreshing again (with
+ * rotating refresh tokens a second refresh would fail).
  */
-import { randomUUID } from 'node:crypto';
 import { ErrorCode, GatewayError, badInput, notFound } from '../errors.js';
-import type { TokenResponse } from '../gong/wire.js';
+import type { TokenResponse } from '../gong/wire/oauth.js';
 import type { Logger } from '../observability/logger.js';
 import type { TokenCrypto } from '../store/crypto.js';
 import type { KeyValueStore } from '../store/types.js';
-import { createConnectionRecords, publicConnection, refreshLockKey, type OAuthTokens, type StoredConnection } from './connection-records.js';
+import { createConnectionRecords, publicConnection, type OAuthTokens, type StoredConnection } from './connection-records.js';
 import { createAccessKeyRegistry } from './access-key.js';
-import { requestToken, type Fetch, type OAuthClientCredentials } from './token-endpoint.js';
-import type { Connection, ConnectionRegistry, ConnectionStatus } from './types.js';
-
-export const DEFAULT_CONNECTION_REF = 'default';
+import type { Fetch, OAuthClientCredentials } from './token-endpoint.js';
+import { bearer, createTokenRefresh, reconnectRequired } from './token-refresh.js';
+import { DEFAULT_CONNECTION_REF, type Connection, type ConnectionRegistry, type ConnectionStatus } from './types.js';
 
 export interface ConnectionRegistryOptions {
   store: KeyValueStore;
@@ -64,11 +63,7 @@ export interface ManagedConnectionRegistry extends ConnectionRegistry {
   setStatus(ref: string, status: ConnectionStatus): Promise<Connection>;
 }
 
-const bearer = (t: OAuthTokens) => `Bearer ${t.accessToken}`;
-
-export function reconnectRequired(ref: string, why: string): GatewayError {
-  return new GatewayError(ErrorCode.RECONNECT_REQUIRED, `Gong connection '${ref}' must be reconnected through OAuth: ${why}`, { connectionRef: ref });
-}
+export { reconnectRequired };
 
 /** Hosts a bearer token may be sent to: Gong's, plus those configured explicitly. */
 function apiHostCheck(opts: ConnectionRegistryOptions): (baseUrl: string) => boolean {
@@ -178,58 +173,25 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
     };
   }
 
-  async function refreshHoldingLock(ref: string, stale: string): Promise<string> {
-    const rec = await load(ref, true);
-    const tokens = usableTokens(rec, ref);
-    // Another instance (or an earlier flight) already refreshed: use its token.
-    if (tokens.accessToken !== stale && !expiring(tokens)) return bearer(tokens);
-    if (!tokens.refreshToken) {
-      await changeStatus(rec!, 'RECONNECT_REQUIRED');
-      throw reconnectRequired(ref, 'Gong gave no refresh token');
-    }
-    if (!opts.oauth) {
-      throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `Cannot refresh '${ref}': GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET are not configured`);
-    }
-    const result = await requestToken(opts.oauth, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken }, opts.fetch ? { fetch: opts.fetch } : {});
-    if (!result.ok && result.kind === 'rejected') {
-      log.warn({ connectionRef: ref, status: result.status, error: result.error }, 'Gong refused the refresh token; connection needs a reconnect');
-      await changeStatus(rec!, 'RECONNECT_REQUIRED');
-      throw reconnectRequired(ref, `Gong refused the refresh (${result.error})`);
-    }
-    if (!result.ok) {
-      throw new GatewayError(ErrorCode.UPSTREAM_ERROR, `Refreshing the Gong token of '${ref}' failed: ${result.description}`, { connectionRef: ref });
-    }
-    // A disconnect that landed while the refresh was on the wire wins.
-    const latest = await load(ref, true);
-    if (!latest || latest.status === 'REVOKED') throw reconnectRequired(ref, 'it was disconnected');
-    const next = applyTokens(latest, ref, result.tokens, tokens.refreshToken);
-    await write(next);
-    lastRefreshAt.set(ref, now());
-    log.info({ connectionRef: ref }, 'Gong access token refreshed');
-    return `Bearer ${result.tokens.access_token}`;
-  }
-
-  async function refresh(ref: string, stale: string): Promise<string> {
-    const lockKey = refreshLockKey(ref);
-    const deadline = Date.now() + lockWaitMs;
-    for (;;) {
-      const owner = randomUUID();
-      if (await opts.store.set(lockKey, owner, { onlyIfAbsent: true, ttlMs: lockTtlMs })) {
-        try {
-          return await refreshHoldingLock(ref, stale);
-        } finally {
-          // Only our own lock: after a TTL lapse another instance may hold it now.
-          if ((await opts.store.get(lockKey)) === owner) await opts.store.del(lockKey);
-        }
-      }
-      const tokens = usableTokens(await load(ref, true), ref);
-      if (tokens.accessToken !== stale && !expiring(tokens)) return bearer(tokens);
-      if (Date.now() >= deadline) {
-        throw new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `Timed out after ${lockWaitMs} ms waiting for another instance to refresh the Gong token of '${ref}'`, { connectionRef: ref });
-      }
-      await new Promise((r) => setTimeout(r, lockPollMs));
-    }
-  }
+  // Refreshing is its own module: one flight per connection across instances, the injected clock.
+  const refresh = createTokenRefresh({
+    store: opts.store,
+    oauth: opts.oauth,
+    fetch: opts.fetch,
+    logger: log,
+    now,
+    lockTtlMs,
+    lockPollMs,
+    lockWaitMs,
+    load,
+    usableTokens,
+    expiring,
+    markReconnectRequired: async (rec) => void (await changeStatus(rec, 'RECONNECT_REQUIRED')),
+    save: async (latest, ref, res, keepRefresh) => {
+      await write(applyTokens(latest, ref, res, keepRefresh));
+      lastRefreshAt.set(ref, now());
+    },
+  });
 
   async function changeStatus(rec: StoredConnection, status: ConnectionStatus): Promise<StoredConnection> {
     const next: StoredConnection = { ...rec, status, updatedAt: new Date(now()).toISOString() };

@@ -1,12 +1,10 @@
 /**
- * What the connection resolvers need from the context's `services` bag, under one key, with a
- * guard so a wiring mistake is a clear start-up-time error rather than an `undefined` crash.
+ * What the connection admin resolvers need (the context's `services.connections`). It is absent
+ * when an embedder brings its own registry without admin: the admin fields then say so.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { OAuthFlow } from '../auth/oauth-flow.js';
+import type { OAuthFlow } from './oauth-flow.js';
 import type { ManagedConnectionRegistry } from './registry.js';
-
-export const CONNECTION_SERVICES_KEY = 'connections';
 
 export interface ConnectionServices {
   registry: ManagedConnectionRegistry;
@@ -14,13 +12,7 @@ export interface ConnectionServices {
   oauthFlow?: OAuthFlow;
 }
 
-const isConnectionServices = (v: unknown): v is ConnectionServices =>
-  typeof v === 'object' && v !== null && typeof (v as { registry?: { get?: unknown } }).registry?.get === 'function';
-
-export function connectionServices(services: Record<string, unknown>): ConnectionServices {
-  const s = services[CONNECTION_SERVICES_KEY];
-  if (!isConnectionServices(s)) {
-    throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `services.${CONNECTION_SERVICES_KEY} must hold the connection registry; the gateway was wired without it`);
-  }
-  return s;
+export function connectionServices(services: ConnectionServices | undefined): ConnectionServices {
+  if (!services) throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'This gateway was built with its own connection registry and no connection admin (GatewayDeps.services.connections)');
+  return services;
 }

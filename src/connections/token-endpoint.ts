@@ -4,7 +4,7 @@
  * and for refreshes (registry). The outcome is classified so callers can tell a dead grant
  * (reconnect) from a passing failure (retry later).
  */
-import { TokenResponse } from '../gong/wire.js';
+import { TokenResponse } from '../gong/wire/oauth.js';
 
 export interface OAuthClientCredentials {
   clientId: string;

@@ -3,6 +3,20 @@
  * environment (`default`) or a customer who connected through OAuth (`connectionRef` chosen by
  * the builder, like Ampersand's groupRef).
  */
+import { badInput } from '../errors.js';
+
+/** The access-key connection from the environment (GONG_ACCESS_KEY), and what requests use unless they pick one. */
+export const DEFAULT_CONNECTION_REF = 'default';
+
+/** Builder-chosen connection ids (like Ampersand's groupRef). */
+export const CONNECTION_REF_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function assertConnectionRef(ref: string): string {
+  if (!CONNECTION_REF_PATTERN.test(ref)) {
+    throw badInput(`connectionRef must match ${CONNECTION_REF_PATTERN.source}, got ${JSON.stringify(ref.slice(0, 80))}`, { field: 'connectionRef' });
+  }
+  return ref;
+}
 
 export type ConnectionStatus = 'ACTIVE' | 'RECONNECT_REQUIRED' | 'REVOKED';
 export type ConnectionAuthKind = 'ACCESS_KEY' | 'OAUTH';

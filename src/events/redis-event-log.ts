@@ -8,6 +8,7 @@
  * its local listeners; a reconnect resumes from the last id read, so live delivery loses nothing.
  */
 import type { Redis } from '../store/redis.js';
+import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Logger } from '../observability/logger.js';
 import { compareEventIds, isEventId, START_EVENT_ID } from './event-id.js';
 import type { AppendInput, AppendResult, EventListener, EventLog, EventTopic, LoggedEvent, ReplayResult } from './event-log.js';
@@ -26,6 +27,8 @@ export interface RedisEventLogOptions {
   /** XREAD BLOCK timeout; close() interrupts it anyway. @default 5_000 */
   blockMs?: number;
   logger?: Logger;
+  /** Entries that do not parse are skipped and reported here (logged and counted once). */
+  reportCorrupt?: ReportCorruptEntry;
 }
 
 const APPEND = `
@@ -56,16 +59,18 @@ function field(fields: string[], name: string): string | undefined {
   return undefined;
 }
 
-function toEvent(eventId: string, json: string | undefined): LoggedEvent | undefined {
-  if (json === undefined) return undefined;
+type Parsed = { ok: true; event: LoggedEvent } | { ok: false; problem: string };
+
+function toEvent(eventId: string, json: string | undefined): Parsed {
+  if (json === undefined) return { ok: false, problem: 'no event field' };
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
-    return undefined;
+    return { ok: false, problem: 'not JSON' };
   }
-  if (!isStoredEntry(parsed)) return undefined;
-  return { eventId, topic: parsed.topic, connectionRef: parsed.ref, receivedAt: parsed.receivedAt, data: parsed.data };
+  if (!isStoredEntry(parsed)) return { ok: false, problem: 'not a stored event (topic, ref, receivedAt)' };
+  return { ok: true, event: { eventId, topic: parsed.topic, connectionRef: parsed.ref, receivedAt: parsed.receivedAt, data: parsed.data } };
 }
 
 type StreamEntries = [id: string, fields: string[]][];
@@ -82,6 +87,14 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
   const streamKey = (topic: EventTopic, ref: string) => `${tag}${topic === 'call.created' ? 'events' : 'transcripts'}:${ref}`;
   const dedupeKey = (topic: EventTopic, ref: string, key: string) => `${tag}evdedupe:${topic}:${ref}:${key}`;
 
+  /** The event of a stream entry; a corrupt one is reported and skipped (a gap in replay, never a stall). */
+  const eventOf = (streamKey: string, eventId: string, json: string | undefined): LoggedEvent | undefined => {
+    const r = toEvent(eventId, json);
+    if (r.ok) return r.event;
+    opts.reportCorrupt?.('event_log', `${streamKey}#${eventId}`, r.problem);
+    return undefined;
+  };
+
   const listeners = new Set<EventListener>();
   let stopped = false;
   let reader: Redis | undefined;
@@ -94,7 +107,7 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
         for (const [, entries] of reply ?? []) {
           for (const [, fields] of entries) {
             const id = field(fields, 'id');
-            const event = id === undefined ? undefined : toEvent(id, field(fields, 'e'));
+            const event = id === undefined ? undefined : eventOf(fanoutKey, id, field(fields, 'e'));
             if (event) for (const l of listeners) l(event);
           }
           const last = entries[entries.length - 1];
@@ -165,11 +178,19 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
         const hit = (await redis.xrange(key, after, after)) as StreamEntries;
         if (hit.length === 0) return { ok: false, problem: 'unknown' };
       }
-      const entries = (await redis.xrange(key, `(${after}`, '+', 'COUNT', limit)) as StreamEntries;
+      // A skipped corrupt entry must not make a page look short (the stream would take it for the end).
       const events: LoggedEvent[] = [];
-      for (const [id, fields] of entries) {
-        const e = toEvent(id, field(fields, 'e'));
-        if (e) events.push(e);
+      let from = after;
+      for (;;) {
+        const wanted = limit - events.length;
+        const entries = (await redis.xrange(key, `(${from}`, '+', 'COUNT', wanted)) as StreamEntries;
+        for (const [id, fields] of entries) {
+          const e = eventOf(key, id, field(fields, 'e'));
+          if (e) events.push(e);
+        }
+        const last = entries[entries.length - 1];
+        if (!last || entries.length < wanted || events.length >= limit) break;
+        from = last[0];
       }
       return { ok: true, events };
     },

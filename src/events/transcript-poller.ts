@@ -5,6 +5,7 @@
  * connection's shared budget), publishes the ones found and reschedules the rest with doubling
  * gaps (initial → max), giving up after `giveUpMs`.
  */
+import { collectPages } from '../gong/pages.js';
 import type { GongClient } from '../gong/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { TranscriptReadyData } from './call-created.js';
@@ -67,12 +68,9 @@ export function createTranscriptPoller(opts: TranscriptPollerOptions): Transcrip
     let published = 0;
     const found = new Map<string, TranscriptReadyData['transcript']>();
     try {
-      let cursor: string | undefined;
-      do {
-        const page = await opts.client(ref).transcripts({ ...(cursor ? { cursor } : {}), filter: { callIds: batch.map((c) => c.callId) } }, 'background');
-        for (const t of page.items) found.set(t.callId, t);
-        cursor = page.records.cursor ?? undefined;
-      } while (cursor);
+      const callIds = batch.map((c) => c.callId);
+      const transcripts = await collectPages({ fetchPage: (cursor) => opts.client(ref).transcripts({ cursor, filter: { callIds } }, 'background'), idOf: (t) => t.callId });
+      for (const t of transcripts) found.set(t.callId, t);
     } catch (err) {
       opts.logger?.warn({ connection: ref, err: err instanceof Error ? err.message : String(err) }, 'transcript check failed; retrying later');
       for (const c of batch) await retryLater(c);

@@ -6,6 +6,7 @@
  * items come due again. With Redis the take is one Lua script: two instances never take the
  * same item at once.
  */
+import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Redis } from '../store/redis.js';
 
 export interface ScheduledCheck {
@@ -30,17 +31,20 @@ export interface TranscriptSchedule {
 
 const member = (c: Pick<ScheduledCheck, 'connectionRef' | 'callId'>) => `${c.connectionRef}\u0000${c.callId}`;
 
-function parseCheck(json: string | null | undefined): ScheduledCheck | undefined {
-  if (!json) return undefined;
+type ParsedCheck = { ok: true; check: ScheduledCheck } | { ok: false; problem: string };
+
+function parseCheck(json: string | null | undefined): ParsedCheck {
+  if (!json) return { ok: false, problem: 'due without an entry' };
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(json);
-    if (typeof v !== 'object' || v === null) return undefined;
-    const o = v as Record<string, unknown>;
-    if (typeof o.connectionRef !== 'string' || typeof o.callId !== 'string' || typeof o.attempt !== 'number' || typeof o.firstAt !== 'number') return undefined;
-    return { connectionRef: o.connectionRef, callId: o.callId, attempt: o.attempt, firstAt: o.firstAt, isPrivate: o.isPrivate === true };
+    v = JSON.parse(json);
   } catch {
-    return undefined;
+    return { ok: false, problem: 'not JSON' };
   }
+  const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  if (typeof o.connectionRef !== 'string' || typeof o.callId !== 'string' || typeof o.attempt !== 'number' || typeof o.firstAt !== 'number')
+    return { ok: false, problem: 'not a scheduled check (connectionRef, callId, attempt, firstAt)' };
+  return { ok: true, check: { connectionRef: o.connectionRef, callId: o.callId, attempt: o.attempt, firstAt: o.firstAt, isPrivate: o.isPrivate === true } };
 }
 
 export function createMemoryTranscriptSchedule(): TranscriptSchedule {
@@ -68,12 +72,16 @@ export function createMemoryTranscriptSchedule(): TranscriptSchedule {
 
 const TAKE = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-if #ids == 0 then return {} end
+if #ids == 0 then return {{}, {}} end
 for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[3], id) end
-return redis.call('HMGET', KEYS[2], unpack(ids))
+return {ids, redis.call('HMGET', KEYS[2], unpack(ids))}
 `;
 
-export function createRedisTranscriptSchedule(redis: Redis, prefix: string): TranscriptSchedule {
+/**
+ * @param reportCorrupt An entry that does not parse is removed (else its lease would expire and it
+ *   would be taken again forever) and reported: logged and counted once.
+ */
+export function createRedisTranscriptSchedule(redis: Redis, prefix: string, reportCorrupt?: ReportCorruptEntry): TranscriptSchedule {
   // One hash tag: the take script and the transactions touch both keys (one Redis Cluster slot).
   const zkey = `${prefix}{transcriptpoll}:due`;
   const hkey = `${prefix}{transcriptpoll}:items`;
@@ -83,8 +91,18 @@ export function createRedisTranscriptSchedule(redis: Redis, prefix: string): Tra
       await redis.multi().hsetnx(hkey, m, JSON.stringify(check)).zadd(zkey, 'NX', dueAt, m).exec();
     },
     async takeDue(now, limit, leaseMs) {
-      const raw = (await redis.eval(TAKE, 2, zkey, hkey, now, limit, now + leaseMs)) as (string | null)[];
-      return raw.map(parseCheck).filter((c): c is ScheduledCheck => c !== undefined);
+      const [ids, raw] = (await redis.eval(TAKE, 2, zkey, hkey, now, limit, now + leaseMs)) as [string[], (string | null)[]];
+      const checks: ScheduledCheck[] = [];
+      for (const [i, m] of ids.entries()) {
+        const parsed = parseCheck(raw[i]);
+        if (parsed.ok) {
+          checks.push(parsed.check);
+          continue;
+        }
+        reportCorrupt?.('transcript_schedule', `${hkey}#${m.replace('\u0000', '/')}`, parsed.problem);
+        await redis.multi().zrem(zkey, m).hdel(hkey, m).exec();
+      }
+      return checks;
     },
     async reschedule(check, dueAt) {
       const m = member(check);

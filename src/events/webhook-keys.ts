@@ -9,8 +9,13 @@ import { badInput } from '../errors.js';
 import type { KeyValueStore } from '../store/types.js';
 import { parseWebhookPublicKey } from './verify-webhook.js';
 
+/** A connection's key as the webhook intake needs it: a key that does not parse is not "not set". */
+export type WebhookKeyLookup = { state: 'set'; key: CryptoKey } | { state: 'unset' } | { state: 'unparsable'; message: string };
+
 export interface WebhookKeys {
-  /** The parsed key of a connection, or undefined when none is set. */
+  /** The connection's key, none, or the reason the stored (or GONG_WEBHOOK_PUBLIC_KEY) text does not parse. */
+  lookup(connectionRef: string): Promise<WebhookKeyLookup>;
+  /** The parsed key of a connection, or undefined when none is set or it does not parse. */
   get(connectionRef: string): Promise<CryptoKey | undefined>;
   /** Whether a key is set (a connection with a key counts as known to the webhook route). */
   has(connectionRef: string): Promise<boolean>;
@@ -28,16 +33,22 @@ export function createWebhookKeys(opts: { store: KeyValueStore; defaultKey?: str
     return ref === 'default' ? opts.defaultKey : undefined;
   };
 
+  const lookup = async (ref: string): Promise<WebhookKeyLookup> => {
+    const t = await text(ref);
+    if (t === undefined) return { state: 'unset' };
+    const hit = cache.get(t);
+    if (hit) return { state: 'set', key: hit };
+    const parsed = await parseWebhookPublicKey(t);
+    if (!parsed.ok) return { state: 'unparsable', message: parsed.message };
+    cache.set(t, parsed.key);
+    return { state: 'set', key: parsed.key };
+  };
+
   return {
+    lookup,
     async get(ref) {
-      const t = await text(ref);
-      if (t === undefined) return undefined;
-      const hit = cache.get(t);
-      if (hit) return hit;
-      const parsed = await parseWebhookPublicKey(t);
-      if (!parsed.ok) return undefined;
-      cache.set(t, parsed.key);
-      return parsed.key;
+      const found = await lookup(ref);
+      return found.state === 'set' ? found.key : undefined;
     },
     async has(ref) {
       return (await text(ref)) !== undefined;

@@ -5,7 +5,7 @@
  * documented for them, so it is not matched.
  */
 import type { z } from 'zod';
-import type { GongRequest, GongResponse, Page, Priority } from './types.js';
+import type { GongRequest, GongResponse, GongStatsClient, Page, Priority } from './types.js';
 import type { Records } from './wire.js';
 import {
   ActivityByPeriodResponse,
@@ -41,20 +41,7 @@ export interface ClientHelpers {
   id(value: string, name: string): string;
 }
 
-export interface GongStatsClient {
-  activityAggregate(body: StatsRequest, priority?: Priority): Promise<Page<UserAggregateActivity>>;
-  activityByPeriod(body: StatsByPeriodRequest, priority?: Priority): Promise<Page<UserActivityByPeriod>>;
-  activityDayByDay(body: StatsRequest, priority?: Priority): Promise<Page<UserDayByDayActivity>>;
-  interactionStats(body: StatsRequest, priority?: Priority): Promise<Page<UserInteractionStats>>;
-  answeredScorecards(body: AnsweredScorecardsRequest, priority?: Priority): Promise<Page<AnsweredScorecard>>;
-  listScorecards(priority?: Priority): Promise<Scorecard[]>;
-  listTrackers(params?: { workspaceId?: string }, priority?: Priority): Promise<KeywordTracker[]>;
-  listLibraryFolders(params?: { workspaceId?: string }, priority?: Priority): Promise<LibraryFolder[]>;
-  /** Null when Gong has no such (public, unarchived) folder. */
-  libraryFolderContent(folderId: string, priority?: Priority): Promise<LibraryFolderContent | null>;
-  /** GET /v2/call-outcomes: newer than our copy of the spec; its shape and scope are inferred. */
-  listCallOutcomes(priority?: Priority): Promise<CallOutcomeDefinition[]>;
-}
+export type { GongStatsClient };
 
 const empty = (res: GongResponse): Page<never> => ({
   items: [],

@@ -11,7 +11,6 @@ import type { Config } from '../config/config.js';
 import type { ConnectionRegistry } from '../connections/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createFullReadCache, type FullReadCache } from '../cache/full-read-cache.js';
 import { createBreaker, type Breaker } from '../scheduler/breaker.js';
 import { createMemoryLimiter, type RateLimiter } from '../scheduler/limiter.js';
 import { createRedisLimiter } from '../scheduler/redis-limiter.js';
@@ -58,7 +57,7 @@ export function limitsFromConfig(c: Config): GongLimits {
 
 export interface GongClientsDeps {
   registry: ConnectionRegistry;
-  /** Shares the budget, the 429 pause and the cache between instances. */
+  /** Shares the budget and the 429 pause between instances. */
   redis?: Redis;
   /** REDIS_KEY_PREFIX. */
   keyPrefix: string;
@@ -67,14 +66,6 @@ export interface GongClientsDeps {
   perConnection?: Record<string, { perSecond?: number; perDay?: number }>;
   metrics: Metrics;
   logger: Logger;
-  /** CACHE_TTL_SECONDS: what loaders should pass to `cache.getOrLoad`. */
-  cacheTtlSeconds: number;
-  /** CACHE_STALE_SECONDS: how long an expired full read is served while it refreshes. @default 86400 */
-  cacheStaleSeconds?: number;
-  /** The cache's clock (tests move it with the gateway's; the scheduler keeps real time). @default now */
-  cacheNow?: () => number;
-  /** CACHE_FLOWS_TTL_SECONDS and the like: TTLs per cached kind. */
-  cacheTtlByKind?: Record<string, number>;
   fetch?: typeof fetch;
   now?: () => number;
   /** A connection unused this long has its scheduler, breaker and transport freed. @default 600_000 */
@@ -85,9 +76,6 @@ export interface GongClients {
   client(ref: string): GongClient;
   /** The connection's transport, with `requestRaw` for the proxy and media uploads. */
   transport(ref: string): ConnectionTransport;
-  /** The full-read cache (users, workspaces, flows) shared by all connections, keys per connection. */
-  readonly cache: FullReadCache;
-  readonly cacheTtlSeconds: number;
   /** Scheduler state of a connection, for health endpoints and tests. */
   stats(ref: string): { queueDepth: number; breaker: ReturnType<Breaker['state']> };
   /** Refs whose scheduler, breaker and transport are currently allocated. */
@@ -112,7 +100,6 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
   const memoryLimiters = new Map<string, RateLimiter>();
   const now = deps.now ?? Date.now;
   const idleEvictMs = deps.idleEvictMs ?? 600_000;
-  const cache = createFullReadCache({ redis: deps.redis, keyPrefix: deps.keyPrefix, metrics: deps.metrics, logger: deps.logger, now: deps.cacheNow ?? deps.now, staleSeconds: deps.cacheStaleSeconds, ttlByKind: deps.cacheTtlByKind });
   const { limits } = deps;
 
   function build(ref: string): PerConnection {
@@ -206,8 +193,6 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
   return {
     client: (ref) => facade(ref).client,
     transport: (ref) => facade(ref).transport,
-    cache,
-    cacheTtlSeconds: deps.cacheTtlSeconds,
     stats: (ref) => {
       const pc = made.get(ref);
       return { queueDepth: pc?.scheduler.depth() ?? 0, breaker: pc?.breaker.state() ?? 'closed' };

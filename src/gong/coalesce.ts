@@ -3,17 +3,8 @@
  * Gong the same thing (same connection, method, path, query, body, scope, priority) spend one
  * request of the budget and get the same answer. Only idempotent requests are coalesced.
  */
+import { stableStringify } from '../util/stable-stringify.js';
 import type { GongRequest } from './types.js';
-
-/** JSON with object keys sorted, so `{a,b}` and `{b,a}` give the same key. Undefined values are dropped. */
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : stableStringify(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-}
 
 /** The coalescing key of a request (the connection is implied: one coalescer per connection). */
 export function requestKey(req: GongRequest): string {

@@ -21,6 +21,7 @@ import { backoffMs, type RetryPolicy } from '../scheduler/retry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { createCoalescer, requestKey } from './coalesce.js';
 import { parseRetryAfter, schemaMismatch } from './errors.js';
+import { nextStep, type AttemptFacts } from './next-step.js';
 import { attemptJson, attemptRaw, type Answer, type AttemptInit, type Outcome, type RawAnswer } from './attempt.js';
 import type { GongRequest, GongTransport, Priority } from './types.js';
 
@@ -136,14 +137,6 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
     let refreshed = false;
     let forceRefresh = false;
 
-    /** Waits before the next attempt if the retry budget and the deadline allow; false otherwise. */
-    const mayRetry = async (waitMs: number): Promise<boolean> => {
-      if (retries >= maxRetries || now() + waitMs >= deadline) return false;
-      retries += 1;
-      await sleep(waitMs, req.signal);
-      return true;
-    };
-
     for (;;) {
       const permit = opts.breaker.permit();
       if (!permit.ok) throw unavailable(permit.retryAfterMs);
@@ -170,75 +163,62 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
         throw err;
       }
 
-      if (outcome.kind === 'aborted') {
-        opts.breaker.release(permit.probe);
-        throw outcome.reason;
+      const answer = outcome.kind === 'answer' ? outcome : undefined;
+      const retryAfterSeconds = answer ? parseRetryAfter(answer.res.headers['retry-after'], now()) : undefined;
+      const facts: AttemptFacts =
+        outcome.kind === 'answer'
+          ? { kind: 'answer', status: outcome.res.status, malformed: outcome.malformed, missingScope: outcome.missingScope !== undefined, retryAfterMs: retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000 }
+          : { kind: outcome.kind };
+      const step = nextStep(facts, { retries, maxRetries, refreshed, retriable, replayable, msLeft: deadline - now(), backoffMs: (n, after) => backoffMs(opts.retry, n, after) });
+
+      if (step.breaker === 'release') opts.breaker.release(permit.probe);
+      else if (step.breaker === 'failure') opts.breaker.failure();
+      else opts.breaker.success();
+      observe(outcome, log, retries);
+      if (step.action === 'answer') return answer!.res;
+      // A body that is not handed back is freed before waiting (a retry, or Gong's 429).
+      await answer?.discard();
+      if (step.pauseMs !== undefined) await opts.scheduler.pause(step.pauseMs);
+
+      if (step.action === 'retry') {
+        if (step.refresh) {
+          refreshed = true;
+          forceRefresh = true;
+        } else {
+          retries += 1;
+          await sleep(step.waitMs, req.signal);
+        }
+        continue;
       }
-      // The client's fault says nothing about Gong: no retry, no breaker count.
-      if (outcome.kind === 'local') {
-        opts.breaker.release(permit.probe);
-        throw clientFault(what, outcome.error);
-      }
-      if (outcome.kind === 'network') {
-        opts.metrics?.upstreamRequests.inc({ ...log, status: outcome.what });
-        opts.breaker.failure();
-        opts.logger?.warn({ ...log, attempt: retries + 1, error: outcome.message }, `Gong request ${outcome.what}`);
-        if (retriable && (await mayRetry(backoffMs(opts.retry, retries)))) continue;
+      if (outcome.kind === 'aborted') throw outcome.reason;
+      if (outcome.kind === 'local') throw clientFault(what, outcome.error);
+      if (outcome.kind === 'network')
         throw new GatewayError(
           ErrorCode.UPSTREAM_ERROR,
           `${what} to Gong failed after ${retries + 1} attempt(s): ${outcome.what === 'timeout' ? 'timed out, ' : 'connection failed, '}${outcome.message}`,
         );
-      }
-
-      const { res, malformed } = outcome;
-      opts.metrics?.upstreamRequests.inc({ ...log, status: String(res.status) });
-      opts.logger?.debug({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong answered');
-
-      if (res.status === 401 && outcome.missingScope !== undefined) {
-        opts.breaker.success();
-        opts.logger?.warn({ ...log, gongRequestId: res.requestId, scope: outcome.missingScope }, "Gong refused a scope the connection's OAuth app lacks");
-        return res;
-      }
-      if (res.status === 401 && !refreshed && replayable) {
-        opts.breaker.success();
-        await outcome.discard();
-        refreshed = true;
-        forceRefresh = true;
-        continue;
-      }
-      if (res.status === 429) {
-        opts.breaker.success();
-        await outcome.discard();
-        opts.metrics?.upstreamRateLimited.inc({ connection: ref });
-        const retryAfterMs = (parseRetryAfter(res.headers['retry-after'], now()) ?? 1) * 1000;
-        opts.logger?.warn({ ...log, gongRequestId: res.requestId, retryAfterMs }, 'Gong rate limit hit (429); pausing the connection');
-        await opts.scheduler.pause(retryAfterMs);
-        // A 429 was not processed, so even a write may go again. Sleep only a little jitter:
-        // the scheduler holds every start of the connection until the pause is over.
-        if (replayable && (await mayRetry(Math.min(retryAfterMs, backoffMs(opts.retry, 0))))) continue;
-        throw rateLimited(what, retryAfterMs, res.requestId);
-      }
-      if (res.status >= 500) {
-        opts.breaker.failure();
-        opts.logger?.warn({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong server error');
-        const retryAfter = parseRetryAfter(res.headers['retry-after'], now());
-        if (retriable && retries < maxRetries) {
-          const wait = backoffMs(opts.retry, retries, retryAfter === undefined ? undefined : retryAfter * 1000);
-          if (now() + wait < deadline) {
-            await outcome.discard();
-            if (await mayRetry(wait)) continue;
-          }
-        }
-        return res;
-      }
-      opts.breaker.success();
-      if (malformed) {
-        opts.logger?.warn({ ...log, status: res.status, gongRequestId: res.requestId }, 'Gong answered with a body that is not JSON');
-        if (retriable && (await mayRetry(backoffMs(opts.retry, retries)))) continue;
-        throw schemaMismatch(what, res.requestId);
-      }
-      return res;
+      if (step.failure === 'rate-limited') throw rateLimited(what, step.pauseMs ?? 1_000, answer?.res.requestId);
+      throw schemaMismatch(what, answer?.res.requestId);
     }
+  }
+
+  /** Metrics and logs of one attempt (the decision is nextStep's). */
+  function observe<A extends Answer>(outcome: Outcome<A>, log: { connection: string; endpoint: string }, retries: number): void {
+    if (outcome.kind === 'network') {
+      opts.metrics?.upstreamRequests.inc({ ...log, status: outcome.what });
+      opts.logger?.warn({ ...log, attempt: retries + 1, error: outcome.message }, `Gong request ${outcome.what}`);
+    }
+    if (outcome.kind !== 'answer') return;
+    const { res } = outcome;
+    opts.metrics?.upstreamRequests.inc({ ...log, status: String(res.status) });
+    opts.logger?.debug({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong answered');
+    if (res.status === 401 && outcome.missingScope !== undefined)
+      opts.logger?.warn({ ...log, gongRequestId: res.requestId, scope: outcome.missingScope }, "Gong refused a scope the connection's OAuth app lacks");
+    else if (res.status === 429) {
+      opts.metrics?.upstreamRateLimited.inc({ connection: ref });
+      opts.logger?.warn({ ...log, gongRequestId: res.requestId, retryAfterMs: (parseRetryAfter(res.headers['retry-after'], now()) ?? 1) * 1000 }, 'Gong rate limit hit (429); pausing the connection');
+    } else if (res.status >= 500) opts.logger?.warn({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong server error');
+    else if (outcome.malformed && res.status < 300) opts.logger?.warn({ ...log, status: res.status, gongRequestId: res.requestId }, 'Gong answered with a body that is not JSON');
   }
 
   return {

@@ -4,7 +4,7 @@
  * connection's GongTransport, which owns auth injection, the shared rate budget, retries, the
  * circuit breaker and coalescing. Both are per connection.
  */
-import type { GongStatsClient } from './client-stats.js';
+import type { Priority } from '../scheduler/priority.js';
 import type {
   CallBasicData,
   CallData,
@@ -18,12 +18,23 @@ import type {
   UsersExtensiveRequest,
   Workspace,
 } from './wire.js';
+import type {
+  AnsweredScorecard,
+  AnsweredScorecardsRequest,
+  CallOutcomeDefinition,
+  KeywordTracker,
+  LibraryFolder,
+  LibraryFolderContent,
+  StatsByPeriodRequest,
+  StatsRequest,
+  UserActivityByPeriod,
+  UserAggregateActivity,
+  UserDayByDayActivity,
+  UserInteractionStats,
+} from './wire-stats.js';
+import type { Scorecard } from './wire-scorecards.js';
 
-/**
- * Interactive work (a GraphQL operation someone waits for) goes ahead of background work
- * (transcript polling, sync fan-out) in the connection's queue.
- */
-export type Priority = 'interactive' | 'background';
+export type { Priority };
 
 export interface GongRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -86,6 +97,22 @@ export interface ListFlowsParams {
  * UPSTREAM_SCHEMA_MISMATCH). Gong's "No calls found corresponding to the provided filters" 404 is
  * an empty page, not an error. Unknown ids on batch endpoints are simply absent from the result.
  */
+/** The stats, settings and library endpoints (./client-stats.ts implements them). */
+export interface GongStatsClient {
+  activityAggregate(body: StatsRequest, priority?: Priority): Promise<Page<UserAggregateActivity>>;
+  activityByPeriod(body: StatsByPeriodRequest, priority?: Priority): Promise<Page<UserActivityByPeriod>>;
+  activityDayByDay(body: StatsRequest, priority?: Priority): Promise<Page<UserDayByDayActivity>>;
+  interactionStats(body: StatsRequest, priority?: Priority): Promise<Page<UserInteractionStats>>;
+  answeredScorecards(body: AnsweredScorecardsRequest, priority?: Priority): Promise<Page<AnsweredScorecard>>;
+  listScorecards(priority?: Priority): Promise<Scorecard[]>;
+  listTrackers(params?: { workspaceId?: string }, priority?: Priority): Promise<KeywordTracker[]>;
+  listLibraryFolders(params?: { workspaceId?: string }, priority?: Priority): Promise<LibraryFolder[]>;
+  /** Null when Gong has no such (public, unarchived) folder. */
+  libraryFolderContent(folderId: string, priority?: Priority): Promise<LibraryFolderContent | null>;
+  /** GET /v2/call-outcomes: newer than our copy of the spec; its shape and scope are inferred. */
+  listCallOutcomes(priority?: Priority): Promise<CallOutcomeDefinition[]>;
+}
+
 export interface GongClient extends GongStatsClient {
   readonly connectionRef: string;
   listUsers(params?: { cursor?: string; includeAvatars?: boolean }, priority?: Priority): Promise<Page<UserMetadata>>;

@@ -160,7 +160,7 @@ export function createHttpOperations(opts: HttpOperationsOptions): HttpOperation
     const op = getOperationAST(document, operationName);
     if (!op) return { ok: false, answer: badRequest(operationName ? `Unknown operation named "${operationName}"` : 'The document must name the operation to run (operationName)', 'OPERATION_RESOLUTION_FAILURE') };
     if (op.operation === 'mutation' && req.method === 'GET') return { ok: false, answer: { ...badRequest('Mutations cannot be sent with GET; use POST'), status: 405 } };
-    const contextValue: GatewayContext = { ...base, services: { ...base.services, subscriberSocket: stream.socket } };
+    const contextValue: GatewayContext = { ...base, subscriberSocket: stream.socket };
     return {
       ok: true,
       operation: op.operation,

@@ -8,12 +8,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { Authenticate } from '../context.js';
+import type { AuthenticateRequest } from '../context.js';
 import { ErrorCode, GatewayError, badInput, notFound } from '../errors.js';
 import type { ConnectionTransport } from '../gong/transport.js';
 import { SCOPES } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
-import { relayAnswer } from '../writes/relay-answer.js';
+import { relayAnswer } from './relay-answer.js';
 import type { Route } from './router.js';
 
 export const MEDIA_PREFIX = '/calls/';
@@ -23,7 +23,7 @@ export const MEDIA_MAX_FILE_BYTES = 1.5 * 1024 ** 3;
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 export interface MediaRouteOptions {
-  authenticate: Authenticate;
+  authenticate: AuthenticateRequest;
   transport(connectionRef: string): ConnectionTransport;
   /** Largest request body. @default MEDIA_MAX_FILE_BYTES + 64 KiB of multipart framing */
   maxBytes?: number;

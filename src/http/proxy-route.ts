@@ -10,11 +10,11 @@
  * a 429); larger or chunked bodies stream through and are sent once.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Authenticate } from '../context.js';
+import type { AuthenticateRequest } from '../context.js';
 import { badInput } from '../errors.js';
 import type { ConnectionTransport, RawGongRequest } from '../gong/transport.js';
 import type { Logger } from '../observability/logger.js';
-import { forwardableHeaders, relayAnswer } from '../writes/relay-answer.js';
+import { forwardableHeaders, relayAnswer } from './relay-answer.js';
 import { readBody } from './respond.js';
 import type { Route } from './router.js';
 
@@ -30,7 +30,7 @@ export const SMALL_BODY_BYTES = 1024 * 1024;
 export const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
 
 export interface ProxyRouteOptions {
-  authenticate: Authenticate;
+  authenticate: AuthenticateRequest;
   transport(connectionRef: string): ConnectionTransport;
   logger?: Logger;
 }

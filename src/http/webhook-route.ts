@@ -1,23 +1,17 @@
 /**
  * `POST /webhooks/gong/{connectionRef}`: the URL a customer pastes into a Gong automation rule.
- * Order of checks (each answer is JSON), so nothing is buffered for a stranger: Gong's signed JWT
- * (signature, `exp`, `webhook_url`) 401 before a byte of the body is read; an unknown connection
- * gets the same 401 as a bad signature, so refs cannot be probed → a free body slot or 503 → the
- * body within its size (413), idle and total time (408) → `body_sha256` 401 → JSON and Gong's
- * documented payload shape 400 (kept as a dead letter) → append to the event log → 202 (or 200
- * `duplicate: true` for a redelivery). 2xx only after the append resolved, so Gong's retries
- * cover any failure of ours.
+ * The checks live in src/events/webhook-intake.ts; this route translates them to HTTP, in an
+ * order that buffers nothing for a stranger: the signed JWT 401 before a byte of the body is read
+ * (an unknown connection gets the same 401 as a bad signature, so refs cannot be probed) → a free
+ * body slot or 503 → the body within its size (413), idle and total time (408) → `body_sha256`
+ * 401 → JSON and Gong's payload shape 400 (kept as a dead letter) → 202 (or 200 `duplicate: true`
+ * for a redelivery). 2xx only after the append resolved, so Gong's retries cover any failure of ours.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf, notFound } from '../errors.js';
-import type { DeadLetters } from '../events/dead-letters.js';
-import type { EventLog } from '../events/event-log.js';
-import type { WebhookKeys } from '../events/webhook-keys.js';
-import { verifyWebhookBody, verifyWebhookToken } from '../events/verify-webhook.js';
-import { WebhookPayload } from '../gong/wire.js';
+import type { WebhookIntake } from '../events/webhook-intake.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { callCreatedData } from '../events/call-created.js';
 import { readBoundedBody } from './bounded-body.js';
 import type { Route } from './router.js';
 
@@ -34,17 +28,9 @@ export interface WebhookRouteOptions {
   bodyDeadlineMs?: number;
   /** Bodies read at once; more get 503 (WEBHOOK_MAX_CONCURRENT). @default 64 */
   maxConcurrent?: number;
-  keys: WebhookKeys;
-  /** Whether the connection registry knows a ref (a ref with a webhook key is known anyway). */
-  connectionExists(connectionRef: string): Promise<boolean>;
-  log: EventLog;
-  deadLetters: DeadLetters;
-  /** Called after a (possibly duplicate) non-test call.created append; idempotent (the transcript poller's schedule). */
-  onCallCreated?: (input: { connectionRef: string; callId: string; isPrivate: boolean; started?: string | null | undefined }) => Promise<void>;
+  intake: WebhookIntake;
   metrics?: Metrics;
   logger?: Logger;
-  /** @default Date.now */
-  now?: () => number;
 }
 
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'too_large' | 'timeout' | 'aborted' | 'busy' | 'unauthorized' | 'malformed' | 'method_not_allowed' | 'error';
@@ -68,7 +54,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** What an unknown ref, a ref without a key and a bad signature all answer: refs cannot be probed. */
-const NO_KEY = { ok: false, reason: 'bad-signature', message: "Authorization is not an RS256 JWT signed by this connection's Gong webhook key" } as const;
+const NO_KEY = { reason: 'bad-signature', message: "Authorization is not an RS256 JWT signed by this connection's Gong webhook key" } as const;
 
 const MISSING = { reason: 'missing-signature', message: "the Authorization header with Gong's signed JWT is missing" } as const;
 
@@ -77,7 +63,6 @@ function unauthorized(shown: { reason: string; message: string }): GatewayError 
 }
 
 export function createWebhookRoute(opts: WebhookRouteOptions) {
-  const now = opts.now ?? Date.now;
   const count = (outcome: WebhookOutcome) => opts.metrics?.webhooksReceived.inc({ outcome });
   const fail = (res: ServerResponse, outcome: WebhookOutcome, e: GatewayError, status = httpStatusOf[e.code], headers: Record<string, string> = {}) => {
     count(outcome);
@@ -105,12 +90,8 @@ export function createWebhookRoute(opts: WebhookRouteOptions) {
       const authorization = req.headers.authorization;
       if (authorization === undefined || authorization.trim() === '') return refuse(res, unauthorized(MISSING), 'missing-signature');
       const url = new URL(req.url ?? '/', 'http://x');
-      const key = await opts.keys.get(connectionRef);
-      const known = key !== null && key !== undefined;
-      if (!known && (await opts.connectionExists(connectionRef)))
-        opts.logger?.warn({ connectionRef }, 'gong webhook for a connection without a public key: set GONG_WEBHOOK_PUBLIC_KEY or gongSetWebhookPublicKey');
-      const token = known ? await verifyWebhookToken({ authorization, expectedUrl: `${opts.publicUrl}${url.pathname}${url.search}`, key, now }) : NO_KEY;
-      if (!token.ok) return refuse(res, unauthorized(NO_KEY), known ? token.reason : 'unknown-connection');
+      const checked = await opts.intake.checkToken(connectionRef, authorization, `${opts.publicUrl}${url.pathname}${url.search}`);
+      if (!checked.ok) return refuse(res, unauthorized(NO_KEY), checked.why);
 
       if (reading >= maxConcurrent) {
         res.setHeader('connection', 'close');
@@ -134,36 +115,11 @@ export function createWebhookRoute(opts: WebhookRouteOptions) {
         if (read.reason === 'timeout') return fail(res, 'timeout', new GatewayError(ErrorCode.BAD_USER_INPUT, 'The webhook body arrived too slowly'), 408);
         return fail(res, 'too_large', new GatewayError(ErrorCode.PAYLOAD_TOO_LARGE, `Webhook body exceeds ${opts.maxBytes} bytes (WEBHOOK_MAX_BYTES)`), 413);
       }
-      const rawBody = read.body;
-      const verdict = verifyWebhookBody(token, rawBody);
-      if (!verdict.ok) return refuse(res, unauthorized(verdict), verdict.reason);
-
-      const receivedAt = new Date(now()).toISOString();
-      let json: unknown;
-      try {
-        json = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        await opts.deadLetters.add({ connectionRef, reason: 'malformed JSON', rawBody, receivedAt });
-        return fail(res, 'malformed', new GatewayError(ErrorCode.BAD_USER_INPUT, 'Webhook body is not valid JSON'));
-      }
-      const payload = WebhookPayload.safeParse(json);
-      if (!payload.success) {
-        const where = payload.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        await opts.deadLetters.add({ connectionRef, reason: `outside Gong's webhook payload shape: ${where}`, rawBody, receivedAt });
-        return fail(res, 'malformed', new GatewayError(ErrorCode.BAD_USER_INPUT, `Webhook body is not Gong's {callData, isTest, isPrivate} payload: ${where}`));
-      }
-
-      const data = callCreatedData(payload.data);
-      const { eventId, duplicate } = await opts.log.append({
-        topic: 'call.created',
-        connectionRef,
-        dedupeKey: `${data.isTest}:${data.callData.metaData.id}`,
-        data,
-        receivedAt,
-      });
-      if (!data.isTest && opts.onCallCreated) await opts.onCallCreated({ connectionRef, callId: data.callData.metaData.id, isPrivate: data.isPrivate, started: data.callData.metaData.started });
-      count(duplicate ? 'duplicate' : 'accepted');
-      send(res, duplicate ? 200 : 202, { accepted: true, eventId, duplicate });
+      const outcome = await opts.intake.acceptBody(connectionRef, checked.token, read.body);
+      if (outcome.kind === 'bad-signature') return refuse(res, unauthorized(outcome), outcome.reason);
+      if (outcome.kind === 'malformed') return fail(res, 'malformed', new GatewayError(ErrorCode.BAD_USER_INPUT, outcome.message));
+      count(outcome.duplicate ? 'duplicate' : 'accepted');
+      send(res, outcome.duplicate ? 200 : 202, { accepted: true, eventId: outcome.eventId, duplicate: outcome.duplicate });
     } catch (err) {
       opts.logger?.error({ err: err instanceof Error ? err.message : String(err), connectionRef }, 'gong webhook failed');
       if (!res.headersSent) fail(res, 'error', new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'The webhook could not be stored; Gong will retry'));

@@ -11,11 +11,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { WsCloseCode } from '../close-codes.js';
 
-/** Close code when the credential of an authenticated socket expires (graphql-ws's Unauthorized). */
-export const CREDENTIAL_EXPIRED_CLOSE = 4401;
-/** Close code when too many sockets are waiting to authenticate (RFC 6455 "Try Again Later"). */
-export const TOO_MANY_UNAUTHENTICATED_CLOSE = 1013;
 /** setTimeout's longest delay; credentials that live longer are checked again at each operation. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -49,7 +46,7 @@ export function guardWebSocketServer(wss: WebSocketServer, opts: WebSocketGuardO
 
   wss.on('connection', (socket: WebSocket) => {
     if (waiting.size >= opts.maxUnauthenticated) {
-      socket.close(TOO_MANY_UNAUTHENTICATED_CLOSE, 'Too many unauthenticated sockets; try again later');
+      socket.close(WsCloseCode.TryAgainLater, 'Too many unauthenticated sockets; try again later');
       // No close handshake owed to a peer we refused: free the socket now.
       setImmediate(() => socket.terminate());
       return;
@@ -67,7 +64,7 @@ export function guardWebSocketServer(wss: WebSocketServer, opts: WebSocketGuardO
       clearTimeout(waiting.get(socket));
       waiting.delete(socket);
       if (expiresAt === undefined) return;
-      const expiry = setTimeout(() => socket.close(CREDENTIAL_EXPIRED_CLOSE, 'The credential of this socket expired'), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - now())));
+      const expiry = setTimeout(() => socket.close(WsCloseCode.Unauthorized, 'The credential of this socket expired'), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - now())));
       socket.once('close', () => clearTimeout(expiry));
     },
     pending: () => waiting.size,

@@ -8,7 +8,8 @@
  * counted in `gong_gateway_graphql_operations_total` like HTTP ones, once each, when they end.
  */
 import type { Server } from 'node:http';
-import { CloseCode, handleProtocols } from 'graphql-ws';
+import { handleProtocols } from 'graphql-ws';
+import { WsCloseCode } from '../close-codes.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { WebSocketServer } from 'ws';
@@ -63,7 +64,7 @@ const reason = (s: string) => (Buffer.byteLength(s) > 120 ? `${s.slice(0, 117)}.
 
 /** The close code for a failed authentication: 4403 when forbidden, 4401 otherwise. */
 function authCloseCode(err: unknown): number {
-  return findGatewayError(err)?.code === ErrorCode.FORBIDDEN ? CloseCode.Forbidden : CloseCode.Unauthorized;
+  return findGatewayError(err)?.code === ErrorCode.FORBIDDEN ? WsCloseCode.Forbidden : WsCloseCode.Unauthorized;
 }
 
 export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWebSocket {
@@ -130,7 +131,7 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
         }
         counted?.started(ctx, id, args.document, args.operationName);
         const subscriberSocket: SubscriberSocket = { close: (code, why) => ctx.extra.socket.close(code, reason(why)) };
-        return { ...base, services: { ...base.services, subscriberSocket } };
+        return { ...base, subscriberSocket };
       },
       onNext: (ctx, id, _payload, _args, result) => {
         counted?.next(ctx, id, result);

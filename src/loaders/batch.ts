@@ -4,6 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Metrics } from '../observability/metrics.js';
+import { collectPages } from '../gong/pages.js';
 import type { Page } from '../gong/types.js';
 
 /** Gong returns at most 100 records a page, so a batch of 100 ids is one request. */
@@ -14,18 +15,6 @@ export function byKeys<T>(keys: readonly string[], found: Iterable<T>, idOf: (t:
   const map = new Map<string, T>();
   for (const t of found) map.set(idOf(t), t);
   return keys.map((k) => map.get(k) ?? null);
-}
-
-/** Reads every page of a cursor-paged request (batches of ≤100 ids are normally one page). */
-export async function allPages<T>(fetch: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await fetch(cursor);
-    out.push(...page.items);
-    cursor = page.records.cursor ?? undefined;
-  } while (cursor !== undefined);
-  return out;
 }
 
 export const observeBatch = (metrics: Metrics | undefined, loader: string, size: number): void => {
@@ -45,7 +34,7 @@ export function batchById<T>(
   return new DataLoader<string, T | null>(
     async (keys) => {
       observeBatch(metrics, name, keys.length);
-      const found = await allPages((cursor) => fetchPage([...keys], cursor));
+      const found = await collectPages({ fetchPage: (cursor) => fetchPage([...keys], cursor), idOf });
       return byKeys(keys, found, idOf);
     },
     { maxBatchSize: MAX_BATCH, name },

@@ -9,7 +9,8 @@
  */
 import DataLoader from 'dataloader';
 import type { GongClient } from '../gong/types.js';
-import type { CallBasicData, CallData, CallTranscript, ContentSelector, UserMetadata, Workspace } from '../gong/wire.js';
+import { z } from 'zod';
+import { Workspace, type CallBasicData, type CallData, type CallTranscript, type ContentSelector, type UserMetadata } from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { batchById } from './batch.js';
@@ -35,14 +36,14 @@ export interface Loaders {
   workspaces(): Promise<Workspace[]>;
   /** Stats, scorecards, trackers, library and call outcomes (./stats.ts). */
   stats: StatsLoaders;
-  /** A full read shared through the cache (flows fan-out, ...). */
-  cached<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** A full read shared through the cache (flows fan-out, ...); `schema` checks what comes back from Redis. */
+  cached<T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T>;
 }
 
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
-  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> =>
-    opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0]) : load();
+  const cached = <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T> =>
+    opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0], schema) : load();
 
   // Calls and comments can reference Gong-staff "avatar" users, which Gong leaves out unless asked.
   const users = batchById('users', metrics, (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds, includeAvatars: true } }), (u) => u.id);
@@ -70,7 +71,7 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   });
 
   let workspaceList: Promise<Workspace[]> | undefined;
-  const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces()));
+  const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces(), z.array(Workspace)));
 
   return { users, transcripts, calls, basicCall, workspaces, cached, stats: createStatsLoaders(client, metrics, cached) };
 }

@@ -8,12 +8,11 @@
  */
 import DataLoader from 'dataloader';
 import type { GongClient } from '../gong/types.js';
-import type { AnsweredScorecard, Scorecard } from '../gong/wire-scorecards.js';
+import { z } from 'zod';
+import { Scorecard, type AnsweredScorecard } from '../gong/wire-scorecards.js';
+import { CallOutcomeDefinition, KeywordTracker, LibraryFolder } from '../gong/wire-stats.js';
 import type {
   AggregationPeriod,
-  CallOutcomeDefinition,
-  KeywordTracker,
-  LibraryFolder,
   LibraryFolderContent,
   UserActivityByPeriod,
   UserAggregateActivity,
@@ -21,7 +20,8 @@ import type {
   UserInteractionStats,
 } from '../gong/wire-stats.js';
 import type { Metrics } from '../observability/metrics.js';
-import { allPages, observeBatch } from './batch.js';
+import { collectPages } from '../gong/pages.js';
+import { observeBatch } from './batch.js';
 
 /** A user's stats over `[from, to)` (company-local days, YYYY-MM-DD), per `period` where it applies. */
 export interface UserRangeKey {
@@ -83,23 +83,23 @@ const groupBy = <T>(items: T[], key: (t: T) => string | null | undefined): Map<s
   return out;
 };
 
-export function createStatsLoaders(client: GongClient, metrics: Metrics | undefined, cached: <T>(key: string, load: () => Promise<T>) => Promise<T>): StatsLoaders {
+export function createStatsLoaders(client: GongClient, metrics: Metrics | undefined, cached: <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>) => Promise<T>): StatsLoaders {
   const filter = (k: UserRangeKey, userIds: string[]) => ({ fromDate: k.from, toDate: k.to, userIds });
 
   const aggregate = byRange<UserRangeKey, UserAggregateActivity | null>('stats.aggregate', metrics, async (k, userIds) =>
-    indexBy(await allPages((cursor) => client.activityAggregate({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+    indexBy(await collectPages({ fetchPage: (cursor) => client.activityAggregate({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
   const byPeriod = byRange<UserRangeKey, UserActivityByPeriod | null>('stats.by-period', metrics, async (k, userIds) =>
-    indexBy(await allPages((cursor) => client.activityByPeriod({ cursor, filter: filter(k, userIds), aggregationPeriod: k.period ?? 'WEEK' })), (u) => u.userId), null);
+    indexBy(await collectPages({ fetchPage: (cursor) => client.activityByPeriod({ cursor, filter: filter(k, userIds), aggregationPeriod: k.period ?? 'WEEK' }) }), (u) => u.userId), null);
   const dayByDay = byRange<UserRangeKey, UserDayByDayActivity | null>('stats.day-by-day', metrics, async (k, userIds) =>
-    indexBy(await allPages((cursor) => client.activityDayByDay({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+    indexBy(await collectPages({ fetchPage: (cursor) => client.activityDayByDay({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
   const interaction = byRange<UserRangeKey, UserInteractionStats | null>('stats.interaction', metrics, async (k, userIds) =>
-    indexBy(await allPages((cursor) => client.interactionStats({ cursor, filter: filter(k, userIds) })), (u) => u.userId), null);
+    indexBy(await collectPages({ fetchPage: (cursor) => client.interactionStats({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
 
   const reviewWindow = (k: DayRangeKey) => ({ ...(k.from ? { reviewFromDate: k.from } : {}), ...(k.to ? { reviewToDate: k.to } : {}) });
   const scorecardsReceived = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>('stats.scorecards', metrics, async (k, userIds) =>
-    groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: { ...reviewWindow(k), reviewedUserIds: userIds } })), (a) => a.reviewedUserId), []);
+    groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: { ...reviewWindow(k), reviewedUserIds: userIds } }) }), (a) => a.reviewedUserId), []);
   const scorecardsGiven = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>('stats.scorecards', metrics, async (k) =>
-    groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) })), (a) => a.reviewerUserId), []);
+    groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) }) }), (a) => a.reviewerUserId), []);
 
   // Gong filters answered scorecards by call day, not call id: one read over the batch's days.
   const callScorecards = new DataLoader<{ callId: string; day: string }, AnsweredScorecard[], string>(
@@ -108,7 +108,7 @@ export function createStatsLoaders(client: GongClient, metrics: Metrics | undefi
       const days = keys.map((k) => k.day).sort();
       const last = days.at(-1) as string;
       const to = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-      const found = groupBy(await allPages((cursor) => client.answeredScorecards({ cursor, filter: { callFromDate: days[0], callToDate: to } })), (a) => a.callId);
+      const found = groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: { callFromDate: days[0], callToDate: to } }) }), (a) => a.callId);
       return keys.map((k) => found.get(k.callId) ?? []);
     },
     { cacheKeyFn: (k) => k.callId, name: 'stats.call-scorecards' },
@@ -121,17 +121,17 @@ export function createStatsLoaders(client: GongClient, metrics: Metrics | undefi
   );
 
   const memo = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+  const once = <T>(key: string, load: () => Promise<T>, schema: z.ZodType<T>): Promise<T> => {
     let p = memo.get(key) as Promise<T> | undefined;
-    if (!p) memo.set(key, (p = cached(key, load)));
+    if (!p) memo.set(key, (p = cached(key, load, schema)));
     return p;
   };
 
   return {
     aggregate, byPeriod, dayByDay, interaction, scorecardsReceived, scorecardsGiven, callScorecards, folderContent,
-    scorecards: () => once('scorecards', () => client.listScorecards()),
-    trackers: (workspaceId) => once(`trackers:${workspaceId ?? 'all'}`, () => client.listTrackers(workspaceId ? { workspaceId } : {})),
-    libraryFolders: (workspaceId) => once(`library-folders:${workspaceId ?? 'all'}`, () => client.listLibraryFolders(workspaceId ? { workspaceId } : {})),
-    callOutcomes: () => once('call-outcomes', () => client.listCallOutcomes()),
+    scorecards: () => once('scorecards', () => client.listScorecards(), z.array(Scorecard)),
+    trackers: (workspaceId) => once(`trackers:${workspaceId ?? 'all'}`, () => client.listTrackers(workspaceId ? { workspaceId } : {}), z.array(KeywordTracker)),
+    libraryFolders: (workspaceId) => once(`library-folders:${workspaceId ?? 'all'}`, () => client.listLibraryFolders(workspaceId ? { workspaceId } : {}), z.array(LibraryFolder)),
+    callOutcomes: () => once('call-outcomes', () => client.listCallOutcomes(), z.array(CallOutcomeDefinition)),
   };
 }

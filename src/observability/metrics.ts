@@ -18,6 +18,7 @@ export interface Metrics {
   webhooksReceived: Counter<'outcome'>;
   webhookBodiesReading: Gauge;
   eventDeliveryLag: Histogram;
+  corruptEntries: Counter<'store'>;
   cacheLookups: Counter<'kind' | 'result'>;
 }
 
@@ -38,6 +39,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     webhooksReceived: new Counter({ name: 'gong_gateway_webhooks_received_total', help: 'Gong webhook deliveries by outcome.', labelNames: ['outcome'], registers: r }),
     webhookBodiesReading: new Gauge({ name: 'gong_gateway_webhook_bodies_reading', help: 'Signed webhook bodies being received right now (bounded by WEBHOOK_MAX_CONCURRENT).', registers: r }),
     eventDeliveryLag: new Histogram({ name: 'gong_gateway_event_delivery_lag_seconds', help: 'From webhook receipt to delivery to a subscriber.', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: r }),
+    corruptEntries: new Counter({ name: 'gong_gateway_corrupt_entries_total', help: 'Stored entries skipped because they do not parse (event log, transcript schedule, cache), by store.', labelNames: ['store'], registers: r }),
     cacheLookups: new Counter({ name: 'gong_gateway_cache_lookups_total', help: 'Full-read cache lookups by kind and result.', labelNames: ['kind', 'result'], registers: r }),
   };
 }

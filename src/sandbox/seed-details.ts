@@ -2,17 +2,13 @@
  * The parts of a call most reads never ask for (content, interaction, public comments), built
  * from the call's own seed on first use so that a 2,000-call tenant starts fast. Internal.
  */
-import type { CallContent, CallData, CallInteraction } from '../gong/wire.js';
 import { formatDate } from './dates.js';
 import type { Rng } from './random.js';
-import type { CallEnv, StoredCall } from './seed-calls.js';
+import type { CallContent, CallInteraction } from '../gong/wire.js';
+import type { CallDetails, CallEnv, StoredCall } from './stored-call.js';
 import * as W from './seed-words.js';
 
-export interface CallDetails {
-  content: CallContent;
-  interaction: CallInteraction;
-  publicComments: NonNullable<NonNullable<CallData['collaboration']>['publicComments']>;
-}
+export type { CallDetails } from './stored-call.js';
 
 export function buildDetails(rng: Rng, env: CallEnv, call: Pick<StoredCall, 'parties' | 'meta' | 'hasVideo' | 'startedMs'>): CallDetails {
   const duration = call.meta.duration ?? 0;

@@ -6,7 +6,7 @@
  * `retryAfter`, and never by sending more to Gong.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { Priority } from '../gong/types.js';
+import type { Priority } from './priority.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Acquisition, RateLimiter, Slot } from './limiter.js';
 

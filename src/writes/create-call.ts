@@ -34,9 +34,6 @@ export interface CreateCallService {
   createCall(connectionRef: string, input: unknown): Promise<CreatedCall>;
 }
 
-/** The services-bag key resolvers find this under. */
-export const WRITE_SERVICES_KEY = 'writes';
-
 const DEFAULT_REMEMBER_MS = 30 * 24 * 3600 * 1000;
 
 /** clientUniqueId may be 2048 chars: the key holds a digest, never the raw id. */
@@ -88,15 +85,4 @@ export function createCallService(opts: CreateCallServiceOptions): CreateCallSer
       return p;
     },
   };
-}
-
-const isCreateCallService = (v: unknown): v is CreateCallService =>
-  typeof v === 'object' && v !== null && typeof (v as { createCall?: unknown }).createCall === 'function';
-
-/** The service from the context's `services` bag; a wiring mistake is a clear error, not a crash. */
-export function writeServices(services: Record<string, unknown>): CreateCallService {
-  const s = services[WRITE_SERVICES_KEY];
-  if (!isCreateCallService(s))
-    throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `services.${WRITE_SERVICES_KEY} must hold the create-call service; the gateway was wired without it`);
-  return s;
 }

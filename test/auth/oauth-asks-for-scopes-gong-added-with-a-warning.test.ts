@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOAuthFlow } from '../../src/auth/oauth-flow.js';
+import { createOAuthFlow } from '../../src/connections/oauth-flow.js';
 import { isGatewayError } from '../../src/errors.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMemoryStore } from '../../src/store/memory.js';

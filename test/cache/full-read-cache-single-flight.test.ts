@@ -3,11 +3,12 @@ import { createFullReadCache } from '../../src/cache/full-read-cache.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { describeRedis, redisSuite } from '../support/redis.js';
 
-const counting = <T>(value: T) => {
+/** A loader that counts its runs; each run waits for `gate` (a test opens it once every caller is in). */
+const counting = <T>(value: T, gate: Promise<void> = Promise.resolve()) => {
   const calls = { n: 0 };
   const loader = async () => {
     calls.n += 1;
-    await new Promise((r) => setTimeout(r, 10));
+    await gate;
     return value;
   };
   return { calls, loader };
@@ -18,8 +19,11 @@ describe('the in-memory full-read cache', () => {
     let t = 0;
     const metrics = createMetrics();
     const cache = createFullReadCache({ now: () => t, metrics, staleSeconds: 0 });
-    const { calls, loader } = counting({ id: '1' });
-    const all = await Promise.all(Array.from({ length: 5 }, () => cache.getOrLoad('c1', 'users:1', 300, loader, 'users')));
+    let open!: () => void;
+    const { calls, loader } = counting({ id: '1' }, new Promise<void>((r) => (open = r)));
+    const pending = Promise.all(Array.from({ length: 5 }, () => cache.getOrLoad('c1', 'users:1', 300, loader, 'users')));
+    open();
+    const all = await pending;
     expect(calls.n).toBe(1);
     for (const v of all) expect(v).toEqual({ id: '1' });
     t = 299_999;

@@ -6,7 +6,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/app.js';
-import type { ConnectionsFeature } from '../../src/connections/feature.js';
+import type { ConnectionsFeature } from '../../src/wiring/connections.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startOAuthGateway, type OAuthGateway } from '../security/oauth-gateway.js';
 

@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOAuthCallbackHandler } from '../../src/auth/oauth-callback.js';
-import { OAUTH_CALLBACK_PATH, createOAuthFlow, type OAuthFlow } from '../../src/auth/oauth-flow.js';
+import { createOAuthCallbackHandler } from '../../src/connections/oauth-callback.js';
+import { OAUTH_CALLBACK_PATH, createOAuthFlow, type OAuthFlow } from '../../src/connections/oauth-flow.js';
 import { createConnectionRegistry, type ConnectionRegistryOptions, type ManagedConnectionRegistry } from '../../src/connections/registry.js';
 import type { TokenResponse } from '../../src/gong/wire.js';
 import { silentLogger } from '../../src/observability/logger.js';

@@ -135,3 +135,12 @@ describe('token refresh', () => {
     await expect(other.authorization('acme')).rejects.toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
   });
 });
+
+describe('an OAuth connection whose app was removed from config', () => {
+  it('answers RECONNECT_REQUIRED when its token needs a refresh, not an internal error', async () => {
+    h = await startHarness();
+    expect((await h.connect('acme')).status).toBe(200);
+    const withoutApp = h.anotherInstance({ oauth: undefined });
+    await expect(withoutApp.authorization('acme', { forceRefresh: true })).rejects.toMatchObject({ code: 'RECONNECT_REQUIRED', details: { connectionRef: 'acme' } });
+  });
+});

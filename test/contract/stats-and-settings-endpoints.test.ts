@@ -53,7 +53,7 @@ afterAll(() => sb.close());
 describe('POST /v2/stats/activity/aggregate, aggregate-by-period, day-by-day', () => {
   const filter = () => ({ fromDate: monthAgo, toDate: today });
 
-  it('aggregate: one record per user with activity, integer counts, 100 a page with a cursor', async () => {
+  it('answers aggregate activity with one record per active user, integer counts, 100 a page with a cursor', async () => {
     const r = await call('POST', '/v2/stats/activity/aggregate', { filter: filter() });
     expect(r.status).toBe(200);
     expectRequestId(r.body);

@@ -1,5 +1,5 @@
 /**
- * Issue 6's dead letters through GraphQL: a signed but malformed webhook delivery is refused
+ * Dead letters keep what a webhook could not become, so nothing Gong sent is lost; read through GraphQL: a signed but malformed webhook delivery is refused
  * with 400 and an admin reads it back (newest first, body as received) with
  * gongWebhookDeadLetters; a non-admin API key gets FORBIDDEN.
  */

@@ -3,6 +3,7 @@
  * URL it calls), a sandbox whose webhook rule points at it, and a graphql-ws test client.
  */
 import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { createGateway, type Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -68,6 +69,33 @@ const clients = new Set<Client>();
 export async function disposeClients(): Promise<void> {
   for (const c of clients) await c.dispose();
   clients.clear();
+}
+
+export interface EventFixture {
+  sandbox: Sandbox;
+  gw: EventGateway;
+  /** The sandbox's webhook rule that targets the gateway (`default`). */
+  ruleId: string;
+}
+
+/**
+ * One sandbox and one event gateway for the enclosing describe block, the sandbox's webhook rule
+ * pointing at the gateway; test clients, gateway and sandbox are closed after the block. The
+ * fields are set once `beforeAll` has run.
+ */
+export function useEventGateway(env: Record<string, string> = {}): EventFixture {
+  const fixture: Partial<EventFixture> = {};
+  beforeAll(async () => {
+    fixture.sandbox = await startEventSandbox();
+    fixture.gw = await startEventGateway(fixture.sandbox, env);
+    fixture.ruleId = fixture.sandbox.control.addWebhookRule({ targetUrl: fixture.gw.webhookUrl() }).id;
+  });
+  afterAll(async () => {
+    await disposeClients();
+    await fixture.gw?.close();
+    await fixture.sandbox?.close();
+  });
+  return fixture as EventFixture;
 }
 
 /** Subscribes with a fresh client; collects `data[field]` of each event. */

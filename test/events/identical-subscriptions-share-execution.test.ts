@@ -5,12 +5,11 @@
  * pulling is closed with 4413 naming its own resume point while the others get every event.
  */
 import { parse, type ExecutionResult } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../../src/context.js';
 import { createSubscriptionHub } from '../../src/events/subscription-hub.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
 import { eventually } from './support.js';
-import { disposeClients, startEventGateway, startEventSandbox, subscribe, subscribed, type EventGateway } from './gateway-harness.js';
+import { subscribe, subscribed, useEventGateway } from './gateway-harness.js';
 
 const WITH_USER = 'subscription { gongCallCreated { eventId call { id primaryUser { emailAddress } } } }';
 
@@ -20,47 +19,35 @@ interface CallEvent {
 }
 
 describe('identical subscriptions share one execution per event', () => {
-  let sandbox: Sandbox;
-  let gw: EventGateway;
-
-  beforeAll(async () => {
-    sandbox = await startEventSandbox();
-    gw = await startEventGateway(sandbox, { WS_MAX_PENDING_EVENTS: '3' });
-    sandbox.control.addWebhookRule({ targetUrl: gw.webhookUrl() });
-  });
-  afterAll(async () => {
-    await disposeClients();
-    await gw?.close();
-    await sandbox?.close();
-  });
+  const h = useEventGateway({ WS_MAX_PENDING_EVENTS: '3' });
 
   /** Batches the users loader ran (the histogram's sample count). */
   const usersBatches = async () => {
-    const m = await gw.gateway.metrics.loaderBatchSize.get();
+    const m = await h.gw.gateway.metrics.loaderBatchSize.get();
     return m.values.find((v) => v.metricName === 'gong_gateway_dataloader_batch_size_count' && v.labels.loader === 'users')?.value ?? 0;
   };
-  const primaryUser = () => sandbox.control.allCalls()[0]?.metaData.primaryUserId;
+  const primaryUser = () => h.sandbox.control.allCalls()[0]?.metaData.primaryUserId;
 
   it('50 subscribers get identical data from one users batch and one users request', async () => {
-    const subs = Array.from({ length: 50 }, () => subscribe<CallEvent>(gw.wsUrl, WITH_USER));
-    await subscribed(gw, 50);
+    const subs = Array.from({ length: 50 }, () => subscribe<CallEvent>(h.gw.wsUrl, WITH_USER));
+    await subscribed(h.gw, 50);
     const batchesBefore = await usersBatches();
-    sandbox.control.resetLog();
+    h.sandbox.control.resetLog();
     const user = primaryUser();
-    const callId = await sandbox.control.endCall({ title: 'Shared execution', isPrivate: false, ...(user ? { primaryUserId: user } : {}) });
-    await sandbox.control.tick();
+    const callId = await h.sandbox.control.endCall({ title: 'Shared execution', isPrivate: false, ...(user ? { primaryUserId: user } : {}) });
+    await h.sandbox.control.tick();
 
     await eventually(() => (subs.every((s) => s.items.length >= 1) ? true : undefined), 10_000, 'an event at every subscriber');
     const first = subs[0]?.items[0];
     expect(first?.call.id).toBe(callId);
     expect(first?.call.primaryUser?.emailAddress).toMatch(/@/);
     for (const s of subs) expect(s.items).toEqual([first]);
-    expect(sandbox.control.counters()['POST /v2/users/extensive']).toBe(1);
+    expect(h.sandbox.control.counters()['POST /v2/users/extensive']).toBe(1);
     expect((await usersBatches()) - batchesBefore).toBe(1);
     // The gauge still counts members, and every one of them leaves.
-    expect(await gw.openSubscriptions()).toBe(50);
+    expect(await h.gw.openSubscriptions()).toBe(50);
     for (const s of subs) s.stop();
-    await eventually(async () => ((await gw.openSubscriptions()) === 0 ? true : undefined), 5_000, 'all members gone');
+    await eventually(async () => ((await h.gw.openSubscriptions()) === 0 ? true : undefined), 5_000, 'all members gone');
   });
 
   it('a member that stops pulling is closed with 4413 and its own resume point; the others get every event', async () => {
@@ -68,12 +55,12 @@ describe('identical subscriptions share one execution per event', () => {
     const hub = createSubscriptionHub();
     const closes: { code: number; reason: string }[] = [];
     const memberContext = async (record: boolean): Promise<GatewayContext> => {
-      const base = await gw.gateway.context({ headers: {} });
+      const base = await h.gw.gateway.context({ headers: {} });
       const subscriberSocket = { close: (code: number, reason: string) => void (record && closes.push({ code, reason })) };
-      return { ...base, services: { ...base.services, subscriberSocket } };
+      return { ...base, subscriberSocket };
     };
     const join = async (record = false) => {
-      const out = await hub.subscribe({ schema: gw.gateway.schema, document: parse(WITH_USER), contextValue: await memberContext(record) });
+      const out = await hub.subscribe({ schema: h.gw.gateway.schema, document: parse(WITH_USER), contextValue: await memberContext(record) });
       if (!(Symbol.asyncIterator in out)) throw new Error(`refused: ${JSON.stringify(out.errors)}`);
       return out;
     };
@@ -86,15 +73,15 @@ describe('identical subscriptions share one execution per event', () => {
     const user = primaryUser();
     const ids: string[] = [];
     const end = async () => {
-      ids.push(await sandbox.control.endCall({ title: `Burst ${ids.length}`, isPrivate: false, ...(user ? { primaryUserId: user } : {}) }));
-      await sandbox.control.tick();
+      ids.push(await h.sandbox.control.endCall({ title: `Burst ${ids.length}`, isPrivate: false, ...(user ? { primaryUserId: user } : {}) }));
+      await h.sandbox.control.tick();
     };
     // The slow member takes two events (so the first counts as delivered), then stops pulling.
     await end();
     const one = await slow.next();
     await end();
     const two = await slow.next();
-    sandbox.control.resetLog();
+    h.sandbox.control.resetLog();
     for (let i = 0; i < 6; i++) await end();
 
     await eventually(() => (got.every((g) => g.length >= 8) ? true : undefined), 10_000, 'every event at the fast members');
@@ -104,14 +91,14 @@ describe('identical subscriptions share one execution per event', () => {
       expect(g).toEqual(got[0]);
     }
     // 6 events, 11 members: one users request each.
-    expect(sandbox.control.counters()['POST /v2/users/extensive']).toBe(6);
+    expect(h.sandbox.control.counters()['POST /v2/users/extensive']).toBe(6);
     const firstId = (one.value as ExecutionResult | undefined)?.data?.gongCallCreated as CallEvent | undefined;
     expect((two.value as ExecutionResult | undefined)?.data?.gongCallCreated).toMatchObject({ call: { id: ids[1] } });
     expect(closes).toEqual([{ code: 4413, reason: `Subscriber too slow: resume with after=${firstId?.eventId}` }]);
     expect((await slow.next()).done).toBe(true);
 
     // Resuming where the reason says gives the rest, without gap or duplicate.
-    const resumed = subscribe<CallEvent>(gw.wsUrl, 'subscription ($after: String) { gongCallCreated(after: $after) { eventId call { id } } }', { after: firstId?.eventId });
+    const resumed = subscribe<CallEvent>(h.gw.wsUrl, 'subscription ($after: String) { gongCallCreated(after: $after) { eventId call { id } } }', { after: firstId?.eventId });
     await eventually(() => (resumed.items.length >= 7 ? true : undefined), 10_000, 'the resumed rest');
     expect(resumed.items.map((e) => e.call.id)).toEqual(ids.slice(1));
     resumed.stop();

@@ -4,9 +4,8 @@
  * the payload lacks costs one /v2/calls/extensive request per event, shared by identical
  * subscriptions, and a subscription that selects only what the payload carries costs none.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { disposeClients, startEventGateway, startEventSandbox, subscribe, subscribed, type EventGateway } from './gateway-harness.js';
+import { describe, expect, it } from 'vitest';
+import { subscribe, subscribed, useEventGateway } from './gateway-harness.js';
 import { eventually } from './support.js';
 
 const RICH = `subscription { gongCallCreated { eventId call {
@@ -25,28 +24,16 @@ interface RichCall {
 }
 
 describe('gongCallCreated with a thin webhook', () => {
-  let sandbox: Sandbox;
-  let gw: EventGateway;
-
-  beforeAll(async () => {
-    sandbox = await startEventSandbox();
-    gw = await startEventGateway(sandbox);
-    sandbox.control.addWebhookRule({ targetUrl: gw.webhookUrl() });
-  });
-  afterAll(async () => {
-    await disposeClients();
-    await gw?.close();
-    await sandbox?.close();
-  });
+  const h = useEventGateway();
 
   it('fetches the sections the payload lacks once per event for identical subscriptions, and nothing when it carries them', async () => {
-    const a = subscribe<{ call: RichCall }>(gw.wsUrl, RICH);
-    const b = subscribe<{ call: RichCall }>(gw.wsUrl, RICH);
-    const carried = subscribe<{ call: { id: string; content: { topics: unknown[] | null } } }>(gw.wsUrl, CARRIED);
-    await subscribed(gw, 3);
-    sandbox.control.resetLog();
-    const callId = await sandbox.control.endCall({ title: 'Thin delivery', isPrivate: false });
-    await sandbox.control.tick();
+    const a = subscribe<{ call: RichCall }>(h.gw.wsUrl, RICH);
+    const b = subscribe<{ call: RichCall }>(h.gw.wsUrl, RICH);
+    const carried = subscribe<{ call: { id: string; content: { topics: unknown[] | null } } }>(h.gw.wsUrl, CARRIED);
+    await subscribed(h.gw, 3);
+    h.sandbox.control.resetLog();
+    const callId = await h.sandbox.control.endCall({ title: 'Thin delivery', isPrivate: false });
+    await h.sandbox.control.tick();
 
     const [ea, eb, ec] = await Promise.all([
       eventually(() => a.items[0], 10_000, 'first rich subscriber'),
@@ -57,7 +44,7 @@ describe('gongCallCreated with a thin webhook', () => {
     expect(ec.call.id).toBe(callId);
     expect(ec.call.content.topics).not.toBeNull();
 
-    const truth = sandbox.control.allCalls().find((c) => c.metaData.id === callId)!;
+    const truth = h.sandbox.control.allCalls().find((c) => c.metaData.id === callId)!;
     for (const e of [ea, eb]) {
       expect(e.call.id).toBe(callId);
       expect(e.call.content?.brief).toBe(truth.content?.brief);
@@ -69,7 +56,7 @@ describe('gongCallCreated with a thin webhook', () => {
     }
 
     // One request for the identical pair (the hub executes once per group), none for the carried-only one.
-    const extensive = sandbox.control.requestLog().filter((r) => r.endpoint === 'POST /v2/calls/extensive');
+    const extensive = h.sandbox.control.requestLog().filter((r) => r.endpoint === 'POST /v2/calls/extensive');
     expect(extensive).toHaveLength(1);
     const body = extensive[0]!.body as { filter: { callIds: string[] }; contentSelector: { exposedFields: Record<string, unknown> } };
     expect(body.filter.callIds).toEqual([callId]);

@@ -3,9 +3,8 @@
  * nobody has reviewed a call that just ended). The subscription exposes it as typed answered
  * scorecards, linked to the same definitions as `GongCall.scorecards`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { disposeClients, startEventGateway, startEventSandbox, subscribe, subscribed, type EventGateway } from './gateway-harness.js';
+import { describe, expect, it } from 'vitest';
+import { subscribe, subscribed, useEventGateway } from './gateway-harness.js';
 import { eventually } from './support.js';
 
 interface Answered { answeredScorecardId: string; callId: string; reviewerUserId: string; scorecard: { scorecardName: string } | null; answers: { questionId: string; question: { questionText: string } | null }[] }
@@ -15,31 +14,18 @@ const QUERY = `subscription { gongCallCreated(includeTest: true) { isTest call {
   answeredScorecardId callId reviewerUserId scorecard { scorecardName } answers { questionId question { questionText } } } } } } }`;
 
 describe('content.scorecardsAnswers of call.created webhooks', () => {
-  let sandbox: Sandbox;
-  let gw: EventGateway;
-  let ruleId: string;
-
-  beforeAll(async () => {
-    sandbox = await startEventSandbox();
-    gw = await startEventGateway(sandbox);
-    ruleId = sandbox.control.addWebhookRule({ targetUrl: gw.webhookUrl() }).id;
-  });
-  afterAll(async () => {
-    await disposeClients();
-    await gw?.close();
-    await sandbox?.close();
-  });
+  const h = useEventGateway();
 
   it('is an empty list for a call that just ended, and typed answers linked to their definitions once a reviewer answered', async () => {
-    const events = subscribe<Event>(gw.wsUrl, QUERY);
-    await subscribed(gw, 1);
-    const callId = await sandbox.control.endCall({ title: 'Discovery with Initech', isPrivate: false });
-    await sandbox.control.tick();
+    const events = subscribe<Event>(h.gw.wsUrl, QUERY);
+    await subscribed(h.gw, 1);
+    const callId = await h.sandbox.control.endCall({ title: 'Discovery with Initech', isPrivate: false });
+    await h.sandbox.control.tick();
     const first = await eventually(() => events.items[0], 10_000, 'the live delivery');
     expect(first).toMatchObject({ isTest: false, call: { id: callId, content: { scorecardsAnswers: [] } } });
 
-    const answeredId = sandbox.control.answerScorecard(callId);
-    await sandbox.control.sendTestWebhook(ruleId);
+    const answeredId = h.sandbox.control.answerScorecard(callId);
+    await h.sandbox.control.sendTestWebhook(h.ruleId);
     const second = await eventually(() => events.items[1], 10_000, 'the test delivery');
     expect(second.isTest).toBe(true);
     const [answered] = second.call.content?.scorecardsAnswers ?? [];

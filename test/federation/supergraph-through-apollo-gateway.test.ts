@@ -38,7 +38,7 @@ interface Person {
 }
 
 describe('supergraph: Gong subgraph + company CRM subgraph through @apollo/gateway', () => {
-  it('composes: both subgraphs contribute to GongUser, and the subscription survives composition', () => {
+  it('composes with both subgraphs contributing to GongUser, and keeps the subscription', () => {
     expect(accounts).toHaveLength(20);
     const gongUser = /type GongUser\s([^{]*)\{/.exec(supergraphSdl)?.[1] ?? '';
     expect(gongUser).toContain('@join__type(graph: GONG, key: "id")');

@@ -5,7 +5,7 @@
  * upstream request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forwardableHeaders } from '../../src/writes/relay-answer.js';
+import { forwardableHeaders } from '../../src/http/relay-answer.js';
 import { API_KEY, startWritesHarness, type WritesHarness } from '../writes/harness.js';
 
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -19,7 +19,7 @@ describe('proxy', () => {
 
   const proxy = (path: string, init: RequestInit = {}) => fetch(`${h.origin}/proxy${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
 
-  it('GET /proxy/v2/users: 200 and Gong\'s body, sent with the connection\'s Basic auth, query unchanged', async () => {
+  it('relays GET /proxy/v2/users to Gong with the connection\'s Basic auth and the query unchanged, and Gong\'s 200 body back', async () => {
     h.reset();
     const res = await proxy('/v2/users?includeAvatars=true', { headers: { cookie: 'session=abc' } });
     expect(res.status).toBe(200);

@@ -72,13 +72,13 @@ describe('gongFlows full read past its TTL', () => {
     const stale = await h.gql<Flows>(FLOWS);
     expect(stale.errors).toBeUndefined();
     expect(stale.data).toEqual(first.data);
-    await h.gateway.clients.cache.settled();
+    await h.gateway.cache.settled();
     expect(h.upstream().map((e) => `${e.endpoint} ${e.status}`)).toEqual(['GET /v2/users 500']);
 
     h.reset();
     const again = await h.gql<Flows>(FLOWS);
     expect(again.data).toEqual(first.data);
-    await h.gateway.clients.cache.settled();
+    await h.gateway.cache.settled();
     // One background refresh: the users page(s) and one request per owner, none of them by a waiting query.
     expect(h.upstream().filter((e) => e.path === '/v2/flows')).toHaveLength(owners);
 

@@ -1,5 +1,5 @@
 /**
- * Issue 5: random and malformed GraphQL requests never break the edge. fast-check (seeded,
+ * Random and malformed GraphQL requests never break the edge (whatever a client sends, it gets an answer). fast-check (seeded,
  * bounded runs) throws token soup, truncated queries built from the real schema's field names,
  * deep nesting, huge aliases, variables of the wrong type, non-JSON bodies, wrong content types
  * and GETs with odd parameters at a real gateway over HTTP: every answer is < 500 and JSON,

@@ -1,5 +1,5 @@
 /**
- * Issue 5, at the GraphQL level: while the sandbox (with Gong's real 3/s limit) injects 429
+ * Gong's faults seen at the GraphQL level: while the sandbox (with Gong's real 3/s limit) injects 429
  * storms, 5xx bursts, latency spikes, resets and malformed JSON, every query through HTTP either
  * returns the fault-free answer or the right typed error, and Gong never sees more than 3
  * arrivals in any 1 s window.

@@ -1,5 +1,5 @@
 /**
- * Issue 5: a stampede of 50 concurrent identical GraphQL operations (separate HTTP requests)
+ * Identical work is paid once: a stampede of 50 concurrent identical GraphQL operations (separate HTTP requests)
  * costs one upstream request per distinct Gong request: the transport coalesces identical
  * in-flight requests across operations, so Gong sees each once, not 50 times. The full-read
  * cache is off (CACHE_TTL_SECONDS=0), so no cache hides the count.

@@ -6,8 +6,9 @@
 import { SignJWT } from 'jose';
 import { createGateway, type Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createConnectionsFeature, type ConnectionsFeature } from '../../src/connections/feature.js';
+import { createConnectionsFeature, type ConnectionsFeature } from '../../src/wiring/connections.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { createMemoryStore } from '../../src/store/memory.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
 import { freePort } from '../support/ports.js';
@@ -67,8 +68,8 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
   });
   const logger = silentLogger();
   let offset = 0;
-  const feature = createConnectionsFeature(config, { sandbox, logger, now: () => Date.now() + offset, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-  const gateway = await createGateway(config, { sandbox, logger, registry: feature.registry, services: feature.services, routes: feature.routes });
+  const feature = createConnectionsFeature(config, { sandbox, logger, store: createMemoryStore(), now: () => Date.now() + offset, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const gateway = await createGateway(config, { sandbox, logger, registry: feature.registry, services: { connections: feature.services }, routes: feature.routes });
   const gql = async (query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<GqlResult> => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
     return { status: res.status, ...((await res.json()) as Omit<GqlResult, 'status'>) };
@@ -93,7 +94,6 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
     tenantJwt: (conn) => new SignJWT({ conn }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET)),
     async close() {
       await gateway.close();
-      await feature.close();
       await sandbox.close();
     },
   };

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeadLetters, type DeadLetters } from '../../src/events/dead-letters.js';
 import type { EventLog, LoggedEvent } from '../../src/events/event-log.js';
 import { createMemoryEventLog } from '../../src/events/memory-event-log.js';
+import { createWebhookIntake } from '../../src/events/webhook-intake.js';
 import { createWebhookKeys, type WebhookKeys } from '../../src/events/webhook-keys.js';
 import { createWebhookRoute } from '../../src/http/webhook-route.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
@@ -44,12 +45,15 @@ describe('POST /webhooks/gong/{connectionRef}', () => {
         return publicUrl;
       },
       maxBytes: MAX_BYTES,
-      keys,
-      connectionExists: async (ref) => ref === 'registered',
-      log,
-      deadLetters,
+      intake: createWebhookIntake({
+        keys,
+        connectionExists: async (ref) => ref === 'registered',
+        log,
+        deadLetters,
+        onCallCreated: async ({ callId }) => void scheduled.push(callId),
+        now: Date.now,
+      }),
       metrics,
-      onCallCreated: async ({ callId }) => void scheduled.push(callId),
     });
     route = await serveWebhookRoute(handler);
     publicUrl = route.url;

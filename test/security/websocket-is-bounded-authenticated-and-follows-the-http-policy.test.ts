@@ -14,7 +14,6 @@
 import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREDENTIAL_EXPIRED_CLOSE } from '../../src/http/websocket-guard.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { startEventGateway, startEventSandbox, type EventGateway } from '../events/gateway-harness.js';
 import { rawWebSocket, wsOperation } from './support.js';
@@ -125,7 +124,7 @@ describe('GraphQL over WebSocket', () => {
       const byJwt = await acked(`Bearer ${jwt}`);
       const byKey = await acked(`Bearer ${KEY}`);
       const closed = await byJwt.closed;
-      expect(closed.code).toBe(CREDENTIAL_EXPIRED_CLOSE);
+      expect(closed.code).toBe(4401);
       expect(closed.reason).toMatch(/expired/);
       expect(byKey.ws.readyState).toBe(byKey.ws.OPEN);
       byKey.ws.close();

@@ -29,7 +29,7 @@ describe('token crypto (AES-256-GCM)', () => {
     expect(() => c.open(parts.join('.'), 'conn-a')).toThrow(/authentication failed/);
   });
 
-  it('rotation: values sealed under the previous key open with new+previous; new writes use the new key', () => {
+  it('opens values sealed under the previous key after a rotation, and seals new writes with the new key', () => {
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
     const before = createTokenCrypto({ key: oldKey });

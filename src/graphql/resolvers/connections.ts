@@ -3,7 +3,8 @@
  * everything about one connection needs a principal allowed on it (API keys: any connection;
  * connection JWTs: their own). Tokens never leave the registry.
  */
-import { assertAdmin, assertConnectionAccess, assertConnectionRef } from '../../auth/client-auth.js';
+import { assertAdmin, assertConnectionAccess } from '../../auth/client-auth.js';
+import { assertConnectionRef } from '../../connections/types.js';
 import { connectionServices } from '../../connections/services.js';
 import { badInput } from '../../errors.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
@@ -12,23 +13,23 @@ export const connectionResolvers: Resolvers = {
   Query: {
     gongConnection: async (_p, { ref }, ctx) => {
       assertConnectionAccess(ctx.principal, assertConnectionRef(ref));
-      return connectionServices(ctx.services).registry.get(ref);
+      return connectionServices(ctx.services.connections).registry.get(ref);
     },
     gongConnections: async (_p, _a, ctx) => {
       assertAdmin(ctx.principal);
-      return connectionServices(ctx.services).registry.list();
+      return connectionServices(ctx.services.connections).registry.list();
     },
   },
   Mutation: {
     gongStartOAuth: async (_p, { input }, ctx) => {
       assertConnectionAccess(ctx.principal, assertConnectionRef(input.connectionRef));
-      const { oauthFlow } = connectionServices(ctx.services);
+      const { oauthFlow } = connectionServices(ctx.services.connections);
       if (!oauthFlow) throw badInput('This gateway has no Gong OAuth app: set GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET');
       return oauthFlow.start(input);
     },
     gongDisconnect: async (_p, { connectionRef }, ctx) => {
       assertConnectionAccess(ctx.principal, assertConnectionRef(connectionRef));
-      return connectionServices(ctx.services).registry.disconnect(connectionRef);
+      return connectionServices(ctx.services.connections).registry.disconnect(connectionRef);
     },
   },
 };

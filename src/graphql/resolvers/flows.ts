@@ -7,11 +7,15 @@ import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { GongClient } from '../../gong/types.js';
-import type { Flow } from '../../gong/wire.js';
-import { allPages } from '../../loaders/batch.js';
+import { z } from 'zod';
+import { Flow } from '../../gong/wire.js';
+import { collectPages } from '../../gong/pages.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection, wholeList } from '../paging.js';
 import { gongId } from './ids.js';
+
+/** What a cached flows read must look like when it comes back from Redis. */
+const FlowList = z.array(Flow);
 
 /**
  * Gong's answer for an owner who cannot have flows (unlicensed, inactive) is not documented: the
@@ -25,14 +29,14 @@ function ownerSkippable(e: unknown): e is GatewayError {
 
 /**
  * The fan-out is one request per active user (dozens at 3/s), so it runs at background priority:
- * interactive reads of other clients go first in the connection's budget (issue 5).
+ * interactive reads of other clients go first in the connection's budget.
  */
 export async function allFlows(client: GongClient, workspaceId: string | undefined, logger?: Logger): Promise<Flow[]> {
-  const users = await allPages((cursor) => client.listUsers({ cursor }, 'background'));
+  const users = await collectPages({ fetchPage: (cursor) => client.listUsers({ cursor }, 'background'), idOf: (u) => u.id });
   const owners = users.filter((u) => u.active !== false && typeof u.emailAddress === 'string' && u.emailAddress.includes('@'));
   const perOwner = await Promise.all(
     owners.map((u) =>
-      allPages((cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor }, 'background')).catch((e: unknown) => {
+      collectPages({ fetchPage: (cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor }, 'background'), idOf: (f) => f.id }).catch((e: unknown) => {
         if (!ownerSkippable(e)) throw e;
         logger?.info({ ownerUserId: u.id, status: e.details?.status, code: e.code }, 'flows of one owner skipped: Gong refused that owner');
         return [];
@@ -59,14 +63,14 @@ export const flowResolvers: Resolvers = {
           toNode: (f) => f,
         });
       }
-      const flows = await ctx.loaders.cached(`flows:${workspaceId ?? '*'}`, () => allFlows(ctx.gong, workspaceId, ctx.logger));
+      const flows = await ctx.loaders.cached(`flows:${workspaceId ?? '*'}`, () => allFlows(ctx.gong, workspaceId, ctx.logger), FlowList);
       return readConnection({ first, after, fetchPage: async () => wholeList(flows), toNode: (f) => f });
     },
   },
   GongFlow: {
     // Gong has no flow-by-id endpoint: a reference resolves from the (cached) full read.
     __resolveReference: async (ref, ctx) => {
-      const flows = await ctx.loaders.cached('flows:*', () => allFlows(ctx.gong, undefined, ctx.logger));
+      const flows = await ctx.loaders.cached('flows:*', () => allFlows(ctx.gong, undefined, ctx.logger), FlowList);
       return flows.find((f) => f.id === ref.id) ?? null;
     },
   },

@@ -6,13 +6,15 @@
  * lacks is fetched once per event (./webhook-call.ts).
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import { assertAdmin, assertConnectionRef } from '../../auth/client-auth.js';
+import { assertAdmin } from '../../auth/client-auth.js';
+import { assertConnectionRef } from '../../connections/types.js';
 import type { GatewayContext } from '../../context.js';
 import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
 import { readCallCreated, readTranscriptReady } from '../../events/call-created.js';
 import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
 import { openEventStream } from '../../events/event-stream.js';
-import { CLOSE_TOO_SLOW, eventServicesOf, sharedStreamOf, subscriberSocketOf, tooSlowReason } from '../../events/services.js';
+import { WsCloseCode } from '../../close-codes.js';
+import { tooSlowReason } from '../../events/services.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
 import { gongId } from './ids.js';
@@ -26,10 +28,10 @@ const corrupt = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERR
 
 /** Opens a subscriber's stream with metrics and the 4413 close on overflow. */
 async function open(ctx: GatewayContext, name: string, topic: EventTopic, after: string | null | undefined, filter: (e: LoggedEvent) => boolean) {
-  const ev = eventServicesOf(ctx);
-  const socket = subscriberSocketOf(ctx);
+  const ev = ctx.services.events;
+  const socket = ctx.subscriberSocket;
   // A group of identical subscriptions shares this stream: the hub counts members and their deliveries.
-  const shared = sharedStreamOf(ctx);
+  const shared = ctx.sharedStream;
   shared?.opened(name, after ?? undefined);
   // Counted before opening: a refused `after` ends the stream at once, and onEnd takes it back.
   if (!shared) ev.metrics?.openSubscriptions.inc({ subscription: name });
@@ -42,7 +44,7 @@ async function open(ctx: GatewayContext, name: string, topic: EventTopic, after:
     maxPending: ev.maxPending,
     onOverflow: (last) => {
       ctx.logger.warn({ subscription: name, lastDelivered: last }, 'subscriber too slow: closing');
-      socket?.close(CLOSE_TOO_SLOW, tooSlowReason(last));
+      socket?.close(WsCloseCode.SubscriberTooSlow, tooSlowReason(last));
     },
     onEnd: () => (shared ? undefined : ev.metrics?.openSubscriptions.dec({ subscription: name })),
     onLiveDelivery: (e) => (shared ? shared.live(e) : ev.metrics?.eventDeliveryLag.observe(Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000)),
@@ -53,7 +55,7 @@ export const subscriptionResolvers: Resolvers = {
   Query: {
     gongWebhookDeadLetters: async (_p, args, ctx) => {
       assertAdmin(ctx.principal);
-      const letters = await eventServicesOf(ctx).deadLetters.newest(assertConnectionRef(args.connectionRef), checkFirst(args.first ?? 20));
+      const letters = await ctx.services.events.deadLetters.newest(assertConnectionRef(args.connectionRef), checkFirst(args.first ?? 20));
       return letters.map((l) => ({ id: l.id, receivedAt: l.receivedAt, reason: l.reason, body: l.body, truncated: l.truncated === true }));
     },
   },
@@ -72,7 +74,7 @@ export const subscriptionResolvers: Resolvers = {
       resolve: async (payload: unknown, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => {
         const d = isLoggedEvent(payload) ? readCallCreated(payload.data) : undefined;
         if (!isLoggedEvent(payload) || !d) throw corrupt('call.created');
-        ctx.loaders = eventServicesOf(ctx).freshLoaders(ctx);
+        ctx.loaders = ctx.freshLoaders();
         return { eventId: payload.eventId, receivedAt: payload.receivedAt, isTest: d.isTest, call: await callFromWebhook(ctx, info, d.callData) };
       },
     },
@@ -85,7 +87,7 @@ export const subscriptionResolvers: Resolvers = {
       resolve: (payload: unknown, _args: unknown, ctx: GatewayContext) => {
         const d = isLoggedEvent(payload) ? readTranscriptReady(payload.data) : undefined;
         if (!isLoggedEvent(payload) || !d) throw corrupt('transcript.ready');
-        const loaders = eventServicesOf(ctx).freshLoaders(ctx);
+        const loaders = ctx.freshLoaders();
         loaders.transcripts.prime(d.callId, d.transcript);
         ctx.loaders = loaders;
         return { eventId: payload.eventId, callId: d.callId, transcript: d.transcript };
@@ -95,7 +97,7 @@ export const subscriptionResolvers: Resolvers = {
   Mutation: {
     gongSetWebhookPublicKey: async (_p, args, ctx) => {
       if (!ctx.principal.admin) throw forbidden('gongSetWebhookPublicKey needs an admin API key (GATEWAY_ADMIN_API_KEYS)');
-      await eventServicesOf(ctx).keys.set(assertConnectionRef(args.connectionRef), args.publicKey);
+      await ctx.services.events.keys.set(assertConnectionRef(args.connectionRef), args.publicKey);
       return true;
     },
   },

@@ -3,10 +3,9 @@
  * idempotency and Gong's answers are the create-call service's (src/writes/create-call.ts).
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
-import { writeServices } from '../../writes/create-call.js';
 
 export const writeResolvers: Resolvers = {
   Mutation: {
-    gongCreateCall: (_p, { input }, ctx) => writeServices(ctx.services).createCall(ctx.connectionRef, input),
+    gongCreateCall: (_p, { input }, ctx) => ctx.services.writes.createCall(ctx.connectionRef, input),
   },
 };

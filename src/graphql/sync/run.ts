@@ -4,17 +4,14 @@
  * stay server-side under a chain id and step number).
  */
 import type { GatewayContext } from '../../context.js';
-import { ErrorCode, GatewayError } from '../../errors.js';
 import { decodeCheckpoint, encodeCheckpoint, type SyncKind } from './checkpoint.js';
 import { syncStep, type SyncStepOptions } from './scan.js';
-import { syncStateOf } from './sync-state.js';
 
 export type RunOptions<R> = Omit<SyncStepOptions<R>, 'scannedTo' | 'scan' | 'seen' | 'learned'>;
 
 export async function runSyncStep<R>(ctx: GatewayContext, kind: SyncKind, token: string | null | undefined, opts: RunOptions<R>): Promise<{ records: R[]; checkpoint: string; hasMore: boolean }> {
   const cp = decodeCheckpoint(token, kind);
-  const state = syncStateOf(ctx.services);
-  if (!state) throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'Sync state is not configured in this gateway (services.sync)');
+  const state = ctx.services.sync;
   const ref = ctx.connectionRef;
   const chain = cp.chain ?? state.newChain();
   const previous = cp.inlineSeen ?? (cp.chain !== undefined ? await state.loadSeen(ref, cp.chain, cp.step) : new Map<string, number>());

@@ -8,7 +8,7 @@
  * their start. An expired Gong cursor restarts the scan's window (the delivered ids keep it from
  * delivering twice).
  */
-import { isCursorExpiredError } from '../../gong/errors.js';
+import { walkPages } from '../../gong/pages.js';
 import type { Page } from '../../gong/types.js';
 import type { Scan } from './checkpoint.js';
 import type { LearnedCall } from './sync-state.js';
@@ -64,30 +64,23 @@ export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>
   };
 
   if (scan.l === undefined) {
-    let cursor = scan.g;
     let offset = scan.o;
     let consumed = 0;
-    let restarted = false;
-    for (;;) {
-      let page: Page<R>;
-      try {
-        page = await opts.fetchPage(window, cursor);
-      } catch (e) {
-        if (!isCursorExpiredError(e) || restarted || cursor === undefined) throw e;
-        restarted = true;
-        cursor = undefined;
+    // One restart: the ids delivered so far are in `seen`, so the pages read again add nothing twice.
+    for await (const step of walkPages({ fetchPage: (cursor) => opts.fetchPage(window, cursor), start: scan.g, maxRestarts: 1 })) {
+      if (step.kind === 'restart') {
         offset = 0;
         continue;
       }
+      const { page, cursor } = step;
       const items = page.items;
       let i = offset;
       for (; i < items.length && records.length < opts.first; i++, consumed++) take(items[i] as R);
       const next = page.records.cursor ?? undefined;
       if (i < items.length) return paused(opts, records, { ...scan, g: cursor, o: i });
       if (next === undefined) break;
-      cursor = next;
       offset = 0;
-      if (records.length >= opts.first || consumed >= opts.first) return paused(opts, records, { ...scan, g: cursor, o: 0 });
+      if (records.length >= opts.first || consumed >= opts.first) return paused(opts, records, { ...scan, g: next, o: 0 });
     }
     if (records.length >= opts.first && opts.learned) return paused(opts, records, { f: scan.f, t: scan.t, o: 0, l: null });
   }

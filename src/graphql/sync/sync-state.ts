@@ -92,11 +92,3 @@ export function createSyncState(opts: SyncStateOptions): SyncState {
     newChain: () => randomUUID(),
   };
 }
-
-/** The services-bag key resolvers and the wiring find this under. */
-export const SYNC_SERVICES_KEY = 'sync';
-
-export function syncStateOf(services: Record<string, unknown>): SyncState | undefined {
-  const s = services[SYNC_SERVICES_KEY];
-  return typeof s === 'object' && s !== null && typeof (s as { learned?: unknown }).learned === 'function' ? (s as SyncState) : undefined;
-}

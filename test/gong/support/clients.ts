@@ -46,7 +46,6 @@ export function makeClients(
     keyPrefix: over.keyPrefix ?? `t${Math.random().toString(36).slice(2, 8)}:`,
     metrics,
     logger: over.logger ?? silentLogger(),
-    cacheTtlSeconds: over.cacheTtlSeconds ?? 300,
     ...over,
     limits: { ...testLimits, ...over.limits },
   });

@@ -8,8 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isGatewayError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import type { ManagedConnectionRegistry } from '../connections/registry.js';
-import { requestToken, type Fetch, type OAuthClientCredentials } from '../connections/token-endpoint.js';
+import type { ManagedConnectionRegistry } from './registry.js';
+import { requestToken, type Fetch, type OAuthClientCredentials } from './token-endpoint.js';
 import type { OAuthFlow } from './oauth-flow.js';
 
 export interface OAuthCallbackOptions {

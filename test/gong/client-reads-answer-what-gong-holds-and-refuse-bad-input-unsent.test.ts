@@ -1,7 +1,11 @@
+/**
+ * The Gong client against the sandbox: reads page through everything once, unknown ids are a null
+ * or a missing entry (never a failed batch), what comes back is what the sandbox holds, Gong's
+ * "No calls found" 404 is an empty page, and bad input is refused before any request is spent.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPages } from '../../src/gong/pages.js';
 import type { GongClient } from '../../src/gong/types.js';
-import { CallData, CallBasicData, CallTranscript, Flow, UserMetadata, Workspace } from '../../src/gong/wire.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { makeClients, rejectionOf } from './support/clients.js';
 
@@ -26,13 +30,13 @@ describe('the Gong client against the sandbox', () => {
 
   const count = (endpoint: string) => sb.control.counters()[endpoint] ?? 0;
 
-  it('lists every user across pages, each valid per the wire schema', async () => {
+  it('lists every user across pages, each once', async () => {
     const first = await gong.listUsers();
     expect(first.items.length).toBe(100);
     expect(first.records.cursor).toBeTruthy();
     const all = await collectPages({ fetchPage: (cursor) => gong.listUsers({ cursor }), idOf: (u) => u.id });
     expect(all.length).toBe(first.records.totalRecords);
-    for (const u of all) expect(UserMetadata.safeParse(u).success).toBe(true);
+    expect(new Set(all.map((u) => u.id)).size).toBe(all.length);
   });
 
   it('gets one user, and null (not an error) for an unknown id', async () => {
@@ -49,31 +53,32 @@ describe('the Gong client against the sandbox', () => {
     expect(none.items).toEqual([]);
   });
 
-  it('lists workspaces and flows', async () => {
+  it('lists workspaces, and the flows of one owner', async () => {
     const ws = await gong.listWorkspaces();
     expect(ws.length).toBeGreaterThan(0);
-    for (const w of ws) expect(Workspace.safeParse(w).success).toBe(true);
     const users = (await gong.listUsers()).items;
     const owner = users.find((u) => u.emailAddress)!;
     const flows = await gong.listFlows({ flowOwnerEmail: owner.emailAddress! });
-    for (const f of flows.items) expect(Flow.safeParse(f).success).toBe(true);
+    expect(flows.records.totalRecords).toBe(flows.items.length);
   });
 
   it('lists calls in a range, gets one, and reads its extensive data and transcript', async () => {
     const page = await gong.listCalls({ fromDateTime: iso(Date.now() - 31 * DAY), toDateTime: iso(Date.now() + DAY) });
     expect(page.items.length).toBeGreaterThan(0);
-    for (const c of page.items) expect(CallBasicData.safeParse(c).success).toBe(true);
+    const truth = new Map(sb.control.allCalls().map((c) => [c.metaData.id, c]));
+    for (const c of page.items) expect(c.title).toBe(truth.get(c.id)?.metaData.title);
     const call = page.items[0]!;
     expect((await gong.getCall(call.id))?.id).toBe(call.id);
     expect(await gong.getCall('99999999999999')).toBeNull();
 
     const ext = await gong.callsExtensive({ filter: { callIds: [call.id] }, contentSelector: { exposedFields: { parties: true } } });
     expect(ext.items.map((c) => c.metaData.id)).toEqual([call.id]);
-    expect(CallData.safeParse(ext.items[0]).success).toBe(true);
+    expect(ext.items[0]!.metaData.started).toBe(truth.get(call.id)?.metaData.started);
     expect(ext.items[0]!.parties?.length).toBeGreaterThan(0);
 
     const tr = await gong.transcripts({ filter: { callIds: page.items.slice(0, 5).map((c) => c.id) } });
-    for (const t of tr.items) expect(CallTranscript.safeParse(t).success).toBe(true);
+    const asked = new Set(page.items.slice(0, 5).map((c) => c.id));
+    for (const t of tr.items) expect(asked.has(t.callId)).toBe(true);
   });
 
   it('turns Gong\'s "No calls found" 404 into an empty page on all three call endpoints', async () => {

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { badInput } from '../errors.js';
-import { GONG_SCOPES } from '../gong/wire.js';
+import { GONG_SCOPES } from '../gong/wire/oauth.js';
 import type { Logger } from '../observability/logger.js';
 import type { KeyValueStore } from '../store/types.js';
-import { assertConnectionRef } from './client-auth.js';
+import { assertConnectionRef } from './types.js';
 
 export const OAUTH_CALLBACK_PATH = '/callbacks/v1/oauth';
 const stateKey = (state: string) => `oauth-state:${state}`;
