@@ -45,7 +45,7 @@ describeRedis('corrupt entries in Redis', () => {
     await log.ready();
     const append = (id: string) => log.append({ topic: 'call.created', connectionRef: 'default', dedupeKey: id, data: { id }, receivedAt: new Date().toISOString() });
     const first = await append('a');
-    await redis.xadd(`${t.prefix}events:default`, '*', 'e', '{not json');
+    await redis.xadd(`${t.prefix}{eventlog}:events:default`, '*', 'e', '{not json');
     await append('b');
     await append('c');
 
@@ -63,8 +63,8 @@ describeRedis('corrupt entries in Redis', () => {
     const t = setup('ts1:');
     const schedule = createRedisTranscriptSchedule(redis, t.prefix, t.reportCorrupt);
     await schedule.add({ connectionRef: 'default', callId: '1', attempt: 0, firstAt: 0, isPrivate: false }, 0);
-    await redis.hset(`${t.prefix}transcriptpoll:items`, 'default\u00002', '{"callId": 2}');
-    await redis.zadd(`${t.prefix}transcriptpoll:due`, 0, 'default\u00002');
+    await redis.hset(`${t.prefix}{transcriptpoll}:items`, 'default\u00002', '{"callId": 2}');
+    await redis.zadd(`${t.prefix}{transcriptpoll}:due`, 0, 'default\u00002');
 
     const due = await schedule.takeDue(Date.now(), 10, 0);
     expect(due.map((c) => c.callId)).toEqual(['1']);
