@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserMetadata, Workspace, Flow, Party, CallTranscript } from '../gong/wire.js';
 import type { CallParent, MonologueParent, TrackerParent, SpeakerStatParent } from '../graphql/parents.js';
-import type { Scorecard, ScorecardQuestion, AnsweredScorecard, ScorecardAnswer } from '../gong/wire-scorecards.js';
+import type { Scorecard, ScorecardQuestion, AnsweredScorecard, ScorecardAnswer } from '../gong/wire/scorecards.js';
 import type { UserRangeKey } from '../loaders/stats.js';
 import type { ActivityCountsWithDates, DailyActivity, LibraryFolder, LibraryCall, KeywordTracker, CallOutcomeDefinition } from '../gong/wire-stats.js';
 import type { InteractionStatsParent } from '../graphql/resolvers/stats.js';

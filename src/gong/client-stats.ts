@@ -31,7 +31,7 @@ import {
   type UserDayByDayActivity,
   type UserInteractionStats,
 } from './wire-stats.js';
-import { ScorecardsResponse, type Scorecard } from './wire-scorecards.js';
+import { ScorecardsResponse, type Scorecard } from './wire/scorecards.js';
 
 /** What ./client.ts lends: sending, answer validation, input validation, id checks. */
 export interface ClientHelpers {

@@ -32,7 +32,7 @@ import type {
   UserDayByDayActivity,
   UserInteractionStats,
 } from './wire-stats.js';
-import type { Scorecard } from './wire-scorecards.js';
+import type { Scorecard } from './wire/scorecards.js';
 
 export type { Priority };
 

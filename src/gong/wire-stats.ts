@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { Records } from './wire.js';
-import { AnsweredScorecard, Int64Id } from './wire-scorecards.js';
+import { AnsweredScorecard, Int64Id } from './wire/scorecards.js';
 
 const obj = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
 const opt = <T extends z.ZodType>(t: T) => t.nullish();

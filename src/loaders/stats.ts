@@ -9,7 +9,7 @@
 import DataLoader from 'dataloader';
 import type { GongClient } from '../gong/types.js';
 import { z } from 'zod';
-import { Scorecard, type AnsweredScorecard } from '../gong/wire-scorecards.js';
+import { Scorecard, type AnsweredScorecard } from '../gong/wire/scorecards.js';
 import { CallOutcomeDefinition, KeywordTracker, LibraryFolder } from '../gong/wire-stats.js';
 import type {
   AggregationPeriod,

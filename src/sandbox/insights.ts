@@ -4,7 +4,7 @@
  * tracker hits carry), call outcome definitions (the ids calls' outcomes carry) and library
  * folders holding its calls. Built on first use. Internal to the sandbox.
  */
-import type { Scorecard } from '../gong/wire-scorecards.js';
+import type { Scorecard } from '../gong/wire/scorecards.js';
 import type { CallOutcomeDefinition, KeywordTracker, LibraryCall, LibraryFolder } from '../gong/wire-stats.js';
 import { formatDate } from './dates.js';
 import { createRng, subSeed, type Rng } from './random.js';

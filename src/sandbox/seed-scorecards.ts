@@ -5,7 +5,7 @@
  * one to three days after the call ended; a review is visible once its time has passed.
  * Internal to the sandbox.
  */
-import type { AnsweredScorecard, Scorecard } from '../gong/wire-scorecards.js';
+import type { AnsweredScorecard, Scorecard } from '../gong/wire/scorecards.js';
 import { formatDate } from './dates.js';
 import { createRng, subSeed, type Rng } from './random.js';
 import type { StoredCall } from './seed-calls.js';

@@ -6,7 +6,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
-import type { ScorecardAnswer, ScorecardQuestion } from '../../gong/wire-scorecards.js';
+import type { ScorecardAnswer, ScorecardQuestion } from '../../gong/wire/scorecards.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
 import { loadCall } from './call-plan.js';
