@@ -82,6 +82,11 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
         await streams.sse.handle(req, res, requestId, async () => (req.method === 'POST' ? (await readBody(req, maxBodyBytes)).toString('utf8') : ''));
         return;
       }
+      if (req.method === 'PUT' || req.method === 'DELETE') {
+        const e = new GatewayError(ErrorCode.BAD_USER_INPUT, `${req.method} is not allowed on ${url.pathname} except for GraphQL over SSE streams; use GET or POST`);
+        sendJson(res, 405, httpErrorBody(e), { allow: 'GET, POST' });
+        return;
+      }
       const headers = headerMap(req);
       // Authenticate before reading the body: a stranger must not make us buffer up to maxBodyBytes.
       // A failure is rethrown from Apollo's context step below, so its answer keeps GraphQL's shape.
@@ -90,11 +95,6 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
         (error: unknown) => ({ ok: false as const, error }),
       );
       let body: unknown;
-      if (req.method === 'PUT' || req.method === 'DELETE') {
-        const e = new GatewayError(ErrorCode.BAD_USER_INPUT, `${req.method} is not allowed on ${url.pathname} except for GraphQL over SSE streams; use GET or POST`);
-        sendJson(res, 405, httpErrorBody(e), { allow: 'GET, POST' });
-        return;
-      }
       if (!authenticated.ok) res.setHeader('connection', 'close');
       else if (req.method === 'POST') {
         const raw = (await readBody(req, maxBodyBytes)).toString('utf8');
