@@ -9,7 +9,8 @@ import type { Logger } from '../observability/logger.js';
 import { badInput } from '../errors.js';
 import { gongAnswerError, gongErrors, schemaMismatch } from './errors.js';
 import { createStatsEndpoints } from './client-stats.js';
-import type { GongClient, GongRequest, GongResponse, GongTransport, Page, Priority } from './types.js';
+import { createByIdReads } from './by-ids.js';
+import type { ByIdReads, GongClient, GongRequest, GongResponse, GongTransport, Page, Priority } from './types.js';
 import {
   CallResponse,
   CallsExtensiveRequest,
@@ -82,7 +83,7 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
 
   const emptyPage = <T>(res: GongResponse): Page<T> => ({ items: [], records: { ...emptyRecords }, requestId: res.requestId ?? '' });
 
-  return {
+  const endpoints: Omit<GongClient, keyof ByIdReads> = {
     connectionRef: ref,
     ...createStatsEndpoints({ send, parse, input, id }),
 
@@ -189,4 +190,5 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
       return { requestId: data.requestId, callId: data.callId };
     },
   };
+  return { ...endpoints, ...createByIdReads(endpoints) };
 }

@@ -9,6 +9,7 @@ import type {
   CallBasicData,
   CallData,
   CallTranscript,
+  ContentSelector,
   CallsExtensiveRequest,
   Flow,
   NewCallAddingRequest,
@@ -113,7 +114,17 @@ export interface GongStatsClient {
   listCallOutcomes(priority?: Priority): Promise<CallOutcomeDefinition[]>;
 }
 
-export interface GongClient extends GongStatsClient {
+/**
+ * Reads by id over Gong's batch endpoints. Unknown ids are absent from the answer (never an
+ * error), and the answer holds only the ids asked for.
+ */
+export interface ByIdReads {
+  callsByIds(ids: readonly string[], selector: ContentSelector | undefined, priority?: Priority): Promise<CallData[]>;
+  usersByIds(ids: readonly string[], priority?: Priority): Promise<UserMetadata[]>;
+  transcriptsByIds(ids: readonly string[], priority?: Priority): Promise<CallTranscript[]>;
+}
+
+export interface GongClient extends GongStatsClient, ByIdReads {
   readonly connectionRef: string;
   listUsers(params?: { cursor?: string; includeAvatars?: boolean }, priority?: Priority): Promise<Page<UserMetadata>>;
   getUser(id: string, priority?: Priority): Promise<UserMetadata | null>;

@@ -4,8 +4,6 @@
  */
 import DataLoader from 'dataloader';
 import type { Metrics } from '../observability/metrics.js';
-import { collectPages } from '../gong/pages.js';
-import type { Page } from '../gong/types.js';
 
 /** Gong returns at most 100 records a page, so a batch of 100 ids is one request. */
 export const MAX_BATCH = 100;
@@ -22,20 +20,14 @@ export const observeBatch = (metrics: Metrics | undefined, loader: string, size:
 };
 
 /**
- * A loader over one Gong batch endpoint: each batch of ≤100 ids is one request (every page of
- * it), recorded in the batch-size metric, and answered in key order with null for unknown ids.
+ * A loader over a by-id read: each batch of ≤100 keys is recorded in the batch-size metric and
+ * answered in key order, with null for ids Gong does not know.
  */
-export function batchById<T>(
-  name: string,
-  metrics: Metrics | undefined,
-  fetchPage: (ids: string[], cursor: string | undefined) => Promise<Page<T>>,
-  idOf: (t: T) => string,
-): DataLoader<string, T | null> {
+export function loaderById<T>(name: string, metrics: Metrics | undefined, read: (ids: string[]) => Promise<T[]>, idOf: (t: T) => string): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(
     async (keys) => {
       observeBatch(metrics, name, keys.length);
-      const found = await collectPages({ fetchPage: (cursor) => fetchPage([...keys], cursor), idOf });
-      return byKeys(keys, found, idOf);
+      return byKeys(keys, await read([...keys]), idOf);
     },
     { maxBatchSize: MAX_BATCH, name },
   );

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { Workspace, type CallBasicData, type CallData, type CallTranscript, type ContentSelector, type UserMetadata } from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { Metrics } from '../observability/metrics.js';
-import { batchById } from './batch.js';
+import { loaderById } from './batch.js';
 import { createStatsLoaders, type StatsLoaders } from './stats.js';
 
 export type { FullReadCache };
@@ -45,21 +45,15 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   const cached = <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T> =>
     opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0], schema) : load();
 
-  // Calls and comments can reference Gong-staff "avatar" users, which Gong leaves out unless asked.
-  const users = batchById('users', metrics, (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds, includeAvatars: true } }), (u) => u.id);
-  const transcripts = batchById('transcripts', metrics, (callIds, cursor) => client.transcripts({ cursor, filter: { callIds } }), (t) => t.callId);
+  const users = loaderById('users', metrics, (ids) => client.usersByIds(ids), (u) => u.id);
+  const transcripts = loaderById('transcripts', metrics, (ids) => client.transcriptsByIds(ids), (t) => t.callId);
 
   const callLoaders = new Map<string, DataLoader<string, CallData | null>>();
   const calls = (selector: ContentSelector | undefined) => {
     const key = JSON.stringify(selector ?? {});
     let loader = callLoaders.get(key);
     if (!loader) {
-      loader = batchById(
-        'calls',
-        metrics,
-        (callIds, cursor) => client.callsExtensive({ cursor, filter: { callIds }, ...(selector ? { contentSelector: selector } : {}) }),
-        (c) => c.metaData.id,
-      );
+      loader = loaderById('calls', metrics, (ids) => client.callsByIds(ids, selector), (c) => c.metaData.id);
       callLoaders.set(key, loader);
     }
     return loader;
