@@ -113,6 +113,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     schedule: shared.transcriptSchedule,
     connectionExists: async (ref) => (await registry.get(ref)) !== null,
     onCallLearned: learn,
+    entities: shared.entities,
     now,
   });
 
@@ -132,6 +133,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     metrics,
     cache: shared.cache,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+    entities: shared.entities,
     settings: readSettings(config, deps.now),
     services,
   });

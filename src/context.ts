@@ -15,6 +15,7 @@ import type { GongClient } from './gong/types.js';
 import type { SyncState } from './graphql/sync/sync-state.js';
 import type { CreateCallService } from './writes/create-call.js';
 import { createLoaders, type FullReadCache, type Loaders } from './loaders/index.js';
+import type { EntityCache } from './cache/entity-cache.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import { createSelectionCache, type SelectedFields } from './graphql/selection.js';
@@ -79,32 +80,54 @@ export interface ContextFactoryOptions {
   metrics?: Metrics;
   cache?: FullReadCache;
   cacheTtlSeconds: number;
+  /** Calls, transcripts and users shared by operations and instances. */
+  entities?: EntityCache;
   settings: ReadSettings;
   services: GatewayServices;
+}
+
+const NO_CACHE = /(^|,)\s*no-cache\s*(,|$)/i;
+
+/**
+ * Whether the caller asked to read from Gong rather than the caches: `Cache-Control: no-cache` on
+ * the HTTP request, or in graphql-ws's connection_init payload (`{"Cache-Control": "no-cache"}`, or
+ * under `headers`, as some clients nest them), which then holds for every operation of the socket.
+ */
+export function wantsFresh(request: AuthRequest): boolean {
+  const values: unknown[] = [request.headers['cache-control']];
+  const params = request.connectionParams;
+  if (params) {
+    const nested = params.headers;
+    for (const bag of [params, typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : {}])
+      for (const [k, v] of Object.entries(bag)) if (k.toLowerCase() === 'cache-control' || k === 'cacheControl') values.push(v);
+  }
+  return values.some((v) => (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && NO_CACHE.test(x)));
 }
 
 export type ContextFactory = (request: AuthRequest & { requestId?: string }) => Promise<GatewayContext>;
 
 export function createContextFactory(opts: ContextFactoryOptions): ContextFactory {
-  const loadersFor = (gong: GongClient) => createLoaders({ client: gong, metrics: opts.metrics, cache: opts.cache, cacheTtlSeconds: opts.cacheTtlSeconds });
+  const loadersFor = (gong: GongClient, fresh: boolean) =>
+    createLoaders({ client: gong, metrics: opts.metrics, cache: opts.cache, cacheTtlSeconds: opts.cacheTtlSeconds, entities: opts.entities, fresh });
   return async (request) => {
     const requestId = request.requestId ?? randomUUID();
     const principal = await opts.authenticate(request);
     const gong = opts.gongClient(principal.connectionRef);
+    const fresh = wantsFresh(request);
     let logger: Logger | undefined;
     return {
       requestId,
       principal,
       connectionRef: principal.connectionRef,
       gong,
-      loaders: loadersFor(gong),
+      loaders: loadersFor(gong, fresh),
       // Made on first use: most operations log nothing, and a pino child serialises (and scrubs) its bindings up front.
       get logger() {
         return (logger ??= opts.logger.child({ requestId, connection: principal.connectionRef }));
       },
       settings: opts.settings,
       selected: createSelectionCache(),
-      freshLoaders: () => loadersFor(gong),
+      freshLoaders: () => loadersFor(gong, fresh),
       services: opts.services,
     };
   };

@@ -20,7 +20,7 @@ export interface FullReadCache {
    * The cached value of `key` for the connection, or the loader's (then cached for
    * `ttlSeconds`; 0 disables caching). `kind` labels metrics, e.g. `users`.
    */
-  getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind?: string, schema?: z.ZodType<T>): Promise<T>;
+  getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind?: string, schema?: z.ZodType<T>, refresh?: boolean): Promise<T>;
   /** Forgets one key, or every key of the connection when `key` is omitted (memory) / the one key (Redis). */
   invalidate(connectionRef: string, key?: string): Promise<void>;
   /** Resolves when the background refreshes running now have finished (tests, shutdown). */
@@ -144,13 +144,20 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
   }
 
   return {
-    async getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind = 'object', schema?: z.ZodType<T>): Promise<T> {
+    async getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind = 'object', schema?: z.ZodType<T>, refresh = false): Promise<T> {
       if (ttlSeconds <= 0) {
         count(kind, 'bypass');
         return loader();
       }
       const ttl = opts.ttlByKind?.[kind] ?? ttlSeconds;
       const k = `${connectionRef}:${key}`;
+      if (refresh) {
+        // Cache-Control: no-cache: Gong's answer now, which then serves everyone else.
+        count(kind, 'bypass');
+        const value = await loader();
+        await write(k, value, ttl);
+        return value;
+      }
       const pending = inFlight.get(k);
       if (pending) {
         count(kind, 'shared');

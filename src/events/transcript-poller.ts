@@ -33,6 +33,8 @@ export interface TranscriptPollerOptions {
   now?: () => number;
   /** Called once a call's transcript is published (the transcripts sync then reads it by id). */
   onReady?: (input: { connectionRef: string; callId: string }) => Promise<void>;
+  /** Called with every transcript a check found (the shared entity cache keeps them). */
+  onTranscripts?: (connectionRef: string, transcripts: TranscriptReadyData['transcript'][]) => Promise<void>;
 }
 
 export interface TranscriptPoller {
@@ -71,6 +73,7 @@ export function createTranscriptPoller(opts: TranscriptPollerOptions): Transcrip
       const callIds = batch.map((c) => c.callId);
       const transcripts = await collectPages({ fetchPage: (cursor) => opts.client(ref).transcripts({ cursor, filter: { callIds } }, 'background'), idOf: (t) => t.callId });
       for (const t of transcripts) found.set(t.callId, t);
+      await opts.onTranscripts?.(ref, transcripts).catch(() => undefined);
     } catch (err) {
       opts.logger?.warn({ connection: ref, err: err instanceof Error ? err.message : String(err) }, 'transcript check failed; retrying later');
       for (const c of batch) await retryLater(c);

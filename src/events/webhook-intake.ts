@@ -5,7 +5,7 @@
  * fails either is kept as a dead letter), and the append to the event log deduplicated on
  * (isTest, callId), so Gong's redeliveries become one event. Every outcome is a typed value.
  */
-import { WebhookPayload } from '../gong/wire.js';
+import { WebhookPayload, type CallData } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
 import { callCreatedData } from './call-created.js';
 import type { DeadLetters } from './dead-letters.js';
@@ -21,6 +21,8 @@ export interface WebhookIntakeOptions {
   deadLetters: DeadLetters;
   /** Called after a (possibly duplicate) non-test call.created append; idempotent (the transcript poller's schedule). */
   onCallCreated?: (input: { connectionRef: string; callId: string; isPrivate: boolean; started?: string | null | undefined }) => Promise<void>;
+  /** Called with the callData of each accepted non-test delivery (the shared entity cache keeps the sections it carries). */
+  onCallData?: (connectionRef: string, callData: CallData) => Promise<void>;
   logger?: Logger | undefined;
   now: () => number;
 }
@@ -85,6 +87,13 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
         data,
         receivedAt,
       });
+      if (!data.isTest && opts.onCallData) {
+        // The payload's top-level isPrivate is Gong's word even where metaData leaves it out.
+        const metaData = { ...data.callData.metaData, isPrivate: data.callData.metaData.isPrivate ?? data.isPrivate };
+        await opts.onCallData(connectionRef, { ...data.callData, metaData }).catch((err: unknown) =>
+          opts.logger?.warn({ connectionRef, err: err instanceof Error ? err.message : String(err) }, 'could not cache a webhook call'),
+        );
+      }
       if (!data.isTest && opts.onCallCreated) await opts.onCallCreated({ connectionRef, callId: data.callData.metaData.id, isPrivate: data.isPrivate, started: data.callData.metaData.started });
       return { kind: 'accepted', eventId, duplicate };
     },

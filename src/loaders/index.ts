@@ -12,6 +12,7 @@ import type { GongClient } from '../gong/types.js';
 import { z } from 'zod';
 import { Workspace, type CallBasicData, type CallData, type CallTranscript, type ContentSelector, type UserMetadata } from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
+import type { EntityCache } from '../cache/entity-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { loaderById } from './batch.js';
 import { createStatsLoaders, type StatsLoaders } from './stats.js';
@@ -23,6 +24,10 @@ export interface LoaderOptions {
   metrics?: Metrics;
   cache?: FullReadCache;
   cacheTtlSeconds: number;
+  /** Calls, transcripts and users shared across operations and instances; absent: every batch goes to Gong. */
+  entities?: EntityCache;
+  /** Cache-Control: no-cache: read from Gong and refresh the caches. */
+  fresh?: boolean;
 }
 
 export interface Loaders {
@@ -38,22 +43,41 @@ export interface Loaders {
   stats: StatsLoaders;
   /** A full read shared through the cache (flows fan-out, ...); `schema` checks what comes back from Redis. */
   cached<T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T>;
+  /** Calls Gong answered for `selector` on a list or sync page: later by-id loads of them (here and in other operations) are free. */
+  rememberCalls(calls: readonly CallData[], selector: ContentSelector | undefined): void;
+  rememberTranscripts(transcripts: readonly CallTranscript[]): void;
+  rememberUsers(users: readonly UserMetadata[]): void;
 }
+
+const found = <T>(list: (T | null)[]): T[] => list.filter((t): t is T => t !== null);
 
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
   const cached = <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T> =>
-    opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0], schema) : load();
+    opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0], schema, opts.fresh === true) : load();
 
-  const users = loaderById('users', metrics, (ids) => client.usersByIds(ids), (u) => u.id);
-  const transcripts = loaderById('transcripts', metrics, (ids) => client.transcriptsByIds(ids), (t) => t.callId);
+  const ref = client.connectionRef;
+  const { entities } = opts;
+  const read = { fresh: opts.fresh === true };
+  const users = loaderById('users', metrics, (ids) => (entities ? entities.users(ref, ids, (m) => client.usersByIds(m), read).then(found) : client.usersByIds(ids)), (u) => u.id);
+  const transcripts = loaderById(
+    'transcripts',
+    metrics,
+    (ids) => (entities ? entities.transcripts(ref, ids, (m) => client.transcriptsByIds(m), read).then(found) : client.transcriptsByIds(ids)),
+    (t) => t.callId,
+  );
 
   const callLoaders = new Map<string, DataLoader<string, CallData | null>>();
   const calls = (selector: ContentSelector | undefined) => {
     const key = JSON.stringify(selector ?? {});
     let loader = callLoaders.get(key);
     if (!loader) {
-      loader = loaderById('calls', metrics, (ids) => client.callsByIds(ids, selector), (c) => c.metaData.id);
+      loader = loaderById(
+        'calls',
+        metrics,
+        (ids) => (entities ? entities.calls(ref, ids, selector, (m, lacking) => client.callsByIds(m, lacking), read).then(found) : client.callsByIds(ids, selector)),
+        (c) => c.metaData.id,
+      );
       callLoaders.set(key, loader);
     }
     return loader;
@@ -67,5 +91,28 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   let workspaceList: Promise<Workspace[]> | undefined;
   const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces(), z.array(Workspace)));
 
-  return { users, transcripts, calls, basicCall, workspaces, cached, stats: createStatsLoaders(client, metrics, cached) };
+  // Feeding the shared cache never fails or delays the read that fed it (a store failure is logged by the store).
+  const feed = (write: Promise<void> | undefined) => void write?.catch(() => undefined);
+  return {
+    users,
+    transcripts,
+    calls,
+    basicCall,
+    workspaces,
+    cached,
+    stats: createStatsLoaders(client, metrics, cached),
+    rememberCalls(list, selector) {
+      const loader = calls(selector);
+      for (const c of list) loader.prime(c.metaData.id, c);
+      feed(entities?.rememberCalls(ref, list, selector));
+    },
+    rememberTranscripts(list) {
+      for (const t of list) transcripts.prime(t.callId, t);
+      feed(entities?.rememberTranscripts(ref, list));
+    },
+    rememberUsers(list) {
+      for (const u of list) users.prime(u.id, u);
+      feed(entities?.rememberUsers(ref, list));
+    },
+  };
 }

@@ -20,6 +20,10 @@ export interface Metrics {
   eventDeliveryLag: Histogram;
   corruptEntries: Counter<'store'>;
   cacheLookups: Counter<'kind' | 'result'>;
+  entityLookups: Counter<'kind' | 'result'>;
+  entityCacheBytes: Gauge;
+  entityEvictions: Counter<'kind' | 'reason'>;
+  upstreamRequestsSaved: Counter<'reason'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -41,5 +45,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     eventDeliveryLag: new Histogram({ name: 'gong_gateway_event_delivery_lag_seconds', help: 'From webhook receipt to delivery to a subscriber.', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: r }),
     corruptEntries: new Counter({ name: 'gong_gateway_corrupt_entries_total', help: 'Stored entries skipped because they do not parse (event log, transcript schedule, cache), by store.', labelNames: ['store'], registers: r }),
     cacheLookups: new Counter({ name: 'gong_gateway_cache_lookups_total', help: 'Full-read cache lookups by kind and result.', labelNames: ['kind', 'result'], registers: r }),
+    entityLookups: new Counter({ name: 'gong_gateway_entity_cache_lookups_total', help: 'Entity cache lookups (one per id) by kind (call, transcript, user) and result (hit, miss, bypass: Cache-Control no-cache).', labelNames: ['kind', 'result'], registers: r }),
+    entityCacheBytes: new Gauge({ name: 'gong_gateway_entity_cache_bytes', help: 'Bytes held by the in-memory entity cache (bounded by CACHE_MAX_BYTES; 0 with Redis).', registers: r }),
+    entityEvictions: new Counter({ name: 'gong_gateway_entity_cache_evictions_total', help: 'Entries dropped from the entity cache by kind and reason (size: the byte bound; admin: gongEvictCache).', labelNames: ['kind', 'reason'], registers: r }),
+    upstreamRequestsSaved: new Counter({ name: 'gong_gateway_upstream_requests_saved_total', help: 'Upstream requests not sent, by reason (cache: a by-id batch answered from the entity cache).', labelNames: ['reason'], registers: r }),
   };
 }

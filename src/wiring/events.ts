@@ -3,6 +3,7 @@
  * webhook intake and its route, and the transcript poller. The event log and the transcript
  * schedule come from the shared state (Redis with REDIS_URL, else memory).
  */
+import type { EntityCache } from '../cache/entity-cache.js';
 import type { Config } from '../config/config.js';
 import { createDeadLetters, type DeadLetters } from '../events/dead-letters.js';
 import type { EventLog } from '../events/event-log.js';
@@ -31,6 +32,8 @@ export interface EventsFeatureDeps {
   /** Whether the connection registry knows a ref. */
   connectionExists(ref: string): Promise<boolean>;
   onCallLearned: OnCallLearned;
+  /** Keeps what webhooks and the transcript poller receive, so views of those calls cost no request. */
+  entities?: EntityCache | undefined;
   now: () => number;
   /** Transcript poller timer. @default min(1 s, half the first delay) */
   transcriptTickMs?: number;
@@ -61,6 +64,7 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     logger: deps.logger,
     now,
     onReady: deps.onCallLearned,
+    onTranscripts: async (ref, transcripts) => deps.entities?.rememberTranscripts(ref, transcripts),
   });
   const handler = createWebhookRoute({
     publicUrl: config.publicUrl,
@@ -73,6 +77,7 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
       connectionExists: deps.connectionExists,
       log,
       deadLetters,
+      onCallData: async (ref, call) => deps.entities?.rememberCalls(ref, [call], 'carried'),
       onCallCreated: async (c) => {
         await deps.onCallLearned(c);
         await poller.schedule(c);

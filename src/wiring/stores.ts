@@ -9,7 +9,9 @@ import type { EventLog } from '../events/event-log.js';
 import { createMemoryEventLog } from '../events/memory-event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createMemoryTranscriptSchedule, createRedisTranscriptSchedule, type TranscriptSchedule } from '../events/transcript-schedule.js';
-import { corruptEntryReporter } from '../observability/corrupt-entries.js';
+import { createEntityCache, type EntityCache } from '../cache/entity-cache.js';
+import { createMemoryEntityStore, createRedisEntityStore } from '../cache/entity-store.js';
+import { corruptEntryReporter, type ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createMemoryStore } from '../store/memory.js';
@@ -25,6 +27,8 @@ export interface SharedState {
   transcriptSchedule: TranscriptSchedule;
   /** Full reads (workspaces, users, flows), keys per connection; stale-while-revalidate past the TTL. */
   cache: FullReadCache;
+  /** Calls (per part), transcripts and users by id, keys per connection; absent with CACHE_MAX_BYTES=0. */
+  entities: EntityCache | undefined;
   /** Closes the event log and the Redis client. */
   close(): Promise<void>;
 }
@@ -34,6 +38,22 @@ export interface SharedStateDeps {
   metrics: Metrics;
   /** The clock of memory stores, the memory event log and the cache (tests move it with the sandbox's). */
   now?: () => number;
+}
+
+function entityCacheFromConfig(
+  config: Config,
+  deps: { redis: Redis | undefined; reportCorrupt: ReportCorruptEntry; logger: Logger; metrics: Metrics; now: () => number },
+): EntityCache | undefined {
+  if (config.CACHE_MAX_BYTES === 0) return undefined;
+  const store = deps.redis
+    ? createRedisEntityStore({ redis: deps.redis, keyPrefix: config.REDIS_KEY_PREFIX, logger: deps.logger, reportCorrupt: deps.reportCorrupt })
+    : createMemoryEntityStore({ maxBytes: config.CACHE_MAX_BYTES, metrics: deps.metrics, now: deps.now });
+  return createEntityCache({
+    store,
+    ttls: { callSeconds: config.CACHE_CALLS_TTL_SECONDS, transcriptSeconds: config.CACHE_TRANSCRIPTS_TTL_SECONDS, userSeconds: config.CACHE_USERS_TTL_SECONDS },
+    metrics: deps.metrics,
+    now: deps.now,
+  });
 }
 
 export function createSharedState(config: Config, deps: SharedStateDeps): SharedState {
@@ -49,6 +69,7 @@ export function createSharedState(config: Config, deps: SharedStateDeps): Shared
     store: redis ? createRedisStore(redis, prefix) : createMemoryStore({ now }),
     eventLog,
     transcriptSchedule: redis ? createRedisTranscriptSchedule(redis, prefix, reportCorrupt) : createMemoryTranscriptSchedule(),
+    entities: entityCacheFromConfig(config, { redis, reportCorrupt, logger: deps.logger, metrics: deps.metrics, now }),
     cache: createFullReadCache({
       redis,
       reportCorrupt,

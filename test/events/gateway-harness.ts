@@ -33,7 +33,7 @@ export async function startEventGateway(sandbox: Sandbox, env: Record<string, st
     HOST: '127.0.0.1',
     PUBLIC_URL: publicUrl,
     LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0',
+    CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0',
     GONG_RATE_PER_SECOND: '1000',
     GONG_DAILY_BUDGET: '1000000',
     GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),

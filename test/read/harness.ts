@@ -28,7 +28,7 @@ export async function startHarness(
   opts: { sandbox?: SandboxOptions; env?: Record<string, string>; deps?: (sandbox: Sandbox) => Omit<GatewayDeps, 'sandbox'> } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({ rateLimit: false, users: 20, calls: 300, ...opts.sandbox });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', CACHE_TTL_SECONDS: '0', GONG_MAX_RETRIES: '0', GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '1000000', ...opts.env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0', GONG_MAX_RETRIES: '0', GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '1000000', ...opts.env });
   const gateway = await createGateway(config, { sandbox, logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(), ...opts.deps?.(sandbox) });
   return {
     sandbox,

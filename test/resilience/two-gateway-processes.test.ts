@@ -79,7 +79,7 @@ describeRedis('two gateway processes sharing one redis-server', () => {
       GATEWAY_AUTH: 'none',
       GONG_RATE_PER_SECOND: '3',
       GONG_QUEUE_TIMEOUT_MS: '30000',
-      CACHE_TTL_SECONDS: '0',
+      CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0',
     };
     gateways = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
   }, 60_000);

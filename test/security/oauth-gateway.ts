@@ -58,7 +58,7 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0',
+    CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0',
     GONG_MAX_RETRIES: '0',
     GATEWAY_API_KEYS: SERVER_KEY,
     GATEWAY_ADMIN_API_KEYS: ADMIN_KEY,

@@ -43,7 +43,7 @@ export async function startWritesHarness(opts: { sandbox?: SandboxOptions; env?:
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0',
+    CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0',
     GONG_RATE_PER_SECOND: '1000',
     GONG_DAILY_BUDGET: '1000000',
     GATEWAY_API_KEYS: API_KEY,

@@ -26,10 +26,9 @@ export async function loadOneCall(ctx: GatewayContext, info: GraphQLResolveInfo,
   return { call: { metaData }, sections: false };
 }
 
-/** Makes later by-id lookups of calls already fetched with the operation's selector free. */
+/** Makes later by-id lookups of calls already fetched with the operation's selector free, here and (through the entity cache) in later operations. */
 export function primeCalls(ctx: GatewayContext, info: GraphQLResolveInfo, calls: CallData[]): void {
-  const loader = ctx.loaders.calls(planOf(ctx, info).selector);
-  for (const c of calls) loader.prime(c.metaData.id, c);
+  ctx.loaders.rememberCalls(calls, planOf(ctx, info).selector);
 }
 
 /**

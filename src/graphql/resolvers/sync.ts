@@ -58,7 +58,7 @@ export const syncResolvers: Resolvers = {
         now: ctx.settings.now(),
         fetchPage: async (w, cursor) => {
           const page = await ctx.gong.transcripts({ cursor, filter: { fromDateTime: toIso(w.from), toDateTime: toIso(w.to) } }, 'background');
-          for (const t of page.items) ctx.loaders.transcripts.prime(t.callId, t);
+          ctx.loaders.rememberTranscripts(page.items);
           await hide(page.items.map((t) => t.callId));
           return page;
         },

@@ -24,7 +24,7 @@ export const transcriptResolvers: Resolvers = {
         first, after, fixed,
         fetchPage: async (cursor) => {
           const page = await ctx.gong.transcripts({ cursor, filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds } });
-          for (const t of page.items) ctx.loaders.transcripts.prime(t.callId, t);
+          ctx.loaders.rememberTranscripts(page.items);
           if (!includePrivate) for (const id of await privateCallIds(ctx, info, page.items.map((t) => t.callId))) hidden.add(id);
           return page;
         },

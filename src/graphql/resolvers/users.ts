@@ -18,7 +18,7 @@ export const userResolvers: Resolvers = {
         fetchPage: async (cursor) => {
           const page = await ctx.gong.listUsers({ cursor });
           // A listed user needs no second lookup as someone's manager.
-          for (const u of page.items) ctx.loaders.users.prime(u.id, u);
+          ctx.loaders.rememberUsers(page.items);
           return page;
         },
         toNode: (u) => u,

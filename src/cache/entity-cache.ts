@@ -1,0 +1,177 @@
+/**
+ * The shared entity cache: calls (per part), transcripts and users by Gong id, per connection,
+ * read through by the per-request loaders and fed by everything else the gateway receives (list
+ * pages, sync pages, webhook callData, the transcript poller). Spends Gong's budget per change
+ * instead of per view: an entity is fetched once per TTL, whichever operation, instance or
+ * subscriber asks. A `fresh` read (Cache-Control: no-cache) skips the lookup and refreshes.
+ * Misses are not remembered: an id Gong does not know (yet) is asked again next time, since a call
+ * becomes visible, and gets its transcript, hours after it ends.
+ */
+import type { CallData, CallTranscript, ContentSelector, UserMetadata } from '../gong/wire.js';
+import type { Metrics } from '../observability/metrics.js';
+import { callOf, carriedParts, isCallRecord, mergeCall, missingParts, partsOf, recordUntil, selectorOf, type CallRecord, type Parts, type PartTtls } from './call-parts.js';
+import type { EntityKind, EntityStore } from './entity-store.js';
+
+/** Gong's media URLs expire after 8 hours; one served from the cache stays valid for at least one more. */
+const MEDIA_MS = 7 * 3_600_000;
+
+export interface EntityTtls {
+  callSeconds: number;
+  transcriptSeconds: number;
+  userSeconds: number;
+}
+
+export interface ReadOptions {
+  /** Cache-Control: no-cache: go to Gong, then store what it said. */
+  fresh?: boolean;
+}
+
+export interface EntityCache {
+  /** Calls by id with (at least) the selector's parts; Gong is asked only for the parts missing, with one request per distinct lack. */
+  calls(ref: string, ids: readonly string[], selector: ContentSelector | undefined, fetch: (ids: string[], selector: ContentSelector | undefined) => Promise<CallData[]>, o?: ReadOptions): Promise<(CallData | null)[]>;
+  transcripts(ref: string, ids: readonly string[], fetch: (ids: string[]) => Promise<CallTranscript[]>, o?: ReadOptions): Promise<(CallTranscript | null)[]>;
+  users(ref: string, ids: readonly string[], fetch: (ids: string[]) => Promise<UserMetadata[]>, o?: ReadOptions): Promise<(UserMetadata | null)[]>;
+  /** Calls Gong answered for `selector` (a list or sync page), or that came from elsewhere (`'carried'`: a webhook's callData). */
+  rememberCalls(ref: string, calls: readonly CallData[], selector: ContentSelector | undefined | 'carried'): Promise<void>;
+  rememberTranscripts(ref: string, transcripts: readonly CallTranscript[]): Promise<void>;
+  rememberUsers(ref: string, users: readonly UserMetadata[]): Promise<void>;
+  /** Forgets the given calls (with their transcripts), or everything cached for the connection. */
+  evict(ref: string, callIds?: readonly string[]): Promise<void>;
+}
+
+export interface EntityCacheOptions {
+  store: EntityStore;
+  ttls: EntityTtls;
+  metrics?: Metrics;
+  now?: () => number;
+}
+
+export function createEntityCache(opts: EntityCacheOptions): EntityCache {
+  const now = opts.now ?? Date.now;
+  const { store } = opts;
+  const ms = (seconds: number) => seconds * 1000;
+  const partTtls = (): PartTtls => ({ callMs: ms(opts.ttls.callSeconds), mediaMs: MEDIA_MS });
+  const count = (kind: EntityKind, result: 'hit' | 'miss' | 'bypass', n = 1) => n > 0 && opts.metrics?.entityLookups.inc({ kind, result }, n);
+  const saved = () => opts.metrics?.upstreamRequestsSaved.inc({ reason: 'cache' });
+
+  async function records(ref: string, ids: readonly string[]): Promise<(CallRecord | undefined)[]> {
+    return (await store.get(ref, 'call', ids)).map((r) => (isCallRecord(r) ? r : undefined));
+  }
+
+  async function writeCalls(ref: string, merged: CallRecord[]): Promise<void> {
+    const at = now();
+    await store.set(ref, 'call', merged.map((r) => ({ id: r.metaData.id, value: r, ttlMs: recordUntil(r) - at })));
+  }
+
+  /** A read-through of a kind kept whole (transcripts, users). */
+  async function whole<T>(
+    kind: EntityKind,
+    ttlSeconds: number,
+    ref: string,
+    ids: readonly string[],
+    idOf: (t: T) => string,
+    fetch: (ids: string[]) => Promise<T[]>,
+    o: ReadOptions = {},
+  ): Promise<(T | null)[]> {
+    if (ttlSeconds <= 0) return byIds(ids, await fetch([...ids]), idOf);
+    const cached = o.fresh ? ids.map(() => undefined) : ((await store.get(ref, kind, ids)) as (T | undefined)[]);
+    const misses = ids.filter((_, i) => cached[i] === undefined);
+    count(kind, o.fresh ? 'bypass' : 'hit', o.fresh ? ids.length : ids.length - misses.length);
+    if (!o.fresh) count(kind, 'miss', misses.length);
+    if (misses.length === 0) {
+      saved();
+      return cached.map((c) => c ?? null);
+    }
+    const found = await fetch(misses);
+    await store.set(ref, kind, found.filter((t) => kind !== 'transcript' || isFinal(t as CallTranscript)).map((t) => ({ id: idOf(t), value: t, ttlMs: ms(ttlSeconds) })));
+    const got = new Map(found.map((t) => [idOf(t), t]));
+    return ids.map((id, i) => cached[i] ?? got.get(id) ?? null);
+  }
+
+  const transcriptId = (t: CallTranscript) => t.callId;
+  const userId = (u: UserMetadata) => u.id;
+
+  return {
+    async calls(ref, ids, selector, fetch, o = {}) {
+      if (opts.ttls.callSeconds <= 0) return byIds(ids, await fetch([...ids], selector), (c) => c.metaData.id);
+      const needed = partsOf(selector);
+      const stored = o.fresh ? ids.map(() => undefined) : await records(ref, ids);
+      const at = now();
+      // Ids grouped by what they lack, so each distinct lack is one request (usually there is one).
+      const lacks = new Map<string, { parts: Parts; ids: string[] }>();
+      ids.forEach((id, i) => {
+        const missing = missingParts(stored[i], needed, at);
+        if (missing.size === 0 && stored[i]) return;
+        const sig = [...missing].map(([p, f]) => `${p}=${f}`).sort().join('&');
+        const group = lacks.get(sig) ?? { parts: missing, ids: [] };
+        group.ids.push(id);
+        lacks.set(sig, group);
+      });
+      const missed = [...lacks.values()].reduce((n, g) => n + g.ids.length, 0);
+      if (o.fresh) count('call', 'bypass', ids.length);
+      else {
+        count('call', 'hit', ids.length - missed);
+        count('call', 'miss', missed);
+      }
+      if (missed === 0) saved();
+      const byId = new Map<string, CallRecord>();
+      ids.forEach((id, i) => {
+        const r = stored[i];
+        if (r) byId.set(id, r);
+      });
+      const asked = new Set([...lacks.values()].flatMap((g) => g.ids));
+      const answered = new Set<string>();
+      await Promise.all(
+        [...lacks.values()].map(async (group) => {
+          const calls = await fetch(group.ids, selectorOf(group.parts));
+          const merged = calls.map((c) => mergeCall(byId.get(c.metaData.id), c, group.parts, now(), partTtls()));
+          for (const r of merged) {
+            byId.set(r.metaData.id, r);
+            answered.add(r.metaData.id);
+          }
+          await writeCalls(ref, merged);
+        }),
+      );
+      // An id Gong did not return is unknown (or no longer visible): never served from an older record.
+      return ids.map((id) => {
+        const r = byId.get(id);
+        return r && (!asked.has(id) || answered.has(id)) ? callOf(r) : null;
+      });
+    },
+
+    transcripts: (ref, ids, fetch, o) => whole('transcript', opts.ttls.transcriptSeconds, ref, ids, transcriptId, fetch, o),
+    users: (ref, ids, fetch, o) => whole('user', opts.ttls.userSeconds, ref, ids, userId, fetch, o),
+
+    async rememberCalls(ref, calls, selector) {
+      if (opts.ttls.callSeconds <= 0 || calls.length === 0) return;
+      const stored = await records(ref, calls.map((c) => c.metaData.id));
+      const at = now();
+      const asked = selector === 'carried' ? undefined : partsOf(selector);
+      await writeCalls(ref, calls.map((c, i) => mergeCall(stored[i], c, asked ?? carriedParts(c), at, partTtls())));
+    },
+
+    async rememberTranscripts(ref, transcripts) {
+      const final = transcripts.filter(isFinal);
+      if (opts.ttls.transcriptSeconds > 0 && final.length > 0)
+        await store.set(ref, 'transcript', final.map((t) => ({ id: t.callId, value: t, ttlMs: ms(opts.ttls.transcriptSeconds) })));
+    },
+
+    async rememberUsers(ref, users) {
+      if (opts.ttls.userSeconds > 0 && users.length > 0) await store.set(ref, 'user', users.map((u) => ({ id: u.id, value: u, ttlMs: ms(opts.ttls.userSeconds) })));
+    },
+
+    async evict(ref, callIds) {
+      if (!callIds) return store.evict(ref);
+      await store.evict(ref, { kind: 'call', ids: callIds });
+      await store.evict(ref, { kind: 'transcript', ids: callIds });
+    },
+  };
+}
+
+/** Gong answers an empty transcript for a call it has not transcribed yet: that one will change. */
+const isFinal = (t: CallTranscript) => t.transcript.length > 0;
+
+function byIds<T>(ids: readonly string[], found: readonly T[], idOf: (t: T) => string): (T | null)[] {
+  const map = new Map(found.map((t) => [idOf(t), t]));
+  return ids.map((id) => map.get(id) ?? null);
+}
