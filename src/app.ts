@@ -125,7 +125,13 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   if (openAuth && config.HOST === undefined) logger.warn('Client auth is off, so the gateway listens on 127.0.0.1 only; set HOST (e.g. HOST=0.0.0.0) to expose it');
   const writes = createWritesFeature({ clients, authenticate, store, logger, onCallCreated: learn });
 
-  const services: GatewayServices = { connections: connections?.services, events: events.services, writes: writes.services, sync, ...deps.services };
+  const caches: GatewayServices['caches'] = {
+    async evict(ref, callIds) {
+      await shared.entities?.evict(ref, callIds);
+      if (!callIds) await shared.cache.invalidate(ref);
+    },
+  };
+  const services: GatewayServices = { connections: connections?.services, events: events.services, writes: writes.services, sync, caches, ...deps.services };
   const context = createContextFactory({
     gongClient: (ref) => clients.client(ref),
     authenticate,

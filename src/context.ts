@@ -51,6 +51,8 @@ export interface GatewayServices {
   writes: CreateCallService;
   /** Sync checkpoints and the calls learned outside a sync. */
   sync: SyncState;
+  /** Evicts cached calls (with their transcripts), or everything cached for a connection. */
+  caches: { evict(connectionRef: string, callIds?: readonly string[]): Promise<void> };
 }
 
 export interface GatewayContext {

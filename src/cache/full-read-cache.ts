@@ -9,6 +9,7 @@
  * A value read back from Redis is checked against the caller's schema: an entry written by another
  * deploy in another shape is reported (logged and counted), dropped and loaded again, never served.
  */
+import { Cluster } from 'ioredis';
 import type { Redis } from '../store/redis.js';
 import type { z } from 'zod';
 import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
@@ -186,6 +187,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
     async invalidate(connectionRef, key) {
       if (key === undefined) {
         for (const k of [...memory.keys()]) if (k.startsWith(`${connectionRef}:`)) memory.delete(k);
+        if (opts.redis?.status === 'ready') await deleteMatching(opts.redis, `${globEscape(redisKey(`${connectionRef}:`))}*`);
         return;
       }
       const k = `${connectionRef}:${key}`;
@@ -193,4 +195,20 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
       if (opts.redis?.status === 'ready') await opts.redis.del(redisKey(k)).catch(() => undefined);
     },
   };
+}
+
+const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+
+/** Deletes the keys matching `pattern` on every master (an admin action: rare, so a SCAN is fine). */
+async function deleteMatching(redis: Redis, pattern: string): Promise<void> {
+  const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const server of servers) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      // One key a command: keys of a cluster live in different slots.
+      for (const k of keys) await server.del(k);
+    } while (cursor !== '0');
+  }
 }

@@ -1073,6 +1073,13 @@ export type Mutation = {
   gongCreateCall: GongCreateCallPayload;
   /** Marks the connection REVOKED and deletes its tokens. */
   gongDisconnect: GongConnection;
+  /**
+   * Admin: forgets what the gateway cached for a connection, so the next read goes to Gong: the given
+   * calls (with their transcripts), or, without `callIds`, every call, transcript and user of the
+   * connection, and its full reads (users, workspaces, flows). Returns the number of call ids given,
+   * or 0 for a whole connection. At most 1,000 call ids at once.
+   */
+  gongEvictCache: Scalars['Int']['output'];
   /** Admin: the public key of a connection's Gong webhook rule (bare base64 SPKI as Gong shows it, or PEM). */
   gongSetWebhookPublicKey: Scalars['Boolean']['output'];
   /** Starts a Gong OAuth connect (or reconnect) for connectionRef. */
@@ -1086,6 +1093,12 @@ export type MutationGongCreateCallArgs = {
 
 
 export type MutationGongDisconnectArgs = {
+  connectionRef: Scalars['String']['input'];
+};
+
+
+export type MutationGongEvictCacheArgs = {
+  callIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   connectionRef: Scalars['String']['input'];
 };
 
@@ -2233,6 +2246,7 @@ export type GongWorkspaceResolvers<ContextType = GatewayContext, ParentType exte
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   gongCreateCall?: Resolver<ResolversTypes['GongCreateCallPayload'], ParentType, ContextType, RequireFields<MutationGongCreateCallArgs, 'input'>>;
   gongDisconnect?: Resolver<ResolversTypes['GongConnection'], ParentType, ContextType, RequireFields<MutationGongDisconnectArgs, 'connectionRef'>>;
+  gongEvictCache?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationGongEvictCacheArgs, 'connectionRef'>>;
   gongSetWebhookPublicKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationGongSetWebhookPublicKeyArgs, 'connectionRef' | 'publicKey'>>;
   gongStartOAuth?: Resolver<ResolversTypes['GongOAuthStart'], ParentType, ContextType, RequireFields<MutationGongStartOAuthArgs, 'input'>>;
 }>;

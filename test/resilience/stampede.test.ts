@@ -2,7 +2,7 @@
  * Identical work is paid once: a stampede of 50 concurrent identical GraphQL operations (separate HTTP requests)
  * costs one upstream request per distinct Gong request: the transport coalesces identical
  * in-flight requests across operations, so Gong sees each once, not 50 times. The full-read
- * cache is off (CACHE_TTL_SECONDS=0), so no cache hides the count.
+ * caches are off (CACHE_TTL_SECONDS=0, CACHE_MAX_BYTES=0), so no cache hides the count.
  *
  * Coalescing covers requests that arrive while an identical one is in flight. The in-process
  * sandbox answers in a few ms, faster than 50 HTTP requests can even be parsed, so the sandbox
@@ -22,7 +22,7 @@ describe('a stampede of identical queries', () => {
   beforeAll(async () => {
     h = await startHarness({
       sandbox: { users: 30, calls: 200, rateLimit: { perSecond: 3, perDay: 10_000 } },
-      env: { GONG_RATE_PER_SECOND: '3', GONG_QUEUE_TIMEOUT_MS: '20000', CACHE_TTL_SECONDS: '0' },
+      env: { GONG_RATE_PER_SECOND: '3', GONG_QUEUE_TIMEOUT_MS: '20000', CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0' },
     });
     ids = h.sandbox.control.allCalls().filter((c) => !c.metaData.isPrivate).slice(0, 12).map((c) => c.metaData.id);
   });

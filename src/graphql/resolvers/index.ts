@@ -4,6 +4,7 @@
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { DateTime, GongJSON } from '../scalars.js';
+import { cacheResolvers } from './cache.js';
 import { callFieldResolvers } from './call-fields.js';
 import { callResolvers } from './calls.js';
 import { connectionResolvers } from './connections.js';
@@ -35,6 +36,7 @@ export const RESOLVER_MODULES: Record<string, Resolvers> = {
   stats: statsResolvers,
   library: libraryResolvers,
   settings: settingsResolvers,
+  cache: cacheResolvers,
 };
 
 export function mergeResolvers(modules: Record<string, Resolvers> = RESOLVER_MODULES): Resolvers {
