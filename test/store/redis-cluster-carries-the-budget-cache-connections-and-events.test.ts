@@ -1,6 +1,7 @@
 /**
  * On a real 3-node Redis Cluster (REDIS_CLUSTER_NODES), gateway instances share what they share on
- * one Redis: the day budget (a 3-key Lua script), full reads in the cache, OAuth connections
+ * one Redis: the day budget (a 3-key Lua script), full reads in the cache, the entity cache (one
+ * hash tag per connection: MGET and a write script in one slot), OAuth connections
  * (records scanned on every master, one refresh across instances) and the event log (an append
  * script over three streams and an XREAD BLOCK tail). A key in the wrong slot would fail with
  * CROSSSLOT; a SCAN of one node would miss records. One cluster serves the whole file.
@@ -76,6 +77,21 @@ describeRedisCluster('gateway instances on a Redis Cluster', () => {
     const second = await gql(b, '{ gongWorkspaces { id name } }');
     expect(second.data).toEqual(first.data);
     expect(upstream()).toHaveLength(1);
+  });
+
+  it('shares the entity cache: a call one instance fetched costs the other nothing, and an eviction holds on both', async () => {
+    const [a, b] = await pair({ CACHE_MAX_BYTES: String(64 << 20) });
+    const id = sandbox.control.allCalls()[1]!.metaData.id;
+    const view = `{ gongCall(id: "${id}", includePrivate: true) { id title parties { name user { id } } transcript { monologues { speakerId } } } }`;
+    sandbox.control.resetLog();
+    expect((await gql(a, view)).errors).toBeUndefined();
+    expect(upstream()).toHaveLength(3);
+    const second = await gql(b, view);
+    expect((second.data?.gongCall as { id: string }).id).toBe(id);
+    expect(upstream()).toHaveLength(3);
+    expect((await gql(a, 'mutation { gongEvictCache(connectionRef: "default") }')).errors).toBeUndefined();
+    await gql(b, view);
+    expect(upstream()).toHaveLength(6);
   });
 
   it('keeps OAuth connections: another instance lists every one and they make one refresh between them', async () => {
