@@ -5,7 +5,9 @@
  * refreshes; a private call is never served to a request without includePrivate; the admin
  * mutation forgets calls or a whole connection. Counts come from the sandbox's request log.
  */
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startHarness, type Harness } from '../read/harness.js';
 
 const VIEW = `query View($id: ID!) {
@@ -84,6 +86,28 @@ describe('the shared entity cache', () => {
     await view(id);
     expect(await view(id, { 'cache-control': 'no-cache' })).toEqual({ 'POST /v2/calls/extensive': 1, 'POST /v2/users/extensive': 1, 'POST /v2/calls/transcript': 1 });
     expect(await view(id)).toEqual({});
+  });
+
+  it('reads from Gong for every operation of a socket whose connection_init said Cache-Control: no-cache', async () => {
+    const id = ids[4]!;
+    await view(id);
+    const viaSocket = async (connectionParams: Record<string, unknown>) => {
+      const client = createClient({ url: h.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0 });
+      try {
+        h.reset();
+        const r = await new Promise<{ data?: unknown; errors?: unknown }>((resolve, reject) => {
+          let got: { data?: unknown; errors?: unknown } = {};
+          client.subscribe({ query: VIEW, variables: { id } }, { next: (v) => void (got = v as typeof got), error: reject, complete: () => resolve(got) });
+        });
+        expect(r.errors).toBeUndefined();
+        return cost();
+      } finally {
+        await client.dispose();
+      }
+    };
+    expect(await viaSocket({})).toEqual({});
+    expect(await viaSocket({ 'Cache-Control': 'no-cache' })).toEqual({ 'POST /v2/calls/extensive': 1, 'POST /v2/users/extensive': 1, 'POST /v2/calls/transcript': 1 });
+    expect(await viaSocket({ headers: { 'cache-control': 'max-age=0, no-cache' } })).toEqual({ 'POST /v2/calls/extensive': 1, 'POST /v2/users/extensive': 1, 'POST /v2/calls/transcript': 1 });
   });
 
   it('never serves a private call to a request without includePrivate, even from the cache', async () => {
