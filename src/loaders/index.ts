@@ -8,9 +8,10 @@
  * - workspaces       → GET /v2/workspaces, once per request (through the full-read cache)
  */
 import DataLoader from 'dataloader';
-import type { GongClient } from '../gong/types.js';
+import type { GongClient, Page } from '../gong/types.js';
+import { collectPages } from '../gong/pages.js';
 import { z } from 'zod';
-import { Workspace, type CallBasicData, type CallData, type CallTranscript, type ContentSelector, type UserMetadata } from '../gong/wire.js';
+import { UserMetadata, Workspace, type CallBasicData, type CallData, type CallTranscript, type ContentSelector } from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -39,6 +40,11 @@ export interface Loaders {
   basicCall: DataLoader<string, CallBasicData | null>;
   /** Every workspace, fetched at most once per request. */
   workspaces(): Promise<Workspace[]>;
+  /**
+   * One page of GET /v2/users. With full reads cached, a slice of the cached full list (every
+   * page fetched once per TTL, and each user kept by id too); else Gong's own page.
+   */
+  usersPage(cursor: string | undefined): Promise<Page<UserMetadata>>;
   /** Stats, scorecards, trackers, library and call outcomes (./stats.ts). */
   stats: StatsLoaders;
   /** A full read shared through the cache (flows fan-out, ...); `schema` checks what comes back from Redis. */
@@ -49,6 +55,11 @@ export interface Loaders {
   rememberUsers(users: readonly UserMetadata[]): void;
 }
 
+/** Cursors of slices of a cached full list (Gong's own cursors never start so). */
+const SLICE = 'gg-slice:';
+/** Gong's page size. */
+const USERS_PAGE = 100;
+
 const found = <T>(list: (T | null)[]): T[] => list.filter((t): t is T => t !== null);
 
 export function createLoaders(opts: LoaderOptions): Loaders {
@@ -57,6 +68,8 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0], schema, opts.fresh === true) : load();
 
   const ref = client.connectionRef;
+  // Feeding the shared cache never fails or delays the read that fed it (a store failure is logged by the store).
+  const feed = (write: Promise<void> | undefined) => void write?.catch(() => undefined);
   const { entities } = opts;
   const read = { fresh: opts.fresh === true };
   const users = loaderById('users', metrics, (ids) => (entities ? entities.users(ref, ids, (m) => client.usersByIds(m), read).then(found) : client.usersByIds(ids)), (u) => u.id);
@@ -88,17 +101,28 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     name: 'basicCall',
   });
 
+  const cachesFullReads = opts.cache !== undefined && opts.cacheTtlSeconds > 0;
+  const usersPage = async (cursor: string | undefined): Promise<Page<UserMetadata>> => {
+    const offset = cursor?.startsWith(SLICE) ? Number(cursor.slice(SLICE.length)) : undefined;
+    // A cursor from Gong (caching was off when the walk began) goes on with Gong.
+    if (!cachesFullReads || (cursor !== undefined && (offset === undefined || !Number.isSafeInteger(offset) || offset < 0))) return client.listUsers({ cursor });
+    const all = await cached('users', () => collectPages({ fetchPage: (c) => client.listUsers({ cursor: c }), idOf: (u) => u.id }), z.array(UserMetadata));
+    const from = offset ?? 0;
+    const items = all.slice(from, from + USERS_PAGE);
+    const next = from + USERS_PAGE < all.length ? `${SLICE}${from + USERS_PAGE}` : undefined;
+    return { items, requestId: '', records: { totalRecords: all.length, currentPageSize: items.length, currentPageNumber: Math.floor(from / USERS_PAGE), ...(next ? { cursor: next } : {}) } };
+  };
+
   let workspaceList: Promise<Workspace[]> | undefined;
   const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces(), z.array(Workspace)));
 
-  // Feeding the shared cache never fails or delays the read that fed it (a store failure is logged by the store).
-  const feed = (write: Promise<void> | undefined) => void write?.catch(() => undefined);
   return {
     users,
     transcripts,
     calls,
     basicCall,
     workspaces,
+    usersPage,
     cached,
     stats: createStatsLoaders(client, metrics, cached),
     rememberCalls(list, selector) {

@@ -1,5 +1,5 @@
 /**
- * Users: pages of GET /v2/users; single and batch lookups (and `manager`, and every call's
+ * Users: pages of GET /v2/users (slices of the cached full list when full reads are cached); single and batch lookups (and `manager`, and every call's
  * `primaryUser` / party `user`) through the per-request users loader → POST /v2/users/extensive.
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
@@ -16,7 +16,7 @@ export const userResolvers: Resolvers = {
         first,
         after,
         fetchPage: async (cursor) => {
-          const page = await ctx.gong.listUsers({ cursor });
+          const page = await ctx.loaders.usersPage(cursor);
           // A listed user needs no second lookup as someone's manager.
           ctx.loaders.rememberUsers(page.items);
           return page;
