@@ -96,10 +96,20 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     return loader;
   };
 
-  // Gong has no batch form of GET /v2/calls/{id}: each key is its own request (errors stay per key).
-  const basicCall = new DataLoader<string, CallBasicData | null>((ids) => Promise.all(ids.map((id) => client.getCall(id).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))), {
-    name: 'basicCall',
-  });
+  // Gong has no batch form of GET /v2/calls/{id}: each missing key is its own request, and errors stay per key.
+  const basicCall = new DataLoader<string, CallBasicData | null>(
+    async (ids) => {
+      const errors = new Map<string, Error>();
+      const getEach = async (missing: readonly string[]): Promise<CallData[]> => {
+        const got = await Promise.all(missing.map((id) => client.getCall(id).catch((e: unknown) => void errors.set(id, e instanceof Error ? e : new Error(String(e))))));
+        return got.filter((m): m is CallBasicData => m != null).map((metaData) => ({ metaData }));
+      };
+      const calls = entities ? await entities.calls(ref, ids, undefined, getEach, read) : await getEach(ids);
+      const byId = new Map(calls.filter((c): c is CallData => c !== null).map((c) => [c.metaData.id, c.metaData]));
+      return ids.map((id) => errors.get(id) ?? byId.get(id) ?? null);
+    },
+    { name: 'basicCall' },
+  );
 
   const cachesFullReads = opts.cache !== undefined && opts.cacheTtlSeconds > 0;
   const usersPage = async (cursor: string | undefined): Promise<Page<UserMetadata>> => {

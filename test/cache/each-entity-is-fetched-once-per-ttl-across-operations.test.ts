@@ -61,6 +61,21 @@ describe('the shared entity cache', () => {
     expect(await view(id)).toEqual({});
   });
 
+  it('serves a basic-fields view (GET /v2/calls/{id}) from the cache too, whichever endpoint filled it', async () => {
+    const basic = async (id: string) => {
+      h.reset();
+      const r = await h.gql<{ gongCall: { id: string; title: string } | null }>('query ($id: ID!) { gongCall(id: $id) { id title } }', { id });
+      expect(r.data?.gongCall?.id).toBe(id);
+      return cost();
+    };
+    const fresh = ids[5]!;
+    expect(await basic(fresh)).toEqual({ 'GET /v2/calls/{id}': 1 });
+    expect(await basic(fresh)).toEqual({});
+    // A call the extensive endpoint brought in serves basic views as well.
+    await view(ids[0]!);
+    expect(await basic(ids[0]!)).toEqual({});
+  });
+
   it('asks Gong only for the parts a view lacks', async () => {
     const id = ids[1]!;
     await view(id);
