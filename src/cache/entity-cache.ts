@@ -132,7 +132,9 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
           await writeCalls(ref, merged);
         }),
       );
-      // An id Gong did not return is unknown (or no longer visible): never served from an older record.
+      // An id Gong did not return is unknown (deleted, or no longer visible): its older record goes.
+      const gone = [...asked].filter((id) => !answered.has(id) && byId.has(id));
+      if (gone.length > 0) await store.evict(ref, { kind: 'call', ids: gone }, 'gone');
       return ids.map((id) => {
         const r = byId.get(id);
         return r && (!asked.has(id) || answered.has(id)) ? callOf(r) : null;

@@ -14,6 +14,9 @@ import type { Redis } from '../store/redis.js';
 
 export type EntityKind = 'call' | 'transcript' | 'user';
 
+/** `admin`: gongEvictCache; `gone`: Gong no longer returns the call. (`size`: the LRU's byte bound.) */
+export type EvictionReason = 'admin' | 'gone';
+
 export interface EntityWrite {
   id: string;
   value: unknown;
@@ -24,8 +27,8 @@ export interface EntityStore {
   /** The stored values of `ids`, in order; undefined where nothing (servable) is stored. */
   get(connectionRef: string, kind: EntityKind, ids: readonly string[]): Promise<unknown[]>;
   set(connectionRef: string, kind: EntityKind, writes: readonly EntityWrite[]): Promise<void>;
-  /** Forgets `ids` of a kind, or everything of the connection. */
-  evict(connectionRef: string, target?: { kind: EntityKind; ids: readonly string[] }): Promise<void>;
+  /** Forgets `ids` of a kind, or everything of the connection; `reason` labels the evictions metric. */
+  evict(connectionRef: string, target?: { kind: EntityKind; ids: readonly string[] }, reason?: EvictionReason): Promise<void>;
   /** Bytes held in memory (0 for Redis). */
   bytes(): number;
 }
@@ -61,9 +64,9 @@ export function createMemoryEntityStore(opts: { maxBytes: number; metrics?: Metr
       }
       report();
     },
-    async evict(ref, target) {
+    async evict(ref, target, reason = 'admin') {
       const keys = target ? target.ids.map((id) => memoryKey(ref, target.kind, id)) : [...lru.keys()].filter((k) => k.startsWith(`${ref}\u0000`));
-      for (const k of keys) if (lru.delete(k)) opts.metrics?.entityEvictions.inc({ kind: k.split('\u0000')[1] ?? 'unknown', reason: 'admin' });
+      for (const k of keys) if (lru.delete(k)) opts.metrics?.entityEvictions.inc({ kind: k.split('\u0000')[1] ?? 'unknown', reason });
       report();
     },
     bytes: () => lru.calculatedSize,
