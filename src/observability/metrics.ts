@@ -20,6 +20,8 @@ export interface Metrics {
   eventDeliveryLag: Histogram;
   corruptEntries: Counter<'store'>;
   cacheLookups: Counter<'kind' | 'result'>;
+  upstreamMergedRequests: Counter<'endpoint'>;
+  upstreamRequestsSaved: Counter<'reason'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -41,5 +43,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     eventDeliveryLag: new Histogram({ name: 'gong_gateway_event_delivery_lag_seconds', help: 'From webhook receipt to delivery to a subscriber.', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: r }),
     corruptEntries: new Counter({ name: 'gong_gateway_corrupt_entries_total', help: 'Stored entries skipped because they do not parse (event log, transcript schedule, cache), by store.', labelNames: ['store'], registers: r }),
     cacheLookups: new Counter({ name: 'gong_gateway_cache_lookups_total', help: 'Full-read cache lookups by kind and result.', labelNames: ['kind', 'result'], registers: r }),
+    upstreamMergedRequests: new Counter({ name: 'gong_gateway_upstream_merged_requests_total', help: 'Upstream requests that carried the ids of more than one waiting read (merged while they queued for the budget), by endpoint.', labelNames: ['endpoint'], registers: r }),
+    upstreamRequestsSaved: new Counter({ name: 'gong_gateway_upstream_requests_saved_total', help: 'Upstream requests the gateway did not need to send, by reason (merge: reads served by another read\'s merged request).', labelNames: ['reason'], registers: r }),
   };
 }
