@@ -165,7 +165,7 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
       return parse(UserResponse, req, res).user;
     },
 
-    usersExtensive: (body, priority) => usersExtensive({ now: input(UsersExtensiveRequest, body, 'usersExtensive body') }, priority),
+    usersExtensive: async (body, priority) => usersExtensive({ now: input(UsersExtensiveRequest, body, 'usersExtensive body') }, priority),
 
     async listWorkspaces(priority) {
       const req: GongRequest = { method: 'GET', path: '/v2/workspaces', endpoint: 'workspaces.list', scope: SCOPES.workspacesRead, priority };
@@ -205,9 +205,9 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
       return parse(CallResponse, req, res).call;
     },
 
-    callsExtensive: (body, priority) => callsExtensive({ now: input(CallsExtensiveRequest, body, 'callsExtensive body') }, priority),
+    callsExtensive: async (body, priority) => callsExtensive({ now: input(CallsExtensiveRequest, body, 'callsExtensive body') }, priority),
 
-    transcripts: (body, priority) => transcripts({ now: input(TranscriptsRequest, body, 'transcripts body') }, priority),
+    transcripts: async (body, priority) => transcripts({ now: input(TranscriptsRequest, body, 'transcripts body') }, priority),
 
     async createCall(body) {
       const request = input(NewCallAddingRequest, body, 'createCall body');

@@ -32,7 +32,7 @@ async function batches(loader: string): Promise<number> {
 }
 
 const counter = async (name: 'upstreamMergedRequests' | 'upstreamRequestsSaved', labels: Record<string, string>) =>
-  (await h.gateway.metrics[name].get()).values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((s, v) => s + v.value, 0);
+  (await h.gateway.metrics[name].get()).values.filter((v) => Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x)).reduce((s, v) => s + v.value, 0);
 
 const UNKNOWN_CALL = '1234567890123456789';
 const OTHER_UNKNOWN_CALL = '2234567890123456789';
