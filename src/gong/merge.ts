@@ -3,8 +3,10 @@
  * upstream request waits for the connection's rate window anyway; while one waits, other loads of
  * the same batch endpoint (same selector, same priority), from any operation, add their ids to it
  * up to Gong's 100 ids a page. The ids are read when the request leaves the queue, and each waiter
- * gets only its own ids' records, so a per-key miss stays a null for that key. One merger per
- * endpoint of one connection's client: merging never crosses connections.
+ * gets only its own ids' records, so a per-key miss stays a null for that key. A load whose ids
+ * are all in a request already sent shares its answer (identical requests in flight were shared
+ * before merging; this keeps that, and for subsets too). One merger per endpoint of one
+ * connection's client: merging never crosses connections.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -66,13 +68,20 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
   const maxIds = opts.maxIds ?? 100;
   /** Groups still in the queue, by key; a load joins the first one with room. */
   const open = new Map<string, Group<T>[]>();
+  /** Groups sent and not yet answered; a load whose ids they all carry shares the answer. */
+  const flying = new Map<string, Group<T>[]>();
 
-  const close = (g: Group<T>) => {
-    const list = open.get(g.key);
+  const add = (m: Map<string, Group<T>[]>, g: Group<T>) => {
+    const list = m.get(g.key);
+    if (list) list.push(g);
+    else m.set(g.key, [g]);
+  };
+  const remove = (m: Map<string, Group<T>[]>, g: Group<T>) => {
+    const list = m.get(g.key);
     const i = list ? list.indexOf(g) : -1;
     if (!list || i < 0) return;
     list.splice(i, 1);
-    if (list.length === 0) open.delete(g.key);
+    if (list.length === 0) m.delete(g.key);
   };
 
   const fits = (g: Group<T>, ids: readonly string[]) => g.ids.size + ids.filter((id) => !g.ids.has(id)).length <= maxIds;
@@ -91,7 +100,8 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
   function start(g: Group<T>): void {
     const idsAtDispatch = () => {
       if (!g.sent) {
-        close(g);
+        remove(open, g);
+        add(flying, g);
         g.sent = [...g.ids];
         if (g.waiters.length > 1) opts.metrics?.upstreamMergedRequests.inc({ endpoint: opts.endpoint });
       }
@@ -99,12 +109,14 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
     };
     send(g.fetch, idsAtDispatch).then(
       (items) => {
-        close(g);
+        remove(open, g);
+        remove(flying, g);
         if (g.waiters.length > 1) opts.metrics?.upstreamRequestsSaved.inc({ reason: 'merge' }, g.waiters.length - 1);
         for (const w of g.waiters) w.resolve(own(w, items));
       },
       (err: unknown) => {
-        close(g);
+        remove(open, g);
+        remove(flying, g);
         // Only a request that went out with several waiters' ids can have failed for one of them.
         if (g.sent && g.waiters.length > 1 && mayBeOneWaitersFault(err)) {
           for (const w of g.waiters) {
@@ -125,6 +137,12 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
       if (mine.length > maxIds) return Promise.reject(new RangeError(`A merged read carries at most ${maxIds} ids, but got ${mine.length}`));
       return new Promise<T[]>((resolve, reject) => {
         const w: Waiter<T> = { ids: new Set(mine), resolve, reject };
+        // A request already on its way with every id asked for answers this load too.
+        const sent = flying.get(key)?.find((g) => mine.every((id) => g.ids.has(id)));
+        if (sent) {
+          sent.waiters.push(w);
+          return;
+        }
         const joined = open.get(key)?.find((g) => fits(g, mine));
         if (joined) {
           for (const id of mine) joined.ids.add(id);
@@ -132,9 +150,7 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
           return;
         }
         const g: Group<T> = { key, ids: new Set(mine), waiters: [w], fetch };
-        const list = open.get(key);
-        if (list) list.push(g);
-        else open.set(key, [g]);
+        add(open, g);
         start(g);
       });
     },

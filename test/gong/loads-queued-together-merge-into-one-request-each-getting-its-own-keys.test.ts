@@ -93,6 +93,26 @@ describe('merging loads that wait for the budget together', () => {
     expect(await late).toEqual([{ id: '2' }]);
   });
 
+  it('lets a load whose ids are all in a request already sent share its answer instead of sending another', async () => {
+    const metrics = createMetrics();
+    const m = createMerger<Row>({ endpoint: 'calls.extensive', idOf: (r) => r.id, metrics });
+    const { sent, fetch } = edge();
+    const first = m.load('g', ['1', '2'], fetch);
+    const out = sent[0]!.dispatch();
+    const subset = m.load('g', ['2'], fetch);
+    const wider = m.load('g', ['2', '3'], fetch);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.dispatch()).toEqual(['2', '3']);
+    sent[0]!.answer(gongAnswer(out));
+    sent[1]!.answer(gongAnswer(['2', '3']));
+    expect(await first).toEqual([{ id: '1' }, { id: '2' }]);
+    expect(await subset).toEqual([{ id: '2' }]);
+    expect(await wider).toEqual([{ id: '2' }, { id: '3' }]);
+    // Went out alone, so not a merged request; but one load was answered without a request.
+    expect(await counter(metrics.upstreamMergedRequests)).toBe(0);
+    expect(await counter(metrics.upstreamRequestsSaved)).toBe(1);
+  });
+
   it('never merges loads of different groups (another selector, priority or endpoint)', async () => {
     const m = createMerger<Row>({ endpoint: 'calls.extensive', idOf: (r) => r.id });
     const { sent, fetch } = edge();
