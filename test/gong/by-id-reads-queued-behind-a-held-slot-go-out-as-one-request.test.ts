@@ -44,7 +44,7 @@ function handScheduler() {
 
 /** Lets promise jobs and I/O callbacks run until `check` holds (bounded; no timers). */
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 2_000 && !check(); i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 20_000 && !check(); i++) await new Promise((r) => setImmediate(r));
   expect(check()).toBe(true);
 }
 
@@ -58,7 +58,7 @@ beforeEach(() => {
   sb.control.resetLog();
 });
 
-function setup(): { gong: GongClient; hand: ReturnType<typeof handScheduler>; sent: { path: string; body: unknown }[]; metrics: Metrics } {
+function setup(maxRetries = 0): { gong: GongClient; hand: ReturnType<typeof handScheduler>; sent: { path: string; body: unknown }[]; metrics: Metrics } {
   const hand = handScheduler();
   const metrics = createMetrics();
   const sent: { path: string; body: unknown }[] = [];
@@ -67,7 +67,7 @@ function setup(): { gong: GongClient; hand: ReturnType<typeof handScheduler>; se
     registry: accessKeyRegistry(sb),
     scheduler: hand.scheduler,
     breaker: createBreaker({ threshold: 100, cooldownMs: 1_000 }),
-    retry: { maxRetries: 0 },
+    retry: { maxRetries, baseMs: 1, maxMs: 1 },
     requestTimeoutMs: 5_000,
     metrics,
     // The HTTP edge: records what went on the wire.
@@ -123,6 +123,24 @@ describe('by-id reads queued behind a held slot', () => {
     expect((await other).map((x) => x.metaData.id)).toEqual([a]);
     expect((await late).map((x) => x.metaData.id).sort()).toEqual([b, c].sort());
     expect(sent.map((s) => callIdsOf(s.body).sort())).toEqual([[a], [a], [b, c].sort()]);
+  });
+
+  it('resend the body built at the first slot when they retry: a read queued meanwhile goes into its own request', async () => {
+    const { gong, hand } = setup(1);
+    const [a, b] = publicCalls();
+    sb.control.addFault({ pathPrefix: '/v2/calls/extensive', count: 1, kind: { type: 'status', status: 503 } });
+    const first = gong.callsByIds([a!], undefined);
+    await until(() => hand.waiting() === 1);
+    hand.grant();
+    // The 503 came back and the retry waits for a slot; now another read arrives.
+    await until(() => sb.control.requestLog().length === 1 && hand.waiting() === 1);
+    const second = gong.callsByIds([b!], undefined);
+    await until(() => hand.waiting() === 2);
+    hand.open();
+    expect((await first).map((x) => x.metaData.id)).toEqual([a]);
+    expect((await second).map((x) => x.metaData.id)).toEqual([b]);
+    const log = sb.control.requestLog().filter((e) => e.path === '/v2/calls/extensive');
+    expect(log.map((e) => [e.status, callIdsOf(e.body)]).sort()).toEqual([[200, [a]], [200, [b]], [503, [a]]].sort());
   });
 
   it("keep Gong's whole-batch 404 for unknown users per read: the known users of one read arrive, the other read's unknown user is absent", async () => {
