@@ -1,45 +1,91 @@
 /**
  * Reads by id over Gong's batch endpoints (calls/extensive, users/extensive, calls/transcript):
  * every id list becomes requests of at most 100 ids (Gong's page size), unknown ids are absent
- * from the answer, and each page of an answer is followed.
+ * from the answer, and each page of an answer is followed. Loads of one endpoint that wait for the
+ * connection's budget at the same time merge into one request (./merge.ts).
  */
+import type { Metrics } from '../observability/metrics.js';
+import { stableStringify } from '../util/stable-stringify.js';
+import { createMerger, type MergedFetch } from './merge.js';
 import { collectPages } from './pages.js';
-import type { ByIdReads, GongClient } from './types.js';
+import type { ByIdReads, GongClient, Page, Priority } from './types.js';
+import type { CallData, CallsExtensiveRequest, CallTranscript, TranscriptsRequest, UserMetadata, UsersExtensiveRequest } from './wire.js';
 
 /** Gong returns at most 100 records a page, so 100 ids are one request. */
 export const MAX_IDS_PER_REQUEST = 100;
 
+/** The batch endpoints with a body built when the request leaves the connection's queue (./client.ts). */
+export interface DispatchTimeReads {
+  callsExtensive(body: () => CallsExtensiveRequest, priority?: Priority): Promise<Page<CallData>>;
+  usersExtensive(body: () => UsersExtensiveRequest, priority?: Priority): Promise<Page<UserMetadata>>;
+  transcripts(body: () => TranscriptsRequest, priority?: Priority): Promise<Page<CallTranscript>>;
+}
+
 const chunks = (ids: readonly string[]): string[][] => {
+  const unique = [...new Set(ids)];
   const out: string[][] = [];
-  for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) out.push(ids.slice(i, i + MAX_IDS_PER_REQUEST));
+  for (let i = 0; i < unique.length; i += MAX_IDS_PER_REQUEST) out.push(unique.slice(i, i + MAX_IDS_PER_REQUEST));
   return out;
 };
 
-export function createByIdReads(client: Pick<GongClient, 'callsExtensive' | 'usersExtensive' | 'transcripts'>): ByIdReads {
+/**
+ * One merged read: the first page asks for the ids the group holds when it leaves the queue; the
+ * next pages (and a restart after an expired cursor) ask for those same ids.
+ */
+function pagesOf<T>(
+  first: (ids: () => string[]) => Promise<Page<T>>,
+  next: (ids: string[], cursor: string | undefined) => Promise<Page<T>>,
+  idOf: (item: T) => string,
+): MergedFetch<T> {
+  return (idsAtDispatch) => {
+    let sent: string[] | undefined;
+    return collectPages({ fetchPage: (cursor) => (sent === undefined ? first(() => (sent = [...idsAtDispatch()])) : next(sent, cursor)), idOf });
+  };
+}
+
+export function createByIdReads(
+  client: Pick<GongClient, 'callsExtensive' | 'usersExtensive' | 'transcripts'>,
+  atDispatch: DispatchTimeReads,
+  opts: { metrics?: Metrics } = {},
+): ByIdReads {
+  const callId = (c: CallData) => c.metaData.id;
+  const userId = (u: UserMetadata) => u.id;
+  const transcriptId = (t: CallTranscript) => t.callId;
+  const calls = createMerger({ endpoint: 'calls.extensive', idOf: callId, maxIds: MAX_IDS_PER_REQUEST, metrics: opts.metrics });
+  const users = createMerger({ endpoint: 'users.extensive', idOf: userId, maxIds: MAX_IDS_PER_REQUEST, metrics: opts.metrics });
+  const transcripts = createMerger({ endpoint: 'calls.transcript', idOf: transcriptId, maxIds: MAX_IDS_PER_REQUEST, metrics: opts.metrics });
+  // Loads merge only with loads that would send the same request but for the ids.
+  const groupOf = (priority: Priority | undefined, ...rest: unknown[]) => stableStringify([priority ?? 'interactive', ...rest]);
+
   return {
     async callsByIds(ids, selector, priority) {
-      const parts = await Promise.all(
-        chunks(ids).map((callIds) =>
-          collectPages({
-            fetchPage: (cursor) => client.callsExtensive({ cursor, filter: { callIds }, ...(selector ? { contentSelector: selector } : {}) }, priority),
-            idOf: (c) => c.metaData.id,
-          }),
-        ),
+      const sel = selector ? { contentSelector: selector } : {};
+      const fetch = pagesOf(
+        (callIds) => atDispatch.callsExtensive(() => ({ filter: { callIds: callIds() }, ...sel }), priority),
+        (callIds, cursor) => client.callsExtensive({ cursor, filter: { callIds }, ...sel }, priority),
+        callId,
       );
-      return parts.flat();
+      const group = groupOf(priority, selector ?? null);
+      return (await Promise.all(chunks(ids).map((part) => calls.load(group, part, fetch)))).flat();
     },
     async usersByIds(ids, priority) {
       // Calls and comments can reference Gong-staff "avatar" users, which Gong leaves out unless asked.
-      const parts = await Promise.all(
-        chunks(ids).map((userIds) => collectPages({ fetchPage: (cursor) => client.usersExtensive({ cursor, filter: { userIds, includeAvatars: true } }, priority), idOf: (u) => u.id })),
+      const fetch = pagesOf(
+        (userIds) => atDispatch.usersExtensive(() => ({ filter: { userIds: userIds(), includeAvatars: true } }), priority),
+        (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds, includeAvatars: true } }, priority),
+        userId,
       );
-      return parts.flat();
+      const group = groupOf(priority);
+      return (await Promise.all(chunks(ids).map((part) => users.load(group, part, fetch)))).flat();
     },
     async transcriptsByIds(ids, priority) {
-      const parts = await Promise.all(
-        chunks(ids).map((callIds) => collectPages({ fetchPage: (cursor) => client.transcripts({ cursor, filter: { callIds } }, priority), idOf: (t) => t.callId })),
+      const fetch = pagesOf(
+        (callIds) => atDispatch.transcripts(() => ({ filter: { callIds: callIds() } }), priority),
+        (callIds, cursor) => client.transcripts({ cursor, filter: { callIds } }, priority),
+        transcriptId,
       );
-      return parts.flat();
+      const group = groupOf(priority);
+      return (await Promise.all(chunks(ids).map((part) => transcripts.load(group, part, fetch)))).flat();
     },
   };
 }

@@ -10,10 +10,14 @@ import { badInput } from '../errors.js';
 import { gongAnswerError, gongErrors, schemaMismatch } from './errors.js';
 import { createStatsEndpoints } from './client-stats.js';
 import { createByIdReads } from './by-ids.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { ByIdReads, GongClient, GongRequest, GongResponse, GongTransport, Page, Priority } from './types.js';
 import {
   CallResponse,
   CallsExtensiveRequest,
+  type CallData,
+  type CallTranscript,
+  type UserMetadata,
   CallsExtensiveResponse,
   CallsResponse,
   FlowsResponse,
@@ -34,7 +38,12 @@ import {
 export interface GongClientOptions {
   /** Where schema mismatches are logged (with Gong's requestId and the zod issues). */
   logger?: Logger;
+  /** Where merged by-id reads are counted. */
+  metrics?: Metrics;
 }
+
+/** A request body known now, or built when the request leaves the connection's queue. */
+type Body<T> = { now: T } | { atDispatch: () => T };
 
 const emptyRecords: Records = { totalRecords: 0, currentPageSize: 0, currentPageNumber: 0 };
 
@@ -83,6 +92,59 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
 
   const emptyPage = <T>(res: GongResponse): Page<T> => ({ items: [], records: { ...emptyRecords }, requestId: res.requestId ?? '' });
 
+  /** The request's body field: checked now (refused unsent), or checked when built at dispatch. */
+  const bodyOf = <S extends z.ZodType>(schema: S, body: Body<z.output<S>>, name: string): Pick<GongRequest, 'body' | 'bodyAtDispatch'> =>
+    'now' in body ? { body: body.now } : { bodyAtDispatch: () => input(schema, body.atDispatch(), name) };
+
+  async function callsExtensive(body: Body<CallsExtensiveRequest>, priority: Priority | undefined): Promise<Page<CallData>> {
+    const req: GongRequest = {
+      method: 'POST', path: '/v2/calls/extensive', endpoint: 'calls.extensive', scope: SCOPES.callsExtensive, priority, idempotent: true,
+      ...bodyOf(CallsExtensiveRequest, body, 'callsExtensive body'),
+    };
+    const res = await send(req);
+    if (isNoCallsFound(res)) return emptyPage(res);
+    const data = parse(CallsExtensiveResponse, req, res);
+    return { items: data.calls, records: data.records, requestId: data.requestId };
+  }
+
+  async function transcripts(body: Body<TranscriptsRequest>, priority: Priority | undefined): Promise<Page<CallTranscript>> {
+    const req: GongRequest = {
+      method: 'POST', path: '/v2/calls/transcript', endpoint: 'calls.transcript', scope: SCOPES.transcripts, priority, idempotent: true,
+      ...bodyOf(TranscriptsRequest, body, 'transcripts body'),
+    };
+    const res = await send(req);
+    if (isNoCallsFound(res)) return emptyPage(res);
+    const data = parse(TranscriptsResponse, req, res);
+    return { items: data.callTranscripts, records: data.records, requestId: data.requestId };
+  }
+
+  async function usersExtensive(body: Body<UsersExtensiveRequest>, priority: Priority | undefined): Promise<Page<UserMetadata>> {
+    // What went out, known once the first request has left the queue.
+    let sent: UsersExtensiveRequest | undefined = 'now' in body ? body.now : undefined;
+    const req: GongRequest = {
+      method: 'POST', path: '/v2/users/extensive', endpoint: 'users.extensive', scope: SCOPES.usersRead, priority, idempotent: true,
+      ...('now' in body ? { body: body.now } : { bodyAtDispatch: () => (sent = input(UsersExtensiveRequest, body.atDispatch(), 'usersExtensive body')) }),
+    };
+    const res = await send(req);
+    if (res.status === 404) {
+      // Gong fails the whole batch when some userIds are unknown; ask again without them so
+      // unknown ids are simply absent (one extra request, only in that case).
+      const missing = new Set(missingUserIds(res));
+      const asked = sent?.filter.userIds;
+      const rest = asked?.filter((u) => !missing.has(u));
+      if (sent && asked && rest && missing.size > 0 && rest.length > 0 && rest.length < asked.length) {
+        const again: GongRequest = { ...req, bodyAtDispatch: undefined, body: { ...sent, filter: { ...sent.filter, userIds: rest } } };
+        const res2 = await send(again);
+        if (res2.status === 404) return emptyPage(res2);
+        const data = parse(UsersResponse, again, res2);
+        return { items: data.users, records: data.records, requestId: data.requestId };
+      }
+      return emptyPage(res);
+    }
+    const data = parse(UsersResponse, req, res);
+    return { items: data.users, records: data.records, requestId: data.requestId };
+  }
+
   const endpoints: Omit<GongClient, keyof ByIdReads> = {
     connectionRef: ref,
     ...createStatsEndpoints({ send, parse, input, id }),
@@ -103,28 +165,7 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
       return parse(UserResponse, req, res).user;
     },
 
-    async usersExtensive(body, priority) {
-      let request = input(UsersExtensiveRequest, body, 'usersExtensive body');
-      // Gong fails the whole batch when some userIds are unknown; ask again without them so
-      // unknown ids are simply absent (one extra request, only in that case).
-      for (let round = 0; round < 2; round++) {
-        const req: GongRequest = { method: 'POST', path: '/v2/users/extensive', endpoint: 'users.extensive', scope: SCOPES.usersRead, priority, idempotent: true, body: request };
-        const res = await send(req);
-        if (res.status === 404) {
-          const missing = new Set(missingUserIds(res));
-          const asked = request.filter.userIds;
-          const rest = asked?.filter((u) => !missing.has(u));
-          if (round === 0 && asked && rest && missing.size > 0 && rest.length > 0 && rest.length < asked.length) {
-            request = { ...request, filter: { ...request.filter, userIds: rest } };
-            continue;
-          }
-          return emptyPage(res);
-        }
-        const data = parse(UsersResponse, req, res);
-        return { items: data.users, records: data.records, requestId: data.requestId };
-      }
-      throw new Error('usersExtensive: unreachable (the loop always returns)');
-    },
+    usersExtensive: async (body, priority) => usersExtensive({ now: input(UsersExtensiveRequest, body, 'usersExtensive body') }, priority),
 
     async listWorkspaces(priority) {
       const req: GongRequest = { method: 'GET', path: '/v2/workspaces', endpoint: 'workspaces.list', scope: SCOPES.workspacesRead, priority };
@@ -164,23 +205,9 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
       return parse(CallResponse, req, res).call;
     },
 
-    async callsExtensive(body, priority) {
-      const request = input(CallsExtensiveRequest, body, 'callsExtensive body');
-      const req: GongRequest = { method: 'POST', path: '/v2/calls/extensive', endpoint: 'calls.extensive', scope: SCOPES.callsExtensive, priority, idempotent: true, body: request };
-      const res = await send(req);
-      if (isNoCallsFound(res)) return emptyPage(res);
-      const data = parse(CallsExtensiveResponse, req, res);
-      return { items: data.calls, records: data.records, requestId: data.requestId };
-    },
+    callsExtensive: async (body, priority) => callsExtensive({ now: input(CallsExtensiveRequest, body, 'callsExtensive body') }, priority),
 
-    async transcripts(body, priority) {
-      const request = input(TranscriptsRequest, body, 'transcripts body');
-      const req: GongRequest = { method: 'POST', path: '/v2/calls/transcript', endpoint: 'calls.transcript', scope: SCOPES.transcripts, priority, idempotent: true, body: request };
-      const res = await send(req);
-      if (isNoCallsFound(res)) return emptyPage(res);
-      const data = parse(TranscriptsResponse, req, res);
-      return { items: data.callTranscripts, records: data.records, requestId: data.requestId };
-    },
+    transcripts: async (body, priority) => transcripts({ now: input(TranscriptsRequest, body, 'transcripts body') }, priority),
 
     async createCall(body) {
       const request = input(NewCallAddingRequest, body, 'createCall body');
@@ -190,5 +217,10 @@ export function createGongClient(transport: GongTransport, opts: GongClientOptio
       return { requestId: data.requestId, callId: data.callId };
     },
   };
-  return { ...endpoints, ...createByIdReads(endpoints) };
+  const atDispatch = {
+    callsExtensive: (body: () => CallsExtensiveRequest, priority?: Priority) => callsExtensive({ atDispatch: body }, priority),
+    usersExtensive: (body: () => UsersExtensiveRequest, priority?: Priority) => usersExtensive({ atDispatch: body }, priority),
+    transcripts: (body: () => TranscriptsRequest, priority?: Priority) => transcripts({ atDispatch: body }, priority),
+  };
+  return { ...endpoints, ...createByIdReads(endpoints, atDispatch, { metrics: opts.metrics }) };
 }

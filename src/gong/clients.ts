@@ -178,7 +178,7 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
       request: (req) => use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.request(req)),
       requestRaw: (req) => use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.requestRaw(req)),
     };
-    f = { transport, client: createGongClient(transport, { logger: deps.logger.child({ connection: ref }) }) };
+    f = { transport, client: createGongClient(transport, { logger: deps.logger.child({ connection: ref }), metrics: deps.metrics }) };
     if (facades.size >= FACADES_MAX) facades.delete(facades.keys().next().value as string);
     facades.set(ref, f);
     return f;

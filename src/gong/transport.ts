@@ -108,7 +108,8 @@ export interface ConnectionTransport extends GongTransport {
   requestRaw(req: RawGongRequest): Promise<RawAnswer>;
 }
 
-type LoopRequest = RawGongRequest;
+/** What the retry loop sends: a raw request, whose body may be built when it leaves the queue. */
+type LoopRequest = RawGongRequest & { bodyAtDispatch?: () => string };
 
 export function createTransport(opts: TransportOptions): ConnectionTransport {
   const ref = opts.connectionRef;
@@ -136,6 +137,8 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
     let retries = 0;
     let refreshed = false;
     let forceRefresh = false;
+    let body = req.body;
+    let bodyAtDispatch = req.bodyAtDispatch;
 
     for (;;) {
       const permit = opts.breaker.permit();
@@ -147,10 +150,15 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
         const slot = await opts.scheduler.acquire({ priority, deadline, signal: req.signal });
         const started = now();
         try {
+          // Built once, on the first slot: what merged while the request waited goes out; retries resend it.
+          if (bodyAtDispatch) {
+            body = bodyAtDispatch();
+            bodyAtDispatch = undefined;
+          }
           outcome = await send(url, {
             method: req.method,
             headers: { ...withoutAuthorization(req.headers), authorization },
-            body: req.body,
+            body,
             timeoutMs: Math.min(opts.requestTimeoutMs, deadline - started),
             signal: req.signal,
           });
@@ -228,11 +236,18 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       const what = `${req.method} ${req.path}`;
       const conn = await connectionFor(opts.registry, ref, req.scope, what);
       const headers: Record<string, string> = { accept: 'application/json' };
-      if (req.body !== undefined) headers['content-type'] = 'application/json';
-      const loopReq: LoopRequest = { ...req, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) };
+      const { bodyAtDispatch } = req;
+      if (req.body !== undefined || bodyAtDispatch) headers['content-type'] = 'application/json';
+      const loopReq: LoopRequest = {
+        ...req,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        bodyAtDispatch: bodyAtDispatch && (() => JSON.stringify(bodyAtDispatch())),
+      };
       const go = (signal: AbortSignal | undefined) =>
         run({ ...loopReq, signal }, conn, (url, init) => attemptJson(doFetch, url, init), true);
-      if (!(req.idempotent ?? req.method === 'GET')) return go(req.signal);
+      // A body still to be built cannot be compared with another request's: never coalesced.
+      if (!(req.idempotent ?? req.method === 'GET') || bodyAtDispatch) return go(req.signal);
       // The shared request must not die with one caller: it runs without the caller's signal.
       const shared = coalescer.run(requestKey(req), () => go(undefined));
       return req.signal ? raceAbort(shared, req.signal) : shared;

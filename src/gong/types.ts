@@ -44,6 +44,11 @@ export interface GongRequest {
   query?: Record<string, string | undefined>;
   /** JSON body. */
   body?: unknown;
+  /**
+   * A JSON body built when the request leaves the connection's queue (first attempt; retries resend
+   * it), so reads merged while waiting go out as one. Such a request is never coalesced.
+   */
+  bodyAtDispatch?: () => unknown;
   priority?: Priority;
   /** Safe to retry (GETs, read POSTs, creates carrying a clientUniqueId). Default: method is GET. */
   idempotent?: boolean;

@@ -23,6 +23,7 @@ export interface Metrics {
   entityLookups: Counter<'kind' | 'result'>;
   entityCacheBytes: Gauge;
   entityEvictions: Counter<'kind' | 'reason'>;
+  upstreamMergedRequests: Counter<'endpoint'>;
   upstreamRequestsSaved: Counter<'reason'>;
 }
 
@@ -48,6 +49,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     entityLookups: new Counter({ name: 'gong_gateway_entity_cache_lookups_total', help: 'Entity cache lookups (one per id) by kind (call, transcript, user) and result (hit, miss, bypass: Cache-Control no-cache).', labelNames: ['kind', 'result'], registers: r }),
     entityCacheBytes: new Gauge({ name: 'gong_gateway_entity_cache_bytes', help: 'Bytes held by the in-memory entity cache (bounded by CACHE_MAX_BYTES; 0 with Redis).', registers: r }),
     entityEvictions: new Counter({ name: 'gong_gateway_entity_cache_evictions_total', help: 'Entries dropped from the entity cache by kind and reason (size: the byte bound; admin: gongEvictCache; gone: Gong no longer returns the call).', labelNames: ['kind', 'reason'], registers: r }),
-    upstreamRequestsSaved: new Counter({ name: 'gong_gateway_upstream_requests_saved_total', help: 'Upstream requests not sent, by reason (cache: a by-id batch answered from the entity cache).', labelNames: ['reason'], registers: r }),
+    upstreamMergedRequests: new Counter({ name: 'gong_gateway_upstream_merged_requests_total', help: 'Upstream requests that carried the ids of more than one waiting read (merged while they queued for the budget), by endpoint.', labelNames: ['endpoint'], registers: r }),
+    upstreamRequestsSaved: new Counter({ name: 'gong_gateway_upstream_requests_saved_total', help: 'Upstream requests the gateway did not need to send, by reason (cache: a by-id batch answered from the entity cache; merge: reads served by another read\'s merged request).', labelNames: ['reason'], registers: r }),
   };
 }
