@@ -23,21 +23,21 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** Lets queued promise jobs run until `check` holds (the cache looks up before it loads). */
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setImmediate(r));
-  expect(check()).toBe(true);
-}
-
-/** A loader whose n-th call returns the n-th deferred's promise. */
+/** A loader whose n-th call returns the n-th deferred's promise; `called(n)` resolves once it was called n times. */
 function scripted<T>() {
   const calls: Deferred<T>[] = [];
+  const waiting: { n: number; resolve: () => void }[] = [];
   return {
     calls,
     loader: () => {
       const d = deferred<T>();
       calls.push(d);
+      for (const w of waiting.filter((w) => calls.length >= w.n)) w.resolve();
       return d.promise;
+    },
+    called(n: number): Promise<void> {
+      if (calls.length >= n) return Promise.resolve();
+      return new Promise<void>((resolve) => waiting.push({ n, resolve }));
     },
   };
 }
@@ -49,7 +49,7 @@ describe('stale-while-revalidate in memory', () => {
     const cache = createFullReadCache({ now: () => t, metrics, staleSeconds: 3_600 });
     const s = scripted<string>();
     const first = cache.getOrLoad('c1', 'flows:*', 60, s.loader, 'flows');
-    await until(() => s.calls.length === 1);
+    await s.called(1);
     s.calls[0]!.resolve('v1');
     expect(await first).toBe('v1');
 
@@ -72,7 +72,7 @@ describe('stale-while-revalidate in memory', () => {
     const cache = createFullReadCache({ now: () => t, staleSeconds: 600 });
     const s = scripted<string>();
     const first = cache.getOrLoad('c1', 'workspaces', 60, s.loader);
-    await until(() => s.calls.length === 1);
+    await s.called(1);
     s.calls[0]!.resolve('v1');
     await first;
     t = 120_000;
@@ -86,7 +86,7 @@ describe('stale-while-revalidate in memory', () => {
 
     t = 60_000 + 600_000; // TTL + stale window: nothing to serve, the caller waits for the loader
     const waiting = cache.getOrLoad('c1', 'workspaces', 60, s.loader);
-    await until(() => s.calls.length === 4);
+    await s.called(4);
     s.calls[3]!.resolve('v3');
     expect(await waiting).toBe('v3');
   });
@@ -121,14 +121,14 @@ describeRedis('stale-while-revalidate shared through Redis', () => {
     const b = createFullReadCache({ redis: await connect(), keyPrefix: 'swr:', now: () => t, staleSeconds: 3_600 });
     const s = scripted<{ n: number }>();
     const first = a.getOrLoad('c1', 'flows:*', 60, s.loader);
-    await until(() => s.calls.length === 1);
+    await s.called(1);
     s.calls[0]!.resolve({ n: 1 });
     await first;
 
     t += 61_000;
     expect(await a.getOrLoad('c1', 'flows:*', 60, s.loader)).toEqual({ n: 1 });
     expect(await b.getOrLoad('c1', 'flows:*', 60, s.loader)).toEqual({ n: 1 });
-    await until(() => s.calls.length === 2);
+    await s.called(2);
     s.calls[1]!.resolve({ n: 2 });
     await a.settled();
     await b.settled();

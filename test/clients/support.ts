@@ -8,7 +8,8 @@ import { startEventGateway, startEventSandbox, type EventGateway } from '../even
 import { eventually } from '../events/support.js';
 
 export const API_KEY = 'client-suite-key';
-export const AUTH = { authorization: `Bearer ${API_KEY}` };
+// Frozen: a client library that writes into the headers it is given (graphql-sse adds its stream token) must get a copy, or one suite's token leaks into the next.
+export const AUTH: Readonly<Record<string, string>> = Object.freeze({ authorization: `Bearer ${API_KEY}` });
 
 export interface ClientSuite {
   sandbox: Sandbox;

@@ -133,7 +133,7 @@ describe('graphql-request', () => {
 describe("graphql-sse's client", () => {
   for (const singleConnection of [false, true]) {
     it(`receives call.created (${singleConnection ? 'single connection' : 'distinct connections'}) and resumes with after`, async () => {
-      const client = createSseClient({ url: s.url, headers: AUTH, singleConnection, retryAttempts: 0 });
+      const client = createSseClient({ url: s.url, headers: { ...AUTH }, singleConnection, retryAttempts: 0 });
       await openSubscriptionsAre(s.gw, 0);
       const live = client.iterate<CallCreated['gongCallCreated'] extends infer E ? { gongCallCreated: E } : never>({ query: CALL_CREATED });
       const first = live.next();
