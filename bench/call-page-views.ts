@@ -57,7 +57,13 @@ export async function callPageViews(o: BenchOptions): Promise<ScenarioResult> {
   const bytes = await cachedCallBytes(sandboxOptions, bytesN, o.log);
   raw.cacheBytes = bytes.raw;
 
-  const lanes = await Promise.all(specs.map(() => openLane(sandboxOptions, window, views, seed)));
+  const opened = await Promise.allSettled(specs.map(() => openLane(sandboxOptions, window, views, seed)));
+  const lanes = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(lanes.map((l) => l.sb.close()));
+    throw failed.reason;
+  }
   let results: RowResult[] = [];
   try {
     checkSameDraw(lanes);
