@@ -62,8 +62,8 @@ export interface RowResult {
   callsExtensiveDuringViews?: number;
   /** Announcements the gateway answered 2xx. */
   announced?: number;
-  /** 429s in the log; a string `≥ n` when the bounded log overflowed. */
-  refused: number | string;
+  /** 429s Gong's simulator answered during the row. */
+  refused: number;
   wallS: number;
 }
 
@@ -109,6 +109,30 @@ async function announce(sb: Sandbox, draw: readonly string[], log: (line: string
   return accepted;
 }
 
+/**
+ * Counts the sandbox's 429s exactly although its log keeps only the newest 10,000 entries: every
+ * 200 ms, the entries added since the last look (the counters say how many) are the log's last ones.
+ */
+function countRefusals(sb: Sandbox): { stop(): number } {
+  let seen = 0;
+  let refused = 0;
+  const look = () => {
+    const entries = sb.control.requestLog();
+    const now = Object.values(sb.control.counters()).reduce((n, c) => n + c, 0);
+    const added = Math.min(now - seen, entries.length);
+    for (const e of entries.slice(entries.length - added)) if (e.path.startsWith('/v2/') && e.status === 429) refused++;
+    seen = now;
+  };
+  const timer = setInterval(look, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      look();
+      return refused;
+    },
+  };
+}
+
 export async function runRow(spec: RowSpec, lane: Lane, log: (line: string) => void): Promise<RowResult> {
   const { sb, draw } = lane;
   let peer: Peer;
@@ -125,11 +149,13 @@ export async function runRow(spec: RowSpec, lane: Lane, log: (line: string) => v
     if (!mesh.available) throw new Error(`Mesh peer unavailable: ${mesh.reason}`);
     peer = await mesh.start();
   }
+  let refusals: { stop(): number } | undefined;
   try {
     // A full bucket on both sides, then count only what the views (and the webhook row's warm-up) cost.
     sb.control.resetRateLimit();
     await sleep(1_100);
     sb.control.resetLog();
+    refusals = countRefusals(sb);
     const t = performance.now();
     let beforeViews: number | undefined;
     let announced: number | undefined;
@@ -142,15 +168,13 @@ export async function runRow(spec: RowSpec, lane: Lane, log: (line: string) => v
     const views = await runViews(draw, spec.concurrency, peer.view);
     const wallS = (performance.now() - t) / 1000;
     const counters = sb.control.counters();
-    const entries = sb.control.requestLog();
-    const refusedSeen = entries.filter((e) => e.path.startsWith('/v2/') && e.status === 429).length;
-    // The log keeps the newest 10,000 entries; the counters count everything.
-    const refused = entries.length >= 10_000 ? `≥ ${refusedSeen}` : refusedSeen;
+    const refused = refusals.stop();
     const r: RowResult = { spec, views, requests: total(counters), byEndpoint: v2(counters), refused, wallS };
     if (spec.kind === 'webhook') Object.assign(r, { beforeViews, announced, callsExtensiveDuringViews: (counters[CALLS_EXTENSIVE] ?? 0) - callsBefore });
-    log(`views: ${spec.key}: ${r.requests} requests (${(r.requests / draw.length).toFixed(2)} per view, ${String(refused)} 429s) in ${wallS.toFixed(0)} s; ${JSON.stringify(r.byEndpoint)}`);
+    log(`views: ${spec.key}: ${r.requests} requests (${(r.requests / draw.length).toFixed(2)} per view, ${refused} 429s) in ${wallS.toFixed(0)} s; ${JSON.stringify(r.byEndpoint)}`);
     return r;
   } finally {
+    refusals?.stop();
     await peer.close();
   }
 }
