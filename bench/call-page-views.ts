@@ -1,196 +1,134 @@
 /**
  * Scenario: "call page views", the frontend workload. A view is one call with its parties, their
- * users, the primary user and the transcript. Call ids are drawn Zipf-like (s = 1) over the calls
- * of the last 30 days, from a seeded PRNG whose seed is printed. Views run one at a time and 20 at
- * a time, under the sandbox's real 3 req/s limit and the gateway's own 3/s scheduler, each mode on
- * a fresh (cold) gateway. Measured: upstream requests per view, and views a day on 10,000 requests.
- * Peers (bench/peers/) run the same views when they are installed.
+ * users, the primary user and the transcript (`VIEW_QUERY` in ./views/workload.ts). Call ids are
+ * drawn Zipf-like (s = 1) over the calls of the last 30 days, from a seeded PRNG whose seed is
+ * printed. Every row runs on its own lane (./views/rows.ts): a sandbox with the same seed and
+ * tenant, the real 3 req/s limit, a cold peer; the lanes' ids and draws are checked identical.
+ * Rows run at once (BENCH_SERIAL=1: one after another). Measured: upstream requests per view (by
+ * endpoint), views a day on 10,000 requests, the entity cache's targets; and bytes per cached call.
  */
-import { startSandbox } from '../src/sandbox/index.js';
-import type { Sandbox } from '../src/sandbox/types.js';
 import type { BenchOptions, ScenarioResult } from './lib/scenario.js';
-import { expectData, gql, sleep, startGatewayOn, upstreamCount } from './lib/stack.js';
-import type { Row } from './lib/stats.js';
-import { meshPeer } from './peers/mesh.js';
+import { verdict, type Row } from './lib/stats.js';
+import { cachedCallBytes } from './views/cache-bytes.js';
+import { ENDPOINTS, openLane, RATE, ROWS, runRow, type Lane, type RowResult, type RowSpec } from './views/rows.js';
+import { lowerBound } from './views/workload.js';
 
-const RATE = 3;
 const DAY = 86_400_000;
 const DAILY = 10_000;
 
-export const VIEW_QUERY = `query View($id: ID!) {
-  gongCall(id: $id, includePrivate: true) {
-    id title started duration
-    primaryUser { id emailAddress firstName lastName }
-    parties { id name emailAddress user { id emailAddress firstName lastName } }
-    transcript { monologues { speakerId topic sentences { start end text } } }
+function pickRows(): RowSpec[] {
+  const wanted = process.env.BENCH_VIEWS_ROWS?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!wanted?.length) return [...ROWS];
+  const unknown = wanted.filter((k) => !ROWS.some((r) => r.key === k));
+  if (unknown.length) throw new Error(`BENCH_VIEWS_ROWS: unknown row ${unknown.join(', ')}; expected some of ${ROWS.map((r) => r.key).join(', ')}`);
+  return ROWS.filter((r) => wanted.includes(r.key));
+}
+
+/** Every lane must list the same calls and draw the same ids, or the rows are not comparable. */
+function checkSameDraw(lanes: readonly Lane[]): void {
+  const [first, ...rest] = lanes;
+  if (!first) return;
+  for (const [i, l] of rest.entries()) {
+    if (l.ids.join() !== first.ids.join()) throw new Error(`views: lane ${i + 1} lists ${l.ids.length} calls, lane 0 ${first.ids.length}: the sandboxes differ`);
+    if (l.draw.join() !== first.draw.join()) throw new Error(`views: lane ${i + 1} drew other ids than lane 0`);
   }
-}`;
-
-interface View {
-  failed?: boolean;
-  gongCall: {
-    id: string;
-    primaryUser: { id: string } | null;
-    parties: { user: { id: string } | null }[] | null;
-    transcript: { monologues: unknown[] } | null;
-  } | null;
 }
 
-/** mulberry32: a small seeded PRNG, so a draw can be repeated from its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `n` draws over `ids` with P(rank k) ∝ 1/k; ranks are a seeded shuffle of the ids. */
-export function zipfDraw(ids: readonly string[], n: number, seed: number): string[] {
-  const rand = prng(seed);
-  const ranked = [...ids];
-  for (let i = ranked.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [ranked[i], ranked[j]] = [ranked[j] as string, ranked[i] as string];
-  }
-  const cumulative: number[] = [];
-  let sum = 0;
-  for (let k = 1; k <= ranked.length; k++) cumulative.push((sum += 1 / k));
-  return Array.from({ length: n }, () => {
-    const x = rand() * sum;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cumulative[mid] as number) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return ranked[lo] as string;
-  });
-}
-
-/** Ids of the calls that started in the last 30 days, read straight from the sandbox (not counted). */
-async function recentCallIds(sb: Sandbox): Promise<string[]> {
-  const auth = `Basic ${Buffer.from(`${sb.accessKey}:${sb.accessKeySecret}`).toString('base64')}`;
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  const filter = { fromDateTime: new Date(Date.now() - 30 * DAY).toISOString(), toDateTime: new Date().toISOString() };
-  do {
-    const res = await fetch(`${sb.url}/v2/calls/extensive`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ filter, ...(cursor ? { cursor } : {}) }) });
-    if (res.status === 429) {
-      await sleep(1_000);
-      continue;
-    }
-    const body = (await res.json()) as { calls: { metaData: { id: string } }[]; records: { cursor?: string } };
-    ids.push(...body.calls.map((c) => c.metaData.id));
-    cursor = body.records.cursor;
-  } while (cursor);
-  return ids;
-}
-
-/** Runs `views` through `view`, `concurrency` at a time, in draw order. */
-async function runViews(draw: readonly string[], concurrency: number, view: (id: string) => Promise<View>): Promise<View[]> {
-  const out: View[] = new Array(draw.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < draw.length) {
-        const i = next++;
-        out[i] = await view(draw[i] as string);
-      }
-    }),
-  );
-  return out;
-}
-
-/** Each distinct call, transcript and user fetched once (a view needs at least its call). */
-function lowerBound(views: readonly View[]): number {
-  const calls = new Set<string>();
-  const transcripts = new Set<string>();
-  const users = new Set<string>();
-  for (const v of views) {
-    const c = v.gongCall;
-    if (!c) continue;
-    calls.add(c.id);
-    if (c.transcript) transcripts.add(c.id);
-    if (c.primaryUser) users.add(c.primaryUser.id);
-    for (const p of c.parties ?? []) if (p.user) users.add(p.user.id);
-  }
-  return calls.size + transcripts.size + users.size;
+function targetCell(r: RowResult, views: number): string | undefined {
+  if (r.spec.kind === 'webhook') return `0 calls/extensive during the views: ${verdict(r.callsExtensiveDuringViews === 0)} (${r.callsExtensiveDuringViews ?? '?'})`;
+  if (r.spec.target === undefined) return undefined;
+  return `≤ ${r.spec.target.toFixed(2)} per view: ${verdict(r.requests / views <= r.spec.target)}`;
 }
 
 export async function callPageViews(o: BenchOptions): Promise<ScenarioResult> {
   const views = Number(process.env.BENCH_VIEWS ?? (o.quick ? 40 : 1_000));
   const seed = Number(process.env.BENCH_SEED ?? 20_260_101);
+  const serial = process.env.BENCH_SERIAL === '1';
   const tenant = o.quick ? { users: 20, calls: 400 } : { users: 50, calls: 2_000 };
-  const sb = await startSandbox({ seed: 42, ...tenant, days: 90, rateLimit: { perSecond: RATE, perDay: 1_000_000 } });
-  const rows: Row[] = [];
-  const raw: Record<string, unknown> = { seed, views, tenant };
-  try {
-    const ids = await recentCallIds(sb);
-    const draw = zipfDraw(ids, views, seed);
-    const distinct = new Set(draw).size;
-    o.log(`views: seed ${seed}, ${views} views over ${ids.length} calls of the last 30 days (${distinct} distinct)`);
-    raw.distinctCalls = distinct;
-    let bound: number | undefined;
+  const sandboxOptions = { seed: 42, ...tenant, days: 90 };
+  const specs = pickRows();
+  const started = Date.now();
+  // One window for every lane: sandboxes started a few ms apart must list the same calls.
+  const window = { from: new Date(started - 30 * DAY).toISOString(), to: new Date(started).toISOString() };
+  const raw: Record<string, unknown> = { seed, views, tenant, serial, rows: specs.map((s) => s.key) };
 
-    const measure = async (name: string, concurrency: number, start: () => Promise<{ view(id: string): Promise<View>; close(): Promise<void> }>) => {
-      const peer = await start();
-      try {
-        // A full bucket on both sides, then count only the views' requests.
-        sb.control.resetRateLimit();
-        await sleep(1_100);
-        sb.control.resetLog();
-        const t = performance.now();
-        const done = await runViews(draw, concurrency, peer.view);
-        const wallS = (performance.now() - t) / 1000;
-        const requests = upstreamCount(sb);
-        const refused = sb.control.requestLog().filter((e) => e.path.startsWith('/v2/') && e.status === 429).length;
-        const failed = done.filter((v) => v.failed).length;
-        bound ??= lowerBound(done);
-        const perView = requests / views;
-        rows.push({ peer: name, 'views at once': concurrency, views, 'upstream requests': requests, 'per view': perView, 'views/day on 10,000': Math.floor(DAILY / perView), '429s': refused, 'failed views': failed, 'wall s (3/s)': wallS });
-        raw[`${name} x${concurrency}`] = { requests, wallS, byEndpoint: sb.control.counters() };
-        o.log(`views: ${name} x${concurrency}: ${requests} requests (${perView.toFixed(2)} per view, ${refused} 429s, ${failed} failed views) in ${wallS.toFixed(0)} s`);
-      } finally {
-        await peer.close();
-      }
-    };
+  // Bytes first, alone: it is in-process CPU work that must not slow the timed lanes.
+  const bytesN = o.quick ? 20 : 50;
+  const bytes = await cachedCallBytes(sandboxOptions, bytesN, o.log);
+  raw.cacheBytes = bytes.raw;
 
-    const gateway = async () => {
-      const gw = await startGatewayOn(sb, { GONG_RATE_PER_SECOND: String(RATE), GONG_DAILY_BUDGET: '1000000', GONG_QUEUE_TIMEOUT_MS: '600000' });
-      return {
-        view: async (id: string) => expectData(await gql<View>(gw.url, VIEW_QUERY, { id }), `gateway view ${id}`),
-        close: () => gw.close(),
-      };
-    };
-    for (const c of [1, 20]) await measure('gong-gateway (no entity cache)', c, gateway);
-
-    const mesh = await meshPeer(sb, o.log);
-    if (mesh.available) for (const c of [1, 20]) await measure('GraphQL Mesh + Hive Gateway (responseCaching)', c, () => mesh.start());
-    else o.log(`views: Mesh peer skipped: ${mesh.reason}`);
-    raw.mesh = mesh.available ? 'ran' : mesh.reason;
-
-    const lb = bound ?? 0;
-    rows.push({ peer: 'lower bound (each distinct call, transcript, user once)', 'views at once': '–', views, 'upstream requests': lb, 'per view': lb / views, 'views/day on 10,000': Math.floor(DAILY / (lb / views)) });
-  } finally {
-    await sb.close();
+  const opened = await Promise.allSettled(specs.map(() => openLane(sandboxOptions, window, views, seed)));
+  const lanes = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(lanes.map((l) => l.sb.close()));
+    throw failed.reason;
   }
-  const base = rows.find((r) => r.peer === 'gong-gateway (no entity cache)' && r['views at once'] === 1);
-  for (const r of rows) r['vs gateway x1 (requests)'] = base ? Number(r['upstream requests']) / Number(base['upstream requests']) : undefined;
+  let results: RowResult[] = [];
+  try {
+    checkSameDraw(lanes);
+    const first = lanes[0];
+    const distinct = first ? new Set(first.draw).size : 0;
+    o.log(`views: seed ${seed}, ${views} views over ${first?.ids.length ?? 0} calls of the last 30 days (${distinct} distinct); ${specs.length} rows on ${specs.length} sandboxes with identical draws, ${serial ? 'one after another' : 'all at once'}`);
+    Object.assign(raw, { calls: first?.ids.length, distinctCalls: distinct });
+    const run = (spec: RowSpec, i: number) => runRow(spec, lanes[i] as Lane, o.log);
+    if (serial) for (const [i, spec] of specs.entries()) results.push(await run(spec, i));
+    else results = await Promise.all(specs.map(run));
+  } finally {
+    await Promise.all(lanes.map((l) => l.sb.close()));
+  }
+  const wallS = (Date.now() - started) / 1000;
+
+  const rows: Row[] = [];
+  const base = results.find((r) => r.spec.key === 'cache-off-1');
+  for (const r of results) {
+    const perView = r.requests / views;
+    const other = r.requests - Object.values(ENDPOINTS).reduce((s, k) => s + (r.byEndpoint[k] ?? 0), 0);
+    rows.push({
+      peer: r.spec.peer,
+      'views at once': r.spec.concurrency,
+      views,
+      'upstream requests': r.requests,
+      'of which before the views': r.beforeViews,
+      'per view': perView,
+      'views/day on 10,000': Math.floor(DAILY / perView),
+      'vs cache off x1': base ? r.requests / base.requests : undefined,
+      'calls/extensive': r.byEndpoint[ENDPOINTS.callsExtensive] ?? 0,
+      'calls/transcript': r.byEndpoint[ENDPOINTS.transcript] ?? 0,
+      'users/extensive': r.byEndpoint[ENDPOINTS.usersExtensive] ?? 0,
+      other,
+      '429s': r.refused,
+      'failed views': r.views.filter((v) => v.failed).length,
+      'wall s (3/s)': r.wallS,
+      target: targetCell(r, views),
+    });
+    raw[r.spec.key] = { requests: r.requests, byEndpoint: r.byEndpoint, beforeViews: r.beforeViews, announced: r.announced, callsExtensiveDuringViews: r.callsExtensiveDuringViews, refused: r.refused, wallS: r.wallS };
+  }
+  const complete = results.find((r) => r.views.every((v) => !v.failed && v.gongCall));
+  if (complete) {
+    const lb = lowerBound(complete.views);
+    rows.push({ peer: 'lower bound (each distinct call, transcript, user once)', 'views at once': '–', views, 'upstream requests': lb, 'per view': lb / views, 'views/day on 10,000': Math.floor(DAILY / (lb / views)), 'vs cache off x1': base ? lb / base.requests : undefined });
+  }
   return {
     raw,
     tables: [
       {
         title: 'Call page views (frontend workload)',
         note:
-          `${raw.views as number} views, Zipf (s = 1) over the calls of the last 30 days, seed ${seed} (BENCH_SEED), ${raw.distinctCalls as number} distinct calls; tenant ${tenant.users} users, ${tenant.calls} calls over 90 days (sandbox seed 42). ` +
-          `Real ${RATE} req/s limit in the sandbox and in the gateway; each row starts cold (a fresh gateway). Views a day = 10,000 / requests per view, 429s included (Gong does not document whether a refused request counts against the day). A failed view is one Gong refused a part of (after the peer's retries). Entity-cache rows come with the shared entity cache.`,
-        columns: ['peer', 'views at once', 'views', 'upstream requests', 'per view', 'views/day on 10,000', 'vs gateway x1 (requests)', '429s', 'failed views', 'wall s (3/s)'],
+          `${views} views, Zipf (s = 1) over the ${String(raw.calls)} calls of the last 30 days, seed ${seed} (BENCH_SEED), ${String(raw.distinctCalls)} distinct calls; tenant ${tenant.users} users, ${tenant.calls} calls over 90 days (sandbox seed 42). ` +
+          `Each row ran on its own sandbox (same seed and tenant; the ids and the draw were checked identical across sandboxes) with its own real ${RATE} req/s limit, the gateway at ${RATE}/s too, on a cold peer; ` +
+          `${serial ? 'rows ran one after another (BENCH_SERIAL=1)' : `the ${results.length} rows ran concurrently in one process (BENCH_SERIAL=1 runs them one after another)`}; ${wallS.toFixed(0)} s in all. ` +
+          `Views a day = 10,000 / requests per view, 429s included (Gong does not document whether a refused request counts against the day). A failed view is one Gong refused a part of (after the peer's retries). ` +
+          `Webhook row: the draw's distinct calls were announced first by the sandbox's default (thin) rule, which carries metaData, parties, content topics/trackers (without occurrences)/scorecardsAnswers, interaction stats and empty context/collaboration; the view selects metaData and parties of the call (its transcript and users are not in a webhook). ` +
+          `Its count starts before the announcements: "before the views" are the transcript poller's requests (first check 1 s after call.created instead of 60 s, standing in for a call announced long before its views).`,
+        columns: ['peer', 'views at once', 'views', 'upstream requests', 'of which before the views', 'per view', 'views/day on 10,000', 'vs cache off x1', 'calls/extensive', 'calls/transcript', 'users/extensive', 'other', '429s', 'failed views', 'wall s (3/s)', 'target'],
         rows,
+      },
+      {
+        title: 'Bytes per cached call (entity cache, in memory)',
+        note: `${bytesN} calls read by id with every section of GongCall (selection built from the schema: parties, context with objects and fields, content, interaction, collaboration, mediaUrls; users and workspaces left out), then their transcripts; gong_gateway_entity_cache_bytes (JSON size of the entries) after each step ÷ items. Sandbox tenant as above, rate limit off. "second read" = upstream requests when reading all of it again (0: everything was held).`,
+        columns: ['cached', 'items', 'entity cache bytes', 'bytes per item', 'KiB per item', 'second read: upstream requests'],
+        rows: bytes.rows,
       },
     ],
   };

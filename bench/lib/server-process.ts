@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { SandboxOptions } from '../../src/sandbox/types.js';
 import { startBareServer } from '../baselines/bare-server.js';
+import { startBareViewServer } from '../baselines/bare-view-server.js';
 import type { ChildInfo, ChildRequest, ChildStats, ServerSpec } from './spawn.js';
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
@@ -24,6 +25,10 @@ async function start(): Promise<{ info: ChildInfo; subscriptions: () => Promise<
   }
   if (spec.kind === 'bare') {
     const bare = await startBareServer();
+    return { info: { url: bare.url, port: Number(new URL(bare.url).port) }, subscriptions: async () => 0, close: () => bare.close() };
+  }
+  if (spec.kind === 'bare-view') {
+    const bare = await startBareViewServer(spec.answer);
     return { info: { url: bare.url, port: Number(new URL(bare.url).port) }, subscriptions: async () => 0, close: () => bare.close() };
   }
   const sandbox = await startSandbox(spec.options as SandboxOptions);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 export type ServerSpec =
   | { kind: 'gateway'; env: Record<string, string> }
   | { kind: 'bare' }
+  | { kind: 'bare-view'; answer: unknown }
   | { kind: 'sandbox'; options: Record<string, unknown> };
 
 export interface ChildInfo {

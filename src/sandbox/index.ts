@@ -25,7 +25,7 @@ import { userRoutes } from './routes-users.js';
 import { startServers } from './server.js';
 import { Tenant } from './tenant.js';
 import type { CallData } from '../gong/wire.js';
-import type { Sandbox, SandboxControl, SandboxOptions } from './types.js';
+import type { Sandbox, SandboxControl, SandboxOptions, WebhookDelivery } from './types.js';
 import { WebhookEmitter } from './webhooks.js';
 
 export type { Sandbox, SandboxOptions } from './types.js';
@@ -116,6 +116,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       const [delivery] = await webhooks.deliver(withScorecards(fullCall(call), at), { isTest: true, onlyRuleId: ruleId });
       if (!delivery) throw new GatewayError(ErrorCode.NOT_FOUND, `No webhook rule with id '${ruleId}'`);
       return delivery;
+    },
+    async deliverCallWebhooks(callIds) {
+      const at = now();
+      const visible = new Map(tenant.visibleCalls(at).map((c) => [c.id, c]));
+      const unknown = callIds.filter((id) => !visible.has(id));
+      if (unknown.length > 0) throw new GatewayError(ErrorCode.NOT_FOUND, `deliverCallWebhooks: no visible call with id ${unknown.slice(0, 5).join(', ')}`);
+      const out: WebhookDelivery[] = [];
+      // One call after the other, like processing: a receiver sees Gong's pace, not a burst of hundreds.
+      for (const id of callIds) {
+        const call = visible.get(id);
+        if (call) out.push(...(await webhooks.deliver(withScorecards(fullCall(call), at))));
+      }
+      return out;
     },
     webhookDeliveries: () => webhooks.deliveries(),
     webhookPublicKey: () => webhooks.publicKey(),

@@ -31,6 +31,12 @@ export function createControlRoutes(control: SandboxControl): (req: SandboxReque
     ['POST', /^\/__sandbox\/webhooks\/rules$/, (req) => ({ rule: control.addWebhookRule(objectBody(req) as Omit<WebhookRule, 'id'>) })],
     ['DELETE', /^\/__sandbox\/webhooks\/rules\/(?<id>[^/]+)$/, (_req, p) => (control.removeWebhookRule(p.id ?? ''), { ok: true })],
     ['POST', /^\/__sandbox\/webhooks\/rules\/(?<id>[^/]+)\/test$/, async (_req, p) => ({ delivery: await control.sendTestWebhook(p.id ?? '') })],
+    ['POST', /^\/__sandbox\/webhooks\/deliver$/, async (req) => {
+      const { callIds } = objectBody(req);
+      if (!Array.isArray(callIds) || !callIds.every((id) => typeof id === 'string'))
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, `Expected {callIds: string[]}, got: ${JSON.stringify({ callIds })}`);
+      return { deliveries: await control.deliverCallWebhooks(callIds) };
+    }],
     ['GET', /^\/__sandbox\/webhooks\/deliveries$/, () => ({ deliveries: control.webhookDeliveries() })],
     ['GET', /^\/__sandbox\/webhooks\/public-key$/, () => ({ publicKey: control.webhookPublicKey() })],
     ['POST', /^\/__sandbox\/faults$/, (req) => (control.addFault(objectBody(req) as unknown as FaultRule), { ok: true })],

@@ -132,6 +132,12 @@ export interface SandboxControl {
   webhookRules(): WebhookRule[];
   /** Send a test delivery (isTest: true) of an existing call to a rule. */
   sendTestWebhook(ruleId: string): Promise<WebhookDelivery>;
+  /**
+   * Deliver the call.created webhook (isTest: false) of existing visible calls, one call after the
+   * other, to every matching rule, as processing does when a call becomes visible. Resolves with
+   * each rule's final attempt; an id that is not a visible call is refused before anything is sent.
+   */
+  deliverCallWebhooks(callIds: readonly string[]): Promise<WebhookDelivery[]>;
   webhookDeliveries(): WebhookDelivery[];
   /** The tenant's webhook public key as Gong's UI shows it (bare base64 SPKI). */
   webhookPublicKey(): string;
