@@ -80,13 +80,7 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
       }
 
       const data = callCreatedData(payload.data);
-      const { eventId, duplicate } = await opts.log.append({
-        topic: 'call.created',
-        connectionRef,
-        dedupeKey: `${data.isTest}:${data.callData.metaData.id}`,
-        data,
-        receivedAt,
-      });
+      // Cached before the event is published, so a subscriber that needs more of the call fetches only what is missing.
       if (!data.isTest && opts.onCallData) {
         // The payload's top-level isPrivate is Gong's word even where metaData leaves it out.
         const metaData = { ...data.callData.metaData, isPrivate: data.callData.metaData.isPrivate ?? data.isPrivate };
@@ -94,6 +88,13 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
           opts.logger?.warn({ connectionRef, err: err instanceof Error ? err.message : String(err) }, 'could not cache a webhook call'),
         );
       }
+      const { eventId, duplicate } = await opts.log.append({
+        topic: 'call.created',
+        connectionRef,
+        dedupeKey: `${data.isTest}:${data.callData.metaData.id}`,
+        data,
+        receivedAt,
+      });
       if (!data.isTest && opts.onCallCreated) await opts.onCallCreated({ connectionRef, callId: data.callData.metaData.id, isPrivate: data.isPrivate, started: data.callData.metaData.started });
       return { kind: 'accepted', eventId, duplicate };
     },
