@@ -5,7 +5,7 @@
  * only. A test delivery (Gong's "test" button) is never cached.
  */
 import { describe, expect, it } from 'vitest';
-import { useEventGateway } from '../events/gateway-harness.js';
+import { subscribe, subscribed, useEventGateway } from '../events/gateway-harness.js';
 import { eventually } from '../events/support.js';
 
 describe('webhook-warmed views', () => {
@@ -37,6 +37,19 @@ describe('webhook-warmed views', () => {
     expect((lacking.data?.gongCall?.content as { brief: string | null }).brief).toBe(truth.content?.brief);
     expect(extensive()).toHaveLength(1);
     expect((extensive()[0]!.body as { contentSelector: unknown }).contentSelector).toEqual({ exposedFields: { content: { brief: true } } });
+  });
+
+  it('gives a subscriber that selects more than the delivery carried only the missing part from Gong', async () => {
+    const sub = subscribe<{ call: { id: string; content: { brief: string | null } } }>(h.gw.wsUrl, 'subscription { gongCallCreated { call { id parties { name } content { brief topics { name } } } } }');
+    await subscribed(h.gw, 1);
+    h.sandbox.control.resetLog();
+    const callId = await h.sandbox.control.endCall({ title: 'Subscribed', isPrivate: false });
+    await h.sandbox.control.tick();
+    const event = await eventually(() => sub.items.find((e) => e.call.id === callId), 10_000, 'the event');
+    const truth = h.sandbox.control.allCalls().find((c) => c.metaData.id === callId)!;
+    expect(event.call.content.brief).toBe(truth.content?.brief);
+    expect(extensive().map((r) => (r.body as { contentSelector: unknown }).contentSelector)).toEqual([{ exposedFields: { content: { brief: true } } }]);
+    sub.stop();
   });
 
   it('does not cache the sample call of a test delivery', async () => {
