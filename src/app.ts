@@ -123,7 +123,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const openAuth = deps.authenticate === undefined && resolveAuthMode(config, { embeddedSandbox }) === 'open';
   const host = config.HOST ?? (openAuth ? '127.0.0.1' : '0.0.0.0');
   if (openAuth && config.HOST === undefined) logger.warn('Client auth is off, so the gateway listens on 127.0.0.1 only; set HOST (e.g. HOST=0.0.0.0) to expose it');
-  const writes = createWritesFeature({ clients, authenticate, store, logger, onCallCreated: learn });
+  const bodyDeadlines = { idleMs: config.HTTP_BODY_IDLE_MS, totalMs: config.HTTP_BODY_DEADLINE_MS };
+  const writes = createWritesFeature({ clients, authenticate, store, logger, onCallCreated: learn, bodyDeadlines });
 
   const caches: GatewayServices['caches'] = {
     async evict(ref, callIds) {
@@ -173,6 +174,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       server: apollo.server,
       context,
       maxBodyBytes: deps.maxGraphQLBodyBytes,
+      bodyDeadlines,
       maxBatchSize: config.GRAPHQL_MAX_BATCH_SIZE,
       streams: { sse: createSseSubscriptions(httpOperations), multipart: createMultipartSubscriptions(httpOperations) },
       explorer: explorer.page,

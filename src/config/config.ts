@@ -105,6 +105,8 @@ export const VARS = {
   // ---- webhooks and events
   GONG_WEBHOOK_PUBLIC_KEY: { schema: z.string().optional(), description: 'Public key of the `default` connection\'s Gong webhook rule (bare base64 SPKI as Gong shows it, or PEM).' },
   WEBHOOK_MAX_BYTES: { schema: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024), description: 'Largest webhook body accepted (413 above).' },
+  HTTP_BODY_IDLE_MS: { schema: int(100, 600_000).default(10_000), description: 'Longest silence while an authenticated /graphql or /proxy request body arrives (408 after it).' },
+  HTTP_BODY_DEADLINE_MS: { schema: int(100, 3_600_000).default(60_000), description: 'Longest time for a whole authenticated /graphql or /proxy request body (408 after it). Media uploads stream and are not bounded by it.' },
   WEBHOOK_BODY_IDLE_MS: { schema: int(100, 600_000).default(10_000), description: 'Longest silence while a signed webhook body arrives (408 after it).' },
   WEBHOOK_BODY_DEADLINE_MS: { schema: int(100, 3_600_000).default(60_000), description: 'Longest time for a whole webhook body (408 after it).' },
   WEBHOOK_MAX_CONCURRENT: { schema: int(1, 100_000).default(64), description: 'Webhook bodies read at once; more get 503 with Retry-After.' },

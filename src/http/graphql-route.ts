@@ -14,7 +14,7 @@ import type { GatewayContext } from '../context.js';
 import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf } from '../errors.js';
 import { challengeFor, type OperationParams } from './http-operation.js';
 import { acceptsMultipartSubscriptions, type MultipartSubscriptions } from './multipart-subscriptions.js';
-import { readBody, sendJson } from './respond.js';
+import { readBody, sendJson, type BodyDeadlines } from './respond.js';
 import type { Route } from './router.js';
 import { isSseRequest, type SseSubscriptions } from './sse-subscriptions.js';
 
@@ -25,6 +25,8 @@ export interface GraphQLRouteOptions<C extends BaseContext = GatewayContext> {
   context: (request: { headers: IncomingMessage['headers']; requestId?: string }) => Promise<C>;
   /** @default 1 MiB */
   maxBodyBytes?: number;
+  /** HTTP_BODY_IDLE_MS / HTTP_BODY_DEADLINE_MS. @default DEFAULT_BODY_DEADLINES */
+  bodyDeadlines?: BodyDeadlines | undefined;
   /** @default '/graphql' */
   path?: string;
   /** Most operations in one batched request (GRAPHQL_MAX_BATCH_SIZE). @default 10 */
@@ -79,7 +81,7 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
         return;
       }
       if (streams && isSseRequest(req)) {
-        await streams.sse.handle(req, res, requestId, async () => (req.method === 'POST' ? (await readBody(req, maxBodyBytes)).toString('utf8') : ''));
+        await streams.sse.handle(req, res, requestId, async () => (req.method === 'POST' ? (await readBody(req, maxBodyBytes, opts.bodyDeadlines)).toString('utf8') : ''));
         return;
       }
       if (req.method === 'PUT' || req.method === 'DELETE') {
@@ -97,7 +99,7 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
       let body: unknown;
       if (!authenticated.ok) res.setHeader('connection', 'close');
       else if (req.method === 'POST') {
-        const raw = (await readBody(req, maxBodyBytes)).toString('utf8');
+        const raw = (await readBody(req, maxBodyBytes, opts.bodyDeadlines)).toString('utf8');
         if ((headers.get('content-type') ?? '').includes('json')) {
           try {
             body = JSON.parse(raw);

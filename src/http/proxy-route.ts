@@ -15,7 +15,7 @@ import { badInput } from '../errors.js';
 import type { ConnectionTransport, RawGongRequest } from '../gong/transport.js';
 import type { Logger } from '../observability/logger.js';
 import { forwardableHeaders, relayAnswer } from './relay-answer.js';
-import { readBody } from './respond.js';
+import { readBody, type BodyDeadlines } from './respond.js';
 import type { Route } from './router.js';
 
 export const PROXY_PREFIX = '/proxy/';
@@ -33,6 +33,8 @@ export interface ProxyRouteOptions {
   authenticate: AuthenticateRequest;
   transport(connectionRef: string): ConnectionTransport;
   logger?: Logger;
+  /** HTTP_BODY_IDLE_MS / HTTP_BODY_DEADLINE_MS for the small bodies read whole. */
+  bodyDeadlines?: BodyDeadlines | undefined;
 }
 
 /** The Gong path for `rest` (what follows `/proxy/`); only `/v2/...` paths, no dot segments. */
@@ -58,11 +60,11 @@ function hasBody(req: IncomingMessage): boolean {
   return Number.isFinite(n) && n > 0;
 }
 
-async function bodyOf(req: IncomingMessage, headers: Record<string, string>): Promise<RawGongRequest['body']> {
+async function bodyOf(req: IncomingMessage, headers: Record<string, string>, deadlines: BodyDeadlines | undefined): Promise<RawGongRequest['body']> {
   if (!hasBody(req)) return undefined;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared <= SMALL_BODY_BYTES) {
-    const buf = await readBody(req, SMALL_BODY_BYTES);
+    const buf = await readBody(req, SMALL_BODY_BYTES, deadlines);
     headers['content-length'] = String(buf.length);
     return buf;
   }
@@ -83,7 +85,7 @@ export function proxyRoute(opts: ProxyRouteOptions): Route {
       }
       const principal = await opts.authenticate({ headers: req.headers });
       const headers = forwardableHeaders(req.headers);
-      const body = await bodyOf(req, headers);
+      const body = await bodyOf(req, headers, opts.bodyDeadlines);
       // The client going away cancels the upstream request (and frees the connection's slot).
       const ac = new AbortController();
       res.once('close', () => {

@@ -2,7 +2,9 @@
  * Unauthenticated buffering: the webhook route read up to 5 MB with no Authorization at all, a
  * body sent 1 byte every 2 s was held for 30 minutes, and `/graphql` read 1 MiB before auth. Now
  * a missing or forged token is refused before the body is read (the attacks below never send
- * one), signed bodies have an idle and a total deadline, and concurrent bodies are bounded.
+ * one), signed bodies have an idle and a total deadline, and concurrent bodies are bounded. An
+ * authenticated client's /graphql or /proxy body gets the same two deadlines (it held a buffer for
+ * the server's request timeout before).
  */
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +29,8 @@ describe('bodies and authentication', () => {
       GONG_WEBHOOK_PUBLIC_KEY: gong.publicKey,
       WEBHOOK_BODY_IDLE_MS: '1000',
       WEBHOOK_BODY_DEADLINE_MS: '1500',
+      HTTP_BODY_IDLE_MS: '1000',
+      HTTP_BODY_DEADLINE_MS: '1500',
       WEBHOOK_MAX_CONCURRENT: '2',
     });
     port = Number(new URL(gw.publicUrl).port);
@@ -57,6 +61,29 @@ describe('bodies and authentication', () => {
     const a = keep(await rawRequest(port, `POST /graphql HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n`));
     expect(a.status).toBe(401);
     expect(JSON.parse(a.body)).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
+  it('an authenticated /graphql or /proxy body that stalls or trickles gets 408, and nothing goes upstream', async () => {
+    const head = (path: string, length: number) =>
+      `POST ${path} HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer body-key\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    const query = JSON.stringify({ query: '{ gongWorkspaces { id } }' });
+    sandbox.control.resetLog();
+    for (const path of ['/graphql', '/proxy/v2/calls/extensive']) {
+      const stalled = keep(await rawRequest(port, head(path, query.length) + query.slice(0, 3)));
+      expect(stalled.status).toBe(408);
+      expect(stalled.headers.connection).toBe('close');
+      expect(JSON.parse(stalled.body)).toMatchObject({ error: { code: 'REQUEST_TIMEOUT' } });
+    }
+    let sent = 0;
+    let drip: ReturnType<typeof setInterval> | undefined;
+    const trickled = keep(
+      await rawRequest(port, head('/graphql', query.length), (socket) => {
+        drip = setInterval(() => socket.write(query.charAt(sent++)), 200);
+      }).finally(() => clearInterval(drip)),
+    );
+    expect(trickled.status).toBe(408);
+    expect(sent).toBeLessThan(query.length);
+    expect(sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/'))).toEqual([]);
   });
 
   it('a signed body that stalls gets 408 after the idle timeout', async () => {
