@@ -55,7 +55,7 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
   const saved = () => opts.metrics?.upstreamRequestsSaved.inc({ reason: 'cache' });
 
   async function records(ref: string, ids: readonly string[]): Promise<(CallRecord | undefined)[]> {
-    return (await store.get(ref, 'call', ids)).map((r) => (isCallRecord(r) ? r : undefined));
+    return (await store.get(ref, 'call', ids)).map((r, i) => (isCallRecord(r) && r.metaData.id === ids[i] ? r : undefined));
   }
 
   async function writeCalls(ref: string, merged: CallRecord[]): Promise<void> {
@@ -70,11 +70,13 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
     ref: string,
     ids: readonly string[],
     idOf: (t: T) => string,
+    /** A cheap shape check of what a shared store hands back (an entry from another deploy is a miss, then replaced). */
+    looksLike: (value: unknown, id: string) => boolean,
     fetch: (ids: string[]) => Promise<T[]>,
     o: ReadOptions = {},
   ): Promise<(T | null)[]> {
     if (ttlSeconds <= 0) return byIds(ids, await fetch([...ids]), idOf);
-    const cached = o.fresh ? ids.map(() => undefined) : ((await store.get(ref, kind, ids)) as (T | undefined)[]);
+    const cached = o.fresh ? ids.map(() => undefined) : (await store.get(ref, kind, ids)).map((v, i) => (v !== undefined && looksLike(v, ids[i] as string) ? (v as T) : undefined));
     const misses = ids.filter((_, i) => cached[i] === undefined);
     count(kind, o.fresh ? 'bypass' : 'hit', o.fresh ? ids.length : ids.length - misses.length);
     if (!o.fresh) count(kind, 'miss', misses.length);
@@ -141,8 +143,8 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       });
     },
 
-    transcripts: (ref, ids, fetch, o) => whole('transcript', opts.ttls.transcriptSeconds, ref, ids, transcriptId, fetch, o),
-    users: (ref, ids, fetch, o) => whole('user', opts.ttls.userSeconds, ref, ids, userId, fetch, o),
+    transcripts: (ref, ids, fetch, o) => whole('transcript', opts.ttls.transcriptSeconds, ref, ids, transcriptId, isTranscriptOf, fetch, o),
+    users: (ref, ids, fetch, o) => whole('user', opts.ttls.userSeconds, ref, ids, userId, isUserOf, fetch, o),
 
     async rememberCalls(ref, calls, selector) {
       if (opts.ttls.callSeconds <= 0 || calls.length === 0) return;
@@ -169,6 +171,9 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
     },
   };
 }
+
+const isTranscriptOf = (v: unknown, id: string) => typeof v === 'object' && v !== null && (v as CallTranscript).callId === id && Array.isArray((v as CallTranscript).transcript);
+const isUserOf = (v: unknown, id: string) => typeof v === 'object' && v !== null && (v as UserMetadata).id === id;
 
 /** Gong answers an empty transcript for a call it has not transcribed yet: that one will change. */
 const isFinal = (t: CallTranscript) => t.transcript.length > 0;

@@ -3,6 +3,7 @@
  * without asking Gong, and an eviction on one instance holds on every instance. A real
  * redis-server on a free loopback port; both gateways on one sandbox.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startEventGateway, startEventSandbox, type EventGateway } from '../events/gateway-harness.js';
@@ -48,5 +49,22 @@ describeRedis('the entity cache across instances on one Redis', () => {
     expect(((await evict.json()) as { data?: unknown }).data).toEqual({ gongEvictCache: 0 });
     expect(await view(a, id)).toEqual({ 'POST /v2/calls/extensive': 1, 'POST /v2/users/extensive': 1, 'POST /v2/calls/transcript': 1 });
     expect(await view(b, id)).toEqual({});
+  });
+
+  it('treats an entry it cannot read (not JSON, another shape, another id) as a miss and replaces it', async () => {
+    const [first, second] = sandbox.control.allCalls().slice(2, 4).map((c) => c.metaData.id) as [string, string];
+    const raw = new Redis(redis.url);
+    try {
+      const gen = (await raw.get('ec:entity:{default}:gen')) ?? '0';
+      await raw.set(`ec:entity:{default}:call:${first}`, `${gen}|{not json`);
+      await raw.set(`ec:entity:{default}:call:${second}`, `${gen}|{"metaData":{"id":"1"},"until":1e15,"parts":{},"call":{}}`);
+      await raw.set(`ec:entity:{default}:transcript:${second}`, `${gen}|{"callId":"1","transcript":[{"speakerId":"x"}]}`);
+    } finally {
+      raw.disconnect();
+    }
+    expect(await view(a, first)).toMatchObject({ 'POST /v2/calls/extensive': 1, 'POST /v2/calls/transcript': 1 });
+    expect(await view(a, second)).toMatchObject({ 'POST /v2/calls/extensive': 1, 'POST /v2/calls/transcript': 1 });
+    expect(await view(b, first)).toEqual({});
+    expect(await view(b, second)).toEqual({});
   });
 });
