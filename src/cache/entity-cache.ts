@@ -11,6 +11,7 @@ import type { CallData, CallTranscript, ContentSelector, UserMetadata } from '..
 import type { Metrics } from '../observability/metrics.js';
 import { callOf, carriedParts, isCallRecord, mergeCall, missingParts, partsOf, recordUntil, selectorOf, type CallRecord, type Parts, type PartTtls } from './call-parts.js';
 import type { EntityKind, EntityStore } from './entity-store.js';
+import { byKeys } from '../util/by-keys.js';
 
 /** Gong's media URLs expire after 8 hours; one served from the cache stays valid for at least one more. */
 const MEDIA_MS = 7 * 3_600_000;
@@ -72,10 +73,12 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
     idOf: (t: T) => string,
     /** A cheap shape check of what a shared store hands back (an entry from another deploy is a miss, then replaced). */
     looksLike: (value: unknown, id: string) => boolean,
+    /** Whether an answer is final enough to keep. */
+    storable: (t: T) => boolean,
     fetch: (ids: string[]) => Promise<T[]>,
     o: ReadOptions = {},
   ): Promise<(T | null)[]> {
-    if (ttlSeconds <= 0) return byIds(ids, await fetch([...ids]), idOf);
+    if (ttlSeconds <= 0) return byKeys(ids, await fetch([...ids]), idOf);
     const cached = o.fresh ? ids.map(() => undefined) : (await store.get(ref, kind, ids)).map((v, i) => (v !== undefined && looksLike(v, ids[i] as string) ? (v as T) : undefined));
     const misses = ids.filter((_, i) => cached[i] === undefined);
     count(kind, o.fresh ? 'bypass' : 'hit', o.fresh ? ids.length : ids.length - misses.length);
@@ -85,7 +88,7 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       return cached.map((c) => c ?? null);
     }
     const found = await fetch(misses);
-    await store.set(ref, kind, found.filter((t) => kind !== 'transcript' || isFinal(t as CallTranscript)).map((t) => ({ id: idOf(t), value: t, ttlMs: ms(ttlSeconds) })));
+    await store.set(ref, kind, found.filter(storable).map((t) => ({ id: idOf(t), value: t, ttlMs: ms(ttlSeconds) })));
     const got = new Map(found.map((t) => [idOf(t), t]));
     return ids.map((id, i) => cached[i] ?? got.get(id) ?? null);
   }
@@ -95,7 +98,7 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
 
   return {
     async calls(ref, ids, selector, fetch, o = {}) {
-      if (opts.ttls.callSeconds <= 0) return byIds(ids, await fetch([...ids], selector), (c) => c.metaData.id);
+      if (opts.ttls.callSeconds <= 0) return byKeys(ids, await fetch([...ids], selector), (c) => c.metaData.id);
       const needed = partsOf(selector);
       const stored = o.fresh ? ids.map(() => undefined) : await records(ref, ids);
       const at = now();
@@ -143,8 +146,8 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       });
     },
 
-    transcripts: (ref, ids, fetch, o) => whole('transcript', opts.ttls.transcriptSeconds, ref, ids, transcriptId, isTranscriptOf, fetch, o),
-    users: (ref, ids, fetch, o) => whole('user', opts.ttls.userSeconds, ref, ids, userId, isUserOf, fetch, o),
+    transcripts: (ref, ids, fetch, o) => whole('transcript', opts.ttls.transcriptSeconds, ref, ids, transcriptId, isTranscriptOf, isFinal, fetch, o),
+    users: (ref, ids, fetch, o) => whole('user', opts.ttls.userSeconds, ref, ids, userId, isUserOf, () => true, fetch, o),
 
     async rememberCalls(ref, calls, selector) {
       if (opts.ttls.callSeconds <= 0 || calls.length === 0) return;
@@ -177,8 +180,3 @@ const isUserOf = (v: unknown, id: string) => typeof v === 'object' && v !== null
 
 /** Gong answers an empty transcript for a call it has not transcribed yet: that one will change. */
 const isFinal = (t: CallTranscript) => t.transcript.length > 0;
-
-function byIds<T>(ids: readonly string[], found: readonly T[], idOf: (t: T) => string): (T | null)[] {
-  const map = new Map(found.map((t) => [idOf(t), t]));
-  return ids.map((id) => map.get(id) ?? null);
-}

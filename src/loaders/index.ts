@@ -16,6 +16,7 @@ import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { loaderById } from './batch.js';
+import { byKeys } from '../util/by-keys.js';
 import { createStatsLoaders, type StatsLoaders } from './stats.js';
 
 export type { FullReadCache };
@@ -60,8 +61,6 @@ const SLICE = 'gg-slice:';
 /** Gong's page size. */
 const USERS_PAGE = 100;
 
-const found = <T>(list: (T | null)[]): T[] => list.filter((t): t is T => t !== null);
-
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
   const cached = <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T> =>
@@ -72,12 +71,11 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   const feed = (write: Promise<void> | undefined) => void write?.catch(() => undefined);
   const { entities } = opts;
   const read = { fresh: opts.fresh === true };
-  const users = loaderById('users', metrics, (ids) => (entities ? entities.users(ref, ids, (m) => client.usersByIds(m), read).then(found) : client.usersByIds(ids)), (u) => u.id);
-  const transcripts = loaderById(
-    'transcripts',
-    metrics,
-    (ids) => (entities ? entities.transcripts(ref, ids, (m) => client.transcriptsByIds(m), read).then(found) : client.transcriptsByIds(ids)),
-    (t) => t.callId,
+  const users = loaderById('users', metrics, (ids) =>
+    entities ? entities.users(ref, ids, (m) => client.usersByIds(m), read) : client.usersByIds(ids).then((f) => byKeys(ids, f, (u) => u.id)),
+  );
+  const transcripts = loaderById('transcripts', metrics, (ids) =>
+    entities ? entities.transcripts(ref, ids, (m) => client.transcriptsByIds(m), read) : client.transcriptsByIds(ids).then((f) => byKeys(ids, f, (t) => t.callId)),
   );
 
   const callLoaders = new Map<string, DataLoader<string, CallData | null>>();
@@ -85,11 +83,10 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     const key = JSON.stringify(selector ?? {});
     let loader = callLoaders.get(key);
     if (!loader) {
-      loader = loaderById(
-        'calls',
-        metrics,
-        (ids) => (entities ? entities.calls(ref, ids, selector, (m, lacking) => client.callsByIds(m, lacking), read).then(found) : client.callsByIds(ids, selector)),
-        (c) => c.metaData.id,
+      loader = loaderById('calls', metrics, (ids) =>
+        entities
+          ? entities.calls(ref, ids, selector, (m, lacking) => client.callsByIds(m, lacking), read)
+          : client.callsByIds(ids, selector).then((f) => byKeys(ids, f, (c) => c.metaData.id)),
       );
       callLoaders.set(key, loader);
     }
