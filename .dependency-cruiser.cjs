@@ -4,7 +4,7 @@
  * scheduler -> sandbox or Gong; only the wiring (src/wiring, src/app.ts) knows every folder.
  */
 /** Folders that hold domain logic: they never reach up to the HTTP edge. */
-const DOMAIN = '^src/(auth|cache|config|connections|events|gong|graphql|lifecycle|loaders|observability|scheduler|store|writes|util)/';
+const DOMAIN = '^src/(auth|cache|call-creation|config|connections|events|gong|graphql|lifecycle|loaders|observability|scheduler|store|sync|util)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

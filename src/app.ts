@@ -12,11 +12,11 @@ import { authenticateRequest, authenticatorFromConfig, resolveAuthMode } from '.
 import type { FullReadCache } from './cache/full-read-cache.js';
 import { usesEmbeddedSandbox, type Config } from './config/config.js';
 import type { ConnectionRegistry } from './connections/types.js';
-import { createContextFactory, type AuthenticateRequest, type ContextFactory, type GatewayContext, type GatewayServices, type ReadSettings } from './context.js';
+import { createContextFactory, type AuthenticateRequest, type ContextFactory, type GatewayContext, type GatewayServices, type ReadSettings } from './graphql/context.js';
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
 import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
-import { createSyncState } from './graphql/sync/sync-state.js';
+import { createSyncState } from './sync/sync-state.js';
 import { createExplorer } from './http/explorer.js';
 import { graphqlRoute } from './http/graphql-route.js';
 import { healthRoute } from './http/health-route.js';

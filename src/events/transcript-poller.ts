@@ -5,7 +5,7 @@
  * connection's shared budget), publishes the ones found and reschedules the rest with doubling
  * gaps (initial → max), giving up after `giveUpMs`.
  */
-import { collectPages } from '../gong/pages.js';
+import { collectPages } from '../gong/reads/pages.js';
 import type { GongClient } from '../gong/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { TranscriptReadyData } from './call-created.js';

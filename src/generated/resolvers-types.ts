@@ -6,7 +6,7 @@ import type { Scorecard, ScorecardQuestion, AnsweredScorecard, ScorecardAnswer }
 import type { UserRangeKey } from '../loaders/stats.js';
 import type { ActivityCountsWithDates, DailyActivity, LibraryFolder, LibraryCall, KeywordTracker, CallOutcomeDefinition } from '../gong/wire-stats.js';
 import type { InteractionStatsParent } from '../graphql/resolvers/stats.js';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

@@ -9,7 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import { badInput } from '../errors.js';
 import { gongAnswerError, gongErrors, schemaMismatch } from './errors.js';
 import { createStatsEndpoints } from './client-stats.js';
-import { createByIdReads } from './by-ids.js';
+import { createByIdReads } from './reads/by-ids.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ByIdReads, GongClient, GongRequest, GongResponse, GongTransport, Page, Priority } from './types.js';
 import {

@@ -19,7 +19,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Breaker } from '../scheduler/breaker.js';
 import { backoffMs, type RetryPolicy } from '../scheduler/retry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import { createCoalescer, requestKey } from './coalesce.js';
+import { createCoalescer, requestKey } from './reads/coalesce.js';
 import { parseRetryAfter, schemaMismatch } from './errors.js';
 import { nextStep, type AttemptFacts } from './next-step.js';
 import { attemptJson, attemptRaw, type Answer, type AttemptInit, type Outcome, type RawAnswer } from './attempt.js';

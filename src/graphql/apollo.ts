@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, specifiedRules, type GraphQLSchema, type ValidationRule } from 'graphql';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from './context.js';
 import type { Logger } from '../observability/logger.js';
 import { formatError, unexpectedErrorLogger } from './format-error.js';
 

@@ -8,7 +8,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from './context.js';
 import type { Logger } from '../observability/logger.js';
 
 /** The GatewayError behind an error, following `originalError` / `cause` links. */

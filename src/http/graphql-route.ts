@@ -10,7 +10,7 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../graphql/context.js';
 import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf } from '../errors.js';
 import { challengeFor, type OperationParams } from './http-operation.js';
 import { acceptsMultipartSubscriptions, type MultipartSubscriptions } from './multipart-subscriptions.js';

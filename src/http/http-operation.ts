@@ -8,9 +8,9 @@
  */
 import { GraphQLError, execute, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationTypeNode, type ValidationRule } from 'graphql';
 import type { IncomingMessage } from 'node:http';
-import type { ContextFactory, GatewayContext } from '../context.js';
+import type { ContextFactory, GatewayContext } from '../graphql/context.js';
 import { ErrorCode, httpStatusOf } from '../errors.js';
-import { createSubscriptionHub } from '../events/subscription-hub.js';
+import { createSubscriptionHub } from '../graphql/subscriptions/hub.js';
 import { createOperationLabel, type OperationLabel } from '../observability/graphql-metrics-plugin.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createWsOperationMetrics } from '../observability/ws-operation-metrics.js';

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { AuthenticateRequest } from '../context.js';
+import type { AuthenticateRequest } from '../graphql/context.js';
 import { ErrorCode, GatewayError, badInput, notFound } from '../errors.js';
 import type { ConnectionTransport } from '../gong/transport.js';
 import { SCOPES } from '../gong/wire.js';

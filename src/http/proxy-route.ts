@@ -10,7 +10,7 @@
  * a 429); larger or chunked bodies stream through and are sent once.
  */
 import type { IncomingMessage } from 'node:http';
-import type { AuthenticateRequest } from '../context.js';
+import type { AuthenticateRequest } from '../graphql/context.js';
 import { badInput } from '../errors.js';
 import type { ConnectionTransport, RawGongRequest } from '../gong/transport.js';
 import type { Logger } from '../observability/logger.js';

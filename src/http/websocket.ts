@@ -13,7 +13,7 @@ import { WsCloseCode } from '../close-codes.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { WebSocketServer } from 'ws';
-import type { ContextFactory, GatewayContext } from '../context.js';
+import type { ContextFactory, GatewayContext } from '../graphql/context.js';
 import { ErrorCode } from '../errors.js';
 import { findGatewayError, formatError } from '../graphql/format-error.js';
 import { createOperationLabel, type OperationLabel } from '../observability/graphql-metrics-plugin.js';
@@ -21,7 +21,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createWsOperationMetrics } from '../observability/ws-operation-metrics.js';
 import type { SubscriberSocket } from '../events/services.js';
-import { createSubscriptionHub } from '../events/subscription-hub.js';
+import { createSubscriptionHub } from '../graphql/subscriptions/hub.js';
 import { applyPolicy, policyRules, type OperationPolicy } from '../graphql/operation-policy.js';
 import { guardWebSocketServer, verifyOrigin } from './websocket-guard.js';
 

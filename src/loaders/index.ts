@@ -9,7 +9,7 @@
  */
 import DataLoader from 'dataloader';
 import type { GongClient, Page } from '../gong/types.js';
-import { collectPages } from '../gong/pages.js';
+import { collectPages } from '../gong/reads/pages.js';
 import { z } from 'zod';
 import { UserMetadata, Workspace, type CallBasicData, type CallData, type CallTranscript, type ContentSelector } from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';

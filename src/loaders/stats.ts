@@ -20,7 +20,7 @@ import type {
   UserInteractionStats,
 } from '../gong/wire-stats.js';
 import type { Metrics } from '../observability/metrics.js';
-import { collectPages } from '../gong/pages.js';
+import { collectPages } from '../gong/reads/pages.js';
 import { observeBatch } from './batch.js';
 
 /** A user's stats over `[from, to)` (company-local days, YYYY-MM-DD), per `period` where it applies. */

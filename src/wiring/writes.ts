@@ -2,7 +2,7 @@
  * Writes: the idempotent create-call service (the context's `services.writes`, its records in the
  * shared store so every instance sees them), `PUT /calls/{callId}/media` and `/proxy/v2/...`.
  */
-import type { AuthenticateRequest } from '../context.js';
+import type { AuthenticateRequest } from '../graphql/context.js';
 import type { GongClients } from '../gong/clients.js';
 import { mediaRoute } from '../http/media-route.js';
 import { proxyRoute } from '../http/proxy-route.js';
@@ -10,7 +10,7 @@ import type { BodyDeadlines } from '../http/respond.js';
 import type { Route } from '../http/router.js';
 import type { Logger } from '../observability/logger.js';
 import type { KeyValueStore } from '../store/types.js';
-import { createCallService, type CreateCallService } from '../writes/create-call.js';
+import { createCallService, type CreateCallService } from '../call-creation/create-call.js';
 
 export interface WritesFeatureDeps {
   clients: GongClients;

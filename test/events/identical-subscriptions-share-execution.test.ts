@@ -1,13 +1,13 @@
 /**
- * Identical subscriptions share one execution per event (src/events/subscription-hub.ts): 50
+ * Identical subscriptions share one execution per event (src/graphql/subscriptions/hub.ts): 50
  * graphql-ws subscribers selecting `call { primaryUser { emailAddress } }` get the same data while
  * the gateway runs one users batch and one users request per event; a member whose consumer stops
  * pulling is closed with 4413 naming its own resume point while the others get every event.
  */
 import { parse, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { GatewayContext } from '../../src/context.js';
-import { createSubscriptionHub } from '../../src/events/subscription-hub.js';
+import type { GatewayContext } from '../../src/graphql/context.js';
+import { createSubscriptionHub } from '../../src/graphql/subscriptions/hub.js';
 import { eventually } from './support.js';
 import { subscribe, subscribed, useEventGateway } from './gateway-harness.js';
 

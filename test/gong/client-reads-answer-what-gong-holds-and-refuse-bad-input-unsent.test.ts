@@ -4,7 +4,7 @@
  * "No calls found" 404 is an empty page, and bad input is refused before any request is spent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPages } from '../../src/gong/pages.js';
+import { collectPages } from '../../src/gong/reads/pages.js';
 import type { GongClient } from '../../src/gong/types.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { makeClients, rejectionOf } from './support/clients.js';

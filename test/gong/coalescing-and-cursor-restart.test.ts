@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCursorExpiredError } from '../../src/gong/errors.js';
-import { collectPages } from '../../src/gong/pages.js';
+import { collectPages } from '../../src/gong/reads/pages.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { makeClients, rejectionOf } from './support/clients.js';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, GatewayError } from '../../src/errors.js';
-import { createMerger, type MergedFetch } from '../../src/gong/merge.js';
+import { createMerger, type MergedFetch } from '../../src/gong/reads/merge.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 
 interface Row {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CursorExpiredError } from '../../src/gong/errors.js';
-import { collectPages } from '../../src/gong/pages.js';
+import { collectPages } from '../../src/gong/reads/pages.js';
 import type { Page } from '../../src/gong/types.js';
 
 const page = (items: number[], cursor?: string): Page<number> => ({ requestId: 'r', items, records: { totalRecords: 99, currentPageSize: items.length, currentPageNumber: 0, ...(cursor ? { cursor } : {}) } });

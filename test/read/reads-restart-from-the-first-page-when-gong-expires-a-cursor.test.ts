@@ -1,6 +1,6 @@
 /**
  * Gong's cursors expire (400 "Failed to verify cursor: cursor has expired"). Every production
- * paging loop goes through one walker (src/gong/pages.ts), which restarts from the first page and
+ * paging loop goes through one walker (src/gong/reads/pages.ts), which restarts from the first page and
  * delivers each record once: the users read of the flows fan-out, the fan-out itself, and the
  * transcript poller's batch check. The sandbox expires a cursor when its clock jumps.
  */

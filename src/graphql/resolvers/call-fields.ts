@@ -4,7 +4,7 @@
  * null); links go through the per-request loaders so 100 calls cost one batch per link kind.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import type { GongCallResolvers, GongContextTiming, Resolvers } from '../../generated/resolvers-types.js';
 import type { CallBasicData, CallContext, CallData } from '../../gong/wire.js';
 import { CONTEXT_TIMING } from '../content-selector.js';

@@ -1,6 +1,6 @@
 /** The operation's call fetch plan, and the by-id path shared by root fields, links and references. */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import type { CallData } from '../../gong/wire.js';
 import { callFetchPlan, type CallFetchPlan } from '../content-selector.js';
 import type { CallParent } from '../parents.js';

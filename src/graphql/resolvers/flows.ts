@@ -9,7 +9,7 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { GongClient } from '../../gong/types.js';
 import { z } from 'zod';
 import { Flow } from '../../gong/wire.js';
-import { collectPages } from '../../gong/pages.js';
+import { collectPages } from '../../gong/reads/pages.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection, wholeList } from '../paging.js';
 import { gongId } from './ids.js';

@@ -3,7 +3,7 @@
  * folder) and their calls through the calls loader, so the calls of every folder in an
  * operation are one /v2/calls/extensive batch with the operation's selector.
  */
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { loadCall } from './call-plan.js';
 import { gongId, isGongId } from './ids.js';

@@ -4,7 +4,7 @@
  * `content.scorecardsAnswers` resolve through the same GongAnsweredScorecard fields.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { ScorecardAnswer, ScorecardQuestion } from '../../gong/wire/scorecards.js';
 import { checkFirst, decodeCursor } from '../cursor.js';

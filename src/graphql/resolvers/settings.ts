@@ -2,7 +2,7 @@
  * Tracker and call-outcome definitions (full reads, cached) and the links from a call's tracker
  * hits and outcome to them.
  */
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { gongId, isGongId } from './ids.js';
 

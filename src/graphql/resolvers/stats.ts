@@ -3,7 +3,7 @@
  * many users. Each part goes through a loader keyed by (user, range[, period]), so every user of
  * the operation with the same range shares one request per endpoint.
  */
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { ActivityCountsWithDates, UserInteractionStats } from '../../gong/wire-stats.js';
 import type { UserRangeKey } from '../../loaders/stats.js';

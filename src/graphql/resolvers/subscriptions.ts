@@ -8,7 +8,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { assertAdmin } from '../../auth/client-auth.js';
 import { assertConnectionRef } from '../../connections/types.js';
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
 import { readCallCreated, readTranscriptReady } from '../../events/call-created.js';
 import type { EventTopic, LoggedEvent } from '../../events/event-log.js';

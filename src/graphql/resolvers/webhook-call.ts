@@ -6,7 +6,7 @@
  * event's loaders. Identical subscriptions share it (the hub executes once per group).
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import type { CallData, ContentSelector } from '../../gong/wire.js';
 import type { CallParent } from '../parents.js';
 import type { SelectedFields } from '../selection.js';

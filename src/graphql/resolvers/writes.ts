@@ -1,6 +1,6 @@
 /**
  * Writes (schema/writes.graphql): gongCreateCall on the operation's connection. Validation,
- * idempotency and Gong's answers are the create-call service's (src/writes/create-call.ts).
+ * idempotency and Gong's answers are the create-call service's (src/call-creation/create-call.ts).
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
 

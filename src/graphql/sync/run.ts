@@ -3,7 +3,7 @@
  * and the learned calls from the sync state, and encodes the next checkpoint (bounded: the ids
  * stay server-side under a chain id and step number).
  */
-import type { GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../context.js';
 import { decodeCheckpoint, encodeCheckpoint, type SyncKind } from './checkpoint.js';
 import { syncStep, type SyncStepOptions } from './scan.js';
 

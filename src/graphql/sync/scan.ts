@@ -8,10 +8,10 @@
  * their start. An expired Gong cursor restarts the scan's window (the delivered ids keep it from
  * delivering twice).
  */
-import { walkPages } from '../../gong/pages.js';
+import { walkPages } from '../../gong/reads/pages.js';
 import type { Page } from '../../gong/types.js';
 import type { Scan } from './checkpoint.js';
-import type { LearnedCall } from './sync-state.js';
+import type { LearnedCall } from '../../sync/sync-state.js';
 
 export interface SyncStepOptions<R> {
   /** The last completed scan's upper bound (null before the first) and the scan in progress. */

@@ -4,12 +4,12 @@
  * from the answer, and each page of an answer is followed. Loads of one endpoint that wait for the
  * connection's budget at the same time merge into one request (./merge.ts).
  */
-import type { Metrics } from '../observability/metrics.js';
-import { stableStringify } from '../util/stable-stringify.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { stableStringify } from '../../util/stable-stringify.js';
 import { createMerger, type MergedFetch } from './merge.js';
 import { collectPages } from './pages.js';
-import type { ByIdReads, GongClient, Page, Priority } from './types.js';
-import type { CallData, CallsExtensiveRequest, CallTranscript, TranscriptsRequest, UserMetadata, UsersExtensiveRequest } from './wire.js';
+import type { ByIdReads, GongClient, Page, Priority } from '../types.js';
+import type { CallData, CallsExtensiveRequest, CallTranscript, TranscriptsRequest, UserMetadata, UsersExtensiveRequest } from '../wire.js';
 
 /** Gong returns at most 100 records a page, so 100 ids are one request. */
 export const MAX_IDS_PER_REQUEST = 100;

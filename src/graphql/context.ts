@@ -7,18 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GraphQLResolveInfo } from 'graphql';
-import { unauthenticated } from './errors.js';
-import type { Principal } from './auth/client-auth.js';
-import type { ConnectionServices } from './connections/services.js';
-import type { EventServices, SharedStream, SubscriberSocket } from './events/services.js';
-import type { GongClient } from './gong/types.js';
-import type { SyncState } from './graphql/sync/sync-state.js';
-import type { CreateCallService } from './writes/create-call.js';
-import { createLoaders, type FullReadCache, type Loaders } from './loaders/index.js';
-import type { EntityCache } from './cache/entity-cache.js';
-import type { Logger } from './observability/logger.js';
-import type { Metrics } from './observability/metrics.js';
-import { createSelectionCache, type SelectedFields } from './graphql/selection.js';
+import { unauthenticated } from '../errors.js';
+import type { Principal } from '../auth/client-auth.js';
+import type { ConnectionServices } from '../connections/services.js';
+import type { EventServices, SharedStream, SubscriberSocket } from '../events/services.js';
+import type { GongClient } from '../gong/types.js';
+import type { SyncState } from '../sync/sync-state.js';
+import type { CreateCallService } from '../call-creation/create-call.js';
+import { createLoaders, type FullReadCache, type Loaders } from '../loaders/index.js';
+import type { EntityCache } from '../cache/entity-cache.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createSelectionCache, type SelectedFields } from './selection.js';
 
 /** Who is calling, as decided by `authenticate` (defined by the auth module). */
 export type { Principal };

@@ -3,8 +3,8 @@
  * Gong the same thing (same connection, method, path, query, body, scope, priority) spend one
  * request of the budget and get the same answer. Only idempotent requests are coalesced.
  */
-import { stableStringify } from '../util/stable-stringify.js';
-import type { GongRequest } from './types.js';
+import { stableStringify } from '../../util/stable-stringify.js';
+import type { GongRequest } from '../types.js';
 
 /** The coalescing key of a request (the connection is implied: one coalescer per connection). */
 export function requestKey(req: GongRequest): string {

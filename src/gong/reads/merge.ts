@@ -8,9 +8,9 @@
  * before merging; this keeps that, and for subsets too). One merger per endpoint of one
  * connection's client: merging never crosses connections.
  */
-import { ErrorCode, GatewayError } from '../errors.js';
-import type { Metrics } from '../observability/metrics.js';
-import { isCursorExpiredError } from './errors.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { isCursorExpiredError } from '../errors.js';
 
 /**
  * Sends one read for the ids that `idsAtDispatch()` returns; the request must call it when it

@@ -1,15 +1,15 @@
 /**
  * Groups of identical subscriptions: one source stream and one execution per event for the whole
- * group, published to each member's queue (src/events/subscription-member.ts). A group is
+ * group, published to each member's queue (src/graphql/subscriptions/member.ts). A group is
  * `opening`, then `streaming`, then `ended`; the rules on slow members and replays are in
- * src/events/subscription-hub.ts. Internal to the subscription hub.
+ * src/graphql/subscriptions/hub.ts. Internal to the subscription hub.
  */
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { WsCloseCode } from '../close-codes.js';
+import { WsCloseCode } from '../../close-codes.js';
 import type { GatewayContext } from '../context.js';
-import type { LoggedEvent } from './event-log.js';
-import { tooSlowReason, type EventServices, type SharedStream, type SubscriberSocket } from './services.js';
-import { memberIterator, type Delivery, type Member } from './subscription-member.js';
+import type { LoggedEvent } from '../../events/event-log.js';
+import { tooSlowReason, type EventServices, type SharedStream, type SubscriberSocket } from '../../events/services.js';
+import { memberIterator, type Delivery, type Member } from './member.js';
 
 /** A group is `opening` until its source stream exists, then `streaming`, then `ended` for good. */
 export type GroupPhase = 'opening' | 'streaming' | 'ended';

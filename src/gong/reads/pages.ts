@@ -5,8 +5,8 @@
  * page, a bounded number of times. A cursor loop (Gong handing back a cursor it already gave) ends
  * the walk, as does `maxPages`.
  */
-import { isCursorExpiredError } from './errors.js';
-import type { Page } from './types.js';
+import { isCursorExpiredError } from '../errors.js';
+import type { Page } from '../types.js';
 
 export interface WalkPagesOptions<T> {
   /** Fetches one page; `undefined` means the first. Other inputs must stay the same between pages. */

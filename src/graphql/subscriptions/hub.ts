@@ -19,9 +19,9 @@
  */
 import { getOperationAST, print, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import { stableStringify } from '../util/stable-stringify.js';
-import { createGroups } from './subscription-group.js';
-import type { Member } from './subscription-member.js';
+import { stableStringify } from '../../util/stable-stringify.js';
+import { createGroups } from './group.js';
+import type { Member } from './member.js';
 
 export type SubscribeOutcome = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
 

@@ -8,7 +8,7 @@
  * Losing this state never loses a call inside the overlap; see docs/ARCHITECTURE.md "Sync state".
  */
 import { randomUUID } from 'node:crypto';
-import type { KeyValueStore } from '../../store/types.js';
+import type { KeyValueStore } from '../store/types.js';
 
 export interface LearnedCall {
   callId: string;
