@@ -25,22 +25,36 @@ interface Subscriber {
   got: Map<string, { latency: number; at: number }>;
 }
 
-async function startGateway(sandbox: Sandbox, extra: Record<string, string>): Promise<{ child: ServerChild; wsUrl: string; webhookUrl: string }> {
+async function startGateway(
+  sandbox: Sandbox,
+  extra: Record<string, string>,
+): Promise<{ child: ServerChild; wsUrl: string; webhookUrl: string }> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const child = await spawnServer({
     kind: 'gateway',
     env: {
-      PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: publicUrl, LOG_LEVEL: 'silent', GATEWAY_AUTH: 'none',
-      GONG_ACCESS_KEY: sandbox.accessKey, GONG_ACCESS_KEY_SECRET: sandbox.accessKeySecret, GONG_API_BASE_URL: sandbox.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: publicUrl,
+      LOG_LEVEL: 'silent',
+      GATEWAY_AUTH: 'none',
+      GONG_ACCESS_KEY: sandbox.accessKey,
+      GONG_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+      GONG_API_BASE_URL: sandbox.url,
       GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
-      GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '1000000',
+      GONG_RATE_PER_SECOND: '1000',
+      GONG_DAILY_BUDGET: '1000000',
       // The transcript poller would spend CPU on a timer during the measurement; push it out.
       TRANSCRIPT_POLL_INITIAL_SECONDS: '3600',
       ...extra,
     },
   });
-  return { child, wsUrl: `ws://127.0.0.1:${port}/graphql`, webhookUrl: `${publicUrl}/webhooks/gong/default` };
+  return {
+    child,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    webhookUrl: `${publicUrl}/webhooks/gong/default`,
+  };
 }
 
 function subscribe(url: string): Subscriber {
@@ -71,20 +85,34 @@ interface CaseRun {
 }
 
 /** Spaced events (latency without queueing), then a burst (throughput). */
-async function measureRun(sandbox: Sandbox, subs: Subscriber[], spaced: number, burst: number): Promise<CaseRun> {
+async function measureRun(
+  sandbox: Sandbox,
+  subs: Subscriber[],
+  spaced: number,
+  burst: number,
+): Promise<CaseRun> {
   const latencies: number[] = [];
   for (let i = 0; i < spaced; i++) {
     const id = await sandbox.control.endCall({ title: `fan-out ${i}`, isPrivate: false });
     await sandbox.control.tick();
-    await waitFor(() => subs.every((s) => s.got.has(id)), 20_000, `event ${i} at ${subs.length} subscribers`);
+    await waitFor(
+      () => subs.every((s) => s.got.has(id)),
+      20_000,
+      `event ${i} at ${subs.length} subscribers`,
+    );
     for (const s of subs) latencies.push(s.got.get(id)?.latency ?? Number.NaN);
     await sleep(50);
   }
   const ids: string[] = [];
-  for (let i = 0; i < burst; i++) ids.push(await sandbox.control.endCall({ title: `burst ${i}`, isPrivate: false }));
+  for (let i = 0; i < burst; i++)
+    ids.push(await sandbox.control.endCall({ title: `burst ${i}`, isPrivate: false }));
   const t0 = Date.now();
   await sandbox.control.tick();
-  await waitFor(() => subs.every((s) => ids.every((id) => s.got.has(id))), 60_000, `burst of ${burst} at ${subs.length} subscribers`);
+  await waitFor(
+    () => subs.every((s) => ids.every((id) => s.got.has(id))),
+    60_000,
+    `burst of ${burst} at ${subs.length} subscribers`,
+  );
   const last = Math.max(...subs.flatMap((s) => ids.map((id) => s.got.get(id)?.at ?? 0)));
   const burstLat = subs.flatMap((s) => ids.map((id) => s.got.get(id)?.latency ?? Number.NaN));
   const seconds = Math.max(1, last - t0) / 1000;
@@ -99,11 +127,23 @@ async function measureRun(sandbox: Sandbox, subs: Subscriber[], spaced: number, 
   };
 }
 
-async function openSubscribers(targets: { wsUrl: string; child: ServerChild }[], n: number): Promise<Subscriber[]> {
+async function openSubscribers(
+  targets: { wsUrl: string; child: ServerChild }[],
+  n: number,
+): Promise<Subscriber[]> {
   const subs: Subscriber[] = [];
   for (let i = 0; i < n; i++) subs.push(subscribe(targets[i % targets.length]?.wsUrl ?? ''));
   const per = targets.map((_, k) => subs.filter((_s, i) => i % targets.length === k).length);
-  await waitFor(async () => (await Promise.all(targets.map(async (t, k) => (await t.child.stats()).subscriptions >= (per[k] ?? 0)))).every(Boolean), 60_000, `${n} subscriptions`);
+  await waitFor(
+    async () =>
+      (
+        await Promise.all(
+          targets.map(async (t, k) => (await t.child.stats()).subscriptions >= (per[k] ?? 0)),
+        )
+      ).every(Boolean),
+    60_000,
+    `${n} subscriptions`,
+  );
   return subs;
 }
 
@@ -112,17 +152,30 @@ export async function fanout(o: BenchOptions): Promise<ScenarioResult> {
   const burst = o.quick ? 5 : 50;
   const single = o.quick ? [1, 100] : [1, 100, 1000];
   const double = o.quick ? [100] : [100, 1000];
-  const sandbox = await startSandbox({ rateLimit: false, users: 10, calls: 30, processingDelayMs: 0, transcriptDelayMs: 86_400_000, webhookRetry: { attempts: 1, delayMs: 50 } });
+  const sandbox = await startSandbox({
+    rateLimit: false,
+    users: 10,
+    calls: 30,
+    processingDelayMs: 0,
+    transcriptDelayMs: 86_400_000,
+    webhookRetry: { attempts: 1, delayMs: 50 },
+  });
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
   let redis: RedisServer | undefined;
   const children: ServerChild[] = [];
-  const runCase = async (label: string, gateways: { wsUrl: string; child: ServerChild }[], n: number, target: number) => {
+  const runCase = async (
+    label: string,
+    gateways: { wsUrl: string; child: ServerChild }[],
+    n: number,
+    target: number,
+  ) => {
     const before = await Promise.all(gateways.map((g) => g.child.stats(true)));
     const subs = await openSubscribers(gateways, n);
     const after = await Promise.all(gateways.map((g) => g.child.stats(true)));
     const rssPer = after.reduce((a, s, i) => a + s.mem.rss - (before[i]?.mem.rss ?? 0), 0) / n;
-    const heapPer = after.reduce((a, s, i) => a + s.mem.heapUsed - (before[i]?.mem.heapUsed ?? 0), 0) / n;
+    const heapPer =
+      after.reduce((a, s, i) => a + s.mem.heapUsed - (before[i]?.mem.heapUsed ?? 0), 0) / n;
     const runs: CaseRun[] = [];
     try {
       for (let i = 0; i < o.runs; i++) runs.push(await measureRun(sandbox, subs, spaced, burst));
@@ -156,7 +209,11 @@ export async function fanout(o: BenchOptions): Promise<ScenarioResult> {
     await one.child.stop();
 
     redis = await startRedis();
-    const shared = { REDIS_URL: redis.url, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'), REDIS_KEY_PREFIX: 'bench:' };
+    const shared = {
+      REDIS_URL: redis.url,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      REDIS_KEY_PREFIX: 'bench:',
+    };
     const a = await startGateway(sandbox, shared);
     const b = await startGateway(sandbox, shared);
     children.push(a.child, b.child);
@@ -167,7 +224,20 @@ export async function fanout(o: BenchOptions): Promise<ScenarioResult> {
     await redis?.stop();
     await sandbox.close();
   }
-  const cols = ['setup', 'subscribers', 'p50 ms', 'p99 ms', 'max ms', 'burst events/s', 'burst deliveries/s', 'burst p99 ms', 'KiB RSS / idle sub', 'KiB heap / idle sub', 'target: p99 < 50 ms at 1,000', 'target: p99 < 100 ms at 1,000'];
+  const cols = [
+    'setup',
+    'subscribers',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'burst events/s',
+    'burst deliveries/s',
+    'burst p99 ms',
+    'KiB RSS / idle sub',
+    'KiB heap / idle sub',
+    'target: p99 < 50 ms at 1,000',
+    'target: p99 < 100 ms at 1,000',
+  ];
   return {
     raw,
     tables: [

@@ -21,11 +21,32 @@ export async function fullReadRefresh(o: BenchOptions): Promise<ScenarioResult> 
   const ttlSeconds = 300;
   let clock = Date.now();
   // Calls do not matter to this read: a few keep the tenant cheap to build.
-  const sandbox = await startSandbox({ tenantSize: 'realistic', users, calls: 50, rateLimit: { perSecond: RATE, perDay: 100_000 } });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GONG_RATE_PER_SECOND: String(RATE), GONG_DAILY_BUDGET: '100000', CACHE_TTL_SECONDS: String(ttlSeconds), CACHE_FLOWS_TTL_SECONDS: String(ttlSeconds), GONG_QUEUE_TIMEOUT_MS: '600000', GONG_REQUEST_TIMEOUT_MS: '600000' });
-  const gateway = await createGateway(config, { sandbox, logger: silentLogger(), now: () => clock });
+  const sandbox = await startSandbox({
+    tenantSize: 'realistic',
+    users,
+    calls: 50,
+    rateLimit: { perSecond: RATE, perDay: 100_000 },
+  });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    GONG_RATE_PER_SECOND: String(RATE),
+    GONG_DAILY_BUDGET: '100000',
+    CACHE_TTL_SECONDS: String(ttlSeconds),
+    CACHE_FLOWS_TTL_SECONDS: String(ttlSeconds),
+    GONG_QUEUE_TIMEOUT_MS: '600000',
+    GONG_REQUEST_TIMEOUT_MS: '600000',
+  });
+  const gateway = await createGateway(config, {
+    sandbox,
+    logger: silentLogger(),
+    now: () => clock,
+  });
   try {
-    const read = async () => expectData(await gql<{ gongFlows: { totalCount: number } }>(gateway.url, QUERY), 'gongFlows').gongFlows.totalCount;
+    const read = async () =>
+      expectData(await gql<{ gongFlows: { totalCount: number } }>(gateway.url, QUERY), 'gongFlows')
+        .gongFlows.totalCount;
     let t = performance.now();
     const flows = await read();
     const firstS = (performance.now() - t) / 1000;
@@ -40,7 +61,9 @@ export async function fullReadRefresh(o: BenchOptions): Promise<ScenarioResult> 
     await gateway.cache.settled();
     const refreshS = (performance.now() - t) / 1000;
     const refreshRequests = upstreamCount(sandbox);
-    o.log(`full-read-refresh: stale answer in ${staleMs.toFixed(0)} ms, refresh ${refreshRequests} requests in ${refreshS.toFixed(1)} s`);
+    o.log(
+      `full-read-refresh: stale answer in ${staleMs.toFixed(0)} ms, refresh ${refreshRequests} requests in ${refreshS.toFixed(1)} s`,
+    );
     const perDay = (86_400 / ttlSeconds) * refreshRequests;
     const row = {
       users,
@@ -52,7 +75,8 @@ export async function fullReadRefresh(o: BenchOptions): Promise<ScenarioResult> 
       'refresh: background s': refreshS,
       [`kept warm at TTL ${ttlSeconds} s: requests/day`]: perDay,
       '% of 10,000/day': (100 * perDay) / 10_000,
-      [`at the flows default ${FLOWS_DEFAULT_TTL} s: requests/day`]: (86_400 / FLOWS_DEFAULT_TTL) * refreshRequests,
+      [`at the flows default ${FLOWS_DEFAULT_TTL} s: requests/day`]:
+        (86_400 / FLOWS_DEFAULT_TTL) * refreshRequests,
       'TTL for ≤ 10% of the daily budget, s': Math.ceil((86_400 * refreshRequests) / 1_000),
     };
     return {

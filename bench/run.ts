@@ -16,7 +16,15 @@ import { syncCost } from './sync-cost.js';
 import { fullReadRefresh } from './full-read-refresh.js';
 import { callPageViews } from './call-page-views.js';
 
-const SCENARIOS: Record<string, Scenario> = { upstream: upstreamEfficiency, overhead, fanout, sync, 'sync-cost': syncCost, 'full-read-refresh': fullReadRefresh, views: callPageViews };
+const SCENARIOS: Record<string, Scenario> = {
+  upstream: upstreamEfficiency,
+  overhead,
+  fanout,
+  sync,
+  'sync-cost': syncCost,
+  'full-read-refresh': fullReadRefresh,
+  views: callPageViews,
+};
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; runs?: number } {
   const out: { quick: boolean; only: string[]; runs?: number } = { quick: false, only: [] };
@@ -25,10 +33,18 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; r
     if (a === '--quick') out.quick = true;
     else if (a === '--only') out.only.push(...(argv[++i] ?? '').split(','));
     else if (a === '--runs') out.runs = Number(argv[++i]);
-    else throw new Error(`unknown argument ${JSON.stringify(a)}; expected --quick, --only <${Object.keys(SCENARIOS).join('|')}>, --runs <n>`);
+    else
+      throw new Error(
+        `unknown argument ${JSON.stringify(a)}; expected --quick, --only <${Object.keys(SCENARIOS).join('|')}>, --runs <n>`,
+      );
   }
-  for (const name of out.only) if (!(name in SCENARIOS)) throw new Error(`--only: unknown scenario ${JSON.stringify(name)}, expected one of ${Object.keys(SCENARIOS).join(', ')}`);
-  if (out.runs !== undefined && !(Number.isInteger(out.runs) && out.runs >= 1 && out.runs <= 20)) throw new Error(`--runs: expected an integer from 1 to 20, got ${out.runs}`);
+  for (const name of out.only)
+    if (!(name in SCENARIOS))
+      throw new Error(
+        `--only: unknown scenario ${JSON.stringify(name)}, expected one of ${Object.keys(SCENARIOS).join(', ')}`,
+      );
+  if (out.runs !== undefined && !(Number.isInteger(out.runs) && out.runs >= 1 && out.runs <= 20))
+    throw new Error(`--runs: expected an integer from 1 to 20, got ${out.runs}`);
   return out;
 }
 
@@ -43,13 +59,25 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
   // BENCH_* variables change what runs (views, rows, seed), so the command shows them.
-  command: `${Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v ?? ''} `).join('')}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  command: `${Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_'))
+    .map(([k, v]) => `${k}=${v ?? ''} `)
+    .join(
+      '',
+    )}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   runs,
 };
-const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(1)}s] ${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(
+    `[bench ${((Date.now() - started.getTime()) / 1000).toFixed(1)}s] ${line}\n`,
+  );
 
 console.log(`## Benchmark run ${machine.date}\n`);
-console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}. Command: \`${machine.command}\`. Medians of ${runs} run(s). Load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}.\n`);
+console.log(
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}. Command: \`${machine.command}\`. Medians of ${runs} run(s). Load average at start: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ')}.\n`,
+);
 
 const results: Record<string, ScenarioResult | { error: string }> = {};
 const chosen = args.only.length > 0 ? args.only : Object.keys(SCENARIOS);
@@ -68,7 +96,11 @@ for (const name of chosen) {
     console.log(`### ${name}: FAILED\n\n\`\`\`\n${error}\n\`\`\`\n`);
   }
   log(`${name}: done`);
-  console.log(`Load average after ${name}: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min; the machine is shared).\n`);
+  console.log(
+    `Load average after ${name}: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} (1/5/15 min; the machine is shared).\n`,
+  );
 }
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));

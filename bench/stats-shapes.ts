@@ -10,10 +10,16 @@ import { restClient, type Rest } from './lib/rest.js';
 import { counted, expectData, gql, startGatewayOn } from './lib/stack.js';
 import { medianOf, repeat, verdict, type Row } from './lib/stats.js';
 
-interface Paged { records?: { cursor?: string } }
+interface Paged {
+  records?: { cursor?: string };
+}
 
 /** Every page of a paged POST (the cursor goes back in the body). */
-async function allPagesOf<T extends Paged>(gong: Rest, path: string, body: Record<string, unknown>): Promise<T[]> {
+async function allPagesOf<T extends Paged>(
+  gong: Rest,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
   do {
@@ -33,23 +39,39 @@ interface Shape {
   perUser(gong: Rest): Promise<void>;
 }
 
-function shapes(userIds: string[], folderIds: string[], from: string, to: string): Record<string, Shape> {
+function shapes(
+  userIds: string[],
+  folderIds: string[],
+  from: string,
+  to: string,
+): Record<string, Shape> {
   const filter = (ids: string[]) => ({ filter: { fromDate: from, toDate: to, userIds: ids } });
-  const each = (fn: (id: string) => Promise<unknown>) => async () => void (await Promise.all(userIds.map(fn)));
+  const each = (fn: (id: string) => Promise<unknown>) => async () =>
+    void (await Promise.all(userIds.map(fn)));
   const ids = JSON.stringify(userIds);
   return {
     'activity-100-users (aggregate, by period, day by day)': {
       query: `{ gongActivity(userIds: ${ids}, from: "${from}", to: "${to}") { aggregate { callsAsHost } byPeriod { callsAsHost } days { callsAsHost } } }`,
-      lowerBound: async (g) => void (await Promise.all([
-        allPagesOf(g, '/v2/stats/activity/aggregate', filter(userIds)),
-        allPagesOf(g, '/v2/stats/activity/aggregate-by-period', { ...filter(userIds), aggregationPeriod: 'WEEK' }),
-        allPagesOf(g, '/v2/stats/activity/day-by-day', filter(userIds)),
-      ])),
-      perUser: (g) => each(async (id) => Promise.all([
-        g.post('/v2/stats/activity/aggregate', filter([id])),
-        g.post('/v2/stats/activity/aggregate-by-period', { ...filter([id]), aggregationPeriod: 'WEEK' }),
-        g.post('/v2/stats/activity/day-by-day', filter([id])),
-      ]))(),
+      lowerBound: async (g) =>
+        void (await Promise.all([
+          allPagesOf(g, '/v2/stats/activity/aggregate', filter(userIds)),
+          allPagesOf(g, '/v2/stats/activity/aggregate-by-period', {
+            ...filter(userIds),
+            aggregationPeriod: 'WEEK',
+          }),
+          allPagesOf(g, '/v2/stats/activity/day-by-day', filter(userIds)),
+        ])),
+      perUser: (g) =>
+        each(async (id) =>
+          Promise.all([
+            g.post('/v2/stats/activity/aggregate', filter([id])),
+            g.post('/v2/stats/activity/aggregate-by-period', {
+              ...filter([id]),
+              aggregationPeriod: 'WEEK',
+            }),
+            g.post('/v2/stats/activity/day-by-day', filter([id])),
+          ]),
+        )(),
     },
     'interaction-100-users': {
       query: `{ gongInteractionStats(userIds: ${ids}, from: "${from}", to: "${to}") { talkRatio } }`,
@@ -58,15 +80,22 @@ function shapes(userIds: string[], folderIds: string[], from: string, to: string
     },
     'users-scorecards-received (100 users, definitions)': {
       query: `{ gongUsers(first: 100) { nodes { id scorecardsReceived(from: "${from}") { scorecard { scorecardName } } } } }`,
-      lowerBound: async (g) => void (await Promise.all([
-        g.get('/v2/users'),
-        allPagesOf(g, '/v2/stats/activity/scorecards', { filter: { reviewFromDate: from, reviewedUserIds: userIds } }),
-        g.get('/v2/settings/scorecards'),
-      ])),
+      lowerBound: async (g) =>
+        void (await Promise.all([
+          g.get('/v2/users'),
+          allPagesOf(g, '/v2/stats/activity/scorecards', {
+            filter: { reviewFromDate: from, reviewedUserIds: userIds },
+          }),
+          g.get('/v2/settings/scorecards'),
+        ])),
       perUser: async (g) => {
         await g.get('/v2/users');
         await g.get('/v2/settings/scorecards');
-        await each((id) => allPagesOf(g, '/v2/stats/activity/scorecards', { filter: { reviewFromDate: from, reviewedUserIds: [id] } }))();
+        await each((id) =>
+          allPagesOf(g, '/v2/stats/activity/scorecards', {
+            filter: { reviewFromDate: from, reviewedUserIds: [id] },
+          }),
+        )();
       },
     },
     'library-folders-calls (every folder, calls with host)': {
@@ -74,15 +103,28 @@ function shapes(userIds: string[], folderIds: string[], from: string, to: string
       // Gong reads one folder per request; the folders' calls are one extensive batch, their hosts one users batch.
       lowerBound: async (g) => {
         await g.get('/v2/library/folders');
-        const contents = await Promise.all(folderIds.map((id) => g.get<{ calls: { id: string }[] }>('/v2/library/folder-content', { folderId: id })));
+        const contents = await Promise.all(
+          folderIds.map((id) =>
+            g.get<{ calls: { id: string }[] }>('/v2/library/folder-content', { folderId: id }),
+          ),
+        );
         const callIds = [...new Set(contents.flatMap((c) => c?.calls.map((x) => x.id) ?? []))];
-        const calls = await g.post<{ calls: { metaData: { primaryUserId: string } }[] }>('/v2/calls/extensive', { filter: { callIds } });
-        await g.post('/v2/users/extensive', { filter: { userIds: [...new Set(calls?.calls.map((c) => c.metaData.primaryUserId) ?? [])] } });
+        const calls = await g.post<{ calls: { metaData: { primaryUserId: string } }[] }>(
+          '/v2/calls/extensive',
+          { filter: { callIds } },
+        );
+        await g.post('/v2/users/extensive', {
+          filter: {
+            userIds: [...new Set(calls?.calls.map((c) => c.metaData.primaryUserId) ?? [])],
+          },
+        });
       },
       perUser: async (g) => {
         await g.get('/v2/library/folders');
         for (const id of folderIds) {
-          const content = await g.get<{ calls: { id: string }[] }>('/v2/library/folder-content', { folderId: id });
+          const content = await g.get<{ calls: { id: string }[] }>('/v2/library/folder-content', {
+            folderId: id,
+          });
           for (const c of content?.calls ?? []) {
             const call = await g.get<{ call: { primaryUserId: string } }>(`/v2/calls/${c.id}`);
             if (call) await g.get(`/v2/users/${call.call.primaryUserId}`);
@@ -96,19 +138,32 @@ function shapes(userIds: string[], folderIds: string[], from: string, to: string
 export async function statsShapes(o: BenchOptions): Promise<ScenarioResult> {
   const tenant = o.quick ? { users: 30, calls: 300 } : { users: 120, calls: 2000 };
   const sandbox = await startSandbox({ seed: 42, ...tenant, rateLimit: false });
-  const gw = await startGatewayOn(sandbox, { CACHE_TTL_SECONDS: '0', GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '1000000' });
+  const gw = await startGatewayOn(sandbox, {
+    CACHE_TTL_SECONDS: '0',
+    GONG_RATE_PER_SECOND: '1000',
+    GONG_DAILY_BUDGET: '1000000',
+  });
   const gong = restClient(sandbox.url, sandbox.accessKey, sandbox.accessKeySecret);
   const rows: Row[] = [];
   const raw: Record<string, { gateway: number; lowerBound: number; perUser: number }[]> = {};
   try {
-    const users = expectData(await gql<{ gongUsers: { nodes: { id: string }[] }; gongLibraryFolders: { id: string }[] }>(gw.url, '{ gongUsers(first: 100) { nodes { id } } gongLibraryFolders { id } }'), 'ids');
+    const users = expectData(
+      await gql<{ gongUsers: { nodes: { id: string }[] }; gongLibraryFolders: { id: string }[] }>(
+        gw.url,
+        '{ gongUsers(first: 100) { nodes { id } } gongLibraryFolders { id } }',
+      ),
+      'ids',
+    );
     const userIds = users.gongUsers.nodes.map((u) => u.id);
     const folderIds = users.gongLibraryFolders.map((f) => f.id);
     const to = day(Date.now());
     const from = day(Date.now() - 30 * 86_400_000);
     for (const [name, s] of Object.entries(shapes(userIds, folderIds, from, to))) {
       const runs = await repeat(o.runs, async () => ({
-        gateway: await counted(sandbox, async () => void expectData(await gql(gw.url, s.query), name)),
+        gateway: await counted(
+          sandbox,
+          async () => void expectData(await gql(gw.url, s.query), name),
+        ),
         lowerBound: await counted(sandbox, () => s.lowerBound(gong)),
         perUser: await counted(sandbox, () => s.perUser(gong)),
       }));
@@ -122,7 +177,9 @@ export async function statsShapes(o: BenchOptions): Promise<ScenarioResult> {
         'per-user / gateway': m((r) => r.perUser / r.gateway),
         'target: = lower bound': verdict(m((r) => r.gateway) <= m((r) => r.lowerBound)),
       });
-      o.log(`upstream ${name}: gateway ${m((r) => r.gateway)} / lower ${m((r) => r.lowerBound)} / per-user ${m((r) => r.perUser)}`);
+      o.log(
+        `upstream ${name}: gateway ${m((r) => r.gateway)} / lower ${m((r) => r.lowerBound)} / per-user ${m((r) => r.perUser)}`,
+      );
     }
   } finally {
     await gw.close();
@@ -130,11 +187,20 @@ export async function statsShapes(o: BenchOptions): Promise<ScenarioResult> {
   }
   return {
     raw,
-    tables: [{
-      title: 'Upstream efficiency: stats, scorecards and the library',
-      note: `Tenant: ${tenant.users} users, ${tenant.calls} calls (seed 42); 100 users, the last 30 days. Request counts with the rate limit off (gateway cache off). Lower bound = a perfect REST client (one request per endpoint per dependency level; Gong pages 100 records; the library reads one folder per request). Per-user client = one request per user (per folder, per call) per endpoint, counted. Medians of ${o.runs} run(s).`,
-      columns: ['shape', 'gateway req', 'lower bound', 'per-user client req', 'per-user / gateway', 'target: = lower bound'],
-      rows,
-    }],
+    tables: [
+      {
+        title: 'Upstream efficiency: stats, scorecards and the library',
+        note: `Tenant: ${tenant.users} users, ${tenant.calls} calls (seed 42); 100 users, the last 30 days. Request counts with the rate limit off (gateway cache off). Lower bound = a perfect REST client (one request per endpoint per dependency level; Gong pages 100 records; the library reads one folder per request). Per-user client = one request per user (per folder, per call) per endpoint, counted. Medians of ${o.runs} run(s).`,
+        columns: [
+          'shape',
+          'gateway req',
+          'lower bound',
+          'per-user client req',
+          'per-user / gateway',
+          'target: = lower bound',
+        ],
+        rows,
+      },
+    ],
   };
 }

@@ -14,7 +14,8 @@ import { expectData, gql, upstreamCount } from './lib/stack.js';
 
 const MIN = 60_000;
 const DAY = 1_440 * MIN;
-const QUERY = 'query ($c: String) { gongCallsSync(checkpoint: $c, first: 100, includePrivate: true) { nodes { id } checkpoint hasMore } }';
+const QUERY =
+  'query ($c: String) { gongCallsSync(checkpoint: $c, first: 100, includePrivate: true) { nodes { id } checkpoint hasMore } }';
 
 interface Row {
   callsPerDay: number;
@@ -26,18 +27,45 @@ interface Row {
   duplicates: number;
 }
 
-async function simulateDay(callsPerDay: number, overlapMin: number, intervalMin: number): Promise<Row> {
+async function simulateDay(
+  callsPerDay: number,
+  overlapMin: number,
+  intervalMin: number,
+): Promise<Row> {
   let clock = Math.floor(Date.now() / MIN) * MIN;
   const now = () => clock;
   // The day before the measured one is already synced: seed it, then run one catch-up scan.
-  const sandbox = await startSandbox({ seed: 7, users: 50, calls: callsPerDay, days: 1, now, rateLimit: false, processingDelayMs: 60 * MIN, transcriptDelayMs: 180 * MIN, processingIntervalMs: 3_600_000 });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '1000000', SYNC_START_DAYS: '2', SYNC_CALLS_OVERLAP_MINUTES: String(overlapMin) });
+  const sandbox = await startSandbox({
+    seed: 7,
+    users: 50,
+    calls: callsPerDay,
+    days: 1,
+    now,
+    rateLimit: false,
+    processingDelayMs: 60 * MIN,
+    transcriptDelayMs: 180 * MIN,
+    processingIntervalMs: 3_600_000,
+  });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    GONG_RATE_PER_SECOND: '1000',
+    GONG_DAILY_BUDGET: '1000000',
+    SYNC_START_DAYS: '2',
+    SYNC_CALLS_OVERLAP_MINUTES: String(overlapMin),
+  });
   const gateway = await createGateway(config, { sandbox, logger: silentLogger(), now });
   let checkpoint: string | undefined;
   const ids: string[] = [];
   const scan = async () => {
     for (let i = 0; i < 10_000; i++) {
-      const page = expectData(await gql<{ gongCallsSync: { nodes: { id: string }[]; checkpoint: string; hasMore: boolean } }>(gateway.url, QUERY, { c: checkpoint }), 'gongCallsSync').gongCallsSync;
+      const page = expectData(
+        await gql<{
+          gongCallsSync: { nodes: { id: string }[]; checkpoint: string; hasMore: boolean };
+        }>(gateway.url, QUERY, { c: checkpoint }),
+        'gongCallsSync',
+      ).gongCallsSync;
       ids.push(...page.nodes.map((n) => n.id));
       checkpoint = page.checkpoint;
       if (!page.hasMore) return;
@@ -52,12 +80,21 @@ async function simulateDay(callsPerDay: number, overlapMin: number, intervalMin:
     let owed = 0;
     for (let s = 0; s < steps; s++) {
       clock += intervalMin * MIN;
-      for (owed += perStep; owed >= 1; owed--) await sandbox.control.endCall({ durationSeconds: 1800 });
+      for (owed += perStep; owed >= 1; owed--)
+        await sandbox.control.endCall({ durationSeconds: 1800 });
       await sandbox.control.tick();
       await scan();
     }
     const day = ids.slice(before);
-    return { callsPerDay, overlapMin, intervalMin, scans: steps, requests: upstreamCount(sandbox), delivered: new Set(day).size, duplicates: day.length - new Set(day).size };
+    return {
+      callsPerDay,
+      overlapMin,
+      intervalMin,
+      scans: steps,
+      requests: upstreamCount(sandbox),
+      delivered: new Set(day).size,
+      duplicates: day.length - new Set(day).size,
+    };
   } finally {
     await gateway.close();
     await sandbox.close();
@@ -75,7 +112,9 @@ export async function syncCost(o: BenchOptions): Promise<ScenarioResult> {
   for (const callsPerDay of volumes) {
     for (const [overlapMin, intervalMin] of cases) {
       const r = await simulateDay(callsPerDay, overlapMin, intervalMin);
-      o.log(`sync-cost ${callsPerDay} calls/day, overlap ${overlapMin} min, every ${intervalMin} min: ${r.requests} requests`);
+      o.log(
+        `sync-cost ${callsPerDay} calls/day, overlap ${overlapMin} min, every ${intervalMin} min: ${r.requests} requests`,
+      );
       rows.push(r);
     }
   }
@@ -87,7 +126,16 @@ export async function syncCost(o: BenchOptions): Promise<ScenarioResult> {
         note:
           'One simulated day (clocks moved, no waiting): calls end at an even rate, each visible 1 h after its end; a client chains gongCallsSync (first: 100) every interval. ' +
           'Requests = every /v2/ request the sandbox logged that day (POST /v2/calls/extensive pages). Gong allows 10,000 per day per company. Deterministic counts (one run).',
-        columns: ['calls/day', 'overlap min', 'sync every min', 'scans', 'upstream requests/day', '% of 10,000/day', 'calls delivered', 'duplicates'],
+        columns: [
+          'calls/day',
+          'overlap min',
+          'sync every min',
+          'scans',
+          'upstream requests/day',
+          '% of 10,000/day',
+          'calls delivered',
+          'duplicates',
+        ],
         rows: rows.map((r) => ({
           'calls/day': r.callsPerDay,
           'overlap min': r.overlapMin,

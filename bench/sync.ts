@@ -10,7 +10,8 @@ import { medianOf, repeat, verdict } from './lib/stats.js';
 
 const RATE = 3;
 const MAX_CALLS_PER_S = RATE * 100;
-const QUERY = 'query ($c: String) { gongCallsSync(checkpoint: $c, first: 100, includePrivate: true) { nodes { id } checkpoint hasMore } }';
+const QUERY =
+  'query ($c: String) { gongCallsSync(checkpoint: $c, first: 100, includePrivate: true) { nodes { id } checkpoint hasMore } }';
 
 interface Run {
   calls: number;
@@ -22,9 +23,19 @@ interface Run {
 
 export async function sync(o: BenchOptions): Promise<ScenarioResult> {
   const calls = o.quick ? 600 : 10_000;
-  const sandbox = await startSandbox({ seed: 42, users: 50, calls, rateLimit: { perSecond: RATE, perDay: 10_000 } });
+  const sandbox = await startSandbox({
+    seed: 42,
+    users: 50,
+    calls,
+    rateLimit: { perSecond: RATE, perDay: 10_000 },
+  });
   // SYNC_START_DAYS past the tenant's 90 days so that the first scan covers every call.
-  const gateway = await startGatewayOn(sandbox, { GONG_RATE_PER_SECOND: String(RATE), SYNC_START_DAYS: '91', GONG_QUEUE_TIMEOUT_MS: '600000', GONG_REQUEST_TIMEOUT_MS: '600000' });
+  const gateway = await startGatewayOn(sandbox, {
+    GONG_RATE_PER_SECOND: String(RATE),
+    SYNC_START_DAYS: '91',
+    GONG_QUEUE_TIMEOUT_MS: '600000',
+    GONG_REQUEST_TIMEOUT_MS: '600000',
+  });
   try {
     const runs = await repeat(o.runs, async (i) => {
       sandbox.control.resetRateLimit();
@@ -36,16 +47,29 @@ export async function sync(o: BenchOptions): Promise<ScenarioResult> {
       let pages = 0;
       const t = performance.now();
       // Bounded: far more pages than 10,000 calls need, and 10 minutes.
-      for (; pages < 1_000 && performance.now() - t < 600_000; ) {
-        const page = expectData(await gql<{ gongCallsSync: { nodes: { id: string }[]; checkpoint: string; hasMore: boolean } }>(gateway.url, QUERY, { c: checkpoint }), 'gongCallsSync').gongCallsSync;
+      for (; pages < 1_000 && performance.now() - t < 600_000;) {
+        const page = expectData(
+          await gql<{
+            gongCallsSync: { nodes: { id: string }[]; checkpoint: string; hasMore: boolean };
+          }>(gateway.url, QUERY, { c: checkpoint }),
+          'gongCallsSync',
+        ).gongCallsSync;
         pages++;
         delivered += page.nodes.length;
         for (const n of page.nodes) seen.add(n.id);
         checkpoint = page.checkpoint;
         if (!page.hasMore) break;
       }
-      const run: Run = { calls: delivered, distinct: seen.size, pages, requests: upstreamCount(sandbox), wallS: (performance.now() - t) / 1000 };
-      o.log(`sync run ${i + 1}: ${run.distinct} calls in ${run.wallS.toFixed(1)} s, ${run.requests} requests`);
+      const run: Run = {
+        calls: delivered,
+        distinct: seen.size,
+        pages,
+        requests: upstreamCount(sandbox),
+        wallS: (performance.now() - t) / 1000,
+      };
+      o.log(
+        `sync run ${i + 1}: ${run.distinct} calls in ${run.wallS.toFixed(1)} s, ${run.requests} requests`,
+      );
       return run;
     });
     const m = (f: (r: Run) => number) => medianOf(runs, f);
@@ -58,7 +82,19 @@ export async function sync(o: BenchOptions): Promise<ScenarioResult> {
           note:
             `Tenant of ${calls} calls (seed 42, all visible), sandbox limit ${RATE} req/s (token bucket, capacity 3), gateway GONG_RATE_PER_SECOND=${RATE}; chain from no checkpoint to hasMore: false, first: 100, includePrivate: true. ` +
             `Theoretical maximum = ${RATE} requests/s × 100 calls = ${MAX_CALLS_PER_S} calls/s. Medians of ${o.runs} run(s).`,
-          columns: ['tenant calls', 'distinct calls delivered', 'duplicates', 'pages', 'upstream requests', 'minimum requests', 'wall s', 'calls/s', 'budget max calls/s', '% of max', 'target: ≥ 90% of max'],
+          columns: [
+            'tenant calls',
+            'distinct calls delivered',
+            'duplicates',
+            'pages',
+            'upstream requests',
+            'minimum requests',
+            'wall s',
+            'calls/s',
+            'budget max calls/s',
+            '% of max',
+            'target: ≥ 90% of max',
+          ],
           rows: [
             {
               'tenant calls': calls,

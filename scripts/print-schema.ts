@@ -11,7 +11,10 @@ export function printedSchema(): string {
   return `${printSchema(buildGatewaySchema())}\n`;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/scripts\//, '/scripts/'))) {
+if (
+  process.argv[1] &&
+  import.meta.url.endsWith(process.argv[1].replace(/^.*\/scripts\//, '/scripts/'))
+) {
   const sdl = printedSchema();
   if (process.argv.includes('--stdout')) process.stdout.write(sdl);
   else {

@@ -8,11 +8,22 @@
 import type { Server } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
-import { authenticateRequest, authenticatorFromConfig, resolveAuthMode } from './auth/client-auth.js';
+import {
+  authenticateRequest,
+  authenticatorFromConfig,
+  resolveAuthMode,
+} from './auth/client-auth.js';
 import type { FullReadCache } from './cache/full-read-cache.js';
 import { usesEmbeddedSandbox, type Config } from './config/config.js';
 import type { ConnectionRegistry } from './connections/types.js';
-import { createContextFactory, type AuthenticateRequest, type ContextFactory, type GatewayContext, type GatewayServices, type ReadSettings } from './graphql/context.js';
+import {
+  createContextFactory,
+  type AuthenticateRequest,
+  type ContextFactory,
+  type GatewayContext,
+  type GatewayServices,
+  type ReadSettings,
+} from './graphql/context.js';
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
 import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
@@ -28,7 +39,10 @@ import type { Route } from './http/router.js';
 import { closeServer, createHttpServer, listen } from './http/server.js';
 import { createSseSubscriptions } from './http/sse-subscriptions.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
-import { createOperationLabel, graphqlMetricsPlugin } from './observability/graphql-metrics-plugin.js';
+import {
+  createOperationLabel,
+  graphqlMetricsPlugin,
+} from './observability/graphql-metrics-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { Sandbox } from './sandbox/types.js';
@@ -94,12 +108,25 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const { store, redis } = shared;
 
   // Connections, OAuth and the callback route, unless a test or embedder brings its own registry.
-  const connections = deps.registry ? undefined : createConnectionsFeature(config, { logger, store, sandbox: deps.sandbox });
+  const connections = deps.registry
+    ? undefined
+    : createConnectionsFeature(config, { logger, store, sandbox: deps.sandbox });
   const registry: ConnectionRegistry = deps.registry ?? connections!.registry;
-  const clients = createGongClients({ registry, redis, keyPrefix: config.REDIS_KEY_PREFIX, limits: limitsFromConfig(config), metrics, logger });
+  const clients = createGongClients({
+    registry,
+    redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    limits: limitsFromConfig(config),
+    metrics,
+    logger,
+  });
 
   // Calls learned outside a sync (webhooks, creates, transcripts) and each checkpoint's delivered ids.
-  const sync = createSyncState({ store, now, retentionMs: config.SYNC_STATE_RETENTION_HOURS * 3_600_000 });
+  const sync = createSyncState({
+    store,
+    now,
+    retentionMs: config.SYNC_STATE_RETENTION_HOURS * 3_600_000,
+  });
   const learn: OnCallLearned = async (c) => {
     const start = c.started ? Date.parse(c.started) : Number.NaN;
     await sync.learn(c.connectionRef, c.callId, Number.isNaN(start) ? undefined : start);
@@ -118,13 +145,26 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   });
 
   const embeddedSandbox = deps.sandbox !== undefined && usesEmbeddedSandbox(config);
-  const authenticate = deps.authenticate ?? authenticateRequest(authenticatorFromConfig(config, { embeddedSandbox, logger }));
+  const authenticate =
+    deps.authenticate ??
+    authenticateRequest(authenticatorFromConfig(config, { embeddedSandbox, logger }));
   // Without client auth, anyone who reaches the port is admin: only this machine, unless HOST says otherwise.
-  const openAuth = deps.authenticate === undefined && resolveAuthMode(config, { embeddedSandbox }) === 'open';
+  const openAuth =
+    deps.authenticate === undefined && resolveAuthMode(config, { embeddedSandbox }) === 'open';
   const host = config.HOST ?? (openAuth ? '127.0.0.1' : '0.0.0.0');
-  if (openAuth && config.HOST === undefined) logger.warn('Client auth is off, so the gateway listens on 127.0.0.1 only; set HOST (e.g. HOST=0.0.0.0) to expose it');
+  if (openAuth && config.HOST === undefined)
+    logger.warn(
+      'Client auth is off, so the gateway listens on 127.0.0.1 only; set HOST (e.g. HOST=0.0.0.0) to expose it',
+    );
   const bodyDeadlines = { idleMs: config.HTTP_BODY_IDLE_MS, totalMs: config.HTTP_BODY_DEADLINE_MS };
-  const writes = createWritesFeature({ clients, authenticate, store, logger, onCallCreated: learn, bodyDeadlines });
+  const writes = createWritesFeature({
+    clients,
+    authenticate,
+    store,
+    logger,
+    onCallCreated: learn,
+    bodyDeadlines,
+  });
 
   const caches: GatewayServices['caches'] = {
     async evict(ref, callIds) {
@@ -132,7 +172,14 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       if (!callIds) await shared.cache.invalidate(ref);
     },
   };
-  const services: GatewayServices = { connections: connections?.services, events: events.services, writes: writes.services, sync, caches, ...deps.services };
+  const services: GatewayServices = {
+    connections: connections?.services,
+    events: events.services,
+    writes: writes.services,
+    sync,
+    caches,
+    ...deps.services,
+  };
   const context = createContextFactory({
     gongClient: (ref) => clients.client(ref),
     authenticate,
@@ -152,7 +199,10 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const apollo = createApollo({
     schema,
     logger,
-    plugins: [graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }), ...(deps.plugins ?? [])],
+    plugins: [
+      graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }),
+      ...(deps.plugins ?? []),
+    ],
     limits: {
       maxDepth: config.GRAPHQL_MAX_DEPTH,
       maxCost: config.GRAPHQL_MAX_COST,
@@ -167,7 +217,14 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const validationRules = apollo.allValidationRules;
 
   // Subscriptions (and any operation) over SSE and Apollo multipart share one preparation and hub.
-  const httpOperations = createHttpOperations({ schema, context, validationRules, maxTokens: config.GRAPHQL_MAX_TOKENS, metrics, operationLabel });
+  const httpOperations = createHttpOperations({
+    schema,
+    context,
+    validationRules,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    metrics,
+    operationLabel,
+  });
   const explorer = createExplorer({ production });
   const routes: Route[] = [
     graphqlRoute({
@@ -176,7 +233,10 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       maxBodyBytes: deps.maxGraphQLBodyBytes,
       bodyDeadlines,
       maxBatchSize: config.GRAPHQL_MAX_BATCH_SIZE,
-      streams: { sse: createSseSubscriptions(httpOperations), multipart: createMultipartSubscriptions(httpOperations) },
+      streams: {
+        sse: createSseSubscriptions(httpOperations),
+        multipart: createMultipartSubscriptions(httpOperations),
+      },
       explorer: explorer.page,
     }),
     ...(explorer.route ? [explorer.route] : []),

@@ -68,6 +68,8 @@ export const notFound = (message: string, details: ErrorDetails = {}) =>
   new GatewayError(ErrorCode.NOT_FOUND, message, details);
 
 /** The JSON body of an HTTP error response: `{ error: { code, message, ...details } }`. */
-export function httpErrorBody(e: GatewayError): { error: { code: ErrorCode; message: string } & ErrorDetails } {
+export function httpErrorBody(e: GatewayError): {
+  error: { code: ErrorCode; message: string } & ErrorDetails;
+} {
   return { error: { code: e.code, message: e.message, ...e.details } };
 }

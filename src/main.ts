@@ -5,7 +5,13 @@
  * environment (through loadConfig).
  */
 import { createGateway } from './app.js';
-import { ConfigError, embeddedSandboxRefusal, loadConfig, usesEmbeddedSandbox, type Config } from './config/config.js';
+import {
+  ConfigError,
+  embeddedSandboxRefusal,
+  loadConfig,
+  usesEmbeddedSandbox,
+  type Config,
+} from './config/config.js';
 import { createShutdown, installSignalHandlers } from './lifecycle/shutdown.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -15,7 +21,8 @@ import type { Sandbox } from './sandbox/types.js';
 
 /** The query printed at start-up (and the README's first query). */
 /** The subscription printed at start-up (and in the README). */
-export const FIRST_SUBSCRIPTION = 'subscription { gongCallCreated { eventId call { id title started primaryUser { emailAddress } } } }';
+export const FIRST_SUBSCRIPTION =
+  'subscription { gongCallCreated { eventId call { id title started primaryUser { emailAddress } } } }';
 
 export const FIRST_QUERY = `{
   gongCalls(first: 3) {
@@ -45,12 +52,19 @@ async function main(): Promise<void> {
   }
   // Embedded mode does what a Gong admin does by hand (docs/customer-guide.md): the sandbox's
   // signed automation rule posts to our webhook route, so gongCallCreated works out of the box.
-  if (sandbox && config.GONG_WEBHOOK_PUBLIC_KEY === undefined) config = { ...config, GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey() };
-  const gateway = await createGateway(config, { sandbox, logger, metrics: createMetrics({ defaultMetrics: true }) });
+  if (sandbox && config.GONG_WEBHOOK_PUBLIC_KEY === undefined)
+    config = { ...config, GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey() };
+  const gateway = await createGateway(config, {
+    sandbox,
+    logger,
+    metrics: createMetrics({ defaultMetrics: true }),
+  });
   const webhookUrl = `${config.publicUrl}/webhooks/gong/default`;
   const wired = sandbox !== undefined && (config.PUBLIC_URL !== undefined || config.PORT !== 0);
   if (wired) sandbox!.control.addWebhookRule({ targetUrl: webhookUrl });
-  const mode = sandbox ? `embedded Gong sandbox at ${sandbox.url}` : `Gong company at ${config.GONG_API_BASE_URL} (connection "default")`;
+  const mode = sandbox
+    ? `embedded Gong sandbox at ${sandbox.url}`
+    : `Gong company at ${config.GONG_API_BASE_URL} (connection "default")`;
   process.stdout.write(
     [
       `gong-gateway: serving the ${mode}`,

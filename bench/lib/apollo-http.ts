@@ -14,7 +14,10 @@ export interface HostedApollo {
   close(): Promise<void>;
 }
 
-export async function hostApollo<C extends BaseContext>(apollo: ApolloServer<C>, context: () => Promise<C>): Promise<HostedApollo> {
+export async function hostApollo<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  context: () => Promise<C>,
+): Promise<HostedApollo> {
   await apollo.start();
   const server = createHttpServer([graphqlRoute<C>({ server: apollo, context })], silentLogger());
   const port = await listen(server, 0, '127.0.0.1');

@@ -32,7 +32,12 @@ function pacer(perSecond: number | undefined): () => Promise<void> {
   return () => (chain = chain.then(take));
 }
 
-export function restClient(baseUrl: string, accessKey: string, secret: string, opts: { perSecond?: number } = {}): Rest {
+export function restClient(
+  baseUrl: string,
+  accessKey: string,
+  secret: string,
+  opts: { perSecond?: number } = {},
+): Rest {
   const auth = `Basic ${Buffer.from(`${accessKey}:${secret}`).toString('base64')}`;
   const pace = pacer(opts.perSecond);
   async function send(method: string, url: string, body: unknown): Promise<Response> {
@@ -41,7 +46,10 @@ export function restClient(baseUrl: string, accessKey: string, secret: string, o
       await pace();
       const res = await fetch(url, {
         method,
-        headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: auth,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (res.status !== 429 || attempt >= 5) return res;
@@ -49,7 +57,12 @@ export function restClient(baseUrl: string, accessKey: string, secret: string, o
       await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? '1') * 1000));
     }
   }
-  async function call<T>(method: string, path: string, query?: Record<string, string>, body?: unknown): Promise<T | null> {
+  async function call<T>(
+    method: string,
+    path: string,
+    query?: Record<string, string>,
+    body?: unknown,
+  ): Promise<T | null> {
     const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
     const res = await send(method, `${baseUrl}${path}${qs}`, body);
     if (res.status === 404) {
@@ -87,7 +100,10 @@ export interface WireCall {
 }
 export interface WireTranscript {
   callId: string;
-  transcript: { speakerId?: string | null; sentences: { start: number; end: number; text: string }[] }[];
+  transcript: {
+    speakerId?: string | null;
+    sentences: { start: number; end: number; text: string }[];
+  }[];
 }
 export interface Paged {
   records?: { cursor?: string | null };
@@ -98,7 +114,10 @@ export async function allUsers(gong: Rest): Promise<WireUser[]> {
   const users: WireUser[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 1_000; i++) {
-    const page = await gong.get<{ users: WireUser[] } & Paged>('/v2/users', cursor ? { cursor } : undefined);
+    const page = await gong.get<{ users: WireUser[] } & Paged>(
+      '/v2/users',
+      cursor ? { cursor } : undefined,
+    );
     users.push(...(page?.users ?? []));
     cursor = page?.records?.cursor ?? undefined;
     if (!cursor) break;

@@ -14,28 +14,51 @@ import type { ChildInfo, ChildRequest, ChildStats, ServerSpec } from './spawn.js
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
 
-async function start(): Promise<{ info: ChildInfo; subscriptions: () => Promise<number>; upstream?: () => number; close: () => Promise<void> }> {
+async function start(): Promise<{
+  info: ChildInfo;
+  subscriptions: () => Promise<number>;
+  upstream?: () => number;
+  close: () => Promise<void>;
+}> {
   if (spec.kind === 'gateway') {
     const gateway = await createGateway(loadConfig(spec.env), { logger: silentLogger() });
     return {
       info: { url: gateway.url, port: gateway.port },
-      subscriptions: async () => (await gateway.metrics.openSubscriptions.get()).values.reduce((n, v) => n + v.value, 0),
+      subscriptions: async () =>
+        (await gateway.metrics.openSubscriptions.get()).values.reduce((n, v) => n + v.value, 0),
       close: () => gateway.close(),
     };
   }
   if (spec.kind === 'bare') {
     const bare = await startBareServer();
-    return { info: { url: bare.url, port: Number(new URL(bare.url).port) }, subscriptions: async () => 0, close: () => bare.close() };
+    return {
+      info: { url: bare.url, port: Number(new URL(bare.url).port) },
+      subscriptions: async () => 0,
+      close: () => bare.close(),
+    };
   }
   if (spec.kind === 'bare-view') {
     const bare = await startBareViewServer(spec.answer);
-    return { info: { url: bare.url, port: Number(new URL(bare.url).port) }, subscriptions: async () => 0, close: () => bare.close() };
+    return {
+      info: { url: bare.url, port: Number(new URL(bare.url).port) },
+      subscriptions: async () => 0,
+      close: () => bare.close(),
+    };
   }
   const sandbox = await startSandbox(spec.options as SandboxOptions);
   return {
-    info: { url: sandbox.url, port: Number(new URL(sandbox.url).port), accessKey: sandbox.accessKey, accessKeySecret: sandbox.accessKeySecret },
+    info: {
+      url: sandbox.url,
+      port: Number(new URL(sandbox.url).port),
+      accessKey: sandbox.accessKey,
+      accessKeySecret: sandbox.accessKeySecret,
+    },
     subscriptions: async () => 0,
-    upstream: () => Object.entries(sandbox.control.counters()).reduce((n, [k, v]) => (k.includes(' /v2/') ? n + v : n), 0),
+    upstream: () =>
+      Object.entries(sandbox.control.counters()).reduce(
+        (n, [k, v]) => (k.includes(' /v2/') ? n + v : n),
+        0,
+      ),
     close: () => sandbox.close(),
   };
 }
@@ -49,7 +72,12 @@ process.on('message', (m: ChildRequest) => {
       process.exit(0);
     }
     if (m.gc && typeof globalThis.gc === 'function') globalThis.gc();
-    const stats: ChildStats = { cpu: process.cpuUsage(), mem: process.memoryUsage(), subscriptions: await running.subscriptions(), upstream: running.upstream?.() ?? 0 };
+    const stats: ChildStats = {
+      cpu: process.cpuUsage(),
+      mem: process.memoryUsage(),
+      subscriptions: await running.subscriptions(),
+      upstream: running.upstream?.() ?? 0,
+    };
     process.send?.({ type: 'stats', id: m.id, stats });
   })();
 });

@@ -34,14 +34,23 @@ export interface ServerChild {
 
 const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 
-function once<T>(child: ChildProcess, pick: (m: unknown) => T | undefined, timeoutMs: number, what: string): Promise<T> {
+function once<T>(
+  child: ChildProcess,
+  pick: (m: unknown) => T | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`server child: no ${what} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`server child: no ${what} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (m: unknown) => {
       const v = pick(m);
       if (v !== undefined) done(undefined, v);
     };
-    const onExit = (code: number | null) => done(new Error(`server child exited with ${code} before ${what}`));
+    const onExit = (code: number | null) =>
+      done(new Error(`server child exited with ${code} before ${what}`));
     function done(err?: Error, v?: T) {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -55,15 +64,31 @@ function once<T>(child: ChildProcess, pick: (m: unknown) => T | undefined, timeo
 }
 
 export async function spawnServer(spec: ServerSpec): Promise<ServerChild> {
-  const child = fork(entry, [JSON.stringify(spec)], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const info = await once(child, (m) => (isMsg(m, 'ready') ? (m as { info: ChildInfo }).info : undefined), 60_000, 'ready');
+  const child = fork(entry, [JSON.stringify(spec)], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const info = await once(
+    child,
+    (m) => (isMsg(m, 'ready') ? (m as { info: ChildInfo }).info : undefined),
+    60_000,
+    'ready',
+  );
   let next = 0;
   return {
     info,
     pid: child.pid ?? -1,
     async stats(gc = false) {
       const id = ++next;
-      const reply = once(child, (m) => (isMsg(m, 'stats') && (m as { id: number }).id === id ? (m as { stats: ChildStats }).stats : undefined), 30_000, 'stats');
+      const reply = once(
+        child,
+        (m) =>
+          isMsg(m, 'stats') && (m as { id: number }).id === id
+            ? (m as { stats: ChildStats }).stats
+            : undefined,
+        30_000,
+        'stats',
+      );
       child.send({ type: 'stats', id, gc } satisfies ChildRequest);
       return reply;
     },
@@ -79,4 +104,5 @@ export async function spawnServer(spec: ServerSpec): Promise<ServerChild> {
   };
 }
 
-const isMsg = (m: unknown, type: string): boolean => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;
+const isMsg = (m: unknown, type: string): boolean =>
+  typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;

@@ -53,4 +53,5 @@ export async function repeat<T>(n: number, fn: (i: number) => Promise<T>): Promi
 }
 
 /** Median of one numeric field over several runs. */
-export const medianOf = <T>(runs: readonly T[], pick: (r: T) => number): number => median(runs.map(pick));
+export const medianOf = <T>(runs: readonly T[], pick: (r: T) => number): number =>
+  median(runs.map(pick));

@@ -40,19 +40,36 @@ const USERS = `query Users($ids: [String]) {
 }`;
 
 interface CallAnswer {
-  call: { errors?: unknown; calls?: { metaData: { id: string; primaryUserId?: string | null }; parties?: { userId?: string | null }[] | null }[] } | null;
-  transcript: { errors?: unknown; callTranscripts?: { callId: string; transcript: unknown[] }[] } | null;
+  call: {
+    errors?: unknown;
+    calls?: {
+      metaData: { id: string; primaryUserId?: string | null };
+      parties?: { userId?: string | null }[] | null;
+    }[];
+  } | null;
+  transcript: {
+    errors?: unknown;
+    callTranscripts?: { callId: string; transcript: unknown[] }[];
+  } | null;
 }
 
 export type MeshPeer =
-  | { available: true; start(): Promise<{ view(id: string): Promise<ViewShape>; close(): Promise<void> }> }
+  | {
+      available: true;
+      start(): Promise<{ view(id: string): Promise<ViewShape>; close(): Promise<void> }>;
+    }
   | { available: false; reason: string };
 
 /** The shape call-page-views counts (the same as the gateway's answer). */
 interface ViewShape {
   /** Gong refused a part (ErrorResponse, e.g. a 429 after the retries): the view is incomplete. */
   failed?: boolean;
-  gongCall: { id: string; primaryUser: { id: string } | null; parties: { user: { id: string } | null }[] | null; transcript: { monologues: unknown[] } | null } | null;
+  gongCall: {
+    id: string;
+    primaryUser: { id: string } | null;
+    parties: { user: { id: string } | null }[] | null;
+    transcript: { monologues: unknown[] } | null;
+  } | null;
 }
 
 /** Composition's own logger, silenced: its warnings are about spec parts this workload never uses. */
@@ -73,25 +90,33 @@ export async function meshPeer(sb: Sandbox, log: (line: string) => void): Promis
     openapi = await import('@omnigraph/openapi');
     hive = await import('@graphql-hive/gateway');
   } catch (e) {
-    return { available: false, reason: `not installed (npm i -D @graphql-mesh/compose-cli @omnigraph/openapi @graphql-hive/gateway): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    return {
+      available: false,
+      reason: `not installed (npm i -D @graphql-mesh/compose-cli @omnigraph/openapi @graphql-hive/gateway): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    };
   }
   const dir = mkdtempSync(join(tmpdir(), 'gg-mesh-'));
   const specPath = join(dir, 'gong-openapi.json');
-  const original = JSON.parse(readFileSync(new URL('../../docs/reference/gong-openapi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const original = JSON.parse(
+    readFileSync(new URL('../../docs/reference/gong-openapi.json', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
   writeFileSync(specPath, JSON.stringify(gongSpecForMesh(original)));
   const auth = `Basic ${Buffer.from(`${sb.accessKey}:${sb.accessKeySecret}`).toString('base64')}`;
-  const supergraph = await compose.getComposedSchemaFromConfig({
-    subgraphs: [
-      {
-        sourceHandler: openapi.loadOpenAPISubgraph('Gong', {
-          source: specPath,
-          endpoint: sb.url,
-          operationHeaders: { Authorization: auth },
-          selectQueryOrMutationField: [...READ_OPERATIONS],
-        }),
-      },
-    ],
-  }, quietLogger() as Parameters<typeof compose.getComposedSchemaFromConfig>[1]);
+  const supergraph = await compose.getComposedSchemaFromConfig(
+    {
+      subgraphs: [
+        {
+          sourceHandler: openapi.loadOpenAPISubgraph('Gong', {
+            source: specPath,
+            endpoint: sb.url,
+            operationHeaders: { Authorization: auth },
+            selectQueryOrMutationField: [...READ_OPERATIONS],
+          }),
+        },
+      ],
+    },
+    quietLogger() as Parameters<typeof compose.getComposedSchemaFromConfig>[1],
+  );
   writeFileSync(join(dir, 'supergraph.graphql'), supergraph);
   log(`views: Mesh supergraph composed: ${join(dir, 'supergraph.graphql')}`);
 
@@ -101,7 +126,13 @@ export async function meshPeer(sb: Sandbox, log: (line: string) => void): Promis
       // The cache the `hive-gateway` CLI uses when none is configured (localforage, in memory on Node).
       const cache = new hive.LocalForageCacheStorage();
       // Gong's 429s are retried after Retry-After (Hive Gateway's upstreamRetry): Mesh has no limiter of its own.
-      const runtime = hive.createGatewayRuntime({ supergraph, cache, responseCaching: { session: () => null }, upstreamRetry: { maxRetries: 20 }, logging: false });
+      const runtime = hive.createGatewayRuntime({
+        supergraph,
+        cache,
+        responseCaching: { session: () => null },
+        upstreamRetry: { maxRetries: 20 },
+        logging: false,
+      });
       const server: Server = createServer(runtime);
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -111,9 +142,20 @@ export async function meshPeer(sb: Sandbox, log: (line: string) => void): Promis
           const call = first.call?.calls?.[0];
           const failed = first.call?.errors !== undefined || first.transcript?.errors !== undefined;
           if (!call) return { failed, gongCall: null };
-          const userIds = [...new Set([call.metaData.primaryUserId, ...(call.parties ?? []).map((p) => p.userId)].filter((u): u is string => typeof u === 'string' && u.length > 0))].sort();
+          const userIds = [
+            ...new Set(
+              [call.metaData.primaryUserId, ...(call.parties ?? []).map((p) => p.userId)].filter(
+                (u): u is string => typeof u === 'string' && u.length > 0,
+              ),
+            ),
+          ].sort();
           const users = userIds.length
-            ? (expectData(await gql<{ listMultipleUsers: { errors?: unknown; users?: { id: string }[] } | null }>(url, USERS, { ids: userIds }), `mesh users ${id}`).listMultipleUsers ?? {})
+            ? (expectData(
+                await gql<{
+                  listMultipleUsers: { errors?: unknown; users?: { id: string }[] } | null;
+                }>(url, USERS, { ids: userIds }),
+                `mesh users ${id}`,
+              ).listMultipleUsers ?? {})
             : {};
           const usersFailed = 'errors' in users && users.errors !== undefined;
           const byId = new Map(('users' in users ? (users.users ?? []) : []).map((u) => [u.id, u]));
@@ -122,8 +164,12 @@ export async function meshPeer(sb: Sandbox, log: (line: string) => void): Promis
             failed: failed || usersFailed,
             gongCall: {
               id,
-              primaryUser: call.metaData.primaryUserId ? (byId.get(call.metaData.primaryUserId) ?? null) : null,
-              parties: (call.parties ?? []).map((p) => ({ user: p.userId ? (byId.get(p.userId) ?? null) : null })),
+              primaryUser: call.metaData.primaryUserId
+                ? (byId.get(call.metaData.primaryUserId) ?? null)
+                : null,
+              parties: (call.parties ?? []).map((p) => ({
+                user: p.userId ? (byId.get(p.userId) ?? null) : null,
+              })),
               transcript: transcript ? { monologues: transcript.transcript } : null,
             },
           };

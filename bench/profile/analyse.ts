@@ -4,9 +4,21 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Frame { functionName: string; url: string; lineNumber: number }
-interface Node { id: number; callFrame: Frame; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Frame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface Node {
+  id: number;
+  callFrame: Frame;
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: analyse.ts <file.cpuprofile> [top]');
@@ -35,13 +47,17 @@ for (const [id, t] of self) {
   if (!n) continue;
   const f = n.callFrame;
   const a = area(f.url);
-  fn.set(`${f.functionName || '(anonymous)'}  ${a}:${f.lineNumber + 1}`, (fn.get(`${f.functionName || '(anonymous)'}  ${a}:${f.lineNumber + 1}`) ?? 0) + t);
+  fn.set(
+    `${f.functionName || '(anonymous)'}  ${a}:${f.lineNumber + 1}`,
+    (fn.get(`${f.functionName || '(anonymous)'}  ${a}:${f.lineNumber + 1}`) ?? 0) + t,
+  );
   ar.set(a, (ar.get(a) ?? 0) + t);
 }
 const pct = (t: number) => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
 const print = (title: string, m: Map<string, number>) => {
   console.log(`\n## ${title} (total ${(total / 1000).toFixed(0)} ms sampled)`);
-  for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(t)}  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${pct(t)}  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}`);
 };
 print('self time by area', ar);
 print('self time by function', fn);
@@ -56,7 +72,16 @@ for (const [id, t] of self) {
     const f = byId.get(cur)?.callFrame;
     if (!f) break;
     const a = area(f.url);
-    if (!(a.startsWith('src/') || a.startsWith('@apollo') || a === 'graphql' || a === 'zod' || a === 'pino' || a === 'prom-client' || a === 'undici')) continue;
+    if (!(
+      a.startsWith('src/') ||
+      a.startsWith('@apollo') ||
+      a === 'graphql' ||
+      a === 'zod' ||
+      a === 'pino' ||
+      a === 'prom-client' ||
+      a === 'undici'
+    ))
+      continue;
     const k = `${f.functionName || '(anonymous)'}  ${a}:${f.lineNumber + 1}`;
     if (seen.has(k)) continue;
     seen.add(k);
@@ -89,7 +114,11 @@ if (under) {
   const leaves = new Map<string, number>();
   for (const [id, t] of self) {
     let inside = false;
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) if (byId.get(cur)?.callFrame.functionName === under) { inside = true; break; }
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur))
+      if (byId.get(cur)?.callFrame.functionName === under) {
+        inside = true;
+        break;
+      }
     if (!inside) continue;
     const f = byId.get(id)?.callFrame;
     if (!f) continue;

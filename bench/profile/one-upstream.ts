@@ -23,12 +23,23 @@ const seconds = Number(positional[0] ?? 10);
 const out = positional[1] ?? 'bench/profile/out/one-upstream.cpuprofile';
 const withVariables = process.argv.includes('--variables');
 
-const sandbox = await spawnServer({ kind: 'sandbox', options: { seed: 42, users: 50, calls: 2000, rateLimit: false } });
+const sandbox = await spawnServer({
+  kind: 'sandbox',
+  options: { seed: 42, users: 50, calls: 2000, rateLimit: false },
+});
 const gateway = await createGateway(
   loadConfig({
-    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GATEWAY_AUTH: 'none',
-    GONG_ACCESS_KEY: sandbox.info.accessKey ?? '', GONG_ACCESS_KEY_SECRET: sandbox.info.accessKeySecret ?? '', GONG_API_BASE_URL: sandbox.info.url,
-    GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '10000000', GONG_QUEUE_MAX: '100000', CACHE_TTL_SECONDS: '3600',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    GATEWAY_AUTH: 'none',
+    GONG_ACCESS_KEY: sandbox.info.accessKey ?? '',
+    GONG_ACCESS_KEY_SECRET: sandbox.info.accessKeySecret ?? '',
+    GONG_API_BASE_URL: sandbox.info.url,
+    GONG_RATE_PER_SECOND: '1000',
+    GONG_DAILY_BUDGET: '10000000',
+    GONG_QUEUE_MAX: '100000',
+    CACHE_TTL_SECONDS: '3600',
   }),
   { logger: silentLogger() },
 );
@@ -38,15 +49,34 @@ const from = new Date(now - 100 * 86_400_000).toISOString();
 // Same as bench/overhead.ts: a different `to` per request so nothing coalesces.
 let seq = 0;
 const to = () => new Date(now - (seq++ % 1_000_000)).toISOString();
-const VARIABLES_QUERY = 'query($from: DateTime, $to: DateTime) { gongCalls(first: 10, filter: { from: $from, to: $to }) { nodes { id title started } } }';
+const VARIABLES_QUERY =
+  'query($from: DateTime, $to: DateTime) { gongCalls(first: 10, filter: { from: $from, to: $to }) { nodes { id title started } } }';
 const body = () =>
   withVariables
     ? JSON.stringify({ query: VARIABLES_QUERY, variables: { from, to: to() } })
-    : JSON.stringify({ query: `{ gongCalls(first: 10, filter: { from: "${from}", to: "${to()}" }) { nodes { id title started } } }` });
+    : JSON.stringify({
+        query: `{ gongCalls(first: 10, filter: { from: "${from}", to: "${to()}" }) { nodes { id title started } } }`,
+      });
 const load = (duration: number) =>
-  autocannon({ url: gateway.url, connections: 10, duration, requests: [{ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, setupRequest: (r) => ({ ...r, body: body() }) }] });
+  autocannon({
+    url: gateway.url,
+    connections: 10,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (r) => ({ ...r, body: body() }),
+      },
+    ],
+  });
 
-const first = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
+const first = await fetch(gateway.url, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: body(),
+});
 process.stderr.write(`sample answer: ${(await first.text()).slice(0, 200)}\n`);
 await load(2);
 

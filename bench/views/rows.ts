@@ -28,13 +28,50 @@ export interface RowSpec {
 }
 
 export const ROWS: readonly RowSpec[] = [
-  { key: 'cache-off-1', kind: 'cache-off', peer: 'gong-gateway, entity cache off (CACHE_MAX_BYTES=0)', concurrency: 1 },
-  { key: 'cache-off-20', kind: 'cache-off', peer: 'gong-gateway, entity cache off (CACHE_MAX_BYTES=0)', concurrency: 20 },
-  { key: 'cache-on-1', kind: 'cache-on', peer: 'gong-gateway, entity cache on (defaults)', concurrency: 1, target: 0.7 },
-  { key: 'cache-on-20', kind: 'cache-on', peer: 'gong-gateway, entity cache on (defaults)', concurrency: 20, target: 0.25 },
-  { key: 'webhook-1', kind: 'webhook', peer: 'gong-gateway, entity cache on, calls announced by webhook first', concurrency: 1 },
-  { key: 'mesh-1', kind: 'mesh', peer: 'GraphQL Mesh + Hive Gateway (responseCaching)', concurrency: 1 },
-  { key: 'mesh-20', kind: 'mesh', peer: 'GraphQL Mesh + Hive Gateway (responseCaching)', concurrency: 20 },
+  {
+    key: 'cache-off-1',
+    kind: 'cache-off',
+    peer: 'gong-gateway, entity cache off (CACHE_MAX_BYTES=0)',
+    concurrency: 1,
+  },
+  {
+    key: 'cache-off-20',
+    kind: 'cache-off',
+    peer: 'gong-gateway, entity cache off (CACHE_MAX_BYTES=0)',
+    concurrency: 20,
+  },
+  {
+    key: 'cache-on-1',
+    kind: 'cache-on',
+    peer: 'gong-gateway, entity cache on (defaults)',
+    concurrency: 1,
+    target: 0.7,
+  },
+  {
+    key: 'cache-on-20',
+    kind: 'cache-on',
+    peer: 'gong-gateway, entity cache on (defaults)',
+    concurrency: 20,
+    target: 0.25,
+  },
+  {
+    key: 'webhook-1',
+    kind: 'webhook',
+    peer: 'gong-gateway, entity cache on, calls announced by webhook first',
+    concurrency: 1,
+  },
+  {
+    key: 'mesh-1',
+    kind: 'mesh',
+    peer: 'GraphQL Mesh + Hive Gateway (responseCaching)',
+    concurrency: 1,
+  },
+  {
+    key: 'mesh-20',
+    kind: 'mesh',
+    peer: 'GraphQL Mesh + Hive Gateway (responseCaching)',
+    concurrency: 20,
+  },
 ];
 
 export interface Lane {
@@ -44,7 +81,12 @@ export interface Lane {
 }
 
 /** A sandbox for one row, with the call ids of `window` and the seeded draw over them. */
-export async function openLane(options: SandboxOptions, window: { from: string; to: string }, views: number, seed: number): Promise<Lane> {
+export async function openLane(
+  options: SandboxOptions,
+  window: { from: string; to: string },
+  views: number,
+  seed: number,
+): Promise<Lane> {
   const sb = await startSandbox({ ...options, rateLimit: { perSecond: RATE, perDay: 1_000_000 } });
   const ids = await callIdsIn(sb, window);
   return { sb, ids, draw: zipfDraw(ids, views, seed) };
@@ -72,15 +114,25 @@ interface Peer {
   close(): Promise<void>;
 }
 
-const gatewayEnv = { GONG_RATE_PER_SECOND: String(RATE), GONG_DAILY_BUDGET: '1000000', GONG_QUEUE_TIMEOUT_MS: '600000' };
+const gatewayEnv = {
+  GONG_RATE_PER_SECOND: String(RATE),
+  GONG_DAILY_BUDGET: '1000000',
+  GONG_QUEUE_TIMEOUT_MS: '600000',
+};
 
 async function startGateway(sb: Sandbox, env: Record<string, string>): Promise<Peer> {
   const gw = await startGatewayOn(sb, { ...gatewayEnv, ...env });
-  return { view: async (id) => expectData(await gql<View>(gw.url, VIEW_QUERY, { id }), `gateway view ${id}`), close: () => gw.close() };
+  return {
+    view: async (id) =>
+      expectData(await gql<View>(gw.url, VIEW_QUERY, { id }), `gateway view ${id}`),
+    close: () => gw.close(),
+  };
 }
 
-const v2 = (counters: Record<string, number>) => Object.fromEntries(Object.entries(counters).filter(([k]) => k.includes(' /v2/')));
-const total = (counters: Record<string, number>) => Object.values(v2(counters)).reduce((n, c) => n + c, 0);
+const v2 = (counters: Record<string, number>) =>
+  Object.fromEntries(Object.entries(counters).filter(([k]) => k.includes(' /v2/')));
+const total = (counters: Record<string, number>) =>
+  Object.values(v2(counters)).reduce((n, c) => n + c, 0);
 
 /**
  * Announces the draw's distinct calls through the sandbox's webhook rule (thin payload, as the real
@@ -88,22 +140,36 @@ const total = (counters: Record<string, number>) => Object.values(v2(counters)).
  * gateway accepted each, then until its transcript poller has asked Gong for every announced call
  * (as it would have long before a view in production). Returns how many were accepted.
  */
-async function announce(sb: Sandbox, draw: readonly string[], log: (line: string) => void): Promise<number> {
+async function announce(
+  sb: Sandbox,
+  draw: readonly string[],
+  log: (line: string) => void,
+): Promise<number> {
   const distinct = [...new Set(draw)];
   const deliveries = await sb.control.deliverCallWebhooks(distinct);
-  const accepted = deliveries.filter((d) => typeof d.status === 'number' && d.status >= 200 && d.status < 300).length;
-  if (accepted !== distinct.length) throw new Error(`webhook row: the gateway accepted ${accepted} of ${distinct.length} announcements (statuses ${JSON.stringify(deliveries.map((d) => d.status))})`);
+  const accepted = deliveries.filter(
+    (d) => typeof d.status === 'number' && d.status >= 200 && d.status < 300,
+  ).length;
+  if (accepted !== distinct.length)
+    throw new Error(
+      `webhook row: the gateway accepted ${accepted} of ${distinct.length} announcements (statuses ${JSON.stringify(deliveries.map((d) => d.status))})`,
+    );
   const asked = () => {
     const seen = new Set<string>();
     for (const e of sb.control.requestLog()) {
       if (e.endpoint !== TRANSCRIPT || e.status !== 200) continue;
-      for (const id of ((e.body as { filter?: { callIds?: string[] } } | undefined)?.filter?.callIds ?? [])) seen.add(id);
+      for (const id of (e.body as { filter?: { callIds?: string[] } } | undefined)?.filter
+        ?.callIds ?? [])
+        seen.add(id);
     }
     return distinct.every((id) => seen.has(id));
   };
   const end = Date.now() + 120_000;
   while (!asked() && Date.now() < end) await sleep(100);
-  if (!asked()) log('views: webhook row: the transcript poller had not asked for every announced call within 120 s; views start anyway');
+  if (!asked())
+    log(
+      'views: webhook row: the transcript poller had not asked for every announced call within 120 s; views start anyway',
+    );
   // The poller's answers are stored right after they arrive.
   await sleep(500);
   return accepted;
@@ -120,7 +186,8 @@ function countRefusals(sb: Sandbox): { stop(): number } {
     const entries = sb.control.requestLog();
     const now = Object.values(sb.control.counters()).reduce((n, c) => n + c, 0);
     const added = Math.min(now - seen, entries.length);
-    for (const e of entries.slice(entries.length - added)) if (e.path.startsWith('/v2/') && e.status === 429) refused++;
+    for (const e of entries.slice(entries.length - added))
+      if (e.path.startsWith('/v2/') && e.status === 429) refused++;
     seen = now;
   };
   const timer = setInterval(look, 200);
@@ -133,7 +200,11 @@ function countRefusals(sb: Sandbox): { stop(): number } {
   };
 }
 
-export async function runRow(spec: RowSpec, lane: Lane, log: (line: string) => void): Promise<RowResult> {
+export async function runRow(
+  spec: RowSpec,
+  lane: Lane,
+  log: (line: string) => void,
+): Promise<RowResult> {
   const { sb, draw } = lane;
   let peer: Peer;
   if (spec.kind === 'cache-off') peer = await startGateway(sb, { CACHE_MAX_BYTES: '0' });
@@ -142,7 +213,12 @@ export async function runRow(spec: RowSpec, lane: Lane, log: (line: string) => v
     // Gong signs the URL it calls, so the gateway must know its public URL before it listens.
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
-    peer = await startGateway(sb, { PORT: String(port), PUBLIC_URL: publicUrl, GONG_WEBHOOK_PUBLIC_KEY: sb.control.webhookPublicKey(), TRANSCRIPT_POLL_INITIAL_SECONDS: '1' });
+    peer = await startGateway(sb, {
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+      GONG_WEBHOOK_PUBLIC_KEY: sb.control.webhookPublicKey(),
+      TRANSCRIPT_POLL_INITIAL_SECONDS: '1',
+    });
     sb.control.addWebhookRule({ targetUrl: `${publicUrl}/webhooks/gong/default` });
   } else {
     const mesh = await meshPeer(sb, log);
@@ -169,9 +245,23 @@ export async function runRow(spec: RowSpec, lane: Lane, log: (line: string) => v
     const wallS = (performance.now() - t) / 1000;
     const counters = sb.control.counters();
     const refused = refusals.stop();
-    const r: RowResult = { spec, views, requests: total(counters), byEndpoint: v2(counters), refused, wallS };
-    if (spec.kind === 'webhook') Object.assign(r, { beforeViews, announced, callsExtensiveDuringViews: (counters[CALLS_EXTENSIVE] ?? 0) - callsBefore });
-    log(`views: ${spec.key}: ${r.requests} requests (${(r.requests / draw.length).toFixed(2)} per view, ${refused} 429s) in ${wallS.toFixed(0)} s; ${JSON.stringify(r.byEndpoint)}`);
+    const r: RowResult = {
+      spec,
+      views,
+      requests: total(counters),
+      byEndpoint: v2(counters),
+      refused,
+      wallS,
+    };
+    if (spec.kind === 'webhook')
+      Object.assign(r, {
+        beforeViews,
+        announced,
+        callsExtensiveDuringViews: (counters[CALLS_EXTENSIVE] ?? 0) - callsBefore,
+      });
+    log(
+      `views: ${spec.key}: ${r.requests} requests (${(r.requests / draw.length).toFixed(2)} per view, ${refused} 429s) in ${wallS.toFixed(0)} s; ${JSON.stringify(r.byEndpoint)}`,
+    );
     return r;
   } finally {
     refusals?.stop();
@@ -179,4 +269,8 @@ export async function runRow(spec: RowSpec, lane: Lane, log: (line: string) => v
   }
 }
 
-export const ENDPOINTS = { callsExtensive: CALLS_EXTENSIVE, transcript: TRANSCRIPT, usersExtensive: USERS_EXTENSIVE } as const;
+export const ENDPOINTS = {
+  callsExtensive: CALLS_EXTENSIVE,
+  transcript: TRANSCRIPT,
+  usersExtensive: USERS_EXTENSIVE,
+} as const;

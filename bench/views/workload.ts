@@ -66,19 +66,29 @@ export function zipfDraw(ids: readonly string[], n: number, seed: number): strin
  * is reset before each row's views). One window for every row, so that sandboxes started a few
  * ms apart list the same calls.
  */
-export async function callIdsIn(sb: Sandbox, window: { from: string; to: string }): Promise<string[]> {
+export async function callIdsIn(
+  sb: Sandbox,
+  window: { from: string; to: string },
+): Promise<string[]> {
   const auth = `Basic ${Buffer.from(`${sb.accessKey}:${sb.accessKeySecret}`).toString('base64')}`;
   const ids: string[] = [];
   let cursor: string | undefined;
   const filter = { fromDateTime: window.from, toDateTime: window.to };
   do {
-    const res = await fetch(`${sb.url}/v2/calls/extensive`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ filter, ...(cursor ? { cursor } : {}) }) });
+    const res = await fetch(`${sb.url}/v2/calls/extensive`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ filter, ...(cursor ? { cursor } : {}) }),
+    });
     if (res.status === 429) {
       await res.arrayBuffer();
       await sleep(1_000);
       continue;
     }
-    const body = (await res.json()) as { calls: { metaData: { id: string } }[]; records: { cursor?: string } };
+    const body = (await res.json()) as {
+      calls: { metaData: { id: string } }[];
+      records: { cursor?: string };
+    };
     ids.push(...body.calls.map((c) => c.metaData.id));
     cursor = body.records.cursor;
   } while (cursor);
@@ -86,7 +96,11 @@ export async function callIdsIn(sb: Sandbox, window: { from: string; to: string 
 }
 
 /** Runs the draw through `view`, `concurrency` at a time, in draw order. */
-export async function runViews(draw: readonly string[], concurrency: number, view: (id: string) => Promise<View>): Promise<View[]> {
+export async function runViews(
+  draw: readonly string[],
+  concurrency: number,
+  view: (id: string) => Promise<View>,
+): Promise<View[]> {
   const out: View[] = new Array(draw.length);
   let next = 0;
   await Promise.all(

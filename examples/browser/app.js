@@ -29,7 +29,8 @@ function connect(url, token) {
     on: {
       // Only the current client may write the status: a disposed one reports its own close late.
       connected: () => client === me && ($('status').textContent = `connected to ${url}`),
-      closed: (e) => client === me && ($('status').textContent = `closed (${e?.code ?? '?'}); reconnecting…`),
+      closed: (e) =>
+        client === me && ($('status').textContent = `closed (${e?.code ?? '?'}); reconnecting…`),
     },
   });
   client = me;
@@ -37,29 +38,40 @@ function connect(url, token) {
 
   // Queries work over the same socket, so this page needs no CORS setup.
   const since = new Date(Date.now() - RECENT_DAYS * 86_400_000).toISOString();
-  me.subscribe({ query: RECENT, variables: { since } }, {
-    next: ({ data, errors }) => ($('calls').textContent = JSON.stringify(errors ?? data.gongCalls.nodes.slice(-5).reverse(), null, 2)),
-    error: (e) => ($('calls').textContent = `error: ${e?.reason ?? e?.message ?? e}`),
-    complete: () => {},
-  });
+  me.subscribe(
+    { query: RECENT, variables: { since } },
+    {
+      next: ({ data, errors }) =>
+        ($('calls').textContent = JSON.stringify(
+          errors ?? data.gongCalls.nodes.slice(-5).reverse(),
+          null,
+          2,
+        )),
+      error: (e) => ($('calls').textContent = `error: ${e?.reason ?? e?.message ?? e}`),
+      complete: () => {},
+    },
+  );
   subscribeLive(me);
 }
 
 function subscribeLive(me) {
   if (client !== me) return;
-  me.subscribe({ query: LIVE, variables: lastEventId ? { after: lastEventId } : {} }, {
-    next: ({ data, errors }) => {
-      if (errors) return console.error(errors);
-      const e = data.gongCallCreated;
-      lastEventId = e.eventId;
-      const li = document.createElement('li');
-      li.textContent = `${e.eventId} · ${e.call.title ?? e.call.id} · ${e.call.started}`;
-      $('events').prepend(li);
+  me.subscribe(
+    { query: LIVE, variables: lastEventId ? { after: lastEventId } : {} },
+    {
+      next: ({ data, errors }) => {
+        if (errors) return console.error(errors);
+        const e = data.gongCallCreated;
+        lastEventId = e.eventId;
+        const li = document.createElement('li');
+        li.textContent = `${e.eventId} · ${e.call.title ?? e.call.id} · ${e.call.started}`;
+        $('events').prepend(li);
+      },
+      // After a drop the client's own retry would repeat the old `after`; subscribe again with the latest.
+      error: () => setTimeout(() => subscribeLive(me), 1000),
+      complete: () => {},
     },
-    // After a drop the client's own retry would repeat the old `after`; subscribe again with the latest.
-    error: () => setTimeout(() => subscribeLive(me), 1000),
-    complete: () => {},
-  });
+  );
 }
 
 $('url').value = defaultGatewayUrl();

@@ -21,7 +21,12 @@ export interface Account {
 
 /** The subset of a Gong call the fixture reads (CallData from the sandbox fits). */
 export interface SeedCall {
-  metaData: { id: string; title?: string | null; primaryUserId?: string | null; isPrivate?: boolean | null };
+  metaData: {
+    id: string;
+    title?: string | null;
+    primaryUserId?: string | null;
+    isPrivate?: boolean | null;
+  };
 }
 
 export const crmTypeDefs = parse(/* GraphQL */ `
@@ -58,7 +63,11 @@ export const crmTypeDefs = parse(/* GraphQL */ `
  * (`Gringotts <> Acme - Pricing` → `Gringotts`), holding up to `callsPerAccount` of that owner's
  * public calls. Private calls are left out: Gong's reference resolver hides them.
  */
-export function accountsFromCalls(calls: readonly SeedCall[], count = 20, callsPerAccount = 3): Account[] {
+export function accountsFromCalls(
+  calls: readonly SeedCall[],
+  count = 20,
+  callsPerAccount = 3,
+): Account[] {
   const byOwner = new Map<string, SeedCall[]>();
   for (const c of calls) {
     const owner = c.metaData.primaryUserId;
@@ -68,7 +77,9 @@ export function accountsFromCalls(calls: readonly SeedCall[], count = 20, callsP
     byOwner.set(owner, list);
   }
   return [...byOwner.entries()].slice(0, count).map(([ownerId, owned], i) => {
-    const counterpart = owned.map((c) => /^(.+?) <> /.exec(c.metaData.title ?? '')?.[1]).find((n) => n !== undefined);
+    const counterpart = owned
+      .map((c) => /^(.+?) <> /.exec(c.metaData.title ?? '')?.[1])
+      .find((n) => n !== undefined);
     return {
       id: `acc-${i + 1}`,
       name: `${counterpart ?? 'Account'} #${i + 1}`,
@@ -80,13 +91,18 @@ export function accountsFromCalls(calls: readonly SeedCall[], count = 20, callsP
 
 export function buildCrmSchema(accounts: readonly Account[]): GraphQLSchema {
   const byId = new Map(accounts.map((a) => [a.id, a]));
-  const accountOf = (a: Account) => ({ ...a, owner: { id: a.ownerId }, calls: a.callIds.map((id) => ({ id })) });
+  const accountOf = (a: Account) => ({
+    ...a,
+    owner: { id: a.ownerId },
+    calls: a.callIds.map((id) => ({ id })),
+  });
   return buildSubgraphSchema([
     {
       typeDefs: crmTypeDefs,
       resolvers: {
         Query: {
-          accounts: (_p: unknown, args: { first: number }) => accounts.slice(0, args.first).map(accountOf),
+          accounts: (_p: unknown, args: { first: number }) =>
+            accounts.slice(0, args.first).map(accountOf),
           account: (_p: unknown, args: { id: string }) => {
             const a = byId.get(args.id);
             return a ? accountOf(a) : null;
@@ -101,7 +117,8 @@ export function buildCrmSchema(accounts: readonly Account[]): GraphQLSchema {
         GongUser: {
           // Every Gong user is a valid reference here: one the CRM knows nothing about owns no accounts.
           __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-          ownedAccounts: (user: { id: string }) => accounts.filter((a) => a.ownerId === user.id).map(accountOf),
+          ownedAccounts: (user: { id: string }) =>
+            accounts.filter((a) => a.ownerId === user.id).map(accountOf),
         },
       },
     },
@@ -115,7 +132,10 @@ export interface CrmSubgraph {
 }
 
 /** Serves the CRM subgraph over HTTP with Apollo Server (port 0 = a free port). */
-export async function startCrmSubgraph(accounts: readonly Account[], port = 0): Promise<CrmSubgraph> {
+export async function startCrmSubgraph(
+  accounts: readonly Account[],
+  port = 0,
+): Promise<CrmSubgraph> {
   const schema = buildCrmSchema(accounts);
   const server = new ApolloServer({ schema });
   const { url } = await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });

@@ -38,7 +38,9 @@ const subgraphs = [
   { name: 'crm', url: crm.url },
 ];
 const router = createRouter(await composeSupergraph(subgraphs), subgraphs);
-const { url } = await startStandaloneServer(router, { listen: { port: ROUTER_PORT, host: '127.0.0.1' } });
+const { url } = await startStandaloneServer(router, {
+  listen: { port: ROUTER_PORT, host: '127.0.0.1' },
+});
 
 process.stdout.write(
   [

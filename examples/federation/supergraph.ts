@@ -26,22 +26,38 @@ export async function fetchSubgraphSdl(subgraph: SubgraphEndpoint): Promise<stri
     headers: { 'content-type': 'application/json', ...subgraph.headers },
     body: JSON.stringify({ query: '{ _service { sdl } }' }),
   });
-  const body = (await res.json()) as { data?: { _service?: { sdl?: string } }; errors?: { message: string }[] };
+  const body = (await res.json()) as {
+    data?: { _service?: { sdl?: string } };
+    errors?: { message: string }[];
+  };
   const sdl = body.data?._service?.sdl;
-  if (!sdl) throw new Error(`${subgraph.name} at ${subgraph.url} returned no _service.sdl (HTTP ${res.status}): ${JSON.stringify(body.errors ?? body)}`);
+  if (!sdl)
+    throw new Error(
+      `${subgraph.name} at ${subgraph.url} returned no _service.sdl (HTTP ${res.status}): ${JSON.stringify(body.errors ?? body)}`,
+    );
   return sdl;
 }
 
 /** Composes the subgraphs into a supergraph SDL; composition errors are thrown, all of them. */
 export async function composeSupergraph(subgraphs: readonly SubgraphEndpoint[]): Promise<string> {
-  const services = await Promise.all(subgraphs.map(async (s) => ({ name: s.name, url: s.url, typeDefs: parse(await fetchSubgraphSdl(s)) })));
+  const services = await Promise.all(
+    subgraphs.map(async (s) => ({
+      name: s.name,
+      url: s.url,
+      typeDefs: parse(await fetchSubgraphSdl(s)),
+    })),
+  );
   const result = composeServices(services);
-  if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
+  if (result.errors)
+    throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
   return result.supergraphSdl;
 }
 
 /** An Apollo Server running `@apollo/gateway` over a static supergraph, subgraphs over HTTP (not started yet). */
-export function createRouter(supergraphSdl: string, subgraphs: readonly SubgraphEndpoint[]): ApolloServer {
+export function createRouter(
+  supergraphSdl: string,
+  subgraphs: readonly SubgraphEndpoint[],
+): ApolloServer {
   const byName = new Map(subgraphs.map((s) => [s.name, s]));
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -49,7 +65,8 @@ export function createRouter(supergraphSdl: string, subgraphs: readonly Subgraph
       new RemoteGraphQLDataSource({
         url,
         willSendRequest: ({ request }) => {
-          for (const [k, v] of Object.entries(byName.get(name)?.headers ?? {})) request.http?.headers.set(k, v);
+          for (const [k, v] of Object.entries(byName.get(name)?.headers ?? {}))
+            request.http?.headers.set(k, v);
         },
       }),
   });

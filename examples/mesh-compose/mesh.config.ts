@@ -20,7 +20,18 @@ const gongHeaders = gongKey ? { authorization: `Bearer ${gongKey}` } : undefined
 
 export const composeConfig = defineConfig({
   subgraphs: [
-    { sourceHandler: loadGraphQLHTTPSubgraph('gong', { endpoint: env('GONG_SUBGRAPH_URL'), federation: true, ...(gongHeaders ? { operationHeaders: gongHeaders, schemaHeaders: gongHeaders } : {}) }) },
-    { sourceHandler: loadGraphQLHTTPSubgraph('crm', { endpoint: env('CRM_SUBGRAPH_URL'), federation: true }) },
+    {
+      sourceHandler: loadGraphQLHTTPSubgraph('gong', {
+        endpoint: env('GONG_SUBGRAPH_URL'),
+        federation: true,
+        ...(gongHeaders ? { operationHeaders: gongHeaders, schemaHeaders: gongHeaders } : {}),
+      }),
+    },
+    {
+      sourceHandler: loadGraphQLHTTPSubgraph('crm', {
+        endpoint: env('CRM_SUBGRAPH_URL'),
+        federation: true,
+      }),
+    },
   ],
 });

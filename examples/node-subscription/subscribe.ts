@@ -26,7 +26,16 @@ const QUERY = `subscription ($after: String) {
 }`;
 
 interface CallCreated {
-  gongCallCreated: { eventId: string; receivedAt: string; call: { id: string; title: string | null; started: string; primaryUser: { firstName: string | null; lastName: string | null } | null } };
+  gongCallCreated: {
+    eventId: string;
+    receivedAt: string;
+    call: {
+      id: string;
+      title: string | null;
+      started: string;
+      primaryUser: { firstName: string | null; lastName: string | null } | null;
+    };
+  };
 }
 
 /** Close codes after which retrying cannot help. */
@@ -49,7 +58,8 @@ function runOnce(): Promise<number | undefined> {
       closed: (e) => {
         const ev = e as { code?: number; reason?: string };
         closeCode = ev.code;
-        if (ev.code !== undefined && ev.code !== 1000) console.error(`socket closed: ${ev.code} ${ev.reason ?? ''}`);
+        if (ev.code !== undefined && ev.code !== 1000)
+          console.error(`socket closed: ${ev.code} ${ev.reason ?? ''}`);
       },
     },
   });
@@ -62,8 +72,18 @@ function runOnce(): Promise<number | undefined> {
           const e = data?.gongCallCreated;
           if (!e) return;
           after = e.eventId; // process first, then remember: at-least-once on the consumer side
-          const who = [e.call.primaryUser?.firstName, e.call.primaryUser?.lastName].filter(Boolean).join(' ');
-          console.log(JSON.stringify({ eventId: e.eventId, callId: e.call.id, title: e.call.title, started: e.call.started, primaryUser: who || null }));
+          const who = [e.call.primaryUser?.firstName, e.call.primaryUser?.lastName]
+            .filter(Boolean)
+            .join(' ');
+          console.log(
+            JSON.stringify({
+              eventId: e.eventId,
+              callId: e.call.id,
+              title: e.call.title,
+              started: e.call.started,
+              primaryUser: who || null,
+            }),
+          );
         },
         error: () => {
           void client.dispose();

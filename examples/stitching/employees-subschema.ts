@@ -43,7 +43,17 @@ export function employeesFromGongUsers(users: readonly GongUserSeed[]): Employee
       costCenter: `CC-${100 + (i % 7)}`,
       gongUserId: u.id,
     }));
-  return [...staff, { id: `emp-${staff.length + 1}`, name: 'Pat Finance', email: 'pat.finance@example.com', department: 'Finance', costCenter: 'CC-900', gongUserId: null }];
+  return [
+    ...staff,
+    {
+      id: `emp-${staff.length + 1}`,
+      name: 'Pat Finance',
+      email: 'pat.finance@example.com',
+      department: 'Finance',
+      costCenter: 'CC-900',
+      gongUserId: null,
+    },
+  ];
 }
 
 export const employeesTypeDefs = /* GraphQL */ `
@@ -83,11 +93,14 @@ export function buildEmployeesSchema(employees: readonly Employee[]): GraphQLSch
     resolvers: {
       Query: {
         employees: () => employees,
-        employeeByEmail: (_p: unknown, args: { email: string }) => byEmail.get(args.email.toLowerCase()) ?? null,
-        employeeGongUsers: (_p: unknown, args: { ids: string[] }): GongUserStub[] => args.ids.map((id) => ({ id })),
+        employeeByEmail: (_p: unknown, args: { email: string }) =>
+          byEmail.get(args.email.toLowerCase()) ?? null,
+        employeeGongUsers: (_p: unknown, args: { ids: string[] }): GongUserStub[] =>
+          args.ids.map((id) => ({ id })),
       },
       Employee: {
-        gongUser: (e: Employee): GongUserStub | null => (e.gongUserId ? { id: e.gongUserId } : null),
+        gongUser: (e: Employee): GongUserStub | null =>
+          e.gongUserId ? { id: e.gongUserId } : null,
       },
       GongUser: {
         employee: (u: GongUserStub) => byGongUser.get(u.id) ?? null,

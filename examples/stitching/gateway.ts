@@ -17,8 +17,18 @@ import { createGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { buildEmployeesSchema, employeesFromGongUsers, type GongUserSeed } from './employees-subschema.js';
-import { employeesSubschema, gongExecutor, gongSubschema, loadGongSchema, stitch } from './stitched-gateway.js';
+import {
+  buildEmployeesSchema,
+  employeesFromGongUsers,
+  type GongUserSeed,
+} from './employees-subschema.js';
+import {
+  employeesSubschema,
+  gongExecutor,
+  gongSubschema,
+  loadGongSchema,
+  stitch,
+} from './stitched-gateway.js';
 
 const STITCHED_PORT = Number(process.env.STITCHED_PORT ?? 4010);
 const GONG_PORT = process.env.GONG_PORT ?? '4012';
@@ -30,9 +40,20 @@ export const EXAMPLE_SUBSCRIPTION = `subscription {
   gongCallCreated { call { title primaryUser { emailAddress employee { name department } } } }
 }`;
 
-const sandbox = await startSandbox({ users: 30, calls: 300, processingDelayMs: 2000, transcriptDelayMs: 5000 });
+const sandbox = await startSandbox({
+  users: 30,
+  calls: 300,
+  processingDelayMs: 2000,
+  transcriptDelayMs: 5000,
+});
 const publicUrl = `http://127.0.0.1:${GONG_PORT}`;
-const config = loadConfig({ PORT: GONG_PORT, HOST: '127.0.0.1', PUBLIC_URL: publicUrl, LOG_LEVEL: 'warn', GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey() });
+const config = loadConfig({
+  PORT: GONG_PORT,
+  HOST: '127.0.0.1',
+  PUBLIC_URL: publicUrl,
+  LOG_LEVEL: 'warn',
+  GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
+});
 const gong = await createGateway(config, { sandbox, logger: createLogger({ level: 'warn' }) });
 sandbox.control.addWebhookRule({ targetUrl: `${publicUrl}/webhooks/gong/default` });
 
@@ -40,11 +61,18 @@ const endpoint = { url: gong.url };
 const seed = await fetch(gong.url, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ query: '{ gongUsers(first: 100) { nodes { id emailAddress firstName lastName } } }' }),
+  body: JSON.stringify({
+    query: '{ gongUsers(first: 100) { nodes { id emailAddress firstName lastName } } }',
+  }),
 });
-const users = ((await seed.json()) as ExecutionResult<{ gongUsers: { nodes: GongUserSeed[] } }>).data?.gongUsers.nodes ?? [];
+const users =
+  ((await seed.json()) as ExecutionResult<{ gongUsers: { nodes: GongUserSeed[] } }>).data?.gongUsers
+    .nodes ?? [];
 const executor = gongExecutor(endpoint);
-const schema = stitch([gongSubschema(await loadGongSchema(endpoint), executor.executor), employeesSubschema(buildEmployeesSchema(employeesFromGongUsers(users)))]);
+const schema = stitch([
+  gongSubschema(await loadGongSchema(endpoint), executor.executor),
+  employeesSubschema(buildEmployeesSchema(employeesFromGongUsers(users))),
+]);
 
 // A deliberately small GraphQL-over-HTTP handler: POST JSON only, no limits (an example, not a product).
 const server = createServer((req, res) => {
@@ -52,8 +80,17 @@ const server = createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     void (async () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { query?: string; variables?: Record<string, unknown>; operationName?: string };
-      const result = await graphql({ schema, source: body.query ?? '', variableValues: body.variables ?? null, operationName: body.operationName ?? null });
+      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
+        query?: string;
+        variables?: Record<string, unknown>;
+        operationName?: string;
+      };
+      const result = await graphql({
+        schema,
+        source: body.query ?? '',
+        variableValues: body.variables ?? null,
+        operationName: body.operationName ?? null,
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
     })();
   });

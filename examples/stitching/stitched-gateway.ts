@@ -20,7 +20,10 @@ import {
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
-type SubschemaConfig = Exclude<NonNullable<IStitchSchemasOptions['subschemas']>[number], GraphQLSchema>;
+type SubschemaConfig = Exclude<
+  NonNullable<IStitchSchemasOptions['subschemas']>[number],
+  GraphQLSchema
+>;
 type Executor = NonNullable<SubschemaConfig['executor']>;
 
 export interface GongEndpoint {
@@ -34,12 +37,24 @@ export interface GongEndpoint {
 const MAX_IDS = 100;
 
 /** The executor of the Gong subschema, plus `dispose` for its WebSocket. */
-export function gongExecutor(endpoint: GongEndpoint): { executor: Executor; dispose(): Promise<void> } {
+export function gongExecutor(endpoint: GongEndpoint): {
+  executor: Executor;
+  dispose(): Promise<void>;
+} {
   let ws: Client | undefined;
   const socket = () =>
-    (ws ??= createClient({ url: endpoint.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { ...endpoint.headers }, lazy: true }));
+    (ws ??= createClient({
+      url: endpoint.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { ...endpoint.headers },
+      lazy: true,
+    }));
 
-  const overHttp = async (query: string, variables: unknown, operationName: string | undefined): Promise<ExecutionResult> => {
+  const overHttp = async (
+    query: string,
+    variables: unknown,
+    operationName: string | undefined,
+  ): Promise<ExecutionResult> => {
     const res = await fetch(endpoint.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...endpoint.headers },
@@ -48,15 +63,25 @@ export function gongExecutor(endpoint: GongEndpoint): { executor: Executor; disp
     return (await res.json()) as ExecutionResult;
   };
 
-  const overWebSocket = (query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined): AsyncIterable<ExecutionResult> => {
-    const events = socket().iterate({ query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) });
+  const overWebSocket = (
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | undefined,
+  ): AsyncIterable<ExecutionResult> => {
+    const events = socket().iterate({
+      query,
+      ...(variables ? { variables } : {}),
+      ...(operationName ? { operationName } : {}),
+    });
     return events as AsyncIterable<ExecutionResult>;
   };
 
   const executor = ((request) => {
     const query = print(request.document);
     const variables = request.variables as Record<string, unknown> | undefined;
-    return request.operationType === 'subscription' ? overWebSocket(query, variables, request.operationName) : overHttp(query, variables, request.operationName);
+    return request.operationType === 'subscription'
+      ? overWebSocket(query, variables, request.operationName)
+      : overHttp(query, variables, request.operationName);
   }) as Executor;
   return { executor, dispose: async () => ws?.dispose() };
 }
@@ -72,7 +97,8 @@ export async function loadGongSchema(endpoint: GongEndpoint): Promise<GraphQLSch
     body: JSON.stringify({ query: getIntrospectionQuery() }),
   });
   const body = (await res.json()) as ExecutionResult<IntrospectionQuery>;
-  if (!body.data) throw new Error(`introspection of ${endpoint.url} failed: ${JSON.stringify(body.errors)}`);
+  if (!body.data)
+    throw new Error(`introspection of ${endpoint.url} failed: ${JSON.stringify(body.errors)}`);
   return withoutFederationFields(buildClientSchema(body.data));
 }
 
@@ -80,10 +106,16 @@ function withoutFederationFields(schema: GraphQLSchema): GraphQLSchema {
   const query = schema.getQueryType();
   if (!query) return schema;
   const config = query.toConfig();
-  const fields = Object.fromEntries(Object.entries(config.fields).filter(([name]) => name !== '_entities' && name !== '_service'));
+  const fields = Object.fromEntries(
+    Object.entries(config.fields).filter(([name]) => name !== '_entities' && name !== '_service'),
+  );
   const federationTypes = new Set([query.name, '_Entity', '_Service', '_Any']);
   const schemaConfig = schema.toConfig();
-  return new GraphQLSchema({ ...schemaConfig, query: new GraphQLObjectType({ ...config, fields }), types: schemaConfig.types.filter((t) => !federationTypes.has(t.name)) });
+  return new GraphQLSchema({
+    ...schemaConfig,
+    query: new GraphQLObjectType({ ...config, fields }),
+    types: schemaConfig.types.filter((t) => !federationTypes.has(t.name)),
+  });
 }
 
 /** The Gong subschema with batched merging of GongUser and GongCall by id. */
@@ -128,4 +160,5 @@ export function employeesSubschema(schema: GraphQLSchema): SubschemaConfig {
   };
 }
 
-export const stitch = (subschemas: SubschemaConfig[]): GraphQLSchema => stitchSchemas({ subschemas });
+export const stitch = (subschemas: SubschemaConfig[]): GraphQLSchema =>
+  stitchSchemas({ subschemas });

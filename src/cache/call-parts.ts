@@ -25,7 +25,10 @@ export interface CallRecord {
   call: Omit<CallData, 'metaData'>;
 }
 
-const on = (flags: Record<string, boolean | undefined> | undefined) => Object.entries(flags ?? {}).filter(([, v]) => v === true).map(([k]) => k);
+const on = (flags: Record<string, boolean | undefined> | undefined) =>
+  Object.entries(flags ?? {})
+    .filter(([, v]) => v === true)
+    .map(([k]) => k);
 
 function contextFlavour(selector: ContentSelector): string | undefined {
   if (selector.context === undefined || selector.context === 'None') return undefined;
@@ -42,9 +45,11 @@ export function partsOf(selector: ContentSelector | undefined): Parts {
   if (f?.parties) parts.set('parties', ctx ?? '');
   for (const flag of on(f?.content)) {
     if (flag === 'trackerOccurrences') parts.set('content.trackers', OCCURRENCES);
-    else if (flag !== 'trackers' || !parts.has('content.trackers')) parts.set(`content.${flag}`, '');
+    else if (flag !== 'trackers' || !parts.has('content.trackers'))
+      parts.set(`content.${flag}`, '');
   }
-  for (const flag of on(f?.interaction)) parts.set(`interaction.${INTERACTION_KEY[flag] ?? flag}`, '');
+  for (const flag of on(f?.interaction))
+    parts.set(`interaction.${INTERACTION_KEY[flag] ?? flag}`, '');
   if (f?.collaboration?.publicComments) parts.set('collaboration.publicComments', '');
   if (f?.media) parts.set('media', '');
   return parts;
@@ -59,7 +64,8 @@ export function selectorOf(parts: Parts): ContentSelector | undefined {
   if (ctx !== '') {
     const [context, timings] = ctx.split(':');
     selector.context = context as ContentSelector['context'];
-    if (timings) selector.contextTiming = timings.split(',') as NonNullable<ContentSelector['contextTiming']>;
+    if (timings)
+      selector.contextTiming = timings.split(',') as NonNullable<ContentSelector['contextTiming']>;
   }
   for (const [path, flavour] of parts) {
     const [section, key] = path.split('.') as [string, string | undefined];
@@ -69,7 +75,8 @@ export function selectorOf(parts: Parts): ContentSelector | undefined {
     else if (section === 'content' && key) {
       exposed.content = { ...exposed.content, [key]: true };
       if (flavour === OCCURRENCES) exposed.content.trackerOccurrences = true;
-    } else if (section === 'interaction' && key) exposed.interaction = { ...exposed.interaction, [INTERACTION_FLAG[key] ?? key]: true };
+    } else if (section === 'interaction' && key)
+      exposed.interaction = { ...exposed.interaction, [INTERACTION_FLAG[key] ?? key]: true };
   }
   if (Object.keys(exposed).length > 0) selector.exposedFields = exposed;
   return selector;
@@ -105,10 +112,14 @@ export function carriedParts(call: CallData): Parts {
       const trackers = value as Record<string, unknown>[];
       // A webhook rule may leave phrases or occurrences out of its trackers: only complete ones count.
       if (!trackers.every((t) => 'phrases' in t)) continue;
-      parts.set('content.trackers', trackers.length > 0 && trackers.every((t) => OCCURRENCES in t) ? OCCURRENCES : '');
+      parts.set(
+        'content.trackers',
+        trackers.length > 0 && trackers.every((t) => OCCURRENCES in t) ? OCCURRENCES : '',
+      );
     } else parts.set(`content.${key}`, '');
   }
-  for (const [key, value] of Object.entries(call.interaction ?? {})) if (value != null) parts.set(`interaction.${key}`, '');
+  for (const [key, value] of Object.entries(call.interaction ?? {}))
+    if (value != null) parts.set(`interaction.${key}`, '');
   if (call.collaboration?.publicComments != null) parts.set('collaboration.publicComments', '');
   if (call.media != null) parts.set('media', '');
   return parts;
@@ -122,7 +133,13 @@ export interface PartTtls {
 }
 
 /** `record` with the parts `call` answered (absent in the answer: Gong has nothing there) and its metaData. */
-export function mergeCall(record: CallRecord | undefined, call: CallData, parts: Parts, now: number, ttl: PartTtls): CallRecord {
+export function mergeCall(
+  record: CallRecord | undefined,
+  call: CallData,
+  parts: Parts,
+  now: number,
+  ttl: PartTtls,
+): CallRecord {
   const next: CallRecord = {
     metaData: call.metaData,
     until: now + ttl.callMs,
@@ -134,21 +151,39 @@ export function mergeCall(record: CallRecord | undefined, call: CallData, parts:
   for (const [path, flavour] of parts) {
     const [section, key] = path.split('.') as [string, string | undefined];
     if (key === undefined) sections[section] = answer[section] ?? undefined;
-    else sections[section] = { ...(sections[section] as object | undefined), [key]: (answer[section] as Record<string, unknown> | undefined)?.[key] ?? undefined };
-    next.parts[path] = [flavour, now + (path === 'media' ? Math.min(ttl.mediaMs, ttl.callMs) : ttl.callMs)];
+    else
+      sections[section] = {
+        ...(sections[section] as object | undefined),
+        [key]: (answer[section] as Record<string, unknown> | undefined)?.[key] ?? undefined,
+      };
+    next.parts[path] = [
+      flavour,
+      now + (path === 'media' ? Math.min(ttl.mediaMs, ttl.callMs) : ttl.callMs),
+    ];
   }
   return next;
 }
 
 /** The CallData a record serves. */
-export const callOf = (record: CallRecord): CallData => ({ ...record.call, metaData: record.metaData });
+export const callOf = (record: CallRecord): CallData => ({
+  ...record.call,
+  metaData: record.metaData,
+});
 
 /** When the last part of the record expires (ms): how long a store keeps it. */
-export const recordUntil = (record: CallRecord): number => Math.max(record.until, ...Object.values(record.parts).map(([, until]) => until));
+export const recordUntil = (record: CallRecord): number =>
+  Math.max(record.until, ...Object.values(record.parts).map(([, until]) => until));
 
 /** A cheap shape check of a record read back from a shared store (a full schema parse per hit would cost more than the hit saves). */
 export function isCallRecord(value: unknown): value is CallRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<CallRecord>;
-  return typeof r.until === 'number' && typeof r.metaData?.id === 'string' && typeof r.parts === 'object' && r.parts !== null && typeof r.call === 'object' && r.call !== null;
+  return (
+    typeof r.until === 'number' &&
+    typeof r.metaData?.id === 'string' &&
+    typeof r.parts === 'object' &&
+    r.parts !== null &&
+    typeof r.call === 'object' &&
+    r.call !== null
+  );
 }

@@ -9,7 +9,19 @@
  */
 import type { CallData, CallTranscript, ContentSelector, UserMetadata } from '../gong/wire.js';
 import type { Metrics } from '../observability/metrics.js';
-import { callOf, carriedParts, isCallRecord, mergeCall, missingParts, partsOf, recordUntil, selectorOf, type CallRecord, type Parts, type PartTtls } from './call-parts.js';
+import {
+  callOf,
+  carriedParts,
+  isCallRecord,
+  mergeCall,
+  missingParts,
+  partsOf,
+  recordUntil,
+  selectorOf,
+  type CallRecord,
+  type Parts,
+  type PartTtls,
+} from './call-parts.js';
 import type { EntityKind, EntityStore } from './entity-store.js';
 import { byKeys } from '../util/by-keys.js';
 
@@ -29,11 +41,31 @@ export interface ReadOptions {
 
 export interface EntityCache {
   /** Calls by id with (at least) the selector's parts; Gong is asked only for the parts missing, with one request per distinct lack. */
-  calls(ref: string, ids: readonly string[], selector: ContentSelector | undefined, fetch: (ids: string[], selector: ContentSelector | undefined) => Promise<CallData[]>, o?: ReadOptions): Promise<(CallData | null)[]>;
-  transcripts(ref: string, ids: readonly string[], fetch: (ids: string[]) => Promise<CallTranscript[]>, o?: ReadOptions): Promise<(CallTranscript | null)[]>;
-  users(ref: string, ids: readonly string[], fetch: (ids: string[]) => Promise<UserMetadata[]>, o?: ReadOptions): Promise<(UserMetadata | null)[]>;
+  calls(
+    ref: string,
+    ids: readonly string[],
+    selector: ContentSelector | undefined,
+    fetch: (ids: string[], selector: ContentSelector | undefined) => Promise<CallData[]>,
+    o?: ReadOptions,
+  ): Promise<(CallData | null)[]>;
+  transcripts(
+    ref: string,
+    ids: readonly string[],
+    fetch: (ids: string[]) => Promise<CallTranscript[]>,
+    o?: ReadOptions,
+  ): Promise<(CallTranscript | null)[]>;
+  users(
+    ref: string,
+    ids: readonly string[],
+    fetch: (ids: string[]) => Promise<UserMetadata[]>,
+    o?: ReadOptions,
+  ): Promise<(UserMetadata | null)[]>;
   /** Calls Gong answered for `selector` (a list or sync page), or that came from elsewhere (`'carried'`: a webhook's callData). */
-  rememberCalls(ref: string, calls: readonly CallData[], selector: ContentSelector | undefined | 'carried'): Promise<void>;
+  rememberCalls(
+    ref: string,
+    calls: readonly CallData[],
+    selector: ContentSelector | undefined | 'carried',
+  ): Promise<void>;
   rememberTranscripts(ref: string, transcripts: readonly CallTranscript[]): Promise<void>;
   rememberUsers(ref: string, users: readonly UserMetadata[]): Promise<void>;
   /** Forgets the given calls (with their transcripts), or everything cached for the connection. */
@@ -52,16 +84,23 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
   const { store } = opts;
   const ms = (seconds: number) => seconds * 1000;
   const partTtls = (): PartTtls => ({ callMs: ms(opts.ttls.callSeconds), mediaMs: MEDIA_MS });
-  const count = (kind: EntityKind, result: 'hit' | 'miss' | 'bypass', n = 1) => n > 0 && opts.metrics?.entityLookups.inc({ kind, result }, n);
+  const count = (kind: EntityKind, result: 'hit' | 'miss' | 'bypass', n = 1) =>
+    n > 0 && opts.metrics?.entityLookups.inc({ kind, result }, n);
   const saved = () => opts.metrics?.upstreamRequestsSaved.inc({ reason: 'cache' });
 
   async function records(ref: string, ids: readonly string[]): Promise<(CallRecord | undefined)[]> {
-    return (await store.get(ref, 'call', ids)).map((r, i) => (isCallRecord(r) && r.metaData.id === ids[i] ? r : undefined));
+    return (await store.get(ref, 'call', ids)).map((r, i) =>
+      isCallRecord(r) && r.metaData.id === ids[i] ? r : undefined,
+    );
   }
 
   async function writeCalls(ref: string, merged: CallRecord[]): Promise<void> {
     const at = now();
-    await store.set(ref, 'call', merged.map((r) => ({ id: r.metaData.id, value: r, ttlMs: recordUntil(r) - at })));
+    await store.set(
+      ref,
+      'call',
+      merged.map((r) => ({ id: r.metaData.id, value: r, ttlMs: recordUntil(r) - at })),
+    );
   }
 
   /** A read-through of a kind kept whole (transcripts, users). */
@@ -79,7 +118,11 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
     o: ReadOptions = {},
   ): Promise<(T | null)[]> {
     if (ttlSeconds <= 0) return byKeys(ids, await fetch([...ids]), idOf);
-    const cached = o.fresh ? ids.map(() => undefined) : (await store.get(ref, kind, ids)).map((v, i) => (v !== undefined && looksLike(v, ids[i] as string) ? (v as T) : undefined));
+    const cached = o.fresh
+      ? ids.map(() => undefined)
+      : (await store.get(ref, kind, ids)).map((v, i) =>
+          v !== undefined && looksLike(v, ids[i] as string) ? (v as T) : undefined,
+        );
     const misses = ids.filter((_, i) => cached[i] === undefined);
     count(kind, o.fresh ? 'bypass' : 'hit', o.fresh ? ids.length : ids.length - misses.length);
     if (!o.fresh) count(kind, 'miss', misses.length);
@@ -88,7 +131,11 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       return cached.map((c) => c ?? null);
     }
     const found = await fetch(misses);
-    await store.set(ref, kind, found.filter(storable).map((t) => ({ id: idOf(t), value: t, ttlMs: ms(ttlSeconds) })));
+    await store.set(
+      ref,
+      kind,
+      found.filter(storable).map((t) => ({ id: idOf(t), value: t, ttlMs: ms(ttlSeconds) })),
+    );
     const got = new Map(found.map((t) => [idOf(t), t]));
     return ids.map((id, i) => cached[i] ?? got.get(id) ?? null);
   }
@@ -98,7 +145,8 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
 
   return {
     async calls(ref, ids, selector, fetch, o = {}) {
-      if (opts.ttls.callSeconds <= 0) return byKeys(ids, await fetch([...ids], selector), (c) => c.metaData.id);
+      if (opts.ttls.callSeconds <= 0)
+        return byKeys(ids, await fetch([...ids], selector), (c) => c.metaData.id);
       const needed = partsOf(selector);
       const stored = o.fresh ? ids.map(() => undefined) : await records(ref, ids);
       const at = now();
@@ -107,7 +155,10 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       ids.forEach((id, i) => {
         const missing = missingParts(stored[i], needed, at);
         if (missing.size === 0 && stored[i]) return;
-        const sig = [...missing].map(([p, f]) => `${p}=${f}`).sort().join('&');
+        const sig = [...missing]
+          .map(([p, f]) => `${p}=${f}`)
+          .sort()
+          .join('&');
         const group = lacks.get(sig) ?? { parts: missing, ids: [] };
         group.ids.push(id);
         lacks.set(sig, group);
@@ -129,7 +180,9 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       await Promise.all(
         [...lacks.values()].map(async (group) => {
           const calls = await fetch(group.ids, selectorOf(group.parts));
-          const merged = calls.map((c) => mergeCall(byId.get(c.metaData.id), c, group.parts, now(), partTtls()));
+          const merged = calls.map((c) =>
+            mergeCall(byId.get(c.metaData.id), c, group.parts, now(), partTtls()),
+          );
           for (const r of merged) {
             byId.set(r.metaData.id, r);
             answered.add(r.metaData.id);
@@ -146,25 +199,52 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       });
     },
 
-    transcripts: (ref, ids, fetch, o) => whole('transcript', opts.ttls.transcriptSeconds, ref, ids, transcriptId, isTranscriptOf, isFinal, fetch, o),
-    users: (ref, ids, fetch, o) => whole('user', opts.ttls.userSeconds, ref, ids, userId, isUserOf, () => true, fetch, o),
+    transcripts: (ref, ids, fetch, o) =>
+      whole(
+        'transcript',
+        opts.ttls.transcriptSeconds,
+        ref,
+        ids,
+        transcriptId,
+        isTranscriptOf,
+        isFinal,
+        fetch,
+        o,
+      ),
+    users: (ref, ids, fetch, o) =>
+      whole('user', opts.ttls.userSeconds, ref, ids, userId, isUserOf, () => true, fetch, o),
 
     async rememberCalls(ref, calls, selector) {
       if (opts.ttls.callSeconds <= 0 || calls.length === 0) return;
-      const stored = await records(ref, calls.map((c) => c.metaData.id));
+      const stored = await records(
+        ref,
+        calls.map((c) => c.metaData.id),
+      );
       const at = now();
       const asked = selector === 'carried' ? undefined : partsOf(selector);
-      await writeCalls(ref, calls.map((c, i) => mergeCall(stored[i], c, asked ?? carriedParts(c), at, partTtls())));
+      await writeCalls(
+        ref,
+        calls.map((c, i) => mergeCall(stored[i], c, asked ?? carriedParts(c), at, partTtls())),
+      );
     },
 
     async rememberTranscripts(ref, transcripts) {
       const final = transcripts.filter(isFinal);
       if (opts.ttls.transcriptSeconds > 0 && final.length > 0)
-        await store.set(ref, 'transcript', final.map((t) => ({ id: t.callId, value: t, ttlMs: ms(opts.ttls.transcriptSeconds) })));
+        await store.set(
+          ref,
+          'transcript',
+          final.map((t) => ({ id: t.callId, value: t, ttlMs: ms(opts.ttls.transcriptSeconds) })),
+        );
     },
 
     async rememberUsers(ref, users) {
-      if (opts.ttls.userSeconds > 0 && users.length > 0) await store.set(ref, 'user', users.map((u) => ({ id: u.id, value: u, ttlMs: ms(opts.ttls.userSeconds) })));
+      if (opts.ttls.userSeconds > 0 && users.length > 0)
+        await store.set(
+          ref,
+          'user',
+          users.map((u) => ({ id: u.id, value: u, ttlMs: ms(opts.ttls.userSeconds) })),
+        );
     },
 
     async evict(ref, callIds) {
@@ -175,8 +255,13 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
   };
 }
 
-const isTranscriptOf = (v: unknown, id: string) => typeof v === 'object' && v !== null && (v as CallTranscript).callId === id && Array.isArray((v as CallTranscript).transcript);
-const isUserOf = (v: unknown, id: string) => typeof v === 'object' && v !== null && (v as UserMetadata).id === id;
+const isTranscriptOf = (v: unknown, id: string) =>
+  typeof v === 'object' &&
+  v !== null &&
+  (v as CallTranscript).callId === id &&
+  Array.isArray((v as CallTranscript).transcript);
+const isUserOf = (v: unknown, id: string) =>
+  typeof v === 'object' && v !== null && (v as UserMetadata).id === id;
 
 /** Gong answers an empty transcript for a call it has not transcribed yet: that one will change. */
 const isFinal = (t: CallTranscript) => t.transcript.length > 0;

@@ -28,7 +28,11 @@ export interface EntityStore {
   get(connectionRef: string, kind: EntityKind, ids: readonly string[]): Promise<unknown[]>;
   set(connectionRef: string, kind: EntityKind, writes: readonly EntityWrite[]): Promise<void>;
   /** Forgets `ids` of a kind, or everything of the connection; `reason` labels the evictions metric. */
-  evict(connectionRef: string, target?: { kind: EntityKind; ids: readonly string[] }, reason?: EvictionReason): Promise<void>;
+  evict(
+    connectionRef: string,
+    target?: { kind: EntityKind; ids: readonly string[] },
+    reason?: EvictionReason,
+  ): Promise<void>;
   /** Bytes held in memory (0 for Redis). */
   bytes(): number;
 }
@@ -40,14 +44,22 @@ interface MemoryEntry {
 
 const memoryKey = (ref: string, kind: EntityKind, id: string) => `${ref}\u0000${kind}\u0000${id}`;
 
-export function createMemoryEntityStore(opts: { maxBytes: number; metrics?: Metrics; now?: () => number }): EntityStore {
+export function createMemoryEntityStore(opts: {
+  maxBytes: number;
+  metrics?: Metrics;
+  now?: () => number;
+}): EntityStore {
   const lru = new LRUCache<string, MemoryEntry>({
     maxSize: opts.maxBytes,
     sizeCalculation: (e) => e.size,
     // The clock of tests moves with the sandbox's; lru-cache reads `performance.now` unless told.
     ...(opts.now ? { perf: { now: opts.now } } : {}),
     dispose: (_e, key, reason) => {
-      if (reason === 'evict') opts.metrics?.entityEvictions.inc({ kind: key.split('\u0000')[1] ?? 'unknown', reason: 'size' });
+      if (reason === 'evict')
+        opts.metrics?.entityEvictions.inc({
+          kind: key.split('\u0000')[1] ?? 'unknown',
+          reason: 'size',
+        });
     },
   });
   const report = () => opts.metrics?.entityCacheBytes.set(lru.calculatedSize);
@@ -65,8 +77,12 @@ export function createMemoryEntityStore(opts: { maxBytes: number; metrics?: Metr
       report();
     },
     async evict(ref, target, reason = 'admin') {
-      const keys = target ? target.ids.map((id) => memoryKey(ref, target.kind, id)) : [...lru.keys()].filter((k) => k.startsWith(`${ref}\u0000`));
-      for (const k of keys) if (lru.delete(k)) opts.metrics?.entityEvictions.inc({ kind: k.split('\u0000')[1] ?? 'unknown', reason });
+      const keys = target
+        ? target.ids.map((id) => memoryKey(ref, target.kind, id))
+        : [...lru.keys()].filter((k) => k.startsWith(`${ref}\u0000`));
+      for (const k of keys)
+        if (lru.delete(k))
+          opts.metrics?.entityEvictions.inc({ kind: k.split('\u0000')[1] ?? 'unknown', reason });
       report();
     },
     bytes: () => lru.calculatedSize,
@@ -93,7 +109,11 @@ export function createRedisEntityStore(opts: RedisEntityStoreOptions): EntitySto
   // The hash tag keeps a connection's entries in one slot; `}` in a ref cannot end the tag early because refs are validated.
   const base = (ref: string) => `${opts.keyPrefix}entity:{${ref}}:`;
   const key = (ref: string, kind: EntityKind, id: string) => `${base(ref)}${kind}:${id}`;
-  const warn = (what: string, err: unknown) => opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, `entity cache ${what} failed; going to Gong`);
+  const warn = (what: string, err: unknown) =>
+    opts.logger?.warn(
+      { err: err instanceof Error ? err.message : String(err) },
+      `entity cache ${what} failed; going to Gong`,
+    );
 
   return {
     async get(ref, kind, ids) {
@@ -124,7 +144,13 @@ export function createRedisEntityStore(opts: RedisEntityStoreOptions): EntitySto
       if (live.length === 0 || redis.status !== 'ready') return;
       const args = live.flatMap((w) => [JSON.stringify(w.value), String(Math.ceil(w.ttlMs))]);
       try {
-        await redis.eval(WRITE, live.length + 1, `${base(ref)}gen`, ...live.map((w) => key(ref, kind, w.id)), ...args);
+        await redis.eval(
+          WRITE,
+          live.length + 1,
+          `${base(ref)}gen`,
+          ...live.map((w) => key(ref, kind, w.id)),
+          ...args,
+        );
       } catch (err) {
         warn('write', err);
       }
@@ -132,11 +158,15 @@ export function createRedisEntityStore(opts: RedisEntityStoreOptions): EntitySto
     async evict(ref, target) {
       try {
         if (target) {
-          if (target.ids.length > 0) await redis.del(...target.ids.map((id) => key(ref, target.kind, id)));
+          if (target.ids.length > 0)
+            await redis.del(...target.ids.map((id) => key(ref, target.kind, id)));
         } else await redis.incr(`${base(ref)}gen`);
       } catch (err) {
         // An eviction that did not happen must not look done.
-        opts.logger?.error({ err: err instanceof Error ? err.message : String(err) }, 'entity cache eviction failed');
+        opts.logger?.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'entity cache eviction failed',
+        );
         throw err;
       }
     },

@@ -21,7 +21,15 @@ export interface FullReadCache {
    * The cached value of `key` for the connection, or the loader's (then cached for
    * `ttlSeconds`; 0 disables caching). `kind` labels metrics, e.g. `users`.
    */
-  getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind?: string, schema?: z.ZodType<T>, refresh?: boolean): Promise<T>;
+  getOrLoad<T>(
+    connectionRef: string,
+    key: string,
+    ttlSeconds: number,
+    loader: () => Promise<T>,
+    kind?: string,
+    schema?: z.ZodType<T>,
+    refresh?: boolean,
+  ): Promise<T>;
   /** Forgets one key, or every key of the connection when `key` is omitted (memory) / the one key (Redis). */
   invalidate(connectionRef: string, key?: string): Promise<void>;
   /** Resolves when the background refreshes running now have finished (tests, shutdown). */
@@ -83,17 +91,31 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
           return corrupt(k, 'not JSON');
         }
         // `{v, f}`: value, fresh until (ms). Anything else predates stale-while-revalidate: a fresh bare value.
-        const envelope = typeof stored === 'object' && stored !== null && 'v' in stored && typeof (stored as { f?: unknown }).f === 'number';
+        const envelope =
+          typeof stored === 'object' &&
+          stored !== null &&
+          'v' in stored &&
+          typeof (stored as { f?: unknown }).f === 'number';
         const value = envelope ? (stored as { v: unknown }).v : stored;
         const fresh = envelope ? (stored as { f: number }).f > now() : true;
         if (schema && value !== null) {
           const checked = schema.safeParse(value);
-          if (!checked.success) return corrupt(k, `outside the expected shape: ${checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+          if (!checked.success)
+            return corrupt(
+              k,
+              `outside the expected shape: ${checked.error.issues
+                .slice(0, 3)
+                .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+                .join('; ')}`,
+            );
           return { hit: true, value: checked.data, fresh };
         }
         return { hit: true, value, fresh };
       } catch (err) {
-        opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'cache read failed; loading from Gong');
+        opts.logger?.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'cache read failed; loading from Gong',
+        );
         return { hit: false };
       }
     }
@@ -110,9 +132,17 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
     if (opts.redis) {
       if (opts.redis.status !== 'ready') return;
       try {
-        await opts.redis.set(redisKey(k), JSON.stringify({ v: value ?? null, f: now() + ttlSeconds * 1000 }), 'PX', Math.round(ttlSeconds * 1000 + staleMs));
+        await opts.redis.set(
+          redisKey(k),
+          JSON.stringify({ v: value ?? null, f: now() + ttlSeconds * 1000 }),
+          'PX',
+          Math.round(ttlSeconds * 1000 + staleMs),
+        );
       } catch (err) {
-        opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'cache write failed');
+        opts.logger?.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'cache write failed',
+        );
       }
       return;
     }
@@ -121,16 +151,27 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
       if (!oldest.done) memory.delete(oldest.value);
     }
     memory.delete(k);
-    memory.set(k, { value, expiresAt: now() + ttlSeconds * 1000, staleUntil: now() + ttlSeconds * 1000 + staleMs });
+    memory.set(k, {
+      value,
+      expiresAt: now() + ttlSeconds * 1000,
+      staleUntil: now() + ttlSeconds * 1000 + staleMs,
+    });
   }
 
   /** One refresh per key: in this process by the map, across instances by a Redis lock. */
-  function refreshInBackground(k: string, ttlSeconds: number, loader: () => Promise<unknown>, kind: string): void {
+  function refreshInBackground(
+    k: string,
+    ttlSeconds: number,
+    loader: () => Promise<unknown>,
+    kind: string,
+  ): void {
     if (refreshing.has(k)) return;
     const run = (async () => {
       if (opts.redis?.status === 'ready') {
         const lockMs = Math.max(1_000, Math.min(ttlSeconds * 1000, 300_000));
-        const won = await opts.redis.set(redisKey(`${k}:refresh`), '1', 'PX', lockMs, 'NX').catch(() => null);
+        const won = await opts.redis
+          .set(redisKey(`${k}:refresh`), '1', 'PX', lockMs, 'NX')
+          .catch(() => null);
         if (won !== 'OK') return;
       }
       try {
@@ -138,14 +179,25 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
         count(kind, 'refreshed');
       } catch (err) {
         count(kind, 'refresh_failed');
-        opts.logger?.warn({ kind, err: err instanceof Error ? err.message : String(err) }, 'background refresh of a full read failed; serving the stale value');
+        opts.logger?.warn(
+          { kind, err: err instanceof Error ? err.message : String(err) },
+          'background refresh of a full read failed; serving the stale value',
+        );
       }
     })().finally(() => refreshing.delete(k));
     refreshing.set(k, run);
   }
 
   return {
-    async getOrLoad<T>(connectionRef: string, key: string, ttlSeconds: number, loader: () => Promise<T>, kind = 'object', schema?: z.ZodType<T>, refresh = false): Promise<T> {
+    async getOrLoad<T>(
+      connectionRef: string,
+      key: string,
+      ttlSeconds: number,
+      loader: () => Promise<T>,
+      kind = 'object',
+      schema?: z.ZodType<T>,
+      refresh = false,
+    ): Promise<T> {
       if (ttlSeconds <= 0) {
         count(kind, 'bypass');
         return loader();
@@ -187,7 +239,8 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
     async invalidate(connectionRef, key) {
       if (key === undefined) {
         for (const k of [...memory.keys()]) if (k.startsWith(`${connectionRef}:`)) memory.delete(k);
-        if (opts.redis?.status === 'ready') await deleteMatching(opts.redis, `${globEscape(redisKey(`${connectionRef}:`))}*`);
+        if (opts.redis?.status === 'ready')
+          await deleteMatching(opts.redis, `${globEscape(redisKey(`${connectionRef}:`))}*`);
         return;
       }
       const k = `${connectionRef}:${key}`;

@@ -44,7 +44,9 @@ function parseRecord(raw: string | null): CreatedCall | undefined {
   if (raw === null) return undefined;
   try {
     const v = JSON.parse(raw) as Partial<CreatedCall>;
-    return typeof v.callId === 'string' && typeof v.requestId === 'string' ? { callId: v.callId, requestId: v.requestId } : undefined;
+    return typeof v.callId === 'string' && typeof v.requestId === 'string'
+      ? { callId: v.callId, requestId: v.requestId }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -54,7 +56,11 @@ export function createCallService(opts: CreateCallServiceOptions): CreateCallSer
   const rememberMs = opts.rememberMs ?? DEFAULT_REMEMBER_MS;
   const inFlight = new Map<string, Promise<CreatedCall>>();
 
-  async function createOnce(connectionRef: string, key: string, body: ReturnType<typeof validateCreateCall>): Promise<CreatedCall> {
+  async function createOnce(
+    connectionRef: string,
+    key: string,
+    body: ReturnType<typeof validateCreateCall>,
+  ): Promise<CreatedCall> {
     const known = parseRecord(await opts.store.get(key));
     if (known) return known;
     let created: CreatedCall;
@@ -65,7 +71,12 @@ export function createCallService(opts: CreateCallServiceOptions): CreateCallSer
       if (isGatewayError(e) && e.code === ErrorCode.CONFLICT) {
         const raced = parseRecord(await opts.store.get(key));
         if (raced) return raced;
-        throw new GatewayError(ErrorCode.CONFLICT, `${e.message} (this gateway has no record of creating clientUniqueId ${JSON.stringify(body.clientUniqueId.slice(0, 200))})`, e.details, { cause: e });
+        throw new GatewayError(
+          ErrorCode.CONFLICT,
+          `${e.message} (this gateway has no record of creating clientUniqueId ${JSON.stringify(body.clientUniqueId.slice(0, 200))})`,
+          e.details,
+          { cause: e },
+        );
       }
       throw e;
     }

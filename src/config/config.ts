@@ -18,117 +18,392 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0),
+);
 const url = z.url().transform((u) => u.replace(/\/+$/, ''));
 
 export const VARS = {
   // ---- server
-  PORT: { schema: int(0, 65535).default(4000), description: 'Port of the gateway (HTTP, GraphQL over WebSocket, webhooks).' },
-  HOST: { schema: z.string().min(1).optional(), description: 'Interface the gateway listens on. Default: 0.0.0.0 with client auth; 127.0.0.1 without it (open to anyone who reaches it), said at start-up.', shownDefault: '0.0.0.0 / 127.0.0.1' },
-  PUBLIC_URL: { schema: url.optional(), description: 'Public origin of the gateway, used for the OAuth redirect URI and webhook URL checks.', shownDefault: 'http://localhost:$PORT' },
-  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'production hides error details and field suggestions and disables introspection unless GRAPHQL_INTROSPECTION=true.' },
-  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
-  METRICS_TOKEN: { schema: z.string().min(16, 'at least 16 characters').optional(), description: '/metrics (series labelled by connection ref) needs `Authorization: Bearer <METRICS_TOKEN>`. Unset: open, for scrapes from inside the network only.' },
-  SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000).default(8_000), description: 'How long a SIGTERM waits for in-flight work before exiting. Keep it below the orchestrator\'s kill grace (Docker and Kubernetes: 10 s by default, then SIGKILL).' },
+  PORT: {
+    schema: int(0, 65535).default(4000),
+    description: 'Port of the gateway (HTTP, GraphQL over WebSocket, webhooks).',
+  },
+  HOST: {
+    schema: z.string().min(1).optional(),
+    description:
+      'Interface the gateway listens on. Default: 0.0.0.0 with client auth; 127.0.0.1 without it (open to anyone who reaches it), said at start-up.',
+    shownDefault: '0.0.0.0 / 127.0.0.1',
+  },
+  PUBLIC_URL: {
+    schema: url.optional(),
+    description:
+      'Public origin of the gateway, used for the OAuth redirect URI and webhook URL checks.',
+    shownDefault: 'http://localhost:$PORT',
+  },
+  NODE_ENV: {
+    schema: z.enum(['development', 'production', 'test']).default('development'),
+    description:
+      'production hides error details and field suggestions and disables introspection unless GRAPHQL_INTROSPECTION=true.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'pino log level.',
+  },
+  METRICS_TOKEN: {
+    schema: z.string().min(16, 'at least 16 characters').optional(),
+    description:
+      '/metrics (series labelled by connection ref) needs `Authorization: Bearer <METRICS_TOKEN>`. Unset: open, for scrapes from inside the network only.',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: int(0, 600_000).default(8_000),
+    description:
+      "How long a SIGTERM waits for in-flight work before exiting. Keep it below the orchestrator's kill grace (Docker and Kubernetes: 10 s by default, then SIGKILL).",
+  },
 
   // ---- Gong access key mode (connection `default`)
-  GONG_ACCESS_KEY: { schema: z.string().min(1).optional(), description: 'Gong access key; with GONG_ACCESS_KEY_SECRET serves that company as connection `default`. Unset: the embedded sandbox.' },
-  GONG_ACCESS_KEY_SECRET: { schema: z.string().min(1).optional(), description: 'Gong access key secret.' },
-  GONG_API_BASE_URL: { schema: url.default('https://api.gong.io'), description: 'Gong API base URL for the access-key connection (your tenant\'s base URL from Gong\'s API page).' },
+  GONG_ACCESS_KEY: {
+    schema: z.string().min(1).optional(),
+    description:
+      'Gong access key; with GONG_ACCESS_KEY_SECRET serves that company as connection `default`. Unset: the embedded sandbox.',
+  },
+  GONG_ACCESS_KEY_SECRET: {
+    schema: z.string().min(1).optional(),
+    description: 'Gong access key secret.',
+  },
+  GONG_API_BASE_URL: {
+    schema: url.default('https://api.gong.io'),
+    description:
+      "Gong API base URL for the access-key connection (your tenant's base URL from Gong's API page).",
+  },
 
   // ---- OAuth (multi-tenant)
-  GONG_OAUTH_CLIENT_ID: { schema: z.string().min(1).optional(), description: 'Client id of your Gong OAuth app.' },
-  GONG_OAUTH_CLIENT_SECRET: { schema: z.string().min(1).optional(), description: 'Client secret of your Gong OAuth app.' },
-  GONG_OAUTH_AUTHORIZE_URL: { schema: url.default('https://app.gong.io/oauth2/authorize'), description: 'Gong authorize URL.' },
-  GONG_OAUTH_TOKEN_URL: { schema: url.default('https://app.gong.io/oauth2/generate-customer-token'), description: 'Gong token URL.' },
-  GONG_OAUTH_SCOPES: {
-    schema: z.string().default('api:users:read api:workspaces:read api:flows:read api:calls:read:basic api:calls:read:extensive api:calls:read:transcript api:calls:create'),
-    description: 'Space-separated scopes asked for when gongStartOAuth gets none. Opt in to scorecards, stats, trackers and the library by adding `api:stats:scorecards api:stats:user-actions api:stats:user-actions:detailed api:stats:interaction api:settings:scorecards:read api:settings:trackers:read api:library:read`. Scopes the gateway does not know are asked for with a logged warning.',
+  GONG_OAUTH_CLIENT_ID: {
+    schema: z.string().min(1).optional(),
+    description: 'Client id of your Gong OAuth app.',
   },
-  OAUTH_RETURN_ORIGINS: { schema: csv.default([]), description: 'Comma-separated origins that gongStartOAuth(returnTo) may redirect to after the callback.' },
-  OAUTH_STATE_TTL_SECONDS: { schema: int(30, 3600).default(600), description: 'Lifetime of an OAuth state.' },
-  OAUTH_REFRESH_SKEW_SECONDS: { schema: int(0, 3600).default(120), description: 'Refresh an access token this long before it expires.' },
+  GONG_OAUTH_CLIENT_SECRET: {
+    schema: z.string().min(1).optional(),
+    description: 'Client secret of your Gong OAuth app.',
+  },
+  GONG_OAUTH_AUTHORIZE_URL: {
+    schema: url.default('https://app.gong.io/oauth2/authorize'),
+    description: 'Gong authorize URL.',
+  },
+  GONG_OAUTH_TOKEN_URL: {
+    schema: url.default('https://app.gong.io/oauth2/generate-customer-token'),
+    description: 'Gong token URL.',
+  },
+  GONG_OAUTH_SCOPES: {
+    schema: z
+      .string()
+      .default(
+        'api:users:read api:workspaces:read api:flows:read api:calls:read:basic api:calls:read:extensive api:calls:read:transcript api:calls:create',
+      ),
+    description:
+      'Space-separated scopes asked for when gongStartOAuth gets none. Opt in to scorecards, stats, trackers and the library by adding `api:stats:scorecards api:stats:user-actions api:stats:user-actions:detailed api:stats:interaction api:settings:scorecards:read api:settings:trackers:read api:library:read`. Scopes the gateway does not know are asked for with a logged warning.',
+  },
+  OAUTH_RETURN_ORIGINS: {
+    schema: csv.default([]),
+    description:
+      'Comma-separated origins that gongStartOAuth(returnTo) may redirect to after the callback.',
+  },
+  OAUTH_STATE_TTL_SECONDS: {
+    schema: int(30, 3600).default(600),
+    description: 'Lifetime of an OAuth state.',
+  },
+  OAUTH_REFRESH_SKEW_SECONDS: {
+    schema: int(0, 3600).default(120),
+    description: 'Refresh an access token this long before it expires.',
+  },
 
   // ---- storage
-  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(), description: 'Redis for shared state (connections, budget, cache, event log, pub/sub). Unset: in-memory, one instance.' },
+  REDIS_URL: {
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+      .optional(),
+    description:
+      'Redis for shared state (connections, budget, cache, event log, pub/sub). Unset: in-memory, one instance.',
+  },
   REDIS_CLUSTER_NODES: {
     schema: csv
-      .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'host:port')).min(1, 'at least one host:port'))
+      .pipe(
+        z
+          .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'host:port'))
+          .min(1, 'at least one host:port'),
+      )
       .optional(),
-    description: 'Comma-separated host:port seed nodes of a Redis Cluster for the shared state, instead of REDIS_URL (one server). Every multi-key script and stream keeps its keys in one slot (hash tags).',
+    description:
+      'Comma-separated host:port seed nodes of a Redis Cluster for the shared state, instead of REDIS_URL (one server). Every multi-key script and stream keeps its keys in one slot (hash tags).',
   },
-  REDIS_KEY_PREFIX: { schema: z.string().default('gg:'), description: 'Prefix of every Redis key.' },
-  TOKEN_ENCRYPTION_KEY: { schema: z.string().optional(), description: '32-byte key (64 hex chars or base64) for AES-256-GCM encryption of tokens at rest. Required with REDIS_URL.' },
-  TOKEN_ENCRYPTION_KEY_PREVIOUS: { schema: z.string().optional(), description: 'The previous key during a key rotation: read with either, write with the new one.' },
+  REDIS_KEY_PREFIX: {
+    schema: z.string().default('gg:'),
+    description: 'Prefix of every Redis key.',
+  },
+  TOKEN_ENCRYPTION_KEY: {
+    schema: z.string().optional(),
+    description:
+      '32-byte key (64 hex chars or base64) for AES-256-GCM encryption of tokens at rest. Required with REDIS_URL.',
+  },
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: {
+    schema: z.string().optional(),
+    description:
+      'The previous key during a key rotation: read with either, write with the new one.',
+  },
 
   // ---- client auth
-  GATEWAY_AUTH: { schema: z.enum(['auto', 'none']).default('auto'), description: '`none` runs without client auth against real Gong (explicit opt-in). `auto`: keys/JWT when configured; open only against the embedded sandbox.' },
-  GATEWAY_API_KEYS: { schema: csv.default([]), description: 'Comma-separated server-to-server API keys (`Authorization: Bearer <key>`); may pick any connection with `x-gong-connection`.' },
-  GATEWAY_ADMIN_API_KEYS: { schema: csv.default([]), description: 'API keys that may also use admin fields (gongConnections, gongWebhookDeadLetters, gongSetWebhookPublicKey). Unset: every GATEWAY_API_KEYS key is admin.' },
-  GATEWAY_JWT_SECRET: { schema: z.string().min(32, 'at least 32 characters').optional(), description: 'HS256 secret for connection-scoped client JWTs (claims `conn`, `exp`).' },
-  CORS_ORIGINS: { schema: csv.default([]), description: 'Comma-separated browser origins allowed by CORS. None by default.' },
+  GATEWAY_AUTH: {
+    schema: z.enum(['auto', 'none']).default('auto'),
+    description:
+      '`none` runs without client auth against real Gong (explicit opt-in). `auto`: keys/JWT when configured; open only against the embedded sandbox.',
+  },
+  GATEWAY_API_KEYS: {
+    schema: csv.default([]),
+    description:
+      'Comma-separated server-to-server API keys (`Authorization: Bearer <key>`); may pick any connection with `x-gong-connection`.',
+  },
+  GATEWAY_ADMIN_API_KEYS: {
+    schema: csv.default([]),
+    description:
+      'API keys that may also use admin fields (gongConnections, gongWebhookDeadLetters, gongSetWebhookPublicKey). Unset: every GATEWAY_API_KEYS key is admin.',
+  },
+  GATEWAY_JWT_SECRET: {
+    schema: z.string().min(32, 'at least 32 characters').optional(),
+    description: 'HS256 secret for connection-scoped client JWTs (claims `conn`, `exp`).',
+  },
+  CORS_ORIGINS: {
+    schema: csv.default([]),
+    description: 'Comma-separated browser origins allowed by CORS. None by default.',
+  },
 
   // ---- Gong budget, retries, cache
-  GONG_RATE_PER_SECOND: { schema: z.coerce.number().positive().max(1000).default(3), description: 'Upstream requests per second per connection (Gong: 3).' },
-  GONG_DAILY_BUDGET: { schema: int(1, 10_000_000).default(10_000), description: 'Upstream requests per day per connection (Gong: 10,000).' },
-  GONG_QUEUE_MAX: { schema: int(1, 1_000_000).default(1_000), description: 'Requests that may wait for the budget per connection before new ones fail fast.' },
-  GONG_QUEUE_TIMEOUT_MS: { schema: int(100, 3_600_000).default(20_000), description: 'Longest an interactive request waits for the budget before UPSTREAM_RATE_LIMITED.' },
-  GONG_REQUEST_TIMEOUT_MS: { schema: int(100, 600_000).default(30_000), description: 'Deadline of one upstream request including retries.' },
-  GONG_MAX_RETRIES: { schema: int(0, 20).default(4), description: 'Retries of an idempotent upstream request on 429, 5xx, timeouts and resets.' },
-  GONG_BREAKER_THRESHOLD: { schema: int(1, 1000).default(8), description: 'Consecutive upstream failures that open the circuit breaker.' },
-  GONG_BREAKER_COOLDOWN_MS: { schema: int(100, 600_000).default(10_000), description: 'How long the breaker stays open before a probe.' },
-  CACHE_TTL_SECONDS: { schema: int(0, 86_400).default(300), description: 'TTL of cached full-read objects (the users list, workspaces, flows, scorecard and tracker definitions, call outcomes, library folders). 0 disables.' },
-  CACHE_FLOWS_TTL_SECONDS: { schema: int(1, 604_800).default(21_600), description: 'TTL of the full flows read (when caching is on): each refresh costs one GET /v2/flows per active user (~465 requests at 500 users), so a day at 6 h is ~4 refreshes (~19% of Gong\'s 10,000/day at that size).' },
-  CACHE_STALE_SECONDS: { schema: int(0, 604_800).default(86_400), description: 'Past its TTL a full read is served this much longer while one background refresh replaces it (stale-while-revalidate), so no query waits for the flows fan-out once it has data. 0: wait for the refresh.' },
-  CACHE_MAX_BYTES: { schema: int(0, 68_719_476_736).default(67_108_864), description: 'Bytes of calls, transcripts and users the in-memory entity cache keeps (least recently used go first; a call with every section is ~7 KiB and its transcript ~14 KiB, so 64 MiB holds ~3,000 calls with transcripts). With Redis the entries live in Redis (with TTLs) instead. 0 disables the entity cache.' },
-  CACHE_CALLS_TTL_SECONDS: { schema: int(0, 604_800).default(3_600), description: 'How long a call (by id, per section) is served from the entity cache. Processed calls rarely change; comments, CRM context and privacy can. Media URLs are kept at most 7 h (Gong\'s expire after 8). 0: calls are not cached.' },
-  CACHE_TRANSCRIPTS_TTL_SECONDS: { schema: int(0, 2_592_000).default(604_800), description: 'How long a transcript is served from the entity cache. Gong never changes a transcript once it exists; a call without one yet is never cached as such. 0: not cached.' },
-  CACHE_USERS_TTL_SECONDS: { schema: int(0, 604_800).default(3_600), description: 'How long a user (by id) is served from the entity cache (names, titles and managers change rarely). 0: not cached.' },
+  GONG_RATE_PER_SECOND: {
+    schema: z.coerce.number().positive().max(1000).default(3),
+    description: 'Upstream requests per second per connection (Gong: 3).',
+  },
+  GONG_DAILY_BUDGET: {
+    schema: int(1, 10_000_000).default(10_000),
+    description: 'Upstream requests per day per connection (Gong: 10,000).',
+  },
+  GONG_QUEUE_MAX: {
+    schema: int(1, 1_000_000).default(1_000),
+    description: 'Requests that may wait for the budget per connection before new ones fail fast.',
+  },
+  GONG_QUEUE_TIMEOUT_MS: {
+    schema: int(100, 3_600_000).default(20_000),
+    description:
+      'Longest an interactive request waits for the budget before UPSTREAM_RATE_LIMITED.',
+  },
+  GONG_REQUEST_TIMEOUT_MS: {
+    schema: int(100, 600_000).default(30_000),
+    description: 'Deadline of one upstream request including retries.',
+  },
+  GONG_MAX_RETRIES: {
+    schema: int(0, 20).default(4),
+    description: 'Retries of an idempotent upstream request on 429, 5xx, timeouts and resets.',
+  },
+  GONG_BREAKER_THRESHOLD: {
+    schema: int(1, 1000).default(8),
+    description: 'Consecutive upstream failures that open the circuit breaker.',
+  },
+  GONG_BREAKER_COOLDOWN_MS: {
+    schema: int(100, 600_000).default(10_000),
+    description: 'How long the breaker stays open before a probe.',
+  },
+  CACHE_TTL_SECONDS: {
+    schema: int(0, 86_400).default(300),
+    description:
+      'TTL of cached full-read objects (the users list, workspaces, flows, scorecard and tracker definitions, call outcomes, library folders). 0 disables.',
+  },
+  CACHE_FLOWS_TTL_SECONDS: {
+    schema: int(1, 604_800).default(21_600),
+    description:
+      "TTL of the full flows read (when caching is on): each refresh costs one GET /v2/flows per active user (~465 requests at 500 users), so a day at 6 h is ~4 refreshes (~19% of Gong's 10,000/day at that size).",
+  },
+  CACHE_STALE_SECONDS: {
+    schema: int(0, 604_800).default(86_400),
+    description:
+      'Past its TTL a full read is served this much longer while one background refresh replaces it (stale-while-revalidate), so no query waits for the flows fan-out once it has data. 0: wait for the refresh.',
+  },
+  CACHE_MAX_BYTES: {
+    schema: int(0, 68_719_476_736).default(67_108_864),
+    description:
+      'Bytes of calls, transcripts and users the in-memory entity cache keeps (least recently used go first; a call with every section is ~7 KiB and its transcript ~14 KiB, so 64 MiB holds ~3,000 calls with transcripts). With Redis the entries live in Redis (with TTLs) instead. 0 disables the entity cache.',
+  },
+  CACHE_CALLS_TTL_SECONDS: {
+    schema: int(0, 604_800).default(3_600),
+    description:
+      "How long a call (by id, per section) is served from the entity cache. Processed calls rarely change; comments, CRM context and privacy can. Media URLs are kept at most 7 h (Gong's expire after 8). 0: calls are not cached.",
+  },
+  CACHE_TRANSCRIPTS_TTL_SECONDS: {
+    schema: int(0, 2_592_000).default(604_800),
+    description:
+      'How long a transcript is served from the entity cache. Gong never changes a transcript once it exists; a call without one yet is never cached as such. 0: not cached.',
+  },
+  CACHE_USERS_TTL_SECONDS: {
+    schema: int(0, 604_800).default(3_600),
+    description:
+      'How long a user (by id) is served from the entity cache (names, titles and managers change rarely). 0: not cached.',
+  },
 
   // ---- incremental sync
-  SYNC_CALLS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(1_440), description: 'gongCallsSync re-scans this far behind its high-water mark. Gong filters on the start but shows a call only after it ends and is processed (up to 1 h): a long meeting appears hours after its start.' },
-  SYNC_TRANSCRIPTS_OVERLAP_MINUTES: { schema: int(0, 43_200).default(2_880), description: 'gongTranscriptsSync overlap (Gong: transcripts up to 24 h late).' },
-  SYNC_STATE_RETENTION_HOURS: { schema: int(1, 8_760).default(336), description: 'How long the server-side sync state lives: the ids a checkpoint chain delivered, and calls learned from webhooks, gongCreateCall and transcripts (read by id whatever their start).' },
-  SYNC_START_DAYS: { schema: int(1, 3_650).default(90), description: 'How far back a sync without checkpoint starts.' },
+  SYNC_CALLS_OVERLAP_MINUTES: {
+    schema: int(0, 43_200).default(1_440),
+    description:
+      'gongCallsSync re-scans this far behind its high-water mark. Gong filters on the start but shows a call only after it ends and is processed (up to 1 h): a long meeting appears hours after its start.',
+  },
+  SYNC_TRANSCRIPTS_OVERLAP_MINUTES: {
+    schema: int(0, 43_200).default(2_880),
+    description: 'gongTranscriptsSync overlap (Gong: transcripts up to 24 h late).',
+  },
+  SYNC_STATE_RETENTION_HOURS: {
+    schema: int(1, 8_760).default(336),
+    description:
+      'How long the server-side sync state lives: the ids a checkpoint chain delivered, and calls learned from webhooks, gongCreateCall and transcripts (read by id whatever their start).',
+  },
+  SYNC_START_DAYS: {
+    schema: int(1, 3_650).default(90),
+    description: 'How far back a sync without checkpoint starts.',
+  },
 
   // ---- GraphQL limits
   GRAPHQL_MAX_DEPTH: { schema: int(1, 100).default(10), description: 'Maximum query depth.' },
-  GRAPHQL_MAX_COST: { schema: int(1, 10_000_000).default(20_000), description: 'Maximum query cost (GraphQL Armor cost model).' },
-  GRAPHQL_MAX_ALIASES: { schema: int(0, 1000).default(15), description: 'Maximum aliases per operation.' },
-  GRAPHQL_MAX_TOKENS: { schema: int(1, 1_000_000).default(2_000), description: 'Maximum tokens in a document.' },
-  GRAPHQL_MAX_DIRECTIVES: { schema: int(0, 1000).default(50), description: 'Maximum directives per operation.' },
-  GRAPHQL_MAX_BATCH_SIZE: { schema: int(1, 1000).default(10), description: 'Most operations in one batched HTTP request (a JSON array, as Apollo\'s BatchHttpLink sends); each runs within the limits above.' },
-  GRAPHQL_INTROSPECTION: { schema: bool.optional(), description: 'Allow introspection. Default: on unless NODE_ENV=production.' },
+  GRAPHQL_MAX_COST: {
+    schema: int(1, 10_000_000).default(20_000),
+    description: 'Maximum query cost (GraphQL Armor cost model).',
+  },
+  GRAPHQL_MAX_ALIASES: {
+    schema: int(0, 1000).default(15),
+    description: 'Maximum aliases per operation.',
+  },
+  GRAPHQL_MAX_TOKENS: {
+    schema: int(1, 1_000_000).default(2_000),
+    description: 'Maximum tokens in a document.',
+  },
+  GRAPHQL_MAX_DIRECTIVES: {
+    schema: int(0, 1000).default(50),
+    description: 'Maximum directives per operation.',
+  },
+  GRAPHQL_MAX_BATCH_SIZE: {
+    schema: int(1, 1000).default(10),
+    description:
+      "Most operations in one batched HTTP request (a JSON array, as Apollo's BatchHttpLink sends); each runs within the limits above.",
+  },
+  GRAPHQL_INTROSPECTION: {
+    schema: bool.optional(),
+    description: 'Allow introspection. Default: on unless NODE_ENV=production.',
+  },
 
   // ---- webhooks and events
-  GONG_WEBHOOK_PUBLIC_KEY: { schema: z.string().optional(), description: 'Public key of the `default` connection\'s Gong webhook rule (bare base64 SPKI as Gong shows it, or PEM).' },
-  WEBHOOK_MAX_BYTES: { schema: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024), description: 'Largest webhook body accepted (413 above).' },
-  HTTP_BODY_IDLE_MS: { schema: int(100, 600_000).default(10_000), description: 'Longest silence while an authenticated /graphql or /proxy request body arrives (408 after it).' },
-  HTTP_BODY_DEADLINE_MS: { schema: int(100, 3_600_000).default(60_000), description: 'Longest time for a whole authenticated /graphql or /proxy request body (408 after it). Media uploads stream and are not bounded by it.' },
-  WEBHOOK_BODY_IDLE_MS: { schema: int(100, 600_000).default(10_000), description: 'Longest silence while a signed webhook body arrives (408 after it).' },
-  WEBHOOK_BODY_DEADLINE_MS: { schema: int(100, 3_600_000).default(60_000), description: 'Longest time for a whole webhook body (408 after it).' },
-  WEBHOOK_MAX_CONCURRENT: { schema: int(1, 100_000).default(64), description: 'Webhook bodies read at once; more get 503 with Retry-After.' },
-  EVENT_LOG_MAX_EVENTS: { schema: int(100, 10_000_000).default(100_000), description: 'Events kept per connection for `after` replay (Redis stream MAXLEN ~).' },
-  WS_MAX_MESSAGE_BYTES: { schema: int(1024, 64 * 1024 * 1024).default(256 * 1024), description: 'Largest GraphQL-over-WebSocket message; a socket that sends more is closed with 1009.' },
-  WS_MAX_UNAUTHENTICATED_SOCKETS: { schema: int(1, 1_000_000).default(100), description: 'WebSockets that may wait for connection_init at once; more are closed with 1013 (try again later).' },
-  WS_MAX_PENDING_EVENTS: { schema: int(1, 100_000).default(1_000), description: 'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).' },
-  TRANSCRIPT_POLL_INITIAL_SECONDS: { schema: z.coerce.number().positive().default(60), description: 'First transcript re-check after a call.created event; doubles up to the maximum.' },
-  TRANSCRIPT_POLL_MAX_SECONDS: { schema: z.coerce.number().positive().default(3_600), description: 'Longest gap between transcript re-checks.' },
-  TRANSCRIPT_POLL_GIVE_UP_HOURS: { schema: z.coerce.number().positive().default(48), description: 'Stop waiting for a transcript after this long.' },
+  GONG_WEBHOOK_PUBLIC_KEY: {
+    schema: z.string().optional(),
+    description:
+      "Public key of the `default` connection's Gong webhook rule (bare base64 SPKI as Gong shows it, or PEM).",
+  },
+  WEBHOOK_MAX_BYTES: {
+    schema: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+    description: 'Largest webhook body accepted (413 above).',
+  },
+  HTTP_BODY_IDLE_MS: {
+    schema: int(100, 600_000).default(10_000),
+    description:
+      'Longest silence while an authenticated /graphql or /proxy request body arrives (408 after it).',
+  },
+  HTTP_BODY_DEADLINE_MS: {
+    schema: int(100, 3_600_000).default(60_000),
+    description:
+      'Longest time for a whole authenticated /graphql or /proxy request body (408 after it). Media uploads stream and are not bounded by it.',
+  },
+  WEBHOOK_BODY_IDLE_MS: {
+    schema: int(100, 600_000).default(10_000),
+    description: 'Longest silence while a signed webhook body arrives (408 after it).',
+  },
+  WEBHOOK_BODY_DEADLINE_MS: {
+    schema: int(100, 3_600_000).default(60_000),
+    description: 'Longest time for a whole webhook body (408 after it).',
+  },
+  WEBHOOK_MAX_CONCURRENT: {
+    schema: int(1, 100_000).default(64),
+    description: 'Webhook bodies read at once; more get 503 with Retry-After.',
+  },
+  EVENT_LOG_MAX_EVENTS: {
+    schema: int(100, 10_000_000).default(100_000),
+    description: 'Events kept per connection for `after` replay (Redis stream MAXLEN ~).',
+  },
+  WS_MAX_MESSAGE_BYTES: {
+    schema: int(1024, 64 * 1024 * 1024).default(256 * 1024),
+    description:
+      'Largest GraphQL-over-WebSocket message; a socket that sends more is closed with 1009.',
+  },
+  WS_MAX_UNAUTHENTICATED_SOCKETS: {
+    schema: int(1, 1_000_000).default(100),
+    description:
+      'WebSockets that may wait for connection_init at once; more are closed with 1013 (try again later).',
+  },
+  WS_MAX_PENDING_EVENTS: {
+    schema: int(1, 100_000).default(1_000),
+    description:
+      'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).',
+  },
+  TRANSCRIPT_POLL_INITIAL_SECONDS: {
+    schema: z.coerce.number().positive().default(60),
+    description: 'First transcript re-check after a call.created event; doubles up to the maximum.',
+  },
+  TRANSCRIPT_POLL_MAX_SECONDS: {
+    schema: z.coerce.number().positive().default(3_600),
+    description: 'Longest gap between transcript re-checks.',
+  },
+  TRANSCRIPT_POLL_GIVE_UP_HOURS: {
+    schema: z.coerce.number().positive().default(48),
+    description: 'Stop waiting for a transcript after this long.',
+  },
 
   // ---- embedded / standalone sandbox
-  SANDBOX_PORT: { schema: int(0, 65535).default(4100), description: '`npm run sandbox`: port of the standalone sandbox. `npm start` embeds it on a free port.' },
-  SANDBOX_ACCESS_KEY: { schema: z.string().min(1).default('sandbox-access-key'), description: 'Sandbox Basic-auth access key.' },
-  SANDBOX_ACCESS_KEY_SECRET: { schema: z.string().min(1).default('sandbox-access-key-secret'), description: 'Sandbox Basic-auth access key secret.' },
-  SANDBOX_SEED: { schema: int(0, 2 ** 31).default(42), description: 'Seed of the sandbox tenant (same seed, same data).' },
-  SANDBOX_USERS: { schema: int(1, 100_000).default(50), description: 'Users in the sandbox tenant.' },
-  SANDBOX_CALLS: { schema: int(0, 1_000_000).default(2_000), description: 'Calls in the sandbox tenant (over the last 90 days).' },
-  SANDBOX_PROCESSING_DELAY_MS: { schema: int(0, 86_400_000).default(5_000), description: 'Sandbox: a new call becomes visible this long after it ends (Gong: up to 1 h).' },
-  SANDBOX_TRANSCRIPT_DELAY_MS: { schema: int(0, 86_400_000).default(15_000), description: 'Sandbox: its transcript this long after it ends (Gong: up to 24 h).' },
-  SANDBOX_RATE_PER_SECOND: { schema: z.coerce.number().positive().default(3), description: 'Sandbox rate limit per second (Gong: 3).' },
-  SANDBOX_DAILY_LIMIT: { schema: int(1, 100_000_000).default(10_000), description: 'Sandbox daily request limit (Gong: 10,000).' },
+  SANDBOX_PORT: {
+    schema: int(0, 65535).default(4100),
+    description:
+      '`npm run sandbox`: port of the standalone sandbox. `npm start` embeds it on a free port.',
+  },
+  SANDBOX_ACCESS_KEY: {
+    schema: z.string().min(1).default('sandbox-access-key'),
+    description: 'Sandbox Basic-auth access key.',
+  },
+  SANDBOX_ACCESS_KEY_SECRET: {
+    schema: z.string().min(1).default('sandbox-access-key-secret'),
+    description: 'Sandbox Basic-auth access key secret.',
+  },
+  SANDBOX_SEED: {
+    schema: int(0, 2 ** 31).default(42),
+    description: 'Seed of the sandbox tenant (same seed, same data).',
+  },
+  SANDBOX_USERS: {
+    schema: int(1, 100_000).default(50),
+    description: 'Users in the sandbox tenant.',
+  },
+  SANDBOX_CALLS: {
+    schema: int(0, 1_000_000).default(2_000),
+    description: 'Calls in the sandbox tenant (over the last 90 days).',
+  },
+  SANDBOX_PROCESSING_DELAY_MS: {
+    schema: int(0, 86_400_000).default(5_000),
+    description: 'Sandbox: a new call becomes visible this long after it ends (Gong: up to 1 h).',
+  },
+  SANDBOX_TRANSCRIPT_DELAY_MS: {
+    schema: int(0, 86_400_000).default(15_000),
+    description: 'Sandbox: its transcript this long after it ends (Gong: up to 24 h).',
+  },
+  SANDBOX_RATE_PER_SECOND: {
+    schema: z.coerce.number().positive().default(3),
+    description: 'Sandbox rate limit per second (Gong: 3).',
+  },
+  SANDBOX_DAILY_LIMIT: {
+    schema: int(1, 100_000_000).default(10_000),
+    description: 'Sandbox daily request limit (Gong: 10,000).',
+  },
 } satisfies Record<string, VarSpec>;
 
 type Vars = typeof VARS;
@@ -153,7 +428,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (parsed.success) out[name] = parsed.data;
     else {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      const shown = name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN') ? '(hidden)' : JSON.stringify(given);
+      const shown =
+        name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN')
+          ? '(hidden)'
+          : JSON.stringify(given);
       problems.push(`${name}: ${why}, got ${shown}`);
     }
   }
@@ -164,13 +442,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if ((c.GONG_OAUTH_CLIENT_ID === undefined) !== (c.GONG_OAUTH_CLIENT_SECRET === undefined))
       problems.push('GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET: set both or neither');
     if (c.REDIS_URL !== undefined && c.REDIS_CLUSTER_NODES !== undefined)
-      problems.push('REDIS_URL and REDIS_CLUSTER_NODES: set one of them (one server, or a cluster), not both');
-    if ((c.REDIS_URL !== undefined || c.REDIS_CLUSTER_NODES !== undefined) && c.TOKEN_ENCRYPTION_KEY === undefined)
-      problems.push(`TOKEN_ENCRYPTION_KEY: required when ${c.REDIS_URL !== undefined ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES'} is set (32 bytes as 64 hex chars or base64)`);
+      problems.push(
+        'REDIS_URL and REDIS_CLUSTER_NODES: set one of them (one server, or a cluster), not both',
+      );
+    if (
+      (c.REDIS_URL !== undefined || c.REDIS_CLUSTER_NODES !== undefined) &&
+      c.TOKEN_ENCRYPTION_KEY === undefined
+    )
+      problems.push(
+        `TOKEN_ENCRYPTION_KEY: required when ${c.REDIS_URL !== undefined ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES'} is set (32 bytes as 64 hex chars or base64)`,
+      );
     for (const k of ['TOKEN_ENCRYPTION_KEY', 'TOKEN_ENCRYPTION_KEY_PREVIOUS'] as const) {
       const v = c[k];
       if (v !== undefined && decodeKey(v) === undefined)
-        problems.push(`${k}: expected 32 bytes as 64 hex chars or base64, got (hidden, ${v.length} chars)`);
+        problems.push(
+          `${k}: expected 32 bytes as 64 hex chars or base64, got (hidden, ${v.length} chars)`,
+        );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));

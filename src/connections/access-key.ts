@@ -16,8 +16,10 @@ export interface AccessKeyRegistryOptions {
 
 export function createAccessKeyRegistry(opts: AccessKeyRegistryOptions): ConnectionRegistry {
   const ref = opts.ref ?? 'default';
-  if (!/^https?:\/\//.test(opts.baseUrl)) throw new TypeError(`baseUrl must be an http(s) URL, but got: ${JSON.stringify(opts.baseUrl)}`);
-  if (opts.accessKey === '' || opts.accessKeySecret === '') throw new TypeError('accessKey and accessKeySecret must be non-empty');
+  if (!/^https?:\/\//.test(opts.baseUrl))
+    throw new TypeError(`baseUrl must be an http(s) URL, but got: ${JSON.stringify(opts.baseUrl)}`);
+  if (opts.accessKey === '' || opts.accessKeySecret === '')
+    throw new TypeError('accessKey and accessKeySecret must be non-empty');
   const at = new Date().toISOString();
   const connection: Connection = {
     ref,
@@ -33,7 +35,14 @@ export function createAccessKeyRegistry(opts: AccessKeyRegistryOptions): Connect
     get: (r) => Promise.resolve(r === ref ? { ...connection } : null),
     list: () => Promise.resolve([{ ...connection }]),
     authorization(r) {
-      if (r !== ref) return Promise.reject(new GatewayError(ErrorCode.NOT_FOUND, `No Gong connection with ref ${JSON.stringify(r)}`, { connectionRef: r }));
+      if (r !== ref)
+        return Promise.reject(
+          new GatewayError(
+            ErrorCode.NOT_FOUND,
+            `No Gong connection with ref ${JSON.stringify(r)}`,
+            { connectionRef: r },
+          ),
+        );
       // A refresh cannot help an access key; the caller maps the second 401 to UNAUTHENTICATED.
       return Promise.resolve(header);
     },

@@ -38,11 +38,16 @@ const Record = z.object({
   sealedTokens: z.string().optional(),
 });
 
-const Tokens = z.object({ accessToken: z.string(), refreshToken: z.string().optional(), expiresAt: z.number().optional() });
+const Tokens = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string().optional(),
+  expiresAt: z.number().optional(),
+});
 
 /** Sealed before the base URL was bound: opened with the ref alone until the next refresh re-seals it. */
 const legacyContext = (ref: string) => `gong-connection:${ref}`;
-const tokenContext = (ref: string, baseUrl: string) => `gong-connection:${ref}\nbase-url:${baseUrl}`;
+const tokenContext = (ref: string, baseUrl: string) =>
+  `gong-connection:${ref}\nbase-url:${baseUrl}`;
 
 export interface ConnectionRecords {
   read(ref: string): Promise<StoredConnection | null>;
@@ -52,14 +57,20 @@ export interface ConnectionRecords {
   sealTokens(ref: string, baseUrl: string, tokens: OAuthTokens): string;
 }
 
-export function createConnectionRecords(store: KeyValueStore, crypto: TokenCrypto): ConnectionRecords {
+export function createConnectionRecords(
+  store: KeyValueStore,
+  crypto: TokenCrypto,
+): ConnectionRecords {
   return {
     async read(ref) {
       const raw = await store.get(connectionKey(ref));
       if (raw === null) return null;
       const parsed = Record.safeParse(JSON.parse(raw));
       if (!parsed.success) {
-        throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `Stored connection '${ref}' does not match the record shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        throw new GatewayError(
+          ErrorCode.INTERNAL_SERVER_ERROR,
+          `Stored connection '${ref}' does not match the record shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        );
       }
       return parsed.data;
     },
@@ -67,7 +78,9 @@ export function createConnectionRecords(store: KeyValueStore, crypto: TokenCrypt
       await store.set(connectionKey(rec.ref), JSON.stringify(rec));
     },
     async refs() {
-      return (await store.keys(CONNECTION_KEY_PREFIX)).map((k) => k.slice(CONNECTION_KEY_PREFIX.length));
+      return (await store.keys(CONNECTION_KEY_PREFIX)).map((k) =>
+        k.slice(CONNECTION_KEY_PREFIX.length),
+      );
     },
     openTokens(rec) {
       if (rec.sealedTokens === undefined) return undefined;

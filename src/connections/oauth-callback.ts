@@ -23,7 +23,10 @@ export interface OAuthCallbackOptions {
 }
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
@@ -36,49 +39,109 @@ const SECURITY_HEADERS = {
 
 function page(res: ServerResponse, status: number, title: string, message: string): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`);
+  res.end(
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`,
+  );
 }
 
-export function createOAuthCallbackHandler(opts: OAuthCallbackOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createOAuthCallbackHandler(
+  opts: OAuthCallbackOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const log = opts.logger;
   return async function oauthCallback(req, res) {
     if (req.method !== 'GET') {
       res.setHeader('allow', 'GET');
-      return page(res, 405, 'Method not allowed', `The OAuth callback expects GET; got ${req.method ?? ''}`);
+      return page(
+        res,
+        405,
+        'Method not allowed',
+        `The OAuth callback expects GET; got ${req.method ?? ''}`,
+      );
     }
     const q = new URL(req.url ?? '/', 'http://callback.invalid').searchParams;
     const state = q.get('state');
-    if (!state) return page(res, 400, 'Connection failed', 'The callback has no state parameter; start the connection again.');
+    if (!state)
+      return page(
+        res,
+        400,
+        'Connection failed',
+        'The callback has no state parameter; start the connection again.',
+      );
     // Consumed before anything else: a state works once, whatever the outcome.
     const pending = await opts.flow.consume(state);
-    if (!pending) return page(res, 400, 'Connection failed', 'This authorization link is unknown, expired or already used; start the connection again.');
+    if (!pending)
+      return page(
+        res,
+        400,
+        'Connection failed',
+        'This authorization link is unknown, expired or already used; start the connection again.',
+      );
 
     const ref = pending.connectionRef;
     const providerError = q.get('error');
     if (providerError !== null) {
       log.info({ connectionRef: ref, error: providerError }, 'Gong OAuth authorization declined');
       const why = q.get('error_description');
-      return page(res, 400, 'Connection declined', `Gong answered ${providerError}${why ? `: ${why}` : ''}.`);
+      return page(
+        res,
+        400,
+        'Connection declined',
+        `Gong answered ${providerError}${why ? `: ${why}` : ''}.`,
+      );
     }
     const code = q.get('code');
-    if (!code) return page(res, 400, 'Connection failed', 'The callback has no code parameter; start the connection again.');
+    if (!code)
+      return page(
+        res,
+        400,
+        'Connection failed',
+        'The callback has no code parameter; start the connection again.',
+      );
 
     const result = await requestToken(
       opts.oauth,
-      { grant_type: 'authorization_code', code, client_id: opts.oauth.clientId, redirect_uri: opts.redirectUri },
+      {
+        grant_type: 'authorization_code',
+        code,
+        client_id: opts.oauth.clientId,
+        redirect_uri: opts.redirectUri,
+      },
       opts.fetch ? { fetch: opts.fetch } : {},
     );
     if (!result.ok) {
-      log.warn({ connectionRef: ref, kind: result.kind, status: result.status }, 'Gong OAuth code exchange failed');
+      log.warn(
+        { connectionRef: ref, kind: result.kind, status: result.status },
+        'Gong OAuth code exchange failed',
+      );
       return result.kind === 'rejected'
-        ? page(res, 400, 'Connection failed', `Gong refused the authorization code (${result.error}); start the connection again.`)
-        : page(res, 502, 'Connection failed', 'Gong\'s token endpoint could not be reached; try again in a moment.');
+        ? page(
+            res,
+            400,
+            'Connection failed',
+            `Gong refused the authorization code (${result.error}); start the connection again.`,
+          )
+        : page(
+            res,
+            502,
+            'Connection failed',
+            "Gong's token endpoint could not be reached; try again in a moment.",
+          );
     }
     try {
-      await opts.registry.saveOAuthConnection(ref, result.tokens, { requestedScopes: pending.scopes });
+      await opts.registry.saveOAuthConnection(ref, result.tokens, {
+        requestedScopes: pending.scopes,
+      });
     } catch (e) {
-      log.error({ connectionRef: ref, err: isGatewayError(e) ? e.message : String(e) }, 'storing a Gong OAuth connection failed');
-      return page(res, 502, 'Connection failed', 'The tokens Gong returned could not be stored; try again.');
+      log.error(
+        { connectionRef: ref, err: isGatewayError(e) ? e.message : String(e) },
+        'storing a Gong OAuth connection failed',
+      );
+      return page(
+        res,
+        502,
+        'Connection failed',
+        'The tokens Gong returned could not be stored; try again.',
+      );
     }
     log.info({ connectionRef: ref }, 'Gong OAuth connection established');
 
@@ -90,9 +153,17 @@ export function createOAuthCallbackHandler(opts: OAuthCallbackOptions): (req: In
         return;
       } catch (e) {
         // The tokens are stored: whatever is wrong with returnTo, this is a success page, never a 500.
-        log.warn({ connectionRef: ref, err: e instanceof Error ? e.message : String(e) }, 'returnTo could not be written into Location; showing the success page');
+        log.warn(
+          { connectionRef: ref, err: e instanceof Error ? e.message : String(e) },
+          'returnTo could not be written into Location; showing the success page',
+        );
       }
     }
-    return page(res, 200, 'Gong connected', `Connection '${ref}' is ready. You can close this window.`);
+    return page(
+      res,
+      200,
+      'Gong connected',
+      `Connection '${ref}' is ready. You can close this window.`,
+    );
   };
 }

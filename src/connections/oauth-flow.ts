@@ -110,22 +110,47 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
 
     async start(input) {
       const ref = assertConnectionRef(input.connectionRef);
-      if (reserved.has(ref)) throw badInput(`connectionRef '${ref}' is the access-key connection and cannot be connected through OAuth`, { field: 'connectionRef' });
-      const scopes = [...new Set(input.scopes && input.scopes.length > 0 ? input.scopes : opts.defaultScopes)];
+      if (reserved.has(ref))
+        throw badInput(
+          `connectionRef '${ref}' is the access-key connection and cannot be connected through OAuth`,
+          { field: 'connectionRef' },
+        );
+      const scopes = [
+        ...new Set(input.scopes && input.scopes.length > 0 ? input.scopes : opts.defaultScopes),
+      ];
       const malformed = scopes.filter((s) => !SCOPE_SHAPE.test(s) || NOT_GONG_SCOPES.has(s));
-      if (malformed.length > 0) throw badInput(`Not Gong scope(s): ${malformed.join(', ')}; expected scopes such as api:calls:read:basic`, { field: 'scopes' });
+      if (malformed.length > 0)
+        throw badInput(
+          `Not Gong scope(s): ${malformed.join(', ')}; expected scopes such as api:calls:read:basic`,
+          { field: 'scopes' },
+        );
       const unknown = scopes.filter((s) => !GONG_SCOPES.includes(s));
-      if (unknown.length > 0) opts.logger?.warn({ connectionRef: ref, scopes: unknown }, 'Asking Gong for scopes this gateway does not know (Gong adds scopes; it decides)');
-      if (scopes.length === 0) throw badInput('At least one Gong scope is needed (input.scopes or GONG_OAUTH_SCOPES)', { field: 'scopes' });
+      if (unknown.length > 0)
+        opts.logger?.warn(
+          { connectionRef: ref, scopes: unknown },
+          'Asking Gong for scopes this gateway does not know (Gong adds scopes; it decides)',
+        );
+      if (scopes.length === 0)
+        throw badInput('At least one Gong scope is needed (input.scopes or GONG_OAUTH_SCOPES)', {
+          field: 'scopes',
+        });
       const returnTo = input.returnTo ?? undefined;
       if (returnTo !== undefined && !isAllowedReturn(returnTo)) {
-        throw badInput(`returnTo must be an http(s) URL, written as the URL parser writes it (no tabs, newlines or backslashes), whose origin is in OAUTH_RETURN_ORIGINS; got ${JSON.stringify(returnTo.slice(0, 80))}`, { field: 'returnTo' });
+        throw badInput(
+          `returnTo must be an http(s) URL, written as the URL parser writes it (no tabs, newlines or backslashes), whose origin is in OAUTH_RETURN_ORIGINS; got ${JSON.stringify(returnTo.slice(0, 80))}`,
+          { field: 'returnTo' },
+        );
       }
 
       const state = randomBytes(32).toString('base64url');
       const ttlMs = opts.stateTtlSeconds * 1000;
       const expiresAt = now() + ttlMs;
-      const pending = { connectionRef: ref, scopes, ...(returnTo !== undefined ? { returnTo } : {}), expiresAt };
+      const pending = {
+        connectionRef: ref,
+        scopes,
+        ...(returnTo !== undefined ? { returnTo } : {}),
+        expiresAt,
+      };
       await opts.store.set(stateKey(state), JSON.stringify(pending), { ttlMs });
 
       const url = new URL(opts.authorizeUrl);
@@ -134,7 +159,11 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
       url.searchParams.set('scope', scopes.join(' '));
       url.searchParams.set('redirect_uri', opts.redirectUri);
       url.searchParams.set('state', state);
-      return { authorizationUrl: url.toString(), state, expiresAt: new Date(expiresAt).toISOString() };
+      return {
+        authorizationUrl: url.toString(),
+        state,
+        expiresAt: new Date(expiresAt).toISOString(),
+      };
     },
 
     async consume(state) {

@@ -14,11 +14,21 @@ import type { TokenResponse } from '../gong/wire/oauth.js';
 import type { Logger } from '../observability/logger.js';
 import type { TokenCrypto } from '../store/crypto.js';
 import type { KeyValueStore } from '../store/types.js';
-import { createConnectionRecords, publicConnection, type OAuthTokens, type StoredConnection } from './connection-records.js';
+import {
+  createConnectionRecords,
+  publicConnection,
+  type OAuthTokens,
+  type StoredConnection,
+} from './connection-records.js';
 import { createAccessKeyRegistry } from './access-key.js';
 import type { Fetch, OAuthClientCredentials } from './token-endpoint.js';
 import { bearer, createTokenRefresh, reconnectRequired } from './token-refresh.js';
-import { DEFAULT_CONNECTION_REF, type Connection, type ConnectionRegistry, type ConnectionStatus } from './types.js';
+import {
+  DEFAULT_CONNECTION_REF,
+  type Connection,
+  type ConnectionRegistry,
+  type ConnectionStatus,
+} from './types.js';
 
 export interface ConnectionRegistryOptions {
   store: KeyValueStore;
@@ -57,7 +67,11 @@ export interface ConnectionRegistryOptions {
 
 export interface ManagedConnectionRegistry extends ConnectionRegistry {
   /** Stores a connection from a token response (code exchange): ACTIVE, tokens sealed. */
-  saveOAuthConnection(ref: string, tokens: TokenResponse, opts?: { requestedScopes?: string[] }): Promise<Connection>;
+  saveOAuthConnection(
+    ref: string,
+    tokens: TokenResponse,
+    opts?: { requestedScopes?: string[] },
+  ): Promise<Connection>;
   /** Status REVOKED and tokens deleted. */
   disconnect(ref: string): Promise<Connection>;
   setStatus(ref: string, status: ConnectionStatus): Promise<Connection>;
@@ -74,11 +88,18 @@ function apiHostCheck(opts: ConnectionRegistryOptions): (baseUrl: string) => boo
       return undefined;
     }
   };
-  const configured = new Set([opts.defaultBaseUrl, opts.accessKey?.baseUrl, opts.oauth?.tokenUrl].map(hostOf).filter((h): h is string => h !== undefined));
+  const configured = new Set(
+    [opts.defaultBaseUrl, opts.accessKey?.baseUrl, opts.oauth?.tokenUrl]
+      .map(hostOf)
+      .filter((h): h is string => h !== undefined),
+  );
   for (const h of opts.apiHosts ?? []) configured.add(h.toLowerCase());
   return (baseUrl) => {
     const host = hostOf(baseUrl);
-    return host !== undefined && (host === 'gong.io' || host.endsWith('.gong.io') || configured.has(host));
+    return (
+      host !== undefined &&
+      (host === 'gong.io' || host.endsWith('.gong.io') || configured.has(host))
+    );
   };
 }
 
@@ -88,17 +109,25 @@ function baseUrlOf(raw: string, ref: string): string {
   try {
     u = new URL(raw);
   } catch {
-    throw new GatewayError(ErrorCode.UPSTREAM_SCHEMA_MISMATCH, `api_base_url_for_customer for '${ref}' must be an absolute URL, got ${JSON.stringify(raw)}`);
+    throw new GatewayError(
+      ErrorCode.UPSTREAM_SCHEMA_MISMATCH,
+      `api_base_url_for_customer for '${ref}' must be an absolute URL, got ${JSON.stringify(raw)}`,
+    );
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new GatewayError(ErrorCode.UPSTREAM_SCHEMA_MISMATCH, `api_base_url_for_customer for '${ref}' must be http(s), got ${u.protocol}`);
+    throw new GatewayError(
+      ErrorCode.UPSTREAM_SCHEMA_MISMATCH,
+      `api_base_url_for_customer for '${ref}' must be http(s), got ${u.protocol}`,
+    );
   }
   return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
 }
 
 const splitScopes = (s: string) => s.split(/\s+/).filter((p) => p.length > 0);
 
-export function createConnectionRegistry(opts: ConnectionRegistryOptions): ManagedConnectionRegistry {
+export function createConnectionRegistry(
+  opts: ConnectionRegistryOptions,
+): ManagedConnectionRegistry {
   const now = opts.now ?? Date.now;
   const records = createConnectionRecords(opts.store, opts.crypto);
   const cacheTtlMs = opts.cacheTtlMs ?? 1000;
@@ -110,7 +139,8 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
   const log = opts.logger;
 
   // `default` from the environment: Basic auth, never stored, never refreshed.
-  const accessKeyRegistry = opts.accessKey && createAccessKeyRegistry({ ref: DEFAULT_CONNECTION_REF, ...opts.accessKey });
+  const accessKeyRegistry =
+    opts.accessKey && createAccessKeyRegistry({ ref: DEFAULT_CONNECTION_REF, ...opts.accessKey });
   const accessKeyConnection = accessKeyRegistry !== undefined;
   const isAccessKeyRef = (ref: string) => accessKeyConnection && ref === DEFAULT_CONNECTION_REF;
 
@@ -137,11 +167,20 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
 
   /** The tokens of a usable OAuth connection, or the error that says why it is not usable. */
   function usableTokens(rec: StoredConnection | null, ref: string): OAuthTokens {
-    if (!rec) throw notFound(`No Gong connection '${ref}': connect it with gongStartOAuth first`, { connectionRef: ref });
+    if (!rec)
+      throw notFound(`No Gong connection '${ref}': connect it with gongStartOAuth first`, {
+        connectionRef: ref,
+      });
     if (rec.status === 'REVOKED') throw reconnectRequired(ref, 'it was disconnected');
-    if (rec.status === 'RECONNECT_REQUIRED') throw reconnectRequired(ref, 'its tokens were refused by Gong');
+    if (rec.status === 'RECONNECT_REQUIRED')
+      throw reconnectRequired(ref, 'its tokens were refused by Gong');
     // Defence in depth behind the sealed binding: a bearer token only ever goes to a Gong host.
-    if (!allowedHost(rec.baseUrl)) throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `Connection '${ref}' names a base URL outside Gong's hosts; refusing to send its token there`, { connectionRef: ref });
+    if (!allowedHost(rec.baseUrl))
+      throw new GatewayError(
+        ErrorCode.INTERNAL_SERVER_ERROR,
+        `Connection '${ref}' names a base URL outside Gong's hosts; refusing to send its token there`,
+        { connectionRef: ref },
+      );
     const tokens = records.openTokens(rec);
     if (!tokens) throw reconnectRequired(ref, 'no tokens are stored');
     return tokens;
@@ -149,18 +188,30 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
 
   const expiring = (t: OAuthTokens) => t.expiresAt !== undefined && t.expiresAt - skewMs <= now();
 
-  function applyTokens(prev: StoredConnection | null, ref: string, res: TokenResponse, keepRefresh: string | undefined, requested?: string[]): StoredConnection {
+  function applyTokens(
+    prev: StoredConnection | null,
+    ref: string,
+    res: TokenResponse,
+    keepRefresh: string | undefined,
+    requested?: string[],
+  ): StoredConnection {
     const at = new Date(now()).toISOString();
     const tokens: OAuthTokens = { accessToken: res.access_token };
     const refresh = res.refresh_token ?? keepRefresh;
     if (refresh !== undefined) tokens.refreshToken = refresh;
     if (typeof res.expires_in === 'number') tokens.expiresAt = now() + res.expires_in * 1000;
-    const scopes = typeof res.scope === 'string' ? splitScopes(res.scope) : (prev?.scopes ?? requested ?? null);
-    const baseUrl = typeof res.api_base_url_for_customer === 'string'
-      ? baseUrlOf(res.api_base_url_for_customer, ref)
-      : (prev?.baseUrl ?? (opts.defaultBaseUrl ?? 'https://api.gong.io'));
+    const scopes =
+      typeof res.scope === 'string' ? splitScopes(res.scope) : (prev?.scopes ?? requested ?? null);
+    const baseUrl =
+      typeof res.api_base_url_for_customer === 'string'
+        ? baseUrlOf(res.api_base_url_for_customer, ref)
+        : (prev?.baseUrl ?? opts.defaultBaseUrl ?? 'https://api.gong.io');
     if (!allowedHost(baseUrl))
-      throw new GatewayError(ErrorCode.UPSTREAM_SCHEMA_MISMATCH, `api_base_url_for_customer for '${ref}' is not a Gong host: ${JSON.stringify(baseUrl)}`, { connectionRef: ref });
+      throw new GatewayError(
+        ErrorCode.UPSTREAM_SCHEMA_MISMATCH,
+        `api_base_url_for_customer for '${ref}' is not a Gong host: ${JSON.stringify(baseUrl)}`,
+        { connectionRef: ref },
+      );
     return {
       ref,
       authKind: 'OAUTH',
@@ -193,7 +244,10 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
     },
   });
 
-  async function changeStatus(rec: StoredConnection, status: ConnectionStatus): Promise<StoredConnection> {
+  async function changeStatus(
+    rec: StoredConnection,
+    status: ConnectionStatus,
+  ): Promise<StoredConnection> {
     const next: StoredConnection = { ...rec, status, updatedAt: new Date(now()).toISOString() };
     if (status === 'REVOKED') delete next.sealedTokens;
     await write(next);
@@ -201,7 +255,11 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
   }
 
   async function existingOAuth(ref: string): Promise<StoredConnection> {
-    if (isAccessKeyRef(ref)) throw badInput(`Connection '${ref}' is the access-key connection from GONG_ACCESS_KEY; change it in the environment`, { connectionRef: ref });
+    if (isAccessKeyRef(ref))
+      throw badInput(
+        `Connection '${ref}' is the access-key connection from GONG_ACCESS_KEY; change it in the environment`,
+        { connectionRef: ref },
+      );
     const rec = await load(ref, true);
     if (!rec) throw notFound(`No Gong connection '${ref}'`, { connectionRef: ref });
     return rec;
@@ -222,20 +280,30 @@ export function createConnectionRegistry(opts: ConnectionRegistryOptions): Manag
     },
 
     async authorization(ref, aopts = {}) {
-      if (accessKeyRegistry && isAccessKeyRef(ref)) return accessKeyRegistry.authorization(ref, aopts);
+      if (accessKeyRegistry && isAccessKeyRef(ref))
+        return accessKeyRegistry.authorization(ref, aopts);
       const tokens = usableTokens(await load(ref), ref);
       if (!aopts.forceRefresh && !expiring(tokens)) return bearer(tokens);
       const running = inflight.get(ref);
       if (running) return running;
       const refreshedAt = lastRefreshAt.get(ref);
-      if (aopts.forceRefresh && refreshedAt !== undefined && now() - refreshedAt < reuseMs && !expiring(tokens)) return bearer(tokens);
+      if (
+        aopts.forceRefresh &&
+        refreshedAt !== undefined &&
+        now() - refreshedAt < reuseMs &&
+        !expiring(tokens)
+      )
+        return bearer(tokens);
       const flight = refresh(ref, tokens.accessToken).finally(() => inflight.delete(ref));
       inflight.set(ref, flight);
       return flight;
     },
 
     async saveOAuthConnection(ref, res, sopts = {}) {
-      if (isAccessKeyRef(ref)) throw badInput(`Connection '${ref}' is reserved for the access-key connection`, { connectionRef: ref });
+      if (isAccessKeyRef(ref))
+        throw badInput(`Connection '${ref}' is reserved for the access-key connection`, {
+          connectionRef: ref,
+        });
       const prev = await load(ref, true);
       const next = applyTokens(prev, ref, res, undefined, sopts.requestedScopes);
       await write(next);

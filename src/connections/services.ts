@@ -13,6 +13,10 @@ export interface ConnectionServices {
 }
 
 export function connectionServices(services: ConnectionServices | undefined): ConnectionServices {
-  if (!services) throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'This gateway was built with its own connection registry and no connection admin (GatewayDeps.services.connections)');
+  if (!services)
+    throw new GatewayError(
+      ErrorCode.INTERNAL_SERVER_ERROR,
+      'This gateway was built with its own connection registry and no connection admin (GatewayDeps.services.connections)',
+    );
   return services;
 }

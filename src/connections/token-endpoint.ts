@@ -44,7 +44,11 @@ export async function requestToken(
       signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
     });
   } catch (e) {
-    return { ok: false, kind: 'unavailable', description: `token endpoint unreachable: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      ok: false,
+      kind: 'unavailable',
+      description: `token endpoint unreachable: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
   let body: unknown;
   try {
@@ -58,13 +62,25 @@ export async function requestToken(
       kind: 'rejected',
       status: res.status,
       error: stringField(body, 'error') ?? 'invalid_grant',
-      description: stringField(body, 'error_description') ?? `token endpoint answered ${res.status}`,
+      description:
+        stringField(body, 'error_description') ?? `token endpoint answered ${res.status}`,
     };
   }
-  if (!res.ok) return { ok: false, kind: 'unavailable', status: res.status, description: `token endpoint answered ${res.status}` };
+  if (!res.ok)
+    return {
+      ok: false,
+      kind: 'unavailable',
+      status: res.status,
+      description: `token endpoint answered ${res.status}`,
+    };
   const parsed = TokenResponse.safeParse(body);
   if (!parsed.success) {
-    return { ok: false, kind: 'unavailable', status: res.status, description: `token response does not match Gong's shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+    return {
+      ok: false,
+      kind: 'unavailable',
+      status: res.status,
+      description: `token response does not match Gong's shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    };
   }
   return { ok: true, tokens: parsed.data };
 }

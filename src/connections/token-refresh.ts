@@ -14,7 +14,11 @@ import { refreshLockKey, type OAuthTokens, type StoredConnection } from './conne
 import { requestToken, type Fetch, type OAuthClientCredentials } from './token-endpoint.js';
 
 export function reconnectRequired(ref: string, why: string): GatewayError {
-  return new GatewayError(ErrorCode.RECONNECT_REQUIRED, `Gong connection '${ref}' must be reconnected through OAuth: ${why}`, { connectionRef: ref });
+  return new GatewayError(
+    ErrorCode.RECONNECT_REQUIRED,
+    `Gong connection '${ref}' must be reconnected through OAuth: ${why}`,
+    { connectionRef: ref },
+  );
 }
 
 export const bearer = (t: OAuthTokens) => `Bearer ${t.accessToken}`;
@@ -37,11 +41,18 @@ export interface TokenRefreshDeps {
   expiring(t: OAuthTokens): boolean;
   markReconnectRequired(rec: StoredConnection): Promise<void>;
   /** Stores Gong's answer as the connection's tokens (keeping the refresh token when Gong sent none). */
-  save(latest: StoredConnection, ref: string, res: TokenResponse, keepRefresh: string): Promise<void>;
+  save(
+    latest: StoredConnection,
+    ref: string,
+    res: TokenResponse,
+    keepRefresh: string,
+  ): Promise<void>;
 }
 
 /** Returns `refresh(ref, stale)`: the Authorization header after a refresh (or another instance's). */
-export function createTokenRefresh(deps: TokenRefreshDeps): (ref: string, stale: string) => Promise<string> {
+export function createTokenRefresh(
+  deps: TokenRefreshDeps,
+): (ref: string, stale: string) => Promise<string> {
   const { now, logger: log } = deps;
 
   async function refreshHoldingLock(ref: string, stale: string): Promise<string> {
@@ -54,15 +65,30 @@ export function createTokenRefresh(deps: TokenRefreshDeps): (ref: string, stale:
       throw reconnectRequired(ref, 'Gong gave no refresh token');
     }
     // The app that issued the token was removed from config: only a new connect (after it is restored) helps.
-    if (!deps.oauth) throw reconnectRequired(ref, 'the gateway has no Gong OAuth app to refresh its token with (GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET are not set)');
-    const result = await requestToken(deps.oauth, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken }, deps.fetch ? { fetch: deps.fetch } : {});
+    if (!deps.oauth)
+      throw reconnectRequired(
+        ref,
+        'the gateway has no Gong OAuth app to refresh its token with (GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET are not set)',
+      );
+    const result = await requestToken(
+      deps.oauth,
+      { grant_type: 'refresh_token', refresh_token: tokens.refreshToken },
+      deps.fetch ? { fetch: deps.fetch } : {},
+    );
     if (!result.ok && result.kind === 'rejected') {
-      log.warn({ connectionRef: ref, status: result.status, error: result.error }, 'Gong refused the refresh token; connection needs a reconnect');
+      log.warn(
+        { connectionRef: ref, status: result.status, error: result.error },
+        'Gong refused the refresh token; connection needs a reconnect',
+      );
       await deps.markReconnectRequired(rec!);
       throw reconnectRequired(ref, `Gong refused the refresh (${result.error})`);
     }
     if (!result.ok) {
-      throw new GatewayError(ErrorCode.UPSTREAM_ERROR, `Refreshing the Gong token of '${ref}' failed: ${result.description}`, { connectionRef: ref });
+      throw new GatewayError(
+        ErrorCode.UPSTREAM_ERROR,
+        `Refreshing the Gong token of '${ref}' failed: ${result.description}`,
+        { connectionRef: ref },
+      );
     }
     // A disconnect that landed while the refresh was on the wire wins.
     const latest = await deps.load(ref, true);
@@ -88,7 +114,11 @@ export function createTokenRefresh(deps: TokenRefreshDeps): (ref: string, stale:
       const tokens = deps.usableTokens(await deps.load(ref, true), ref);
       if (tokens.accessToken !== stale && !deps.expiring(tokens)) return bearer(tokens);
       if (now() >= deadline) {
-        throw new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `Timed out after ${deps.lockWaitMs} ms waiting for another instance to refresh the Gong token of '${ref}'`, { connectionRef: ref });
+        throw new GatewayError(
+          ErrorCode.UPSTREAM_UNAVAILABLE,
+          `Timed out after ${deps.lockWaitMs} ms waiting for another instance to refresh the Gong token of '${ref}'`,
+          { connectionRef: ref },
+        );
       }
       await new Promise((r) => setTimeout(r, deps.lockPollMs));
     }

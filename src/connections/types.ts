@@ -13,7 +13,10 @@ export const CONNECTION_REF_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export function assertConnectionRef(ref: string): string {
   if (!CONNECTION_REF_PATTERN.test(ref)) {
-    throw badInput(`connectionRef must match ${CONNECTION_REF_PATTERN.source}, got ${JSON.stringify(ref.slice(0, 80))}`, { field: 'connectionRef' });
+    throw badInput(
+      `connectionRef must match ${CONNECTION_REF_PATTERN.source}, got ${JSON.stringify(ref.slice(0, 80))}`,
+      { field: 'connectionRef' },
+    );
   }
   return ref;
 }

@@ -18,14 +18,19 @@ export interface TranscriptReadyData {
 }
 
 export function callCreatedData(p: WebhookPayload): CallCreatedData {
-  return { callData: p.callData, isTest: p.isTest ?? false, isPrivate: p.isPrivate ?? p.callData.metaData.isPrivate ?? false };
+  return {
+    callData: p.callData,
+    isTest: p.isTest ?? false,
+    isPrivate: p.isPrivate ?? p.callData.metaData.isPrivate ?? false,
+  };
 }
 
 export function readCallCreated(data: unknown): CallCreatedData | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const o = data as Record<string, unknown>;
   const call = CallData.safeParse(o.callData);
-  if (!call.success || typeof o.isTest !== 'boolean' || typeof o.isPrivate !== 'boolean') return undefined;
+  if (!call.success || typeof o.isTest !== 'boolean' || typeof o.isPrivate !== 'boolean')
+    return undefined;
   return { callData: call.data, isTest: o.isTest, isPrivate: o.isPrivate };
 }
 

@@ -17,7 +17,12 @@ export interface DeadLetter {
 }
 
 export interface DeadLetters {
-  add(input: { connectionRef: string; reason: string; rawBody: Buffer; receivedAt: string }): Promise<DeadLetter>;
+  add(input: {
+    connectionRef: string;
+    reason: string;
+    rawBody: Buffer;
+    receivedAt: string;
+  }): Promise<DeadLetter>;
   /** Oldest first. */
   list(connectionRef: string): Promise<DeadLetter[]>;
   /** The `first` most recent, newest first; reads only those (bodies can be large). */
@@ -27,10 +32,19 @@ export interface DeadLetters {
 function isDeadLetter(v: unknown): v is DeadLetter {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  return typeof o.id === 'string' && typeof o.receivedAt === 'string' && typeof o.reason === 'string' && typeof o.body === 'string';
+  return (
+    typeof o.id === 'string' &&
+    typeof o.receivedAt === 'string' &&
+    typeof o.reason === 'string' &&
+    typeof o.body === 'string'
+  );
 }
 
-export function createDeadLetters(opts: { store: KeyValueStore; ttlMs?: number; maxBodyChars?: number }): DeadLetters {
+export function createDeadLetters(opts: {
+  store: KeyValueStore;
+  ttlMs?: number;
+  maxBodyChars?: number;
+}): DeadLetters {
   const ttlMs = opts.ttlMs ?? 7 * 24 * 3600_000;
   const maxBodyChars = opts.maxBodyChars ?? 256 * 1024;
   const prefix = (ref: string) => `webhookdead:${ref}:`;

@@ -23,7 +23,10 @@ export const isEventId = (s: string): boolean => parseEventId(s) !== undefined;
 export function compareEventIds(a: string, b: string): number {
   const x = parseEventId(a);
   const y = parseEventId(b);
-  if (!x || !y) throw new TypeError(`compareEventIds expects two "<ms>-<seq>" ids, got ${JSON.stringify(a)} and ${JSON.stringify(b)}`);
+  if (!x || !y)
+    throw new TypeError(
+      `compareEventIds expects two "<ms>-<seq>" ids, got ${JSON.stringify(a)} and ${JSON.stringify(b)}`,
+    );
   if (x.ms !== y.ms) return x.ms < y.ms ? -1 : 1;
   if (x.seq !== y.seq) return x.seq < y.seq ? -1 : 1;
   return 0;

@@ -35,7 +35,8 @@ export type AppendResult = { eventId: string; duplicate: boolean };
 /** Why a replay cannot start where the client asked. */
 export type ReplayProblem = 'malformed' | 'unknown' | 'past-retention';
 
-export type ReplayResult = { ok: true; events: LoggedEvent[] } | { ok: false; problem: ReplayProblem };
+export type ReplayResult =
+  { ok: true; events: LoggedEvent[] } | { ok: false; problem: ReplayProblem };
 
 export type EventListener = (event: LoggedEvent) => void;
 
@@ -46,7 +47,12 @@ export interface EventLog {
    * Events of one stream strictly after `after`, oldest first, at most `limit`. `after` must be
    * an id this stream handed out (or `0-0`); an id older than retention is `past-retention`.
    */
-  replay(topic: EventTopic, connectionRef: string, after: string, limit: number): Promise<ReplayResult>;
+  replay(
+    topic: EventTopic,
+    connectionRef: string,
+    after: string,
+    limit: number,
+  ): Promise<ReplayResult>;
   /**
    * Calls `listener` for every event appended from now on, on any instance, in each stream's
    * order. Listeners must not block: fan-out never awaits a subscriber.

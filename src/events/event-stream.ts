@@ -38,7 +38,9 @@ export interface EventStreamOptions {
  * Opens the stream. Rejects with BAD_USER_INPUT when `after` is malformed, unknown or past
  * retention, before anything is delivered.
  */
-export async function openEventStream(opts: EventStreamOptions): Promise<AsyncIterableIterator<LoggedEvent>> {
+export async function openEventStream(
+  opts: EventStreamOptions,
+): Promise<AsyncIterableIterator<LoggedEvent>> {
   const pageSize = opts.replayPageSize ?? 500;
   const keep = opts.filter ?? (() => true);
   await opts.log.ready();
@@ -82,7 +84,11 @@ export async function openEventStream(opts: EventStreamOptions): Promise<AsyncIt
     }
   });
 
-  const hand = (event: LoggedEvent, isLive: boolean, to: (r: IteratorResult<LoggedEvent>) => void) => {
+  const hand = (
+    event: LoggedEvent,
+    isLive: boolean,
+    to: (r: IteratorResult<LoggedEvent>) => void,
+  ) => {
     inFlight = event.eventId;
     if (isLive) opts.onLiveDelivery?.(event);
     to({ value: event, done: false });
@@ -92,9 +98,19 @@ export async function openEventStream(opts: EventStreamOptions): Promise<AsyncIt
     const from = seam ?? '0-0';
     const r = await opts.log.replay(opts.topic, opts.connectionRef, from, pageSize);
     if (!r.ok) {
-      if (r.problem === 'malformed') throw badInput(`after must be an eventId like "1714550000000-0", got ${JSON.stringify(from)}`, { field: 'after' });
-      if (r.problem === 'unknown') throw badInput(`after ${JSON.stringify(from)} is not an eventId of this stream`, { field: 'after' });
-      throw badInput(`after ${JSON.stringify(from)} is past the event log's retention: re-sync with gongCallsSync, then subscribe without after`, { field: 'after' });
+      if (r.problem === 'malformed')
+        throw badInput(
+          `after must be an eventId like "1714550000000-0", got ${JSON.stringify(from)}`,
+          { field: 'after' },
+        );
+      if (r.problem === 'unknown')
+        throw badInput(`after ${JSON.stringify(from)} is not an eventId of this stream`, {
+          field: 'after',
+        });
+      throw badInput(
+        `after ${JSON.stringify(from)} is past the event log's retention: re-sync with gongCallsSync, then subscribe without after`,
+        { field: 'after' },
+      );
     }
     replayPage = r.events;
     const last = r.events[r.events.length - 1];

@@ -3,7 +3,15 @@
  * Same id format and the same replay rules as the Redis log, so tests of one hold for the other.
  */
 import { compareEventIds, isEventId, nextEventId, START_EVENT_ID } from './event-id.js';
-import type { AppendInput, AppendResult, EventListener, EventLog, EventTopic, LoggedEvent, ReplayResult } from './event-log.js';
+import type {
+  AppendInput,
+  AppendResult,
+  EventListener,
+  EventLog,
+  EventTopic,
+  LoggedEvent,
+  ReplayResult,
+} from './event-log.js';
 
 export interface MemoryEventLogOptions {
   /** Events kept per stream (EVENT_LOG_MAX_EVENTS). */
@@ -45,7 +53,13 @@ export function createMemoryEventLog(opts: MemoryEventLogOptions): EventLog {
       // One clock for all streams keeps ids increasing even if a stream was empty.
       const eventId = nextEventId(lastId, now());
       lastId = eventId;
-      const event: LoggedEvent = { eventId, topic: input.topic, connectionRef: input.connectionRef, receivedAt: input.receivedAt, data: input.data };
+      const event: LoggedEvent = {
+        eventId,
+        topic: input.topic,
+        connectionRef: input.connectionRef,
+        receivedAt: input.receivedAt,
+        data: input.data,
+      };
       s.events.push(event);
       s.lastId = eventId;
       if (s.events.length > opts.maxEvents) {
@@ -54,7 +68,8 @@ export function createMemoryEventLog(opts: MemoryEventLogOptions): EventLog {
       }
       dedupe.set(markKey, { eventId, expiresAt: now() + dedupeTtlMs });
       // Expired marks are swept now and then so a long-running instance stays bounded.
-      if (dedupe.size > opts.maxEvents * 4) for (const [k, m] of dedupe) if (m.expiresAt <= now()) dedupe.delete(k);
+      if (dedupe.size > opts.maxEvents * 4)
+        for (const [k, m] of dedupe) if (m.expiresAt <= now()) dedupe.delete(k);
       for (const l of listeners) l(event);
       return { eventId, duplicate: false };
     },
@@ -62,7 +77,8 @@ export function createMemoryEventLog(opts: MemoryEventLogOptions): EventLog {
     async replay(topic, connectionRef, after, limit): Promise<ReplayResult> {
       if (!isEventId(after)) return { ok: false, problem: 'malformed' };
       const s = streamOf(topic, connectionRef);
-      if (s.maxDeletedId !== undefined && compareEventIds(after, s.maxDeletedId) < 0) return { ok: false, problem: 'past-retention' };
+      if (s.maxDeletedId !== undefined && compareEventIds(after, s.maxDeletedId) < 0)
+        return { ok: false, problem: 'past-retention' };
       const known =
         after === START_EVENT_ID ||
         after === s.maxDeletedId ||

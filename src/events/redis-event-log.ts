@@ -11,7 +11,15 @@ import type { Redis } from '../store/redis.js';
 import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Logger } from '../observability/logger.js';
 import { compareEventIds, isEventId, START_EVENT_ID } from './event-id.js';
-import type { AppendInput, AppendResult, EventListener, EventLog, EventTopic, LoggedEvent, ReplayResult } from './event-log.js';
+import type {
+  AppendInput,
+  AppendResult,
+  EventListener,
+  EventLog,
+  EventTopic,
+  LoggedEvent,
+  ReplayResult,
+} from './event-log.js';
 
 export interface RedisEventLogOptions {
   /** Commands (append, replay). Not closed by the log: its owner quits it. */
@@ -50,7 +58,11 @@ interface StoredEntry {
 function isStoredEntry(v: unknown): v is StoredEntry {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  return (o.topic === 'call.created' || o.topic === 'transcript.ready') && typeof o.ref === 'string' && typeof o.receivedAt === 'string';
+  return (
+    (o.topic === 'call.created' || o.topic === 'transcript.ready') &&
+    typeof o.ref === 'string' &&
+    typeof o.receivedAt === 'string'
+  );
 }
 
 /** Field `name` of a flat XADD field list. */
@@ -69,8 +81,18 @@ function toEvent(eventId: string, json: string | undefined): Parsed {
   } catch {
     return { ok: false, problem: 'not JSON' };
   }
-  if (!isStoredEntry(parsed)) return { ok: false, problem: 'not a stored event (topic, ref, receivedAt)' };
-  return { ok: true, event: { eventId, topic: parsed.topic, connectionRef: parsed.ref, receivedAt: parsed.receivedAt, data: parsed.data } };
+  if (!isStoredEntry(parsed))
+    return { ok: false, problem: 'not a stored event (topic, ref, receivedAt)' };
+  return {
+    ok: true,
+    event: {
+      eventId,
+      topic: parsed.topic,
+      connectionRef: parsed.ref,
+      receivedAt: parsed.receivedAt,
+      data: parsed.data,
+    },
+  };
 }
 
 type StreamEntries = [id: string, fields: string[]][];
@@ -84,11 +106,17 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
   // mark and the shared fan-out stream at once, so on a Redis Cluster they must share a slot.
   const tag = `${prefix}{eventlog}:`;
   const fanoutKey = `${tag}evfanout`;
-  const streamKey = (topic: EventTopic, ref: string) => `${tag}${topic === 'call.created' ? 'events' : 'transcripts'}:${ref}`;
-  const dedupeKey = (topic: EventTopic, ref: string, key: string) => `${tag}evdedupe:${topic}:${ref}:${key}`;
+  const streamKey = (topic: EventTopic, ref: string) =>
+    `${tag}${topic === 'call.created' ? 'events' : 'transcripts'}:${ref}`;
+  const dedupeKey = (topic: EventTopic, ref: string, key: string) =>
+    `${tag}evdedupe:${topic}:${ref}:${key}`;
 
   /** The event of a stream entry; a corrupt one is reported and skipped (a gap in replay, never a stall). */
-  const eventOf = (streamKey: string, eventId: string, json: string | undefined): LoggedEvent | undefined => {
+  const eventOf = (
+    streamKey: string,
+    eventId: string,
+    json: string | undefined,
+  ): LoggedEvent | undefined => {
     const r = toEvent(eventId, json);
     if (r.ok) return r.event;
     opts.reportCorrupt?.('event_log', `${streamKey}#${eventId}`, r.problem);
@@ -103,7 +131,15 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
     let cursor = start;
     while (!stopped && reader) {
       try {
-        const reply = (await reader.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', fanoutKey, cursor)) as [string, StreamEntries][] | null;
+        const reply = (await reader.xread(
+          'COUNT',
+          500,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          fanoutKey,
+          cursor,
+        )) as [string, StreamEntries][] | null;
         for (const [, entries] of reply ?? []) {
           for (const [, fields] of entries) {
             const id = field(fields, 'id');
@@ -115,7 +151,10 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
         }
       } catch (err) {
         if (stopped) return;
-        opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'event log tail failed; retrying');
+        opts.logger?.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'event log tail failed; retrying',
+        );
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -126,7 +165,9 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
   const started = (async () => {
     // Its own connection (on a cluster, its own client to every node): XREAD BLOCK holds it.
     reader = redis.duplicate();
-    reader.on('error', (err: Error) => opts.logger?.warn({ err: err.message }, 'event log reader connection error'));
+    reader.on('error', (err: Error) =>
+      opts.logger?.warn({ err: err.message }, 'event log reader connection error'),
+    );
     const last = (await redis.xrevrange(fanoutKey, '+', '-', 'COUNT', 1)) as StreamEntries;
     const start = last[0]?.[0] ?? START_EVENT_ID;
     void tail(start);
@@ -137,7 +178,8 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
     try {
       const info = (await redis.xinfo('STREAM', key)) as unknown[];
       const num = (name: string) => {
-        for (let i = 0; i + 1 < info.length; i += 2) if (info[i] === name) return Number(info[i + 1]);
+        for (let i = 0; i + 1 < info.length; i += 2)
+          if (info[i] === name) return Number(info[i + 1]);
         return undefined;
       };
       const added = num('entries-added');
@@ -150,7 +192,12 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
 
   return {
     async append(input: AppendInput): Promise<AppendResult> {
-      const entry: StoredEntry = { topic: input.topic, ref: input.connectionRef, receivedAt: input.receivedAt, data: input.data };
+      const entry: StoredEntry = {
+        topic: input.topic,
+        ref: input.connectionRef,
+        receivedAt: input.receivedAt,
+        data: input.data,
+      };
       const reply = (await redis.eval(
         APPEND,
         3,
@@ -174,7 +221,8 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
       } else {
         const first = (await redis.xrange(key, '-', '+', 'COUNT', 1)) as StreamEntries;
         const firstId = first[0]?.[0];
-        if (firstId !== undefined && compareEventIds(after, firstId) < 0) return { ok: false, problem: 'past-retention' };
+        if (firstId !== undefined && compareEventIds(after, firstId) < 0)
+          return { ok: false, problem: 'past-retention' };
         const hit = (await redis.xrange(key, after, after)) as StreamEntries;
         if (hit.length === 0) return { ok: false, problem: 'unknown' };
       }
@@ -183,7 +231,13 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
       let from = after;
       for (;;) {
         const wanted = limit - events.length;
-        const entries = (await redis.xrange(key, `(${from}`, '+', 'COUNT', wanted)) as StreamEntries;
+        const entries = (await redis.xrange(
+          key,
+          `(${from}`,
+          '+',
+          'COUNT',
+          wanted,
+        )) as StreamEntries;
         for (const [id, fields] of entries) {
           const e = eventOf(key, id, field(fields, 'e'));
           if (e) events.push(e);

@@ -25,7 +25,8 @@ export interface SubscriberSocket {
 }
 
 /** The 4413 reason: where the closed subscriber resumes without gap or duplicate. */
-export const tooSlowReason = (lastDelivered: string | undefined) => `Subscriber too slow: resume with after=${lastDelivered ?? ''}`;
+export const tooSlowReason = (lastDelivered: string | undefined) =>
+  `Subscriber too slow: resume with after=${lastDelivered ?? ''}`;
 
 /**
  * Set by the subscription hub on the context of a group of identical subscriptions, which share

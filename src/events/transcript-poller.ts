@@ -34,7 +34,10 @@ export interface TranscriptPollerOptions {
   /** Called once a call's transcript is published (the transcripts sync then reads it by id). */
   onReady?: (input: { connectionRef: string; callId: string }) => Promise<void>;
   /** Called with every transcript a check found (the shared entity cache keeps them). */
-  onTranscripts?: (connectionRef: string, transcripts: TranscriptReadyData['transcript'][]) => Promise<void>;
+  onTranscripts?: (
+    connectionRef: string,
+    transcripts: TranscriptReadyData['transcript'][],
+  ) => Promise<void>;
 }
 
 export interface TranscriptPoller {
@@ -54,12 +57,16 @@ export function createTranscriptPoller(opts: TranscriptPollerOptions): Transcrip
   let running: Promise<number> | undefined;
   let closed = false;
 
-  const nextDelay = (attempt: number) => Math.min(opts.initialDelayMs * 2 ** attempt, opts.maxDelayMs);
+  const nextDelay = (attempt: number) =>
+    Math.min(opts.initialDelayMs * 2 ** attempt, opts.maxDelayMs);
 
   const retryLater = async (c: ScheduledCheck) => {
     const attempt = c.attempt + 1;
     if (now() - c.firstAt >= opts.giveUpMs) {
-      opts.logger?.info({ connection: c.connectionRef, callId: c.callId, attempts: attempt }, 'no transcript in time: giving up');
+      opts.logger?.info(
+        { connection: c.connectionRef, callId: c.callId, attempts: attempt },
+        'no transcript in time: giving up',
+      );
       await opts.schedule.remove(c);
       return;
     }
@@ -71,11 +78,18 @@ export function createTranscriptPoller(opts: TranscriptPollerOptions): Transcrip
     const found = new Map<string, TranscriptReadyData['transcript']>();
     try {
       const callIds = batch.map((c) => c.callId);
-      const transcripts = await collectPages({ fetchPage: (cursor) => opts.client(ref).transcripts({ cursor, filter: { callIds } }, 'background'), idOf: (t) => t.callId });
+      const transcripts = await collectPages({
+        fetchPage: (cursor) =>
+          opts.client(ref).transcripts({ cursor, filter: { callIds } }, 'background'),
+        idOf: (t) => t.callId,
+      });
       for (const t of transcripts) found.set(t.callId, t);
       await opts.onTranscripts?.(ref, transcripts).catch(() => undefined);
     } catch (err) {
-      opts.logger?.warn({ connection: ref, err: err instanceof Error ? err.message : String(err) }, 'transcript check failed; retrying later');
+      opts.logger?.warn(
+        { connection: ref, err: err instanceof Error ? err.message : String(err) },
+        'transcript check failed; retrying later',
+      );
       for (const c of batch) await retryLater(c);
       return 0;
     }
@@ -86,7 +100,13 @@ export function createTranscriptPoller(opts: TranscriptPollerOptions): Transcrip
         continue;
       }
       const data: TranscriptReadyData = { callId: c.callId, isPrivate: c.isPrivate, transcript };
-      const r = await opts.log.append({ topic: 'transcript.ready', connectionRef: ref, dedupeKey: c.callId, data, receivedAt: new Date(now()).toISOString() });
+      const r = await opts.log.append({
+        topic: 'transcript.ready',
+        connectionRef: ref,
+        dedupeKey: c.callId,
+        data,
+        receivedAt: new Date(now()).toISOString(),
+      });
       await opts.schedule.remove(c);
       await opts.onReady?.({ connectionRef: ref, callId: c.callId });
       if (!r.duplicate) published++;
@@ -103,7 +123,8 @@ export function createTranscriptPoller(opts: TranscriptPollerOptions): Transcrip
       const byRef = new Map<string, ScheduledCheck[]>();
       for (const c of due) byRef.set(c.connectionRef, [...(byRef.get(c.connectionRef) ?? []), c]);
       for (const [ref, checks] of byRef)
-        for (let i = 0; i < checks.length; i += batchSize) published += await checkBatch(ref, checks.slice(i, i + batchSize));
+        for (let i = 0; i < checks.length; i += batchSize)
+          published += await checkBatch(ref, checks.slice(i, i + batchSize));
       // Only a full take may have left more due ids; rescheduled ones wait for the next tick.
       if (closed || due.length < limit) return published;
     }
@@ -113,13 +134,21 @@ export function createTranscriptPoller(opts: TranscriptPollerOptions): Transcrip
 
   return {
     async schedule({ connectionRef, callId, isPrivate }) {
-      await opts.schedule.add({ connectionRef, callId, attempt: 0, firstAt: now(), isPrivate: isPrivate ?? false }, now() + opts.initialDelayMs);
+      await opts.schedule.add(
+        { connectionRef, callId, attempt: 0, firstAt: now(), isPrivate: isPrivate ?? false },
+        now() + opts.initialDelayMs,
+      );
     },
     runOnce,
     start() {
       if (timer || closed) return;
       timer = setInterval(() => {
-        runOnce().catch((err: unknown) => opts.logger?.error({ err: err instanceof Error ? err.message : String(err) }, 'transcript poller pass failed'));
+        runOnce().catch((err: unknown) =>
+          opts.logger?.error(
+            { err: err instanceof Error ? err.message : String(err) },
+            'transcript poller pass failed',
+          ),
+        );
       }, opts.tickMs ?? 1_000);
       timer.unref();
     },

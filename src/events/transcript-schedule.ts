@@ -29,7 +29,8 @@ export interface TranscriptSchedule {
   size(): Promise<number>;
 }
 
-const member = (c: Pick<ScheduledCheck, 'connectionRef' | 'callId'>) => `${c.connectionRef}\u0000${c.callId}`;
+const member = (c: Pick<ScheduledCheck, 'connectionRef' | 'callId'>) =>
+  `${c.connectionRef}\u0000${c.callId}`;
 
 type ParsedCheck = { ok: true; check: ScheduledCheck } | { ok: false; problem: string };
 
@@ -42,9 +43,26 @@ function parseCheck(json: string | null | undefined): ParsedCheck {
     return { ok: false, problem: 'not JSON' };
   }
   const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
-  if (typeof o.connectionRef !== 'string' || typeof o.callId !== 'string' || typeof o.attempt !== 'number' || typeof o.firstAt !== 'number')
-    return { ok: false, problem: 'not a scheduled check (connectionRef, callId, attempt, firstAt)' };
-  return { ok: true, check: { connectionRef: o.connectionRef, callId: o.callId, attempt: o.attempt, firstAt: o.firstAt, isPrivate: o.isPrivate === true } };
+  if (
+    typeof o.connectionRef !== 'string' ||
+    typeof o.callId !== 'string' ||
+    typeof o.attempt !== 'number' ||
+    typeof o.firstAt !== 'number'
+  )
+    return {
+      ok: false,
+      problem: 'not a scheduled check (connectionRef, callId, attempt, firstAt)',
+    };
+  return {
+    ok: true,
+    check: {
+      connectionRef: o.connectionRef,
+      callId: o.callId,
+      attempt: o.attempt,
+      firstAt: o.firstAt,
+      isPrivate: o.isPrivate === true,
+    },
+  };
 }
 
 export function createMemoryTranscriptSchedule(): TranscriptSchedule {
@@ -54,7 +72,10 @@ export function createMemoryTranscriptSchedule(): TranscriptSchedule {
       if (!items.has(member(check))) items.set(member(check), { check, dueAt });
     },
     async takeDue(now, limit, leaseMs) {
-      const due = [...items.values()].filter((i) => i.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt).slice(0, limit);
+      const due = [...items.values()]
+        .filter((i) => i.dueAt <= now)
+        .sort((a, b) => a.dueAt - b.dueAt)
+        .slice(0, limit);
       for (const i of due) i.dueAt = now + leaseMs;
       return due.map((i) => ({ ...i.check }));
     },
@@ -81,7 +102,11 @@ return {ids, redis.call('HMGET', KEYS[2], unpack(ids))}
  * @param reportCorrupt An entry that does not parse is removed (else its lease would expire and it
  *   would be taken again forever) and reported: logged and counted once.
  */
-export function createRedisTranscriptSchedule(redis: Redis, prefix: string, reportCorrupt?: ReportCorruptEntry): TranscriptSchedule {
+export function createRedisTranscriptSchedule(
+  redis: Redis,
+  prefix: string,
+  reportCorrupt?: ReportCorruptEntry,
+): TranscriptSchedule {
   // One hash tag: the take script and the transactions touch both keys (one Redis Cluster slot).
   const zkey = `${prefix}{transcriptpoll}:due`;
   const hkey = `${prefix}{transcriptpoll}:items`;
@@ -91,7 +116,10 @@ export function createRedisTranscriptSchedule(redis: Redis, prefix: string, repo
       await redis.multi().hsetnx(hkey, m, JSON.stringify(check)).zadd(zkey, 'NX', dueAt, m).exec();
     },
     async takeDue(now, limit, leaseMs) {
-      const [ids, raw] = (await redis.eval(TAKE, 2, zkey, hkey, now, limit, now + leaseMs)) as [string[], (string | null)[]];
+      const [ids, raw] = (await redis.eval(TAKE, 2, zkey, hkey, now, limit, now + leaseMs)) as [
+        string[],
+        (string | null)[],
+      ];
       const checks: ScheduledCheck[] = [];
       for (const [i, m] of ids.entries()) {
         const parsed = parseCheck(raw[i]);
@@ -99,7 +127,11 @@ export function createRedisTranscriptSchedule(redis: Redis, prefix: string, repo
           checks.push(parsed.check);
           continue;
         }
-        reportCorrupt?.('transcript_schedule', `${hkey}#${m.replace('\u0000', '/')}`, parsed.problem);
+        reportCorrupt?.(
+          'transcript_schedule',
+          `${hkey}#${m.replace('\u0000', '/')}`,
+          parsed.problem,
+        );
         await redis.multi().zrem(zkey, m).hdel(hkey, m).exec();
       }
       return checks;

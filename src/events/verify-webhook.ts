@@ -33,7 +33,11 @@ export async function parseWebhookPublicKey(text: string): Promise<ParsedKey> {
   else {
     const bare = trimmed.replace(/\s+/g, '');
     if (bare.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(bare)) {
-      return { ok: false, message: 'expected a bare base64 SPKI public key (as Gong shows it) or a PEM "BEGIN PUBLIC KEY" block' };
+      return {
+        ok: false,
+        message:
+          'expected a bare base64 SPKI public key (as Gong shows it) or a PEM "BEGIN PUBLIC KEY" block',
+      };
     }
     const lines = bare.match(/.{1,64}/g) ?? [];
     pem = `-----BEGIN PUBLIC KEY-----\n${lines.join('\n')}\n-----END PUBLIC KEY-----`;
@@ -41,7 +45,10 @@ export async function parseWebhookPublicKey(text: string): Promise<ParsedKey> {
   try {
     return { ok: true, key: await importSPKI(pem, 'RS256') };
   } catch (e) {
-    return { ok: false, message: `not an RSA SPKI public key (${e instanceof Error ? e.message : String(e)})` };
+    return {
+      ok: false,
+      message: `not an RSA SPKI public key (${e instanceof Error ? e.message : String(e)})`,
+    };
   }
 }
 
@@ -80,7 +87,11 @@ export interface VerifyWebhookInput {
   now?: () => number;
 }
 
-const refuse = (reason: WebhookRefusal, message: string): WebhookVerification => ({ ok: false, reason, message });
+const refuse = (reason: WebhookRefusal, message: string): WebhookVerification => ({
+  ok: false,
+  reason,
+  message,
+});
 
 /** What can be checked before the body is read: everything but `body_sha256`. */
 export type WebhookTokenInput = Omit<VerifyWebhookInput, 'rawBody'>;
@@ -92,7 +103,8 @@ export type WebhookTokenInput = Omit<VerifyWebhookInput, 'rawBody'>;
 export async function verifyWebhookToken(input: WebhookTokenInput): Promise<WebhookVerification> {
   const header = input.authorization?.trim() ?? '';
   const token = header.replace(/^Bearer\s+/i, '');
-  if (token.length === 0) return refuse('missing-signature', 'Authorization header with Gong\'s signed JWT is missing');
+  if (token.length === 0)
+    return refuse('missing-signature', "Authorization header with Gong's signed JWT is missing");
 
   let payload: unknown;
   try {
@@ -104,25 +116,40 @@ export async function verifyWebhookToken(input: WebhookTokenInput): Promise<Webh
     });
     payload = verified.payload;
   } catch (e) {
-    if (e instanceof joseErrors.JWTExpired) return refuse('expired', 'the webhook signature has expired (exp is in the past)');
-    if (e instanceof joseErrors.JWTClaimValidationFailed) return refuse('claims-invalid', `JWT claims invalid: ${e.message}`);
-    return refuse('bad-signature', 'Authorization is not an RS256 JWT signed by this connection\'s Gong webhook key');
+    if (e instanceof joseErrors.JWTExpired)
+      return refuse('expired', 'the webhook signature has expired (exp is in the past)');
+    if (e instanceof joseErrors.JWTClaimValidationFailed)
+      return refuse('claims-invalid', `JWT claims invalid: ${e.message}`);
+    return refuse(
+      'bad-signature',
+      "Authorization is not an RS256 JWT signed by this connection's Gong webhook key",
+    );
   }
 
   const claims = WebhookJwtClaims.safeParse(payload);
-  if (!claims.success) return refuse('claims-invalid', 'JWT must carry string webhook_url, string body_sha256 and numeric exp');
+  if (!claims.success)
+    return refuse(
+      'claims-invalid',
+      'JWT must carry string webhook_url, string body_sha256 and numeric exp',
+    );
   const { webhook_url: webhookUrl, body_sha256: bodySha256, exp } = claims.data;
 
   const expected = normaliseWebhookUrl(input.expectedUrl);
   const signed = normaliseWebhookUrl(webhookUrl);
   if (expected === undefined || signed === undefined || expected !== signed) {
-    return refuse('url-mismatch', `webhook_url ${JSON.stringify(webhookUrl)} is not this endpoint (${input.expectedUrl})`);
+    return refuse(
+      'url-mismatch',
+      `webhook_url ${JSON.stringify(webhookUrl)} is not this endpoint (${input.expectedUrl})`,
+    );
   }
   return { ok: true, claims: { webhookUrl, bodySha256, exp } };
 }
 
 /** The last check, once the body is read: `body_sha256` is the hex SHA-256 of the exact bytes. */
-export function verifyWebhookBody(verified: WebhookVerification, rawBody: Uint8Array): WebhookVerification {
+export function verifyWebhookBody(
+  verified: WebhookVerification,
+  rawBody: Uint8Array,
+): WebhookVerification {
   if (!verified.ok) return verified;
   if (!sameHex(verified.claims.bodySha256, sha256Hex(rawBody))) {
     return refuse('body-mismatch', 'body_sha256 does not match the SHA-256 of the body received');

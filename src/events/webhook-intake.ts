@@ -10,7 +10,11 @@ import type { Logger } from '../observability/logger.js';
 import { callCreatedData } from './call-created.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { EventLog } from './event-log.js';
-import { verifyWebhookBody, verifyWebhookToken, type WebhookVerification } from './verify-webhook.js';
+import {
+  verifyWebhookBody,
+  verifyWebhookToken,
+  type WebhookVerification,
+} from './verify-webhook.js';
 import type { WebhookKeys } from './webhook-keys.js';
 
 export interface WebhookIntakeOptions {
@@ -20,7 +24,12 @@ export interface WebhookIntakeOptions {
   log: EventLog;
   deadLetters: DeadLetters;
   /** Called after a (possibly duplicate) non-test call.created append; idempotent (the transcript poller's schedule). */
-  onCallCreated?: (input: { connectionRef: string; callId: string; isPrivate: boolean; started?: string | null | undefined }) => Promise<void>;
+  onCallCreated?: (input: {
+    connectionRef: string;
+    callId: string;
+    isPrivate: boolean;
+    started?: string | null | undefined;
+  }) => Promise<void>;
   /** Called with the callData of each accepted non-test delivery (the shared entity cache keeps the sections it carries). */
   onCallData?: (connectionRef: string, callData: CallData) => Promise<void>;
   logger?: Logger | undefined;
@@ -28,7 +37,8 @@ export interface WebhookIntakeOptions {
 }
 
 /** The token step: `why` is for the log only; the answer never says whether the ref exists. */
-export type TokenCheck = { ok: true; token: Extract<WebhookVerification, { ok: true }> } | { ok: false; why: string };
+export type TokenCheck =
+  { ok: true; token: Extract<WebhookVerification, { ok: true }> } | { ok: false; why: string };
 
 export type BodyOutcome =
   | { kind: 'accepted'; eventId: string; duplicate: boolean }
@@ -39,7 +49,11 @@ export interface WebhookIntake {
   /** Checks the Authorization header's JWT (signature, `exp`, `webhook_url`); reads no body. */
   checkToken(connectionRef: string, authorization: string, calledUrl: string): Promise<TokenCheck>;
   /** Verifies, parses and appends the body of a delivery whose token passed. */
-  acceptBody(connectionRef: string, token: Extract<WebhookVerification, { ok: true }>, rawBody: Buffer): Promise<BodyOutcome>;
+  acceptBody(
+    connectionRef: string,
+    token: Extract<WebhookVerification, { ok: true }>,
+    rawBody: Buffer,
+  ): Promise<BodyOutcome>;
 }
 
 export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
@@ -48,45 +62,81 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
       const found = await opts.keys.lookup(connectionRef);
       if (found.state === 'unparsable') {
         // Said as what it is: a key is configured, but it is not a public key (a paste error, not a missing step).
-        opts.logger?.warn({ connectionRef, problem: found.message }, 'gong webhook public key does not parse: fix it with gongSetWebhookPublicKey or GONG_WEBHOOK_PUBLIC_KEY');
+        opts.logger?.warn(
+          { connectionRef, problem: found.message },
+          'gong webhook public key does not parse: fix it with gongSetWebhookPublicKey or GONG_WEBHOOK_PUBLIC_KEY',
+        );
         return { ok: false, why: 'unparsable-key' };
       }
       if (found.state === 'unset') {
         if (await opts.connectionExists(connectionRef))
-          opts.logger?.warn({ connectionRef }, 'gong webhook for a connection without a public key: set GONG_WEBHOOK_PUBLIC_KEY or gongSetWebhookPublicKey');
+          opts.logger?.warn(
+            { connectionRef },
+            'gong webhook for a connection without a public key: set GONG_WEBHOOK_PUBLIC_KEY or gongSetWebhookPublicKey',
+          );
         return { ok: false, why: 'unknown-connection' };
       }
-      const token = await verifyWebhookToken({ authorization, expectedUrl: calledUrl, key: found.key, now: opts.now });
+      const token = await verifyWebhookToken({
+        authorization,
+        expectedUrl: calledUrl,
+        key: found.key,
+        now: opts.now,
+      });
       return token.ok ? { ok: true, token } : { ok: false, why: token.reason };
     },
 
     async acceptBody(connectionRef, token, rawBody) {
       const verdict = verifyWebhookBody(token, rawBody);
-      if (!verdict.ok) return { kind: 'bad-signature', reason: verdict.reason, message: verdict.message };
+      if (!verdict.ok)
+        return { kind: 'bad-signature', reason: verdict.reason, message: verdict.message };
 
       const receivedAt = new Date(opts.now()).toISOString();
       let json: unknown;
       try {
         json = JSON.parse(rawBody.toString('utf8'));
       } catch {
-        await opts.deadLetters.add({ connectionRef, reason: 'malformed JSON', rawBody, receivedAt });
+        await opts.deadLetters.add({
+          connectionRef,
+          reason: 'malformed JSON',
+          rawBody,
+          receivedAt,
+        });
         return { kind: 'malformed', message: 'Webhook body is not valid JSON' };
       }
       const payload = WebhookPayload.safeParse(json);
       if (!payload.success) {
-        const where = payload.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        await opts.deadLetters.add({ connectionRef, reason: `outside Gong's webhook payload shape: ${where}`, rawBody, receivedAt });
-        return { kind: 'malformed', message: `Webhook body is not Gong's {callData, isTest, isPrivate} payload: ${where}` };
+        const where = payload.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ');
+        await opts.deadLetters.add({
+          connectionRef,
+          reason: `outside Gong's webhook payload shape: ${where}`,
+          rawBody,
+          receivedAt,
+        });
+        return {
+          kind: 'malformed',
+          message: `Webhook body is not Gong's {callData, isTest, isPrivate} payload: ${where}`,
+        };
       }
 
       const data = callCreatedData(payload.data);
       // Cached before the event is published, so a subscriber that needs more of the call fetches only what is missing.
       if (!data.isTest && opts.onCallData) {
         // The payload's top-level isPrivate is Gong's word even where metaData leaves it out.
-        const metaData = { ...data.callData.metaData, isPrivate: data.callData.metaData.isPrivate ?? data.isPrivate };
-        await opts.onCallData(connectionRef, { ...data.callData, metaData }).catch((err: unknown) =>
-          opts.logger?.warn({ connectionRef, err: err instanceof Error ? err.message : String(err) }, 'could not cache a webhook call'),
-        );
+        const metaData = {
+          ...data.callData.metaData,
+          isPrivate: data.callData.metaData.isPrivate ?? data.isPrivate,
+        };
+        await opts
+          .onCallData(connectionRef, { ...data.callData, metaData })
+          .catch((err: unknown) =>
+            opts.logger?.warn(
+              { connectionRef, err: err instanceof Error ? err.message : String(err) },
+              'could not cache a webhook call',
+            ),
+          );
       }
       const { eventId, duplicate } = await opts.log.append({
         topic: 'call.created',
@@ -95,7 +145,13 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
         data,
         receivedAt,
       });
-      if (!data.isTest && opts.onCallCreated) await opts.onCallCreated({ connectionRef, callId: data.callData.metaData.id, isPrivate: data.isPrivate, started: data.callData.metaData.started });
+      if (!data.isTest && opts.onCallCreated)
+        await opts.onCallCreated({
+          connectionRef,
+          callId: data.callData.metaData.id,
+          isPrivate: data.isPrivate,
+          started: data.callData.metaData.started,
+        });
       return { kind: 'accepted', eventId, duplicate };
     },
   };

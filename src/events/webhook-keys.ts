@@ -10,7 +10,8 @@ import type { KeyValueStore } from '../store/types.js';
 import { parseWebhookPublicKey } from './verify-webhook.js';
 
 /** A connection's key as the webhook intake needs it: a key that does not parse is not "not set". */
-export type WebhookKeyLookup = { state: 'set'; key: CryptoKey } | { state: 'unset' } | { state: 'unparsable'; message: string };
+export type WebhookKeyLookup =
+  { state: 'set'; key: CryptoKey } | { state: 'unset' } | { state: 'unparsable'; message: string };
 
 export interface WebhookKeys {
   /** The connection's key, none, or the reason the stored (or GONG_WEBHOOK_PUBLIC_KEY) text does not parse. */
@@ -23,7 +24,10 @@ export interface WebhookKeys {
   set(connectionRef: string, publicKey: string): Promise<void>;
 }
 
-export function createWebhookKeys(opts: { store: KeyValueStore; defaultKey?: string | undefined }): WebhookKeys {
+export function createWebhookKeys(opts: {
+  store: KeyValueStore;
+  defaultKey?: string | undefined;
+}): WebhookKeys {
   const cache = new Map<string, CryptoKey>();
   const storeKey = (ref: string) => `webhookkey:${ref}`;
 

@@ -45,17 +45,33 @@ const headersOf = (h: Headers): Record<string, string> => {
 };
 
 const requestIdOf = (body: unknown): string | undefined =>
-  body !== null && typeof body === 'object' && typeof (body as { requestId?: unknown }).requestId === 'string'
+  body !== null &&
+  typeof body === 'object' &&
+  typeof (body as { requestId?: unknown }).requestId === 'string'
     ? (body as { requestId: string }).requestId
     : undefined;
 
-function failure<A extends Answer>(err: unknown, timedOut: boolean, timeoutMs: number, signal?: AbortSignal): Outcome<A> {
+function failure<A extends Answer>(
+  err: unknown,
+  timedOut: boolean,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Outcome<A> {
   if (signal?.aborted) return { kind: 'aborted', reason: signal.reason };
-  if (timedOut) return { kind: 'network', what: 'timeout', message: `no answer within ${Math.round(timeoutMs)} ms` };
+  if (timedOut)
+    return {
+      kind: 'network',
+      what: 'timeout',
+      message: `no answer within ${Math.round(timeoutMs)} ms`,
+    };
   const local = localCause(err);
   if (local !== undefined) return { kind: 'local', error: local };
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  return { kind: 'network', what: 'reset', message: `${err instanceof Error ? err.message : String(err)}${cause}` };
+  return {
+    kind: 'network',
+    what: 'reset',
+    message: `${err instanceof Error ? err.message : String(err)}${cause}`,
+  };
 }
 
 function parseOrUndefined(text: string): unknown {
@@ -70,7 +86,10 @@ function parseOrUndefined(text: string): unknown {
  * Reads up to `limit` bytes of a stream. `whole` is the body when it ended within the limit;
  * `stream` replays what was read, then the rest, so the caller still gets every byte.
  */
-async function peek(source: ReadableStream<Uint8Array>, limit: number): Promise<{ whole?: Buffer; stream: ReadableStream<Uint8Array> }> {
+async function peek(
+  source: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<{ whole?: Buffer; stream: ReadableStream<Uint8Array> }> {
   const reader = source.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -115,7 +134,8 @@ function localCause(err: unknown): unknown {
 
 /** Undici takes a Node Readable (an async iterable) as a streamed body with `duplex: 'half'`. */
 function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
-  const streamed = init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
+  const streamed =
+    init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body);
   return {
     method: init.method,
     headers: init.headers,
@@ -129,7 +149,11 @@ function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
 }
 
 /** A JSON attempt: the whole exchange, body included, within `timeoutMs`. */
-export async function attemptJson(doFetch: typeof fetch, url: string, init: AttemptInit): Promise<Outcome<Answer & { body: unknown }>> {
+export async function attemptJson(
+  doFetch: typeof fetch,
+  url: string,
+  init: AttemptInit,
+): Promise<Outcome<Answer & { body: unknown }>> {
   const timeout = AbortSignal.timeout(Math.max(1, init.timeoutMs));
   const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
   try {
@@ -147,7 +171,12 @@ export async function attemptJson(doFetch: typeof fetch, url: string, init: Atte
     const missingScope = missingScopeOf({ status: res.status, body });
     return {
       kind: 'answer',
-      res: { status: res.status, headers: headersOf(res.headers), body, requestId: requestIdOf(body) },
+      res: {
+        status: res.status,
+        headers: headersOf(res.headers),
+        body,
+        requestId: requestIdOf(body),
+      },
       malformed: malformed && res.status < 300,
       ...(missingScope === undefined ? {} : { missingScope }),
       discard: () => Promise.resolve(),
@@ -163,13 +192,20 @@ export interface RawAnswer extends Answer {
 }
 
 /** A raw attempt: `timeoutMs` covers the wait for the response head only; the body streams afterwards. */
-export async function attemptRaw(doFetch: typeof fetch, url: string, init: AttemptInit): Promise<Outcome<RawAnswer>> {
+export async function attemptRaw(
+  doFetch: typeof fetch,
+  url: string,
+  init: AttemptInit,
+): Promise<Outcome<RawAnswer>> {
   const ac = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    ac.abort(new Error('timeout'));
-  }, Math.max(1, init.timeoutMs));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      ac.abort(new Error('timeout'));
+    },
+    Math.max(1, init.timeoutMs),
+  );
   const signal = init.signal ? AbortSignal.any([ac.signal, init.signal]) : ac.signal;
   try {
     // Streamed bodies bypass fetch, which would keep the whole upload in memory (./stream-request.ts).
@@ -177,7 +213,13 @@ export async function attemptRaw(doFetch: typeof fetch, url: string, init: Attem
       init.body instanceof Readable
         ? // The deadline measures silence, not total time: a 1.5 GB upload on a slow link is
           // healthy while bytes keep moving; the timer restarts per chunk and then covers Gong's answer.
-          await streamRequest(url, { method: init.method, headers: init.headers, body: init.body, signal, onProgress: () => timer.refresh() })
+          await streamRequest(url, {
+            method: init.method,
+            headers: init.headers,
+            body: init.body,
+            signal,
+            onProgress: () => timer.refresh(),
+          })
         : await doFetch(url, requestInit(init, signal));
     // A 401 body is a small ErrorResponse: peek at it (within the timeout, at most 64 KiB) to tell
     // a missing scope from bad credentials, then hand the same bytes on.
@@ -186,7 +228,11 @@ export async function attemptRaw(doFetch: typeof fetch, url: string, init: Attem
     if (res.status === 401 && body) {
       const peeked = await peek(body, 64 * 1024);
       body = peeked.stream;
-      if (peeked.whole) missingScope = missingScopeOf({ status: 401, body: parseOrUndefined(peeked.whole.toString('utf8')) });
+      if (peeked.whole)
+        missingScope = missingScopeOf({
+          status: 401,
+          body: parseOrUndefined(peeked.whole.toString('utf8')),
+        });
     }
     clearTimeout(timer);
     return {

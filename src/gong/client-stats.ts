@@ -52,11 +52,25 @@ const empty = (res: GongResponse): Page<never> => ({
 export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
   /** One paged POST: validates the body, treats 404 as empty, returns the named list. */
   async function pagedPost<S extends z.ZodType, T>(
-    path: string, endpoint: string, scope: string, bodySchema: z.ZodType, body: unknown,
-    schema: S, pick: (data: z.output<S>) => T[], priority: Priority | undefined,
+    path: string,
+    endpoint: string,
+    scope: string,
+    bodySchema: z.ZodType,
+    body: unknown,
+    schema: S,
+    pick: (data: z.output<S>) => T[],
+    priority: Priority | undefined,
   ): Promise<Page<T>> {
     const request = h.input(bodySchema, body, `${endpoint} body`);
-    const req: GongRequest = { method: 'POST', path, endpoint, scope, priority, idempotent: true, body: request };
+    const req: GongRequest = {
+      method: 'POST',
+      path,
+      endpoint,
+      scope,
+      priority,
+      idempotent: true,
+      body: request,
+    };
     const res = await h.send(req);
     if (res.status === 404) return empty(res);
     const data = h.parse(schema, req, res) as z.output<S> & { records: Records; requestId: string };
@@ -64,46 +78,127 @@ export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
   }
 
   /** A full read without paging: 404 is an empty list. */
-  async function fullGet<S extends z.ZodType, T>(req: Omit<GongRequest, 'method'>, schema: S, pick: (data: z.output<S>) => T[]): Promise<T[]> {
+  async function fullGet<S extends z.ZodType, T>(
+    req: Omit<GongRequest, 'method'>,
+    schema: S,
+    pick: (data: z.output<S>) => T[],
+  ): Promise<T[]> {
     const full: GongRequest = { method: 'GET', ...req };
     const res = await h.send(full);
     if (res.status === 404) return [];
     return pick(h.parse(schema, full, res));
   }
 
-  const optionalId = (v: string | undefined, name: string) => (v === undefined ? undefined : h.id(v, name));
+  const optionalId = (v: string | undefined, name: string) =>
+    v === undefined ? undefined : h.id(v, name);
 
   return {
     activityAggregate: (body, priority) =>
-      pagedPost('/v2/stats/activity/aggregate', 'stats.activity.aggregate', STATS_SCOPES.statsUserActions, StatsRequest, body, AggregateActivityResponse,
-        (d) => d.usersAggregateActivityStats, priority),
+      pagedPost(
+        '/v2/stats/activity/aggregate',
+        'stats.activity.aggregate',
+        STATS_SCOPES.statsUserActions,
+        StatsRequest,
+        body,
+        AggregateActivityResponse,
+        (d) => d.usersAggregateActivityStats,
+        priority,
+      ),
     activityByPeriod: (body, priority) =>
-      pagedPost('/v2/stats/activity/aggregate-by-period', 'stats.activity.by-period', STATS_SCOPES.statsUserActions, StatsByPeriodRequest, body, ActivityByPeriodResponse,
-        (d) => d.usersAggregateActivity, priority),
+      pagedPost(
+        '/v2/stats/activity/aggregate-by-period',
+        'stats.activity.by-period',
+        STATS_SCOPES.statsUserActions,
+        StatsByPeriodRequest,
+        body,
+        ActivityByPeriodResponse,
+        (d) => d.usersAggregateActivity,
+        priority,
+      ),
     activityDayByDay: (body, priority) =>
-      pagedPost('/v2/stats/activity/day-by-day', 'stats.activity.day-by-day', STATS_SCOPES.statsUserActionsDetailed, StatsRequest, body, DayByDayActivityResponse,
-        (d) => d.usersDetailedActivities, priority),
+      pagedPost(
+        '/v2/stats/activity/day-by-day',
+        'stats.activity.day-by-day',
+        STATS_SCOPES.statsUserActionsDetailed,
+        StatsRequest,
+        body,
+        DayByDayActivityResponse,
+        (d) => d.usersDetailedActivities,
+        priority,
+      ),
     interactionStats: (body, priority) =>
-      pagedPost('/v2/stats/interaction', 'stats.interaction', STATS_SCOPES.statsInteraction, StatsRequest, body, InteractionStatsResponse,
-        (d) => d.peopleInteractionStats, priority),
+      pagedPost(
+        '/v2/stats/interaction',
+        'stats.interaction',
+        STATS_SCOPES.statsInteraction,
+        StatsRequest,
+        body,
+        InteractionStatsResponse,
+        (d) => d.peopleInteractionStats,
+        priority,
+      ),
     answeredScorecards: (body, priority) =>
-      pagedPost('/v2/stats/activity/scorecards', 'stats.scorecards', STATS_SCOPES.statsScorecards, AnsweredScorecardsRequest, body, AnsweredScorecardsResponse,
-        (d) => d.answeredScorecards, priority),
+      pagedPost(
+        '/v2/stats/activity/scorecards',
+        'stats.scorecards',
+        STATS_SCOPES.statsScorecards,
+        AnsweredScorecardsRequest,
+        body,
+        AnsweredScorecardsResponse,
+        (d) => d.answeredScorecards,
+        priority,
+      ),
 
     listScorecards: (priority) =>
-      fullGet({ path: '/v2/settings/scorecards', endpoint: 'settings.scorecards', scope: STATS_SCOPES.settingsScorecards, priority }, ScorecardsResponse, (d) => d.scorecards),
+      fullGet(
+        {
+          path: '/v2/settings/scorecards',
+          endpoint: 'settings.scorecards',
+          scope: STATS_SCOPES.settingsScorecards,
+          priority,
+        },
+        ScorecardsResponse,
+        (d) => d.scorecards,
+      ),
     listTrackers: (params = {}, priority) =>
-      fullGet({ path: '/v2/settings/trackers', endpoint: 'settings.trackers', scope: STATS_SCOPES.settingsTrackers, priority, query: { workspaceId: optionalId(params.workspaceId, 'workspaceId') } },
-        TrackersResponse, (d) => d.keywordTrackers),
+      fullGet(
+        {
+          path: '/v2/settings/trackers',
+          endpoint: 'settings.trackers',
+          scope: STATS_SCOPES.settingsTrackers,
+          priority,
+          query: { workspaceId: optionalId(params.workspaceId, 'workspaceId') },
+        },
+        TrackersResponse,
+        (d) => d.keywordTrackers,
+      ),
     listLibraryFolders: (params = {}, priority) =>
-      fullGet({ path: '/v2/library/folders', endpoint: 'library.folders', scope: STATS_SCOPES.libraryRead, priority, query: { workspaceId: optionalId(params.workspaceId, 'workspaceId') } },
-        LibraryFoldersResponse, (d) => d.folders),
+      fullGet(
+        {
+          path: '/v2/library/folders',
+          endpoint: 'library.folders',
+          scope: STATS_SCOPES.libraryRead,
+          priority,
+          query: { workspaceId: optionalId(params.workspaceId, 'workspaceId') },
+        },
+        LibraryFoldersResponse,
+        (d) => d.folders,
+      ),
     // No scope named: the spec copy predates this endpoint, and guessing one would refuse
     // connections that real Gong serves. Gong's own answer decides.
-    listCallOutcomes: (priority) => fullGet({ path: '/v2/call-outcomes', endpoint: 'settings.call-outcomes', priority }, CallOutcomesResponse, (d) => d.callOutcomes),
+    listCallOutcomes: (priority) =>
+      fullGet(
+        { path: '/v2/call-outcomes', endpoint: 'settings.call-outcomes', priority },
+        CallOutcomesResponse,
+        (d) => d.callOutcomes,
+      ),
     async libraryFolderContent(folderId, priority) {
       const req: GongRequest = {
-        method: 'GET', path: '/v2/library/folder-content', endpoint: 'library.folder-content', scope: STATS_SCOPES.libraryRead, priority,
+        method: 'GET',
+        path: '/v2/library/folder-content',
+        endpoint: 'library.folder-content',
+        scope: STATS_SCOPES.libraryRead,
+        priority,
         query: { folderId: h.id(folderId, 'folderId') },
       };
       const res = await h.send(req);

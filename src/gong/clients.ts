@@ -104,10 +104,22 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
 
   function build(ref: string): PerConnection {
     const own = deps.perConnection?.[ref] ?? {};
-    const rate = { perSecond: own.perSecond ?? limits.perSecond, perDay: own.perDay ?? limits.perDay, safetyMarginMs: limits.safetyMarginMs, arrivalSlackMs: limits.arrivalSlackMs };
+    const rate = {
+      perSecond: own.perSecond ?? limits.perSecond,
+      perDay: own.perDay ?? limits.perDay,
+      safetyMarginMs: limits.safetyMarginMs,
+      arrivalSlackMs: limits.arrivalSlackMs,
+    };
     const logger = deps.logger.child({ connection: ref });
     let limiter: RateLimiter | undefined = deps.redis
-      ? createRedisLimiter({ ...rate, redis: deps.redis, keyPrefix: deps.keyPrefix, connectionRef: ref, logger, now: deps.now })
+      ? createRedisLimiter({
+          ...rate,
+          redis: deps.redis,
+          keyPrefix: deps.keyPrefix,
+          connectionRef: ref,
+          logger,
+          now: deps.now,
+        })
       : memoryLimiters.get(ref);
     if (!limiter) {
       limiter = createMemoryLimiter({ ...rate, now: deps.now });
@@ -122,13 +134,21 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
       metrics: deps.metrics,
       now: deps.now,
     });
-    const breaker = createBreaker({ threshold: limits.breakerThreshold, cooldownMs: limits.breakerCooldownMs, now: deps.now });
+    const breaker = createBreaker({
+      threshold: limits.breakerThreshold,
+      cooldownMs: limits.breakerCooldownMs,
+      now: deps.now,
+    });
     const transport = createTransport({
       connectionRef: ref,
       registry: deps.registry,
       scheduler,
       breaker,
-      retry: { maxRetries: limits.maxRetries, baseMs: limits.retryBaseMs, maxMs: limits.retryMaxMs },
+      retry: {
+        maxRetries: limits.maxRetries,
+        baseMs: limits.retryBaseMs,
+        maxMs: limits.retryMaxMs,
+      },
       requestTimeoutMs: limits.requestTimeoutMs,
       metrics: deps.metrics,
       logger,
@@ -145,7 +165,11 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
   };
 
   /** Runs `fn` with the connection's objects, built only after the registry vouched for the ref. */
-  async function use<T>(ref: string, what: string, fn: (pc: PerConnection) => Promise<T>): Promise<T> {
+  async function use<T>(
+    ref: string,
+    what: string,
+    fn: (pc: PerConnection) => Promise<T>,
+  ): Promise<T> {
     if (!made.has(ref)) {
       try {
         await connectionFor(deps.registry, ref, undefined, what);
@@ -161,7 +185,12 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
       return await fn(pc);
     } catch (e) {
       // A connection found gone (disconnected, reconnect needed) frees its objects at once.
-      if (e instanceof GatewayError && (e.code === ErrorCode.NOT_FOUND || e.code === ErrorCode.RECONNECT_REQUIRED) && e.details.connectionRef === ref) evict(ref, true);
+      if (
+        e instanceof GatewayError &&
+        (e.code === ErrorCode.NOT_FOUND || e.code === ErrorCode.RECONNECT_REQUIRED) &&
+        e.details.connectionRef === ref
+      )
+        evict(ref, true);
       throw e;
     } finally {
       pc.inFlight -= 1;
@@ -176,18 +205,34 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
     const transport: ConnectionTransport = {
       connectionRef: ref,
       request: (req) => use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.request(req)),
-      requestRaw: (req) => use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.requestRaw(req)),
+      requestRaw: (req) =>
+        use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.requestRaw(req)),
     };
-    f = { transport, client: createGongClient(transport, { logger: deps.logger.child({ connection: ref }), metrics: deps.metrics }) };
+    f = {
+      transport,
+      client: createGongClient(transport, {
+        logger: deps.logger.child({ connection: ref }),
+        metrics: deps.metrics,
+      }),
+    };
     if (facades.size >= FACADES_MAX) facades.delete(facades.keys().next().value as string);
     facades.set(ref, f);
     return f;
   }
 
-  const sweep = setInterval(() => {
-    for (const [ref, pc] of made)
-      if (pc.inFlight === 0 && pc.scheduler.depth() === 0 && pc.breaker.state() === 'closed' && now() - pc.lastUsed >= idleEvictMs) evict(ref, false);
-  }, Math.max(1_000, Math.min(60_000, idleEvictMs / 2)));
+  const sweep = setInterval(
+    () => {
+      for (const [ref, pc] of made)
+        if (
+          pc.inFlight === 0 &&
+          pc.scheduler.depth() === 0 &&
+          pc.breaker.state() === 'closed' &&
+          now() - pc.lastUsed >= idleEvictMs
+        )
+          evict(ref, false);
+    },
+    Math.max(1_000, Math.min(60_000, idleEvictMs / 2)),
+  );
   sweep.unref();
 
   return {

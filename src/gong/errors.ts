@@ -31,7 +31,9 @@ export function missingScopeOf(res: Pick<GongResponse, 'status' | 'body'>): stri
 /** Whether a 400 says the cursor is bad or expired (Gong: "Failed to verify cursor", "cursor has expired"). */
 export function isCursorError(res: Pick<GongResponse, 'status' | 'body'>): boolean {
   if (res.status !== 400) return false;
-  return gongErrors(res.body).some((m) => m.includes(CURSOR_INVALID) || /cursor has expired/i.test(m));
+  return gongErrors(res.body).some(
+    (m) => m.includes(CURSOR_INVALID) || /cursor has expired/i.test(m),
+  );
 }
 
 /**
@@ -45,7 +47,8 @@ export class CursorExpiredError extends GatewayError {
   }
 }
 
-export const isCursorExpiredError = (e: unknown): e is CursorExpiredError => e instanceof CursorExpiredError;
+export const isCursorExpiredError = (e: unknown): e is CursorExpiredError =>
+  e instanceof CursorExpiredError;
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date); undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
@@ -64,31 +67,63 @@ export function gongAnswerError(what: string, res: GongResponse): GatewayError {
   const errs = gongErrors(res.body);
   const said = errs.length > 0 ? errs.join('; ') : `HTTP ${res.status}`;
   const details: ErrorDetails = { requestId: res.requestId, status: res.status };
-  if (isCursorError(res)) return new CursorExpiredError(`Gong rejected the pagination cursor of ${what}: ${said}`, details);
+  if (isCursorError(res))
+    return new CursorExpiredError(
+      `Gong rejected the pagination cursor of ${what}: ${said}`,
+      details,
+    );
   switch (res.status) {
     case 400:
-      return new GatewayError(ErrorCode.BAD_USER_INPUT, `Gong rejected ${what} as invalid: ${said}`, details);
+      return new GatewayError(
+        ErrorCode.BAD_USER_INPUT,
+        `Gong rejected ${what} as invalid: ${said}`,
+        details,
+      );
     case 401: {
       const scope = missingScopeOf(res);
       if (scope !== undefined)
-        return new GatewayError(ErrorCode.FORBIDDEN, `Gong refused ${what}: the connection's OAuth app lacks the scope ${scope} (${said})`, { ...details, scope });
-      return new GatewayError(ErrorCode.UNAUTHENTICATED, `Gong rejected the connection's credentials for ${what}: ${said}`, details);
+        return new GatewayError(
+          ErrorCode.FORBIDDEN,
+          `Gong refused ${what}: the connection's OAuth app lacks the scope ${scope} (${said})`,
+          { ...details, scope },
+        );
+      return new GatewayError(
+        ErrorCode.UNAUTHENTICATED,
+        `Gong rejected the connection's credentials for ${what}: ${said}`,
+        details,
+      );
     }
     case 403:
       return new GatewayError(ErrorCode.FORBIDDEN, `Gong denied ${what}: ${said}`, details);
     case 404:
-      return new GatewayError(ErrorCode.NOT_FOUND, `Gong found nothing for ${what}: ${said}`, details);
+      return new GatewayError(
+        ErrorCode.NOT_FOUND,
+        `Gong found nothing for ${what}: ${said}`,
+        details,
+      );
     case 409:
-      return new GatewayError(ErrorCode.CONFLICT, `Gong refused ${what} as a conflict: ${said}`, details);
+      return new GatewayError(
+        ErrorCode.CONFLICT,
+        `Gong refused ${what} as a conflict: ${said}`,
+        details,
+      );
     case 429: {
       const retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
-      return new GatewayError(ErrorCode.UPSTREAM_RATE_LIMITED, `Gong's rate limit refused ${what}: ${said}`, {
-        ...details,
-        retryAfter: retryAfter === undefined ? undefined : Math.ceil(retryAfter),
-      });
+      return new GatewayError(
+        ErrorCode.UPSTREAM_RATE_LIMITED,
+        `Gong's rate limit refused ${what}: ${said}`,
+        {
+          ...details,
+          retryAfter: retryAfter === undefined ? undefined : Math.ceil(retryAfter),
+        },
+      );
     }
     default:
-      return new GatewayError(ErrorCode.UPSTREAM_ERROR, `Gong failed ${what} with HTTP ${res.status}: ${said}`, details);
+      return new GatewayError(
+        ErrorCode.UPSTREAM_ERROR,
+        `Gong failed ${what} with HTTP ${res.status}: ${said}`,
+        details,
+      );
   }
 }
 

@@ -15,7 +15,13 @@ export type AttemptFacts =
   | { kind: 'aborted' }
   | { kind: 'local' }
   | { kind: 'network' }
-  | { kind: 'answer'; status: number; malformed: boolean; missingScope: boolean; retryAfterMs: number | undefined };
+  | {
+      kind: 'answer';
+      status: number;
+      malformed: boolean;
+      missingScope: boolean;
+      retryAfterMs: number | undefined;
+    };
 
 export interface RetryState {
   /** Retries made so far. */
@@ -51,10 +57,13 @@ export function nextStep(a: AttemptFacts, s: RetryState): Step {
   if (a.kind === 'local') return { action: 'fail', breaker: 'release', failure: 'client-fault' };
   if (a.kind === 'network') {
     const wait = s.backoffMs(s.retries);
-    return s.retriable && allows(s, wait) ? { action: 'retry', breaker: 'failure', waitMs: wait, refresh: false } : { action: 'fail', breaker: 'failure', failure: 'network' };
+    return s.retriable && allows(s, wait)
+      ? { action: 'retry', breaker: 'failure', waitMs: wait, refresh: false }
+      : { action: 'fail', breaker: 'failure', failure: 'network' };
   }
   if (a.status === 401 && a.missingScope) return { action: 'answer', breaker: 'success' };
-  if (a.status === 401 && !s.refreshed && s.replayable) return { action: 'retry', breaker: 'success', waitMs: 0, refresh: true };
+  if (a.status === 401 && !s.refreshed && s.replayable)
+    return { action: 'retry', breaker: 'success', waitMs: 0, refresh: true };
   if (a.status === 429) {
     const pauseMs = a.retryAfterMs ?? 1_000;
     // The scheduler holds every start of the connection until the pause is over: wait only a little jitter.
@@ -65,11 +74,15 @@ export function nextStep(a: AttemptFacts, s: RetryState): Step {
   }
   if (a.status >= 500) {
     const wait = s.backoffMs(s.retries, a.retryAfterMs);
-    return s.retriable && allows(s, wait) ? { action: 'retry', breaker: 'failure', waitMs: wait, refresh: false } : { action: 'answer', breaker: 'failure' };
+    return s.retriable && allows(s, wait)
+      ? { action: 'retry', breaker: 'failure', waitMs: wait, refresh: false }
+      : { action: 'answer', breaker: 'failure' };
   }
   if (a.malformed) {
     const wait = s.backoffMs(s.retries);
-    return s.retriable && allows(s, wait) ? { action: 'retry', breaker: 'success', waitMs: wait, refresh: false } : { action: 'fail', breaker: 'success', failure: 'malformed' };
+    return s.retriable && allows(s, wait)
+      ? { action: 'retry', breaker: 'success', waitMs: wait, refresh: false }
+      : { action: 'fail', breaker: 'success', failure: 'malformed' };
   }
   return { action: 'answer', breaker: 'success' };
 }

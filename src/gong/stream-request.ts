@@ -66,10 +66,19 @@ export function streamRequest(url: string, init: StreamRequestInit): Promise<Res
   if (headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
   return new Promise((resolve, reject) => {
     let bodyError: unknown;
-    const fail = (err: unknown) => reject(bodyError === undefined ? err : new ClientBodyError('the request body failed while it was sent', { cause: bodyError }));
+    const fail = (err: unknown) =>
+      reject(
+        bodyError === undefined
+          ? err
+          : new ClientBodyError('the request body failed while it was sent', { cause: bodyError }),
+      );
     // A fresh socket that closes after this exchange (`agent: false`): a socket that carried a
     // streamed body is never reused, so no byte of it can reach another connection's request.
-    const req = send(target, { method: init.method, headers, signal: init.signal, agent: false }, (res) => resolve(responseOf(res, init.method)));
+    const req = send(
+      target,
+      { method: init.method, headers, signal: init.signal, agent: false },
+      (res) => resolve(responseOf(res, init.method)),
+    );
     // Writing past the declared content-length throws instead of sending extra bytes.
     (req as typeof req & { strictContentLength: boolean }).strictContentLength = true;
     req.on('error', fail);

@@ -22,7 +22,14 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import { createCoalescer, requestKey } from './reads/coalesce.js';
 import { parseRetryAfter, schemaMismatch } from './errors.js';
 import { nextStep, type AttemptFacts } from './next-step.js';
-import { attemptJson, attemptRaw, type Answer, type AttemptInit, type Outcome, type RawAnswer } from './attempt.js';
+import {
+  attemptJson,
+  attemptRaw,
+  type Answer,
+  type AttemptInit,
+  type Outcome,
+  type RawAnswer,
+} from './attempt.js';
 import type { GongRequest, GongTransport, Priority } from './types.js';
 
 export interface TransportOptions {
@@ -42,15 +49,23 @@ export interface TransportOptions {
 }
 
 const unavailable = (retryAfterMs: number) =>
-  new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Gong is failing for this connection; requests are paused while the circuit breaker is open', {
-    retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
-  });
+  new GatewayError(
+    ErrorCode.UPSTREAM_UNAVAILABLE,
+    'Gong is failing for this connection; requests are paused while the circuit breaker is open',
+    {
+      retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    },
+  );
 
 const rateLimited = (what: string, retryAfterMs: number, requestId: string | undefined) =>
-  new GatewayError(ErrorCode.UPSTREAM_RATE_LIMITED, `Gong's rate limit refused ${what} and the request's deadline does not allow waiting`, {
-    retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
-    requestId,
-  });
+  new GatewayError(
+    ErrorCode.UPSTREAM_RATE_LIMITED,
+    `Gong's rate limit refused ${what} and the request's deadline does not allow waiting`,
+    {
+      retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+      requestId,
+    },
+  );
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -75,13 +90,26 @@ export function urlOf(baseUrl: string, req: Pick<GongRequest, 'path' | 'query'>)
 }
 
 /** Checks that the connection can be used for `req`; no upstream request is spent on a refusal. */
-export async function connectionFor(registry: ConnectionRegistry, ref: string, scope: string | undefined, what: string): Promise<Connection> {
+export async function connectionFor(
+  registry: ConnectionRegistry,
+  ref: string,
+  scope: string | undefined,
+  what: string,
+): Promise<Connection> {
   const conn = await registry.get(ref);
-  if (!conn) throw notFound(`No Gong connection with ref ${JSON.stringify(ref)}`, { connectionRef: ref });
+  if (!conn)
+    throw notFound(`No Gong connection with ref ${JSON.stringify(ref)}`, { connectionRef: ref });
   if (conn.status !== 'ACTIVE')
-    throw new GatewayError(ErrorCode.RECONNECT_REQUIRED, `The Gong connection ${JSON.stringify(ref)} is ${conn.status} and must be connected again`, { connectionRef: ref });
+    throw new GatewayError(
+      ErrorCode.RECONNECT_REQUIRED,
+      `The Gong connection ${JSON.stringify(ref)} is ${conn.status} and must be connected again`,
+      { connectionRef: ref },
+    );
   if (scope !== undefined && conn.scopes !== null && !conn.scopes.includes(scope))
-    throw forbidden(`The Gong connection ${JSON.stringify(ref)} was not granted the scope ${scope}, which ${what} needs`, { scope, connectionRef: ref });
+    throw forbidden(
+      `The Gong connection ${JSON.stringify(ref)} was not granted the scope ${scope}, which ${what} needs`,
+      { scope, connectionRef: ref },
+    );
   return conn;
 }
 
@@ -145,7 +173,10 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       if (!permit.ok) throw unavailable(permit.retryAfterMs);
       let outcome: Outcome<A>;
       try {
-        const authorization = await opts.registry.authorization(ref, forceRefresh ? { forceRefresh: true } : undefined);
+        const authorization = await opts.registry.authorization(
+          ref,
+          forceRefresh ? { forceRefresh: true } : undefined,
+        );
         forceRefresh = false;
         const slot = await opts.scheduler.acquire({ priority, deadline, signal: req.signal });
         const started = now();
@@ -172,12 +203,28 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       }
 
       const answer = outcome.kind === 'answer' ? outcome : undefined;
-      const retryAfterSeconds = answer ? parseRetryAfter(answer.res.headers['retry-after'], now()) : undefined;
+      const retryAfterSeconds = answer
+        ? parseRetryAfter(answer.res.headers['retry-after'], now())
+        : undefined;
       const facts: AttemptFacts =
         outcome.kind === 'answer'
-          ? { kind: 'answer', status: outcome.res.status, malformed: outcome.malformed, missingScope: outcome.missingScope !== undefined, retryAfterMs: retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000 }
+          ? {
+              kind: 'answer',
+              status: outcome.res.status,
+              malformed: outcome.malformed,
+              missingScope: outcome.missingScope !== undefined,
+              retryAfterMs: retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000,
+            }
           : { kind: outcome.kind };
-      const step = nextStep(facts, { retries, maxRetries, refreshed, retriable, replayable, msLeft: deadline - now(), backoffMs: (n, after) => backoffMs(opts.retry, n, after) });
+      const step = nextStep(facts, {
+        retries,
+        maxRetries,
+        refreshed,
+        retriable,
+        replayable,
+        msLeft: deadline - now(),
+        backoffMs: (n, after) => backoffMs(opts.retry, n, after),
+      });
 
       if (step.breaker === 'release') opts.breaker.release(permit.probe);
       else if (step.breaker === 'failure') opts.breaker.failure();
@@ -205,28 +252,57 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
           ErrorCode.UPSTREAM_ERROR,
           `${what} to Gong failed after ${retries + 1} attempt(s): ${outcome.what === 'timeout' ? 'timed out, ' : 'connection failed, '}${outcome.message}`,
         );
-      if (step.failure === 'rate-limited') throw rateLimited(what, step.pauseMs ?? 1_000, answer?.res.requestId);
+      if (step.failure === 'rate-limited')
+        throw rateLimited(what, step.pauseMs ?? 1_000, answer?.res.requestId);
       throw schemaMismatch(what, answer?.res.requestId);
     }
   }
 
   /** Metrics and logs of one attempt (the decision is nextStep's). */
-  function observe<A extends Answer>(outcome: Outcome<A>, log: { connection: string; endpoint: string }, retries: number): void {
+  function observe<A extends Answer>(
+    outcome: Outcome<A>,
+    log: { connection: string; endpoint: string },
+    retries: number,
+  ): void {
     if (outcome.kind === 'network') {
       opts.metrics?.upstreamRequests.inc({ ...log, status: outcome.what });
-      opts.logger?.warn({ ...log, attempt: retries + 1, error: outcome.message }, `Gong request ${outcome.what}`);
+      opts.logger?.warn(
+        { ...log, attempt: retries + 1, error: outcome.message },
+        `Gong request ${outcome.what}`,
+      );
     }
     if (outcome.kind !== 'answer') return;
     const { res } = outcome;
     opts.metrics?.upstreamRequests.inc({ ...log, status: String(res.status) });
-    opts.logger?.debug({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong answered');
+    opts.logger?.debug(
+      { ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 },
+      'Gong answered',
+    );
     if (res.status === 401 && outcome.missingScope !== undefined)
-      opts.logger?.warn({ ...log, gongRequestId: res.requestId, scope: outcome.missingScope }, "Gong refused a scope the connection's OAuth app lacks");
+      opts.logger?.warn(
+        { ...log, gongRequestId: res.requestId, scope: outcome.missingScope },
+        "Gong refused a scope the connection's OAuth app lacks",
+      );
     else if (res.status === 429) {
       opts.metrics?.upstreamRateLimited.inc({ connection: ref });
-      opts.logger?.warn({ ...log, gongRequestId: res.requestId, retryAfterMs: (parseRetryAfter(res.headers['retry-after'], now()) ?? 1) * 1000 }, 'Gong rate limit hit (429); pausing the connection');
-    } else if (res.status >= 500) opts.logger?.warn({ ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 }, 'Gong server error');
-    else if (outcome.malformed && res.status < 300) opts.logger?.warn({ ...log, status: res.status, gongRequestId: res.requestId }, 'Gong answered with a body that is not JSON');
+      opts.logger?.warn(
+        {
+          ...log,
+          gongRequestId: res.requestId,
+          retryAfterMs: (parseRetryAfter(res.headers['retry-after'], now()) ?? 1) * 1000,
+        },
+        'Gong rate limit hit (429); pausing the connection',
+      );
+    } else if (res.status >= 500)
+      opts.logger?.warn(
+        { ...log, status: res.status, gongRequestId: res.requestId, attempt: retries + 1 },
+        'Gong server error',
+      );
+    else if (outcome.malformed && res.status < 300)
+      opts.logger?.warn(
+        { ...log, status: res.status, gongRequestId: res.requestId },
+        'Gong answered with a body that is not JSON',
+      );
   }
 
   return {
@@ -258,7 +334,8 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       // Refused before the budget is touched: these would fail (or be smuggled) on the wire.
       assertSendable(req);
       const conn = await connectionFor(opts.registry, ref, req.scope, what);
-      const replayable = req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
+      const replayable =
+        req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
       return run(req, conn, (url, init) => attemptRaw(doFetch, url, init), replayable);
     },
   };
@@ -268,19 +345,32 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
 function clientFault(what: string, cause: unknown): GatewayError {
   if (cause instanceof GatewayError) return cause;
   const why = cause instanceof Error ? cause.message : String(cause);
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, `${what} could not be sent to Gong: ${why}`, {}, { cause });
+  return new GatewayError(
+    ErrorCode.BAD_USER_INPUT,
+    `${what} could not be sent to Gong: ${why}`,
+    {},
+    { cause },
+  );
 }
 
 /** A raw request that cannot go on the wire as given is the client's error, found before any budget is spent. */
 function assertSendable(req: RawGongRequest): void {
   if (req.body !== undefined && BODYLESS.has(req.method))
-    throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${req.method} request to Gong must not carry a body`, { field: 'body' });
+    throw new GatewayError(
+      ErrorCode.BAD_USER_INPUT,
+      `A ${req.method} request to Gong must not carry a body`,
+      { field: 'body' },
+    );
   for (const [k, v] of Object.entries(req.headers ?? {})) {
     try {
       validateHeaderName(k);
       validateHeaderValue(k, v);
     } catch {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The header ${JSON.stringify(k.slice(0, 64))} cannot be forwarded to Gong`, { field: 'headers' });
+      throw new GatewayError(
+        ErrorCode.BAD_USER_INPUT,
+        `The header ${JSON.stringify(k.slice(0, 64))} cannot be forwarded to Gong`,
+        { field: 'headers' },
+      );
     }
   }
 }
@@ -290,7 +380,8 @@ const BODYLESS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
 /** Callers never choose the credentials: any Authorization they pass is dropped. */
 function withoutAuthorization(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (k.toLowerCase() !== 'authorization') out[k] = v;
+  for (const [k, v] of Object.entries(headers ?? {}))
+    if (k.toLowerCase() !== 'authorization') out[k] = v;
   return out;
 }
 

@@ -106,13 +106,22 @@ export interface ListFlowsParams {
 /** The stats, settings and library endpoints (./client-stats.ts implements them). */
 export interface GongStatsClient {
   activityAggregate(body: StatsRequest, priority?: Priority): Promise<Page<UserAggregateActivity>>;
-  activityByPeriod(body: StatsByPeriodRequest, priority?: Priority): Promise<Page<UserActivityByPeriod>>;
+  activityByPeriod(
+    body: StatsByPeriodRequest,
+    priority?: Priority,
+  ): Promise<Page<UserActivityByPeriod>>;
   activityDayByDay(body: StatsRequest, priority?: Priority): Promise<Page<UserDayByDayActivity>>;
   interactionStats(body: StatsRequest, priority?: Priority): Promise<Page<UserInteractionStats>>;
-  answeredScorecards(body: AnsweredScorecardsRequest, priority?: Priority): Promise<Page<AnsweredScorecard>>;
+  answeredScorecards(
+    body: AnsweredScorecardsRequest,
+    priority?: Priority,
+  ): Promise<Page<AnsweredScorecard>>;
   listScorecards(priority?: Priority): Promise<Scorecard[]>;
   listTrackers(params?: { workspaceId?: string }, priority?: Priority): Promise<KeywordTracker[]>;
-  listLibraryFolders(params?: { workspaceId?: string }, priority?: Priority): Promise<LibraryFolder[]>;
+  listLibraryFolders(
+    params?: { workspaceId?: string },
+    priority?: Priority,
+  ): Promise<LibraryFolder[]>;
   /** Null when Gong has no such (public, unarchived) folder. */
   libraryFolderContent(folderId: string, priority?: Priority): Promise<LibraryFolderContent | null>;
   /** GET /v2/call-outcomes: newer than our copy of the spec; its shape and scope are inferred. */
@@ -124,14 +133,21 @@ export interface GongStatsClient {
  * error), and the answer holds only the ids asked for.
  */
 export interface ByIdReads {
-  callsByIds(ids: readonly string[], selector: ContentSelector | undefined, priority?: Priority): Promise<CallData[]>;
+  callsByIds(
+    ids: readonly string[],
+    selector: ContentSelector | undefined,
+    priority?: Priority,
+  ): Promise<CallData[]>;
   usersByIds(ids: readonly string[], priority?: Priority): Promise<UserMetadata[]>;
   transcriptsByIds(ids: readonly string[], priority?: Priority): Promise<CallTranscript[]>;
 }
 
 export interface GongClient extends GongStatsClient, ByIdReads {
   readonly connectionRef: string;
-  listUsers(params?: { cursor?: string; includeAvatars?: boolean }, priority?: Priority): Promise<Page<UserMetadata>>;
+  listUsers(
+    params?: { cursor?: string; includeAvatars?: boolean },
+    priority?: Priority,
+  ): Promise<Page<UserMetadata>>;
   getUser(id: string, priority?: Priority): Promise<UserMetadata | null>;
   usersExtensive(body: UsersExtensiveRequest, priority?: Priority): Promise<Page<UserMetadata>>;
   listWorkspaces(priority?: Priority): Promise<Workspace[]>;

@@ -37,54 +37,115 @@ export const MultipleUsersWithDates = z.object({
   createdToDateTime: z.string().optional(),
   userIds: z.array(id).optional(),
 });
-export const StatsRequest = z.object({ cursor: z.string().optional(), filter: MultipleUsersWithDates });
+export const StatsRequest = z.object({
+  cursor: z.string().optional(),
+  filter: MultipleUsersWithDates,
+});
 export type StatsRequest = z.infer<typeof StatsRequest>;
 
 export const AGGREGATION_PERIODS = ['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'] as const;
 export type AggregationPeriod = (typeof AGGREGATION_PERIODS)[number];
-export const StatsByPeriodRequest = StatsRequest.extend({ aggregationPeriod: z.enum(AGGREGATION_PERIODS) });
+export const StatsByPeriodRequest = StatsRequest.extend({
+  aggregationPeriod: z.enum(AGGREGATION_PERIODS),
+});
 export type StatsByPeriodRequest = z.infer<typeof StatsByPeriodRequest>;
 
 export const ACTIVITY_FIELDS = [
-  'callsAsHost', 'callsGaveFeedback', 'callsRequestedFeedback', 'callsReceivedFeedback', 'ownCallsListenedTo',
-  'othersCallsListenedTo', 'callsSharedInternally', 'callsSharedExternally', 'callsScorecardsFilled',
-  'callsScorecardsReceived', 'callsAttended', 'callsCommentsGiven', 'callsCommentsReceived',
-  'callsMarkedAsFeedbackGiven', 'callsMarkedAsFeedbackReceived',
+  'callsAsHost',
+  'callsGaveFeedback',
+  'callsRequestedFeedback',
+  'callsReceivedFeedback',
+  'ownCallsListenedTo',
+  'othersCallsListenedTo',
+  'callsSharedInternally',
+  'callsSharedExternally',
+  'callsScorecardsFilled',
+  'callsScorecardsReceived',
+  'callsAttended',
+  'callsCommentsGiven',
+  'callsCommentsReceived',
+  'callsMarkedAsFeedbackGiven',
+  'callsMarkedAsFeedbackReceived',
 ] as const;
 export type ActivityField = (typeof ACTIVITY_FIELDS)[number];
 
 const shapeOf = <T extends z.ZodType>(t: T) =>
-  Object.fromEntries(ACTIVITY_FIELDS.map((k) => [k, opt(t)])) as Record<ActivityField, z.ZodOptional<z.ZodNullable<T>>>;
+  Object.fromEntries(ACTIVITY_FIELDS.map((k) => [k, opt(t)])) as Record<
+    ActivityField,
+    z.ZodOptional<z.ZodNullable<T>>
+  >;
 
 /** AggregateActivity: counts. */
 export const ActivityCounts = obj(shapeOf(z.number()));
 export type ActivityCounts = z.infer<typeof ActivityCounts>;
 /** AggregateActivityWithDates: counts of one period. */
-export const ActivityCountsWithDates = obj({ ...shapeOf(z.number()), fromDate: opt(z.string()), toDate: opt(z.string()) });
+export const ActivityCountsWithDates = obj({
+  ...shapeOf(z.number()),
+  fromDate: opt(z.string()),
+  toDate: opt(z.string()),
+});
 export type ActivityCountsWithDates = z.infer<typeof ActivityCountsWithDates>;
 /** DailyActivityWithDates: the call ids behind each count, for one day. */
-export const DailyActivity = obj({ ...shapeOf(z.array(z.string())), fromDate: opt(z.string()), toDate: opt(z.string()) });
+export const DailyActivity = obj({
+  ...shapeOf(z.array(z.string())),
+  fromDate: opt(z.string()),
+  toDate: opt(z.string()),
+});
 export type DailyActivity = z.infer<typeof DailyActivity>;
 
 const userPart = { userId: id, userEmailAddress: opt(z.string()) };
-const window = { fromDateTime: opt(z.string()), toDateTime: opt(z.string()), timeZone: opt(z.string()) };
+const window = {
+  fromDateTime: opt(z.string()),
+  toDateTime: opt(z.string()),
+  timeZone: opt(z.string()),
+};
 
-export const UserAggregateActivity = obj({ ...userPart, userAggregateActivityStats: opt(ActivityCounts) });
+export const UserAggregateActivity = obj({
+  ...userPart,
+  userAggregateActivityStats: opt(ActivityCounts),
+});
 export type UserAggregateActivity = z.infer<typeof UserAggregateActivity>;
-export const AggregateActivityResponse = obj({ requestId: z.string(), records: Records, usersAggregateActivityStats: z.array(UserAggregateActivity), ...window });
+export const AggregateActivityResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  usersAggregateActivityStats: z.array(UserAggregateActivity),
+  ...window,
+});
 
-export const UserActivityByPeriod = obj({ ...userPart, userAggregateActivity: opt(z.array(ActivityCountsWithDates)) });
+export const UserActivityByPeriod = obj({
+  ...userPart,
+  userAggregateActivity: opt(z.array(ActivityCountsWithDates)),
+});
 export type UserActivityByPeriod = z.infer<typeof UserActivityByPeriod>;
-export const ActivityByPeriodResponse = obj({ requestId: z.string(), records: Records, usersAggregateActivity: z.array(UserActivityByPeriod) });
+export const ActivityByPeriodResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  usersAggregateActivity: z.array(UserActivityByPeriod),
+});
 
-export const UserDayByDayActivity = obj({ ...userPart, userDailyActivityStats: opt(z.array(DailyActivity)) });
+export const UserDayByDayActivity = obj({
+  ...userPart,
+  userDailyActivityStats: opt(z.array(DailyActivity)),
+});
 export type UserDayByDayActivity = z.infer<typeof UserDayByDayActivity>;
-export const DayByDayActivityResponse = obj({ requestId: z.string(), records: Records, usersDetailedActivities: z.array(UserDayByDayActivity) });
+export const DayByDayActivityResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  usersDetailedActivities: z.array(UserDayByDayActivity),
+});
 
 export const InteractionStat = obj({ name: opt(z.string()), value: opt(z.number()) });
-export const UserInteractionStats = obj({ ...userPart, personInteractionStats: opt(z.array(InteractionStat)) });
+export const UserInteractionStats = obj({
+  ...userPart,
+  personInteractionStats: opt(z.array(InteractionStat)),
+});
 export type UserInteractionStats = z.infer<typeof UserInteractionStats>;
-export const InteractionStatsResponse = obj({ requestId: z.string(), records: Records, peopleInteractionStats: z.array(UserInteractionStats), ...window });
+export const InteractionStatsResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  peopleInteractionStats: z.array(UserInteractionStats),
+  ...window,
+});
 
 // ---------------------------------------------------------------- answered scorecards
 
@@ -100,11 +161,19 @@ export const AnsweredScorecardsRequest = z.object({
   }),
 });
 export type AnsweredScorecardsRequest = z.infer<typeof AnsweredScorecardsRequest>;
-export const AnsweredScorecardsResponse = obj({ requestId: z.string(), records: Records, answeredScorecards: z.array(AnsweredScorecard) });
+export const AnsweredScorecardsResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  answeredScorecards: z.array(AnsweredScorecard),
+});
 
 // ---------------------------------------------------------------- trackers
 
-export const TrackerLanguageKeywords = obj({ language: opt(z.string()), keywords: opt(z.array(z.string())), includeRelatedForms: opt(z.boolean()) });
+export const TrackerLanguageKeywords = obj({
+  language: opt(z.string()),
+  keywords: opt(z.array(z.string())),
+  includeRelatedForms: opt(z.boolean()),
+});
 export const KeywordTracker = obj({
   trackerId: id,
   trackerName: opt(z.string()),
@@ -127,7 +196,10 @@ export const KeywordTracker = obj({
 });
 export type KeywordTracker = z.infer<typeof KeywordTracker>;
 /** GET /v2/settings/trackers: no `records`, no paging. */
-export const TrackersResponse = obj({ requestId: z.string(), keywordTrackers: z.array(KeywordTracker) });
+export const TrackersResponse = obj({
+  requestId: z.string(),
+  keywordTrackers: z.array(KeywordTracker),
+});
 
 // ---------------------------------------------------------------- library
 
@@ -139,7 +211,10 @@ export const LibraryFolder = obj({
   updated: opt(z.string()),
 });
 export type LibraryFolder = z.infer<typeof LibraryFolder>;
-export const LibraryFoldersResponse = obj({ requestId: z.string(), folders: z.array(LibraryFolder) });
+export const LibraryFoldersResponse = obj({
+  requestId: z.string(),
+  folders: z.array(LibraryFolder),
+});
 
 export const LibraryCall = obj({
   id,
@@ -164,8 +239,15 @@ export type LibraryFolderContent = z.infer<typeof LibraryFolderContentResponse>;
 // ---------------------------------------------------------------- call outcomes (inferred)
 
 /** One outcome definition: the same `{id, category, name}` a call's `content.callOutcome` carries. */
-export const CallOutcomeDefinition = obj({ id: z.union([z.string(), z.number()]).transform(String), name: opt(z.string()), category: opt(z.string()) });
+export const CallOutcomeDefinition = obj({
+  id: z.union([z.string(), z.number()]).transform(String),
+  name: opt(z.string()),
+  category: opt(z.string()),
+});
 export type CallOutcomeDefinition = z.infer<typeof CallOutcomeDefinition>;
-export const CallOutcomesResponse = obj({ requestId: z.string(), callOutcomes: z.array(CallOutcomeDefinition) });
+export const CallOutcomesResponse = obj({
+  requestId: z.string(),
+  callOutcomes: z.array(CallOutcomeDefinition),
+});
 
 export { AnsweredScorecard, Int64Id };

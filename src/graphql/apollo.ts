@@ -38,11 +38,14 @@ export interface GatewayApollo {
  * Apollo sees inline tracing as installed and does not add its own.
  */
 function inlineTraceWhenAsked(): ApolloServerPlugin<GatewayContext> {
-  const inner = ApolloServerPluginInlineTrace({ __onlyIfSchemaIsSubgraph: true }) as ApolloServerPlugin<GatewayContext>;
+  const inner = ApolloServerPluginInlineTrace({
+    __onlyIfSchemaIsSubgraph: true,
+  }) as ApolloServerPlugin<GatewayContext>;
   return {
     ...inner,
     async requestDidStart(rc) {
-      if (rc.request.http?.headers.get('apollo-federation-include-trace') !== 'ftv1') return undefined;
+      if (rc.request.http?.headers.get('apollo-federation-include-trace') !== 'ftv1')
+        return undefined;
       return inner.requestDidStart?.(rc);
     },
   };
@@ -61,14 +64,21 @@ function subscriptionsNeedAStream(): ApolloServerPlugin<GatewayContext> {
       return {
         async didResolveOperation({ operation }) {
           if (operation?.operation !== 'subscription') return;
-          throw new GraphQLError(SUBSCRIPTION_TRANSPORTS_MESSAGE, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          throw new GraphQLError(SUBSCRIPTION_TRANSPORTS_MESSAGE, {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
         },
       };
     },
   };
 }
 
-export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits; logger: Logger; plugins?: ApolloServerPlugin<GatewayContext>[] }): GatewayApollo {
+export function createApollo(opts: {
+  schema: GraphQLSchema;
+  limits: QueryLimits;
+  logger: Logger;
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+}): GatewayApollo {
   const { limits } = opts;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
@@ -108,5 +118,9 @@ export function createApollo(opts: { schema: GraphQLSchema; limits: QueryLimits;
       ...(opts.plugins ?? []),
     ],
   });
-  return { server, validationRules: protection.validationRules, allValidationRules: [...specifiedRules, ...protection.validationRules] };
+  return {
+    server,
+    validationRules: protection.validationRules,
+    allValidationRules: [...specifiedRules, ...protection.validationRules],
+  };
 }

@@ -100,17 +100,32 @@ export function wantsFresh(request: AuthRequest): boolean {
   const params = request.connectionParams;
   if (params) {
     const nested = params.headers;
-    for (const bag of [params, typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : {}])
-      for (const [k, v] of Object.entries(bag)) if (k.toLowerCase() === 'cache-control' || k === 'cacheControl') values.push(v);
+    for (const bag of [
+      params,
+      typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : {},
+    ])
+      for (const [k, v] of Object.entries(bag))
+        if (k.toLowerCase() === 'cache-control' || k === 'cacheControl') values.push(v);
   }
-  return values.some((v) => (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && NO_CACHE.test(x)));
+  return values.some((v) =>
+    (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && NO_CACHE.test(x)),
+  );
 }
 
-export type ContextFactory = (request: AuthRequest & { requestId?: string }) => Promise<GatewayContext>;
+export type ContextFactory = (
+  request: AuthRequest & { requestId?: string },
+) => Promise<GatewayContext>;
 
 export function createContextFactory(opts: ContextFactoryOptions): ContextFactory {
   const loadersFor = (gong: GongClient, fresh: boolean) =>
-    createLoaders({ client: gong, metrics: opts.metrics, cache: opts.cache, cacheTtlSeconds: opts.cacheTtlSeconds, entities: opts.entities, fresh });
+    createLoaders({
+      client: gong,
+      metrics: opts.metrics,
+      cache: opts.cache,
+      cacheTtlSeconds: opts.cacheTtlSeconds,
+      entities: opts.entities,
+      fresh,
+    });
   return async (request) => {
     const requestId = request.requestId ?? randomUUID();
     const principal = await opts.authenticate(request);
@@ -141,7 +156,10 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
  */
 export function openAccess(allowed: boolean): AuthenticateRequest {
   return async () => {
-    if (!allowed) throw unauthenticated('No client authentication is configured: set GATEWAY_API_KEYS or GATEWAY_JWT_SECRET (or GATEWAY_AUTH=none to serve Gong without client auth)');
+    if (!allowed)
+      throw unauthenticated(
+        'No client authentication is configured: set GATEWAY_API_KEYS or GATEWAY_JWT_SECRET (or GATEWAY_AUTH=none to serve Gong without client auth)',
+      );
     return { kind: 'open', connectionRef: 'default', admin: true };
   };
 }

@@ -20,10 +20,15 @@ export const PageCursor = z.object({
 });
 export type PageCursor = z.infer<typeof PageCursor>;
 
-export const encodeOpaque = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+export const encodeOpaque = (value: unknown): string =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Decodes an opaque token against a schema; BAD_USER_INPUT naming `arg` when it does not decode. */
-export function decodeOpaque<S extends z.ZodType>(schema: S, token: string, arg: string): z.output<S> {
+export function decodeOpaque<S extends z.ZodType>(
+  schema: S,
+  token: string,
+  arg: string,
+): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
@@ -31,7 +36,11 @@ export function decodeOpaque<S extends z.ZodType>(schema: S, token: string, arg:
     json = undefined;
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw badInput(`${arg} must be a value this API returned earlier, but got: ${JSON.stringify(token.slice(0, 80))}`, { field: arg });
+  if (!parsed.success)
+    throw badInput(
+      `${arg} must be a value this API returned earlier, but got: ${JSON.stringify(token.slice(0, 80))}`,
+      { field: arg },
+    );
   return parsed.data;
 }
 
@@ -41,6 +50,7 @@ export const decodeCursor = (after: string | null | undefined): PageCursor | und
 /** `first` must be 1..100 (Gong's page size bounds what one upstream request can return). */
 export function checkFirst(first: number | null | undefined, arg = 'first'): number {
   const n = first ?? 100;
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw badInput(`${arg} must be an integer from 1 to 100, but got: ${n}`, { field: arg });
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw badInput(`${arg} must be an integer from 1 to 100, but got: ${n}`, { field: arg });
   return n;
 }

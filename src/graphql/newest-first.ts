@@ -40,7 +40,10 @@ export interface NewestFirstOptions<R extends Listed, T> {
   /** `from`/`to` (ISO, `[from, to)`) when the read has a date window; absent for an ids-only read. */
   fixed: Record<string, string>;
   /** One Gong page of the window `[from, to)`, oldest first. */
-  fetchPage(window: { from?: string; to?: string }, gongCursor: string | undefined): Promise<Page<R>>;
+  fetchPage(
+    window: { from?: string; to?: string },
+    gongCursor: string | undefined,
+  ): Promise<Page<R>>;
   keep?: (record: R) => boolean;
   toNode(record: R): T;
 }
@@ -52,18 +55,29 @@ export interface Listed {
 
 const startOf = (r: Listed): number => Date.parse(r.metaData.started ?? '') || 0;
 /** Newest first; the id breaks ties the same way on every page. */
-const newer = (a: Listed, b: Listed): number => startOf(b) - startOf(a) || (b.metaData.id < a.metaData.id ? -1 : b.metaData.id > a.metaData.id ? 1 : 0);
+const newer = (a: Listed, b: Listed): number =>
+  startOf(b) - startOf(a) ||
+  (b.metaData.id < a.metaData.id ? -1 : b.metaData.id > a.metaData.id ? 1 : 0);
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export async function readNewestFirst<R extends Listed, T>(opts: NewestFirstOptions<R, T>): Promise<Connection<T>> {
+export async function readNewestFirst<R extends Listed, T>(
+  opts: NewestFirstOptions<R, T>,
+): Promise<Connection<T>> {
   const { first, after, fixed } = opts;
   const edges: { cursor: string; node: T }[] = [];
-  if (after?.e) return { nodes: [], edges, pageInfo: { hasNextPage: false, endCursor: null }, totalCount: after.t };
+  if (after?.e)
+    return {
+      nodes: [],
+      edges,
+      pageInfo: { hasNextPage: false, endCursor: null },
+      totalCount: after.t,
+    };
 
   const lo = fixed.from === undefined ? undefined : Date.parse(fixed.from);
   // Exclusive bound just past the last served record: ties on its start are filtered by id below.
   let hi = after ? after.s + 1 : fixed.to === undefined ? undefined : Date.parse(fixed.to);
-  const olderThanPosition = (r: R): boolean => !after || newer({ metaData: { id: after.i, started: iso(after.s) } }, r) < 0;
+  const olderThanPosition = (r: R): boolean =>
+    !after || newer({ metaData: { id: after.i, started: iso(after.s) } }, r) < 0;
   let total = after?.t;
   let rate = after?.r;
   let served = after?.n ?? 0;
@@ -75,8 +89,15 @@ export async function readNewestFirst<R extends Listed, T>(opts: NewestFirstOpti
     if (lo !== undefined && hi !== undefined && hi <= lo) break;
     const left = total === undefined ? undefined : total - served;
     // Unknown density, or the rest fits one window: read down to the lower bound.
-    const whole = lo === undefined || hi === undefined || rate === undefined || rate === 0 || (left !== undefined && left <= TARGET);
-    const a = whole ? lo : Math.max(lo as number, Math.floor((hi as number) - TARGET / (rate as number)));
+    const whole =
+      lo === undefined ||
+      hi === undefined ||
+      rate === undefined ||
+      rate === 0 ||
+      (left !== undefined && left <= TARGET);
+    const a = whole
+      ? lo
+      : Math.max(lo as number, Math.floor((hi as number) - TARGET / (rate as number)));
     const read = await readWindow(opts, a, hi, narrowed < 4);
     if (total === undefined) total = read.count;
     if (read.records === undefined) {
@@ -85,7 +106,8 @@ export async function readNewestFirst<R extends Listed, T>(opts: NewestFirstOpti
       narrowed++;
       continue;
     }
-    if (a !== undefined && hi !== undefined) rate = read.count > 0 ? read.count / (hi - a) : (rate ?? 0) / 4;
+    if (a !== undefined && hi !== undefined)
+      rate = read.count > 0 ? read.count / (hi - a) : (rate ?? 0) / 4;
     const fresh = read.records.filter(olderThanPosition).sort(newer);
     const room = first - (served - (after?.n ?? 0));
     const taken = fresh.slice(0, room);
@@ -107,11 +129,25 @@ export async function readNewestFirst<R extends Listed, T>(opts: NewestFirstOpti
     hasNextPage = (total ?? 0) - served > 0;
   }
   // The end cursor sits after the last record consumed, private or not, so none is read twice.
-  const endCursor = lastRead ? encodeOpaque(cursorAt(lastRead, served)) : (after && encodeOpaque(after)) ?? null;
-  return { nodes: edges.map((e) => e.node), edges, pageInfo: { hasNextPage, endCursor }, totalCount: total ?? 0 };
+  const endCursor = lastRead
+    ? encodeOpaque(cursorAt(lastRead, served))
+    : ((after && encodeOpaque(after)) ?? null);
+  return {
+    nodes: edges.map((e) => e.node),
+    edges,
+    pageInfo: { hasNextPage, endCursor },
+    totalCount: total ?? 0,
+  };
 
   function cursorAt(r: Listed, n: number): DescCursor {
-    return { s: startOf(r), i: r.metaData.id, t: total ?? 0, n, ...(rate === undefined ? {} : { r: rate }), w: fixed };
+    return {
+      s: startOf(r),
+      i: r.metaData.id,
+      t: total ?? 0,
+      n,
+      ...(rate === undefined ? {} : { r: rate }),
+      w: fixed,
+    };
   }
 }
 
@@ -121,8 +157,16 @@ type Record_ = { [k: string]: string };
  * Every record of `[a, hi)` (one Gong request, two when it holds up to PAGE_THROUGH_MAX), or
  * just the density of its newest part when it holds more, so the caller can narrow it.
  */
-async function readWindow<R extends Listed, T>(opts: NewestFirstOptions<R, T>, a: number | undefined, hi: number | undefined, mayNarrow: boolean): Promise<{ count: number; records?: R[]; rate?: number }> {
-  const window = { ...(a === undefined ? {} : { from: iso(a) }), ...(hi === undefined ? {} : { to: iso(hi) }) };
+async function readWindow<R extends Listed, T>(
+  opts: NewestFirstOptions<R, T>,
+  a: number | undefined,
+  hi: number | undefined,
+  mayNarrow: boolean,
+): Promise<{ count: number; records?: R[]; rate?: number }> {
+  const window = {
+    ...(a === undefined ? {} : { from: iso(a) }),
+    ...(hi === undefined ? {} : { to: iso(hi) }),
+  };
   const page = await opts.fetchPage(window, undefined);
   const count = page.records.totalRecords;
   const records = [...page.items];

@@ -27,7 +27,9 @@ export interface ReadConnectionOptions<R, T> {
   toNode(record: R): T;
 }
 
-export async function readConnection<R, T>(opts: ReadConnectionOptions<R, T>): Promise<Connection<T>> {
+export async function readConnection<R, T>(
+  opts: ReadConnectionOptions<R, T>,
+): Promise<Connection<T>> {
   const { first, after, fixed } = opts;
   const edges: { cursor: string; node: T }[] = [];
   if (after?.e) return connection(edges, false, after.t ?? 0);
@@ -45,7 +47,11 @@ export async function readConnection<R, T>(opts: ReadConnectionOptions<R, T>): P
     const next = page.records.cursor ?? undefined;
     const items = page.items;
     const cursorAfter = (i: number): PageCursor =>
-      i + 1 < items.length ? { g: gongCursor, o: i + 1, w: fixed } : next ? { g: next, o: 0, w: fixed } : { o: 0, e: true, t: totalCount, w: fixed };
+      i + 1 < items.length
+        ? { g: gongCursor, o: i + 1, w: fixed }
+        : next
+          ? { g: next, o: 0, w: fixed }
+          : { o: 0, e: true, t: totalCount, w: fixed };
 
     let i = offset;
     for (; i < items.length && consumed < first; i++, consumed++) {
@@ -68,17 +74,27 @@ export async function readConnection<R, T>(opts: ReadConnectionOptions<R, T>): P
   return connection(edges, hasNextPage, totalCount);
 }
 
-async function fetchPage<R, T>(opts: ReadConnectionOptions<R, T>, cursor: string | undefined): Promise<Page<R>> {
+async function fetchPage<R, T>(
+  opts: ReadConnectionOptions<R, T>,
+  cursor: string | undefined,
+): Promise<Page<R>> {
   try {
     return await opts.fetchPage(cursor);
   } catch (e) {
     if (isCursorExpiredError(e))
-      throw badInput('The page cursor (`after`) has expired at Gong; restart from the first page (omit `after`)', { field: 'after', requestId: e.details.requestId });
+      throw badInput(
+        'The page cursor (`after`) has expired at Gong; restart from the first page (omit `after`)',
+        { field: 'after', requestId: e.details.requestId },
+      );
     throw e;
   }
 }
 
-function connection<T>(edges: { cursor: string; node: T }[], hasNextPage: boolean, totalCount: number): Connection<T> {
+function connection<T>(
+  edges: { cursor: string; node: T }[],
+  hasNextPage: boolean,
+  totalCount: number,
+): Connection<T> {
   return {
     nodes: edges.map((e) => e.node),
     edges,

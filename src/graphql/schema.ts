@@ -19,15 +19,25 @@ export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url
 
 /** All schema files, in name order, merged into one document (each type defined once, no `extend type`). */
 export function loadTypeDefs(dir: string = SCHEMA_DIR): DocumentNode {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort();
-  const sources = parse(files.map((f) => `# ${f}\n${readFileSync(`${dir}/${f}`, 'utf8')}`).join('\n'));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort();
+  const sources = parse(
+    files.map((f) => `# ${f}\n${readFileSync(`${dir}/${f}`, 'utf8')}`).join('\n'),
+  );
   // `extend schema @link(...)` stays an extension: Federation 2 reads its imports from there.
   return mergeTypeDefs([sources], { throwOnConflict: true, useSchemaDefinition: false });
 }
 
-type SubgraphModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
+type SubgraphModule = Exclude<
+  Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number],
+  DocumentNode
+>;
 
-export function buildGatewaySchema(resolvers: Resolvers = mergeResolvers(), typeDefs: DocumentNode = loadTypeDefs()): GraphQLSchema {
+export function buildGatewaySchema(
+  resolvers: Resolvers = mergeResolvers(),
+  typeDefs: DocumentNode = loadTypeDefs(),
+): GraphQLSchema {
   // Codegen's Resolvers type is stricter than @apollo/subgraph's map; the shapes are the same.
   return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as SubgraphModule['resolvers'] }]);
 }

@@ -26,7 +26,11 @@ import {
 export type SelectedFields = ReadonlySet<string>;
 
 /** Each value of the field's enum arguments, as `(arg:VALUE)`; defaults included. */
-function enumArguments(def: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): string[] {
+function enumArguments(
+  def: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  variables: Record<string, unknown>,
+): string[] {
   if (!def.args.some((a) => isEnumType(getNamedType(a.type)))) return [];
   let values: Record<string, unknown>;
   try {
@@ -38,7 +42,8 @@ function enumArguments(def: GraphQLField<unknown, unknown>, node: FieldNode, var
   for (const a of def.args) {
     if (!isEnumType(getNamedType(a.type))) continue;
     const v = values[a.name];
-    for (const item of Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]) out.push(`(${a.name}:${String(item)})`);
+    for (const item of Array.isArray(v) ? v : v === undefined || v === null ? [] : [v])
+      out.push(`(${a.name}:${String(item)})`);
   }
   return out;
 }
@@ -58,10 +63,14 @@ export function collectSelectedFields(
         const def = type.getFields()[sel.name.value];
         if (!def) continue;
         out.add(`${type.name}.${sel.name.value}`);
-        for (const arg of enumArguments(def, sel, variables)) out.add(`${type.name}.${sel.name.value}${arg}`);
+        for (const arg of enumArguments(def, sel, variables))
+          out.add(`${type.name}.${sel.name.value}${arg}`);
         if (sel.selectionSet) walk(sel.selectionSet, getNamedType(def.type));
       } else if (sel.kind === 'InlineFragment') {
-        walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? undefined : type);
+        walk(
+          sel.selectionSet,
+          sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? undefined) : type,
+        );
       } else {
         const name = sel.name.value;
         const frag = fragments[name];
@@ -71,7 +80,12 @@ export function collectSelectedFields(
       }
     }
   };
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   walk(operation.selectionSet, root ?? undefined);
   return out;
 }
@@ -82,7 +96,12 @@ export function createSelectionCache(): (info: GraphQLResolveInfo) => SelectedFi
   return (info) => {
     let fields = memo.get(info.operation);
     if (!fields) {
-      fields = collectSelectedFields(info.schema, info.operation, info.fragments, info.variableValues);
+      fields = collectSelectedFields(
+        info.schema,
+        info.operation,
+        info.fragments,
+        info.variableValues,
+      );
       memo.set(info.operation, fields);
     }
     return fields;

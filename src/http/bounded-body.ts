@@ -15,12 +15,12 @@ export interface BodyLimits {
 }
 
 export type BodyRead =
-  | { ok: true; body: Buffer }
-  | { ok: false; reason: 'too_large' | 'timeout' | 'aborted' };
+  { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'timeout' | 'aborted' };
 
 export function readBoundedBody(req: IncomingMessage, limits: BodyLimits): Promise<BodyRead> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limits.maxBytes) return Promise.resolve({ ok: false, reason: 'too_large' });
+  if (Number.isFinite(declared) && declared > limits.maxBytes)
+    return Promise.resolve({ ok: false, reason: 'too_large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -27,16 +27,27 @@ export const CORS_ALLOWED_HEADERS = [
 // DELETE: graphql-sse's single-connection mode stops an operation with it.
 const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
 
-export function withCors(next: RequestListener, opts: { origins: string[]; maxAgeSeconds?: number }): RequestListener {
+export function withCors(
+  next: RequestListener,
+  opts: { origins: string[]; maxAgeSeconds?: number },
+): RequestListener {
   const allowed = new Set(opts.origins.map((o) => new URL(o).origin));
   return (req, res) => {
     const origin = req.headers.origin;
     res.setHeader('vary', 'Origin');
     const ok = typeof origin === 'string' && allowed.has(origin);
-    if (req.method === 'OPTIONS' && typeof origin === 'string' && req.headers['access-control-request-method'] !== undefined) {
+    if (
+      req.method === 'OPTIONS' &&
+      typeof origin === 'string' &&
+      req.headers['access-control-request-method'] !== undefined
+    ) {
       if (!ok) {
         res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ error: { code: 'FORBIDDEN', message: `Origin ${origin} is not in CORS_ORIGINS` } }));
+        res.end(
+          JSON.stringify({
+            error: { code: 'FORBIDDEN', message: `Origin ${origin} is not in CORS_ORIGINS` },
+          }),
+        );
         return;
       }
       res.writeHead(204, {

@@ -28,10 +28,14 @@ export const EXPLORER_TABS = [
 }
 `,
   },
-  { query: 'subscription { gongCallCreated { eventId call { id title started primaryUser { emailAddress } } } }\n' },
+  {
+    query:
+      'subscription { gongCallCreated { eventId call { id title started primaryUser { emailAddress } } } }\n',
+  },
 ];
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 /** Files served under `/explorer/`, resolved in node_modules; undefined when GraphiQL is absent. */
 function explorerAssets(): Map<string, { path: string; type: string; body?: Buffer }> | undefined {
@@ -42,7 +46,10 @@ function explorerAssets(): Map<string, { path: string; type: string; body?: Buff
     const reactDomDir = require.resolve('react-dom/package.json').replace(/package\.json$/, '');
     const files = new Map<string, { path: string; type: string; body?: Buffer }>([
       ['react.js', { path: `${reactDir}umd/react.production.min.js`, type: 'text/javascript' }],
-      ['react-dom.js', { path: `${reactDomDir}umd/react-dom.production.min.js`, type: 'text/javascript' }],
+      [
+        'react-dom.js',
+        { path: `${reactDomDir}umd/react-dom.production.min.js`, type: 'text/javascript' },
+      ],
       ['graphiql.js', { path: `${graphiqlDir}graphiql.min.js`, type: 'text/javascript' }],
       ['graphiql.css', { path: `${graphiqlDir}graphiql.min.css`, type: 'text/css' }],
     ]);
@@ -127,9 +134,25 @@ export function createExplorer(opts: { production: boolean }): Explorer {
   const assets = opts.production ? undefined : explorerAssets();
   const html = assets
     ? GRAPHIQL_HTML
-    : endpointPage(opts.production ? 'No explorer is served in production; use your own GraphQL client.' : 'GraphiQL is not installed (it is a devDependency: run <code>npm install</code>).');
-  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, cache = 'no-cache') => {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': cache, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' });
+    : endpointPage(
+        opts.production
+          ? 'No explorer is served in production; use your own GraphQL client.'
+          : 'GraphiQL is not installed (it is a devDependency: run <code>npm install</code>).',
+      );
+  const send = (
+    res: ServerResponse,
+    status: number,
+    type: string,
+    body: string | Buffer,
+    cache = 'no-cache',
+  ) => {
+    res.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': cache,
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+    });
     res.end(body);
   };
   return {
@@ -141,7 +164,13 @@ export function createExplorer(opts: { production: boolean }): Explorer {
         if (rest === 'init.js') return send(res, 200, 'text/javascript; charset=utf-8', INIT_JS);
         const file = assets.get(rest);
         if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
-        send(res, 200, `${file.type}; charset=utf-8`, (file.body ??= readFileSync(file.path)), 'public, max-age=3600');
+        send(
+          res,
+          200,
+          `${file.type}; charset=utf-8`,
+          (file.body ??= readFileSync(file.path)),
+          'public, max-age=3600',
+        );
       },
     },
   };

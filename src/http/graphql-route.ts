@@ -13,7 +13,10 @@ import type { IncomingMessage } from 'node:http';
 import type { GatewayContext } from '../graphql/context.js';
 import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf } from '../errors.js';
 import { challengeFor, type OperationParams } from './http-operation.js';
-import { acceptsMultipartSubscriptions, type MultipartSubscriptions } from './multipart-subscriptions.js';
+import {
+  acceptsMultipartSubscriptions,
+  type MultipartSubscriptions,
+} from './multipart-subscriptions.js';
 import { readBody, sendJson, type BodyDeadlines } from './respond.js';
 import type { Route } from './router.js';
 import { isSseRequest, type SseSubscriptions } from './sse-subscriptions.js';
@@ -38,10 +41,16 @@ export interface GraphQLRouteOptions<C extends BaseContext = GatewayContext> {
 }
 
 /** A browser navigating to the URL, not a client sending a GET query. */
-const isPageVisit = (req: IncomingMessage, url: URL) => req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query');
+const isPageVisit = (req: IncomingMessage, url: URL) =>
+  req.method === 'GET' &&
+  (req.headers.accept ?? '').includes('text/html') &&
+  !url.searchParams.has('query');
 
 function paramsOf(url: URL, body: unknown): OperationParams {
-  if (body !== undefined) return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as OperationParams) : {};
+  if (body !== undefined)
+    return typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as OperationParams)
+      : {};
   const json = (name: string) => {
     const v = url.searchParams.get(name);
     if (v === null) return undefined;
@@ -51,12 +60,18 @@ function paramsOf(url: URL, body: unknown): OperationParams {
       return v; // left to preparation, which refuses non-objects with a clear message
     }
   };
-  return { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined, variables: json('variables'), extensions: json('extensions') };
+  return {
+    query: url.searchParams.get('query') ?? undefined,
+    operationName: url.searchParams.get('operationName') ?? undefined,
+    variables: json('variables'),
+    extensions: json('extensions'),
+  };
 }
 
 function headerMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   return headers;
 }
 
@@ -64,11 +79,16 @@ function headerMap(req: IncomingMessage): HeaderMap {
 function asGraphQLError(e: unknown): unknown {
   if (!(e instanceof GatewayError)) return e;
   const headers = new HeaderMap(Object.entries(challengeFor(e.code)));
-  const extensions: Record<string, unknown> = { code: e.code, http: { status: httpStatusOf[e.code], headers } };
+  const extensions: Record<string, unknown> = {
+    code: e.code,
+    http: { status: httpStatusOf[e.code], headers },
+  };
   return new GraphQLError(e.message, { originalError: e, extensions });
 }
 
-export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: GraphQLRouteOptions<C>): Route {
+export function graphqlRoute<C extends BaseContext = GatewayContext>(
+  opts: GraphQLRouteOptions<C>,
+): Route {
   const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
   const maxBatchSize = opts.maxBatchSize ?? 10;
   const streams = opts.streams;
@@ -81,11 +101,18 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
         return;
       }
       if (streams && isSseRequest(req)) {
-        await streams.sse.handle(req, res, requestId, async () => (req.method === 'POST' ? (await readBody(req, maxBodyBytes, opts.bodyDeadlines)).toString('utf8') : ''));
+        await streams.sse.handle(req, res, requestId, async () =>
+          req.method === 'POST'
+            ? (await readBody(req, maxBodyBytes, opts.bodyDeadlines)).toString('utf8')
+            : '',
+        );
         return;
       }
       if (req.method === 'PUT' || req.method === 'DELETE') {
-        const e = new GatewayError(ErrorCode.BAD_USER_INPUT, `${req.method} is not allowed on ${url.pathname} except for GraphQL over SSE streams; use GET or POST`);
+        const e = new GatewayError(
+          ErrorCode.BAD_USER_INPUT,
+          `${req.method} is not allowed on ${url.pathname} except for GraphQL over SSE streams; use GET or POST`,
+        );
         sendJson(res, 405, httpErrorBody(e), { allow: 'GET, POST' });
         return;
       }
@@ -104,7 +131,14 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
           try {
             body = JSON.parse(raw);
           } catch {
-            sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+            sendJson(res, 400, {
+              errors: [
+                {
+                  message: 'The request body is not valid JSON',
+                  extensions: { code: 'BAD_REQUEST' },
+                },
+              ],
+            });
             return;
           }
         } else body = raw;
@@ -114,7 +148,14 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(opts: Graph
         return;
       }
       if (Array.isArray(body) && body.length > maxBatchSize) {
-        sendJson(res, 400, { errors: [{ message: `A batch may hold at most ${maxBatchSize} operations (GRAPHQL_MAX_BATCH_SIZE), but got ${body.length}`, extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 400, {
+          errors: [
+            {
+              message: `A batch may hold at most ${maxBatchSize} operations (GRAPHQL_MAX_BATCH_SIZE), but got ${body.length}`,
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        });
         return;
       }
       const result = await opts.server.executeHTTPGraphQLRequest({

@@ -6,12 +6,27 @@
  * the same operation counter (`gong_gateway_graphql_operations_total`, once per operation, when
  * it ends). Internal to the HTTP edge; not public API.
  */
-import { GraphQLError, execute, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationTypeNode, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  execute,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationTypeNode,
+  type ValidationRule,
+} from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { ContextFactory, GatewayContext } from '../graphql/context.js';
 import { ErrorCode, httpStatusOf } from '../errors.js';
 import { createSubscriptionHub } from '../graphql/subscriptions/hub.js';
-import { createOperationLabel, type OperationLabel } from '../observability/graphql-metrics-plugin.js';
+import {
+  createOperationLabel,
+  type OperationLabel,
+} from '../observability/graphql-metrics-plugin.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createWsOperationMetrics } from '../observability/ws-operation-metrics.js';
 import { findGatewayError, formatError } from '../graphql/format-error.js';
@@ -35,15 +50,29 @@ export interface EarlyAnswer {
   body: { errors: ReturnType<typeof formatError>[] };
 }
 
-export type Prepared = { ok: true; args: ExecutionArgs & { contextValue: GatewayContext }; operation: OperationTypeNode } | { ok: false; answer: EarlyAnswer };
+export type Prepared =
+  | {
+      ok: true;
+      args: ExecutionArgs & { contextValue: GatewayContext };
+      operation: OperationTypeNode;
+    }
+  | { ok: false; answer: EarlyAnswer };
 
 export interface HttpOperations {
   /** Authenticates, parses and validates one operation of `stream`; never executes it. */
-  prepare(req: IncomingMessage, requestId: string, params: OperationParams, stream: ClosableStream): Promise<Prepared>;
+  prepare(
+    req: IncomingMessage,
+    requestId: string,
+    params: OperationParams,
+    stream: ClosableStream,
+  ): Promise<Prepared>;
   /** Runs a prepared operation: subscriptions through the shared hub, anything else once. */
   run(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
   /** An operation's result with its errors formatted as on every other transport (and counted). */
-  format(result: ExecutionResult, stream: ClosableStream): ExecutionResult | { data?: unknown; errors: ReturnType<typeof formatError>[] };
+  format(
+    result: ExecutionResult,
+    stream: ClosableStream,
+  ): ExecutionResult | { data?: unknown; errors: ReturnType<typeof formatError>[] };
   /** Just the authentication step, for requests that carry no operation (an SSE stream reservation). */
   authenticate(req: IncomingMessage, requestId: string): Promise<EarlyAnswer | undefined>;
   /** A stream for one streamed operation, ended by `close()` (shutdown) if still open then. */
@@ -68,18 +97,24 @@ const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
 function answer(status: number, errors: readonly GraphQLError[]): EarlyAnswer {
   return {
     status,
-    headers: status === 401 ? { ...jsonHeaders, 'www-authenticate': WWW_AUTHENTICATE } : jsonHeaders,
+    headers:
+      status === 401 ? { ...jsonHeaders, 'www-authenticate': WWW_AUTHENTICATE } : jsonHeaders,
     body: { errors: errors.map((e) => formatError(e.toJSON(), e)) },
   };
 }
 
-const badRequest = (message: string, code = 'BAD_REQUEST') => answer(400, [new GraphQLError(message, { extensions: { code } })]);
+const badRequest = (message: string, code = 'BAD_REQUEST') =>
+  answer(400, [new GraphQLError(message, { extensions: { code } })]);
 
 /** A context failure (authentication) keeps its code and HTTP status; anything else is a masked 500. */
 function contextFailure(err: unknown): EarlyAnswer {
   const gw = findGatewayError(err);
   const status = gw ? httpStatusOf[gw.code] : 500;
-  return answer(status, [new GraphQLError(gw?.message ?? 'Internal server error', { originalError: gw ?? (err instanceof Error ? err : undefined) })]);
+  return answer(status, [
+    new GraphQLError(gw?.message ?? 'Internal server error', {
+      originalError: gw ?? (err instanceof Error ? err : undefined),
+    }),
+  ]);
 }
 
 export function createHttpOperations(opts: HttpOperationsOptions): HttpOperations {
@@ -87,17 +122,23 @@ export function createHttpOperations(opts: HttpOperationsOptions): HttpOperation
   const hub = createSubscriptionHub();
   const open = new Set<ClosableStream>();
   // Each HTTP stream carries one operation: the stream is the "socket", its operation id is fixed.
-  const counted = opts.metrics ? createWsOperationMetrics(opts.metrics, opts.operationLabel ?? createOperationLabel()) : undefined;
+  const counted = opts.metrics
+    ? createWsOperationMetrics(opts.metrics, opts.operationLabel ?? createOperationLabel())
+    : undefined;
   const OP = 'http';
 
-  async function buildContext(req: IncomingMessage, requestId: string): Promise<GatewayContext | EarlyAnswer> {
+  async function buildContext(
+    req: IncomingMessage,
+    requestId: string,
+  ): Promise<GatewayContext | EarlyAnswer> {
     try {
       return await opts.context({ headers: req.headers, requestId });
     } catch (err) {
       return contextFailure(err);
     }
   }
-  const isAnswer = (v: GatewayContext | EarlyAnswer): v is EarlyAnswer => 'status' in v && 'body' in v;
+  const isAnswer = (v: GatewayContext | EarlyAnswer): v is EarlyAnswer =>
+    'status' in v && 'body' in v;
 
   return {
     async authenticate(req, requestId) {
@@ -127,47 +168,105 @@ export function createHttpOperations(opts: HttpOperationsOptions): HttpOperation
       open.clear();
     },
 
-    run: (args) => (getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? hub.subscribe(args) : Promise.resolve(execute(args))),
+    run: (args) =>
+      getOperationAST(args.document, args.operationName)?.operation === 'subscription'
+        ? hub.subscribe(args)
+        : Promise.resolve(execute(args)),
 
     format(result, stream) {
       counted?.next(stream, OP, result);
       if (!result.errors?.length) return result;
       // Already formatted errors (a result handed on twice) stay as they are.
-      return { ...result, errors: result.errors.map((e) => (e instanceof GraphQLError ? formatError(e.toJSON(), e) : e)) };
+      return {
+        ...result,
+        errors: result.errors.map((e) =>
+          e instanceof GraphQLError ? formatError(e.toJSON(), e) : e,
+        ),
+      };
     },
   };
 
-  async function prepareOne(req: IncomingMessage, requestId: string, params: OperationParams, stream: ClosableStream): Promise<Prepared> {
+  async function prepareOne(
+    req: IncomingMessage,
+    requestId: string,
+    params: OperationParams,
+    stream: ClosableStream,
+  ): Promise<Prepared> {
     // Authenticate before looking at the document, as the other transports do.
     const base = await buildContext(req, requestId);
     if (isAnswer(base)) return { ok: false, answer: base };
-    if (typeof params.query !== 'string' || params.query.trim() === '') return { ok: false, answer: badRequest('The request has no GraphQL query (a `query` string is required)') };
-    if (params.variables != null && (typeof params.variables !== 'object' || Array.isArray(params.variables))) return { ok: false, answer: badRequest('`variables` must be a JSON object') };
-    if (params.operationName != null && typeof params.operationName !== 'string') return { ok: false, answer: badRequest('`operationName` must be a string') };
+    if (typeof params.query !== 'string' || params.query.trim() === '')
+      return {
+        ok: false,
+        answer: badRequest('The request has no GraphQL query (a `query` string is required)'),
+      };
+    if (
+      params.variables != null &&
+      (typeof params.variables !== 'object' || Array.isArray(params.variables))
+    )
+      return { ok: false, answer: badRequest('`variables` must be a JSON object') };
+    if (params.operationName != null && typeof params.operationName !== 'string')
+      return { ok: false, answer: badRequest('`operationName` must be a string') };
     let document: DocumentNode;
     try {
-      document = parse(params.query, opts.maxTokens === undefined ? undefined : { maxTokens: opts.maxTokens });
+      document = parse(
+        params.query,
+        opts.maxTokens === undefined ? undefined : { maxTokens: opts.maxTokens },
+      );
     } catch (err) {
-      return { ok: false, answer: badRequest(err instanceof GraphQLError ? err.message : 'The document could not be parsed', 'GRAPHQL_PARSE_FAILED') };
+      return {
+        ok: false,
+        answer: badRequest(
+          err instanceof GraphQLError ? err.message : 'The document could not be parsed',
+          'GRAPHQL_PARSE_FAILED',
+        ),
+      };
     }
     const errors = validate(opts.schema, document, rules);
     if (errors.length > 0) {
       // As Apollo answers them on plain HTTP: every validation error (limits included) is GRAPHQL_VALIDATION_FAILED.
-      const coded = errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      const coded = errors.map(
+        (e) =>
+          new GraphQLError(e.message, {
+            nodes: e.nodes,
+            extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+          }),
+      );
       return { ok: false, answer: answer(400, coded) };
     }
-    const operationName = typeof params.operationName === 'string' ? params.operationName : undefined;
+    const operationName =
+      typeof params.operationName === 'string' ? params.operationName : undefined;
     const op = getOperationAST(document, operationName);
-    if (!op) return { ok: false, answer: badRequest(operationName ? `Unknown operation named "${operationName}"` : 'The document must name the operation to run (operationName)', 'OPERATION_RESOLUTION_FAILURE') };
-    if (op.operation === 'mutation' && req.method === 'GET') return { ok: false, answer: { ...badRequest('Mutations cannot be sent with GET; use POST'), status: 405 } };
+    if (!op)
+      return {
+        ok: false,
+        answer: badRequest(
+          operationName
+            ? `Unknown operation named "${operationName}"`
+            : 'The document must name the operation to run (operationName)',
+          'OPERATION_RESOLUTION_FAILURE',
+        ),
+      };
+    if (op.operation === 'mutation' && req.method === 'GET')
+      return {
+        ok: false,
+        answer: { ...badRequest('Mutations cannot be sent with GET; use POST'), status: 405 },
+      };
     const contextValue: GatewayContext = { ...base, subscriberSocket: stream.socket };
     return {
       ok: true,
       operation: op.operation,
-      args: { schema: opts.schema, document, operationName, variableValues: (params.variables ?? undefined) as Record<string, unknown> | undefined, contextValue },
+      args: {
+        schema: opts.schema,
+        document,
+        operationName,
+        variableValues: (params.variables ?? undefined) as Record<string, unknown> | undefined,
+        contextValue,
+      },
     };
   }
 }
 
 /** For the 401 of the plain GraphQL route: `ErrorCode.UNAUTHENTICATED` always challenges. */
-export const challengeFor = (code: string): Record<string, string> => (code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': WWW_AUTHENTICATE } : {});
+export const challengeFor = (code: string): Record<string, string> =>
+  code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': WWW_AUTHENTICATE } : {};

@@ -69,7 +69,18 @@ export function closableStream(onEnd?: () => void): ClosableStream {
           if (next !== CLOSED && !next.done && !finished) return next;
           finish();
           // A close from inside (too slow) is reported once, with where to resume.
-          if (next === CLOSED && closed && !stopped) return { done: false, value: { errors: [{ message: closed.reason, extensions: { code: 'SUBSCRIBER_TOO_SLOW', closeCode: closed.code } }] } };
+          if (next === CLOSED && closed && !stopped)
+            return {
+              done: false,
+              value: {
+                errors: [
+                  {
+                    message: closed.reason,
+                    extensions: { code: 'SUBSCRIBER_TOO_SLOW', closeCode: closed.code },
+                  },
+                ],
+              },
+            };
           return done;
         },
         async return() {

@@ -31,20 +31,34 @@ export interface MediaRouteOptions {
 }
 
 const tooLarge = (limit: number, got: number) =>
-  new GatewayError(ErrorCode.PAYLOAD_TOO_LARGE, `A media upload may be at most ${limit} bytes (Gong: a file of at most 1.5 GB), but got at least ${got}`, { limit });
+  new GatewayError(
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    `A media upload may be at most ${limit} bytes (Gong: a file of at most 1.5 GB), but got at least ${got}`,
+    { limit },
+  );
 
 /** The callId of `rest` (what follows `/calls/`), or a clear error. */
 function callIdOf(rest: string): string {
   const m = /^([^/]+)\/media\/?$/.exec(rest);
-  if (!m?.[1]) throw notFound(`No route for /calls/${rest.slice(0, 200)}; media uploads go to PUT /calls/{callId}/media`);
-  if (!/^\d{1,20}$/.test(m[1])) throw badInput(`callId must be a Gong id (a numeric string of up to 20 digits), but got: ${JSON.stringify(m[1].slice(0, 40))}`, { field: 'callId' });
+  if (!m?.[1])
+    throw notFound(
+      `No route for /calls/${rest.slice(0, 200)}; media uploads go to PUT /calls/{callId}/media`,
+    );
+  if (!/^\d{1,20}$/.test(m[1]))
+    throw badInput(
+      `callId must be a Gong id (a numeric string of up to 20 digits), but got: ${JSON.stringify(m[1].slice(0, 40))}`,
+      { field: 'callId' },
+    );
   return m[1];
 }
 
 function contentTypeOf(req: IncomingMessage): string {
   const ct = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\s*;(.*;)?\s*boundary=("[^"]+"|[^;\s]+)/i.test(ct))
-    throw badInput(`A media upload must be multipart/form-data with a boundary and a part named 'mediaFile', but content-type is ${JSON.stringify(ct.slice(0, 100))}`, { field: 'content-type' });
+    throw badInput(
+      `A media upload must be multipart/form-data with a boundary and a part named 'mediaFile', but content-type is ${JSON.stringify(ct.slice(0, 100))}`,
+      { field: 'content-type' },
+    );
   return ct;
 }
 
@@ -53,7 +67,11 @@ function contentTypeOf(req: IncomingMessage): string {
  * request only as fast as Gong takes the bytes (a piped Transform let undici read ahead: the whole
  * file ended up in memory).
  */
-function byteLimit(source: IncomingMessage, limit: number, onExceeded: (seen: number) => void): Readable {
+function byteLimit(
+  source: IncomingMessage,
+  limit: number,
+  onExceeded: (seen: number) => void,
+): Readable {
   async function* limited(): AsyncGenerator<Buffer> {
     let seen = 0;
     // Without destroyOnReturn a refused upload leaves the socket alive long enough for the 413.

@@ -18,10 +18,17 @@ export const metricsRoute = (registry: Registry, token?: string): Route => {
     methods: ['GET'],
     async handle({ req, res }) {
       // Compared over digests: constant time whatever the header's length.
-      if (expected !== undefined && !timingSafeEqual(digest(String(req.headers.authorization ?? '')), expected))
+      if (
+        expected !== undefined &&
+        !timingSafeEqual(digest(String(req.headers.authorization ?? '')), expected)
+      )
         throw unauthenticated('Metrics need Authorization: Bearer <METRICS_TOKEN>');
       const text = await registry.metrics();
-      res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': registry.contentType,
+        'content-length': Buffer.byteLength(text),
+        'cache-control': 'no-store',
+      });
       res.end(text);
     },
   };

@@ -20,15 +20,24 @@ export function acceptsMultipartSubscriptions(req: IncomingMessage): boolean {
 // Every part is followed by the boundary at once: a client reads a part when its closing
 // boundary arrives, so the boundary must not wait for the next event.
 const BOUNDARY = '\r\n--graphql';
-const part = (json: string) => `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}${BOUNDARY}`;
+const part = (json: string) =>
+  `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}${BOUNDARY}`;
 const END = '--\r\n';
 
 export interface MultipartSubscriptions {
   /** Serves one prepared-or-refused subscription request; answers every error itself. */
-  handle(req: IncomingMessage, res: ServerResponse, requestId: string, params: OperationParams): Promise<void>;
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    params: OperationParams,
+  ): Promise<void>;
 }
 
-export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartbeatMs?: number } = {}): MultipartSubscriptions {
+export function createMultipartSubscriptions(
+  ops: HttpOperations,
+  opts: { heartbeatMs?: number } = {},
+): MultipartSubscriptions {
   const heartbeatMs = opts.heartbeatMs ?? 5_000;
   return {
     async handle(req, res, requestId, params) {
@@ -37,12 +46,18 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
       if (!prepared.ok) {
         stream.stop();
         const text = JSON.stringify(prepared.answer.body);
-        res.writeHead(prepared.answer.status, { ...prepared.answer.headers, 'content-length': Buffer.byteLength(text) });
+        res.writeHead(prepared.answer.status, {
+          ...prepared.answer.headers,
+          'content-length': Buffer.byteLength(text),
+        });
         res.end(text);
         return;
       }
       const outcome = await ops.run(prepared.args);
-      res.writeHead(200, { 'content-type': 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        'content-type': 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"',
+        'cache-control': 'no-cache',
+      });
       // The first heartbeat sends the headers at once, so the client knows the subscription started.
       res.write(`${BOUNDARY}${part('{}')}`);
       if (!(Symbol.asyncIterator in outcome)) {
@@ -58,8 +73,23 @@ export function createMultipartSubscriptions(ops: HttpOperations, opts: { heartb
       try {
         for await (const result of results) {
           if (res.destroyed) break;
-          const closed = 'errors' in result && result.errors?.some((e) => (e as { extensions?: { code?: unknown } }).extensions?.code === 'SUBSCRIBER_TOO_SLOW');
-          await writeWithBackpressure(res, part(JSON.stringify(closed ? { payload: null, errors: result.errors } : { payload: ops.format(result as never, stream) })));
+          const closed =
+            'errors' in result &&
+            result.errors?.some(
+              (e) =>
+                (e as { extensions?: { code?: unknown } }).extensions?.code ===
+                'SUBSCRIBER_TOO_SLOW',
+            );
+          await writeWithBackpressure(
+            res,
+            part(
+              JSON.stringify(
+                closed
+                  ? { payload: null, errors: result.errors }
+                  : { payload: ops.format(result as never, stream) },
+              ),
+            ),
+          );
         }
       } finally {
         clearInterval(heartbeat);

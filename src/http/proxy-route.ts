@@ -47,10 +47,18 @@ export function gongPathOf(rest: string): string {
     } catch {
       return true;
     }
-    return decoded === '.' || decoded === '..' || /[/\\]/.test(decoded) || (s === '' && i !== segments.length - 1);
+    return (
+      decoded === '.' ||
+      decoded === '..' ||
+      /[/\\]/.test(decoded) ||
+      (s === '' && i !== segments.length - 1)
+    );
   });
   if (segments[0] !== 'v2' || segments.length < 2 || segments[1] === '' || bad)
-    throw badInput(`The proxy forwards Gong API paths only: /proxy/v2/<endpoint>, e.g. /proxy/v2/users, but got: /proxy/${rest.slice(0, 200)}`, { field: 'path' });
+    throw badInput(
+      `The proxy forwards Gong API paths only: /proxy/v2/<endpoint>, e.g. /proxy/v2/users, but got: /proxy/${rest.slice(0, 200)}`,
+      { field: 'path' },
+    );
   return `/${rest}`;
 }
 
@@ -60,7 +68,11 @@ function hasBody(req: IncomingMessage): boolean {
   return Number.isFinite(n) && n > 0;
 }
 
-async function bodyOf(req: IncomingMessage, headers: Record<string, string>, deadlines: BodyDeadlines | undefined): Promise<RawGongRequest['body']> {
+async function bodyOf(
+  req: IncomingMessage,
+  headers: Record<string, string>,
+  deadlines: BodyDeadlines | undefined,
+): Promise<RawGongRequest['body']> {
   if (!hasBody(req)) return undefined;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared <= SMALL_BODY_BYTES) {
@@ -81,7 +93,10 @@ export function proxyRoute(opts: ProxyRouteOptions): Route {
       if (BODYLESS_METHODS.has(req.method ?? 'GET') && hasBody(req)) {
         // The body is never read: close the client's connection after the answer.
         res.setHeader('connection', 'close');
-        throw badInput(`A ${req.method} request through the proxy must not carry a body (Gong ignores it and it cannot be framed)`, { field: 'body' });
+        throw badInput(
+          `A ${req.method} request through the proxy must not carry a body (Gong ignores it and it cannot be framed)`,
+          { field: 'body' },
+        );
       }
       const principal = await opts.authenticate({ headers: req.headers });
       const headers = forwardableHeaders(req.headers);

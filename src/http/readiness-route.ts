@@ -35,8 +35,12 @@ const NETWORK_CODES: Record<string, string> = {
 
 /** One line that says why, without connection strings, addresses or stacks. */
 export function sanitiseReason(err: unknown): string {
-  const code = typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
-  if (code !== undefined && NETWORK_CODES[code] !== undefined) return `${NETWORK_CODES[code]} (${code})`;
+  const code =
+    typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+      ? (err as { code: string }).code
+      : undefined;
+  if (code !== undefined && NETWORK_CODES[code] !== undefined)
+    return `${NETWORK_CODES[code]} (${code})`;
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'failed';
   const line = (message.split('\n')[0] ?? '')
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
@@ -57,11 +61,17 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
 }
 
 /** Runs every check (in parallel, each bounded). Never throws. */
-export async function runReadinessChecks(checks: readonly ReadinessCheck[], timeoutMs: number): Promise<ReadinessReport> {
+export async function runReadinessChecks(
+  checks: readonly ReadinessCheck[],
+  timeoutMs: number,
+): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async (c) => {
       try {
-        await withTimeout(Promise.resolve().then(() => c.check()), timeoutMs);
+        await withTimeout(
+          Promise.resolve().then(() => c.check()),
+          timeoutMs,
+        );
         return [c.name, 'ok'] as const;
       } catch (err) {
         return [c.name, sanitiseReason(err)] as const;
@@ -72,7 +82,10 @@ export async function runReadinessChecks(checks: readonly ReadinessCheck[], time
   return { ready: failing.length === 0, checks: Object.fromEntries(results), failing };
 }
 
-export function readinessRoute(checks: readonly ReadinessCheck[], opts: { timeoutMs?: number } = {}): Route {
+export function readinessRoute(
+  checks: readonly ReadinessCheck[],
+  opts: { timeoutMs?: number } = {},
+): Route {
   const timeoutMs = opts.timeoutMs ?? 1_000;
   return {
     path: '/readyz',
@@ -81,16 +94,23 @@ export function readinessRoute(checks: readonly ReadinessCheck[], opts: { timeou
       const r = await runReadinessChecks(checks, timeoutMs);
       const headers = { 'cache-control': 'no-store' };
       if (r.ready) sendJson(res, 200, { status: 'ready', checks: r.checks }, headers);
-      else sendJson(res, 503, { status: 'not_ready', failing: r.failing, checks: r.checks }, headers);
+      else
+        sendJson(res, 503, { status: 'not_ready', failing: r.failing, checks: r.checks }, headers);
     },
   };
 }
 
 /** The store answers (memory: always; Redis: PING). */
-export const storeCheck = (store: KeyValueStore): ReadinessCheck => ({ name: 'store', check: () => store.ping() });
+export const storeCheck = (store: KeyValueStore): ReadinessCheck => ({
+  name: 'store',
+  check: () => store.ping(),
+});
 
 /** A Redis client answers PING. */
-export const redisCheck = (redis: { ping(): Promise<unknown> }, name = 'redis'): ReadinessCheck => ({
+export const redisCheck = (
+  redis: { ping(): Promise<unknown> },
+  name = 'redis',
+): ReadinessCheck => ({
   name,
   check: async () => {
     await redis.ping();
@@ -108,7 +128,11 @@ export const eventLogCheck = (log: EventLog): ReadinessCheck => ({
 });
 
 /** The checks of a gateway built from config: only the dependencies it actually has. */
-export function gatewayReadinessChecks(deps: { store?: KeyValueStore; redis?: { ping(): Promise<unknown> }; eventLog?: EventLog }): ReadinessCheck[] {
+export function gatewayReadinessChecks(deps: {
+  store?: KeyValueStore;
+  redis?: { ping(): Promise<unknown> };
+  eventLog?: EventLog;
+}): ReadinessCheck[] {
   return [
     ...(deps.store ? [storeCheck(deps.store)] : []),
     ...(deps.redis ? [redisCheck(deps.redis)] : []),

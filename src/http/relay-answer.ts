@@ -15,9 +15,21 @@ import type { Logger } from '../observability/logger.js';
  * because fetch decompresses, which would make Gong's content-length wrong for the client.
  */
 const DROPPED = new Set([
-  'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect',
-  'cookie', 'set-cookie', 'authorization', 'host', 'accept-encoding',
-  'x-gong-connection', 'x-request-id', 'content-length',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'cookie',
+  'set-cookie',
+  'authorization',
+  'host',
+  'accept-encoding',
+  'x-gong-connection',
+  'x-request-id',
+  'content-length',
 ]);
 
 /** The client's headers that may go to Gong (`content-length` is the caller's decision). */
@@ -31,7 +43,8 @@ export function forwardableHeaders(headers: IncomingHttpHeaders): Record<string,
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
     const name = k.toLowerCase();
-    if (v === undefined || DROPPED.has(name) || named.has(name) || name.startsWith('proxy-')) continue;
+    if (v === undefined || DROPPED.has(name) || named.has(name) || name.startsWith('proxy-'))
+      continue;
     out[name] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
@@ -42,14 +55,19 @@ export function forwardableHeaders(headers: IncomingHttpHeaders): Record<string,
  * `content-length` when the body is passed on as Gong encoded it. Never throws: a body that
  * breaks off mid-way ends the client's response abruptly (the status line is already sent).
  */
-export async function relayAnswer(answer: RawAnswer, res: ServerResponse, logger?: Logger): Promise<void> {
+export async function relayAnswer(
+  answer: RawAnswer,
+  res: ServerResponse,
+  logger?: Logger,
+): Promise<void> {
   const headers: Record<string, string> = {};
   for (const h of ['content-type', 'retry-after']) {
     const v = answer.headers[h];
     if (v !== undefined) headers[h] = v;
   }
   const length = answer.headers['content-length'];
-  if (length !== undefined && answer.headers['content-encoding'] === undefined) headers['content-length'] = length;
+  if (length !== undefined && answer.headers['content-encoding'] === undefined)
+    headers['content-length'] = length;
   res.writeHead(answer.status, headers);
   if (answer.body === null) {
     res.end();
@@ -58,7 +76,10 @@ export async function relayAnswer(answer: RawAnswer, res: ServerResponse, logger
   try {
     await pipeline(Readable.fromWeb(answer.body as NodeReadableStream<Uint8Array>), res);
   } catch (err) {
-    logger?.warn({ err, status: answer.status }, "Gong's answer broke off while it was relayed to the client");
+    logger?.warn(
+      { err, status: answer.status },
+      "Gong's answer broke off while it was relayed to the client",
+    );
     res.destroy();
   }
 }

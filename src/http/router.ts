@@ -36,23 +36,38 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export function createRouter(routes: readonly Route[], logger: Logger): RequestListener {
   const exact = new Map<string, Route>();
   for (const r of routes) if (r.path) exact.set(r.path, r);
-  const prefixes = routes.filter((r) => r.prefix !== undefined).sort((a, b) => (b.prefix?.length ?? 0) - (a.prefix?.length ?? 0));
+  const prefixes = routes
+    .filter((r) => r.prefix !== undefined)
+    .sort((a, b) => (b.prefix?.length ?? 0) - (a.prefix?.length ?? 0));
 
   return (req, res) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    const route = exact.get(url.pathname) ?? prefixes.find((r) => url.pathname.startsWith(r.prefix as string));
+    const route =
+      exact.get(url.pathname) ?? prefixes.find((r) => url.pathname.startsWith(r.prefix as string));
     // One access line per request: the path only (query strings can hold OAuth codes); probes at debug.
     const started = performance.now();
     res.once('finish', () =>
-      logger[PROBE_PATHS.has(url.pathname) ? 'debug' : 'info']({ requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'http request'),
+      logger[PROBE_PATHS.has(url.pathname) ? 'debug' : 'info'](
+        {
+          requestId,
+          method: req.method,
+          path: url.pathname,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'http request',
+      ),
     );
     const run = async () => {
       if (!route) throw notFound(`No route for ${url.pathname}`, { path: url.pathname });
       if (!route.methods.includes(req.method ?? 'GET')) {
-        const e = new GatewayError(ErrorCode.BAD_USER_INPUT, `${req.method} is not allowed on ${url.pathname}; use ${route.methods.join(' or ')}`);
+        const e = new GatewayError(
+          ErrorCode.BAD_USER_INPUT,
+          `${req.method} is not allowed on ${url.pathname}; use ${route.methods.join(' or ')}`,
+        );
         sendJson(res, 405, httpErrorBody(e), { allow: route.methods.join(', ') });
         return;
       }
@@ -61,7 +76,8 @@ export function createRouter(routes: readonly Route[], logger: Logger): RequestL
     };
     // Every log line written while serving this request (even in the Gong transport) carries its id.
     runWithRequestId(requestId, run).catch((err: unknown) => {
-      if (!(err instanceof GatewayError)) logger.error({ err, requestId, path: url.pathname }, 'unexpected error in an HTTP route');
+      if (!(err instanceof GatewayError))
+        logger.error({ err, requestId, path: url.pathname }, 'unexpected error in an HTTP route');
       sendError(res, err);
     });
   };

@@ -6,8 +6,14 @@ import { ErrorCode } from '../errors.js';
 import { withCors } from './cors.js';
 import { createRouter, type Route } from './router.js';
 
-export function createHttpServer(routes: readonly Route[], logger: Logger, opts: { corsOrigins: string[] } = { corsOrigins: [] }): Server {
-  const server = createServer(withCors(createRouter(routes, logger), { origins: opts.corsOrigins }));
+export function createHttpServer(
+  routes: readonly Route[],
+  logger: Logger,
+  opts: { corsOrigins: string[] } = { corsOrigins: [] },
+): Server {
+  const server = createServer(
+    withCors(createRouter(routes, logger), { origins: opts.corsOrigins }),
+  );
   // Slow headers must not hold sockets (slowloris); whole requests may be long: a 1.5 GB media
   // upload streams through /calls/:id/media, so the body deadline is generous, not 60 s.
   server.headersTimeout = 30_000;
@@ -23,11 +29,20 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const [status, reason] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout']
-    : [400, 'Bad Request'];
-  const body = JSON.stringify({ error: { code: ErrorCode.BAD_USER_INPUT, message: `${reason}: the request could not be parsed` } });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  const body = JSON.stringify({
+    error: {
+      code: ErrorCode.BAD_USER_INPUT,
+      message: `${reason}: the request could not be parsed`,
+    },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Listens and resolves with the bound port (0 picks a free one). */

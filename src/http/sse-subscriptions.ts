@@ -11,7 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
-import { createHandler, type Request as SseRequest, type Response as SseResponse } from 'graphql-sse';
+import {
+  createHandler,
+  type Request as SseRequest,
+  type Response as SseResponse,
+} from 'graphql-sse';
 import type { EarlyAnswer, HttpOperations, OperationParams } from './http-operation.js';
 import { writeWithBackpressure, type ClosableStream } from './http-stream.js';
 
@@ -32,10 +36,18 @@ interface RawRequest {
   stream?: ClosableStream;
 }
 
-const toTuple = (a: EarlyAnswer): SseResponse => [JSON.stringify(a.body), { status: a.status, statusText: '', headers: a.headers }];
+const toTuple = (a: EarlyAnswer): SseResponse => [
+  JSON.stringify(a.body),
+  { status: a.status, statusText: '', headers: a.headers },
+];
 
 export interface SseSubscriptions {
-  handle(req: IncomingMessage, res: ServerResponse, requestId: string, body: () => Promise<string>): Promise<void>;
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    body: () => Promise<string>,
+  ): Promise<void>;
 }
 
 export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
@@ -55,8 +67,14 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
       req.raw.stream = stream;
       // Distinct connections: this request's response is the stream. (In single-connection mode
       // graphql-sse ends each operation itself when the reserved stream closes.)
-      if (req.headers.get('accept') === 'text/event-stream') req.raw.res.once('close', () => stream.stop());
-      const prepared = await ops.prepare(req.raw.req, req.raw.requestId, params as OperationParams, stream);
+      if (req.headers.get('accept') === 'text/event-stream')
+        req.raw.res.once('close', () => stream.stop());
+      const prepared = await ops.prepare(
+        req.raw.req,
+        req.raw.requestId,
+        params as OperationParams,
+        stream,
+      );
       if (!prepared.ok) {
         stream.stop();
         return toTuple(prepared.answer);
@@ -84,7 +102,14 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
         url: req.url ?? '/graphql',
         headers: {
           // graphql-sse compares `accept` exactly; clients list several types.
-          get: (key) => (key === 'accept' ? (accept.includes('text/event-stream') ? 'text/event-stream' : accept.includes('application/json') || accept === '' ? 'application/json' : accept) : headerOf(req, key)),
+          get: (key) =>
+            key === 'accept'
+              ? accept.includes('text/event-stream')
+                ? 'text/event-stream'
+                : accept.includes('application/json') || accept === ''
+                  ? 'application/json'
+                  : accept
+              : headerOf(req, key),
         },
         body,
         raw: { req, res, requestId },

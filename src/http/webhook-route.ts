@@ -33,7 +33,17 @@ export interface WebhookRouteOptions {
   logger?: Logger;
 }
 
-export type WebhookOutcome = 'accepted' | 'duplicate' | 'too_large' | 'timeout' | 'aborted' | 'busy' | 'unauthorized' | 'malformed' | 'method_not_allowed' | 'error';
+export type WebhookOutcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'too_large'
+  | 'timeout'
+  | 'aborted'
+  | 'busy'
+  | 'unauthorized'
+  | 'malformed'
+  | 'method_not_allowed'
+  | 'error';
 
 /** The connectionRef of a webhook path, or undefined when the path is not one. */
 export function matchWebhookPath(pathname: string): string | undefined {
@@ -47,26 +57,52 @@ export function matchWebhookPath(pathname: string): string | undefined {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 
 /** What an unknown ref, a ref without a key and a bad signature all answer: refs cannot be probed. */
-const NO_KEY = { reason: 'bad-signature', message: "Authorization is not an RS256 JWT signed by this connection's Gong webhook key" } as const;
+const NO_KEY = {
+  reason: 'bad-signature',
+  message: "Authorization is not an RS256 JWT signed by this connection's Gong webhook key",
+} as const;
 
-const MISSING = { reason: 'missing-signature', message: "the Authorization header with Gong's signed JWT is missing" } as const;
+const MISSING = {
+  reason: 'missing-signature',
+  message: "the Authorization header with Gong's signed JWT is missing",
+} as const;
 
 function unauthorized(shown: { reason: string; message: string }): GatewayError {
-  return new GatewayError(ErrorCode.UNAUTHENTICATED, `Webhook signature refused: ${shown.message}`, { reason: shown.reason });
+  return new GatewayError(
+    ErrorCode.UNAUTHENTICATED,
+    `Webhook signature refused: ${shown.message}`,
+    { reason: shown.reason },
+  );
 }
 
 export function createWebhookRoute(opts: WebhookRouteOptions) {
   const count = (outcome: WebhookOutcome) => opts.metrics?.webhooksReceived.inc({ outcome });
-  const fail = (res: ServerResponse, outcome: WebhookOutcome, e: GatewayError, status = httpStatusOf[e.code], headers: Record<string, string> = {}) => {
+  const fail = (
+    res: ServerResponse,
+    outcome: WebhookOutcome,
+    e: GatewayError,
+    status = httpStatusOf[e.code],
+    headers: Record<string, string> = {},
+  ) => {
     count(outcome);
-    if (outcome !== 'accepted') opts.logger?.info({ outcome, code: e.code, reason: e.message }, 'gong webhook refused');
+    if (outcome !== 'accepted')
+      opts.logger?.info({ outcome, code: e.code, reason: e.message }, 'gong webhook refused');
     send(res, status, httpErrorBody(e), headers);
   };
 
@@ -81,26 +117,58 @@ export function createWebhookRoute(opts: WebhookRouteOptions) {
   };
 
   /** Handles one request whose path matched (`connectionRef` from matchWebhookPath). Never throws. */
-  return async function handleWebhook(req: IncomingMessage, res: ServerResponse, connectionRef: string): Promise<void> {
+  return async function handleWebhook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    connectionRef: string,
+  ): Promise<void> {
     try {
       if (req.method !== 'POST') {
-        return fail(res, 'method_not_allowed', new GatewayError(ErrorCode.BAD_USER_INPUT, `Gong webhooks are POSTed; got ${req.method ?? '?'}`), 405, { allow: 'POST' });
+        return fail(
+          res,
+          'method_not_allowed',
+          new GatewayError(
+            ErrorCode.BAD_USER_INPUT,
+            `Gong webhooks are POSTed; got ${req.method ?? '?'}`,
+          ),
+          405,
+          { allow: 'POST' },
+        );
       }
       // Nothing is read until the token verifies: a stranger costs one JWT check, never a buffer.
       const authorization = req.headers.authorization;
-      if (authorization === undefined || authorization.trim() === '') return refuse(res, unauthorized(MISSING), 'missing-signature');
+      if (authorization === undefined || authorization.trim() === '')
+        return refuse(res, unauthorized(MISSING), 'missing-signature');
       const url = new URL(req.url ?? '/', 'http://x');
-      const checked = await opts.intake.checkToken(connectionRef, authorization, `${opts.publicUrl}${url.pathname}${url.search}`);
+      const checked = await opts.intake.checkToken(
+        connectionRef,
+        authorization,
+        `${opts.publicUrl}${url.pathname}${url.search}`,
+      );
       if (!checked.ok) return refuse(res, unauthorized(NO_KEY), checked.why);
 
       if (reading >= maxConcurrent) {
         res.setHeader('connection', 'close');
-        return fail(res, 'busy', new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Too many webhook bodies are being received; retry shortly', { retryAfter: 1 }), 503, { 'retry-after': '1' });
+        return fail(
+          res,
+          'busy',
+          new GatewayError(
+            ErrorCode.UPSTREAM_UNAVAILABLE,
+            'Too many webhook bodies are being received; retry shortly',
+            { retryAfter: 1 },
+          ),
+          503,
+          { 'retry-after': '1' },
+        );
       }
       opts.metrics?.webhookBodiesReading.set((reading += 1));
       let read: Awaited<ReturnType<typeof readBoundedBody>>;
       try {
-        read = await readBoundedBody(req, { maxBytes: opts.maxBytes, idleMs: opts.bodyIdleMs ?? 10_000, totalMs: opts.bodyDeadlineMs ?? 60_000 });
+        read = await readBoundedBody(req, {
+          maxBytes: opts.maxBytes,
+          idleMs: opts.bodyIdleMs ?? 10_000,
+          totalMs: opts.bodyDeadlineMs ?? 60_000,
+        });
       } finally {
         opts.metrics?.webhookBodiesReading.set((reading -= 1));
       }
@@ -112,17 +180,48 @@ export function createWebhookRoute(opts: WebhookRouteOptions) {
           opts.logger?.info({ connectionRef }, 'gong webhook body aborted by the sender');
           return;
         }
-        if (read.reason === 'timeout') return fail(res, 'timeout', new GatewayError(ErrorCode.BAD_USER_INPUT, 'The webhook body arrived too slowly'), 408);
-        return fail(res, 'too_large', new GatewayError(ErrorCode.PAYLOAD_TOO_LARGE, `Webhook body exceeds ${opts.maxBytes} bytes (WEBHOOK_MAX_BYTES)`), 413);
+        if (read.reason === 'timeout')
+          return fail(
+            res,
+            'timeout',
+            new GatewayError(ErrorCode.BAD_USER_INPUT, 'The webhook body arrived too slowly'),
+            408,
+          );
+        return fail(
+          res,
+          'too_large',
+          new GatewayError(
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            `Webhook body exceeds ${opts.maxBytes} bytes (WEBHOOK_MAX_BYTES)`,
+          ),
+          413,
+        );
       }
       const outcome = await opts.intake.acceptBody(connectionRef, checked.token, read.body);
-      if (outcome.kind === 'bad-signature') return refuse(res, unauthorized(outcome), outcome.reason);
-      if (outcome.kind === 'malformed') return fail(res, 'malformed', new GatewayError(ErrorCode.BAD_USER_INPUT, outcome.message));
+      if (outcome.kind === 'bad-signature')
+        return refuse(res, unauthorized(outcome), outcome.reason);
+      if (outcome.kind === 'malformed')
+        return fail(res, 'malformed', new GatewayError(ErrorCode.BAD_USER_INPUT, outcome.message));
       count(outcome.duplicate ? 'duplicate' : 'accepted');
-      send(res, outcome.duplicate ? 200 : 202, { accepted: true, eventId: outcome.eventId, duplicate: outcome.duplicate });
+      send(res, outcome.duplicate ? 200 : 202, {
+        accepted: true,
+        eventId: outcome.eventId,
+        duplicate: outcome.duplicate,
+      });
     } catch (err) {
-      opts.logger?.error({ err: err instanceof Error ? err.message : String(err), connectionRef }, 'gong webhook failed');
-      if (!res.headersSent) fail(res, 'error', new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'The webhook could not be stored; Gong will retry'));
+      opts.logger?.error(
+        { err: err instanceof Error ? err.message : String(err), connectionRef },
+        'gong webhook failed',
+      );
+      if (!res.headersSent)
+        fail(
+          res,
+          'error',
+          new GatewayError(
+            ErrorCode.INTERNAL_SERVER_ERROR,
+            'The webhook could not be stored; Gong will retry',
+          ),
+        );
     }
   };
 }
@@ -136,7 +235,11 @@ export function webhookRoute(handler: WebhookHandler): Route {
     methods: ['POST'],
     handle: async ({ req, res, url }) => {
       const ref = matchWebhookPath(url.pathname);
-      if (ref === undefined) throw notFound(`No route for ${url.pathname}: webhooks go to ${WEBHOOK_PATH_PREFIX}<connectionRef>`, { path: url.pathname });
+      if (ref === undefined)
+        throw notFound(
+          `No route for ${url.pathname}: webhooks go to ${WEBHOOK_PATH_PREFIX}<connectionRef>`,
+          { path: url.pathname },
+        );
       await handler(req, res, ref);
     },
   };

@@ -28,9 +28,12 @@ export interface WebSocketGuardOptions {
  * For `new WebSocketServer({ verifyClient })`: with CORS_ORIGINS set, a browser (which always sends
  * Origin) from another origin gets 401 instead of an upgrade; clients without Origin are not browsers.
  */
-export function verifyOrigin(allowedOrigins: readonly string[]): (info: { origin: string; req: IncomingMessage }) => boolean {
+export function verifyOrigin(
+  allowedOrigins: readonly string[],
+): (info: { origin: string; req: IncomingMessage }) => boolean {
   const origins = new Set(allowedOrigins.map((o) => o.replace(/\/+$/, '')));
-  return ({ origin }) => origins.size === 0 || origin === undefined || origin === '' || origins.has(origin);
+  return ({ origin }) =>
+    origins.size === 0 || origin === undefined || origin === '' || origins.has(origin);
 }
 
 export interface WebSocketGuard {
@@ -40,7 +43,10 @@ export interface WebSocketGuard {
   pending(): number;
 }
 
-export function guardWebSocketServer(wss: WebSocketServer, opts: WebSocketGuardOptions): WebSocketGuard {
+export function guardWebSocketServer(
+  wss: WebSocketServer,
+  opts: WebSocketGuardOptions,
+): WebSocketGuard {
   const now = opts.now ?? Date.now;
   const waiting = new Map<WebSocket, ReturnType<typeof setTimeout>>();
 
@@ -64,7 +70,10 @@ export function guardWebSocketServer(wss: WebSocketServer, opts: WebSocketGuardO
       clearTimeout(waiting.get(socket));
       waiting.delete(socket);
       if (expiresAt === undefined) return;
-      const expiry = setTimeout(() => socket.close(WsCloseCode.Unauthorized, 'The credential of this socket expired'), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - now())));
+      const expiry = setTimeout(
+        () => socket.close(WsCloseCode.Unauthorized, 'The credential of this socket expired'),
+        Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - now())),
+      );
       socket.once('close', () => clearTimeout(expiry));
     },
     pending: () => waiting.size,

@@ -11,12 +11,22 @@ import type { Server } from 'node:http';
 import { handleProtocols } from 'graphql-ws';
 import { WsCloseCode } from '../close-codes.js';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { ContextFactory, GatewayContext } from '../graphql/context.js';
 import { ErrorCode } from '../errors.js';
 import { findGatewayError, formatError } from '../graphql/format-error.js';
-import { createOperationLabel, type OperationLabel } from '../observability/graphql-metrics-plugin.js';
+import {
+  createOperationLabel,
+  type OperationLabel,
+} from '../observability/graphql-metrics-plugin.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createWsOperationMetrics } from '../observability/ws-operation-metrics.js';
@@ -64,7 +74,9 @@ const reason = (s: string) => (Buffer.byteLength(s) > 120 ? `${s.slice(0, 117)}.
 
 /** The close code for a failed authentication: 4403 when forbidden, 4401 otherwise. */
 function authCloseCode(err: unknown): number {
-  return findGatewayError(err)?.code === ErrorCode.FORBIDDEN ? WsCloseCode.Forbidden : WsCloseCode.Unauthorized;
+  return findGatewayError(err)?.code === ErrorCode.FORBIDDEN
+    ? WsCloseCode.Forbidden
+    : WsCloseCode.Unauthorized;
 }
 
 export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWebSocket {
@@ -76,11 +88,16 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
   });
   const initTimeoutMs = opts.connectionInitWaitTimeoutMs ?? 3_000;
   // Registered before graphql-ws's own listener, so a refused socket is closed first.
-  const guard = guardWebSocketServer(wss, { maxUnauthenticated: opts.maxUnauthenticated ?? 100, initTimeoutMs });
+  const guard = guardWebSocketServer(wss, {
+    maxUnauthenticated: opts.maxUnauthenticated ?? 100,
+    initTimeoutMs,
+  });
   const policy = opts.policy ?? { introspection: true, hideSuggestions: false };
   const shown = (e: GraphQLError) => applyPolicy(formatError(e.toJSON(), e), policy);
   const rules = [...new Set([...opts.validationRules, ...policyRules(policy)])];
-  const counted = opts.metrics ? createWsOperationMetrics(opts.metrics, opts.operationLabel ?? createOperationLabel()) : undefined;
+  const counted = opts.metrics
+    ? createWsOperationMetrics(opts.metrics, opts.operationLabel ?? createOperationLabel())
+    : undefined;
 
   const disposable = useServer(
     {
@@ -91,7 +108,10 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
       onConnect: async (ctx) => {
         try {
           // Authenticate once here so a bad credential closes the socket before any operation.
-          const c = await opts.context({ headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
+          const c = await opts.context({
+            headers: ctx.extra.request.headers,
+            connectionParams: ctx.connectionParams ?? {},
+          });
           // The socket lives as long as its credential: a JWT's exp closes it with 4401.
           guard.authenticated(ctx.extra.socket, c.principal.expiresAt);
           return true;
@@ -108,29 +128,55 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
         counted?.subscribed(ctx, id);
         let document: DocumentNode;
         try {
-          document = parse(payload.query, opts.maxTokens === undefined ? undefined : { maxTokens: opts.maxTokens });
+          document = parse(
+            payload.query,
+            opts.maxTokens === undefined ? undefined : { maxTokens: opts.maxTokens },
+          );
         } catch (err) {
-          const message = err instanceof GraphQLError ? err.message : 'The document could not be parsed';
+          const message =
+            err instanceof GraphQLError ? err.message : 'The document could not be parsed';
           return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
         const errors = validate(opts.schema, document, rules);
         if (errors.length > 0)
-          return errors.map((e) => new GraphQLError(applyPolicy(e, policy).message, { nodes: e.nodes, extensions: { ...e.extensions, code: e.extensions['code'] ?? 'GRAPHQL_VALIDATION_FAILED' } }));
-        return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables };
+          return errors.map(
+            (e) =>
+              new GraphQLError(applyPolicy(e, policy).message, {
+                nodes: e.nodes,
+                extensions: {
+                  ...e.extensions,
+                  code: e.extensions['code'] ?? 'GRAPHQL_VALIDATION_FAILED',
+                },
+              }),
+          );
+        return {
+          schema: opts.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
       },
       // Called once the document parsed and validated, right before execution.
       context: async (ctx, id, _payload, args): Promise<GatewayContext> => {
         let base: GatewayContext;
         try {
-          base = await opts.context({ headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
+          base = await opts.context({
+            headers: ctx.extra.request.headers,
+            connectionParams: ctx.connectionParams ?? {},
+          });
         } catch (err) {
           // The credential expired or was revoked since connection_init.
           counted?.error(ctx, id);
-          ctx.extra.socket.close(authCloseCode(err), reason(findGatewayError(err)?.message ?? 'Unauthorized'));
+          ctx.extra.socket.close(
+            authCloseCode(err),
+            reason(findGatewayError(err)?.message ?? 'Unauthorized'),
+          );
           throw err;
         }
         counted?.started(ctx, id, args.document, args.operationName);
-        const subscriberSocket: SubscriberSocket = { close: (code, why) => ctx.extra.socket.close(code, reason(why)) };
+        const subscriberSocket: SubscriberSocket = {
+          close: (code, why) => ctx.extra.socket.close(code, reason(why)),
+        };
         return { ...base, subscriberSocket };
       },
       onNext: (ctx, id, _payload, _args, result) => {
@@ -153,7 +199,8 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
   // Let the legacy `graphql-ws` subprotocol (subscriptions-transport-ws) finish the handshake so
   // graphql-ws closes it with 4406 "Subprotocol not acceptable"; refused in the handshake, the
   // client only sees 1006.
-  wss.options.handleProtocols = (protocols: Set<string>) => handleProtocols(protocols) || (protocols.has('graphql-ws') ? 'graphql-ws' : false);
+  wss.options.handleProtocols = (protocols: Set<string>) =>
+    handleProtocols(protocols) || (protocols.has('graphql-ws') ? 'graphql-ws' : false);
 
   wss.on('error', (err) => opts.logger.warn({ err: err.message }, 'websocket server error'));
 

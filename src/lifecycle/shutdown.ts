@@ -46,7 +46,8 @@ function trackInFlight(server: Server): { count(): number; drained(): Promise<vo
   });
   return {
     count: () => n,
-    drained: () => (n === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    drained: () =>
+      n === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)),
   };
 }
 
@@ -59,8 +60,13 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
 
   const sequence = async (reason: string): Promise<number> => {
     const log = opts.logger.child({ shutdown: reason });
-    log.info({ inFlight: tracker.count(), timeoutMs: opts.timeoutMs }, 'shutting down: no new connections, draining in-flight requests');
-    const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), opts.timeoutMs).unref());
+    log.info(
+      { inFlight: tracker.count(), timeoutMs: opts.timeoutMs },
+      'shutting down: no new connections, draining in-flight requests',
+    );
+    const deadline = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), opts.timeoutMs).unref(),
+    );
     const steps = (async () => {
       opts.server.close();
       opts.server.closeIdleConnections();
@@ -72,7 +78,11 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     let code: number;
     try {
       code = (await Promise.race([steps, deadline])) === 'done' ? 0 : 1;
-      if (code === 1) log.error({ inFlight: tracker.count() }, `shutdown did not finish within SHUTDOWN_TIMEOUT_MS (${opts.timeoutMs} ms); exiting with 1`);
+      if (code === 1)
+        log.error(
+          { inFlight: tracker.count() },
+          `shutdown did not finish within SHUTDOWN_TIMEOUT_MS (${opts.timeoutMs} ms); exiting with 1`,
+        );
       else log.info('shutdown complete');
     } catch (err) {
       log.error({ err }, 'shutdown failed; exiting with 1');
@@ -93,7 +103,10 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
 }
 
 /** Installs SIGTERM and SIGINT: the first starts `shutdown`, a second one exits 1 immediately. */
-export function installSignalHandlers(s: Shutdown, opts: { logger: Logger; exit?: (code: number) => void; signals?: readonly NodeJS.Signals[] }): void {
+export function installSignalHandlers(
+  s: Shutdown,
+  opts: { logger: Logger; exit?: (code: number) => void; signals?: readonly NodeJS.Signals[] },
+): void {
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   let received = false;
   for (const signal of opts.signals ?? (['SIGTERM', 'SIGINT'] as const)) {

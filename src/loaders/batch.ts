@@ -13,7 +13,11 @@ export const observeBatch = (metrics: Metrics | undefined, loader: string, size:
 };
 
 /** A loader over a by-id read answered in key order (null for ids Gong does not know); each batch of ≤100 keys is recorded in the batch-size metric. */
-export function loaderById<T>(name: string, metrics: Metrics | undefined, read: (ids: string[]) => Promise<(T | null)[]>): DataLoader<string, T | null> {
+export function loaderById<T>(
+  name: string,
+  metrics: Metrics | undefined,
+  read: (ids: string[]) => Promise<(T | null)[]>,
+): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(
     async (keys) => {
       observeBatch(metrics, name, keys.length);

@@ -11,7 +11,14 @@ import DataLoader from 'dataloader';
 import type { GongClient, Page } from '../gong/types.js';
 import { collectPages } from '../gong/reads/pages.js';
 import { z } from 'zod';
-import { UserMetadata, Workspace, type CallBasicData, type CallData, type CallTranscript, type ContentSelector } from '../gong/wire.js';
+import {
+  UserMetadata,
+  Workspace,
+  type CallBasicData,
+  type CallData,
+  type CallTranscript,
+  type ContentSelector,
+} from '../gong/wire.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -64,7 +71,17 @@ const USERS_PAGE = 100;
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
   const cached = <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T> =>
-    opts.cache && opts.cacheTtlSeconds > 0 ? opts.cache.getOrLoad(client.connectionRef, key, opts.cacheTtlSeconds, load, key.split(':')[0], schema, opts.fresh === true) : load();
+    opts.cache && opts.cacheTtlSeconds > 0
+      ? opts.cache.getOrLoad(
+          client.connectionRef,
+          key,
+          opts.cacheTtlSeconds,
+          load,
+          key.split(':')[0],
+          schema,
+          opts.fresh === true,
+        )
+      : load();
 
   const ref = client.connectionRef;
   // Feeding the shared cache never fails or delays the read that fed it (a store failure is logged by the store).
@@ -72,10 +89,14 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   const { entities } = opts;
   const read = { fresh: opts.fresh === true };
   const users = loaderById('users', metrics, (ids) =>
-    entities ? entities.users(ref, ids, (m) => client.usersByIds(m), read) : client.usersByIds(ids).then((f) => byKeys(ids, f, (u) => u.id)),
+    entities
+      ? entities.users(ref, ids, (m) => client.usersByIds(m), read)
+      : client.usersByIds(ids).then((f) => byKeys(ids, f, (u) => u.id)),
   );
   const transcripts = loaderById('transcripts', metrics, (ids) =>
-    entities ? entities.transcripts(ref, ids, (m) => client.transcriptsByIds(m), read) : client.transcriptsByIds(ids).then((f) => byKeys(ids, f, (t) => t.callId)),
+    entities
+      ? entities.transcripts(ref, ids, (m) => client.transcriptsByIds(m), read)
+      : client.transcriptsByIds(ids).then((f) => byKeys(ids, f, (t) => t.callId)),
   );
 
   const callLoaders = new Map<string, DataLoader<string, CallData | null>>();
@@ -98,11 +119,23 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     async (ids) => {
       const errors = new Map<string, Error>();
       const getEach = async (missing: readonly string[]): Promise<CallData[]> => {
-        const got = await Promise.all(missing.map((id) => client.getCall(id).catch((e: unknown) => void errors.set(id, e instanceof Error ? e : new Error(String(e))))));
+        const got = await Promise.all(
+          missing.map((id) =>
+            client
+              .getCall(id)
+              .catch(
+                (e: unknown) => void errors.set(id, e instanceof Error ? e : new Error(String(e))),
+              ),
+          ),
+        );
         return got.filter((m): m is CallBasicData => m != null).map((metaData) => ({ metaData }));
       };
-      const calls = entities ? await entities.calls(ref, ids, undefined, getEach, read) : await getEach(ids);
-      const byId = new Map(calls.filter((c): c is CallData => c !== null).map((c) => [c.metaData.id, c.metaData]));
+      const calls = entities
+        ? await entities.calls(ref, ids, undefined, getEach, read)
+        : await getEach(ids);
+      const byId = new Map(
+        calls.filter((c): c is CallData => c !== null).map((c) => [c.metaData.id, c.metaData]),
+      );
       return ids.map((id) => errors.get(id) ?? byId.get(id) ?? null);
     },
     { name: 'basicCall' },
@@ -112,16 +145,35 @@ export function createLoaders(opts: LoaderOptions): Loaders {
   const usersPage = async (cursor: string | undefined): Promise<Page<UserMetadata>> => {
     const offset = cursor?.startsWith(SLICE) ? Number(cursor.slice(SLICE.length)) : undefined;
     // A cursor from Gong (caching was off when the walk began) goes on with Gong.
-    if (!cachesFullReads || (cursor !== undefined && (offset === undefined || !Number.isSafeInteger(offset) || offset < 0))) return client.listUsers({ cursor });
-    const all = await cached('users', () => collectPages({ fetchPage: (c) => client.listUsers({ cursor: c }), idOf: (u) => u.id }), z.array(UserMetadata));
+    if (
+      !cachesFullReads ||
+      (cursor !== undefined &&
+        (offset === undefined || !Number.isSafeInteger(offset) || offset < 0))
+    )
+      return client.listUsers({ cursor });
+    const all = await cached(
+      'users',
+      () => collectPages({ fetchPage: (c) => client.listUsers({ cursor: c }), idOf: (u) => u.id }),
+      z.array(UserMetadata),
+    );
     const from = offset ?? 0;
     const items = all.slice(from, from + USERS_PAGE);
     const next = from + USERS_PAGE < all.length ? `${SLICE}${from + USERS_PAGE}` : undefined;
-    return { items, requestId: '', records: { totalRecords: all.length, currentPageSize: items.length, currentPageNumber: Math.floor(from / USERS_PAGE), ...(next ? { cursor: next } : {}) } };
+    return {
+      items,
+      requestId: '',
+      records: {
+        totalRecords: all.length,
+        currentPageSize: items.length,
+        currentPageNumber: Math.floor(from / USERS_PAGE),
+        ...(next ? { cursor: next } : {}),
+      },
+    };
   };
 
   let workspaceList: Promise<Workspace[]> | undefined;
-  const workspaces = () => (workspaceList ??= cached('workspaces', () => client.listWorkspaces(), z.array(Workspace)));
+  const workspaces = () =>
+    (workspaceList ??= cached('workspaces', () => client.listWorkspaces(), z.array(Workspace)));
 
   return {
     users,

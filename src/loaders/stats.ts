@@ -55,11 +55,18 @@ export interface StatsLoaders {
   callOutcomes(): Promise<CallOutcomeDefinition[]>;
 }
 
-const rangeOf = (k: { from?: string | undefined; to?: string | undefined; period?: string | undefined }) => `${k.from ?? ''}|${k.to ?? ''}|${k.period ?? ''}`;
+const rangeOf = (k: {
+  from?: string | undefined;
+  to?: string | undefined;
+  period?: string | undefined;
+}) => `${k.from ?? ''}|${k.to ?? ''}|${k.period ?? ''}`;
 
 /** Groups keys by range; `fetch` answers one range for all its users, indexed by user id. */
 function byRange<K extends { userId: string; from?: string; to?: string; period?: string }, V>(
-  name: string, metrics: Metrics | undefined, fetch: (range: K, userIds: string[]) => Promise<Map<string, V>>, missing: V,
+  name: string,
+  metrics: Metrics | undefined,
+  fetch: (range: K, userIds: string[]) => Promise<Map<string, V>>,
+  missing: V,
 ): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>(
     async (keys) => {
@@ -67,48 +74,152 @@ function byRange<K extends { userId: string; from?: string; to?: string; period?
       const groups = new Map<string, K[]>();
       for (const k of keys) groups.set(rangeOf(k), [...(groups.get(rangeOf(k)) ?? []), k]);
       const answers = new Map<string, Map<string, V>>();
-      await Promise.all([...groups].map(async ([range, ks]) => {
-        answers.set(range, await fetch(ks[0] as K, [...new Set(ks.map((k) => k.userId))]));
-      }));
+      await Promise.all(
+        [...groups].map(async ([range, ks]) => {
+          answers.set(range, await fetch(ks[0] as K, [...new Set(ks.map((k) => k.userId))]));
+        }),
+      );
       return keys.map((k) => answers.get(rangeOf(k))?.get(k.userId) ?? missing);
     },
     { cacheKeyFn: (k) => `${k.userId}|${rangeOf(k)}`, name },
   );
 }
 
-const indexBy = <T>(items: T[], key: (t: T) => string | null | undefined): Map<string, T> => new Map(items.flatMap((t) => { const k = key(t); return k ? [[k, t] as [string, T]] : []; }));
+const indexBy = <T>(items: T[], key: (t: T) => string | null | undefined): Map<string, T> =>
+  new Map(
+    items.flatMap((t) => {
+      const k = key(t);
+      return k ? [[k, t] as [string, T]] : [];
+    }),
+  );
 const groupBy = <T>(items: T[], key: (t: T) => string | null | undefined): Map<string, T[]> => {
   const out = new Map<string, T[]>();
-  for (const t of items) { const k = key(t); if (k) out.set(k, [...(out.get(k) ?? []), t]); }
+  for (const t of items) {
+    const k = key(t);
+    if (k) out.set(k, [...(out.get(k) ?? []), t]);
+  }
   return out;
 };
 
-export function createStatsLoaders(client: GongClient, metrics: Metrics | undefined, cached: <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>) => Promise<T>): StatsLoaders {
-  const filter = (k: UserRangeKey, userIds: string[]) => ({ fromDate: k.from, toDate: k.to, userIds });
+export function createStatsLoaders(
+  client: GongClient,
+  metrics: Metrics | undefined,
+  cached: <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>) => Promise<T>,
+): StatsLoaders {
+  const filter = (k: UserRangeKey, userIds: string[]) => ({
+    fromDate: k.from,
+    toDate: k.to,
+    userIds,
+  });
 
-  const aggregate = byRange<UserRangeKey, UserAggregateActivity | null>('stats.aggregate', metrics, async (k, userIds) =>
-    indexBy(await collectPages({ fetchPage: (cursor) => client.activityAggregate({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
-  const byPeriod = byRange<UserRangeKey, UserActivityByPeriod | null>('stats.by-period', metrics, async (k, userIds) =>
-    indexBy(await collectPages({ fetchPage: (cursor) => client.activityByPeriod({ cursor, filter: filter(k, userIds), aggregationPeriod: k.period ?? 'WEEK' }) }), (u) => u.userId), null);
-  const dayByDay = byRange<UserRangeKey, UserDayByDayActivity | null>('stats.day-by-day', metrics, async (k, userIds) =>
-    indexBy(await collectPages({ fetchPage: (cursor) => client.activityDayByDay({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
-  const interaction = byRange<UserRangeKey, UserInteractionStats | null>('stats.interaction', metrics, async (k, userIds) =>
-    indexBy(await collectPages({ fetchPage: (cursor) => client.interactionStats({ cursor, filter: filter(k, userIds) }) }), (u) => u.userId), null);
+  const aggregate = byRange<UserRangeKey, UserAggregateActivity | null>(
+    'stats.aggregate',
+    metrics,
+    async (k, userIds) =>
+      indexBy(
+        await collectPages({
+          fetchPage: (cursor) => client.activityAggregate({ cursor, filter: filter(k, userIds) }),
+        }),
+        (u) => u.userId,
+      ),
+    null,
+  );
+  const byPeriod = byRange<UserRangeKey, UserActivityByPeriod | null>(
+    'stats.by-period',
+    metrics,
+    async (k, userIds) =>
+      indexBy(
+        await collectPages({
+          fetchPage: (cursor) =>
+            client.activityByPeriod({
+              cursor,
+              filter: filter(k, userIds),
+              aggregationPeriod: k.period ?? 'WEEK',
+            }),
+        }),
+        (u) => u.userId,
+      ),
+    null,
+  );
+  const dayByDay = byRange<UserRangeKey, UserDayByDayActivity | null>(
+    'stats.day-by-day',
+    metrics,
+    async (k, userIds) =>
+      indexBy(
+        await collectPages({
+          fetchPage: (cursor) => client.activityDayByDay({ cursor, filter: filter(k, userIds) }),
+        }),
+        (u) => u.userId,
+      ),
+    null,
+  );
+  const interaction = byRange<UserRangeKey, UserInteractionStats | null>(
+    'stats.interaction',
+    metrics,
+    async (k, userIds) =>
+      indexBy(
+        await collectPages({
+          fetchPage: (cursor) => client.interactionStats({ cursor, filter: filter(k, userIds) }),
+        }),
+        (u) => u.userId,
+      ),
+    null,
+  );
 
-  const reviewWindow = (k: DayRangeKey) => ({ ...(k.from ? { reviewFromDate: k.from } : {}), ...(k.to ? { reviewToDate: k.to } : {}) });
-  const scorecardsReceived = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>('stats.scorecards', metrics, async (k, userIds) =>
-    groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: { ...reviewWindow(k), reviewedUserIds: userIds } }) }), (a) => a.reviewedUserId), []);
-  const scorecardsGiven = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>('stats.scorecards', metrics, async (k) =>
-    groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) }) }), (a) => a.reviewerUserId), []);
+  const reviewWindow = (k: DayRangeKey) => ({
+    ...(k.from ? { reviewFromDate: k.from } : {}),
+    ...(k.to ? { reviewToDate: k.to } : {}),
+  });
+  const scorecardsReceived = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>(
+    'stats.scorecards',
+    metrics,
+    async (k, userIds) =>
+      groupBy(
+        await collectPages({
+          fetchPage: (cursor) =>
+            client.answeredScorecards({
+              cursor,
+              filter: { ...reviewWindow(k), reviewedUserIds: userIds },
+            }),
+        }),
+        (a) => a.reviewedUserId,
+      ),
+    [],
+  );
+  const scorecardsGiven = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>(
+    'stats.scorecards',
+    metrics,
+    async (k) =>
+      groupBy(
+        await collectPages({
+          fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) }),
+        }),
+        (a) => a.reviewerUserId,
+      ),
+    [],
+  );
 
   // Gong filters answered scorecards by call day, not call id: one read over the batch's days.
-  const callScorecards = new DataLoader<{ callId: string; day: string }, AnsweredScorecard[], string>(
+  const callScorecards = new DataLoader<
+    { callId: string; day: string },
+    AnsweredScorecard[],
+    string
+  >(
     async (keys) => {
       observeBatch(metrics, 'stats.call-scorecards', keys.length);
       const days = keys.map((k) => k.day).sort();
       const last = days.at(-1) as string;
       const to = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-      const found = groupBy(await collectPages({ fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: { callFromDate: days[0], callToDate: to } }) }), (a) => a.callId);
+      const found = groupBy(
+        await collectPages({
+          fetchPage: (cursor) =>
+            client.answeredScorecards({
+              cursor,
+              filter: { callFromDate: days[0], callToDate: to },
+            }),
+        }),
+        (a) => a.callId,
+      );
       return keys.map((k) => found.get(k.callId) ?? []);
     },
     { cacheKeyFn: (k) => k.callId, name: 'stats.call-scorecards' },
@@ -128,10 +239,28 @@ export function createStatsLoaders(client: GongClient, metrics: Metrics | undefi
   };
 
   return {
-    aggregate, byPeriod, dayByDay, interaction, scorecardsReceived, scorecardsGiven, callScorecards, folderContent,
+    aggregate,
+    byPeriod,
+    dayByDay,
+    interaction,
+    scorecardsReceived,
+    scorecardsGiven,
+    callScorecards,
+    folderContent,
     scorecards: () => once('scorecards', () => client.listScorecards(), z.array(Scorecard)),
-    trackers: (workspaceId) => once(`trackers:${workspaceId ?? 'all'}`, () => client.listTrackers(workspaceId ? { workspaceId } : {}), z.array(KeywordTracker)),
-    libraryFolders: (workspaceId) => once(`library-folders:${workspaceId ?? 'all'}`, () => client.listLibraryFolders(workspaceId ? { workspaceId } : {}), z.array(LibraryFolder)),
-    callOutcomes: () => once('call-outcomes', () => client.listCallOutcomes(), z.array(CallOutcomeDefinition)),
+    trackers: (workspaceId) =>
+      once(
+        `trackers:${workspaceId ?? 'all'}`,
+        () => client.listTrackers(workspaceId ? { workspaceId } : {}),
+        z.array(KeywordTracker),
+      ),
+    libraryFolders: (workspaceId) =>
+      once(
+        `library-folders:${workspaceId ?? 'all'}`,
+        () => client.listLibraryFolders(workspaceId ? { workspaceId } : {}),
+        z.array(LibraryFolder),
+      ),
+    callOutcomes: () =>
+      once('call-outcomes', () => client.listCallOutcomes(), z.array(CallOutcomeDefinition)),
   };
 }

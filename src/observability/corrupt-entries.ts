@@ -14,7 +14,10 @@ export type ReportCorruptEntry = (store: CorruptStore, key: string, problem: str
 /** Entries remembered as reported, so a replay that meets one again does not log it again. */
 const REMEMBERED = 10_000;
 
-export function corruptEntryReporter(logger: Logger | undefined, metrics: Metrics | undefined): ReportCorruptEntry {
+export function corruptEntryReporter(
+  logger: Logger | undefined,
+  metrics: Metrics | undefined,
+): ReportCorruptEntry {
   const reported = new Set<string>();
   return (store, key, problem) => {
     const id = `${store}\u0000${key}`;

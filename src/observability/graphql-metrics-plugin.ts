@@ -28,7 +28,10 @@ export function createOperationLabel(maxOperationNames = 200): OperationLabel {
   };
 }
 
-export function graphqlMetricsPlugin<C extends BaseContext>(metrics: Metrics, opts: { maxOperationNames?: number; label?: OperationLabel } = {}): ApolloServerPlugin<C> {
+export function graphqlMetricsPlugin<C extends BaseContext>(
+  metrics: Metrics,
+  opts: { maxOperationNames?: number; label?: OperationLabel } = {},
+): ApolloServerPlugin<C> {
   const label = opts.label ?? createOperationLabel(opts.maxOperationNames);
   return {
     async requestDidStart() {
@@ -41,7 +44,11 @@ export function graphqlMetricsPlugin<C extends BaseContext>(metrics: Metrics, op
           const hasErrors = (single.errors?.length ?? 0) > 0 || (rc.errors?.length ?? 0) > 0;
           const hasData = single.data !== undefined && single.data !== null;
           const outcome: OperationOutcome = !hasErrors ? 'success' : hasData ? 'partial' : 'error';
-          metrics.graphqlOperations.inc({ operation: label(op?.name?.value ?? rc.operationName, op !== undefined), type: op?.operation ?? 'unknown', outcome });
+          metrics.graphqlOperations.inc({
+            operation: label(op?.name?.value ?? rc.operationName, op !== undefined),
+            type: op?.operation ?? 'unknown',
+            outcome,
+          });
         },
       };
     },

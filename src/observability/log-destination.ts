@@ -19,10 +19,16 @@ export interface LogDestination extends DestinationStream {
   broken(): boolean;
 }
 
-export function stdoutDestination(opts: { fd?: number; maxBufferBytes?: number } = {}): LogDestination {
+export function stdoutDestination(
+  opts: { fd?: number; maxBufferBytes?: number } = {},
+): LogDestination {
   let broken = false;
   // Async writes: a full pipe (EAGAIN) is retried on a timer, never in a blocking sleep.
-  const stream = new SonicBoom({ fd: opts.fd ?? 1, sync: false, maxLength: opts.maxBufferBytes ?? 4 * 1024 * 1024 });
+  const stream = new SonicBoom({
+    fd: opts.fd ?? 1,
+    sync: false,
+    maxLength: opts.maxBufferBytes ?? 4 * 1024 * 1024,
+  });
   stream.on('error', () => {
     broken = true;
   });

@@ -47,14 +47,20 @@ export const REDACT_PATHS = [
 export const REDACTED = '[redacted]';
 
 /** Key names whose values are credentials, whatever the nesting (`x-api-key`, `id_token`, `TOKEN_ENCRYPTION_KEY` …). */
-const SECRET_KEY = /authorization|cookie|secret|passw(or)?d|credential|api[-_]?keys?$|access[-_]?key|private[-_]?key|encryption[-_]?key|signature|(^|[-_a-z])tokens?$/i;
+const SECRET_KEY =
+  /authorization|cookie|secret|passw(or)?d|credential|api[-_]?keys?$|access[-_]?key|private[-_]?key|encryption[-_]?key|signature|(^|[-_a-z])tokens?$/i;
 /** A credential inside free text, e.g. an error message that quotes a header. */
 const CREDENTIAL_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 
-const scrubText = (s: string): string => s.replace(CREDENTIAL_IN_TEXT, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+const scrubText = (s: string): string =>
+  s.replace(CREDENTIAL_IN_TEXT, (_m, scheme: string) => `${scheme} ${REDACTED}`);
 
 /** A copy of `value` with secret-named keys censored and credentials in strings masked. Never throws. */
-export function scrubSecrets(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+export function scrubSecrets(
+  value: unknown,
+  depth = 0,
+  seen: WeakSet<object> = new WeakSet(),
+): unknown {
   if (typeof value === 'string') return scrubText(value);
   if (typeof value !== 'object' || value === null) return value;
   if (depth > 8 || seen.has(value)) return '[elided]';
@@ -64,7 +70,11 @@ export function scrubSecrets(value: unknown, depth = 0, seen: WeakSet<object> = 
   if (Array.isArray(source)) return source.map((v: unknown) => scrubSecrets(v, depth + 1, seen));
   if (!isPlain(source)) return source;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(source)) out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? REDACTED : scrubSecrets(v, depth + 1, seen);
+  for (const [k, v] of Object.entries(source))
+    out[k] =
+      SECRET_KEY.test(k) && v !== undefined && v !== null
+        ? REDACTED
+        : scrubSecrets(v, depth + 1, seen);
   return out;
 }
 
@@ -88,7 +98,12 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a: unknown) => (typeof a === 'string' ? scrubText(a) : a)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((a: unknown) => (typeof a === 'string' ? scrubText(a) : a)) as Parameters<
+              typeof method
+            >,
+          );
         },
       },
       mixin(_obj, _level, logger) {

@@ -23,14 +23,22 @@ export interface WsOperationMetrics {
   /** A `subscribe` message arrived. */
   subscribed(socket: object, id: string): void;
   /** The document parsed and validated; execution starts. */
-  started(socket: object, id: string, document: DocumentNode, operationName: string | null | undefined): void;
+  started(
+    socket: object,
+    id: string,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+  ): void;
   next(socket: object, id: string, result: ExecutionResult): void;
   /** Operation-level errors (refused document, failed stream or context). */
   error(socket: object, id: string): void;
   complete(socket: object, id: string): void;
 }
 
-export function createWsOperationMetrics(metrics: Metrics, label: OperationLabel): WsOperationMetrics {
+export function createWsOperationMetrics(
+  metrics: Metrics,
+  label: OperationLabel,
+): WsOperationMetrics {
   // Keyed by graphql-ws's per-socket context: operation ids are only unique within a socket.
   const sockets = new WeakMap<object, Map<string, Tracked>>();
   const get = (socket: object, id: string) => sockets.get(socket)?.get(id);
@@ -38,14 +46,27 @@ export function createWsOperationMetrics(metrics: Metrics, label: OperationLabel
     const t = get(socket, id);
     if (!t) return;
     sockets.get(socket)?.delete(id);
-    const outcome: OperationOutcome = t.failed ? 'error' : !t.sawErrors ? 'success' : t.sawData ? 'partial' : 'error';
+    const outcome: OperationOutcome = t.failed
+      ? 'error'
+      : !t.sawErrors
+        ? 'success'
+        : t.sawData
+          ? 'partial'
+          : 'error';
     metrics.graphqlOperations.inc({ operation: t.operation, type: t.type, outcome });
   };
   return {
     subscribed(socket, id) {
       let ops = sockets.get(socket);
       if (!ops) sockets.set(socket, (ops = new Map()));
-      ops.set(id, { operation: label(undefined, false), type: 'unknown', started: false, failed: false, sawErrors: false, sawData: false });
+      ops.set(id, {
+        operation: label(undefined, false),
+        type: 'unknown',
+        started: false,
+        failed: false,
+        sawErrors: false,
+        sawData: false,
+      });
     },
     started(socket, id, document, operationName) {
       const t = get(socket, id);

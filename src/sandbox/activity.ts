@@ -11,7 +11,12 @@ import type { Tenant } from './tenant.js';
 
 const DAY = 86_400_000;
 
-interface ActivityEvent { userId: string; day: string; field: ActivityField; callId: string }
+interface ActivityEvent {
+  userId: string;
+  day: string;
+  field: ActivityField;
+  callId: string;
+}
 
 /** The company-local day (YYYY-MM-DD) of an instant. */
 export const dayOf = (ms: number, offset: string): string => formatDate(ms, offset).slice(0, 10);
@@ -28,16 +33,27 @@ export function daysIn(from: string, to: string): string[] {
 }
 
 /** What happened, per user and day, up to `at`. */
-export function activityEvents(tenant: Tenant, insights: TenantInsights, at: number): ActivityEvent[] {
+export function activityEvents(
+  tenant: Tenant,
+  insights: TenantInsights,
+  at: number,
+): ActivityEvent[] {
   const offset = tenant.opts.utcOffset;
   const events: ActivityEvent[] = [];
-  const push = (userId: string | null | undefined, ms: number, field: ActivityField, callId: string) => {
+  const push = (
+    userId: string | null | undefined,
+    ms: number,
+    field: ActivityField,
+    callId: string,
+  ) => {
     if (userId) events.push({ userId, day: dayOf(ms, offset), field, callId });
   };
   for (const call of tenant.visibleCalls(at)) {
     const host = call.meta.primaryUserId;
     push(host, call.startedMs, 'callsAsHost', call.id);
-    for (const p of call.parties) if (p.userId && p.userId !== host && p.affiliation === 'Internal') push(p.userId, call.startedMs, 'callsAttended', call.id);
+    for (const p of call.parties)
+      if (p.userId && p.userId !== host && p.affiliation === 'Internal')
+        push(p.userId, call.startedMs, 'callsAttended', call.id);
     for (const c of call.details().publicComments) {
       const posted = c.posted ? parseDate(c.posted) : undefined;
       if (posted === undefined || posted > at) continue;
@@ -46,19 +62,37 @@ export function activityEvents(tenant: Tenant, insights: TenantInsights, at: num
     }
   }
   for (const r of insights.visibleReviews(at)) {
-    for (const f of ['callsScorecardsFilled', 'callsGaveFeedback', 'callsMarkedAsFeedbackGiven', 'othersCallsListenedTo'] as const) push(r.reviewerUserId, r.reviewMs, f, r.callId);
-    for (const f of ['callsScorecardsReceived', 'callsReceivedFeedback', 'callsMarkedAsFeedbackReceived'] as const) push(r.reviewedUserId, r.reviewMs, f, r.callId);
+    for (const f of [
+      'callsScorecardsFilled',
+      'callsGaveFeedback',
+      'callsMarkedAsFeedbackGiven',
+      'othersCallsListenedTo',
+    ] as const)
+      push(r.reviewerUserId, r.reviewMs, f, r.callId);
+    for (const f of [
+      'callsScorecardsReceived',
+      'callsReceivedFeedback',
+      'callsMarkedAsFeedbackReceived',
+    ] as const)
+      push(r.reviewedUserId, r.reviewMs, f, r.callId);
   }
   return events;
 }
 
 type CallIdSets = Record<ActivityField, Set<string>>;
-const emptySets = (): CallIdSets => Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, new Set<string>()])) as CallIdSets;
+const emptySets = (): CallIdSets =>
+  Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, new Set<string>()])) as CallIdSets;
 const counts = (s: CallIdSets) => Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, s[f].size]));
 const lists = (s: CallIdSets) => Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, [...s[f]]]));
 
 /** Per user (only users with activity in [from, to)), per key of `bucket(day)`, the call ids of each field. */
-function grouped(events: ActivityEvent[], from: string, to: string, users: Set<string> | undefined, bucket: (day: string) => string): Map<string, Map<string, CallIdSets>> {
+function grouped(
+  events: ActivityEvent[],
+  from: string,
+  to: string,
+  users: Set<string> | undefined,
+  bucket: (day: string) => string,
+): Map<string, Map<string, CallIdSets>> {
   const out = new Map<string, Map<string, CallIdSets>>();
   for (const e of events) {
     if (e.day < from || e.day >= to || (users && !users.has(e.userId))) continue;
@@ -77,27 +111,47 @@ export function periodStart(day: string, period: AggregationPeriod): string {
   const d = new Date(dayMs(day));
   if (period === 'DAY') return day;
   if (period === 'WEEK') return dayAt(dayMs(day) - ((d.getUTCDay() + 6) % 7) * DAY);
-  const month = period === 'MONTH' ? d.getUTCMonth() : period === 'QUARTER' ? Math.floor(d.getUTCMonth() / 3) * 3 : 0;
+  const month =
+    period === 'MONTH'
+      ? d.getUTCMonth()
+      : period === 'QUARTER'
+        ? Math.floor(d.getUTCMonth() / 3) * 3
+        : 0;
   return dayAt(Date.UTC(d.getUTCFullYear(), month, 1));
 }
 
-export interface StatsQuery { from: string; to: string; users: Set<string> | undefined; at: number }
+export interface StatsQuery {
+  from: string;
+  to: string;
+  users: Set<string> | undefined;
+  at: number;
+}
 
 export class ActivityStats {
-  constructor(private readonly tenant: Tenant, private readonly insights: TenantInsights) {}
+  constructor(
+    private readonly tenant: Tenant,
+    private readonly insights: TenantInsights,
+  ) {}
 
   #offset = () => this.tenant.opts.utcOffset;
-  #startOf = (day: string) => formatDate(dayMs(day) - offsetMinutes(this.#offset()) * 60_000, this.#offset());
+  #startOf = (day: string) =>
+    formatDate(dayMs(day) - offsetMinutes(this.#offset()) * 60_000, this.#offset());
   #email = (userId: string) => this.tenant.userById(userId)?.meta.emailAddress ?? null;
   /** Users in the tenant's order, so pages are stable. */
   #ordered<T>(m: Map<string, T>): [string, T][] {
-    return this.tenant.users.flatMap((u) => (m.has(u.meta.id) ? [[u.meta.id, m.get(u.meta.id) as T] as [string, T]] : []));
+    return this.tenant.users.flatMap((u) =>
+      m.has(u.meta.id) ? [[u.meta.id, m.get(u.meta.id) as T] as [string, T]] : [],
+    );
   }
   #events = (q: StatsQuery) => activityEvents(this.tenant, this.insights, q.at);
 
   aggregate(q: StatsQuery): Record<string, unknown>[] {
     const g = grouped(this.#events(q), q.from, q.to, q.users, () => 'all');
-    return this.#ordered(g).map(([userId, m]) => ({ userId, userEmailAddress: this.#email(userId), userAggregateActivityStats: counts(m.get('all') ?? emptySets()) }));
+    return this.#ordered(g).map(([userId, m]) => ({
+      userId,
+      userEmailAddress: this.#email(userId),
+      userAggregateActivityStats: counts(m.get('all') ?? emptySets()),
+    }));
   }
 
   byPeriod(q: StatsQuery, period: AggregationPeriod): Record<string, unknown>[] {
@@ -109,7 +163,11 @@ export class ActivityStats {
       userAggregateActivity: starts.map((start, i) => {
         const begin = start < q.from ? q.from : start;
         const end = starts[i + 1] ?? q.to;
-        return { ...counts(m.get(start) ?? emptySets()), fromDate: this.#startOf(begin), toDate: this.#startOf(end) };
+        return {
+          ...counts(m.get(start) ?? emptySets()),
+          fromDate: this.#startOf(begin),
+          toDate: this.#startOf(end),
+        };
       }),
     }));
   }
@@ -120,7 +178,11 @@ export class ActivityStats {
     return this.#ordered(g).map(([userId, m]) => ({
       userId,
       userEmailAddress: this.#email(userId),
-      userDailyActivityStats: days.map((day) => ({ ...lists(m.get(day) ?? emptySets()), fromDate: this.#startOf(day), toDate: this.#startOf(nextDay(day)) })),
+      userDailyActivityStats: days.map((day) => ({
+        ...lists(m.get(day) ?? emptySets()),
+        fromDate: this.#startOf(day),
+        toDate: this.#startOf(nextDay(day)),
+      })),
     }));
   }
 
@@ -134,17 +196,25 @@ export class ActivityStats {
       let s = sums.get(host);
       if (!s) sums.set(host, (s = { n: 0, byName: new Map() }));
       s.n += 1;
-      for (const stat of call.details().interaction.interactionStats ?? []) if (stat.name) s.byName.set(stat.name, (s.byName.get(stat.name) ?? 0) + (stat.value ?? 0));
+      for (const stat of call.details().interaction.interactionStats ?? [])
+        if (stat.name) s.byName.set(stat.name, (s.byName.get(stat.name) ?? 0) + (stat.value ?? 0));
     }
     return this.#ordered(sums).map(([userId, s]) => ({
       userId,
       userEmailAddress: this.#email(userId),
-      personInteractionStats: [...s.byName].map(([name, total]) => ({ name, value: Math.round((total / s.n) * 100) / 100 })),
+      personInteractionStats: [...s.byName].map(([name, total]) => ({
+        name,
+        value: Math.round((total / s.n) * 100) / 100,
+      })),
     }));
   }
 
   /** The envelope's window: the range's first and last instants in the company's zone. */
   window(q: StatsQuery): { fromDateTime: string; toDateTime: string; timeZone: string } {
-    return { fromDateTime: this.#startOf(q.from), toDateTime: this.#startOf(q.to), timeZone: `UTC${this.#offset()}` };
+    return {
+      fromDateTime: this.#startOf(q.from),
+      toDateTime: this.#startOf(q.to),
+      timeZone: `UTC${this.#offset()}`,
+    };
   }
 }

@@ -39,7 +39,12 @@ export interface ApiRoute {
   scopes(req: SandboxRequest): string[];
   /** The route reads its body as a stream (media upload): the server must not buffer it. */
   streaming?: boolean;
-  handle(req: SandboxRequest, ctx: ApiContext, params: Record<string, string>, stream: IncomingMessage): SandboxReply | Promise<SandboxReply>;
+  handle(
+    req: SandboxRequest,
+    ctx: ApiContext,
+    params: Record<string, string>,
+    stream: IncomingMessage,
+  ): SandboxReply | Promise<SandboxReply>;
 }
 
 /** A Gong ErrorResponse with Gong's literal status (never the gateway's error mapping). */
@@ -51,7 +56,8 @@ export const badRequest = (...messages: string[]) => gongError(400, ...messages)
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;
-  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
 }
 
@@ -62,11 +68,16 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
   const messages = parsed.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.') || 'body';
     if (valueAt(value, issue.path) == null) return `${path}: must not be null`;
-    if (issue.code === 'invalid_value' && 'values' in issue) return `${path}: must be one of ${issue.values.map(String).join(', ')}`;
-    if (issue.code === 'too_small' && issue.origin === 'array') return `${path}: size must be at least ${String(issue.minimum)}`;
-    if (issue.code === 'too_small' && issue.origin === 'string') return `${path}: must not be blank`;
-    if (issue.code === 'too_small' && issue.origin === 'number') return `${path}: must be greater than or equal to ${String(issue.minimum)}`;
-    if (issue.code === 'invalid_type' && issue.expected === 'int') return `${path}: must be an integer`;
+    if (issue.code === 'invalid_value' && 'values' in issue)
+      return `${path}: must be one of ${issue.values.map(String).join(', ')}`;
+    if (issue.code === 'too_small' && issue.origin === 'array')
+      return `${path}: size must be at least ${String(issue.minimum)}`;
+    if (issue.code === 'too_small' && issue.origin === 'string')
+      return `${path}: must not be blank`;
+    if (issue.code === 'too_small' && issue.origin === 'number')
+      return `${path}: must be greater than or equal to ${String(issue.minimum)}`;
+    if (issue.code === 'invalid_type' && issue.expected === 'int')
+      return `${path}: must be an integer`;
     if (issue.code === 'too_big') return `${path}: size must be at most ${String(issue.maximum)}`;
     return `${path}: ${issue.message}`;
   });
@@ -77,15 +88,20 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
 export function jsonObject(req: SandboxRequest): Record<string, unknown> {
   if (req.rawBody.length === 0) throw badRequest('Required request body is missing');
   const v = req.json;
-  if (v === undefined) throw badRequest(`Malformed JSON request: ${req.rawBody.subarray(0, 60).toString('utf8')}`);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('Request body must be a JSON object');
+  if (v === undefined)
+    throw badRequest(`Malformed JSON request: ${req.rawBody.subarray(0, 60).toString('utf8')}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw badRequest('Request body must be a JSON object');
   return v as Record<string, unknown>;
 }
 
 /** A date parameter as ms since epoch; 400 naming the parameter when malformed. */
 export function dateParam(name: string, value: string): number {
   const ms = parseDate(value);
-  if (ms === undefined) throw badRequest(`${name}: must be an ISO-8601 date-time with offset (e.g. 2024-02-18T02:30:00-07:00), got '${value}'`);
+  if (ms === undefined)
+    throw badRequest(
+      `${name}: must be an ISO-8601 date-time with offset (e.g. 2024-02-18T02:30:00-07:00), got '${value}'`,
+    );
   return ms;
 }
 
@@ -95,12 +111,17 @@ export function inRange(ms: number, from: number | undefined, to: number | undef
 }
 
 export function checkRange(from: number | undefined, to: number | undefined): void {
-  if (from !== undefined && to !== undefined && from >= to) throw badRequest('fromDateTime must be before toDateTime');
+  if (from !== undefined && to !== undefined && from >= to)
+    throw badRequest('fromDateTime must be before toDateTime');
 }
 
 /** The validated `[from, to)` window (ms) of a POST body's `filter`; open bounds stay undefined. */
-export function filterWindow(f: { fromDateTime?: string | undefined; toDateTime?: string | undefined }): { from?: number; to?: number } {
-  const from = f.fromDateTime === undefined ? undefined : dateParam('filter.fromDateTime', f.fromDateTime);
+export function filterWindow(f: {
+  fromDateTime?: string | undefined;
+  toDateTime?: string | undefined;
+}): { from?: number; to?: number } {
+  const from =
+    f.fromDateTime === undefined ? undefined : dateParam('filter.fromDateTime', f.fromDateTime);
   const to = f.toDateTime === undefined ? undefined : dateParam('filter.toDateTime', f.toDateTime);
   checkRange(from, to);
   return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
@@ -110,7 +131,13 @@ export function filterWindow(f: { fromDateTime?: string | undefined; toDateTime?
  * One page of a listing. The cursor fixes the snapshot time every page reads (`list(snapshot)`)
  * and is bound to the request's other inputs.
  */
-export function pagedRead<T>(ctx: ApiContext, label: string, cursor: string | undefined, inputs: unknown, list: (snapshot: number) => T[]): Page<T> {
+export function pagedRead<T>(
+  ctx: ApiContext,
+  label: string,
+  cursor: string | undefined,
+  inputs: unknown,
+  list: (snapshot: number) => T[],
+): Page<T> {
   const bind = bindingOf(label, inputs);
   let pageNumber = 0;
   let snapshot = ctx.now;

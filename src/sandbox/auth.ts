@@ -22,7 +22,8 @@ export interface SandboxAuthOptions {
   rotateRefreshTokens?: boolean;
 }
 
-export type AuthCheck = { ok: true; kind: 'basic' | 'bearer' } | { ok: false; status: 401; message: string };
+export type AuthCheck =
+  { ok: true; kind: 'basic' | 'bearer' } | { ok: false; status: 401; message: string };
 
 /** Compare secrets in constant time (hashing first makes the lengths equal). */
 function sameSecret(a: string, b: string): boolean {
@@ -57,8 +58,16 @@ export class SandboxAuth {
   }
 
   /** Basic: both listeners, no scope check. Bearer: only on the 'tenant' listener, unexpired, unrevoked, and holding every required scope (Gong's 401 naming the missing scope). */
-  check(authorization: string | undefined, listener: 'api' | 'tenant', requiredScopes: readonly string[]): AuthCheck {
-    if (!authorization) return deny(401, 'Authorization header is missing: send Basic access key credentials or a Bearer token');
+  check(
+    authorization: string | undefined,
+    listener: 'api' | 'tenant',
+    requiredScopes: readonly string[],
+  ): AuthCheck {
+    if (!authorization)
+      return deny(
+        401,
+        'Authorization header is missing: send Basic access key credentials or a Bearer token',
+      );
     const [scheme = '', ...rest] = authorization.trim().split(/\s+/);
     const credential = rest.join(' ');
     switch (scheme.toLowerCase()) {
@@ -95,19 +104,29 @@ export class SandboxAuth {
 
   #checkBasic(authorization: string): AuthCheck {
     const creds = parseBasic(authorization);
-    if (!creds) return deny(401, 'Malformed Basic authorization: expected base64(accessKey:accessKeySecret)');
+    if (!creds)
+      return deny(401, 'Malformed Basic authorization: expected base64(accessKey:accessKeySecret)');
     const [key, secret] = creds;
-    const ok = sameSecret(key, this.#opts.accessKey) && sameSecret(secret, this.#opts.accessKeySecret);
+    const ok =
+      sameSecret(key, this.#opts.accessKey) && sameSecret(secret, this.#opts.accessKeySecret);
     return ok ? { ok: true, kind: 'basic' } : deny(401, 'Invalid access key or access key secret');
   }
 
-  #checkBearer(token: string, listener: 'api' | 'tenant', requiredScopes: readonly string[]): AuthCheck {
+  #checkBearer(
+    token: string,
+    listener: 'api' | 'tenant',
+    requiredScopes: readonly string[],
+  ): AuthCheck {
     if (!token) return deny(401, 'Bearer token is missing');
     // What amp-labs saw when a token went to the wrong host: Gong answers "revoked", not "wrong host".
     if (listener !== 'tenant') return deny(401, 'access token has been revoked');
     const found = this.tokens.lookupAccess(token);
     if (!found.ok) {
-      const why = { unknown: 'access token is invalid', expired: 'access token has expired', revoked: 'access token has been revoked' };
+      const why = {
+        unknown: 'access token is invalid',
+        expired: 'access token has expired',
+        revoked: 'access token has been revoked',
+      };
       return deny(401, why[found.reason]);
     }
     const missing = requiredScopes.filter((s) => !found.scopes.includes(s));

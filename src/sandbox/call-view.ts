@@ -16,9 +16,17 @@ export interface ViewEnv {
 }
 
 /** Basic context names the CRM objects; Extended adds their fields, at the requested timings. */
-function contextFor(call: StoredCall, level: 'None' | 'Basic' | 'Extended', timing: readonly string[]): CallContext[] | undefined {
+function contextFor(
+  call: StoredCall,
+  level: 'None' | 'Basic' | 'Extended',
+  timing: readonly string[],
+): CallContext[] | undefined {
   if (level === 'None') return undefined;
-  if (level === 'Basic') return call.contextNow.map((c) => ({ system: c.system, objects: (c.objects ?? []).map((o) => ({ objectType: o.objectType, objectId: o.objectId })) }));
+  if (level === 'Basic')
+    return call.contextNow.map((c) => ({
+      system: c.system,
+      objects: (c.objects ?? []).map((o) => ({ objectType: o.objectType, objectId: o.objectId })),
+    }));
   const out: CallContext[] = [];
   if (timing.includes('Now')) out.push(...call.contextNow);
   if (timing.includes('TimeOfCall')) out.push(...call.contextAtCall);
@@ -28,17 +36,31 @@ function contextFor(call: StoredCall, level: 'None' | 'Basic' | 'Extended', timi
 function partyView(p: Party, level: 'None' | 'Basic' | 'Extended'): Party {
   const { context, ...rest } = p;
   if (level === 'None') return rest;
-  if (level === 'Basic') return { ...rest, context: (context ?? []).map((c) => ({ system: c.system, objects: (c.objects ?? []).map((o) => ({ objectType: o.objectType, objectId: o.objectId })) })) };
+  if (level === 'Basic')
+    return {
+      ...rest,
+      context: (context ?? []).map((c) => ({
+        system: c.system,
+        objects: (c.objects ?? []).map((o) => ({ objectType: o.objectType, objectId: o.objectId })),
+      })),
+    };
   return p;
 }
 
 export function mediaOf(call: StoredCall, env: ViewEnv): NonNullable<CallData['media']> {
   const expires = Math.floor((env.now + MEDIA_TTL_MS) / 1000);
   const base = `${env.mediaOrigin}/__sandbox/media/${call.id}`;
-  return { audioUrl: `${base}.mp3?expires=${expires}`, ...(call.hasVideo ? { videoUrl: `${base}.mp4?expires=${expires}` } : {}) };
+  return {
+    audioUrl: `${base}.mp3?expires=${expires}`,
+    ...(call.hasVideo ? { videoUrl: `${base}.mp4?expires=${expires}` } : {}),
+  };
 }
 
-export function selectCall(call: StoredCall, selector: ContentSelector | undefined, env: ViewEnv): CallData {
+export function selectCall(
+  call: StoredCall,
+  selector: ContentSelector | undefined,
+  env: ViewEnv,
+): CallData {
   const level = selector?.context ?? 'None';
   const timing = selector?.contextTiming ?? ['Now'];
   const f = selector?.exposedFields;
@@ -54,7 +76,9 @@ export function selectCall(call: StoredCall, selector: ContentSelector | undefin
     if (c.topics) content.topics = details.content.topics;
     // Tracker occurrences are their own opt-in; without it trackers carry counts only.
     if (c.trackers || c.trackerOccurrences)
-      content.trackers = (details.content.trackers ?? []).map(({ occurrences, ...t }) => (c.trackerOccurrences ? { ...t, occurrences } : t));
+      content.trackers = (details.content.trackers ?? []).map(({ occurrences, ...t }) =>
+        c.trackerOccurrences ? { ...t, occurrences } : t,
+      );
     if (c.pointsOfInterest) content.pointsOfInterest = details.content.pointsOfInterest;
     if (c.brief) content.brief = details.content.brief;
     if (c.outline) content.outline = details.content.outline;
@@ -67,12 +91,14 @@ export function selectCall(call: StoredCall, selector: ContentSelector | undefin
   if (i && (i.speakers || i.video || i.personInteractionStats || i.questions)) {
     const interaction: NonNullable<CallData['interaction']> = {};
     if (i.speakers) interaction.speakers = details.interaction.speakers;
-    if (i.personInteractionStats) interaction.interactionStats = details.interaction.interactionStats;
+    if (i.personInteractionStats)
+      interaction.interactionStats = details.interaction.interactionStats;
     if (i.video) interaction.video = details.interaction.video;
     if (i.questions) interaction.questions = details.interaction.questions;
     out.interaction = interaction;
   }
-  if (f?.collaboration?.publicComments) out.collaboration = { publicComments: details.publicComments };
+  if (f?.collaboration?.publicComments)
+    out.collaboration = { publicComments: details.publicComments };
   if (f?.media) out.media = mediaOf(call, env);
   return out;
 }
@@ -88,7 +114,12 @@ export function thinWebhookCall(call: CallData): CallData {
     ...(call.parties ? { parties: call.parties } : {}),
     content: {
       topics: call.content?.topics ?? [],
-      trackers: (call.content?.trackers ?? []).map((t) => ({ id: t.id, name: t.name, count: t.count, type: t.type })),
+      trackers: (call.content?.trackers ?? []).map((t) => ({
+        id: t.id,
+        name: t.name,
+        count: t.count,
+        type: t.type,
+      })),
       scorecardsAnswers: call.content?.scorecardsAnswers ?? [],
     },
     interaction: { interactionStats: call.interaction?.interactionStats ?? [] },

@@ -21,7 +21,8 @@ export interface CursorClaims {
   bind: string;
 }
 
-export type CursorCheck = { ok: true; pageNumber: number; time: number } | { ok: false; message: string };
+export type CursorCheck =
+  { ok: true; pageNumber: number; time: number } | { ok: false; message: string };
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
 const HEADER = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
@@ -30,13 +31,21 @@ const HEADER = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v !== null && typeof v === 'object')
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
 /** Hash of a request's inputs other than the cursor: endpoint plus query or body. */
 export function bindingOf(endpoint: string, inputs: unknown): string {
-  return createHash('sha256').update(endpoint).update('\n').update(canonical(inputs)).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(endpoint)
+    .update('\n')
+    .update(canonical(inputs))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 export class CursorCodec {
@@ -49,7 +58,11 @@ export class CursorCodec {
   }
 
   encode(claims: Omit<CursorClaims, 'exp' | 'pageSize'>): string {
-    const full: CursorClaims = { pageSize: PAGE_SIZE, ...claims, exp: Math.floor((this.opts.now() + this.opts.ttlMs) / 1000) };
+    const full: CursorClaims = {
+      pageSize: PAGE_SIZE,
+      ...claims,
+      exp: Math.floor((this.opts.now() + this.opts.ttlMs) / 1000),
+    };
     const body = `${HEADER}.${b64(JSON.stringify(full))}`;
     return `${body}.${b64(this.#sign(body))}`;
   }
@@ -58,10 +71,12 @@ export class CursorCodec {
   decode(cursor: string, bind: string): CursorCheck {
     const parts = cursor.split('.');
     const [h, p, s] = parts;
-    if (parts.length !== 3 || h === undefined || p === undefined || s === undefined) return { ok: false, message: CURSOR_INVALID };
+    if (parts.length !== 3 || h === undefined || p === undefined || s === undefined)
+      return { ok: false, message: CURSOR_INVALID };
     const expected = this.#sign(`${h}.${p}`);
     const given = Buffer.from(s, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, message: CURSOR_INVALID };
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, message: CURSOR_INVALID };
     let claims: CursorClaims;
     try {
       claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as CursorClaims;
@@ -80,11 +95,27 @@ export interface Page<T> {
 }
 
 /** Cuts page `pageNumber` out of `all` and mints the cursor of the next one, if any. */
-export function pageOf<T>(all: readonly T[], pageNumber: number, snapshot: number, bind: string, codec: CursorCodec): Page<T> {
+export function pageOf<T>(
+  all: readonly T[],
+  pageNumber: number,
+  snapshot: number,
+  bind: string,
+  codec: CursorCodec,
+): Page<T> {
   const start = pageNumber * PAGE_SIZE;
   const items = all.slice(start, start + PAGE_SIZE);
   const more = start + PAGE_SIZE < all.length;
-  const records: Records = { totalRecords: all.length, currentPageSize: items.length, currentPageNumber: pageNumber };
-  if (more) records.cursor = codec.encode({ pageNumber: pageNumber + 1, total: all.length, time: snapshot, bind });
+  const records: Records = {
+    totalRecords: all.length,
+    currentPageSize: items.length,
+    currentPageNumber: pageNumber,
+  };
+  if (more)
+    records.cursor = codec.encode({
+      pageNumber: pageNumber + 1,
+      total: all.length,
+      time: snapshot,
+      bind,
+    });
   return { items, records };
 }

@@ -18,11 +18,27 @@ export class FaultInjector {
 
   add(rule: FaultRule): void {
     const kind: unknown = rule.kind?.type;
-    if (!['status', 'latency', 'malformed', 'reset'].includes(String(kind))) throw badInput(`fault kind.type must be one of status, latency, malformed, reset, but got: ${JSON.stringify(kind)}`);
-    if (rule.kind.type === 'status' && ![400, 403, 404, 429, 500, 502, 503].includes(rule.kind.status)) throw badInput(`fault status must be 400, 403, 404, 429, 500, 502 or 503, but got: ${JSON.stringify(rule.kind.status)}`);
-    if (rule.kind.type === 'latency' && !(Number.isFinite(rule.kind.ms) && rule.kind.ms >= 0)) throw badInput(`fault latency ms must be a number >= 0, but got: ${JSON.stringify(rule.kind.ms)}`);
-    if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) throw badInput(`fault rate must be between 0 and 1, but got: ${JSON.stringify(rule.rate)}`);
-    if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0)) throw badInput(`fault count must be a positive integer, but got: ${JSON.stringify(rule.count)}`);
+    if (!['status', 'latency', 'malformed', 'reset'].includes(String(kind)))
+      throw badInput(
+        `fault kind.type must be one of status, latency, malformed, reset, but got: ${JSON.stringify(kind)}`,
+      );
+    if (
+      rule.kind.type === 'status' &&
+      ![400, 403, 404, 429, 500, 502, 503].includes(rule.kind.status)
+    )
+      throw badInput(
+        `fault status must be 400, 403, 404, 429, 500, 502 or 503, but got: ${JSON.stringify(rule.kind.status)}`,
+      );
+    if (rule.kind.type === 'latency' && !(Number.isFinite(rule.kind.ms) && rule.kind.ms >= 0))
+      throw badInput(
+        `fault latency ms must be a number >= 0, but got: ${JSON.stringify(rule.kind.ms)}`,
+      );
+    if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1))
+      throw badInput(`fault rate must be between 0 and 1, but got: ${JSON.stringify(rule.rate)}`);
+    if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0))
+      throw badInput(
+        `fault count must be a positive integer, but got: ${JSON.stringify(rule.count)}`,
+      );
     this.#rules.push({ rule, remaining: rule.count ?? Number.POSITIVE_INFINITY });
   }
 

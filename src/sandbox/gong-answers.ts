@@ -32,9 +32,11 @@ export const CALL_NOT_FOUND = 'Call ID was not found';
 /** 404 of GET /v2/users/{id}. */
 export const USER_NOT_FOUND = 'User not found';
 /** 404 of POST /v2/users/extensive naming the unknown ids. */
-export const usersNotFound = (ids: readonly string[]) => `The following userIds were not found: ${ids.join(',')}`;
+export const usersNotFound = (ids: readonly string[]) =>
+  `The following userIds were not found: ${ids.join(',')}`;
 /** Real Gong's 401 for a Bearer token whose app lacks the scope (seen on ten endpoints). */
-export const missingScope = (scope: string) => `You don't have permission to use '${scope}' in your app.`;
+export const missingScope = (scope: string) =>
+  `You don't have permission to use '${scope}' in your app.`;
 
 /** Gong's page size: 100 records, no page-size parameter. */
 export const PAGE_SIZE = 100;

@@ -57,11 +57,32 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const insights = new TenantInsights(tenant);
   // A webhook carries the answers reviewers had given by delivery time (the real capture: none yet).
   const withScorecards = (call: CallData, at: number): CallData =>
-    call.content ? { ...call, content: { ...call.content, scorecardsAnswers: insights.visibleReviews(at).filter((r) => r.callId === call.metaData.id).map((r) => r.wire) } } : call;
-  const auth = new SandboxAuth({ accessKey, accessKeySecret, clients: [{ clientId, clientSecret }], tokenTtlSeconds: opts.tokenTtlSeconds ?? 86_400, now });
+    call.content
+      ? {
+          ...call,
+          content: {
+            ...call.content,
+            scorecardsAnswers: insights
+              .visibleReviews(at)
+              .filter((r) => r.callId === call.metaData.id)
+              .map((r) => r.wire),
+          },
+        }
+      : call;
+  const auth = new SandboxAuth({
+    accessKey,
+    accessKeySecret,
+    clients: [{ clientId, clientSecret }],
+    tokenTtlSeconds: opts.tokenTtlSeconds ?? 86_400,
+    now,
+  });
   const rateLimit = opts.rateLimit ?? { perSecond: 3, perDay: 10_000 };
-  const rateLimiter = rateLimit === false ? undefined : new SandboxRateLimiter({ ...rateLimit, now });
-  const webhooks = new WebhookEmitter({ now, ...(opts.webhookRetry ? { retry: opts.webhookRetry } : {}) });
+  const rateLimiter =
+    rateLimit === false ? undefined : new SandboxRateLimiter({ ...rateLimit, now });
+  const webhooks = new WebhookEmitter({
+    now,
+    ...(opts.webhookRetry ? { retry: opts.webhookRetry } : {}),
+  });
   const processing = new Processing({
     now,
     processingDelayMs,
@@ -78,8 +99,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const control: SandboxControl = {
     async endCall(input = {}) {
-      const primary = input.primaryUserId === undefined ? undefined : tenant.userById(input.primaryUserId);
-      if (input.primaryUserId !== undefined && !primary) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `endCall: primaryUserId must be a tenant user id, got ${input.primaryUserId}`);
+      const primary =
+        input.primaryUserId === undefined ? undefined : tenant.userById(input.primaryUserId);
+      if (input.primaryUserId !== undefined && !primary)
+        throw new GatewayError(
+          ErrorCode.BAD_USER_INPUT,
+          `endCall: primaryUserId must be a tenant user id, got ${input.primaryUserId}`,
+        );
       const endedAt = now();
       const durationSeconds = input.durationSeconds ?? 1800;
       // It started its duration plus a little before it ended (or when told).
@@ -89,7 +115,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         kind: 'conference',
         durationSeconds,
         // A web conference's calendar slot; GET /v2/calls filters it on this, not on its start.
-        ...(input.scheduledAgoMs !== undefined ? { scheduledMs: endedAt - input.scheduledAgoMs } : {}),
+        ...(input.scheduledAgoMs !== undefined
+          ? { scheduledMs: endedAt - input.scheduledAgoMs }
+          : {}),
         ...(primary ? { primary } : {}),
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.workspaceId !== undefined ? { workspaceId: input.workspaceId } : {}),
@@ -103,7 +131,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       const call = tenant.callById(callId);
       if (!call) throw new GatewayError(ErrorCode.NOT_FOUND, `answerScorecard: no call ${callId}`);
       const review = insights.addReview(call, now(), reviewerUserId);
-      if (!review) throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'answerScorecard: the tenant has no enabled scorecard or no reviewer');
+      if (!review)
+        throw new GatewayError(
+          ErrorCode.BAD_USER_INPUT,
+          'answerScorecard: the tenant has no enabled scorecard or no reviewer',
+        );
       return review.wire.answeredScorecardId;
     },
     addWebhookRule: (rule) => webhooks.addRule(rule),
@@ -112,16 +144,25 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     async sendTestWebhook(ruleId) {
       const at = now();
       const call = tenant.visibleCalls(at).at(-1);
-      if (!call) throw new GatewayError(ErrorCode.NOT_FOUND, 'No processed call to send as a test delivery');
-      const [delivery] = await webhooks.deliver(withScorecards(fullCall(call), at), { isTest: true, onlyRuleId: ruleId });
-      if (!delivery) throw new GatewayError(ErrorCode.NOT_FOUND, `No webhook rule with id '${ruleId}'`);
+      if (!call)
+        throw new GatewayError(ErrorCode.NOT_FOUND, 'No processed call to send as a test delivery');
+      const [delivery] = await webhooks.deliver(withScorecards(fullCall(call), at), {
+        isTest: true,
+        onlyRuleId: ruleId,
+      });
+      if (!delivery)
+        throw new GatewayError(ErrorCode.NOT_FOUND, `No webhook rule with id '${ruleId}'`);
       return delivery;
     },
     async deliverCallWebhooks(callIds) {
       const at = now();
       const visible = new Map(tenant.visibleCalls(at).map((c) => [c.id, c]));
       const unknown = callIds.filter((id) => !visible.has(id));
-      if (unknown.length > 0) throw new GatewayError(ErrorCode.NOT_FOUND, `deliverCallWebhooks: no visible call with id ${unknown.slice(0, 5).join(', ')}`);
+      if (unknown.length > 0)
+        throw new GatewayError(
+          ErrorCode.NOT_FOUND,
+          `deliverCallWebhooks: no visible call with id ${unknown.slice(0, 5).join(', ')}`,
+        );
       const out: WebhookDelivery[] = [];
       // One call after the other, like processing: a receiver sees Gong's pace, not a burst of hundreds.
       for (const id of callIds) {
@@ -140,13 +181,36 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     revokeTokens: (id) => auth.revokeTokens(id),
     expireAccessTokens: () => auth.expireAccessTokens(),
     resetRateLimit: () => rateLimiter?.reset(),
-    allCalls: () => tenant.allCalls().map((c) => ({ ...fullCall(c), media: mediaOf(c, { now: now(), mediaOrigin: tenantUrl }) })),
+    allCalls: () =>
+      tenant
+        .allCalls()
+        .map((c) => ({
+          ...fullCall(c),
+          media: mediaOf(c, { now: now(), mediaOrigin: tenantUrl }),
+        })),
   };
 
   const servers = await startServers(
     {
-      routes: [...userRoutes, ...flowRoutes, ...callReadRoutes, ...transcriptRoutes, ...callCreateRoutes, ...statsRoutes, ...settingsLibraryRoutes],
-      context: (at, note): ApiContext => ({ tenant, insights, cursors, now: at, mediaOrigin: tenantUrl, processing, duplicateCreate: opts.duplicateCreate ?? 'conflict', note }),
+      routes: [
+        ...userRoutes,
+        ...flowRoutes,
+        ...callReadRoutes,
+        ...transcriptRoutes,
+        ...callCreateRoutes,
+        ...statsRoutes,
+        ...settingsLibraryRoutes,
+      ],
+      context: (at, note): ApiContext => ({
+        tenant,
+        insights,
+        cursors,
+        now: at,
+        mediaOrigin: tenantUrl,
+        processing,
+        duplicateCreate: opts.duplicateCreate ?? 'conflict',
+        note,
+      }),
       auth,
       rateLimiter,
       faults,
@@ -166,7 +230,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     tenantUrl: servers.tenantUrl,
     accessKey,
     accessKeySecret,
-    oauth: { clientId, clientSecret, authorizeUrl: `${servers.url}/oauth2/authorize`, tokenUrl: `${servers.url}/oauth2/generate-customer-token` },
+    oauth: {
+      clientId,
+      clientSecret,
+      authorizeUrl: `${servers.url}/oauth2/authorize`,
+      tokenUrl: `${servers.url}/oauth2/generate-customer-token`,
+    },
     control,
     close: async () => {
       processing.close();

@@ -5,7 +5,12 @@
  * folders holding its calls. Built on first use. Internal to the sandbox.
  */
 import type { Scorecard } from '../gong/wire/scorecards.js';
-import type { CallOutcomeDefinition, KeywordTracker, LibraryCall, LibraryFolder } from '../gong/wire-stats.js';
+import type {
+  CallOutcomeDefinition,
+  KeywordTracker,
+  LibraryCall,
+  LibraryFolder,
+} from '../gong/wire-stats.js';
 import { formatDate } from './dates.js';
 import { createRng, subSeed, type Rng } from './random.js';
 import type { StoredCall } from './seed-calls.js';
@@ -32,15 +37,27 @@ export class TenantInsights {
   constructor(private readonly tenant: Tenant) {
     const rng = createRng(subSeed(tenant.opts.seed, 0x1a51));
     const { anchorMs, utcOffset } = tenant.opts;
-    this.scorecards = seedScorecards(rng, tenant.users, tenant.workspaces.map((w) => w.id), anchorMs, utcOffset);
+    this.scorecards = seedScorecards(
+      rng,
+      tenant.users,
+      tenant.workspaces.map((w) => w.id),
+      anchorMs,
+      utcOffset,
+    );
     this.trackers = seedTrackers(rng, tenant, anchorMs, utcOffset);
-    this.callOutcomes = W.OUTCOMES.map((o, i) => ({ id: String(i + 1), name: o.name, category: o.category }));
+    this.callOutcomes = W.OUTCOMES.map((o, i) => ({
+      id: String(i + 1),
+      name: o.name,
+      category: o.category,
+    }));
     this.folders = seedFolders(rng, tenant);
   }
 
   /** Every review of a seeded call, plus the ones added at run time, whether visible yet or not. */
   reviews(): readonly StoredReview[] {
-    this.#reviews ??= this.tenant.allCalls().flatMap((c) => reviewOf(c, this.scorecards, this.tenant.users) ?? []);
+    this.#reviews ??= this.tenant
+      .allCalls()
+      .flatMap((c) => reviewOf(c, this.scorecards, this.tenant.users) ?? []);
     return [...this.#reviews, ...this.#added];
   }
 
@@ -63,7 +80,12 @@ export class TenantInsights {
   }
 }
 
-function seedTrackers(rng: Rng, tenant: Tenant, anchorMs: number, offset: string): KeywordTracker[] {
+function seedTrackers(
+  rng: Rng,
+  tenant: Tenant,
+  anchorMs: number,
+  offset: string,
+): KeywordTracker[] {
   const main = tenant.workspaces[0]?.id ?? null;
   const admins = tenant.users.filter((u) => u.role === 'head' || u.role === 'manager');
   return W.TRACKERS.map((t, i) => {
@@ -74,15 +96,22 @@ function seedTrackers(rng: Rng, tenant: Tenant, anchorMs: number, offset: string
       trackerId: tenant.env.trackerIds[i] ?? rng.id(),
       trackerName: t.name,
       workspaceId: main,
-      languageKeywords: t.phrases.length > 0 ? [{ language: 'eng', keywords: [...t.phrases], includeRelatedForms: true }] : [],
-      affiliation: t.name === 'Competitors' ? 'NonCompany' : t.name === 'Pricing' ? 'Anyone' : 'Company',
+      languageKeywords:
+        t.phrases.length > 0
+          ? [{ language: 'eng', keywords: [...t.phrases], includeRelatedForms: true }]
+          : [],
+      affiliation:
+        t.name === 'Competitors' ? 'NonCompany' : t.name === 'Pricing' ? 'Anyone' : 'Company',
       partOfQuestion: t.name === 'Security',
       saidAt: t.name === 'Next steps' ? 'Last' : 'Anytime',
       saidAtInterval: t.name === 'Next steps' ? 10 : null,
       saidAtUnit: t.name === 'Next steps' ? 'Minutes' : null,
       saidInTopics: [],
       saidInCallParts: [],
-      filterQuery: t.name === 'Competitors' ? '{"type":"And","filters":[{"type":"CallScope","terms":["EXTERNAL"]}]}' : null,
+      filterQuery:
+        t.name === 'Competitors'
+          ? '{"type":"And","filters":[{"type":"CallScope","terms":["EXTERNAL"]}]}'
+          : null,
       created: formatDate(created, offset),
       creatorUserId: author,
       updated: formatDate(created + rng.int(1, 100) * DAY, offset),
@@ -100,12 +129,27 @@ function seedFolders(rng: Rng, tenant: Tenant): StoredFolder[] {
     const members = tenant.users.filter((u) => u.workspaceId === ws.id && u.role !== 'avatar');
     const calls = seeded.filter((c) => c.meta.workspaceId === ws.id);
     const root = rng.id();
-    for (const [name, parent] of [['Best calls', null], ['Discovery', root], ['Objection handling', root], ['Onboarding', null]] as const) {
+    for (const [name, parent] of [
+      ['Best calls', null],
+      ['Discovery', root],
+      ['Objection handling', root],
+      ['Onboarding', null],
+    ] as const) {
       const folderId = name === 'Best calls' ? root : rng.id();
       const creator = members.length > 0 ? rng.pick(members).meta.id : null;
-      const picked = calls.length === 0 ? [] : Array.from({ length: rng.int(3, 8) }, () => rng.pick(calls)).filter((c, i, all) => all.indexOf(c) === i);
+      const picked =
+        calls.length === 0
+          ? []
+          : Array.from({ length: rng.int(3, 8) }, () => rng.pick(calls)).filter(
+              (c, i, all) => all.indexOf(c) === i,
+            );
       const entries: LibraryCall[] = picked.map((c) => {
-        const snippet = rng.chance(0.5) ? (() => { const from = rng.int(0, Math.max(0, (c.meta.duration ?? 60) - 60)); return { fromSec: from, toSec: from + rng.int(20, 60) }; })() : null;
+        const snippet = rng.chance(0.5)
+          ? (() => {
+              const from = rng.int(0, Math.max(0, (c.meta.duration ?? 60) - 60));
+              return { fromSec: from, toSec: from + rng.int(20, 60) };
+            })()
+          : null;
         return {
           id: c.id,
           title: c.meta.title ?? null,
@@ -117,7 +161,13 @@ function seedFolders(rng: Rng, tenant: Tenant): StoredFolder[] {
         };
       });
       out.push({
-        folder: { id: folderId, name, parentFolderId: parent, createdBy: creator, updated: formatDate(anchorMs - rng.int(1, 60) * DAY, utcOffset) },
+        folder: {
+          id: folderId,
+          name,
+          parentFolderId: parent,
+          createdBy: creator,
+          updated: formatDate(anchorMs - rng.int(1, 60) * DAY, utcOffset),
+        },
         workspaceId: ws.id,
         calls: entries,
       });

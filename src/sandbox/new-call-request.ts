@@ -7,18 +7,47 @@
 import { z } from 'zod';
 
 const id = z.string().regex(/^\d{1,20}$/);
-const dateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO-8601 date-time with offset');
+const dateTime = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
+    'must be an ISO-8601 date-time with offset',
+  );
 const system = z.enum(['Salesforce', 'HubSpot', 'MicrosoftDynamic', 'Generic']);
 const fields = z.array(z.object({ name: z.string().optional(), value: z.unknown() })).optional();
 /** ExternalCrmCallObject.objectType. */
-const callObjectType = z.enum(['Opportunity', 'Account', 'Lead', 'Contact', 'User', 'Opportunity,Account']);
+const callObjectType = z.enum([
+  'Opportunity',
+  'Account',
+  'Lead',
+  'Contact',
+  'User',
+  'Opportunity,Account',
+]);
 /** ExternalCrmPartyObject.objectType. */
-const partyObjectType = z.enum(['Lead', 'Contact', 'Account', 'Opportunity', 'User', 'Lead,Contact']);
+const partyObjectType = z.enum([
+  'Lead',
+  'Contact',
+  'Account',
+  'Opportunity',
+  'User',
+  'Lead,Contact',
+]);
 /** SpeechSegment times: int32, minimum 0 (milliseconds from the start of the call). */
 const ms = z.number().int().min(0).max(2_147_483_647);
 
-const callContext = z.object({ system, objects: z.array(z.object({ objectType: callObjectType, objectId: z.string(), fields })).optional() });
-const partyContext = z.object({ system, objects: z.array(z.object({ objectType: partyObjectType, objectId: z.string(), fields })).optional() });
+const callContext = z.object({
+  system,
+  objects: z
+    .array(z.object({ objectType: callObjectType, objectId: z.string(), fields }))
+    .optional(),
+});
+const partyContext = z.object({
+  system,
+  objects: z
+    .array(z.object({ objectType: partyObjectType, objectId: z.string(), fields }))
+    .optional(),
+});
 
 export const NewCallRequest = z.object({
   clientUniqueId: z.string().max(2048),
@@ -46,7 +75,12 @@ export const NewCallRequest = z.object({
   context: z.array(callContext).optional(),
   customData: z.string().optional(),
   speakersTimeline: z
-    .object({ precise: z.boolean().optional(), speechSegments: z.array(z.object({ fromTime: ms, toTime: ms, partyIds: z.array(z.string()) })).optional() })
+    .object({
+      precise: z.boolean().optional(),
+      speechSegments: z
+        .array(z.object({ fromTime: ms, toTime: ms, partyIds: z.array(z.string()) }))
+        .optional(),
+    })
     .optional(),
   meetingUrl: z.string().optional(),
   callProviderCode: z.string().optional(),

@@ -22,7 +22,10 @@ export interface OAuthRoutes {
 }
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 /** Without a trustworthy redirect_uri, OAuth errors are shown to the user, never redirected. */
 function errorPage(message: string): SandboxReply {
@@ -67,12 +70,17 @@ const oauthError = (status: 400 | 401, error: string, description: string): Sand
 function tokenParams(req: SandboxRequest): Map<string, string> | string {
   const params = new Map<string, string>();
   const sources = [req.query];
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type === 'application/x-www-form-urlencoded') sources.push(new URLSearchParams(req.rawBody.toString('utf8')));
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
+  if (type === 'application/x-www-form-urlencoded')
+    sources.push(new URLSearchParams(req.rawBody.toString('utf8')));
   for (const source of sources) {
     for (const [k, v] of source) {
       const seen = params.get(k);
-      if (seen !== undefined && seen !== v) return `parameter ${k} was given twice with different values`;
+      if (seen !== undefined && seen !== v)
+        return `parameter ${k} was given twice with different values`;
       params.set(k, v);
     }
   }
@@ -87,11 +95,14 @@ export function createOAuthRoutes(deps: OAuthRouteDeps): OAuthRoutes {
     const q = req.query;
     const clientId = q.get('client_id');
     if (!clientId) return errorPage('client_id is required');
-    if (!auth.hasClient(clientId)) return errorPage(`Unknown client_id '${clientId}': no app with this id is registered`);
+    if (!auth.hasClient(clientId))
+      return errorPage(`Unknown client_id '${clientId}': no app with this id is registered`);
     const redirectUri = q.get('redirect_uri');
     const target = absoluteHttpUrl(redirectUri);
     if (!target || !redirectUri) {
-      return errorPage(`redirect_uri must be an absolute http(s) URL without a fragment; got '${redirectUri ?? ''}'`);
+      return errorPage(
+        `redirect_uri must be an absolute http(s) URL without a fragment; got '${redirectUri ?? ''}'`,
+      );
     }
     const state = q.get('state') ?? undefined;
     const fail = (error: string, description: string) =>
@@ -99,10 +110,14 @@ export function createOAuthRoutes(deps: OAuthRouteDeps): OAuthRoutes {
 
     const responseType = q.get('response_type');
     if (responseType !== 'code') {
-      return fail('unsupported_response_type', `response_type must be 'code'; got '${responseType ?? ''}'`);
+      return fail(
+        'unsupported_response_type',
+        `response_type must be 'code'; got '${responseType ?? ''}'`,
+      );
     }
     const scopes = splitScopes(q.get('scope') ?? '');
-    if (scopes.length === 0) return fail('invalid_scope', 'scope is required: a space-separated list of Gong API scopes');
+    if (scopes.length === 0)
+      return fail('invalid_scope', 'scope is required: a space-separated list of Gong API scopes');
     const unknown = scopes.filter((s) => !GONG_SCOPES.includes(s));
     if (unknown.length > 0) return fail('invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
 
@@ -126,34 +141,70 @@ export function createOAuthRoutes(deps: OAuthRouteDeps): OAuthRoutes {
   }
 
   function token(req: SandboxRequest): SandboxReply {
-    if (req.method !== 'POST') return oauthError(400, 'invalid_request', `/oauth2/generate-customer-token expects POST; got ${req.method}`);
+    if (req.method !== 'POST')
+      return oauthError(
+        400,
+        'invalid_request',
+        `/oauth2/generate-customer-token expects POST; got ${req.method}`,
+      );
     const clientId = auth.authenticateClient(req.headers.authorization);
     if (!clientId) {
-      return oauthError(401, 'invalid_client', 'Client authentication failed: send Authorization: Basic base64(client_id:client_secret)');
+      return oauthError(
+        401,
+        'invalid_client',
+        'Client authentication failed: send Authorization: Basic base64(client_id:client_secret)',
+      );
     }
     const params = tokenParams(req);
     if (typeof params === 'string') return oauthError(400, 'invalid_request', params);
     const given = params.get('client_id');
     if (given !== undefined && given !== clientId) {
-      return oauthError(400, 'invalid_request', `client_id '${given}' does not match the authenticated client '${clientId}'`);
+      return oauthError(
+        400,
+        'invalid_request',
+        `client_id '${given}' does not match the authenticated client '${clientId}'`,
+      );
     }
 
     const grantType = params.get('grant_type');
     if (grantType === 'authorization_code') {
       const code = params.get('code');
-      if (!code) return oauthError(400, 'invalid_request', 'code is required for grant_type=authorization_code');
+      if (!code)
+        return oauthError(
+          400,
+          'invalid_request',
+          'code is required for grant_type=authorization_code',
+        );
       const result = auth.tokens.redeemCode(code, clientId, params.get('redirect_uri'));
-      return result.ok ? tokenReply(result.tokens) : oauthError(400, 'invalid_grant', result.description);
+      return result.ok
+        ? tokenReply(result.tokens)
+        : oauthError(400, 'invalid_grant', result.description);
     }
     if (grantType === 'refresh_token') {
       const refreshToken = params.get('refresh_token');
-      if (!refreshToken) return oauthError(400, 'invalid_request', 'refresh_token is required for grant_type=refresh_token');
+      if (!refreshToken)
+        return oauthError(
+          400,
+          'invalid_request',
+          'refresh_token is required for grant_type=refresh_token',
+        );
       const scope = params.get('scope');
-      const result = auth.tokens.refresh(refreshToken, clientId, scope === undefined ? undefined : splitScopes(scope));
-      return result.ok ? tokenReply(result.tokens) : oauthError(400, 'invalid_grant', result.description);
+      const result = auth.tokens.refresh(
+        refreshToken,
+        clientId,
+        scope === undefined ? undefined : splitScopes(scope),
+      );
+      return result.ok
+        ? tokenReply(result.tokens)
+        : oauthError(400, 'invalid_grant', result.description);
     }
-    if (grantType === undefined) return oauthError(400, 'invalid_request', 'grant_type is required');
-    return oauthError(400, 'unsupported_grant_type', `grant_type must be authorization_code or refresh_token; got '${grantType}'`);
+    if (grantType === undefined)
+      return oauthError(400, 'invalid_request', 'grant_type is required');
+    return oauthError(
+      400,
+      'unsupported_grant_type',
+      `grant_type must be authorization_code or refresh_token; got '${grantType}'`,
+    );
   }
 
   return { authorize, token };

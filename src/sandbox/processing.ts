@@ -28,7 +28,10 @@ export class Processing {
   #running: Promise<void> | undefined;
 
   constructor(private readonly opts: ProcessingOptions) {
-    this.#timer = setInterval(() => void this.tick().catch(() => undefined), opts.intervalMs ?? 250);
+    this.#timer = setInterval(
+      () => void this.tick().catch(() => undefined),
+      opts.intervalMs ?? 250,
+    );
     this.#timer.unref();
   }
 
@@ -60,8 +63,14 @@ export class Processing {
         call.visibleAt = now;
         await this.opts.onVisible(call);
       }
-      if (call.visibleAt !== undefined && call.transcriptAt === undefined && now >= p.endedAt + this.opts.transcriptDelayMs) call.transcriptAt = now;
-      if (call.visibleAt !== undefined && call.transcriptAt !== undefined) this.#pending.splice(this.#pending.indexOf(p), 1);
+      if (
+        call.visibleAt !== undefined &&
+        call.transcriptAt === undefined &&
+        now >= p.endedAt + this.opts.transcriptDelayMs
+      )
+        call.transcriptAt = now;
+      if (call.visibleAt !== undefined && call.transcriptAt !== undefined)
+        this.#pending.splice(this.#pending.indexOf(p), 1);
     }
   }
 

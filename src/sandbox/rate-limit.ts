@@ -28,7 +28,10 @@ export class SandboxRateLimiter {
   constructor(opts: SandboxRateLimiterOptions) {
     for (const name of ['perSecond', 'perDay'] as const) {
       const v = opts[name];
-      if (!Number.isFinite(v) || v <= 0) throw badInput(`SandboxRateLimiter: ${name} must be a positive number, but got: ${String(v)}`);
+      if (!Number.isFinite(v) || v <= 0)
+        throw badInput(
+          `SandboxRateLimiter: ${name} must be a positive number, but got: ${String(v)}`,
+        );
     }
     this.#opts = opts;
     this.#capacity = Math.max(1, opts.perSecond);
@@ -45,13 +48,19 @@ export class SandboxRateLimiter {
 
     if (this.#usedToday >= perDay) {
       const untilMidnight = (this.#day + 1) * DAY_MS - now;
-      return this.#refuse(untilMidnight / 1000, `API request limit exceeded: the daily quota of ${perDay} requests is used up until midnight UTC`);
+      return this.#refuse(
+        untilMidnight / 1000,
+        `API request limit exceeded: the daily quota of ${perDay} requests is used up until midnight UTC`,
+      );
     }
     if (this.#tokens < 1) {
       let wait = Math.max(1, Math.ceil((1 - this.#tokens) / perSecond));
       // Float rounding must never make a client that waits exactly Retry-After get refused again.
       if (this.#tokens + wait * perSecond < 1) wait += 1;
-      return this.#refuse(wait, `API request limit exceeded: at most ${perSecond} requests per second`);
+      return this.#refuse(
+        wait,
+        `API request limit exceeded: at most ${perSecond} requests per second`,
+      );
     }
     this.#tokens -= 1;
     this.#usedToday += 1;

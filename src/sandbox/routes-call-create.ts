@@ -7,7 +7,16 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { SCOPES, type Party } from '../gong/wire.js';
-import { badRequest, dateParam, gongError, jsonObject, ok, validate, type ApiContext, type ApiRoute } from './api.js';
+import {
+  badRequest,
+  dateParam,
+  gongError,
+  jsonObject,
+  ok,
+  validate,
+  type ApiContext,
+  type ApiRoute,
+} from './api.js';
 import { CALL_NOT_FOUND } from './gong-answers.js';
 import { NewCallRequest } from './new-call-request.js';
 import { newNumericId } from './random.js';
@@ -17,17 +26,28 @@ function partiesOf(req: NewCallRequest, ctx: ApiContext): Party[] {
   const spoke = new Set((req.speakersTimeline?.speechSegments ?? []).flatMap((s) => s.partyIds));
   const timeline = req.speakersTimeline !== undefined;
   return req.parties.map((p) => {
-    const user: TenantUser | undefined = p.userId ? ctx.tenant.userById(p.userId) : p.emailAddress ? ctx.tenant.userByEmail(p.emailAddress) : undefined;
+    const user: TenantUser | undefined = p.userId
+      ? ctx.tenant.userById(p.userId)
+      : p.emailAddress
+        ? ctx.tenant.userByEmail(p.emailAddress)
+        : undefined;
     // Without a speakers timeline Gong diarises the recording, so every party gets a speaker.
     const speaks = timeline ? p.partyId !== undefined && spoke.has(p.partyId) : true;
     return {
       id: newNumericId(),
       ...(p.emailAddress ? { emailAddress: p.emailAddress } : {}),
-      ...(p.name ? { name: p.name } : user ? { name: `${user.meta.firstName} ${user.meta.lastName}` } : {}),
+      ...(p.name
+        ? { name: p.name }
+        : user
+          ? { name: `${user.meta.firstName} ${user.meta.lastName}` }
+          : {}),
       ...(user?.meta.title ? { title: user.meta.title } : {}),
       ...(user ? { userId: user.meta.id } : {}),
       speakerId: speaks ? newNumericId() : null,
-      context: (p.context ?? []).map((c) => ({ system: c.system, objects: (c.objects ?? []).map((o) => ({ ...o, fields: o.fields ?? [], timing: 'Now' })) })),
+      context: (p.context ?? []).map((c) => ({
+        system: c.system,
+        objects: (c.objects ?? []).map((o) => ({ ...o, fields: o.fields ?? [], timing: 'Now' })),
+      })),
       affiliation: user ? 'Internal' : p.emailAddress || p.phoneNumber ? 'External' : 'Unknown',
       ...(p.phoneNumber ? { phoneNumber: p.phoneNumber } : {}),
       methods: ['Attendee'],
@@ -42,7 +62,11 @@ function countMedia(stream: IncomingMessage): Promise<number> {
     try {
       bb = busboy({ headers: stream.headers });
     } catch (e) {
-      reject(badRequest(`Body must be multipart/form-data with a 'mediaFile' part: ${e instanceof Error ? e.message : String(e)}`));
+      reject(
+        badRequest(
+          `Body must be multipart/form-data with a 'mediaFile' part: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
       stream.resume();
       return;
     }
@@ -54,8 +78,16 @@ function countMedia(stream: IncomingMessage): Promise<number> {
         bytes = (bytes ?? 0) + chunk.length;
       });
     });
-    bb.on('error', (e) => reject(badRequest(`Malformed multipart body: ${e instanceof Error ? e.message : String(e)}`)));
-    bb.on('close', () => (bytes === undefined ? reject(badRequest("mediaFile: must not be null (send a multipart part named 'mediaFile')")) : resolve(bytes)));
+    bb.on('error', (e) =>
+      reject(badRequest(`Malformed multipart body: ${e instanceof Error ? e.message : String(e)}`)),
+    );
+    bb.on('close', () =>
+      bytes === undefined
+        ? reject(
+            badRequest("mediaFile: must not be null (send a multipart part named 'mediaFile')"),
+          )
+        : resolve(bytes),
+    );
     stream.pipe(bb);
   });
 }
@@ -69,15 +101,22 @@ export const callCreateRoutes: ApiRoute[] = [
     handle(req, ctx) {
       const body = validate(NewCallRequest, jsonObject(req));
       const startedMs = dateParam('actualStart', body.actualStart);
-      const scheduledMs = body.scheduledStart === undefined ? undefined : dateParam('scheduledStart', body.scheduledStart);
+      const scheduledMs =
+        body.scheduledStart === undefined
+          ? undefined
+          : dateParam('scheduledStart', body.scheduledStart);
       const primary = ctx.tenant.userById(body.primaryUser);
       if (!primary) throw badRequest(`primaryUser: no Gong user with id ${body.primaryUser}`);
       const parties = partiesOf(body, ctx);
-      if (!parties.some((p) => p.userId === primary.meta.id)) throw badRequest(`parties: must include a party for the primary user ${body.primaryUser}`);
+      if (!parties.some((p) => p.userId === primary.meta.id))
+        throw badRequest(`parties: must include a party for the primary user ${body.primaryUser}`);
       const existing = ctx.tenant.callByClientUniqueId(body.clientUniqueId);
       if (existing) {
         if (ctx.duplicateCreate === 'same-call') return ok({ callId: existing.id });
-        throw gongError(409, `A call with clientUniqueId '${body.clientUniqueId}' already exists (callId ${existing.id})`);
+        throw gongError(
+          409,
+          `A call with clientUniqueId '${body.clientUniqueId}' already exists (callId ${existing.id})`,
+        );
       }
       const call = ctx.tenant.createCall({
         startedMs,
@@ -102,9 +141,16 @@ export const callCreateRoutes: ApiRoute[] = [
           language: body.languageCode?.slice(0, 2) === 'es' ? 'spa' : 'eng',
         },
       });
-      if (body.context) call.contextNow = body.context.map((c) => ({ system: c.system, objects: (c.objects ?? []).map((o) => ({ ...o, fields: o.fields ?? [], timing: 'Now' })) }));
+      if (body.context)
+        call.contextNow = body.context.map((c) => ({
+          system: c.system,
+          objects: (c.objects ?? []).map((o) => ({ ...o, fields: o.fields ?? [], timing: 'Now' })),
+        }));
       // Processing starts once the call has ended and Gong has it: now for a recording of the past, its end for a call still going on.
-      ctx.processing.enqueue(call, Math.max(ctx.now, startedMs + Math.round(body.duration ?? 0) * 1000));
+      ctx.processing.enqueue(
+        call,
+        Math.max(ctx.now, startedMs + Math.round(body.duration ?? 0) * 1000),
+      );
       return ok({ callId: call.id });
     },
   },

@@ -24,7 +24,11 @@ export const settingsLibraryRoutes: ApiRoute[] = [
     handle(req, ctx) {
       // "When empty, all trackers in all workspaces are returned."
       const workspaceId = req.query.get('workspaceId');
-      return ok({ keywordTrackers: ctx.insights.trackers.filter((t) => !workspaceId || t.workspaceId === workspaceId) });
+      return ok({
+        keywordTrackers: ctx.insights.trackers.filter(
+          (t) => !workspaceId || t.workspaceId === workspaceId,
+        ),
+      });
     },
   },
   {
@@ -41,7 +45,11 @@ export const settingsLibraryRoutes: ApiRoute[] = [
     scopes: () => [STATS_SCOPES.libraryRead],
     handle(req, ctx) {
       const workspaceId = req.query.get('workspaceId');
-      return ok({ folders: ctx.insights.folders.filter((f) => !workspaceId || f.workspaceId === workspaceId).map((f) => f.folder) });
+      return ok({
+        folders: ctx.insights.folders
+          .filter((f) => !workspaceId || f.workspaceId === workspaceId)
+          .map((f) => f.folder),
+      });
     },
   },
   {

@@ -4,8 +4,23 @@
  * comments. Records are per user (per review for scorecards), 100 a page; users without
  * activity are left out, and nothing at all is a 404 (its wording is our inference). Internal.
  */
-import { AnsweredScorecardsRequest, STATS_SCOPES, StatsByPeriodRequest, StatsRequest, type AggregationPeriod } from '../gong/wire-stats.js';
-import { badRequest, gongError, jsonObject, ok, pagedRead, validate, type ApiContext, type ApiRoute } from './api.js';
+import {
+  AnsweredScorecardsRequest,
+  STATS_SCOPES,
+  StatsByPeriodRequest,
+  StatsRequest,
+  type AggregationPeriod,
+} from '../gong/wire-stats.js';
+import {
+  badRequest,
+  gongError,
+  jsonObject,
+  ok,
+  pagedRead,
+  validate,
+  type ApiContext,
+  type ApiRoute,
+} from './api.js';
 import { ActivityStats, dayOf, type StatsQuery } from './activity.js';
 import { answeredScorecardJson } from './seed-scorecards.js';
 import type { SandboxRequest } from './http.js';
@@ -13,26 +28,59 @@ import type { SandboxRequest } from './http.js';
 /** Inferred: Gong documents a 404 for these endpoints but not its message. */
 export const NO_RECORDS_FOUND = 'No records found corresponding to the provided filters';
 
-function checkDates(from: string | undefined, to: string | undefined, names: [string, string]): void {
-  for (const [name, v] of [[names[0], from], [names[1], to]] as const)
-    if (v !== undefined && Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw badRequest(`${name}: must be a date YYYY-MM-DD, got '${v}'`);
-  if (from !== undefined && to !== undefined && from >= to) throw badRequest(`${names[0]} must be before ${names[1]}`);
+function checkDates(
+  from: string | undefined,
+  to: string | undefined,
+  names: [string, string],
+): void {
+  for (const [name, v] of [
+    [names[0], from],
+    [names[1], to],
+  ] as const)
+    if (v !== undefined && Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+      throw badRequest(`${name}: must be a date YYYY-MM-DD, got '${v}'`);
+  if (from !== undefined && to !== undefined && from >= to)
+    throw badRequest(`${names[0]} must be before ${names[1]}`);
 }
 
 /** The users-with-dates request of every activity endpoint: validated, then the stats query. */
-function statsInput(schema: typeof StatsRequest | typeof StatsByPeriodRequest, req: SandboxRequest, ctx: ApiContext) {
-  const body: StatsRequest & { aggregationPeriod?: AggregationPeriod } = validate(schema, jsonObject(req));
+function statsInput(
+  schema: typeof StatsRequest | typeof StatsByPeriodRequest,
+  req: SandboxRequest,
+  ctx: ApiContext,
+) {
+  const body: StatsRequest & { aggregationPeriod?: AggregationPeriod } = validate(
+    schema,
+    jsonObject(req),
+  );
   const f = body.filter;
   checkDates(f.fromDate, f.toDate, ['filter.fromDate', 'filter.toDate']);
   // "This value should not exceed the current day" (toDate is exclusive, in the company's zone).
-  if (f.toDate > dayOf(ctx.now, ctx.tenant.opts.utcOffset)) throw badRequest('filter.toDate: should not exceed the current day');
+  if (f.toDate > dayOf(ctx.now, ctx.tenant.opts.utcOffset))
+    throw badRequest('filter.toDate: should not exceed the current day');
   const { cursor: _cursor, ...inputs } = body;
-  const query = (at: number): StatsQuery => ({ from: f.fromDate, to: f.toDate, users: f.userIds ? new Set(f.userIds) : undefined, at });
+  const query = (at: number): StatsQuery => ({
+    from: f.fromDate,
+    to: f.toDate,
+    users: f.userIds ? new Set(f.userIds) : undefined,
+    at,
+  });
   return { body, inputs, query };
 }
 
-function statsRoute(path: string, label: string, scope: string, schema: typeof StatsRequest | typeof StatsByPeriodRequest, listKey: string, withWindow: boolean,
-  list: (stats: ActivityStats, q: StatsQuery, body: { aggregationPeriod?: AggregationPeriod }) => Record<string, unknown>[]): ApiRoute {
+function statsRoute(
+  path: string,
+  label: string,
+  scope: string,
+  schema: typeof StatsRequest | typeof StatsByPeriodRequest,
+  listKey: string,
+  withWindow: boolean,
+  list: (
+    stats: ActivityStats,
+    q: StatsQuery,
+    body: { aggregationPeriod?: AggregationPeriod },
+  ) => Record<string, unknown>[],
+): ApiRoute {
   return {
     method: 'POST',
     pattern: new RegExp(`^${path.replace(/\//g, '\\/')}$`),
@@ -53,11 +101,42 @@ function statsRoute(path: string, label: string, scope: string, schema: typeof S
 }
 
 export const statsRoutes: ApiRoute[] = [
-  statsRoute('/v2/stats/activity/aggregate', 'POST /v2/stats/activity/aggregate', STATS_SCOPES.statsUserActions, StatsRequest, 'usersAggregateActivityStats', true, (s, q) => s.aggregate(q)),
-  statsRoute('/v2/stats/activity/aggregate-by-period', 'POST /v2/stats/activity/aggregate-by-period', STATS_SCOPES.statsUserActions, StatsByPeriodRequest, 'usersAggregateActivity', false,
-    (s, q, body) => s.byPeriod(q, body.aggregationPeriod ?? 'WEEK')),
-  statsRoute('/v2/stats/activity/day-by-day', 'POST /v2/stats/activity/day-by-day', STATS_SCOPES.statsUserActionsDetailed, StatsRequest, 'usersDetailedActivities', false, (s, q) => s.dayByDay(q)),
-  statsRoute('/v2/stats/interaction', 'POST /v2/stats/interaction', STATS_SCOPES.statsInteraction, StatsRequest, 'peopleInteractionStats', true, (s, q) => s.interaction(q)),
+  statsRoute(
+    '/v2/stats/activity/aggregate',
+    'POST /v2/stats/activity/aggregate',
+    STATS_SCOPES.statsUserActions,
+    StatsRequest,
+    'usersAggregateActivityStats',
+    true,
+    (s, q) => s.aggregate(q),
+  ),
+  statsRoute(
+    '/v2/stats/activity/aggregate-by-period',
+    'POST /v2/stats/activity/aggregate-by-period',
+    STATS_SCOPES.statsUserActions,
+    StatsByPeriodRequest,
+    'usersAggregateActivity',
+    false,
+    (s, q, body) => s.byPeriod(q, body.aggregationPeriod ?? 'WEEK'),
+  ),
+  statsRoute(
+    '/v2/stats/activity/day-by-day',
+    'POST /v2/stats/activity/day-by-day',
+    STATS_SCOPES.statsUserActionsDetailed,
+    StatsRequest,
+    'usersDetailedActivities',
+    false,
+    (s, q) => s.dayByDay(q),
+  ),
+  statsRoute(
+    '/v2/stats/interaction',
+    'POST /v2/stats/interaction',
+    STATS_SCOPES.statsInteraction,
+    StatsRequest,
+    'peopleInteractionStats',
+    true,
+    (s, q) => s.interaction(q),
+  ),
   {
     method: 'POST',
     pattern: /^\/v2\/stats\/activity\/scorecards$/,
@@ -67,20 +146,26 @@ export const statsRoutes: ApiRoute[] = [
       const body = validate(AnsweredScorecardsRequest, jsonObject(req));
       const f = body.filter;
       checkDates(f.callFromDate, f.callToDate, ['filter.callFromDate', 'filter.callToDate']);
-      checkDates(f.reviewFromDate, f.reviewToDate, ['filter.reviewFromDate', 'filter.reviewToDate']);
+      checkDates(f.reviewFromDate, f.reviewToDate, [
+        'filter.reviewFromDate',
+        'filter.reviewToDate',
+      ]);
       const offset = ctx.tenant.opts.utcOffset;
-      const within = (day: string, from: string | undefined, to: string | undefined) => (from === undefined || day >= from) && (to === undefined || day < to);
+      const within = (day: string, from: string | undefined, to: string | undefined) =>
+        (from === undefined || day >= from) && (to === undefined || day < to);
       const reviewed = f.reviewedUserIds ? new Set(f.reviewedUserIds) : undefined;
       const cards = f.scorecardIds ? new Set(f.scorecardIds) : undefined;
       const { cursor: _cursor, ...inputs } = body;
       const page = pagedRead(ctx, this.label, body.cursor, inputs, (snapshot) =>
         ctx.insights
           .visibleReviews(snapshot)
-          .filter((r) =>
-            within(dayOf(r.callStartMs, offset), f.callFromDate, f.callToDate) &&
-            within(dayOf(r.reviewMs, offset), f.reviewFromDate, f.reviewToDate) &&
-            (!reviewed || reviewed.has(r.reviewedUserId)) &&
-            (!cards || cards.has(r.scorecardId)))
+          .filter(
+            (r) =>
+              within(dayOf(r.callStartMs, offset), f.callFromDate, f.callToDate) &&
+              within(dayOf(r.reviewMs, offset), f.reviewFromDate, f.reviewToDate) &&
+              (!reviewed || reviewed.has(r.reviewedUserId)) &&
+              (!cards || cards.has(r.scorecardId)),
+          )
           .sort((a, b) => a.reviewMs - b.reviewMs || a.callId.localeCompare(b.callId))
           .map(answeredScorecardJson),
       );

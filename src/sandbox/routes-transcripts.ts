@@ -3,7 +3,16 @@
  * (both: the intersection). A call whose transcript is still processing is absent. Internal.
  */
 import { SCOPES, TranscriptsRequest } from '../gong/wire.js';
-import { filterWindow, gongError, inRange, jsonObject, ok, pagedRead, validate, type ApiRoute } from './api.js';
+import {
+  filterWindow,
+  gongError,
+  inRange,
+  jsonObject,
+  ok,
+  pagedRead,
+  validate,
+  type ApiRoute,
+} from './api.js';
 import { NO_CALLS_FOUND } from './gong-answers.js';
 
 export const transcriptRoutes: ApiRoute[] = [
@@ -31,7 +40,10 @@ export const transcriptRoutes: ApiRoute[] = [
           .sort((a, b) => a.startedMs - b.startedMs || a.id.localeCompare(b.id)),
       );
       if (page.records.totalRecords === 0) throw gongError(404, NO_CALLS_FOUND);
-      return ok({ records: page.records, callTranscripts: page.items.map((c) => ctx.tenant.transcriptOf(c)) });
+      return ok({
+        records: page.records,
+        callTranscripts: page.items.map((c) => ctx.tenant.transcriptOf(c)),
+      });
     },
   },
 ];

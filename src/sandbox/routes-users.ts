@@ -1,6 +1,18 @@
 /** GET /v2/users, GET /v2/users/{id}, POST /v2/users/extensive (docs/gong-contract.md §2 Users). Internal. */
 import { SCOPES, UsersExtensiveRequest } from '../gong/wire.js';
-import { badRequest, checkRange, dateParam, gongError, inRange, jsonObject, ok, pagedRead, queryInputs, validate, type ApiRoute } from './api.js';
+import {
+  badRequest,
+  checkRange,
+  dateParam,
+  gongError,
+  inRange,
+  jsonObject,
+  ok,
+  pagedRead,
+  queryInputs,
+  validate,
+  type ApiRoute,
+} from './api.js';
 import { USER_NOT_FOUND, usersNotFound } from './gong-answers.js';
 
 const usersScope = () => [SCOPES.usersRead];
@@ -19,8 +31,12 @@ export const userRoutes: ApiRoute[] = [
     scopes: usersScope,
     handle(req, ctx) {
       const includeAvatars = booleanParam('includeAvatars', req.query.get('includeAvatars'));
-      const page = pagedRead(ctx, this.label, req.query.get('cursor') ?? undefined, queryInputs(req.query), () =>
-        ctx.tenant.listedUsers(includeAvatars).map((u) => u.meta),
+      const page = pagedRead(
+        ctx,
+        this.label,
+        req.query.get('cursor') ?? undefined,
+        queryInputs(req.query),
+        () => ctx.tenant.listedUsers(includeAvatars).map((u) => u.meta),
       );
       return ok({ records: page.records, users: page.items });
     },
@@ -44,8 +60,14 @@ export const userRoutes: ApiRoute[] = [
     handle(req, ctx) {
       const body = validate(UsersExtensiveRequest, jsonObject(req));
       const f = body.filter;
-      const from = f.createdFromDateTime === undefined ? undefined : dateParam('filter.createdFromDateTime', f.createdFromDateTime);
-      const to = f.createdToDateTime === undefined ? undefined : dateParam('filter.createdToDateTime', f.createdToDateTime);
+      const from =
+        f.createdFromDateTime === undefined
+          ? undefined
+          : dateParam('filter.createdFromDateTime', f.createdFromDateTime);
+      const to =
+        f.createdToDateTime === undefined
+          ? undefined
+          : dateParam('filter.createdToDateTime', f.createdToDateTime);
       checkRange(from, to);
       const users = ctx.tenant.listedUsers(f.includeAvatars ?? false);
       if (f.userIds) {
@@ -58,7 +80,12 @@ export const userRoutes: ApiRoute[] = [
       const { cursor: _cursor, ...inputs } = body;
       const page = pagedRead(ctx, this.label, body.cursor, inputs, () =>
         ctx.tenant.users
-          .filter((u) => users.includes(u) && (!wanted || wanted.has(u.meta.id)) && inRange(u.createdMs, from, to))
+          .filter(
+            (u) =>
+              users.includes(u) &&
+              (!wanted || wanted.has(u.meta.id)) &&
+              inRange(u.createdMs, from, to),
+          )
           .map((u) => u.meta),
       );
       return ok({ records: page.records, users: page.items });

@@ -28,9 +28,20 @@ export interface StoredReview {
 /** Ids the spec types int64 are emitted as JSON numbers; these stay below 2^53 so they survive JSON.parse. */
 const safeId = (rng: Rng) => rng.int(100_000_000, 999_999_999) * 1_000_000 + rng.int(0, 999_999);
 
-interface QuestionSeed { text: string; type: 'RANGE' | 'SINGLE_SELECT' | 'OPEN_TEXT'; overall?: boolean; options?: string[] }
+interface QuestionSeed {
+  text: string;
+  type: 'RANGE' | 'SINGLE_SELECT' | 'OPEN_TEXT';
+  overall?: boolean;
+  options?: string[];
+}
 
-export function seedScorecards(rng: Rng, users: TenantUser[], workspaceIds: string[], anchorMs: number, offset: string): Scorecard[] {
+export function seedScorecards(
+  rng: Rng,
+  users: TenantUser[],
+  workspaceIds: string[],
+  anchorMs: number,
+  offset: string,
+): Scorecard[] {
   const admins = users.filter((u) => u.role === 'head' || u.role === 'manager');
   return W.SCORECARDS.map((card, i) => {
     const created = anchorMs - rng.int(120, 400) * 24 * HOUR;
@@ -58,7 +69,13 @@ export function seedScorecards(rng: Rng, users: TenantUser[], workspaceIds: stri
 }
 
 /** The review of one call, or undefined when nobody reviewed it (decided by the call's own seed). */
-export function reviewOf(call: StoredCall, scorecards: Scorecard[], users: TenantUser[], reviewMs?: number, reviewer?: TenantUser): StoredReview | undefined {
+export function reviewOf(
+  call: StoredCall,
+  scorecards: Scorecard[],
+  users: TenantUser[],
+  reviewMs?: number,
+  reviewer?: TenantUser,
+): StoredReview | undefined {
   const rng = createRng(subSeed(call.transcriptSeed, 0x5c0));
   const forced = reviewMs !== undefined;
   if (!forced && (call.meta.scope !== 'External' || !rng.chance(0.33))) return undefined;
@@ -66,7 +83,9 @@ export function reviewOf(call: StoredCall, scorecards: Scorecard[], users: Tenan
   const card = enabled.find((s) => s.workspaceId === call.meta.workspaceId) ?? enabled[0];
   const hostId = call.meta.primaryUserId ?? '';
   const host = users.find((u) => u.meta.id === hostId);
-  const manager = host?.meta.managerId ? users.find((u) => u.meta.id === host.meta.managerId && u.meta.active) : undefined;
+  const manager = host?.meta.managerId
+    ? users.find((u) => u.meta.id === host.meta.managerId && u.meta.active)
+    : undefined;
   const others = users.filter((u) => u.role !== 'avatar' && u.meta.active && u.meta.id !== hostId);
   const by = reviewer ?? manager ?? (others.length > 0 ? rng.pick(others) : undefined);
   if (!card || !by) return undefined;
@@ -75,10 +94,27 @@ export function reviewOf(call: StoredCall, scorecards: Scorecard[], users: Tenan
   const offset = call.meta.started?.slice(-6) ?? 'Z';
   const answers = (card.questions ?? []).map((q) => {
     const na = !q.isOverall && rng.chance(0.05);
-    const base = { questionId: q.questionId, questionRevisionId: q.questionRevisionId ?? null, isOverall: q.isOverall ?? false, notApplicable: na };
+    const base = {
+      questionId: q.questionId,
+      questionRevisionId: q.questionRevisionId ?? null,
+      isOverall: q.isOverall ?? false,
+      notApplicable: na,
+    };
     if (na) return { ...base, score: null, answerText: null, selectedOptions: null };
-    if (q.questionType === 'RANGE') return { ...base, score: rng.int(q.minRange ?? 1, q.maxRange ?? 5), answerText: null, selectedOptions: null };
-    if (q.questionType === 'SINGLE_SELECT') return { ...base, score: null, answerText: null, selectedOptions: [rng.pick(q.answerOptions ?? [{ id: '1' }]).id ?? '1'] };
+    if (q.questionType === 'RANGE')
+      return {
+        ...base,
+        score: rng.int(q.minRange ?? 1, q.maxRange ?? 5),
+        answerText: null,
+        selectedOptions: null,
+      };
+    if (q.questionType === 'SINGLE_SELECT')
+      return {
+        ...base,
+        score: null,
+        answerText: null,
+        selectedOptions: [rng.pick(q.answerOptions ?? [{ id: '1' }]).id ?? '1'],
+      };
     return { ...base, score: null, answerText: rng.pick(W.COMMENTS), selectedOptions: null };
   });
   const answeredScorecardId = String(safeId(rng));
@@ -112,7 +148,11 @@ export function answeredScorecardJson(r: StoredReview): Record<string, unknown> 
     ...w,
     answeredScorecardId: num(w.answeredScorecardId),
     scorecardId: num(w.scorecardId),
-    answers: (w.answers ?? []).map((a) => ({ ...a, questionId: num(a.questionId), questionRevisionId: num(a.questionRevisionId) })),
+    answers: (w.answers ?? []).map((a) => ({
+      ...a,
+      questionId: num(a.questionId),
+      questionRevisionId: num(a.questionRevisionId),
+    })),
   };
 }
 
@@ -121,6 +161,11 @@ export function scorecardJson(s: Scorecard): Record<string, unknown> {
   return {
     ...s,
     scorecardId: Number(s.scorecardId),
-    questions: (s.questions ?? []).map((q) => ({ ...q, questionId: Number(q.questionId), questionRevisionId: q.questionRevisionId == null ? null : Number(q.questionRevisionId), answerOptions: q.answerOptions?.map((o) => ({ id: Number(o.id), text: o.text })) ?? null })),
+    questions: (s.questions ?? []).map((q) => ({
+      ...q,
+      questionId: Number(q.questionId),
+      questionRevisionId: q.questionRevisionId == null ? null : Number(q.questionRevisionId),
+      answerOptions: q.answerOptions?.map((o) => ({ id: Number(o.id), text: o.text })) ?? null,
+    })),
   };
 }

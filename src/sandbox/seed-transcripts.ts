@@ -7,7 +7,9 @@ import { SENTENCES, TOPICS } from './seed-words.js';
 /** Monologues of the parties that spoke, in order, with sentence times in ms from the call's start. */
 export function buildTranscript(call: StoredCall): CallTranscript {
   const rng = createRng(call.transcriptSeed);
-  const speakers = call.parties.map((p) => p.speakerId).filter((s): s is string => typeof s === 'string');
+  const speakers = call.parties
+    .map((p) => p.speakerId)
+    .filter((s): s is string => typeof s === 'string');
   const durationMs = (call.meta.duration ?? 0) * 1000;
   const transcript: CallTranscript['transcript'] = [];
   let t = rng.int(500, 5000);

@@ -1,30 +1,152 @@
 /** Word lists the seeded tenant draws names, titles and sentences from. Internal to the sandbox. */
 
 export const FIRST_NAMES = [
-  'Ava', 'Ben', 'Chloe', 'Dan', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kara', 'Liam', 'Maya', 'Noah',
-  'Olivia', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tom', 'Uma', 'Victor', 'Wen', 'Xavier', 'Yara', 'Zoe', 'Amir',
-  'Bea', 'Carlos', 'Dina', 'Emil', 'Fatima', 'Gabe', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Marco', 'Nora',
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Dan',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kara',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olivia',
+  'Priya',
+  'Quinn',
+  'Rafael',
+  'Sofia',
+  'Tom',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Xavier',
+  'Yara',
+  'Zoe',
+  'Amir',
+  'Bea',
+  'Carlos',
+  'Dina',
+  'Emil',
+  'Fatima',
+  'Gabe',
+  'Hana',
+  'Ivan',
+  'Julia',
+  'Kofi',
+  'Lena',
+  'Marco',
+  'Nora',
 ] as const;
 
 export const LAST_NAMES = [
-  'Anderson', 'Brooks', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jensen', 'Kowalski', 'Lopez',
-  'Moreau', 'Nakamura', 'Okafor', 'Patel', 'Quint', 'Rossi', 'Schmidt', 'Tanaka', 'Ueda', 'Varga', 'Weber', 'Xu',
-  'Young', 'Zimmer', 'Almeida', 'Berg', 'Costa', 'Dubois',
+  'Anderson',
+  'Brooks',
+  'Chen',
+  'Diaz',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Hughes',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Patel',
+  'Quint',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Ueda',
+  'Varga',
+  'Weber',
+  'Xu',
+  'Young',
+  'Zimmer',
+  'Almeida',
+  'Berg',
+  'Costa',
+  'Dubois',
 ] as const;
 
 export const COMPANIES = [
-  'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark Industries', 'Wayne Enterprises', 'Soylent', 'Vandelay',
-  'Cyberdyne', 'Tyrell', 'Wonka', 'Gringotts', 'Pied Piper', 'Massive Dynamic', 'Oscorp', 'Aperture',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Hooli',
+  'Stark Industries',
+  'Wayne Enterprises',
+  'Soylent',
+  'Vandelay',
+  'Cyberdyne',
+  'Tyrell',
+  'Wonka',
+  'Gringotts',
+  'Pied Piper',
+  'Massive Dynamic',
+  'Oscorp',
+  'Aperture',
 ] as const;
 
-export const INDUSTRIES = ['Software', 'Manufacturing', 'Healthcare', 'Retail', 'Finance', 'Logistics'] as const;
-export const STAGES = ['Prospecting', 'Qualification', 'Discovery', 'Proposal', 'Negotiation', 'Closed Won'] as const;
-export const EXTERNAL_TITLES = ['CTO', 'VP Engineering', 'Head of Sales Ops', 'Procurement Manager', 'Director of IT', 'CFO'] as const;
-export const MEETING_KINDS = ['Discovery', 'Demo', 'Pricing', 'QBR', 'Kickoff', 'Follow-up', 'Technical deep dive'] as const;
+export const INDUSTRIES = [
+  'Software',
+  'Manufacturing',
+  'Healthcare',
+  'Retail',
+  'Finance',
+  'Logistics',
+] as const;
+export const STAGES = [
+  'Prospecting',
+  'Qualification',
+  'Discovery',
+  'Proposal',
+  'Negotiation',
+  'Closed Won',
+] as const;
+export const EXTERNAL_TITLES = [
+  'CTO',
+  'VP Engineering',
+  'Head of Sales Ops',
+  'Procurement Manager',
+  'Director of IT',
+  'CFO',
+] as const;
+export const MEETING_KINDS = [
+  'Discovery',
+  'Demo',
+  'Pricing',
+  'QBR',
+  'Kickoff',
+  'Follow-up',
+  'Technical deep dive',
+] as const;
 export const CONFERENCE_SYSTEMS = ['Zoom', 'Google Meet', 'Microsoft Teams', 'WebEx'] as const;
 export const TELEPHONY_SYSTEMS = ['Outreach', 'RingCentral', 'Aircall'] as const;
-export const DISPOSITIONS = ['Connected', 'No Answer', 'Left Voicemail', 'Gatekeeper', 'Meeting Booked'] as const;
-export const TOPICS = ['Pricing', 'Product Demo', 'Integrations', 'Security', 'Timeline', 'Competition', 'Next Steps', 'Small Talk'] as const;
+export const DISPOSITIONS = [
+  'Connected',
+  'No Answer',
+  'Left Voicemail',
+  'Gatekeeper',
+  'Meeting Booked',
+] as const;
+export const TOPICS = [
+  'Pricing',
+  'Product Demo',
+  'Integrations',
+  'Security',
+  'Timeline',
+  'Competition',
+  'Next Steps',
+  'Small Talk',
+] as const;
 export const STRUCTURE = ['Intro', 'Discovery', 'Demo', 'Pricing', 'Next Steps'] as const;
 export const TRACKERS = [
   { name: 'Competitors', type: 'KEYWORD', phrases: ['Salesloft', 'Chorus', 'Clari'] },
@@ -59,7 +181,11 @@ export const SENTENCES = [
   'Sounds good, talk to you next week.',
 ] as const;
 
-export const COMMENTS = ['Great discovery question here.', 'Pricing objection: follow up with a discount plan.', 'Nice handling of the competitor mention.'] as const;
+export const COMMENTS = [
+  'Great discovery question here.',
+  'Pricing objection: follow up with a discount plan.',
+  'Nice handling of the competitor mention.',
+] as const;
 
 export const SCORECARDS = [
   {
@@ -67,7 +193,11 @@ export const SCORECARDS = [
     enabled: true,
     questions: [
       { text: 'Overall, how well did the rep run the call?', type: 'RANGE', overall: true },
-      { text: 'Did the rep confirm budget?', type: 'SINGLE_SELECT', options: ['Yes', 'Partly', 'No'] },
+      {
+        text: 'Did the rep confirm budget?',
+        type: 'SINGLE_SELECT',
+        options: ['Yes', 'Partly', 'No'],
+      },
       { text: 'Were next steps agreed with a date?', type: 'RANGE' },
       { text: 'What should the rep do differently?', type: 'OPEN_TEXT' },
     ],
@@ -80,5 +210,9 @@ export const SCORECARDS = [
       { text: 'Were risks named?', type: 'SINGLE_SELECT', options: ['Yes', 'No'] },
     ],
   },
-  { name: 'Cold call (retired)', enabled: false, questions: [{ text: 'Overall', type: 'RANGE', overall: true }] },
+  {
+    name: 'Cold call (retired)',
+    enabled: false,
+    questions: [{ text: 'Overall', type: 'RANGE', overall: true }],
+  },
 ] as const;

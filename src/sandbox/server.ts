@@ -77,13 +77,23 @@ function send(res: ServerResponse, reply: SandboxReply): void {
 }
 
 /** Gong's ErrorResponse. */
-const errorReply = (status: number, messages: string[], headers?: Record<string, string>): SandboxReply => ({ status, body: { errors: messages }, ...(headers ? { headers } : {}) });
+const errorReply = (
+  status: number,
+  messages: string[],
+  headers?: Record<string, string>,
+): SandboxReply => ({ status, body: { errors: messages }, ...(headers ? { headers } : {}) });
 
 /**
  * Query parameters of the OAuth endpoints a log may keep. An allowlist, so codes, refresh tokens,
  * client secrets, `state` and any parameter a client invents never reach the log.
  */
-const LOGGABLE_OAUTH_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'grant_type']);
+const LOGGABLE_OAUTH_PARAMS = new Set([
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'grant_type',
+]);
 
 function authKindOf(header: string | undefined): string {
   const scheme = header?.trim().split(/\s+/)[0]?.toLowerCase();
@@ -91,7 +101,10 @@ function authKindOf(header: string | undefined): string {
 }
 
 export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
-  const matchRoute = (method: string, path: string): { route: ApiRoute; params: Record<string, string> } | 'method' | undefined => {
+  const matchRoute = (
+    method: string,
+    path: string,
+  ): { route: ApiRoute; params: Record<string, string> } | 'method' | undefined => {
     let pathMatched = false;
     for (const route of deps.routes) {
       const m = route.pattern.exec(path);
@@ -102,7 +115,12 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
     return pathMatched ? 'method' : undefined;
   };
 
-  async function api(req: IncomingMessage, res: ServerResponse, sreq: SandboxRequest, at: number): Promise<void> {
+  async function api(
+    req: IncomingMessage,
+    res: ServerResponse,
+    sreq: SandboxRequest,
+    at: number,
+  ): Promise<void> {
     const requestId = newRequestId();
     const found = matchRoute(sreq.method, sreq.path);
     const route = typeof found === 'object' ? found : undefined;
@@ -120,7 +138,10 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
       entry.status = reply.status;
       deps.log.record(entry);
       if (!req.readableEnded) req.resume(); // drain an unread upload so the connection stays usable
-      const body = reply.body !== null && typeof reply.body === 'object' && !Array.isArray(reply.body) ? { requestId, ...reply.body } : reply.body;
+      const body =
+        reply.body !== null && typeof reply.body === 'object' && !Array.isArray(reply.body)
+          ? { requestId, ...reply.body }
+          : reply.body;
       send(res, { ...reply, body });
     };
     try {
@@ -138,32 +159,61 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
         } else if (fault.type === 'malformed') {
           entry.status = 200;
           deps.log.record(entry);
-          send(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: `{"requestId":"${requestId}","records":{"totalRecords":` });
+          send(res, {
+            status: 200,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+            body: `{"requestId":"${requestId}","records":{"totalRecords":`,
+          });
           return;
         } else {
-          const headers = fault.status === 429 ? { 'retry-after': String(fault.retryAfterSeconds ?? 1) } : undefined;
-          const message = fault.status === 429 ? 'API request rate limit exceeded (injected fault)' : `Injected fault: HTTP ${fault.status}`;
+          const headers =
+            fault.status === 429
+              ? { 'retry-after': String(fault.retryAfterSeconds ?? 1) }
+              : undefined;
+          const message =
+            fault.status === 429
+              ? 'API request rate limit exceeded (injected fault)'
+              : `Injected fault: HTTP ${fault.status}`;
           return finish(errorReply(fault.status, [message], headers));
         }
       }
-      const check = deps.auth.check(req.headers.authorization, listener, route ? route.route.scopes(sreq) : []);
+      const check = deps.auth.check(
+        req.headers.authorization,
+        listener,
+        route ? route.route.scopes(sreq) : [],
+      );
       if (!check.ok) return finish(errorReply(check.status, [check.message]));
       entry.auth = check.kind;
       const rate = deps.rateLimiter?.take();
-      if (rate && !rate.ok) return finish(errorReply(429, [rate.message], { 'retry-after': String(rate.retryAfterSeconds) }));
-      if (found === 'method') return finish(errorReply(405, [`Request method '${sreq.method}' is not supported for ${sreq.path}`]));
+      if (rate && !rate.ok)
+        return finish(
+          errorReply(429, [rate.message], { 'retry-after': String(rate.retryAfterSeconds) }),
+        );
+      if (found === 'method')
+        return finish(
+          errorReply(405, [`Request method '${sreq.method}' is not supported for ${sreq.path}`]),
+        );
       if (!route) return finish(errorReply(404, [`No endpoint ${sreq.method} ${sreq.path}`]));
       const ctx = deps.context(at, (extra) => Object.assign(entry, extra));
       finish(await route.route.handle(sreq, ctx, route.params, req));
     } catch (e) {
-      if (e instanceof BodyTooLarge) return finish(errorReply(413, [`Request body exceeds ${MAX_JSON_BYTES} bytes`]));
+      if (e instanceof BodyTooLarge)
+        return finish(errorReply(413, [`Request body exceeds ${MAX_JSON_BYTES} bytes`]));
       if (isGongHttpError(e)) return finish(errorReply(e.status, e.messages));
-      finish(errorReply(500, [`Internal sandbox error: ${e instanceof Error ? e.message : String(e)}`]));
+      finish(
+        errorReply(500, [`Internal sandbox error: ${e instanceof Error ? e.message : String(e)}`]),
+      );
     }
   }
 
   /** Logs an OAuth request (no body: it can carry codes and tokens) and sends its reply. */
-  function oauth(req: IncomingMessage, res: ServerResponse, sreq: SandboxRequest, at: number, reply: SandboxReply): void {
+  function oauth(
+    req: IncomingMessage,
+    res: ServerResponse,
+    sreq: SandboxRequest,
+    at: number,
+    reply: SandboxReply,
+  ): void {
     deps.log.record({
       at,
       method: sreq.method,
@@ -180,23 +230,41 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const at = deps.now();
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-    const sreq: SandboxRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, listener, rawBody: Buffer.alloc(0) };
+    const sreq: SandboxRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      listener,
+      rawBody: Buffer.alloc(0),
+    };
     const path = url.pathname;
     const run = async (): Promise<void> => {
       if (path === '/v2' || path.startsWith('/v2/')) return api(req, res, sreq, at);
       if (listener === 'api' && (path.startsWith('/oauth2/') || path.startsWith('/__sandbox/'))) {
         sreq.rawBody = await readBody(req);
         sreq.json = parseJson(sreq.rawBody);
-        if (path === '/oauth2/authorize' && sreq.method === 'GET') return oauth(req, res, sreq, at, deps.oauth.authorize(sreq));
-        if (path === '/oauth2/generate-customer-token' && sreq.method === 'POST') return oauth(req, res, sreq, at, deps.oauth.token(sreq));
+        if (path === '/oauth2/authorize' && sreq.method === 'GET')
+          return oauth(req, res, sreq, at, deps.oauth.authorize(sreq));
+        if (path === '/oauth2/generate-customer-token' && sreq.method === 'POST')
+          return oauth(req, res, sreq, at, deps.oauth.token(sreq));
         if (path.startsWith('/__sandbox/')) return send(res, await deps.control(sreq));
       }
-      send(res, { status: 404, body: { requestId: newRequestId(), errors: [`No endpoint ${sreq.method} ${path} on the ${listener} listener`] } });
+      send(res, {
+        status: 404,
+        body: {
+          requestId: newRequestId(),
+          errors: [`No endpoint ${sreq.method} ${path} on the ${listener} listener`],
+        },
+      });
     };
     run().catch((e: unknown) => {
       if (res.headersSent) return void res.destroy();
       const status = e instanceof BodyTooLarge ? 413 : 500;
-      send(res, { status, body: { requestId: newRequestId(), errors: [e instanceof Error ? e.message : String(e)] } });
+      send(res, {
+        status,
+        body: { requestId: newRequestId(), errors: [e instanceof Error ? e.message : String(e)] },
+      });
     });
   };
 }
@@ -212,7 +280,12 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 }
 
 /** Starts both listeners: `api` on `port` (0 = free), `tenant` on a free port. */
-export async function startServers(deps: ServerDeps, host: string, port: number, tenantPort = 0): Promise<RunningServers> {
+export async function startServers(
+  deps: ServerDeps,
+  host: string,
+  port: number,
+  tenantPort = 0,
+): Promise<RunningServers> {
   const apiServer = createServer({ keepAliveTimeout: 10_000 }, createHandler(deps, 'api'));
   const tenantServer = createServer({ keepAliveTimeout: 10_000 }, createHandler(deps, 'tenant'));
   const apiPort = await listen(apiServer, host, port);

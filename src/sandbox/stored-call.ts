@@ -2,7 +2,14 @@
  * The shape of one seeded call, apart from the code that builds it (seed-calls.ts builds the call,
  * seed-details.ts its lazily generated sections; both need the shape). Internal.
  */
-import type { CallBasicData, CallContent, CallContext, CallData, CallInteraction, Party } from '../gong/wire.js';
+import type {
+  CallBasicData,
+  CallContent,
+  CallContext,
+  CallData,
+  CallInteraction,
+  Party,
+} from '../gong/wire.js';
 import type { TenantUser } from './seed-people.js';
 
 export interface StoredCall {

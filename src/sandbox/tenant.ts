@@ -6,7 +6,13 @@
 import type { CallTranscript, Workspace } from '../gong/wire.js';
 import { createRng, subSeed, type Rng } from './random.js';
 import { buildCall, type CallEnv, type CallSpec, type StoredCall } from './seed-calls.js';
-import { seedFlows, seedUsers, seedWorkspaces, type TenantFlow, type TenantUser } from './seed-people.js';
+import {
+  seedFlows,
+  seedUsers,
+  seedWorkspaces,
+  type TenantFlow,
+  type TenantUser,
+} from './seed-people.js';
 import { buildTranscript } from './seed-transcripts.js';
 
 const DAY = 86_400_000;
@@ -40,9 +46,22 @@ export class Tenant {
     const rng = createRng(opts.seed);
     this.workspaces = seedWorkspaces(rng);
     this.users = seedUsers(rng, opts.users, this.workspaces, opts.anchorMs, opts.utcOffset);
-    this.flows = seedFlows(rng, this.users, this.workspaces, opts.anchorMs, opts.flowsPerUser === undefined ? undefined : Math.round(opts.users * opts.flowsPerUser));
+    this.flows = seedFlows(
+      rng,
+      this.users,
+      this.workspaces,
+      opts.anchorMs,
+      opts.flowsPerUser === undefined ? undefined : Math.round(opts.users * opts.flowsPerUser),
+    );
     const callers = this.users.filter((u) => u.role !== 'avatar');
-    this.env = { users: this.users, callers, activeCallers: callers.filter((u) => u.meta.active), offset: opts.utcOffset, appUrl: opts.appUrl, trackerIds: Array.from({ length: 5 }, () => rng.id()) };
+    this.env = {
+      users: this.users,
+      callers,
+      activeCallers: callers.filter((u) => u.meta.active),
+      offset: opts.utcOffset,
+      appUrl: opts.appUrl,
+      trackerIds: Array.from({ length: 5 }, () => rng.id()),
+    };
     const span = opts.days * DAY - 2 * 3_600_000;
     const from = opts.anchorMs - opts.days * DAY;
     for (let i = 0; i < opts.calls; i++) {
@@ -134,6 +153,8 @@ export class Tenant {
 
   userByEmail(email: string): TenantUser | undefined {
     const e = email.toLowerCase();
-    return this.users.find((u) => u.meta.emailAddress?.toLowerCase() === e || (u.meta.emailAliases ?? []).includes(e));
+    return this.users.find(
+      (u) => u.meta.emailAddress?.toLowerCase() === e || (u.meta.emailAliases ?? []).includes(e),
+    );
   }
 }

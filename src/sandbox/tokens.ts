@@ -65,18 +65,31 @@ export class TokenStore {
   issueCode(clientId: string, redirectUri: string, scopes: string[]): string {
     this.#dropExpiredCodes();
     const code = opaqueToken();
-    this.#codes.set(code, { clientId, redirectUri, scopes, expiresAt: this.#opts.now() + CODE_TTL_MS });
+    this.#codes.set(code, {
+      clientId,
+      redirectUri,
+      scopes,
+      expiresAt: this.#opts.now() + CODE_TTL_MS,
+    });
     return code;
   }
 
   /** Single use: the code is gone after the first attempt by its own client, whatever the outcome. */
   redeemCode(code: string, clientId: string, redirectUri: string | undefined): GrantResult {
     const grant = this.#codes.get(code);
-    if (!grant || grant.clientId !== clientId) return { ok: false, description: 'The authorization code is invalid, expired or already used' };
+    if (!grant || grant.clientId !== clientId)
+      return {
+        ok: false,
+        description: 'The authorization code is invalid, expired or already used',
+      };
     this.#codes.delete(code);
-    if (grant.expiresAt <= this.#opts.now()) return { ok: false, description: 'The authorization code has expired' };
+    if (grant.expiresAt <= this.#opts.now())
+      return { ok: false, description: 'The authorization code has expired' };
     if (redirectUri !== grant.redirectUri) {
-      return { ok: false, description: `redirect_uri must equal the one sent to /oauth2/authorize (${grant.redirectUri}); got ${redirectUri ?? 'none'}` };
+      return {
+        ok: false,
+        description: `redirect_uri must equal the one sent to /oauth2/authorize (${grant.redirectUri}); got ${redirectUri ?? 'none'}`,
+      };
     }
     return { ok: true, tokens: this.#issue(clientId, grant.scopes, true) };
   }
@@ -84,11 +97,13 @@ export class TokenStore {
   /** `scopes`, when given, must be a subset of the original grant (RFC 6749 §6). */
   refresh(refreshToken: string, clientId: string, scopes: string[] | undefined): GrantResult {
     const grant = this.#refresh.get(refreshToken);
-    if (!grant || grant.clientId !== clientId) return { ok: false, description: 'The refresh token is invalid' };
+    if (!grant || grant.clientId !== clientId)
+      return { ok: false, description: 'The refresh token is invalid' };
     if (grant.revoked) return { ok: false, description: 'The refresh token has been revoked' };
     const wanted = scopes && scopes.length > 0 ? [...new Set(scopes)] : grant.scopes;
     const extra = wanted.filter((s) => !grant.scopes.includes(s));
-    if (extra.length > 0) return { ok: false, description: `scope exceeds the original grant: ${extra.join(' ')}` };
+    if (extra.length > 0)
+      return { ok: false, description: `scope exceeds the original grant: ${extra.join(' ')}` };
     const rotate = this.#opts.rotateRefreshTokens;
     if (rotate) grant.revoked = true;
     // Without rotation the old refresh token keeps the original grant, so it is not narrowed here.
@@ -118,7 +133,12 @@ export class TokenStore {
   #issue(clientId: string, scopes: string[], withRefresh: boolean): IssuedTokens {
     const ttl = this.#opts.tokenTtlSeconds;
     const accessToken = opaqueToken();
-    this.#access.set(accessToken, { clientId, scopes, expiresAt: this.#opts.now() + ttl * 1000, revoked: false });
+    this.#access.set(accessToken, {
+      clientId,
+      scopes,
+      expiresAt: this.#opts.now() + ttl * 1000,
+      revoked: false,
+    });
     const tokens: IssuedTokens = { accessToken, scopes, expiresInSeconds: ttl };
     if (withRefresh) {
       tokens.refreshToken = opaqueToken();

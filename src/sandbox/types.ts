@@ -86,7 +86,11 @@ export interface FaultRule {
   /** Apply to at most this many requests, then stop. */
   count?: number;
   kind:
-    | { type: 'status'; status: 400 | 403 | 404 | 429 | 500 | 502 | 503; retryAfterSeconds?: number }
+    | {
+        type: 'status';
+        status: 400 | 403 | 404 | 429 | 500 | 502 | 503;
+        retryAfterSeconds?: number;
+      }
     | { type: 'latency'; ms: number }
     | { type: 'malformed' }
     | { type: 'reset' };
@@ -122,7 +126,17 @@ export interface WebhookDelivery {
 /** In-process handle of the control API (the same operations as `/__sandbox/...` over HTTP). */
 export interface SandboxControl {
   /** "A call just ended": it becomes visible after processingDelayMs, its transcript after transcriptDelayMs. Returns its id. */
-  endCall(input?: Partial<{ title: string; primaryUserId: string; workspaceId: string; isPrivate: boolean; durationSeconds: number; startedAgoMs: number; scheduledAgoMs: number }>): Promise<string>;
+  endCall(
+    input?: Partial<{
+      title: string;
+      primaryUserId: string;
+      workspaceId: string;
+      isPrivate: boolean;
+      durationSeconds: number;
+      startedAgoMs: number;
+      scheduledAgoMs: number;
+    }>,
+  ): Promise<string>;
   /** A reviewer (default: the host's manager) answers a scorecard on the call now; returns the answeredScorecardId. */
   answerScorecard(callId: string, reviewerUserId?: string): string;
   /** Run processing now for everything whose delay has passed (also runs on a timer). */

@@ -29,10 +29,13 @@ export interface WebhookEmitterOptions {
 
 /** A rule matches a call when every filter it sets matches. */
 function matches(rule: WebhookRule, call: CallData): boolean {
-  if (rule.workspaceId !== undefined && call.metaData.workspaceId !== rule.workspaceId) return false;
+  if (rule.workspaceId !== undefined && call.metaData.workspaceId !== rule.workspaceId)
+    return false;
   if (rule.participant !== undefined) {
     const p = rule.participant.toLowerCase();
-    const hit = (call.parties ?? []).some((party) => party.userId === rule.participant || party.emailAddress?.toLowerCase() === p);
+    const hit = (call.parties ?? []).some(
+      (party) => party.userId === rule.participant || party.emailAddress?.toLowerCase() === p,
+    );
     if (!hit) return false;
   }
   return true;
@@ -65,9 +68,14 @@ export class WebhookEmitter {
   constructor(opts: WebhookEmitterOptions) {
     const retry = opts.retry ?? { attempts: 3, delayMs: 1000 };
     if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
-      throw badInput(`WebhookEmitter: retry.attempts must be an integer >= 1 (it counts the first try), but got: ${String(retry.attempts)}`);
+      throw badInput(
+        `WebhookEmitter: retry.attempts must be an integer >= 1 (it counts the first try), but got: ${String(retry.attempts)}`,
+      );
     }
-    if (!(retry.delayMs >= 0)) throw badInput(`WebhookEmitter: retry.delayMs must be >= 0, but got: ${String(retry.delayMs)}`);
+    if (!(retry.delayMs >= 0))
+      throw badInput(
+        `WebhookEmitter: retry.delayMs must be >= 0, but got: ${String(retry.delayMs)}`,
+      );
     this.#now = opts.now;
     this.#attempts = retry.attempts;
     this.#delayMs = retry.delayMs;
@@ -79,7 +87,10 @@ export class WebhookEmitter {
   #keyPair(): { privateKey: KeyObject; publicKey: string } {
     if (!this.#keys) {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      this.#keys = { privateKey, publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
+      this.#keys = {
+        privateKey,
+        publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+      };
     }
     return this.#keys;
   }
@@ -90,13 +101,27 @@ export class WebhookEmitter {
   }
 
   addRule(rule: Omit<WebhookRule, 'id'>): WebhookRule {
-    if (!absoluteHttpUrl(rule.targetUrl)) throw badInput(`targetUrl must be an absolute http(s) URL, but got: ${String(rule.targetUrl)}`);
-    if (rule.payload !== undefined && rule.payload !== 'thin' && rule.payload !== 'full') throw badInput(`payload must be 'thin' or 'full' when given, but got: ${JSON.stringify(rule.payload)}`);
+    if (!absoluteHttpUrl(rule.targetUrl))
+      throw badInput(
+        `targetUrl must be an absolute http(s) URL, but got: ${String(rule.targetUrl)}`,
+      );
+    if (rule.payload !== undefined && rule.payload !== 'thin' && rule.payload !== 'full')
+      throw badInput(
+        `payload must be 'thin' or 'full' when given, but got: ${JSON.stringify(rule.payload)}`,
+      );
     for (const key of ['workspaceId', 'participant'] as const) {
       const v: unknown = rule[key];
-      if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw badInput(`${key} must be a non-empty string when given, but got: ${JSON.stringify(v)}`);
+      if (v !== undefined && (typeof v !== 'string' || v.length === 0))
+        throw badInput(
+          `${key} must be a non-empty string when given, but got: ${JSON.stringify(v)}`,
+        );
     }
-    const created: WebhookRule = { ...rule, id: randomUUID(), signed: rule.signed ?? true, payload: rule.payload ?? 'thin' };
+    const created: WebhookRule = {
+      ...rule,
+      id: randomUUID(),
+      signed: rule.signed ?? true,
+      payload: rule.payload ?? 'thin',
+    };
     this.#rules.set(created.id, created);
     return { ...created };
   }
@@ -114,7 +139,10 @@ export class WebhookEmitter {
    * `onlyRuleId` is the UI's "test" button: that rule gets the call whatever its filters say.
    * Resolves with the final attempt of each rule (every attempt is in deliveries()).
    */
-  async deliver(call: CallData, opts: { isTest?: boolean; onlyRuleId?: string } = {}): Promise<WebhookDelivery[]> {
+  async deliver(
+    call: CallData,
+    opts: { isTest?: boolean; onlyRuleId?: string } = {},
+  ): Promise<WebhookDelivery[]> {
     let targets: WebhookRule[];
     if (opts.onlyRuleId !== undefined) {
       const rule = this.#rules.get(opts.onlyRuleId);
@@ -124,10 +152,17 @@ export class WebhookEmitter {
       targets = [...this.#rules.values()].filter((r) => matches(r, call));
     }
     const isTest = opts.isTest ?? false;
-    const bodyOf = (callData: CallData) => Buffer.from(JSON.stringify({ callData, isTest, isPrivate: call.metaData.isPrivate ?? false }));
+    const bodyOf = (callData: CallData) =>
+      Buffer.from(
+        JSON.stringify({ callData, isTest, isPrivate: call.metaData.isPrivate ?? false }),
+      );
     const full = bodyOf(call);
     const thin = bodyOf(thinWebhookCall(call));
-    const results = await Promise.all(targets.map((rule) => this.#deliverToRule(rule, call.metaData.id, isTest, rule.payload === 'full' ? full : thin)));
+    const results = await Promise.all(
+      targets.map((rule) =>
+        this.#deliverToRule(rule, call.metaData.id, isTest, rule.payload === 'full' ? full : thin),
+      ),
+    );
     return results.filter((d): d is WebhookDelivery => d !== undefined);
   }
 
@@ -141,14 +176,26 @@ export class WebhookEmitter {
     this.#closing.abort();
   }
 
-  async #deliverToRule(rule: WebhookRule, callId: string, isTest: boolean, body: Buffer): Promise<WebhookDelivery | undefined> {
+  async #deliverToRule(
+    rule: WebhookRule,
+    callId: string,
+    isTest: boolean,
+    body: Buffer,
+  ): Promise<WebhookDelivery | undefined> {
     let last: WebhookDelivery | undefined;
     for (let attempt = 1; attempt <= this.#attempts; attempt++) {
       if (attempt > 1 && !(await this.#wait(this.#delayMs))) break;
       if (this.#closing.signal.aborted) break;
       const status = await this.#post(rule, body);
       if (status === 'cancelled') break;
-      last = { ruleId: rule.id, targetUrl: rule.targetUrl, callId, isTest, status, at: this.#now() };
+      last = {
+        ruleId: rule.id,
+        targetUrl: rule.targetUrl,
+        callId,
+        isTest,
+        status,
+        at: this.#now(),
+      };
       this.#record(last);
       if (typeof status === 'number' && status >= 200 && status < 300) break;
     }
@@ -201,6 +248,7 @@ export class WebhookEmitter {
 
   #record(d: WebhookDelivery): void {
     this.#deliveries.push(d);
-    if (this.#deliveries.length > this.#maxRecorded) this.#deliveries.splice(0, this.#deliveries.length - this.#maxRecorded);
+    if (this.#deliveries.length > this.#maxRecorded)
+      this.#deliveries.splice(0, this.#deliveries.length - this.#maxRecorded);
   }
 }

@@ -97,7 +97,10 @@ export function createMemoryLimiter(opts: LimitOptions & { now?: () => number })
   const now = opts.now ?? Date.now;
   const { slots, windowMs, slackMs } = windowOf(opts);
   // Equal keys: already a valid heap.
-  const places: Place[] = Array.from({ length: slots }, (_, index) => ({ at: Number.NEGATIVE_INFINITY, index }));
+  const places: Place[] = Array.from({ length: slots }, (_, index) => ({
+    at: Number.NEGATIVE_INFINITY,
+    index,
+  }));
   let day = Math.floor(now() / DAY_MS);
   let usedToday = 0;
   let pausedUntil = 0;
@@ -159,11 +162,14 @@ export function createMemoryLimiter(opts: LimitOptions & { now?: () => number })
     const t = now();
     rollDay(t);
     const remainingToday = Math.max(0, opts.perDay - usedToday);
-    if (pausedUntil > t) return { ok: false, waitMs: pausedUntil - t, reason: 'paused', remainingToday };
-    if (usedToday >= opts.perDay) return { ok: false, waitMs: (day + 1) * DAY_MS - t, reason: 'budget', remainingToday: 0 };
+    if (pausedUntil > t)
+      return { ok: false, waitMs: pausedUntil - t, reason: 'paused', remainingToday };
+    if (usedToday >= opts.perDay)
+      return { ok: false, waitMs: (day + 1) * DAY_MS - t, reason: 'budget', remainingToday: 0 };
     const oldest = places[0]?.at ?? Number.NEGATIVE_INFINITY;
     // The earliest of the last `slots` places must have left the window before another may start.
-    if (t - oldest < windowMs) return { ok: false, waitMs: oldest + windowMs - t, reason: 'rate', remainingToday };
+    if (t - oldest < windowMs)
+      return { ok: false, waitMs: oldest + windowMs - t, reason: 'rate', remainingToday };
     const slot = record(t);
     return { ok: true, remainingToday: opts.perDay - usedToday, slot };
   };

@@ -7,7 +7,14 @@
  */
 import type { Redis } from '../store/redis.js';
 import type { Logger } from '../observability/logger.js';
-import { createMemoryLimiter, windowOf, type Acquisition, type LimitOptions, type RateLimiter, type Slot } from './limiter.js';
+import {
+  createMemoryLimiter,
+  windowOf,
+  type Acquisition,
+  type LimitOptions,
+  type RateLimiter,
+  type Slot,
+} from './limiter.js';
 
 // KEYS: 1 places (zset: member → latest possible arrival), 2 budget (hash day → count), 3 pause
 // ARGV: 1 slots, 2 windowMs, 3 perDay, 4 unique member, 5 arrival slack ms
@@ -82,7 +89,10 @@ function readyWithin(redis: Redis, ms: number): Promise<void> {
 const CODES = ['go', 'rate', 'paused', 'budget'] as const;
 
 /** The Redis keys of a connection's limiter (the hash tag keeps them in one cluster slot). */
-export function limiterKeys(prefix: string, ref: string): { starts: string; budget: string; pause: string } {
+export function limiterKeys(
+  prefix: string,
+  ref: string,
+): { starts: string; budget: string; pause: string } {
   const base = `${prefix}gong:{${ref}}:`;
   return { starts: `${base}starts`, budget: `${base}budget`, pause: `${base}pause` };
 }
@@ -98,10 +108,16 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
 
   const withTimeout = <T>(p: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       p.then(
         (v) => (clearTimeout(timer), resolve(v)),
-        (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
+        (e: unknown) => (
+          clearTimeout(timer),
+          reject(e instanceof Error ? e : new Error(String(e)))
+        ),
       );
     });
 
@@ -127,13 +143,32 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
       try {
         const member = `${instance}:${++seq}`;
         const out = await withTimeout(
-          opts.redis.eval(ACQUIRE, 3, keys.starts, keys.budget, keys.pause, slots, windowMs, opts.perDay, member, slackMs),
+          opts.redis.eval(
+            ACQUIRE,
+            3,
+            keys.starts,
+            keys.budget,
+            keys.pause,
+            slots,
+            windowMs,
+            opts.perDay,
+            member,
+            slackMs,
+          ),
         );
-        if (!Array.isArray(out) || out.length !== 3) throw new Error(`unexpected limiter script result: ${JSON.stringify(out)}`);
-        const [code, waitMs, remainingToday] = out.map((v) => Number(v)) as [number, number, number];
+        if (!Array.isArray(out) || out.length !== 3)
+          throw new Error(`unexpected limiter script result: ${JSON.stringify(out)}`);
+        const [code, waitMs, remainingToday] = out.map((v) => Number(v)) as [
+          number,
+          number,
+          number,
+        ];
         if (degraded) {
           degraded = false;
-          opts.logger?.info({ connection: opts.connectionRef }, 'Redis rate limiter available again');
+          opts.logger?.info(
+            { connection: opts.connectionRef },
+            'Redis rate limiter available again',
+          );
         }
         const kind = CODES[code];
         if (kind === 'go') {
@@ -142,7 +177,10 @@ export function createRedisLimiter(opts: RedisLimiterOptions): RateLimiter {
             async settle() {
               await local.settle();
               // Best effort: an unsettled place simply ages out after the slack.
-              if (opts.redis.status === 'ready') await withTimeout(opts.redis.eval(SETTLE, 1, keys.starts, member)).catch(() => undefined);
+              if (opts.redis.status === 'ready')
+                await withTimeout(opts.redis.eval(SETTLE, 1, keys.starts, member)).catch(
+                  () => undefined,
+                );
             },
           };
           return { ok: true, remainingToday, slot };

@@ -55,7 +55,9 @@ interface Waiter {
 }
 
 const rateLimited = (message: string, retryAfterMs: number) =>
-  new GatewayError(ErrorCode.UPSTREAM_RATE_LIMITED, message, { retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+  new GatewayError(ErrorCode.UPSTREAM_RATE_LIMITED, message, {
+    retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+  });
 
 export function createScheduler(opts: SchedulerOptions): Scheduler {
   const now = opts.now ?? Date.now;
@@ -71,7 +73,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   const depth = () => queues.interactive.length + queues.background.length;
   const report = () => opts.metrics?.rateLimitQueueDepth.set(labels, depth());
-  const timeoutOf = (p: Priority) => (p === 'interactive' ? opts.queueTimeoutMs : opts.queueTimeoutMs * factor);
+  const timeoutOf = (p: Priority) =>
+    p === 'interactive' ? opts.queueTimeoutMs : opts.queueTimeoutMs * factor;
 
   const settle = (w: Waiter, err?: unknown, slot?: Slot) => {
     if (w.done) return;
@@ -91,9 +94,19 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const failThoseWhoCannotWait = (a: Extract<Acquisition, { ok: false }>) => {
     if (a.reason === 'rate') return;
     const readyAt = now() + a.waitMs;
-    const why = a.reason === 'paused' ? 'Gong asked us to pause (429 Retry-After)' : "today's Gong request budget is spent";
+    const why =
+      a.reason === 'paused'
+        ? 'Gong asked us to pause (429 Retry-After)'
+        : "today's Gong request budget is spent";
     for (const w of [...queues.interactive, ...queues.background])
-      if (w.deadline < readyAt) settle(w, rateLimited(`No upstream request can start before this request's deadline: ${why}`, a.waitMs));
+      if (w.deadline < readyAt)
+        settle(
+          w,
+          rateLimited(
+            `No upstream request can start before this request's deadline: ${why}`,
+            a.waitMs,
+          ),
+        );
   };
 
   const sleep = (ms: number) =>
@@ -146,16 +159,41 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   return {
     acquire(o = {}) {
       const priority = o.priority ?? 'interactive';
-      if (closed) return Promise.reject(new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The Gong scheduler is shut down'));
+      if (closed)
+        return Promise.reject(
+          new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The Gong scheduler is shut down'),
+        );
       if (o.signal?.aborted) return Promise.reject(o.signal.reason);
       if (depth() >= opts.queueMax)
-        return Promise.reject(rateLimited(`Too many requests are waiting for this connection's Gong budget (queue limit ${opts.queueMax})`, lastWaitMs));
+        return Promise.reject(
+          rateLimited(
+            `Too many requests are waiting for this connection's Gong budget (queue limit ${opts.queueMax})`,
+            lastWaitMs,
+          ),
+        );
       const since = now();
-      const deadline = Math.min(since + timeoutOf(priority), o.deadline ?? Number.POSITIVE_INFINITY);
+      const deadline = Math.min(
+        since + timeoutOf(priority),
+        o.deadline ?? Number.POSITIVE_INFINITY,
+      );
       return new Promise<Slot>((resolve, reject) => {
-        const w: Waiter = { priority, deadline, resolve, reject, done: false, timer: undefined as unknown as ReturnType<typeof setTimeout> };
+        const w: Waiter = {
+          priority,
+          deadline,
+          resolve,
+          reject,
+          done: false,
+          timer: undefined as unknown as ReturnType<typeof setTimeout>,
+        };
         w.timer = setTimeout(
-          () => settle(w, rateLimited(`No free slot in this connection's Gong budget within the deadline (waited ${now() - since} ms, ${depth()} waiting)`, lastWaitMs)),
+          () =>
+            settle(
+              w,
+              rateLimited(
+                `No free slot in this connection's Gong budget within the deadline (waited ${now() - since} ms, ${depth()} waiting)`,
+                lastWaitMs,
+              ),
+            ),
           Math.max(0, deadline - now()),
         );
         o.signal?.addEventListener('abort', () => settle(w, o.signal?.reason), { once: true });
@@ -177,7 +215,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       closed = true;
       if (sleepTimer) clearTimeout(sleepTimer);
       wake?.();
-      const err = new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The Gong scheduler is shut down');
+      const err = new GatewayError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        'The Gong scheduler is shut down',
+      );
       for (const w of [...queues.interactive, ...queues.background]) settle(w, err);
     },
   };

@@ -28,10 +28,12 @@ export interface TokenCrypto {
   isStale(sealed: string): boolean;
 }
 
-export const keyIdOf = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 8);
+export const keyIdOf = (key: Buffer): string =>
+  createHash('sha256').update(key).digest('hex').slice(0, 8);
 
 function checkKey(key: Buffer, what: string): void {
-  if (key.length !== 32) throw new TypeError(`${what} must be 32 bytes for AES-256-GCM, got ${key.length}`);
+  if (key.length !== 32)
+    throw new TypeError(`${what} must be 32 bytes for AES-256-GCM, got ${key.length}`);
 }
 
 export function createTokenCrypto(opts: { key: Buffer; previousKeys?: Buffer[] }): TokenCrypto {
@@ -55,25 +57,45 @@ export function createTokenCrypto(opts: { key: Buffer; previousKeys?: Buffer[] }
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [VERSION, keyId, iv.toString('base64url'), body.toString('base64url'), tag.toString('base64url')].join('.');
+      return [
+        VERSION,
+        keyId,
+        iv.toString('base64url'),
+        body.toString('base64url'),
+        tag.toString('base64url'),
+      ].join('.');
     },
     open(sealed, context) {
       const parts = sealed.split('.');
-      if (parts.length !== 5 || parts[0] !== VERSION) throw fail(`expected a ${VERSION} sealed value`);
+      if (parts.length !== 5 || parts[0] !== VERSION)
+        throw fail(`expected a ${VERSION} sealed value`);
       const [, id, iv, body, tag] = parts as [string, string, string, string, string];
       const key = keys.get(id);
       if (key === undefined) {
-        throw fail(`it was sealed under key ${id}, which is neither TOKEN_ENCRYPTION_KEY nor TOKEN_ENCRYPTION_KEY_PREVIOUS`);
+        throw fail(
+          `it was sealed under key ${id}, which is neither TOKEN_ENCRYPTION_KEY nor TOKEN_ENCRYPTION_KEY_PREVIOUS`,
+        );
       }
       const tagBytes = Buffer.from(tag, 'base64url');
-      if (tagBytes.length !== TAG_BYTES) throw fail(`the authentication tag must be ${TAG_BYTES} bytes, got ${tagBytes.length}`);
+      if (tagBytes.length !== TAG_BYTES)
+        throw fail(`the authentication tag must be ${TAG_BYTES} bytes, got ${tagBytes.length}`);
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+          authTagLength: TAG_BYTES,
+        });
         decipher.setAAD(Buffer.from(context, 'utf8'));
         decipher.setAuthTag(tagBytes);
-        return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(Buffer.from(body, 'base64url')),
+          decipher.final(),
+        ]).toString('utf8');
       } catch (cause) {
-        throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'Cannot decrypt a stored secret: authentication failed (tampered, or sealed for another record)', {}, { cause });
+        throw new GatewayError(
+          ErrorCode.INTERNAL_SERVER_ERROR,
+          'Cannot decrypt a stored secret: authentication failed (tampered, or sealed for another record)',
+          {},
+          { cause },
+        );
       }
     },
     isStale(sealed) {
@@ -87,13 +109,23 @@ export function createTokenCrypto(opts: { key: Buffer; previousKeys?: Buffer[] }
  * requires one with REDIS_URL) a random per-process key is used: nothing survives a restart
  * anyway, and tokens are still never held in plaintext.
  */
-export function tokenCryptoFromConfig(c: { TOKEN_ENCRYPTION_KEY?: string | undefined; TOKEN_ENCRYPTION_KEY_PREVIOUS?: string | undefined }): TokenCrypto {
+export function tokenCryptoFromConfig(c: {
+  TOKEN_ENCRYPTION_KEY?: string | undefined;
+  TOKEN_ENCRYPTION_KEY_PREVIOUS?: string | undefined;
+}): TokenCrypto {
   const decode = (name: string, v: string): Buffer => {
     const k = decodeKey(v);
-    if (k === undefined) throw new TypeError(`${name}: expected 32 bytes as 64 hex chars or base64`);
+    if (k === undefined)
+      throw new TypeError(`${name}: expected 32 bytes as 64 hex chars or base64`);
     return k;
   };
-  const key = c.TOKEN_ENCRYPTION_KEY !== undefined ? decode('TOKEN_ENCRYPTION_KEY', c.TOKEN_ENCRYPTION_KEY) : randomBytes(32);
-  const previous = c.TOKEN_ENCRYPTION_KEY_PREVIOUS !== undefined ? [decode('TOKEN_ENCRYPTION_KEY_PREVIOUS', c.TOKEN_ENCRYPTION_KEY_PREVIOUS)] : [];
+  const key =
+    c.TOKEN_ENCRYPTION_KEY !== undefined
+      ? decode('TOKEN_ENCRYPTION_KEY', c.TOKEN_ENCRYPTION_KEY)
+      : randomBytes(32);
+  const previous =
+    c.TOKEN_ENCRYPTION_KEY_PREVIOUS !== undefined
+      ? [decode('TOKEN_ENCRYPTION_KEY_PREVIOUS', c.TOKEN_ENCRYPTION_KEY_PREVIOUS)]
+      : [];
   return createTokenCrypto({ key, previousKeys: previous });
 }

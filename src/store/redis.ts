@@ -35,7 +35,9 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): S
     reconnectOnError: (err) => err.message.startsWith('READONLY'),
     ...(opts.name !== undefined ? { connectionName: opts.name } : {}),
   });
-  redis.on('error', (err: Error) => opts.logger?.warn({ err: err.message }, 'redis connection error'));
+  redis.on('error', (err: Error) =>
+    opts.logger?.warn({ err: err.message }, 'redis connection error'),
+  );
   redis.on('reconnecting', () => opts.logger?.info('redis reconnecting'));
   return redis;
 }
@@ -44,7 +46,10 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): S
  * A Redis Cluster client from seed nodes (`host:port`), with the same ride-out-a-restart policy
  * per node as `createRedisClient`. ioredis follows MOVED/ASK redirections and slot changes.
  */
-export function createRedisClusterClient(nodes: readonly string[], opts: RedisClientOptions = {}): Cluster {
+export function createRedisClusterClient(
+  nodes: readonly string[],
+  opts: RedisClientOptions = {},
+): Cluster {
   const maxDelay = opts.maxReconnectDelayMs ?? 2000;
   const cluster = new Cluster(
     nodes.map((n) => {
@@ -61,14 +66,20 @@ export function createRedisClusterClient(nodes: readonly string[], opts: RedisCl
       },
     },
   );
-  cluster.on('error', (err: Error) => opts.logger?.warn({ err: err.message }, 'redis cluster error'));
+  cluster.on('error', (err: Error) =>
+    opts.logger?.warn({ err: err.message }, 'redis cluster error'),
+  );
   cluster.on('reconnecting', () => opts.logger?.info('redis cluster reconnecting'));
   return cluster;
 }
 
 /** The shared client the configuration asks for (a cluster, one server, or none: memory). */
-export function redisFromConfig(config: { REDIS_URL?: string | undefined; REDIS_CLUSTER_NODES?: readonly string[] | undefined }, opts: RedisClientOptions = {}): Redis | undefined {
-  if (config.REDIS_CLUSTER_NODES !== undefined) return createRedisClusterClient(config.REDIS_CLUSTER_NODES, opts);
+export function redisFromConfig(
+  config: { REDIS_URL?: string | undefined; REDIS_CLUSTER_NODES?: readonly string[] | undefined },
+  opts: RedisClientOptions = {},
+): Redis | undefined {
+  if (config.REDIS_CLUSTER_NODES !== undefined)
+    return createRedisClusterClient(config.REDIS_CLUSTER_NODES, opts);
   return config.REDIS_URL !== undefined ? createRedisClient(config.REDIS_URL, opts) : undefined;
 }
 
@@ -84,8 +95,10 @@ export function createRedisStore(redis: Redis, keyPrefix: string): KeyValueStore
     async set(key, value, opts = {}) {
       const full = k(key);
       let reply: string | null;
-      if (opts.ttlMs !== undefined && opts.onlyIfAbsent) reply = await redis.set(full, value, 'PX', Math.max(1, Math.ceil(opts.ttlMs)), 'NX');
-      else if (opts.ttlMs !== undefined) reply = await redis.set(full, value, 'PX', Math.max(1, Math.ceil(opts.ttlMs)));
+      if (opts.ttlMs !== undefined && opts.onlyIfAbsent)
+        reply = await redis.set(full, value, 'PX', Math.max(1, Math.ceil(opts.ttlMs)), 'NX');
+      else if (opts.ttlMs !== undefined)
+        reply = await redis.set(full, value, 'PX', Math.max(1, Math.ceil(opts.ttlMs)));
       else if (opts.onlyIfAbsent) reply = await redis.set(full, value, 'NX');
       else reply = await redis.set(full, value);
       return reply === 'OK';
@@ -104,7 +117,13 @@ export function createRedisStore(redis: Redis, keyPrefix: string): KeyValueStore
       for (const server of servers) {
         let cursor = '0';
         do {
-          const [next, batch] = await server.scan(cursor, 'MATCH', `${globEscape(k(prefix))}*`, 'COUNT', 500);
+          const [next, batch] = await server.scan(
+            cursor,
+            'MATCH',
+            `${globEscape(k(prefix))}*`,
+            'COUNT',
+            500,
+          );
           cursor = next;
           for (const full of batch) out.push(full.slice(keyPrefix.length));
         } while (cursor !== '0');

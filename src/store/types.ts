@@ -10,7 +10,11 @@ export interface KeyValueStore {
    * Sets a value. With `onlyIfAbsent`, writes only when the key does not exist and returns
    * whether it wrote (Redis `SET NX`). `ttlMs` expires the key.
    */
-  set(key: string, value: string, opts?: { ttlMs?: number; onlyIfAbsent?: boolean }): Promise<boolean>;
+  set(
+    key: string,
+    value: string,
+    opts?: { ttlMs?: number; onlyIfAbsent?: boolean },
+  ): Promise<boolean>;
   /** Reads and deletes atomically: single-use values such as OAuth states. */
   take(key: string): Promise<string | null>;
   del(key: string): Promise<void>;

@@ -26,7 +26,13 @@ export interface SyncState {
   /** The delivered ids of a checkpoint's snapshot; empty when it never existed or was lost. */
   loadSeen(connectionRef: string, chain: string, step: number): Promise<Map<string, number>>;
   /** Writes the snapshot of `step` and shortens the life of the one before it. */
-  saveSeen(connectionRef: string, chain: string, step: number, seen: Map<string, number>, previous?: Map<string, number>): Promise<void>;
+  saveSeen(
+    connectionRef: string,
+    chain: string,
+    step: number,
+    seen: Map<string, number>,
+    previous?: Map<string, number>,
+  ): Promise<void>;
   newChain(): string;
 }
 
@@ -58,7 +64,12 @@ function parseSeen(raw: string | null): Map<string, number> {
   try {
     const v = JSON.parse(raw) as unknown;
     if (!Array.isArray(v)) return new Map();
-    return new Map(v.filter((e): e is [string, number] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number'));
+    return new Map(
+      v.filter(
+        (e): e is [string, number] =>
+          Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number',
+      ),
+    );
   } catch {
     return new Map();
   }
@@ -68,8 +79,14 @@ export function createSyncState(opts: SyncStateOptions): SyncState {
   const previousMs = opts.previousSnapshotMs ?? 3_600_000;
   return {
     async learn(ref, callId, start) {
-      const value = JSON.stringify({ at: opts.now(), ...(start !== undefined && Number.isFinite(start) ? { start } : {}) });
-      await opts.store.set(learnedKey(ref, callId), value, { ttlMs: opts.retentionMs, onlyIfAbsent: true });
+      const value = JSON.stringify({
+        at: opts.now(),
+        ...(start !== undefined && Number.isFinite(start) ? { start } : {}),
+      });
+      await opts.store.set(learnedKey(ref, callId), value, {
+        ttlMs: opts.retentionMs,
+        onlyIfAbsent: true,
+      });
     },
     async learned(ref, since, until) {
       const prefix = learnedKey(ref, '');
@@ -86,8 +103,13 @@ export function createSyncState(opts: SyncStateOptions): SyncState {
       return parseSeen(await opts.store.get(seenKey(ref, chain, step)));
     },
     async saveSeen(ref, chain, step, seen, previous) {
-      await opts.store.set(seenKey(ref, chain, step), JSON.stringify([...seen]), { ttlMs: opts.retentionMs });
-      if (previous && step > 0) await opts.store.set(seenKey(ref, chain, step - 1), JSON.stringify([...previous]), { ttlMs: previousMs });
+      await opts.store.set(seenKey(ref, chain, step), JSON.stringify([...seen]), {
+        ttlMs: opts.retentionMs,
+      });
+      if (previous && step > 0)
+        await opts.store.set(seenKey(ref, chain, step - 1), JSON.stringify([...previous]), {
+          ttlMs: previousMs,
+        });
     },
     newChain: () => randomUUID(),
   };

@@ -6,7 +6,10 @@
 import type { Config } from '../config/config.js';
 import { createOAuthCallbackHandler } from '../connections/oauth-callback.js';
 import { OAUTH_CALLBACK_PATH, createOAuthFlow, type OAuthFlow } from '../connections/oauth-flow.js';
-import { createConnectionRegistry, type ManagedConnectionRegistry } from '../connections/registry.js';
+import {
+  createConnectionRegistry,
+  type ManagedConnectionRegistry,
+} from '../connections/registry.js';
 import type { ConnectionServices } from '../connections/services.js';
 import type { Fetch } from '../connections/token-endpoint.js';
 import { DEFAULT_CONNECTION_REF } from '../connections/types.js';
@@ -36,19 +39,39 @@ export interface ConnectionsFeature {
   routes: Route[];
 }
 
-export function createConnectionsFeature(config: Config, deps: ConnectionsFeatureDeps): ConnectionsFeature {
+export function createConnectionsFeature(
+  config: Config,
+  deps: ConnectionsFeatureDeps,
+): ConnectionsFeature {
   const { sandbox, store } = deps;
   const crypto = deps.crypto ?? tokenCryptoFromConfig(config);
 
   const accessKey =
     config.GONG_ACCESS_KEY !== undefined && config.GONG_ACCESS_KEY_SECRET !== undefined
-      ? { baseUrl: config.GONG_API_BASE_URL, accessKey: config.GONG_ACCESS_KEY, accessKeySecret: config.GONG_ACCESS_KEY_SECRET }
-      : sandbox && { baseUrl: sandbox.url, accessKey: sandbox.accessKey, accessKeySecret: sandbox.accessKeySecret };
+      ? {
+          baseUrl: config.GONG_API_BASE_URL,
+          accessKey: config.GONG_ACCESS_KEY,
+          accessKeySecret: config.GONG_ACCESS_KEY_SECRET,
+        }
+      : sandbox && {
+          baseUrl: sandbox.url,
+          accessKey: sandbox.accessKey,
+          accessKeySecret: sandbox.accessKeySecret,
+        };
   const app =
     config.GONG_OAUTH_CLIENT_ID !== undefined && config.GONG_OAUTH_CLIENT_SECRET !== undefined
-      ? { clientId: config.GONG_OAUTH_CLIENT_ID, clientSecret: config.GONG_OAUTH_CLIENT_SECRET, tokenUrl: config.GONG_OAUTH_TOKEN_URL, authorizeUrl: config.GONG_OAUTH_AUTHORIZE_URL }
+      ? {
+          clientId: config.GONG_OAUTH_CLIENT_ID,
+          clientSecret: config.GONG_OAUTH_CLIENT_SECRET,
+          tokenUrl: config.GONG_OAUTH_TOKEN_URL,
+          authorizeUrl: config.GONG_OAUTH_AUTHORIZE_URL,
+        }
       : sandbox?.oauth;
-  const oauth = app && { clientId: app.clientId, clientSecret: app.clientSecret, tokenUrl: app.tokenUrl };
+  const oauth = app && {
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    tokenUrl: app.tokenUrl,
+  };
 
   const registry = createConnectionRegistry({
     store,
@@ -80,8 +103,19 @@ export function createConnectionsFeature(config: Config, deps: ConnectionsFeatur
 
   const routes: Route[] = [];
   if (oauthFlow && oauth) {
-    const handler = createOAuthCallbackHandler({ flow: oauthFlow, registry, oauth, redirectUri, logger: deps.logger, fetch: deps.fetch });
-    routes.push({ path: OAUTH_CALLBACK_PATH, methods: ['GET'], handle: ({ req, res }) => handler(req, res) });
+    const handler = createOAuthCallbackHandler({
+      flow: oauthFlow,
+      registry,
+      oauth,
+      redirectUri,
+      logger: deps.logger,
+      fetch: deps.fetch,
+    });
+    routes.push({
+      path: OAUTH_CALLBACK_PATH,
+      methods: ['GET'],
+      handle: ({ req, res }) => handler(req, res),
+    });
   }
 
   return { store, registry, oauthFlow, services: { registry, oauthFlow }, routes };

@@ -20,7 +20,11 @@ import type { Metrics } from '../observability/metrics.js';
 import type { KeyValueStore } from '../store/types.js';
 
 /** A call became known outside a sync (a call.created webhook, a ready transcript): the sync reads it by id. */
-export type OnCallLearned = (input: { connectionRef: string; callId: string; started?: string | null | undefined }) => Promise<void>;
+export type OnCallLearned = (input: {
+  connectionRef: string;
+  callId: string;
+  started?: string | null | undefined;
+}) => Promise<void>;
 
 export interface EventsFeatureDeps {
   logger: Logger;
@@ -60,7 +64,9 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     maxDelayMs: config.TRANSCRIPT_POLL_MAX_SECONDS * 1000,
     giveUpMs: config.TRANSCRIPT_POLL_GIVE_UP_HOURS * 3_600_000,
     // Never coarser than the first delay, so short test delays are honoured.
-    tickMs: deps.transcriptTickMs ?? Math.min(1_000, Math.max(10, (config.TRANSCRIPT_POLL_INITIAL_SECONDS * 1000) / 2)),
+    tickMs:
+      deps.transcriptTickMs ??
+      Math.min(1_000, Math.max(10, (config.TRANSCRIPT_POLL_INITIAL_SECONDS * 1000) / 2)),
     logger: deps.logger,
     now,
     onReady: deps.onCallLearned,
@@ -92,7 +98,14 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     keys,
     deadLetters,
     poller,
-    services: { log, keys, deadLetters, maxPending: config.WS_MAX_PENDING_EVENTS, metrics: deps.metrics, now },
+    services: {
+      log,
+      keys,
+      deadLetters,
+      maxPending: config.WS_MAX_PENDING_EVENTS,
+      metrics: deps.metrics,
+      now,
+    },
     routes: [webhookRoute(handler)],
   };
 }

@@ -8,7 +8,11 @@ import { createFullReadCache, type FullReadCache } from '../cache/full-read-cach
 import type { EventLog } from '../events/event-log.js';
 import { createMemoryEventLog } from '../events/memory-event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
-import { createMemoryTranscriptSchedule, createRedisTranscriptSchedule, type TranscriptSchedule } from '../events/transcript-schedule.js';
+import {
+  createMemoryTranscriptSchedule,
+  createRedisTranscriptSchedule,
+  type TranscriptSchedule,
+} from '../events/transcript-schedule.js';
 import { createEntityCache, type EntityCache } from '../cache/entity-cache.js';
 import { createMemoryEntityStore, createRedisEntityStore } from '../cache/entity-store.js';
 import { corruptEntryReporter, type ReportCorruptEntry } from '../observability/corrupt-entries.js';
@@ -42,15 +46,34 @@ export interface SharedStateDeps {
 
 function entityCacheFromConfig(
   config: Config,
-  deps: { redis: Redis | undefined; reportCorrupt: ReportCorruptEntry; logger: Logger; metrics: Metrics; now: () => number },
+  deps: {
+    redis: Redis | undefined;
+    reportCorrupt: ReportCorruptEntry;
+    logger: Logger;
+    metrics: Metrics;
+    now: () => number;
+  },
 ): EntityCache | undefined {
   if (config.CACHE_MAX_BYTES === 0) return undefined;
   const store = deps.redis
-    ? createRedisEntityStore({ redis: deps.redis, keyPrefix: config.REDIS_KEY_PREFIX, logger: deps.logger, reportCorrupt: deps.reportCorrupt })
-    : createMemoryEntityStore({ maxBytes: config.CACHE_MAX_BYTES, metrics: deps.metrics, now: deps.now });
+    ? createRedisEntityStore({
+        redis: deps.redis,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        logger: deps.logger,
+        reportCorrupt: deps.reportCorrupt,
+      })
+    : createMemoryEntityStore({
+        maxBytes: config.CACHE_MAX_BYTES,
+        metrics: deps.metrics,
+        now: deps.now,
+      });
   return createEntityCache({
     store,
-    ttls: { callSeconds: config.CACHE_CALLS_TTL_SECONDS, transcriptSeconds: config.CACHE_TRANSCRIPTS_TTL_SECONDS, userSeconds: config.CACHE_USERS_TTL_SECONDS },
+    ttls: {
+      callSeconds: config.CACHE_CALLS_TTL_SECONDS,
+      transcriptSeconds: config.CACHE_TRANSCRIPTS_TTL_SECONDS,
+      userSeconds: config.CACHE_USERS_TTL_SECONDS,
+    },
     metrics: deps.metrics,
     now: deps.now,
   });
@@ -62,14 +85,28 @@ export function createSharedState(config: Config, deps: SharedStateDeps): Shared
   const redis = redisFromConfig(config, { logger: deps.logger, name: 'gong-gateway' });
   const reportCorrupt = corruptEntryReporter(deps.logger, deps.metrics);
   const eventLog = redis
-    ? createRedisEventLog({ redis, prefix, maxEvents: config.EVENT_LOG_MAX_EVENTS, logger: deps.logger, reportCorrupt })
+    ? createRedisEventLog({
+        redis,
+        prefix,
+        maxEvents: config.EVENT_LOG_MAX_EVENTS,
+        logger: deps.logger,
+        reportCorrupt,
+      })
     : createMemoryEventLog({ maxEvents: config.EVENT_LOG_MAX_EVENTS, now });
   return {
     redis,
     store: redis ? createRedisStore(redis, prefix) : createMemoryStore({ now }),
     eventLog,
-    transcriptSchedule: redis ? createRedisTranscriptSchedule(redis, prefix, reportCorrupt) : createMemoryTranscriptSchedule(),
-    entities: entityCacheFromConfig(config, { redis, reportCorrupt, logger: deps.logger, metrics: deps.metrics, now }),
+    transcriptSchedule: redis
+      ? createRedisTranscriptSchedule(redis, prefix, reportCorrupt)
+      : createMemoryTranscriptSchedule(),
+    entities: entityCacheFromConfig(config, {
+      redis,
+      reportCorrupt,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      now,
+    }),
     cache: createFullReadCache({
       redis,
       reportCorrupt,

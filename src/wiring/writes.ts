@@ -19,7 +19,11 @@ export interface WritesFeatureDeps {
   store: KeyValueStore;
   logger: Logger;
   /** A call was created through gongCreateCall (the calls sync reads it by id). */
-  onCallCreated: (input: { connectionRef: string; callId: string; started: string }) => Promise<void>;
+  onCallCreated: (input: {
+    connectionRef: string;
+    callId: string;
+    started: string;
+  }) => Promise<void>;
   /** HTTP_BODY_IDLE_MS / HTTP_BODY_DEADLINE_MS for proxy bodies read whole. */
   bodyDeadlines?: BodyDeadlines;
 }
@@ -31,9 +35,18 @@ export interface WritesFeature {
 }
 
 export function createWritesFeature(deps: WritesFeatureDeps): WritesFeature {
-  const routeDeps = { authenticate: deps.authenticate, transport: (ref: string) => deps.clients.transport(ref), logger: deps.logger, bodyDeadlines: deps.bodyDeadlines };
+  const routeDeps = {
+    authenticate: deps.authenticate,
+    transport: (ref: string) => deps.clients.transport(ref),
+    logger: deps.logger,
+    bodyDeadlines: deps.bodyDeadlines,
+  };
   return {
-    services: createCallService({ store: deps.store, client: (ref) => deps.clients.client(ref), onCreated: deps.onCallCreated }),
+    services: createCallService({
+      store: deps.store,
+      client: (ref) => deps.clients.client(ref),
+      onCreated: deps.onCallCreated,
+    }),
     routes: [proxyRoute(routeDeps), mediaRoute(routeDeps)],
   };
 }

@@ -7,14 +7,25 @@ describe('CORS', () => {
   let server: Server;
   let url: string;
   beforeAll(async () => {
-    server = createServer(withCors((_req, res) => res.writeHead(200).end('ok'), { origins: ['https://app.example.com'] }));
+    server = createServer(
+      withCors((_req, res) => res.writeHead(200).end('ok'), {
+        origins: ['https://app.example.com'],
+      }),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   const preflight = (origin: string) =>
-    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
+    });
 
   it('answers a preflight from a listed origin', async () => {
     const res = await preflight('https://app.example.com');
@@ -38,7 +49,10 @@ describe('CORS', () => {
   it('allows no origin at all by default', async () => {
     const closed = createServer(withCors((_req, res) => res.writeHead(200).end(), { origins: [] }));
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const res = await fetch(`http://127.0.0.1:${(closed.address() as AddressInfo).port}/`, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' } });
+    const res = await fetch(`http://127.0.0.1:${(closed.address() as AddressInfo).port}/`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' },
+    });
     expect(res.status).toBe(403);
     await new Promise<void>((r) => closed.close(() => r()));
   });

@@ -9,14 +9,24 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 const SECRET = 'ws-jwt-secret-with-at-least-32-characters';
-const jwt = (conn: string) => new SignJWT({ conn }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+const jwt = (conn: string) =>
+  new SignJWT({ conn })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(SECRET));
 
 describe('WebSocket client auth', () => {
   let sandbox: Sandbox;
   let gateway: Gateway;
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimit: false, users: 3, calls: 5 });
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GATEWAY_JWT_SECRET: SECRET, GATEWAY_API_KEYS: 'k' });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      GATEWAY_JWT_SECRET: SECRET,
+      GATEWAY_API_KEYS: 'k',
+    });
     gateway = await createGateway(config, { sandbox, logger: silentLogger() });
   });
   afterAll(async () => {
@@ -25,7 +35,10 @@ describe('WebSocket client auth', () => {
   });
 
   /** Runs one query; resolves with its result or the socket's close code. */
-  function run(params: Record<string, unknown>, query: string): Promise<{ data?: unknown; errors?: unknown; closed?: number }> {
+  function run(
+    params: Record<string, unknown>,
+    query: string,
+  ): Promise<{ data?: unknown; errors?: unknown; closed?: number }> {
     return new Promise((resolve) => {
       const client: Client = createClient({
         url: gateway.url.replace('http', 'ws'),
@@ -35,25 +48,38 @@ describe('WebSocket client auth', () => {
         lazy: true,
         on: { closed: (e) => resolve({ closed: (e as { code: number }).code }) },
       });
-      client.subscribe({ query }, {
-        next: (r) => {
-          resolve(r as { data?: unknown; errors?: unknown });
-          void client.dispose();
+      client.subscribe(
+        { query },
+        {
+          next: (r) => {
+            resolve(r as { data?: unknown; errors?: unknown });
+            void client.dispose();
+          },
+          error: () => undefined,
+          complete: () => undefined,
         },
-        error: () => undefined,
-        complete: () => undefined,
-      });
+      );
     });
   }
 
   it('accepts a tenant JWT on its own connection', async () => {
-    const r = await run({ authorization: `Bearer ${await jwt('acme')}` }, '{ gongConnection(ref: "acme") { ref } }');
+    const r = await run(
+      { authorization: `Bearer ${await jwt('acme')}` },
+      '{ gongConnection(ref: "acme") { ref } }',
+    );
     expect(r).toEqual({ data: { gongConnection: null } });
   });
 
   it('closes 4403 when a tenant JWT asks for another connection, 4401 without credentials', async () => {
-    expect(await run({ authorization: `Bearer ${await jwt('acme')}`, 'x-gong-connection': 'globex' }, '{ gongConnection(ref: "acme") { ref } }')).toEqual({ closed: 4403 });
+    expect(
+      await run(
+        { authorization: `Bearer ${await jwt('acme')}`, 'x-gong-connection': 'globex' },
+        '{ gongConnection(ref: "acme") { ref } }',
+      ),
+    ).toEqual({ closed: 4403 });
     expect(await run({}, '{ gongConnection(ref: "acme") { ref } }')).toEqual({ closed: 4401 });
-    expect(await run({ token: 'k' }, '{ gongConnection(ref: "acme") { ref } }')).toEqual({ closed: 4401 });
+    expect(await run({ token: 'k' }, '{ gongConnection(ref: "acme") { ref } }')).toEqual({
+      closed: 4401,
+    });
   });
 });

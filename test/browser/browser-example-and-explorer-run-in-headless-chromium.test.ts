@@ -12,13 +12,22 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleServer } from '../../examples/browser/serve.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { startEventGateway, startEventSandbox, type EventGateway } from '../events/gateway-harness.js';
+import {
+  startEventGateway,
+  startEventSandbox,
+  type EventGateway,
+} from '../events/gateway-harness.js';
 import { eventually } from '../events/support.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 if (!CHROMIUM) {
-  if (process.env.CI) throw new Error('chromium is not installed: CI must run the browser suite (.ci/run installs it with apt-get)');
-  console.warn('\n\n!!!!!!!!!! BROWSER SUITE SKIPPED: chromium is not installed (apt-get install -y chromium) !!!!!!!!!!\n\n');
+  if (process.env.CI)
+    throw new Error(
+      'chromium is not installed: CI must run the browser suite (.ci/run installs it with apt-get)',
+    );
+  console.warn(
+    '\n\n!!!!!!!!!! BROWSER SUITE SKIPPED: chromium is not installed (apt-get install -y chromium) !!!!!!!!!!\n\n',
+  );
 }
 
 const LOCAL = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -36,7 +45,16 @@ describe.skipIf(!CHROMIUM)('in headless chromium', () => {
     sandbox.control.addWebhookRule({ targetUrl: gw.webhookUrl() });
     example = exampleServer().listen(0, '127.0.0.1');
     await new Promise((resolve) => example.once('listening', resolve));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -50,7 +68,8 @@ describe.skipIf(!CHROMIUM)('in headless chromium', () => {
     const context = await browser.newContext();
     await context.route('**/*', (route) => {
       const url = new URL(route.request().url());
-      if (url.protocol === 'data:' || url.protocol === 'blob:' || LOCAL.has(url.hostname)) return route.continue();
+      if (url.protocol === 'data:' || url.protocol === 'blob:' || LOCAL.has(url.hostname))
+        return route.continue();
       outside.push(url.href);
       return route.abort('blockedbyclient');
     });
@@ -61,7 +80,12 @@ describe.skipIf(!CHROMIUM)('in headless chromium', () => {
     return page;
   }
 
-  const openSubscriptionsAbove = (n: number) => eventually(async () => ((await gw.openSubscriptions()) > n ? true : undefined), 10_000, `more than ${n} open subscriptions`);
+  const openSubscriptionsAbove = (n: number) =>
+    eventually(
+      async () => ((await gw.openSubscriptions()) > n ? true : undefined),
+      10_000,
+      `more than ${n} open subscriptions`,
+    );
 
   const endCall = async (title: string) => {
     const id = await sandbox.control.endCall({ title, isPrivate: false });
@@ -73,8 +97,12 @@ describe.skipIf(!CHROMIUM)('in headless chromium', () => {
     const page = await localPage();
     const port = (example.address() as AddressInfo).port;
     await page.goto(`http://127.0.0.1:${port}/?gateway=${encodeURIComponent(gw.wsUrl)}`);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('connected to'));
-    await page.waitForFunction(() => document.getElementById('calls')?.textContent?.startsWith('['));
+    await page.waitForFunction(() =>
+      document.getElementById('status')?.textContent?.startsWith('connected to'),
+    );
+    await page.waitForFunction(() =>
+      document.getElementById('calls')?.textContent?.startsWith('['),
+    );
     const calls = JSON.parse((await page.textContent('#calls')) ?? '[]') as { started: string }[];
     expect(calls.length).toBeGreaterThan(0);
     const started = calls.map((c) => Date.parse(c.started));
@@ -83,7 +111,11 @@ describe.skipIf(!CHROMIUM)('in headless chromium', () => {
 
     await openSubscriptionsAbove(0);
     await endCall('Seen in the browser example');
-    await page.waitForFunction(() => [...document.querySelectorAll('#events li')].some((li) => li.textContent?.includes('Seen in the browser example')));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#events li')].some((li) =>
+        li.textContent?.includes('Seen in the browser example'),
+      ),
+    );
     expect(await page.textContent('#status')).toMatch(/^connected to /);
     expect(outside).toEqual([]);
   });
@@ -93,7 +125,9 @@ describe.skipIf(!CHROMIUM)('in headless chromium', () => {
     await page.goto(gw.gateway.url);
     await page.waitForSelector('.graphiql-execute-button');
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('"totalCount"'));
+    await page.waitForFunction(() =>
+      document.querySelector('.result-window')?.textContent?.includes('"totalCount"'),
+    );
 
     // The second tab holds the README's subscription.
     await page.locator('.graphiql-tab').nth(1).click();
@@ -101,7 +135,9 @@ describe.skipIf(!CHROMIUM)('in headless chromium', () => {
     await page.click('.graphiql-execute-button');
     await openSubscriptionsAbove(before);
     await endCall('Seen in GraphiQL');
-    await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('Seen in GraphiQL'));
+    await page.waitForFunction(() =>
+      document.querySelector('.result-window')?.textContent?.includes('Seen in GraphiQL'),
+    );
     expect(outside).toEqual([]);
   });
 });

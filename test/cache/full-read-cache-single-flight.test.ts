@@ -21,7 +21,9 @@ describe('the in-memory full-read cache', () => {
     const cache = createFullReadCache({ now: () => t, metrics, staleSeconds: 0 });
     let open!: () => void;
     const { calls, loader } = counting({ id: '1' }, new Promise<void>((r) => (open = r)));
-    const pending = Promise.all(Array.from({ length: 5 }, () => cache.getOrLoad('c1', 'users:1', 300, loader, 'users')));
+    const pending = Promise.all(
+      Array.from({ length: 5 }, () => cache.getOrLoad('c1', 'users:1', 300, loader, 'users')),
+    );
     open();
     const all = await pending;
     expect(calls.n).toBe(1);
@@ -32,7 +34,9 @@ describe('the in-memory full-read cache', () => {
     t = 300_000;
     await cache.getOrLoad('c1', 'users:1', 300, loader, 'users');
     expect(calls.n).toBe(2);
-    const results = Object.fromEntries((await metrics.cacheLookups.get()).values.map((v) => [v.labels.result, v.value]));
+    const results = Object.fromEntries(
+      (await metrics.cacheLookups.get()).values.map((v) => [v.labels.result, v.value]),
+    );
     expect(results).toEqual({ miss: 2, shared: 4, hit: 1 });
   });
 

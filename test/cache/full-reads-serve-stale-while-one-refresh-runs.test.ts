@@ -54,7 +54,9 @@ describe('stale-while-revalidate in memory', () => {
     expect(await first).toBe('v1');
 
     t = 61_000; // past the TTL: three callers get v1 at once, and one refresh starts
-    const stale = await Promise.all([1, 2, 3].map(() => cache.getOrLoad('c1', 'flows:*', 60, s.loader, 'flows')));
+    const stale = await Promise.all(
+      [1, 2, 3].map(() => cache.getOrLoad('c1', 'flows:*', 60, s.loader, 'flows')),
+    );
     expect(stale).toEqual(['v1', 'v1', 'v1']);
     expect(s.calls).toHaveLength(2);
     s.calls[1]!.resolve('v2');
@@ -62,7 +64,9 @@ describe('stale-while-revalidate in memory', () => {
     expect(await cache.getOrLoad('c1', 'flows:*', 60, s.loader, 'flows')).toBe('v2');
     expect(s.calls).toHaveLength(2);
 
-    const results = Object.fromEntries((await metrics.cacheLookups.get()).values.map((v) => [v.labels.result, v.value]));
+    const results = Object.fromEntries(
+      (await metrics.cacheLookups.get()).values.map((v) => [v.labels.result, v.value]),
+    );
     // The three concurrent callers share one lookup.
     expect(results).toMatchObject({ miss: 1, shared: 2, stale: 1, refreshed: 1, hit: 1 });
   });
@@ -93,7 +97,7 @@ describe('stale-while-revalidate in memory', () => {
 });
 
 describe('per-kind TTL', () => {
-  it('a kind with its own TTL (flows: a refresh costs a request per user) outlives the caller\'s TTL', async () => {
+  it("a kind with its own TTL (flows: a refresh costs a request per user) outlives the caller's TTL", async () => {
     let t = 0;
     const cache = createFullReadCache({ now: () => t, ttlByKind: { flows: 3_600 } });
     let n = 0;
@@ -117,8 +121,18 @@ describeRedis('stale-while-revalidate shared through Redis', () => {
 
   it('two instances serve the stale value and only one of them refreshes', async () => {
     let t = Date.now();
-    const a = createFullReadCache({ redis: await connect(), keyPrefix: 'swr:', now: () => t, staleSeconds: 3_600 });
-    const b = createFullReadCache({ redis: await connect(), keyPrefix: 'swr:', now: () => t, staleSeconds: 3_600 });
+    const a = createFullReadCache({
+      redis: await connect(),
+      keyPrefix: 'swr:',
+      now: () => t,
+      staleSeconds: 3_600,
+    });
+    const b = createFullReadCache({
+      redis: await connect(),
+      keyPrefix: 'swr:',
+      now: () => t,
+      staleSeconds: 3_600,
+    });
     const s = scripted<{ n: number }>();
     const first = a.getOrLoad('c1', 'flows:*', 60, s.loader);
     await s.called(1);

@@ -4,12 +4,18 @@
  * `call.created` webhook; `firstEvent` turns a client's push callbacks into a promise.
  */
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { startEventGateway, startEventSandbox, type EventGateway } from '../events/gateway-harness.js';
+import {
+  startEventGateway,
+  startEventSandbox,
+  type EventGateway,
+} from '../events/gateway-harness.js';
 import { eventually } from '../events/support.js';
 
 export const API_KEY = 'client-suite-key';
 // Frozen: a client library that writes into the headers it is given (graphql-sse adds its stream token) must get a copy, or one suite's token leaks into the next.
-export const AUTH: Readonly<Record<string, string>> = Object.freeze({ authorization: `Bearer ${API_KEY}` });
+export const AUTH: Readonly<Record<string, string>> = Object.freeze({
+  authorization: `Bearer ${API_KEY}`,
+});
 
 export interface ClientSuite {
   sandbox: Sandbox;
@@ -41,7 +47,12 @@ export async function startClientSuite(env: Record<string, string> = {}): Promis
 }
 
 /** A promise for the first `n` pushed values (or the first error), and the callbacks to push them. */
-export function collect<T>(n = 1): { values: T[]; done: Promise<T[]>; next(v: T): void; error(e: unknown): void } {
+export function collect<T>(n = 1): {
+  values: T[];
+  done: Promise<T[]>;
+  next(v: T): void;
+  error(e: unknown): void;
+} {
   const values: T[] = [];
   let resolve!: (v: T[]) => void;
   let reject!: (e: unknown) => void;
@@ -59,4 +70,8 @@ export function collect<T>(n = 1): { values: T[]; done: Promise<T[]>; next(v: T)
 
 /** Waits until exactly `n` subscriptions are open on the gateway (listeners attached or gone). */
 export const openSubscriptionsAre = (gw: EventGateway, n: number) =>
-  eventually(async () => ((await gw.openSubscriptions()) === n ? true : undefined), 5_000, `${n} open subscriptions`);
+  eventually(
+    async () => ((await gw.openSubscriptions()) === n ? true : undefined),
+    5_000,
+    `${n} open subscriptions`,
+  );

@@ -4,7 +4,13 @@
  * graphql-request (POST and GET) and graphql-sse's own client (distinct and single connection
  * modes) against the gateway, as their READMEs set them up.
  */
-import { Client, cacheExchange, fetchExchange, gql as urqlGql, subscriptionExchange } from '@urql/core';
+import {
+  Client,
+  cacheExchange,
+  fetchExchange,
+  gql as urqlGql,
+  subscriptionExchange,
+} from '@urql/core';
 import { cacheExchange as graphcache } from '@urql/exchange-graphcache';
 import { GraphQLClient } from 'graphql-request';
 import { createClient as createSseClient } from 'graphql-sse';
@@ -14,7 +20,13 @@ import WebSocket from 'ws';
 import type { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../events/support.js';
-import { AUTH, collect, openSubscriptionsAre, startClientSuite, type ClientSuite } from './support.js';
+import {
+  AUTH,
+  collect,
+  openSubscriptionsAre,
+  startClientSuite,
+  type ClientSuite,
+} from './support.js';
 
 let s: ClientSuite;
 beforeAll(async () => {
@@ -63,14 +75,23 @@ const quietAbortFetch: typeof fetch = async (input, init) => {
     },
     cancel: (why) => reader.cancel(why),
   });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  return new Response(body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
 };
 
 /** Subscribes with a urql client, ends a call, and expects exactly that call as the event. */
 async function receivesCallCreated(client: Client, title: string): Promise<void> {
   const got = collect<CallCreated>();
   await openSubscriptionsAre(s.gw, 0);
-  const { unsubscribe } = pipe(client.subscription(CALL_CREATED, {}), wonkaSubscribe((r) => (r.error ? got.error(r.error) : r.data && got.next(r.data as CallCreated))));
+  const { unsubscribe } = pipe(
+    client.subscription(CALL_CREATED, {}),
+    wonkaSubscribe((r) =>
+      r.error ? got.error(r.error) : r.data && got.next(r.data as CallCreated),
+    ),
+  );
   await openSubscriptionsAre(s.gw, 1);
   const id = await s.endCall(title);
   expect((await got.done)[0]?.gongCallCreated.call).toEqual({ id, title });
@@ -80,7 +101,12 @@ async function receivesCallCreated(client: Client, title: string): Promise<void>
 describe('urql', () => {
   it('the default client queries with GET and gets data (no CSRF refusal)', async () => {
     const rec = recordingFetch();
-    const client = new Client({ url: s.url, exchanges: [cacheExchange, fetchExchange], fetch: rec.fetch, fetchOptions: { headers: AUTH } });
+    const client = new Client({
+      url: s.url,
+      exchanges: [cacheExchange, fetchExchange],
+      fetch: rec.fetch,
+      fetchOptions: { headers: AUTH },
+    });
     const r = await client.query(WORKSPACES, {}).toPromise();
     expect(r.error).toBeUndefined();
     expect((r.data as { gongWorkspaces: unknown[] }).gongWorkspaces.length).toBeGreaterThan(0);
@@ -89,20 +115,43 @@ describe('urql', () => {
 
   it('graphcache with default settings shows each call its own tracker counts', async () => {
     const q = urqlGql`{ gongCalls(first: 20) { nodes { id content { trackers { trackerId name count } } } } }`;
-    const client = new Client({ url: s.url, exchanges: [graphcache(), fetchExchange], fetch: quietAbortFetch, fetchOptions: { headers: AUTH } });
+    const client = new Client({
+      url: s.url,
+      exchanges: [graphcache(), fetchExchange],
+      fetch: quietAbortFetch,
+      fetchOptions: { headers: AUTH },
+    });
     const cached = await client.query(q, {}).toPromise();
-    const raw = (await (await fetch(s.url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ query: q.loc?.source.body }) })).json()) as { data: unknown };
-    const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === '__typename' ? undefined : x)));
+    const raw = (await (
+      await fetch(s.url, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: q.loc?.source.body }),
+      })
+    ).json()) as { data: unknown };
+    const strip = (v: unknown): unknown =>
+      JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === '__typename' ? undefined : x)));
     expect(strip(cached.data)).toEqual(raw.data);
   });
 
   it('fetchSubscriptions streams the subscription over HTTP (SSE)', async () => {
-    const client = new Client({ url: s.url, exchanges: [cacheExchange, fetchExchange], fetchSubscriptions: true, fetch: quietAbortFetch, fetchOptions: { headers: AUTH } });
+    const client = new Client({
+      url: s.url,
+      exchanges: [cacheExchange, fetchExchange],
+      fetchSubscriptions: true,
+      fetch: quietAbortFetch,
+      fetchOptions: { headers: AUTH },
+    });
     await receivesCallCreated(client, 'urql over SSE');
   });
 
   it('subscriptionExchange over graphql-ws receives call.created', async () => {
-    const ws = createWsClient({ url: s.gw.wsUrl, webSocketImpl: WebSocket, connectionParams: AUTH, retryAttempts: 0 });
+    const ws = createWsClient({
+      url: s.gw.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: AUTH,
+      retryAttempts: 0,
+    });
     const client = new Client({
       url: s.url,
       fetch: quietAbortFetch,
@@ -111,7 +160,11 @@ describe('urql', () => {
         cacheExchange,
         fetchExchange,
         subscriptionExchange({
-          forwardSubscription: (request) => ({ subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }) }),
+          forwardSubscription: (request) => ({
+            subscribe: (sink) => ({
+              unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink),
+            }),
+          }),
         }),
       ],
     });
@@ -133,19 +186,35 @@ describe('graphql-request', () => {
 describe("graphql-sse's client", () => {
   for (const singleConnection of [false, true]) {
     it(`receives call.created (${singleConnection ? 'single connection' : 'distinct connections'}) and resumes with after`, async () => {
-      const client = createSseClient({ url: s.url, headers: { ...AUTH }, singleConnection, retryAttempts: 0 });
+      const client = createSseClient({
+        url: s.url,
+        headers: { ...AUTH },
+        singleConnection,
+        retryAttempts: 0,
+      });
       await openSubscriptionsAre(s.gw, 0);
-      const live = client.iterate<CallCreated['gongCallCreated'] extends infer E ? { gongCallCreated: E } : never>({ query: CALL_CREATED });
+      const live = client.iterate<
+        CallCreated['gongCallCreated'] extends infer E ? { gongCallCreated: E } : never
+      >({ query: CALL_CREATED });
       const first = live.next();
       await openSubscriptionsAre(s.gw, 1);
       const id = await s.endCall(`graphql-sse ${singleConnection}`);
       const event = (await first).value as { data: CallCreated };
-      expect(event.data.gongCallCreated.call).toEqual({ id, title: `graphql-sse ${singleConnection}` });
+      expect(event.data.gongCallCreated.call).toEqual({
+        id,
+        title: `graphql-sse ${singleConnection}`,
+      });
       await live.return?.(undefined);
 
       const missed = await s.endCall('missed over SSE');
-      const resumed = client.iterate<CallCreated>({ query: 'subscription ($after: String) { gongCallCreated(after: $after) { eventId call { id title } } }', variables: { after: event.data.gongCallCreated.eventId } });
-      expect(((await resumed.next()).value as { data: CallCreated }).data.gongCallCreated.call.id).toBe(missed);
+      const resumed = client.iterate<CallCreated>({
+        query:
+          'subscription ($after: String) { gongCallCreated(after: $after) { eventId call { id title } } }',
+        variables: { after: event.data.gongCallCreated.eventId },
+      });
+      expect(
+        ((await resumed.next()).value as { data: CallCreated }).data.gongCallCreated.call.id,
+      ).toBe(missed);
       await resumed.return?.(undefined);
       client.dispose();
     });
@@ -153,7 +222,11 @@ describe("graphql-sse's client", () => {
 
   it('refuses a missing credential with 401 and WWW-Authenticate before reserving anything', async () => {
     const inits: RequestInit[] = [
-      { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: CALL_CREATED }) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: CALL_CREATED }),
+      },
       { method: 'PUT' },
     ];
     for (const init of inits) {
@@ -165,19 +238,38 @@ describe("graphql-sse's client", () => {
 
   it('counts each operation over SSE once in gong_gateway_graphql_operations_total', async () => {
     const total = async (type: string) => {
-      const metric = s.gw.gateway.metrics.registry.getSingleMetric('gong_gateway_graphql_operations_total') as Counter | undefined;
-      return ((await metric?.get())?.values ?? []).filter((v) => v.labels.type === type && v.labels.outcome === 'success').reduce((n, v) => n + v.value, 0);
+      const metric = s.gw.gateway.metrics.registry.getSingleMetric(
+        'gong_gateway_graphql_operations_total',
+      ) as Counter | undefined;
+      return ((await metric?.get())?.values ?? [])
+        .filter((v) => v.labels.type === type && v.labels.outcome === 'success')
+        .reduce((n, v) => n + v.value, 0);
     };
     const before = await total('query');
-    const res = await fetch(s.url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: WORKSPACES }) });
+    const res = await fetch(s.url, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: WORKSPACES }),
+    });
     expect(await res.text()).toContain('event: complete');
-    await eventually(async () => ((await total('query')) === before + 1 ? true : undefined), 5_000, 'one more query counted');
+    await eventually(
+      async () => ((await total('query')) === before + 1 ? true : undefined),
+      5_000,
+      'one more query counted',
+    );
   });
 
   it('applies the query limits to operations over SSE', async () => {
     const deep = `{ gongCalls(first: 1) { nodes { primaryUser { manager { manager { manager { manager { manager { manager { manager { manager { id } } } } } } } } } } } }`;
-    const res = await fetch(s.url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: deep }) });
+    const res = await fetch(s.url, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: deep }),
+    });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(
+      ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions
+        .code,
+    ).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });

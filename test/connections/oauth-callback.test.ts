@@ -29,18 +29,33 @@ describe('OAuth connect', () => {
     expect(await res.text()).toContain('acme');
 
     const conn = await h.registry.get('acme');
-    expect(conn).toMatchObject({ ref: 'acme', authKind: 'OAUTH', status: 'ACTIVE', baseUrl: h.sandbox.tenantUrl });
+    expect(conn).toMatchObject({
+      ref: 'acme',
+      authKind: 'OAUTH',
+      status: 'ACTIVE',
+      baseUrl: h.sandbox.tenantUrl,
+    });
     expect(conn?.scopes?.sort()).toEqual(['api:calls:read:basic', 'api:users:read']);
 
     // The exchange followed Gong's documented shape: Basic client auth, params in the query.
     expect(h.tokenRequests).toHaveLength(1);
-    expect(h.tokenRequests[0]).toMatchObject({ status: 200, auth: 'basic', grantType: 'authorization_code', query: { redirect_uri: h.callbackUrl } });
+    expect(h.tokenRequests[0]).toMatchObject({
+      status: 200,
+      auth: 'basic',
+      grantType: 'authorization_code',
+      query: { redirect_uri: h.callbackUrl },
+    });
 
     const header = await h.registry.authorization('acme');
     expect(header).toMatch(/^Bearer /);
     const api = await fetch(`${conn!.baseUrl}/v2/users`, { headers: { authorization: header } });
     expect(api.status).toBe(200);
-    expect(h.sandbox.control.requestLog().at(-1)).toMatchObject({ path: '/v2/users', auth: 'bearer', listener: 'tenant', status: 200 });
+    expect(h.sandbox.control.requestLog().at(-1)).toMatchObject({
+      path: '/v2/users',
+      auth: 'bearer',
+      listener: 'tenant',
+      status: 200,
+    });
   });
 
   it('redirects to returnTo only when its origin is allowed', async () => {
@@ -49,8 +64,16 @@ describe('OAuth connect', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://app.example.com/settings?done=1');
 
-    for (const evil of ['https://evil.example.com/x', 'https://app.example.com.evil.com/', '//evil.example.com', 'javascript:alert(1)', 'http://app.example.com/']) {
-      await expect(h.flow.start({ connectionRef: 'acme', returnTo: evil })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    for (const evil of [
+      'https://evil.example.com/x',
+      'https://app.example.com.evil.com/',
+      '//evil.example.com',
+      'javascript:alert(1)',
+      'http://app.example.com/',
+    ]) {
+      await expect(h.flow.start({ connectionRef: 'acme', returnTo: evil })).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+      });
     }
   });
 
@@ -70,7 +93,9 @@ describe('OAuth connect', () => {
     const back = await h.authorize('acme');
     const codeParam = back.searchParams.get('code')!;
     for (const state of ['A'.repeat(43), 'forged', '', '<script>']) {
-      const res = await fetch(`${h.callbackUrl}?code=${encodeURIComponent(codeParam)}&state=${encodeURIComponent(state)}`);
+      const res = await fetch(
+        `${h.callbackUrl}?code=${encodeURIComponent(codeParam)}&state=${encodeURIComponent(state)}`,
+      );
       expect(res.status).toBe(400);
       expect(await res.text()).not.toContain('<script>');
     }
@@ -92,7 +117,9 @@ describe('OAuth connect', () => {
   it('a provider error gives a 400 page, stores nothing, and burns the state', async () => {
     h = await startHarness();
     const start = await h.flow.start({ connectionRef: 'acme' });
-    const res = await fetch(`${h.callbackUrl}?error=access_denied&error_description=${encodeURIComponent('<b>no</b>')}&state=${start.state}`);
+    const res = await fetch(
+      `${h.callbackUrl}?error=access_denied&error_description=${encodeURIComponent('<b>no</b>')}&state=${start.state}`,
+    );
     expect(res.status).toBe(400);
     const body = await res.text();
     expect(body).toContain('access_denied');
@@ -115,7 +142,9 @@ describe('OAuth connect', () => {
     h = await startHarness();
     expect(await code(h.flow.start({ connectionRef: 'bad ref!' }))).toBe('BAD_USER_INPUT');
     expect(await code(h.flow.start({ connectionRef: 'default' }))).toBe('BAD_USER_INPUT');
-    expect(await code(h.flow.start({ connectionRef: 'acme', scopes: ['api:calls:create:basic'] }))).toBe('BAD_USER_INPUT');
+    expect(
+      await code(h.flow.start({ connectionRef: 'acme', scopes: ['api:calls:create:basic'] })),
+    ).toBe('BAD_USER_INPUT');
     expect(await h.store.keys('oauth-state:')).toEqual([]);
 
     const start = await h.flow.start({ connectionRef: 'acme' });

@@ -6,8 +6,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOAuthCallbackHandler } from '../../src/connections/oauth-callback.js';
-import { OAUTH_CALLBACK_PATH, createOAuthFlow, type OAuthFlow } from '../../src/connections/oauth-flow.js';
-import { createConnectionRegistry, type ConnectionRegistryOptions, type ManagedConnectionRegistry } from '../../src/connections/registry.js';
+import {
+  OAUTH_CALLBACK_PATH,
+  createOAuthFlow,
+  type OAuthFlow,
+} from '../../src/connections/oauth-flow.js';
+import {
+  createConnectionRegistry,
+  type ConnectionRegistryOptions,
+  type ManagedConnectionRegistry,
+} from '../../src/connections/registry.js';
 import type { TokenResponse } from '../../src/gong/wire.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -29,7 +37,12 @@ export interface Harness {
    * Every request sent to Gong's token endpoint (grant type, params, status), seen at the fetch
    * edge with its secret parameters. The sandbox's request log counts them too, redacted.
    */
-  tokenRequests: { grantType: string | null; query: Record<string, string>; auth: string; status: number }[];
+  tokenRequests: {
+    grantType: string | null;
+    query: Record<string, string>;
+    auth: string;
+    status: number;
+  }[];
   /** start → authorize → callback; returns the callback's response (redirects not followed). */
   connect(ref: string, opts?: { returnTo?: string; scopes?: string[] }): Promise<Response>;
   /** The code+state Gong redirects back with, without calling the callback. */
@@ -56,19 +69,35 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   // Records what was sent to and answered by Gong's token endpoint; the request itself is untouched.
   const recordingFetch: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const auth = String(new Headers(init?.headers).get('authorization') ?? '').split(' ')[0]?.toLowerCase() ?? '';
+    const auth =
+      String(new Headers(init?.headers).get('authorization') ?? '')
+        .split(' ')[0]
+        ?.toLowerCase() ?? '';
     const res = await fetch(input, init);
-    tokenRequests.push({ grantType: url.searchParams.get('grant_type'), query: Object.fromEntries(url.searchParams), auth, status: res.status });
+    tokenRequests.push({
+      grantType: url.searchParams.get('grant_type'),
+      query: Object.fromEntries(url.searchParams),
+      auth,
+      status: res.status,
+    });
     if (res.ok) tokenResponses.push((await res.clone().json()) as TokenResponse);
     return res;
   };
-  const oauth = { clientId: sandbox.oauth.clientId, clientSecret: sandbox.oauth.clientSecret, tokenUrl: sandbox.oauth.tokenUrl };
+  const oauth = {
+    clientId: sandbox.oauth.clientId,
+    clientSecret: sandbox.oauth.clientSecret,
+    tokenUrl: sandbox.oauth.tokenUrl,
+  };
   const makeRegistry = (extra: Partial<ConnectionRegistryOptions> = {}) =>
     createConnectionRegistry({
       store,
       crypto,
       oauth,
-      accessKey: { baseUrl: sandbox.url, accessKey: sandbox.accessKey, accessKeySecret: sandbox.accessKeySecret },
+      accessKey: {
+        baseUrl: sandbox.url,
+        accessKey: sandbox.accessKey,
+        accessKeySecret: sandbox.accessKeySecret,
+      },
       refreshSkewSeconds: 60,
       logger: silentLogger(),
       fetch: recordingFetch,
@@ -79,7 +108,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     });
   const registry = makeRegistry();
 
-  let handler: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>) | undefined;
+  let handler:
+    | ((
+        req: import('node:http').IncomingMessage,
+        res: import('node:http').ServerResponse,
+      ) => Promise<void>)
+    | undefined;
   const server: Server = createServer((req, res) => {
     if (handler && (req.url ?? '').startsWith(OAUTH_CALLBACK_PATH)) void handler(req, res);
     else res.writeHead(404).end();
@@ -98,13 +132,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     reservedRefs: ['default'],
     ...(opts.now ? { now: opts.now } : {}),
   });
-  handler = createOAuthCallbackHandler({ flow, registry, oauth, redirectUri, logger: silentLogger(), fetch: recordingFetch });
+  handler = createOAuthCallbackHandler({
+    flow,
+    registry,
+    oauth,
+    redirectUri,
+    logger: silentLogger(),
+    fetch: recordingFetch,
+  });
 
   const authorize = async (ref: string, o: { returnTo?: string; scopes?: string[] } = {}) => {
     const start = await flow.start({ connectionRef: ref, ...o });
     const res = await fetch(start.authorizationUrl, { redirect: 'manual' });
     const location = res.headers.get('location');
-    if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}: ${await res.text()}`);
+    if (res.status !== 302 || !location)
+      throw new Error(`authorize answered ${res.status}: ${await res.text()}`);
     return new URL(location);
   };
 

@@ -28,7 +28,11 @@ describeRedis('connections in Redis', () => {
   });
 
   const harness = (now?: () => number) =>
-    startHarness({ store: createRedisStore(redis, `gg${++n}:`), crypto: createTokenCrypto({ key: randomBytes(32) }), ...(now ? { now } : {}) });
+    startHarness({
+      store: createRedisStore(redis, `gg${++n}:`),
+      crypto: createTokenCrypto({ key: randomBytes(32) }),
+      ...(now ? { now } : {}),
+    });
   const refreshes = (x: Harness) => x.tokenRequests.filter((r) => r.grantType === 'refresh_token');
 
   it('two instances make one refresh for 50 concurrent requests after Gong expired the token', async () => {
@@ -40,11 +44,17 @@ describeRedis('connections in Redis', () => {
     expect(await b.authorization('acme')).toBe(old);
     h.sandbox.control.expireAccessTokens();
 
-    const all = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).authorization('acme', { forceRefresh: true })));
+    const all = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? a : b).authorization('acme', { forceRefresh: true }),
+      ),
+    );
     expect(refreshes(h)).toHaveLength(1);
     expect(new Set(all).size).toBe(1);
     expect(all[0]).not.toBe(old);
-    const status = await fetch(`${h.sandbox.tenantUrl}/v2/users`, { headers: { authorization: all[0]! } }).then((r) => r.status);
+    const status = await fetch(`${h.sandbox.tenantUrl}/v2/users`, {
+      headers: { authorization: all[0]! },
+    }).then((r) => r.status);
     expect(status).toBe(200);
   });
 
@@ -54,7 +64,9 @@ describeRedis('connections in Redis', () => {
     expect((await h.connect('acme')).status).toBe(200);
     const instances = [h.registry, h.anotherInstance(), h.anotherInstance()];
     t += 86_400_000;
-    const all = await Promise.all(Array.from({ length: 60 }, (_, i) => instances[i % 3]!.authorization('acme')));
+    const all = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => instances[i % 3]!.authorization('acme')),
+    );
     expect(refreshes(h)).toHaveLength(1);
     expect(new Set(all).size).toBe(1);
   });
@@ -67,7 +79,9 @@ describeRedis('connections in Redis', () => {
     await h.registry.authorization('acme'); // a refresh writes a second pair of tokens
     await h.flow.start({ connectionRef: 'pending' }); // and an OAuth state sits there too
     expect(h.tokenResponses).toHaveLength(2);
-    const secrets = h.tokenResponses.flatMap((r) => [r.access_token, r.refresh_token ?? '']).filter((s) => s.length > 0);
+    const secrets = h.tokenResponses
+      .flatMap((r) => [r.access_token, r.refresh_token ?? ''])
+      .filter((s) => s.length > 0);
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     secrets.push(h.sandbox.oauth.clientSecret);
 

@@ -31,9 +31,17 @@ describe('request bodies the gateway sends', () => {
     const r = await h.gql(`{ gongCalls(first: 5) { nodes { ${EVERYTHING} } } }`);
     expect(r.errors).toBeUndefined();
     const posts = h.upstream().filter((e) => e.method === 'POST');
-    expect(new Set(posts.map((e) => e.endpoint))).toEqual(new Set(['POST /v2/calls/extensive', 'POST /v2/users/extensive', 'POST /v2/calls/transcript']));
+    expect(new Set(posts.map((e) => e.endpoint))).toEqual(
+      new Set([
+        'POST /v2/calls/extensive',
+        'POST /v2/users/extensive',
+        'POST /v2/calls/transcript',
+      ]),
+    );
     for (const e of posts) expect(requestProblems(e.endpoint, e.body), e.endpoint).toEqual([]);
-    const extensive = posts.find((e) => e.endpoint === 'POST /v2/calls/extensive')!.body as { contentSelector: { contextTiming?: string[] } };
+    const extensive = posts.find((e) => e.endpoint === 'POST /v2/calls/extensive')!.body as {
+      contentSelector: { contextTiming?: string[] };
+    };
     expect(extensive.contentSelector.contextTiming).toEqual(['Now', 'TimeOfCall']);
   });
 });

@@ -18,10 +18,19 @@ let basic: string;
 const today = new Date(Date.now() - 7 * 3_600_000).toISOString().slice(0, 10); // the tenant's -07:00 day
 const monthAgo = new Date(Date.now() - 7 * 3_600_000 - 30 * 86_400_000).toISOString().slice(0, 10);
 
-async function call(method: string, path: string, body?: unknown, auth = basic, base = sb.url): Promise<{ status: number; body: Json }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  auth = basic,
+  base = sb.url,
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: auth,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Json };
@@ -35,13 +44,27 @@ function expectRecords(r: Json, total: number, pageNumber = 0) {
 const expectRequestId = (b: Json) => expect(b.requestId).toMatch(/^[0-9a-z]{18,19}$/);
 const expectErrorResponse = (b: Json) => {
   expectRequestId(b);
-  expect(Array.isArray(b.errors) && b.errors.every((m: unknown) => typeof m === 'string')).toBe(true);
+  expect(Array.isArray(b.errors) && b.errors.every((m: unknown) => typeof m === 'string')).toBe(
+    true,
+  );
 };
 
 const COUNT_FIELDS = [
-  'callsAsHost', 'callsGaveFeedback', 'callsRequestedFeedback', 'callsReceivedFeedback', 'ownCallsListenedTo', 'othersCallsListenedTo',
-  'callsSharedInternally', 'callsSharedExternally', 'callsScorecardsFilled', 'callsScorecardsReceived', 'callsAttended',
-  'callsCommentsGiven', 'callsCommentsReceived', 'callsMarkedAsFeedbackGiven', 'callsMarkedAsFeedbackReceived',
+  'callsAsHost',
+  'callsGaveFeedback',
+  'callsRequestedFeedback',
+  'callsReceivedFeedback',
+  'ownCallsListenedTo',
+  'othersCallsListenedTo',
+  'callsSharedInternally',
+  'callsSharedExternally',
+  'callsScorecardsFilled',
+  'callsScorecardsReceived',
+  'callsAttended',
+  'callsCommentsGiven',
+  'callsCommentsReceived',
+  'callsMarkedAsFeedbackGiven',
+  'callsMarkedAsFeedbackReceived',
 ];
 
 beforeAll(async () => {
@@ -61,24 +84,35 @@ describe('POST /v2/stats/activity/aggregate, aggregate-by-period, day-by-day', (
     expectRecords(r.body.records, r.body.records.totalRecords);
     expect(r.body.records.currentPageSize).toBe(100);
     expect(typeof r.body.records.cursor).toBe('string');
-    for (const k of ['fromDateTime', 'toDateTime', 'timeZone']) expect(typeof r.body[k]).toBe('string');
+    for (const k of ['fromDateTime', 'toDateTime', 'timeZone'])
+      expect(typeof r.body[k]).toBe('string');
     const [first] = r.body.usersAggregateActivityStats as Json[];
     expect(first?.userId).toMatch(/^\d{1,20}$/);
     expect(first?.userEmailAddress).toMatch(/@/);
-    for (const k of COUNT_FIELDS) expect(Number.isInteger(first?.userAggregateActivityStats[k])).toBe(true);
+    for (const k of COUNT_FIELDS)
+      expect(Number.isInteger(first?.userAggregateActivityStats[k])).toBe(true);
 
-    const next = await call('POST', '/v2/stats/activity/aggregate', { filter: filter(), cursor: r.body.records.cursor });
+    const next = await call('POST', '/v2/stats/activity/aggregate', {
+      filter: filter(),
+      cursor: r.body.records.cursor,
+    });
     expect(next.status).toBe(200);
     expectRecords(next.body.records, r.body.records.totalRecords, 1);
     expect(next.body.records.cursor).toBeUndefined();
     // A cursor is bound to the rest of the request: Gong's literal answer otherwise.
-    const moved = await call('POST', '/v2/stats/activity/aggregate', { filter: { ...filter(), userIds: [first?.userId] }, cursor: r.body.records.cursor });
+    const moved = await call('POST', '/v2/stats/activity/aggregate', {
+      filter: { ...filter(), userIds: [first?.userId] },
+      cursor: r.body.records.cursor,
+    });
     expect(moved.status).toBe(400);
     expect(moved.body.errors).toEqual(['Failed to verify cursor']);
   });
 
   it('aggregate-by-period: an entry per period with its dates; aggregationPeriod is one of DAY, WEEK, MONTH, QUARTER, YEAR', async () => {
-    const r = await call('POST', '/v2/stats/activity/aggregate-by-period', { aggregationPeriod: 'WEEK', filter: filter() });
+    const r = await call('POST', '/v2/stats/activity/aggregate-by-period', {
+      aggregationPeriod: 'WEEK',
+      filter: filter(),
+    });
     expect(r.status).toBe(200);
     const [u] = r.body.usersAggregateActivity as Json[];
     expect(u?.userId).toMatch(/^\d+$/);
@@ -89,10 +123,15 @@ describe('POST /v2/stats/activity/aggregate, aggregate-by-period, day-by-day', (
       expect(p.fromDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)$/);
       expect(p.toDate).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     }
-    const bad = await call('POST', '/v2/stats/activity/aggregate-by-period', { aggregationPeriod: 'FORTNIGHT', filter: filter() });
+    const bad = await call('POST', '/v2/stats/activity/aggregate-by-period', {
+      aggregationPeriod: 'FORTNIGHT',
+      filter: filter(),
+    });
     expect(bad.status).toBe(400);
     expectErrorResponse(bad.body);
-    const missing = await call('POST', '/v2/stats/activity/aggregate-by-period', { filter: filter() });
+    const missing = await call('POST', '/v2/stats/activity/aggregate-by-period', {
+      filter: filter(),
+    });
     expect(missing.status).toBe(400);
   });
 
@@ -102,11 +141,17 @@ describe('POST /v2/stats/activity/aggregate, aggregate-by-period, day-by-day', (
     const users = r.body.usersDetailedActivities as Json[];
     const days = users.flatMap((u) => u.userDailyActivityStats as Json[]);
     expect(days.some((d) => d.callsAsHost.length > 0)).toBe(true);
-    for (const d of days.slice(0, 50)) for (const k of COUNT_FIELDS) expect(d[k].every((id: unknown) => typeof id === 'string' && /^\d+$/.test(id))).toBe(true);
+    for (const d of days.slice(0, 50))
+      for (const k of COUNT_FIELDS)
+        expect(d[k].every((id: unknown) => typeof id === 'string' && /^\d+$/.test(id))).toBe(true);
   });
 
   it('fromDate and toDate are required days; a missing filter is 400 with an ErrorResponse', async () => {
-    for (const body of [{}, { filter: { fromDate: monthAgo } }, { filter: { fromDate: '01/02/2024', toDate: today } }]) {
+    for (const body of [
+      {},
+      { filter: { fromDate: monthAgo } },
+      { filter: { fromDate: '01/02/2024', toDate: today } },
+    ]) {
       const r = await call('POST', '/v2/stats/activity/day-by-day', body);
       expect(r.status).toBe(400);
       expectErrorResponse(r.body);
@@ -116,11 +161,21 @@ describe('POST /v2/stats/activity/aggregate, aggregate-by-period, day-by-day', (
 
 describe('POST /v2/stats/interaction', () => {
   it("per user, Gong's named stats as numbers", async () => {
-    const r = await call('POST', '/v2/stats/interaction', { filter: { fromDate: monthAgo, toDate: today } });
+    const r = await call('POST', '/v2/stats/interaction', {
+      filter: { fromDate: monthAgo, toDate: today },
+    });
     expect(r.status).toBe(200);
     const [u] = r.body.peopleInteractionStats as Json[];
     const names = (u?.personInteractionStats as Json[]).map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['Talk Ratio', 'Longest Monologue', 'Longest Customer Story', 'Interactivity', 'Patience']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Talk Ratio',
+        'Longest Monologue',
+        'Longest Customer Story',
+        'Interactivity',
+        'Patience',
+      ]),
+    );
     for (const s of u?.personInteractionStats as Json[]) expect(typeof s.value).toBe('number');
   });
 });
@@ -131,7 +186,8 @@ describe('POST /v2/stats/activity/scorecards', () => {
     expect(r.status).toBe(200);
     expect(r.body.records.totalRecords).toBeGreaterThan(0);
     const [a] = r.body.answeredScorecards as Json[];
-    for (const k of ['answeredScorecardId', 'scorecardId']) expect(Number.isInteger(a?.[k])).toBe(true);
+    for (const k of ['answeredScorecardId', 'scorecardId'])
+      expect(Number.isInteger(a?.[k])).toBe(true);
     expect(typeof a?.scorecardName).toBe('string');
     expect(['PUBLIC', 'PRIVATE', 'OPT_IN_USERS']).toContain(a?.visibilityType);
     expect(a?.callStartTime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
@@ -144,12 +200,18 @@ describe('POST /v2/stats/activity/scorecards', () => {
   });
 
   it('filters by reviewed users and review days ([from, to), YYYY-MM-DD)', async () => {
-    const all = (await call('POST', '/v2/stats/activity/scorecards', { filter: {} })).body.answeredScorecards as Json[];
+    const all = (await call('POST', '/v2/stats/activity/scorecards', { filter: {} })).body
+      .answeredScorecards as Json[];
     const who = String(all[0]?.reviewedUserId);
-    const r = await call('POST', '/v2/stats/activity/scorecards', { filter: { reviewedUserIds: [who], reviewFromDate: monthAgo } });
+    const r = await call('POST', '/v2/stats/activity/scorecards', {
+      filter: { reviewedUserIds: [who], reviewFromDate: monthAgo },
+    });
     expect(r.status === 200 || r.status === 404).toBe(true);
-    for (const a of (r.body.answeredScorecards ?? []) as Json[]) expect(String(a.reviewedUserId)).toBe(who);
-    const none = await call('POST', '/v2/stats/activity/scorecards', { filter: { reviewFromDate: '2001-01-01', reviewToDate: '2001-01-02' } });
+    for (const a of (r.body.answeredScorecards ?? []) as Json[])
+      expect(String(a.reviewedUserId)).toBe(who);
+    const none = await call('POST', '/v2/stats/activity/scorecards', {
+      filter: { reviewFromDate: '2001-01-01', reviewToDate: '2001-01-02' },
+    });
     expect(none.status).toBe(404);
     expectErrorResponse(none.body);
   });
@@ -175,7 +237,8 @@ describe('settings and library reads (no paging, no records)', () => {
     expect(t?.trackerId).toMatch(/^\d+$/);
     expect(['Anyone', 'Company', 'NonCompany']).toContain(t?.affiliation);
     expect(['Anytime', 'First', 'Last']).toContain(t?.saidAt);
-    const ws = (await call('GET', `/v2/settings/trackers?workspaceId=${t?.workspaceId}`)).body.keywordTrackers as Json[];
+    const ws = (await call('GET', `/v2/settings/trackers?workspaceId=${t?.workspaceId}`)).body
+      .keywordTrackers as Json[];
     expect(ws.every((x) => x.workspaceId === t?.workspaceId)).toBe(true);
   });
 
@@ -198,7 +261,8 @@ describe('settings and library reads (no paging, no records)', () => {
   it('GET /v2/call-outcomes: the outcomes calls carry in content.callOutcome', async () => {
     const r = await call('GET', '/v2/call-outcomes');
     expect(r.status).toBe(200);
-    for (const o of r.body.callOutcomes as Json[]) expect(Object.keys(o).sort()).toEqual(['category', 'id', 'name']);
+    for (const o of r.body.callOutcomes as Json[])
+      expect(Object.keys(o).sort()).toEqual(['category', 'id', 'name']);
   });
 });
 
@@ -206,17 +270,55 @@ describe('scopes (Bearer tokens only)', () => {
   it("a token without the endpoint's scope is refused, naming the scope", async () => {
     const redirect = 'https://app.example.com/cb';
     const authorize = new URL(sb.oauth.authorizeUrl);
-    for (const [k, v] of Object.entries({ client_id: sb.oauth.clientId, response_type: 'code', scope: 'api:users:read', redirect_uri: redirect, state: 's' })) authorize.searchParams.set(k, v);
-    const code = new URL((await fetch(authorize, { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code') ?? '';
+    for (const [k, v] of Object.entries({
+      client_id: sb.oauth.clientId,
+      response_type: 'code',
+      scope: 'api:users:read',
+      redirect_uri: redirect,
+      state: 's',
+    }))
+      authorize.searchParams.set(k, v);
+    const code =
+      new URL(
+        (await fetch(authorize, { redirect: 'manual' })).headers.get('location') ?? '',
+      ).searchParams.get('code') ?? '';
     const token = new URL(sb.oauth.tokenUrl);
-    for (const [k, v] of Object.entries({ grant_type: 'authorization_code', code, client_id: sb.oauth.clientId, redirect_uri: redirect })) token.searchParams.set(k, v);
-    const t = (await (await fetch(token, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${sb.oauth.clientId}:${sb.oauth.clientSecret}`).toString('base64')}` } })).json()) as Json;
+    for (const [k, v] of Object.entries({
+      grant_type: 'authorization_code',
+      code,
+      client_id: sb.oauth.clientId,
+      redirect_uri: redirect,
+    }))
+      token.searchParams.set(k, v);
+    const t = (await (
+      await fetch(token, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${sb.oauth.clientId}:${sb.oauth.clientSecret}`).toString('base64')}`,
+        },
+      })
+    ).json()) as Json;
     const bearer = `Bearer ${t.access_token}`;
     const base = t.api_base_url_for_customer as string;
     const cases: [string, string, unknown, string][] = [
-      ['POST', '/v2/stats/activity/aggregate', { filter: { fromDate: monthAgo, toDate: today } }, 'api:stats:user-actions'],
-      ['POST', '/v2/stats/activity/day-by-day', { filter: { fromDate: monthAgo, toDate: today } }, 'api:stats:user-actions:detailed'],
-      ['POST', '/v2/stats/interaction', { filter: { fromDate: monthAgo, toDate: today } }, 'api:stats:interaction'],
+      [
+        'POST',
+        '/v2/stats/activity/aggregate',
+        { filter: { fromDate: monthAgo, toDate: today } },
+        'api:stats:user-actions',
+      ],
+      [
+        'POST',
+        '/v2/stats/activity/day-by-day',
+        { filter: { fromDate: monthAgo, toDate: today } },
+        'api:stats:user-actions:detailed',
+      ],
+      [
+        'POST',
+        '/v2/stats/interaction',
+        { filter: { fromDate: monthAgo, toDate: today } },
+        'api:stats:interaction',
+      ],
       ['POST', '/v2/stats/activity/scorecards', { filter: {} }, 'api:stats:scorecards'],
       ['GET', '/v2/settings/scorecards', undefined, 'api:settings:scorecards:read'],
       ['GET', '/v2/settings/trackers', undefined, 'api:settings:trackers:read'],

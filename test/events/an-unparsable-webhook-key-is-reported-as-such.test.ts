@@ -24,13 +24,24 @@ function intakeWith(defaultKey: string | undefined) {
     logger: createLogger({ level: 'info', destination: logs.stream }),
     now: Date.now,
   });
-  return { intake, warnings: () => logs.lines().filter((l) => l.level === 40).map((l) => String(l.msg)) };
+  return {
+    intake,
+    warnings: () =>
+      logs
+        .lines()
+        .filter((l) => l.level === 40)
+        .map((l) => String(l.msg)),
+  };
 }
 
 describe('the webhook public key of a connection', () => {
   it('is reported as not parsing when the configured text is not a public key', async () => {
     const { intake, warnings } = intakeWith('this is not a key');
-    const checked = await intake.checkToken('default', 'Bearer x.y.z', 'http://gw/webhooks/gong/default');
+    const checked = await intake.checkToken(
+      'default',
+      'Bearer x.y.z',
+      'http://gw/webhooks/gong/default',
+    );
     expect(checked).toEqual({ ok: false, why: 'unparsable-key' });
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toMatch(/does not parse/);
@@ -39,7 +50,11 @@ describe('the webhook public key of a connection', () => {
 
   it('is reported as missing when none is configured', async () => {
     const { intake, warnings } = intakeWith(undefined);
-    const checked = await intake.checkToken('default', 'Bearer x.y.z', 'http://gw/webhooks/gong/default');
+    const checked = await intake.checkToken(
+      'default',
+      'Bearer x.y.z',
+      'http://gw/webhooks/gong/default',
+    );
     expect(checked).toEqual({ ok: false, why: 'unknown-connection' });
     expect(warnings()).toEqual([expect.stringMatching(/without a public key/)]);
   });

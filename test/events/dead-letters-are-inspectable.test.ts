@@ -41,7 +41,11 @@ describe('gongWebhookDeadLetters', () => {
   const deliver = async (body: string) => {
     const url = gw.webhookUrl('default');
     const authorization = await signDelivery({ privateKey: key.privateKey, url, body });
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body,
+    });
     await res.body?.cancel();
     return res.status;
   };
@@ -51,12 +55,18 @@ describe('gongWebhookDeadLetters', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
       body: JSON.stringify({ query: DEAD_LETTERS, variables }),
     });
-    return (await res.json()) as { data?: { gongWebhookDeadLetters: DeadLetterView[] } | null; errors?: { extensions?: { code?: string } }[] };
+    return (await res.json()) as {
+      data?: { gongWebhookDeadLetters: DeadLetterView[] } | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
   };
 
   it('an admin reads back signed malformed deliveries, newest first, body as received', async () => {
     const notJson = '{"callData": ';
-    const badShape = JSON.stringify({ callData: { metaData: { id: 'not-numeric' } }, isTest: false });
+    const badShape = JSON.stringify({
+      callData: { metaData: { id: 'not-numeric' } },
+      isTest: false,
+    });
     expect(await deliver(notJson)).toBe(400);
     expect(await deliver(badShape)).toBe(400);
 
@@ -66,7 +76,9 @@ describe('gongWebhookDeadLetters', () => {
     expect(letters.map((l) => l.body)).toEqual([badShape, notJson]);
     expect(letters[0]?.reason).toContain('callData.metaData.id');
     expect(letters[1]).toMatchObject({ reason: 'malformed JSON', truncated: false });
-    expect(Date.parse(letters[0]?.receivedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(letters[1]?.receivedAt ?? ''));
+    expect(Date.parse(letters[0]?.receivedAt ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(letters[1]?.receivedAt ?? ''),
+    );
 
     const newest = await gql('admin-key', { ref: 'default', first: 1 });
     expect(newest.data?.gongWebhookDeadLetters.map((l) => l.body)).toEqual([badShape]);

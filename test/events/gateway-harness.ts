@@ -13,7 +13,14 @@ import { freePort } from '../support/ports.js';
 import { eventually } from './support.js';
 
 export async function startEventSandbox(): Promise<Sandbox> {
-  return startSandbox({ rateLimit: false, users: 10, calls: 30, processingDelayMs: 0, transcriptDelayMs: 0, webhookRetry: { attempts: 3, delayMs: 50 } });
+  return startSandbox({
+    rateLimit: false,
+    users: 10,
+    calls: 30,
+    processingDelayMs: 0,
+    transcriptDelayMs: 0,
+    webhookRetry: { attempts: 3, delayMs: 50 },
+  });
 }
 
 export interface EventGateway {
@@ -25,7 +32,10 @@ export interface EventGateway {
   close(): Promise<void>;
 }
 
-export async function startEventGateway(sandbox: Sandbox, env: Record<string, string> = {}): Promise<EventGateway> {
+export async function startEventGateway(
+  sandbox: Sandbox,
+  env: Record<string, string> = {},
+): Promise<EventGateway> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({
@@ -33,7 +43,8 @@ export async function startEventGateway(sandbox: Sandbox, env: Record<string, st
     HOST: '127.0.0.1',
     PUBLIC_URL: publicUrl,
     LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0',
+    CACHE_TTL_SECONDS: '0',
+    CACHE_MAX_BYTES: '0',
     GONG_RATE_PER_SECOND: '1000',
     GONG_DAILY_BUDGET: '1000000',
     GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
@@ -88,7 +99,9 @@ export function useEventGateway(env: Record<string, string> = {}): EventFixture 
   beforeAll(async () => {
     fixture.sandbox = await startEventSandbox();
     fixture.gw = await startEventGateway(fixture.sandbox, env);
-    fixture.ruleId = fixture.sandbox.control.addWebhookRule({ targetUrl: fixture.gw.webhookUrl() }).id;
+    fixture.ruleId = fixture.sandbox.control.addWebhookRule({
+      targetUrl: fixture.gw.webhookUrl(),
+    }).id;
   });
   afterAll(async () => {
     await disposeClients();
@@ -149,7 +162,12 @@ export function subscribe<T = Record<string, unknown>>(
 }
 
 /** Waits until the gateway has `n` open subscriptions (the listener is attached). */
-export const subscribed = (gw: EventGateway, n: number) => eventually(async () => ((await gw.openSubscriptions()) >= n ? true : undefined), 5_000, `${n} open subscriptions`);
+export const subscribed = (gw: EventGateway, n: number) =>
+  eventually(
+    async () => ((await gw.openSubscriptions()) >= n ? true : undefined),
+    5_000,
+    `${n} open subscriptions`,
+  );
 
 export const CALL_CREATED = `subscription ($after: String, $includeTest: Boolean, $includePrivate: Boolean) {
   gongCallCreated(after: $after, includeTest: $includeTest, includePrivate: $includePrivate) { eventId receivedAt isTest call { id title primaryUser { emailAddress } } }

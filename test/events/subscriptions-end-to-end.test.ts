@@ -7,7 +7,13 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { eventually } from './support.js';
-import { CALL_CREATED, CALL_CREATED_LIGHT, subscribe, subscribed, useEventGateway } from './gateway-harness.js';
+import {
+  CALL_CREATED,
+  CALL_CREATED_LIGHT,
+  subscribe,
+  subscribed,
+  useEventGateway,
+} from './gateway-harness.js';
 
 interface CallEvent {
   eventId: string;
@@ -20,25 +26,34 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
 
   const endCalls = async (n: number, title = 'Call') => {
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await h.sandbox.control.endCall({ title: `${title} ${i}`, isPrivate: false }));
+    for (let i = 0; i < n; i++)
+      ids.push(await h.sandbox.control.endCall({ title: `${title} ${i}`, isPrivate: false }));
     await h.sandbox.control.tick();
     return ids;
   };
 
   it('a call that ends reaches the subscriber, then its transcript; payload fields cost no upstream request', async () => {
     const calls = subscribe<CallEvent>(h.gw.wsUrl, CALL_CREATED);
-    const transcripts = subscribe<{ eventId: string; callId: string; transcript: { callId: string } }>(
-      h.gw.wsUrl,
-      'subscription { gongTranscriptReady { eventId callId transcript { callId } } }',
-    );
+    const transcripts = subscribe<{
+      eventId: string;
+      callId: string;
+      transcript: { callId: string };
+    }>(h.gw.wsUrl, 'subscription { gongTranscriptReady { eventId callId transcript { callId } } }');
     await subscribed(h.gw, 2);
     h.sandbox.control.resetLog();
     const user = h.sandbox.control.allCalls()[0]?.metaData.primaryUserId;
-    const callId = await h.sandbox.control.endCall({ title: 'Renewal with Globex', isPrivate: false, ...(user ? { primaryUserId: user } : {}) });
+    const callId = await h.sandbox.control.endCall({
+      title: 'Renewal with Globex',
+      isPrivate: false,
+      ...(user ? { primaryUserId: user } : {}),
+    });
     await h.sandbox.control.tick();
 
     const event = await eventually(() => calls.items[0], 10_000, 'gongCallCreated');
-    expect(event).toMatchObject({ isTest: false, call: { id: callId, title: 'Renewal with Globex' } });
+    expect(event).toMatchObject({
+      isTest: false,
+      call: { id: callId, title: 'Renewal with Globex' },
+    });
     expect(event.call.primaryUser?.emailAddress).toMatch(/@/);
     expect(event.eventId).toMatch(/^\d+-\d+$/);
     const ready = await eventually(() => transcripts.items[0], 10_000, 'gongTranscriptReady');
@@ -51,7 +66,11 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
     expect(counts['POST /v2/calls/transcript']).toBeGreaterThanOrEqual(1);
     calls.stop();
     transcripts.stop();
-    await eventually(async () => ((await h.gw.openSubscriptions()) === 0 ? true : undefined), 5_000, 'subscriptions closed');
+    await eventually(
+      async () => ((await h.gw.openSubscriptions()) === 0 ? true : undefined),
+      5_000,
+      'subscriptions closed',
+    );
   });
 
   it('a client that disconnects, misses 20 events and resumes with after gets exactly those 20, then live ones', async () => {
@@ -60,16 +79,33 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
     await endCalls(1, 'Before');
     const seen = await eventually(() => first.items[0], 10_000, 'first event');
     first.stop();
-    await eventually(async () => ((await h.gw.openSubscriptions()) === 0 ? true : undefined), 5_000, 'disconnect');
+    await eventually(
+      async () => ((await h.gw.openSubscriptions()) === 0 ? true : undefined),
+      5_000,
+      'disconnect',
+    );
 
     const missed = await endCalls(20, 'Missed');
-    await eventually(() => (h.sandbox.control.webhookDeliveries().filter((d) => missed.includes(d.callId) && d.status === 202).length === 20 ? true : undefined), 10_000, '20 deliveries');
+    await eventually(
+      () =>
+        h.sandbox.control
+          .webhookDeliveries()
+          .filter((d) => missed.includes(d.callId) && d.status === 202).length === 20
+          ? true
+          : undefined,
+      10_000,
+      '20 deliveries',
+    );
 
     const resumed = subscribe<CallEvent>(h.gw.wsUrl, CALL_CREATED_LIGHT, { after: seen.eventId });
     await eventually(() => (resumed.items.length >= 20 ? true : undefined), 10_000, '20 replayed');
     await subscribed(h.gw, 1);
     const [live] = await endCalls(1, 'Live');
-    await eventually(() => (resumed.items.length >= 21 ? true : undefined), 10_000, 'live after replay');
+    await eventually(
+      () => (resumed.items.length >= 21 ? true : undefined),
+      10_000,
+      'live after replay',
+    );
     expect(resumed.items.map((e) => e.call.id)).toEqual([...missed, live]);
     const ids = resumed.items.map((e) => e.eventId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -80,7 +116,9 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
     const bad = subscribe(h.gw.wsUrl, CALL_CREATED_LIGHT, { after: 'yesterday' });
     await bad.done;
     expect(bad.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }]);
-    const unknown = subscribe(h.gw.wsUrl, CALL_CREATED_LIGHT, { after: `${Date.now() + 3_600_000}-0` });
+    const unknown = subscribe(h.gw.wsUrl, CALL_CREATED_LIGHT, {
+      after: `${Date.now() + 3_600_000}-0`,
+    });
     await unknown.done;
     expect(unknown.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT' } }]);
   });
@@ -88,12 +126,22 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
   it('leaves test deliveries out unless includeTest', async () => {
     // The test button sends an existing call, which may be private: include private calls here.
     const plain = subscribe<CallEvent>(h.gw.wsUrl, CALL_CREATED, { includePrivate: true });
-    const withTests = subscribe<CallEvent>(h.gw.wsUrl, CALL_CREATED, { includeTest: true, includePrivate: true });
+    const withTests = subscribe<CallEvent>(h.gw.wsUrl, CALL_CREATED, {
+      includeTest: true,
+      includePrivate: true,
+    });
     await subscribed(h.gw, 2);
-    const rule = h.sandbox.control.addWebhookRule({ targetUrl: h.gw.webhookUrl(), workspaceId: '1' });
+    const rule = h.sandbox.control.addWebhookRule({
+      targetUrl: h.gw.webhookUrl(),
+      workspaceId: '1',
+    });
     await h.sandbox.control.sendTestWebhook(rule.id);
     const [real] = await endCalls(1, 'After test');
-    await eventually(() => (withTests.items.length >= 2 && plain.items.length >= 1 ? true : undefined), 10_000, 'events');
+    await eventually(
+      () => (withTests.items.length >= 2 && plain.items.length >= 1 ? true : undefined),
+      10_000,
+      'events',
+    );
     expect(withTests.items.map((e) => e.isTest)).toEqual([true, false]);
     expect(plain.items.map((e) => e.call.id)).toEqual([real]);
     h.sandbox.control.removeWebhookRule(rule.id);
@@ -104,7 +152,11 @@ describe('gongCallCreated / gongTranscriptReady over graphql-ws', () => {
 
 describe('graphql-ws auth and backpressure', () => {
   const secret = 'a-very-long-test-secret-of-at-least-32-chars';
-  const h = useEventGateway({ GATEWAY_API_KEYS: 'test-key', GATEWAY_JWT_SECRET: secret, WS_MAX_PENDING_EVENTS: '3' });
+  const h = useEventGateway({
+    GATEWAY_API_KEYS: 'test-key',
+    GATEWAY_JWT_SECRET: secret,
+    WS_MAX_PENDING_EVENTS: '3',
+  });
 
   it('closes with 4401 without or with a bad credential, 4403 for a JWT used on another connection', async () => {
     const none = subscribe(h.gw.wsUrl, CALL_CREATED_LIGHT);
@@ -113,8 +165,16 @@ describe('graphql-ws auth and backpressure', () => {
     const wrong = subscribe(h.gw.wsUrl, CALL_CREATED_LIGHT, {}, { authorization: 'Bearer nope' });
     await wrong.done;
     expect(wrong.closed?.code).toBe(4401);
-    const jwt = await new SignJWT({ conn: 'default' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(secret));
-    const other = subscribe(h.gw.wsUrl, CALL_CREATED_LIGHT, {}, { authorization: `Bearer ${jwt}`, 'x-gong-connection': 'acme' });
+    const jwt = await new SignJWT({ conn: 'default' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(secret));
+    const other = subscribe(
+      h.gw.wsUrl,
+      CALL_CREATED_LIGHT,
+      {},
+      { authorization: `Bearer ${jwt}`, 'x-gong-connection': 'acme' },
+    );
     await other.done;
     expect(other.closed?.code).toBe(4403);
   });
@@ -122,12 +182,16 @@ describe('graphql-ws auth and backpressure', () => {
   it('closes a subscriber that falls behind with 4413 naming where to resume; a fast one gets everything', async () => {
     const auth = { authorization: 'Bearer test-key' };
     // Every event the slow subscriber resolves waits 400 ms upstream (primaryUser), so its buffer fills.
-    h.sandbox.control.addFault({ pathPrefix: '/v2/users/extensive', kind: { type: 'latency', ms: 400 } });
+    h.sandbox.control.addFault({
+      pathPrefix: '/v2/users/extensive',
+      kind: { type: 'latency', ms: 400 },
+    });
     const slow = subscribe<CallEvent>(h.gw.wsUrl, CALL_CREATED, {}, auth);
     const fast = subscribe<CallEvent>(h.gw.wsUrl, CALL_CREATED_LIGHT, {}, auth);
     await subscribed(h.gw, 2);
     const ids: string[] = [];
-    for (let i = 0; i < 8; i++) ids.push(await h.sandbox.control.endCall({ title: `Burst ${i}`, isPrivate: false }));
+    for (let i = 0; i < 8; i++)
+      ids.push(await h.sandbox.control.endCall({ title: `Burst ${i}`, isPrivate: false }));
     await h.sandbox.control.tick();
 
     await eventually(() => (fast.items.length >= 8 ? true : undefined), 10_000, 'fast subscriber');
@@ -140,9 +204,18 @@ describe('graphql-ws auth and backpressure', () => {
     // Resuming where the reason says gives the rest, without gap or duplicate.
     const got = slow.items.map((e) => e.call.id);
     const after = m?.[1] ?? '';
-    const resumed = subscribe<CallEvent>(h.gw.wsUrl, CALL_CREATED_LIGHT, after ? { after } : {}, auth);
+    const resumed = subscribe<CallEvent>(
+      h.gw.wsUrl,
+      CALL_CREATED_LIGHT,
+      after ? { after } : {},
+      auth,
+    );
     if (after) {
-      await eventually(() => (got.length + resumed.items.length >= 8 ? true : undefined), 10_000, 'resumed rest');
+      await eventually(
+        () => (got.length + resumed.items.length >= 8 ? true : undefined),
+        10_000,
+        'resumed rest',
+      );
       expect([...got, ...resumed.items.map((e) => e.call.id)].slice(-8)).toEqual(ids);
     }
     resumed.stop();

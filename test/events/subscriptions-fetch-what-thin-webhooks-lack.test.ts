@@ -18,7 +18,11 @@ const CARRIED = `subscription { gongCallCreated { eventId call { id title conten
 
 interface RichCall {
   id: string;
-  content: { brief: string | null; keyPoints: { text: string }[] | null; trackers: { occurrences: unknown[] | null }[] | null } | null;
+  content: {
+    brief: string | null;
+    keyPoints: { text: string }[] | null;
+    trackers: { occurrences: unknown[] | null }[] | null;
+  } | null;
   interaction: { speakers: unknown[] | null; questions: { companyCount: number } | null } | null;
   mediaUrls: { audioUrl: string } | null;
 }
@@ -29,7 +33,10 @@ describe('gongCallCreated with a thin webhook', () => {
   it('fetches the sections the payload lacks once per event for identical subscriptions, and nothing when it carries them', async () => {
     const a = subscribe<{ call: RichCall }>(h.gw.wsUrl, RICH);
     const b = subscribe<{ call: RichCall }>(h.gw.wsUrl, RICH);
-    const carried = subscribe<{ call: { id: string; content: { topics: unknown[] | null } } }>(h.gw.wsUrl, CARRIED);
+    const carried = subscribe<{ call: { id: string; content: { topics: unknown[] | null } } }>(
+      h.gw.wsUrl,
+      CARRIED,
+    );
     await subscribed(h.gw, 3);
     h.sandbox.control.resetLog();
     const callId = await h.sandbox.control.endCall({ title: 'Thin delivery', isPrivate: false });
@@ -48,18 +55,31 @@ describe('gongCallCreated with a thin webhook', () => {
     for (const e of [ea, eb]) {
       expect(e.call.id).toBe(callId);
       expect(e.call.content?.brief).toBe(truth.content?.brief);
-      expect(e.call.content?.keyPoints).toEqual(truth.content?.keyPoints?.map((k) => ({ text: k.text })));
+      expect(e.call.content?.keyPoints).toEqual(
+        truth.content?.keyPoints?.map((k) => ({ text: k.text })),
+      );
       expect(e.call.content?.trackers?.every((t) => Array.isArray(t.occurrences))).toBe(true);
       expect(e.call.interaction?.speakers).toHaveLength(truth.interaction?.speakers?.length ?? -1);
-      expect(e.call.interaction?.questions?.companyCount).toBe(truth.interaction?.questions?.companyCount);
+      expect(e.call.interaction?.questions?.companyCount).toBe(
+        truth.interaction?.questions?.companyCount,
+      );
       expect(e.call.mediaUrls?.audioUrl).toMatch(new RegExp(`/${callId}\\.mp3`));
     }
 
     // One request for the identical pair (the hub executes once per group), none for the carried-only one.
-    const extensive = h.sandbox.control.requestLog().filter((r) => r.endpoint === 'POST /v2/calls/extensive');
+    const extensive = h.sandbox.control
+      .requestLog()
+      .filter((r) => r.endpoint === 'POST /v2/calls/extensive');
     expect(extensive).toHaveLength(1);
-    const body = extensive[0]!.body as { filter: { callIds: string[] }; contentSelector: { exposedFields: Record<string, unknown> } };
+    const body = extensive[0]!.body as {
+      filter: { callIds: string[] };
+      contentSelector: { exposedFields: Record<string, unknown> };
+    };
     expect(body.filter.callIds).toEqual([callId]);
-    expect(body.contentSelector.exposedFields).toMatchObject({ media: true, content: { brief: true, keyPoints: true, trackerOccurrences: true }, interaction: { speakers: true, questions: true } });
+    expect(body.contentSelector.exposedFields).toMatchObject({
+      media: true,
+      content: { brief: true, keyPoints: true, trackerOccurrences: true },
+      interaction: { speakers: true, questions: true },
+    });
   });
 });

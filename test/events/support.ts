@@ -37,17 +37,29 @@ export async function signDelivery(opts: {
   alg?: 'RS256' | 'RS512';
 }): Promise<string> {
   const exp = opts.expSeconds ?? Math.floor(Date.now() / 1000) + 300;
-  return new SignJWT({ webhook_url: opts.url, body_sha256: opts.bodySha256 ?? sha256Hex(opts.body) })
+  return new SignJWT({
+    webhook_url: opts.url,
+    body_sha256: opts.bodySha256 ?? sha256Hex(opts.body),
+  })
     .setProtectedHeader({ alg: opts.alg ?? 'RS256', typ: 'JWT' })
     .setExpirationTime(exp)
     .sign(opts.privateKey);
 }
 
 /** A minimal webhook payload in Gong's documented shape. */
-export function webhookBody(callId: string, extra: { isTest?: boolean; isPrivate?: boolean; workspaceId?: string; title?: string } = {}): string {
+export function webhookBody(
+  callId: string,
+  extra: { isTest?: boolean; isPrivate?: boolean; workspaceId?: string; title?: string } = {},
+): string {
   return JSON.stringify({
     callData: {
-      metaData: { id: callId, title: extra.title ?? `Call ${callId}`, workspaceId: extra.workspaceId ?? '1000000000000000001', isPrivate: extra.isPrivate ?? false, started: '2024-05-01T09:30:00-07:00' },
+      metaData: {
+        id: callId,
+        title: extra.title ?? `Call ${callId}`,
+        workspaceId: extra.workspaceId ?? '1000000000000000001',
+        isPrivate: extra.isPrivate ?? false,
+        started: '2024-05-01T09:30:00-07:00',
+      },
       parties: [],
     },
     isTest: extra.isTest ?? false,
@@ -66,7 +78,9 @@ export async function serveWebhookRoute(handler: WebhookHandler): Promise<RouteS
   const server = createServer((req, res) => {
     const ref = matchWebhookPath(new URL(req.url ?? '/', 'http://x').pathname);
     if (ref === undefined) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND"}}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"code":"NOT_FOUND"}}');
       return;
     }
     void handler(req, res, ref);
@@ -82,7 +96,11 @@ export async function serveWebhookRoute(handler: WebhookHandler): Promise<RouteS
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, ms = 5_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  ms = 5_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();

@@ -7,8 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { subscribe, subscribed, useEventGateway } from './gateway-harness.js';
 import { eventually } from './support.js';
 
-interface Answered { answeredScorecardId: string; callId: string; reviewerUserId: string; scorecard: { scorecardName: string } | null; answers: { questionId: string; question: { questionText: string } | null }[] }
-interface Event { isTest: boolean; call: { id: string; content: { scorecardsAnswers: Answered[] | null } | null } }
+interface Answered {
+  answeredScorecardId: string;
+  callId: string;
+  reviewerUserId: string;
+  scorecard: { scorecardName: string } | null;
+  answers: { questionId: string; question: { questionText: string } | null }[];
+}
+interface Event {
+  isTest: boolean;
+  call: { id: string; content: { scorecardsAnswers: Answered[] | null } | null };
+}
 
 const QUERY = `subscription { gongCallCreated(includeTest: true) { isTest call { id content { scorecardsAnswers {
   answeredScorecardId callId reviewerUserId scorecard { scorecardName } answers { questionId question { questionText } } } } } } }`;
@@ -19,10 +28,16 @@ describe('content.scorecardsAnswers of call.created webhooks', () => {
   it('is an empty list for a call that just ended, and typed answers linked to their definitions once a reviewer answered', async () => {
     const events = subscribe<Event>(h.gw.wsUrl, QUERY);
     await subscribed(h.gw, 1);
-    const callId = await h.sandbox.control.endCall({ title: 'Discovery with Initech', isPrivate: false });
+    const callId = await h.sandbox.control.endCall({
+      title: 'Discovery with Initech',
+      isPrivate: false,
+    });
     await h.sandbox.control.tick();
     const first = await eventually(() => events.items[0], 10_000, 'the live delivery');
-    expect(first).toMatchObject({ isTest: false, call: { id: callId, content: { scorecardsAnswers: [] } } });
+    expect(first).toMatchObject({
+      isTest: false,
+      call: { id: callId, content: { scorecardsAnswers: [] } },
+    });
 
     const answeredId = h.sandbox.control.answerScorecard(callId);
     await h.sandbox.control.sendTestWebhook(h.ruleId);

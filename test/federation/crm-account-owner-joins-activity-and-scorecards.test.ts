@@ -54,7 +54,13 @@ describe('supergraph: CRM account owners joined to their Gong activity and score
     const data = res.body.singleResult.data as { accounts: { owner: Owner }[] };
     expect(data.accounts).toHaveLength(20);
 
-    const calls = h.sandbox.control.allCalls().filter((c) => (c.metaData.started?.slice(0, 10) ?? '') >= FROM && (c.metaData.started?.slice(0, 10) ?? '') < TO);
+    const calls = h.sandbox.control
+      .allCalls()
+      .filter(
+        (c) =>
+          (c.metaData.started?.slice(0, 10) ?? '') >= FROM &&
+          (c.metaData.started?.slice(0, 10) ?? '') < TO,
+      );
     for (const { owner } of data.accounts) {
       const hosted = calls.filter((c) => c.metaData.primaryUserId === owner.id).length;
       expect(owner.activity.aggregate?.callsAsHost ?? 0).toBe(hosted);
@@ -74,11 +80,20 @@ describe('supergraph: CRM account owners joined to their Gong activity and score
   });
 
   it('a router fetch of scorecard and tracker definitions by key resolves from one cached read each', async () => {
-    const defs = await h.gql<{ gongScorecards: { scorecardId: string }[]; gongTrackers: { trackerId: string }[] }>('{ gongScorecards { scorecardId } gongTrackers { trackerId } }');
+    const defs = await h.gql<{
+      gongScorecards: { scorecardId: string }[];
+      gongTrackers: { trackerId: string }[];
+    }>('{ gongScorecards { scorecardId } gongTrackers { trackerId } }');
     h.reset();
     const reps: { __typename: string; scorecardId?: string; trackerId?: string }[] = [
-      ...(defs.data?.gongScorecards ?? []).map((s) => ({ __typename: 'GongScorecard', scorecardId: s.scorecardId })),
-      ...(defs.data?.gongTrackers ?? []).map((t) => ({ __typename: 'GongTrackerDefinition', trackerId: t.trackerId })),
+      ...(defs.data?.gongScorecards ?? []).map((s) => ({
+        __typename: 'GongScorecard',
+        scorecardId: s.scorecardId,
+      })),
+      ...(defs.data?.gongTrackers ?? []).map((t) => ({
+        __typename: 'GongTrackerDefinition',
+        trackerId: t.trackerId,
+      })),
       { __typename: 'GongScorecard', scorecardId: '1' },
     ];
     const r = await h.gql<{ _entities: ({ scorecardId?: string; trackerId?: string } | null)[] }>(
@@ -86,7 +101,10 @@ describe('supergraph: CRM account owners joined to their Gong activity and score
       { r: reps },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data?._entities.map((e) => e?.scorecardId ?? e?.trackerId ?? null)).toEqual([...reps.slice(0, -1).map((x) => x.scorecardId ?? x.trackerId), null]);
+    expect(r.data?._entities.map((e) => e?.scorecardId ?? e?.trackerId ?? null)).toEqual([
+      ...reps.slice(0, -1).map((x) => x.scorecardId ?? x.trackerId),
+      null,
+    ]);
     expect(count('GET /v2/settings/scorecards')).toBe(1);
     expect(count('GET /v2/settings/trackers')).toBe(1);
   });

@@ -11,9 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountsFromCalls, startCrmSubgraph, type CrmSubgraph } from '../../examples/federation/crm-subgraph.js';
+import {
+  accountsFromCalls,
+  startCrmSubgraph,
+  type CrmSubgraph,
+} from '../../examples/federation/crm-subgraph.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { startEventGateway, startEventSandbox, type EventGateway } from '../events/gateway-harness.js';
+import {
+  startEventGateway,
+  startEventSandbox,
+  type EventGateway,
+} from '../events/gateway-harness.js';
 import { eventually } from '../events/support.js';
 import { freePort } from '../support/ports.js';
 
@@ -23,11 +31,16 @@ const CONFIG = new URL('../../examples/mesh-compose/mesh.config.ts', import.meta
 /** Runs a CLI to completion; rejects with its output when it fails. */
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(BIN, cmd), args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(BIN, cmd), args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited with ${code}:\n${out}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} exited with ${code}:\n${out}`)),
+    );
   });
 }
 
@@ -46,13 +59,28 @@ beforeAll(async () => {
   crm = await startCrmSubgraph(accountsFromCalls(sandbox.control.allCalls()));
   dir = mkdtempSync(join(tmpdir(), 'mesh-compose-'));
   const out = join(dir, 'supergraph.graphql');
-  await run('mesh-compose', ['-c', CONFIG, '-o', out], { GONG_SUBGRAPH_URL: gw.gateway.url, CRM_SUBGRAPH_URL: crm.url });
+  await run('mesh-compose', ['-c', CONFIG, '-o', out], {
+    GONG_SUBGRAPH_URL: gw.gateway.url,
+    CRM_SUBGRAPH_URL: crm.url,
+  });
   supergraph = readFileSync(out, 'utf8');
 
   const port = await freePort();
   routerUrl = `http://127.0.0.1:${port}/graphql`;
-  router = spawn(join(BIN, 'hive-gateway'), ['supergraph', out, '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore' });
-  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readiness`).then((r) => r.ok, () => false)) || undefined, 30_000, 'hive-gateway ready');
+  router = spawn(
+    join(BIN, 'hive-gateway'),
+    ['supergraph', out, '--host', '127.0.0.1', '--port', String(port)],
+    { env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore' },
+  );
+  await eventually(
+    async () =>
+      (await fetch(`http://127.0.0.1:${port}/readiness`).then(
+        (r) => r.ok,
+        () => false,
+      )) || undefined,
+    30_000,
+    'hive-gateway ready',
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -67,7 +95,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const fieldsOf = (t: GraphQLObjectType | null | undefined) => Object.keys(t?.getFields() ?? {}).filter((f) => !f.startsWith('_')).sort();
+const fieldsOf = (t: GraphQLObjectType | null | undefined) =>
+  Object.keys(t?.getFields() ?? {})
+    .filter((f) => !f.startsWith('_'))
+    .sort();
 
 describe('Mesh Compose + Hive Gateway CLI', () => {
   it('keeps every root field of the Gong subgraph', () => {
@@ -80,8 +111,15 @@ describe('Mesh Compose + Hive Gateway CLI', () => {
   });
 
   it('answers a query that joins the Gong and CRM subgraphs', async () => {
-    const res = await fetch(routerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ accounts(first: 2) { name owner { id emailAddress } } }' }) });
-    const body = (await res.json()) as { data?: { accounts: { name: string; owner: { emailAddress: string } }[] }; errors?: unknown };
+    const res = await fetch(routerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ accounts(first: 2) { name owner { id emailAddress } } }' }),
+    });
+    const body = (await res.json()) as {
+      data?: { accounts: { name: string; owner: { emailAddress: string } }[] };
+      errors?: unknown;
+    };
     expect(body.errors).toBeUndefined();
     expect(body.data?.accounts).toHaveLength(2);
     for (const a of body.data?.accounts ?? []) expect(a.owner.emailAddress).toMatch(/@/);
@@ -93,11 +131,17 @@ describe('Mesh Compose + Hive Gateway CLI', () => {
       method: 'POST',
       signal: ac.signal,
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query: 'subscription { gongCallCreated { eventId call { id title } } }' }),
+      body: JSON.stringify({
+        query: 'subscription { gongCallCreated { eventId call { id title } } }',
+      }),
     });
     expect(res.status).toBe(200);
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    await eventually(async () => ((await gw.openSubscriptions()) > 0 ? true : undefined), 10_000, 'the router subscribed');
+    await eventually(
+      async () => ((await gw.openSubscriptions()) > 0 ? true : undefined),
+      10_000,
+      'the router subscribed',
+    );
     const id = await sandbox.control.endCall({ title: 'Through Mesh Compose', isPrivate: false });
     await sandbox.control.tick();
     let text = '';

@@ -12,13 +12,17 @@ import { buildGatewaySchema, SCHEMA_DIR } from '../../src/graphql/schema.js';
 const count = (sdl: string, re: RegExp) => sdl.match(re)?.length ?? 0;
 
 function expectOneDocument(sdl: string) {
-  for (const root of ['Query', 'Mutation', 'Subscription']) expect(count(sdl, new RegExp(`^type ${root}\\b`, 'gm')), root).toBe(1);
+  for (const root of ['Query', 'Mutation', 'Subscription'])
+    expect(count(sdl, new RegExp(`^type ${root}\\b`, 'gm')), root).toBe(1);
   expect(sdl).not.toMatch(/^extend type/m);
 }
 
 describe('the published schema', () => {
   it('the sources still extend the root types from several files', () => {
-    const sources = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.graphql')).map((f) => readFileSync(`${SCHEMA_DIR}/${f}`, 'utf8')).join('\n');
+    const sources = readdirSync(SCHEMA_DIR)
+      .filter((f) => f.endsWith('.graphql'))
+      .map((f) => readFileSync(`${SCHEMA_DIR}/${f}`, 'utf8'))
+      .join('\n');
     expect(count(sources, /^extend type Query\b/gm)).toBeGreaterThan(1);
   });
 
@@ -29,7 +33,10 @@ describe('the published schema', () => {
     expectOneDocument(sdl);
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.');
     const queryBlock = /^type Query[^{]*\{([\s\S]*?)^\}/m.exec(sdl)?.[1] ?? '';
-    for (const field of Object.keys(schema.getQueryType()?.getFields() ?? {}).filter((f) => !f.startsWith('_'))) expect(queryBlock, field).toMatch(new RegExp(`^\\s+${field}\\b`, 'm'));
+    for (const field of Object.keys(schema.getQueryType()?.getFields() ?? {}).filter(
+      (f) => !f.startsWith('_'),
+    ))
+      expect(queryBlock, field).toMatch(new RegExp(`^\\s+${field}\\b`, 'm'));
   });
 
   it('npm run schema:print prints one document', () => {

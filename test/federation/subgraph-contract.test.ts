@@ -26,14 +26,24 @@ const ENTITIES = `query ($representations: [_Any!]!) {
     ... on GongTranscript { callId monologues { speakerId } }
   }
 }`;
-const entities = (representations: Record<string, unknown>[]) => h.gql<{ _entities: Entity[] }>(ENTITIES, { representations });
+const entities = (representations: Record<string, unknown>[]) =>
+  h.gql<{ _entities: Entity[] }>(ENTITIES, { representations });
 const endpoints = () => h.upstream().map((e) => e.endpoint);
 /** A well-formed Gong id that the seeded tenant does not have. */
 const MISSING = '99999999999999999';
 
 /** Existing ids of the seeded tenant, read through the gateway itself. */
-async function seeded(): Promise<{ users: string[]; calls: string[]; workspace: string; flow: string }> {
-  const r = await h.gql<{ gongUsers: { nodes: { id: string }[] }; gongWorkspaces: { id: string }[]; gongFlows: { nodes: { id: string }[] } }>(
+async function seeded(): Promise<{
+  users: string[];
+  calls: string[];
+  workspace: string;
+  flow: string;
+}> {
+  const r = await h.gql<{
+    gongUsers: { nodes: { id: string }[] };
+    gongWorkspaces: { id: string }[];
+    gongFlows: { nodes: { id: string }[] };
+  }>(
     '{ gongUsers(first: 100) { nodes { id } } gongWorkspaces { id } gongFlows(first: 1) { nodes { id } } }',
   );
   expect(r.errors).toBeUndefined();
@@ -41,7 +51,10 @@ async function seeded(): Promise<{ users: string[]; calls: string[]; workspace: 
   const flow = r.data?.gongFlows.nodes[0]?.id;
   if (!workspace || !flow) throw new Error('the seeded tenant has no workspace or flow');
   // Public calls that have a transcript: the sandbox's own view of the tenant.
-  const calls = h.sandbox.control.allCalls().filter((c) => c.metaData.isPrivate !== true).map((c) => c.metaData.id);
+  const calls = h.sandbox.control
+    .allCalls()
+    .filter((c) => c.metaData.isPrivate !== true)
+    .map((c) => c.metaData.id);
   return { users: (r.data?.gongUsers.nodes ?? []).map((u) => u.id), calls, workspace, flow };
 }
 
@@ -56,7 +69,8 @@ describe('Federation 2 subgraph contract', () => {
     expect(r.errors).toBeUndefined();
     const sdl = r.data?._service.sdl ?? '';
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.');
-    for (const type of ['GongUser', 'GongCall', 'GongWorkspace', 'GongFlow']) expect(sdl).toMatch(new RegExp(`type ${type}\\s+@key\\(fields: "id"\\)`));
+    for (const type of ['GongUser', 'GongCall', 'GongWorkspace', 'GongFlow'])
+      expect(sdl).toMatch(new RegExp(`type ${type}\\s+@key\\(fields: "id"\\)`));
     expect(sdl).toMatch(/type GongTranscript\s+@key\(fields: "callId"\)/);
     expect(endpoints()).toEqual([]);
   });
@@ -77,7 +91,9 @@ describe('Federation 2 subgraph contract', () => {
     ]);
     expect(r.errors).toBeUndefined();
     const got = r.data?._entities ?? [];
-    expect(got.map((e) => (e ? `${String(e.__typename)}:${String(e.id ?? e.callId)}` : null))).toEqual([
+    expect(
+      got.map((e) => (e ? `${String(e.__typename)}:${String(e.id ?? e.callId)}` : null)),
+    ).toEqual([
       `GongUser:${u2}`,
       `GongCall:${c1}`,
       `GongWorkspace:${ids.workspace}`,

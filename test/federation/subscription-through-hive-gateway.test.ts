@@ -13,10 +13,20 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountsFromCalls, startCrmSubgraph, type Account, type CrmSubgraph } from '../../examples/federation/crm-subgraph.js';
+import {
+  accountsFromCalls,
+  startCrmSubgraph,
+  type Account,
+  type CrmSubgraph,
+} from '../../examples/federation/crm-subgraph.js';
 import { composeSupergraph, type SubgraphEndpoint } from '../../examples/federation/supergraph.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { startEventGateway, startEventSandbox, subscribed, type EventGateway } from '../events/gateway-harness.js';
+import {
+  startEventGateway,
+  startEventSandbox,
+  subscribed,
+  type EventGateway,
+} from '../events/gateway-harness.js';
 import { eventually } from '../events/support.js';
 
 const ROUTER_KEY = 'hive-router-test-key';
@@ -56,12 +66,21 @@ function hiveTransportEntries(withSubscriptionAuth: boolean) {
   };
 }
 
-async function startHiveRouter(opts: { withSubscriptionAuth: boolean; propagateClientAuthorization?: boolean }): Promise<HiveRouter> {
+async function startHiveRouter(opts: {
+  withSubscriptionAuth: boolean;
+  propagateClientAuthorization?: boolean;
+}): Promise<HiveRouter> {
   const runtime = createGatewayRuntime({
     supergraph: supergraphSdl,
     transportEntries: hiveTransportEntries(opts.withSubscriptionAuth),
     ...(opts.propagateClientAuthorization
-      ? { propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') ?? '' }) } }
+      ? {
+          propagateHeaders: {
+            fromClientToSubgraphs: ({ request }) => ({
+              authorization: request.headers.get('authorization') ?? '',
+            }),
+          },
+        }
       : {}),
     logging: false,
     landingPage: false,
@@ -82,7 +101,11 @@ interface SseStream {
 }
 
 /** A GraphQL-over-SSE subscription (Yoga's "distinct connections" mode): POST, `Accept: text/event-stream`. */
-async function subscribeSse(url: string, query: string, headers: Record<string, string> = {}): Promise<SseStream> {
+async function subscribeSse(
+  url: string,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<SseStream> {
   const abort = new AbortController();
   const res = await fetch(url, {
     method: 'POST',
@@ -90,7 +113,12 @@ async function subscribeSse(url: string, query: string, headers: Record<string, 
     body: JSON.stringify({ query }),
     signal: abort.signal,
   });
-  const stream: SseStream = { status: res.status, results: [], ended: false, stop: () => abort.abort() };
+  const stream: SseStream = {
+    status: res.status,
+    results: [],
+    ended: false,
+    stop: () => abort.abort(),
+  };
   streams.push(stream);
   const reader = res.body?.getReader();
   if (!reader) throw new Error(`no SSE body (HTTP ${res.status})`);
@@ -107,8 +135,14 @@ async function subscribeSse(url: string, query: string, headers: Record<string, 
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const lines = block.split('\n');
-          const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
-          const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          const event = lines
+            .find((l) => l.startsWith('event:'))
+            ?.slice(6)
+            .trim();
+          const data = lines
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim())
+            .join('\n');
           if (event === 'complete') stream.ended = true;
           else if (data) stream.results.push(JSON.parse(data) as ExecutionResult);
         }
@@ -151,7 +185,18 @@ const SUBSCRIPTION = /* GraphQL */ `
   subscription {
     gongCallCreated {
       eventId
-      call { id title primaryUser { id emailAddress ownedAccounts { id name } } }
+      call {
+        id
+        title
+        primaryUser {
+          id
+          emailAddress
+          ownedAccounts {
+            id
+            name
+          }
+        }
+      }
     }
   }
 `;
@@ -159,7 +204,15 @@ const SUBSCRIPTION = /* GraphQL */ `
 interface CallCreated {
   gongCallCreated: {
     eventId: string;
-    call: { id: string; title: string | null; primaryUser: { id: string; emailAddress: string | null; ownedAccounts: { id: string; name: string }[] } | null };
+    call: {
+      id: string;
+      title: string | null;
+      primaryUser: {
+        id: string;
+        emailAddress: string | null;
+        ownedAccounts: { id: string; name: string }[];
+      } | null;
+    };
   };
 }
 
@@ -168,7 +221,9 @@ describe('gongCallCreated through Hive Gateway (federation router, graphql-ws to
     const router = await startHiveRouter({ withSubscriptionAuth: true });
     const account = accounts[0];
     if (!account) throw new Error('no CRM account');
-    const owner = sandbox.control.allCalls().find((c) => c.metaData.primaryUserId === account.ownerId);
+    const owner = sandbox.control
+      .allCalls()
+      .find((c) => c.metaData.primaryUserId === account.ownerId);
     expect(owner).toBeDefined();
 
     const stream = await subscribeSse(router.url, SUBSCRIPTION);
@@ -177,29 +232,52 @@ describe('gongCallCreated through Hive Gateway (federation router, graphql-ws to
     // connection_init never registers a subscription).
     await subscribed(gw, 1);
 
-    const callId = await sandbox.control.endCall({ title: 'Hive-routed renewal', primaryUserId: account.ownerId });
+    const callId = await sandbox.control.endCall({
+      title: 'Hive-routed renewal',
+      primaryUserId: account.ownerId,
+    });
     await sandbox.control.tick();
 
-    const first = await eventually(() => stream.results[0], 5_000, 'the event through Hive Gateway');
+    const first = await eventually(
+      () => stream.results[0],
+      5_000,
+      'the event through Hive Gateway',
+    );
     expect(first.errors).toBeUndefined();
     const event = (first.data as CallCreated | undefined)?.gongCallCreated;
     expect(event?.eventId).toEqual(expect.any(String));
-    expect(event?.call).toMatchObject({ id: callId, title: 'Hive-routed renewal', primaryUser: { id: account.ownerId } });
+    expect(event?.call).toMatchObject({
+      id: callId,
+      title: 'Hive-routed renewal',
+      primaryUser: { id: account.ownerId },
+    });
     expect(event?.call.primaryUser?.emailAddress).toMatch(/@/);
     // The CRM field came from an `_entities` fetch the router made for this event.
-    expect(event?.call.primaryUser?.ownedAccounts).toContainEqual({ id: account.id, name: account.name });
+    expect(event?.call.primaryUser?.ownedAccounts).toContainEqual({
+      id: account.id,
+      name: account.name,
+    });
 
     stream.stop();
     // Closing the client stream ends the router's subscription on the subgraph.
-    await eventually(async () => ((await gw.openSubscriptions()) === 0 ? true : undefined), 5_000, 'the subgraph subscription to end');
+    await eventually(
+      async () => ((await gw.openSubscriptions()) === 0 ? true : undefined),
+      5_000,
+      'the subgraph subscription to end',
+    );
   });
 
   it('without the API key in connection_init the subgraph refuses the router’s WebSocket, even with propagateHeaders', async () => {
     // propagateHeaders puts the client's header into the subgraph request's `extensions.headers`:
     // HTTP fetches send it as a header, but the ws transport only sends it inside the `subscribe`
     // message, where the subgraph does not look for credentials.
-    const router = await startHiveRouter({ withSubscriptionAuth: false, propagateClientAuthorization: true });
-    const stream = await subscribeSse(router.url, 'subscription { gongCallCreated { eventId } }', { authorization: BEARER });
+    const router = await startHiveRouter({
+      withSubscriptionAuth: false,
+      propagateClientAuthorization: true,
+    });
+    const stream = await subscribeSse(router.url, 'subscription { gongCallCreated { eventId } }', {
+      authorization: BEARER,
+    });
     const result = await eventually(() => stream.results[0], 5_000, 'an error from the router');
     expect(result.data ?? null).toBeNull();
     expect(result.errors?.length).toBeGreaterThan(0);

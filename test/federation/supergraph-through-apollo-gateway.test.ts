@@ -48,14 +48,23 @@ describe('supergraph: Gong subgraph + company CRM subgraph through @apollo/gatew
   });
 
   it('20 accounts with owner { emailAddress manager } and calls { title }: one users batch, one managers batch, one calls batch', async () => {
-    const data = await run<{ accounts: { id: string; name: string; owner: Person & { manager: Person | null }; calls: { id: string; title: string | null }[] }[] }>(`{
+    const data = await run<{
+      accounts: {
+        id: string;
+        name: string;
+        owner: Person & { manager: Person | null };
+        calls: { id: string; title: string | null }[];
+      }[];
+    }>(`{
       accounts(first: 20) {
         id name
         owner { id emailAddress manager { id emailAddress } }
         calls { id title }
       }
     }`);
-    const titles = new Map(h.sandbox.control.allCalls().map((c) => [c.metaData.id, c.metaData.title ?? null]));
+    const titles = new Map(
+      h.sandbox.control.allCalls().map((c) => [c.metaData.id, c.metaData.title ?? null]),
+    );
     expect(data.accounts).toHaveLength(20);
     for (const [i, a] of data.accounts.entries()) {
       const seeded = accounts[i];
@@ -68,7 +77,9 @@ describe('supergraph: Gong subgraph + company CRM subgraph through @apollo/gatew
 
     // Managers who are themselves owners come from the owners' batch (same request, same loader).
     const owners = new Set(data.accounts.map((a) => a.owner.id));
-    const otherManagers = data.accounts.some((a) => a.owner.manager && !owners.has(a.owner.manager.id));
+    const otherManagers = data.accounts.some(
+      (a) => a.owner.manager && !owners.has(a.owner.manager.id),
+    );
     expect(counts()['POST /v2/users/extensive']).toBe(otherManagers ? 2 : 1);
     expect(counts()['POST /v2/calls/extensive']).toBe(1);
     expect(upstreamTotal()).toBe(otherManagers ? 3 : 2);
@@ -77,7 +88,13 @@ describe('supergraph: Gong subgraph + company CRM subgraph through @apollo/gatew
   it('joins the other way: a Gong user’s CRM accounts and their Gong calls', async () => {
     const account = accounts[0];
     if (!account) throw new Error('no account');
-    const data = await run<{ gongUser: { id: string; emailAddress: string; ownedAccounts: { id: string; calls: { id: string; title: string | null }[] }[] } | null }>(
+    const data = await run<{
+      gongUser: {
+        id: string;
+        emailAddress: string;
+        ownedAccounts: { id: string; calls: { id: string; title: string | null }[] }[];
+      } | null;
+    }>(
       'query ($id: ID!) { gongUser(id: $id) { id emailAddress ownedAccounts { id name calls { id title } } } }',
       { id: account.ownerId },
     );

@@ -3,8 +3,17 @@
  * `@apollo/gateway`, over a fresh sandbox: what the supergraph tests share.
  */
 import type { ApolloServer } from '@apollo/server';
-import { accountsFromCalls, startCrmSubgraph, type Account, type CrmSubgraph } from '../../examples/federation/crm-subgraph.js';
-import { composeSupergraph, createRouter, type SubgraphEndpoint } from '../../examples/federation/supergraph.js';
+import {
+  accountsFromCalls,
+  startCrmSubgraph,
+  type Account,
+  type CrmSubgraph,
+} from '../../examples/federation/crm-subgraph.js';
+import {
+  composeSupergraph,
+  createRouter,
+  type SubgraphEndpoint,
+} from '../../examples/federation/supergraph.js';
 import type { SandboxOptions } from '../../src/sandbox/types.js';
 import { startHarness, type Harness } from '../read/harness.js';
 
@@ -30,7 +39,11 @@ export async function startCrmSupergraph(sandbox: SandboxOptions): Promise<CrmSu
   const router = createRouter(supergraphSdl, subgraphs);
   await router.start();
   return {
-    h, crm, accounts, supergraphSdl, router,
+    h,
+    crm,
+    accounts,
+    supergraphSdl,
+    router,
     async close() {
       await router.stop();
       await crm.close();

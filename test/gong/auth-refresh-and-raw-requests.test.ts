@@ -5,7 +5,10 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { accessKeyRegistry, makeClients, rejectionOf } from './support/clients.js';
 
 /** A registry whose credentials are stale until a forced refresh (like an OAuth token revoked early). */
-function staleUntilRefresh(sb: Sandbox, opts: { refreshHelps: boolean }): ConnectionRegistry & { refreshes: number } {
+function staleUntilRefresh(
+  sb: Sandbox,
+  opts: { refreshHelps: boolean },
+): ConnectionRegistry & { refreshes: number } {
   const real = accessKeyRegistry(sb);
   const bad = `Basic ${Buffer.from('wrong:credentials').toString('base64')}`;
   let fresh = false;
@@ -56,13 +59,27 @@ describe('credentials and raw requests', () => {
   it('passes a raw request through under the same budget, retrying a 503 before the first byte', async () => {
     const clients = makeClients(sb, { limits: { perSecond: 50 } });
     sb.control.resetLog();
-    sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'status', status: 503 }, count: 1 });
-    const res = await clients.transport('default').requestRaw({ method: 'GET', path: '/v2/workspaces', endpoint: 'proxy', headers: { authorization: 'Bearer not-forwarded' } });
+    sb.control.addFault({
+      pathPrefix: '/v2/workspaces',
+      kind: { type: 'status', status: 503 },
+      count: 1,
+    });
+    const res = await clients
+      .transport('default')
+      .requestRaw({
+        method: 'GET',
+        path: '/v2/workspaces',
+        endpoint: 'proxy',
+        headers: { authorization: 'Bearer not-forwarded' },
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/json/);
     const body = JSON.parse(await new Response(res.body).text()) as { workspaces: unknown[] };
     expect(body.workspaces.length).toBeGreaterThan(0);
-    expect(sb.control.requestLog().map((e) => [e.status, e.auth])).toEqual([[503, 'basic'], [200, 'basic']]);
+    expect(sb.control.requestLog().map((e) => [e.status, e.auth])).toEqual([
+      [503, 'basic'],
+      [200, 'basic'],
+    ]);
     await clients.close();
   });
 
@@ -84,7 +101,11 @@ describe('credentials and raw requests', () => {
       `\r\n--${boundary}--\r\n`,
     ];
     sb.control.resetLog();
-    sb.control.addFault({ pathPrefix: `/v2/calls/${callId}/media`, kind: { type: 'status', status: 503 }, count: 1 });
+    sb.control.addFault({
+      pathPrefix: `/v2/calls/${callId}/media`,
+      kind: { type: 'status', status: 503 },
+      count: 1,
+    });
     const upload = () =>
       clients.transport('default').requestRaw({
         method: 'PUT',

@@ -21,7 +21,8 @@ function handScheduler() {
   let open = false;
   const slot: Slot = { settle: () => undefined };
   const scheduler: Scheduler = {
-    acquire: () => (open ? Promise.resolve(slot) : new Promise<Slot>((resolve) => queued.push(resolve))),
+    acquire: () =>
+      open ? Promise.resolve(slot) : new Promise<Slot>((resolve) => queued.push(resolve)),
     pause: () => Promise.resolve(),
     queueTimeoutMs: () => 20_000,
     depth: () => queued.length,
@@ -58,7 +59,12 @@ beforeEach(() => {
   sb.control.resetLog();
 });
 
-function setup(maxRetries = 0): { gong: GongClient; hand: ReturnType<typeof handScheduler>; sent: { path: string; body: unknown }[]; metrics: Metrics } {
+function setup(maxRetries = 0): {
+  gong: GongClient;
+  hand: ReturnType<typeof handScheduler>;
+  sent: { path: string; body: unknown }[];
+  metrics: Metrics;
+} {
   const hand = handScheduler();
   const metrics = createMetrics();
   const sent: { path: string; body: unknown }[] = [];
@@ -72,7 +78,10 @@ function setup(maxRetries = 0): { gong: GongClient; hand: ReturnType<typeof hand
     metrics,
     // The HTTP edge: records what went on the wire.
     fetch: (url, init) => {
-      sent.push({ path: new URL(String(url)).pathname, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined });
+      sent.push({
+        path: new URL(String(url)).pathname,
+        body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      });
       return globalThis.fetch(url, init);
     },
   });
@@ -81,16 +90,25 @@ function setup(maxRetries = 0): { gong: GongClient; hand: ReturnType<typeof hand
 
 const UNKNOWN_CALL = '1234567890123456789';
 const UNKNOWN_USER = '9876543210987654321';
-const publicCalls = () => sb.control.allCalls().filter((c) => !c.metaData.isPrivate).map((c) => c.metaData.id);
+const publicCalls = () =>
+  sb.control
+    .allCalls()
+    .filter((c) => !c.metaData.isPrivate)
+    .map((c) => c.metaData.id);
 const callIdsOf = (body: unknown) => (body as { filter: { callIds: string[] } }).filter.callIds;
-const sum = async (c: { get(): Promise<{ values: { value: number }[] }> }) => (await c.get()).values.reduce((s, v) => s + v.value, 0);
+const sum = async (c: { get(): Promise<{ values: { value: number }[] }> }) =>
+  (await c.get()).values.reduce((s, v) => s + v.value, 0);
 
 describe('by-id reads queued behind a held slot', () => {
   it('send the ids queued when the slot is granted in one request; each read gets its own calls, an unknown id is absent only from its read', async () => {
     const { gong, hand, sent, metrics } = setup();
     const [a, b, c] = publicCalls();
     const selector = { exposedFields: { parties: true } };
-    const reads = [gong.callsByIds([a!], selector), gong.callsByIds([b!], selector), gong.callsByIds([c!, UNKNOWN_CALL], selector)];
+    const reads = [
+      gong.callsByIds([a!], selector),
+      gong.callsByIds([b!], selector),
+      gong.callsByIds([c!, UNKNOWN_CALL], selector),
+    ];
     await until(() => hand.waiting() === 1);
     expect(sent).toHaveLength(0);
     hand.grant();
@@ -128,7 +146,11 @@ describe('by-id reads queued behind a held slot', () => {
   it('resend the body built at the first slot when they retry: a read queued meanwhile goes into its own request', async () => {
     const { gong, hand } = setup(1);
     const [a, b] = publicCalls();
-    sb.control.addFault({ pathPrefix: '/v2/calls/extensive', count: 1, kind: { type: 'status', status: 503 } });
+    sb.control.addFault({
+      pathPrefix: '/v2/calls/extensive',
+      count: 1,
+      kind: { type: 'status', status: 503 },
+    });
     const first = gong.callsByIds([a!], undefined);
     await until(() => hand.waiting() === 1);
     hand.grant();
@@ -140,7 +162,13 @@ describe('by-id reads queued behind a held slot', () => {
     expect((await first).map((x) => x.metaData.id)).toEqual([a]);
     expect((await second).map((x) => x.metaData.id)).toEqual([b]);
     const log = sb.control.requestLog().filter((e) => e.path === '/v2/calls/extensive');
-    expect(log.map((e) => [e.status, callIdsOf(e.body)]).sort()).toEqual([[200, [a]], [200, [b]], [503, [a]]].sort());
+    expect(log.map((e) => [e.status, callIdsOf(e.body)]).sort()).toEqual(
+      [
+        [200, [a]],
+        [200, [b]],
+        [503, [a]],
+      ].sort(),
+    );
   });
 
   it("keep Gong's whole-batch 404 for unknown users per read: the known users of one read arrive, the other read's unknown user is absent", async () => {
@@ -157,7 +185,12 @@ describe('by-id reads queued behind a held slot', () => {
     expect(await unknown).toEqual([]);
     const log = sb.control.requestLog().filter((e) => e.path === '/v2/users/extensive');
     // One merged request (Gong: 404 naming the unknown id), then the known ids again.
-    expect(log.map((e) => [e.status, (e.body as { filter: { userIds: string[] } }).filter.userIds.sort()])).toEqual([
+    expect(
+      log.map((e) => [
+        e.status,
+        (e.body as { filter: { userIds: string[] } }).filter.userIds.sort(),
+      ]),
+    ).toEqual([
       [404, [u1, u2, UNKNOWN_USER].sort()],
       [200, [u1, u2].sort()],
     ]);
@@ -166,7 +199,11 @@ describe('by-id reads queued behind a held slot', () => {
   it('ask again per read when Gong refuses the merged request as invalid (400), and fail every read once for a server error', async () => {
     const { gong, hand } = setup();
     const [a, b] = publicCalls();
-    sb.control.addFault({ pathPrefix: '/v2/calls/transcript', count: 1, kind: { type: 'status', status: 400 } });
+    sb.control.addFault({
+      pathPrefix: '/v2/calls/transcript',
+      count: 1,
+      kind: { type: 'status', status: 400 },
+    });
     const reads = [gong.transcriptsByIds([a!]), gong.transcriptsByIds([b!])];
     await until(() => hand.waiting() === 1);
     hand.open();
@@ -181,12 +218,18 @@ describe('by-id reads queued behind a held slot', () => {
     ]);
 
     sb.control.resetLog();
-    sb.control.addFault({ pathPrefix: '/v2/calls/transcript', count: 1, kind: { type: 'status', status: 500 } });
+    sb.control.addFault({
+      pathPrefix: '/v2/calls/transcript',
+      count: 1,
+      kind: { type: 'status', status: 500 },
+    });
     const failing = setup();
     const both = [failing.gong.transcriptsByIds([a!]), failing.gong.transcriptsByIds([b!])];
     await until(() => failing.hand.waiting() === 1);
     failing.hand.open();
     for (const r of both) await expect(r).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
-    expect(sb.control.requestLog().filter((e) => e.path === '/v2/calls/transcript')).toHaveLength(1);
+    expect(sb.control.requestLog().filter((e) => e.path === '/v2/calls/transcript')).toHaveLength(
+      1,
+    );
   });
 });

@@ -34,7 +34,10 @@ describe('the Gong client against the sandbox', () => {
     const first = await gong.listUsers();
     expect(first.items.length).toBe(100);
     expect(first.records.cursor).toBeTruthy();
-    const all = await collectPages({ fetchPage: (cursor) => gong.listUsers({ cursor }), idOf: (u) => u.id });
+    const all = await collectPages({
+      fetchPage: (cursor) => gong.listUsers({ cursor }),
+      idOf: (u) => u.id,
+    });
     expect(all.length).toBe(first.records.totalRecords);
     expect(new Set(all.map((u) => u.id)).size).toBe(all.length);
   });
@@ -63,7 +66,10 @@ describe('the Gong client against the sandbox', () => {
   });
 
   it('lists calls in a range, gets one, and reads its extensive data and transcript', async () => {
-    const page = await gong.listCalls({ fromDateTime: iso(Date.now() - 31 * DAY), toDateTime: iso(Date.now() + DAY) });
+    const page = await gong.listCalls({
+      fromDateTime: iso(Date.now() - 31 * DAY),
+      toDateTime: iso(Date.now() + DAY),
+    });
     expect(page.items.length).toBeGreaterThan(0);
     const truth = new Map(sb.control.allCalls().map((c) => [c.metaData.id, c]));
     for (const c of page.items) expect(c.title).toBe(truth.get(c.id)?.metaData.title);
@@ -71,12 +77,17 @@ describe('the Gong client against the sandbox', () => {
     expect((await gong.getCall(call.id))?.id).toBe(call.id);
     expect(await gong.getCall('99999999999999')).toBeNull();
 
-    const ext = await gong.callsExtensive({ filter: { callIds: [call.id] }, contentSelector: { exposedFields: { parties: true } } });
+    const ext = await gong.callsExtensive({
+      filter: { callIds: [call.id] },
+      contentSelector: { exposedFields: { parties: true } },
+    });
     expect(ext.items.map((c) => c.metaData.id)).toEqual([call.id]);
     expect(ext.items[0]!.metaData.started).toBe(truth.get(call.id)?.metaData.started);
     expect(ext.items[0]!.parties?.length).toBeGreaterThan(0);
 
-    const tr = await gong.transcripts({ filter: { callIds: page.items.slice(0, 5).map((c) => c.id) } });
+    const tr = await gong.transcripts({
+      filter: { callIds: page.items.slice(0, 5).map((c) => c.id) },
+    });
     const asked = new Set(page.items.slice(0, 5).map((c) => c.id));
     for (const t of tr.items) expect(asked.has(t.callId)).toBe(true);
   });
@@ -89,7 +100,12 @@ describe('the Gong client against the sandbox', () => {
     const empty = await gong.transcripts({ filter });
     expect(empty).toMatchObject({ items: [], records: { totalRecords: 0 } });
     expect(empty.requestId).toMatch(/^[a-z0-9]+$/);
-    expect(sb.control.requestLog().slice(before).map((e) => e.status)).toEqual([404, 404, 404]);
+    expect(
+      sb.control
+        .requestLog()
+        .slice(before)
+        .map((e) => e.status),
+    ).toEqual([404, 404, 404]);
   });
 
   it('creates a call and returns its id', async () => {
@@ -106,10 +122,20 @@ describe('the Gong client against the sandbox', () => {
 
   it('refuses bad inputs with BAD_USER_INPUT before spending an upstream request', async () => {
     const before = sb.control.requestLog().length;
-    expect((await rejectionOf(gong.listCalls({ fromDateTime: 'yesterday', toDateTime: iso(Date.now()) }))).code).toBe('BAD_USER_INPUT');
+    expect(
+      (
+        await rejectionOf(
+          gong.listCalls({ fromDateTime: 'yesterday', toDateTime: iso(Date.now()) }),
+        )
+      ).code,
+    ).toBe('BAD_USER_INPUT');
     expect((await rejectionOf(gong.getUser('abc'))).message).toMatch(/numeric string.*"abc"/);
-    expect((await rejectionOf(gong.listFlows({ flowOwnerEmail: 'nobody' }))).code).toBe('BAD_USER_INPUT');
-    expect((await rejectionOf(gong.callsExtensive({ filter: { callIds: ['x'] } } as never))).code).toBe('BAD_USER_INPUT');
+    expect((await rejectionOf(gong.listFlows({ flowOwnerEmail: 'nobody' }))).code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(
+      (await rejectionOf(gong.callsExtensive({ filter: { callIds: ['x'] } } as never))).code,
+    ).toBe('BAD_USER_INPUT');
     expect(sb.control.requestLog().length).toBe(before);
   });
 

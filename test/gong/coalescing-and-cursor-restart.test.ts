@@ -38,7 +38,13 @@ describe('expired pagination cursors', () => {
   let sb: Sandbox;
   let skew = 0;
   beforeAll(async () => {
-    sb = await startSandbox({ rateLimit: false, users: 250, calls: 10, cursorTtlMs: 60_000, now: () => Date.now() + skew });
+    sb = await startSandbox({
+      rateLimit: false,
+      users: 250,
+      calls: 10,
+      cursorTtlMs: 60_000,
+      now: () => Date.now() + skew,
+    });
   });
   afterAll(() => sb.close());
 
@@ -58,7 +64,10 @@ describe('expired pagination cursors', () => {
     const ids = users.map((u) => u.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe((await gong.listUsers()).records.totalRecords);
-    const statuses = sb.control.requestLog().filter((e) => e.endpoint === 'GET /v2/users').map((e) => e.status);
+    const statuses = sb.control
+      .requestLog()
+      .filter((e) => e.endpoint === 'GET /v2/users')
+      .map((e) => e.status);
     expect(statuses.slice(0, 2)).toEqual([200, 400]);
     await clients.close();
   });

@@ -15,11 +15,19 @@ describe('fault storms against the sandbox', () => {
   });
   afterAll(() => sb.close());
 
-  const statuses = () => sb.control.requestLog().filter((e) => e.endpoint === WS).map((e) => e.status);
+  const statuses = () =>
+    sb.control
+      .requestLog()
+      .filter((e) => e.endpoint === WS)
+      .map((e) => e.status);
 
   it('rides out a 429 storm, pausing for Retry-After before the next request', async () => {
     const clients = makeClients(sb, { limits: { perSecond: 50 } });
-    sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: 2 });
+    sb.control.addFault({
+      pathPrefix: '/v2/workspaces',
+      kind: { type: 'status', status: 429, retryAfterSeconds: 1 },
+      count: 2,
+    });
     expect((await clients.client('default').listWorkspaces()).length).toBeGreaterThan(0);
     const log = sb.control.requestLog().filter((e) => e.endpoint === WS);
     expect(log.map((e) => e.status)).toEqual([429, 429, 200]);
@@ -31,7 +39,11 @@ describe('fault storms against the sandbox', () => {
 
   it('fails right away with UPSTREAM_RATE_LIMITED and the retryAfter when Retry-After outlasts the deadline', async () => {
     const clients = makeClients(sb, { limits: { queueTimeoutMs: 1000, requestTimeoutMs: 1000 } });
-    sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'status', status: 429, retryAfterSeconds: 30 }, count: 1 });
+    sb.control.addFault({
+      pathPrefix: '/v2/workspaces',
+      kind: { type: 'status', status: 429, retryAfterSeconds: 30 },
+      count: 1,
+    });
     const e = await rejectionOf(clients.client('default').listWorkspaces());
     expect(e.code).toBe('UPSTREAM_RATE_LIMITED');
     expect(e.details.retryAfter).toBe(30);
@@ -42,15 +54,22 @@ describe('fault storms against the sandbox', () => {
     await clients.close();
   });
 
-  it.each([500, 502, 503] as const)('retries a burst of %i and returns correct data', async (status) => {
-    const clients = makeClients(sb, { limits: { perSecond: 50 } });
-    sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'status', status }, count: 3 });
-    expect((await clients.client('default').listWorkspaces()).length).toBeGreaterThan(0);
-    expect(statuses()).toEqual([status, status, status, 200]);
-    await clients.close();
-  });
+  it.each([500, 502, 503] as const)(
+    'retries a burst of %i and returns correct data',
+    async (status) => {
+      const clients = makeClients(sb, { limits: { perSecond: 50 } });
+      sb.control.addFault({
+        pathPrefix: '/v2/workspaces',
+        kind: { type: 'status', status },
+        count: 3,
+      });
+      expect((await clients.client('default').listWorkspaces()).length).toBeGreaterThan(0);
+      expect(statuses()).toEqual([status, status, status, 200]);
+      await clients.close();
+    },
+  );
 
-  it('gives up after maxRetries with UPSTREAM_ERROR carrying Gong\'s requestId', async () => {
+  it("gives up after maxRetries with UPSTREAM_ERROR carrying Gong's requestId", async () => {
     const clients = makeClients(sb, { limits: { perSecond: 50, maxRetries: 2 } });
     sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'status', status: 503 } });
     const e = await rejectionOf(clients.client('default').listWorkspaces());
@@ -62,9 +81,15 @@ describe('fault storms against the sandbox', () => {
 
   it('retries after a latency spike exceeds the attempt timeout', async () => {
     const clients = makeClients(sb, { limits: { perSecond: 50, requestTimeoutMs: 300 } });
-    sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'latency', ms: 1500 }, count: 1 });
+    sb.control.addFault({
+      pathPrefix: '/v2/workspaces',
+      kind: { type: 'latency', ms: 1500 },
+      count: 1,
+    });
     expect((await clients.client('default').listWorkspaces()).length).toBeGreaterThan(0);
-    expect((await clients.metrics.upstreamRequests.get()).values.map((v) => v.labels.status).sort()).toEqual(['200', 'timeout']);
+    expect(
+      (await clients.metrics.upstreamRequests.get()).values.map((v) => v.labels.status).sort(),
+    ).toEqual(['200', 'timeout']);
     await clients.close();
   });
 
@@ -84,17 +109,23 @@ describe('fault storms against the sandbox', () => {
     sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'malformed' }, count: 1 });
     expect((await clients.client('default').listWorkspaces()).length).toBeGreaterThan(0);
     sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'malformed' } });
-    expect((await rejectionOf(clients.client('default').listWorkspaces())).code).toBe('UPSTREAM_SCHEMA_MISMATCH');
+    expect((await rejectionOf(clients.client('default').listWorkspaces())).code).toBe(
+      'UPSTREAM_SCHEMA_MISMATCH',
+    );
     await clients.close();
   });
 
   it('opens the circuit breaker after consecutive failures, stops sending, and closes after a good probe', async () => {
     // The breaker's clock is the test's: the cooldown passes when the test says so, not after a sleep.
     let skew = 0;
-    const clients = makeClients(sb, { now: () => Date.now() + skew, limits: { perSecond: 50, maxRetries: 0, breakerThreshold: 3, breakerCooldownMs: 300 } });
+    const clients = makeClients(sb, {
+      now: () => Date.now() + skew,
+      limits: { perSecond: 50, maxRetries: 0, breakerThreshold: 3, breakerCooldownMs: 300 },
+    });
     const gong = clients.client('default');
     sb.control.addFault({ pathPrefix: '/v2/', kind: { type: 'status', status: 500 } });
-    for (let i = 0; i < 3; i++) expect((await rejectionOf(gong.listWorkspaces())).code).toBe('UPSTREAM_ERROR');
+    for (let i = 0; i < 3; i++)
+      expect((await rejectionOf(gong.listWorkspaces())).code).toBe('UPSTREAM_ERROR');
     const open = await rejectionOf(gong.listWorkspaces());
     expect(open.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(open.details.retryAfter).toBe(1);

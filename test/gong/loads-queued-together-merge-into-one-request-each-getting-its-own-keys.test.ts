@@ -23,17 +23,21 @@ interface Sent {
 function edge() {
   const sent: Sent[] = [];
   const fetch: MergedFetch<Row> = (idsAtDispatch) =>
-    new Promise<Row[]>((resolve, reject) => sent.push({ dispatch: idsAtDispatch, answer: resolve, fail: reject }));
+    new Promise<Row[]>((resolve, reject) =>
+      sent.push({ dispatch: idsAtDispatch, answer: resolve, fail: reject }),
+    );
   return { sent, fetch };
 }
 
 /** Gong knows every id except those starting with "x". */
-const gongAnswer = (ids: readonly string[]): Row[] => ids.filter((id) => !id.startsWith('x')).map((id) => ({ id }));
+const gongAnswer = (ids: readonly string[]): Row[] =>
+  ids.filter((id) => !id.startsWith('x')).map((id) => ({ id }));
 
 const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => String(from + i));
 const sorted = (a: readonly string[]) => [...a].sort();
-const counter = async (c: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }) =>
-  (await c.get()).values.reduce((s, v) => s + v.value, 0);
+const counter = async (c: {
+  get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }>;
+}) => (await c.get()).values.reduce((s, v) => s + v.value, 0);
 
 describe('merging loads that wait for the budget together', () => {
   it('merges three loads queued while the first waits into one request; each gets only its keys, a miss only its own', async () => {
@@ -56,7 +60,9 @@ describe('merging loads that wait for the budget together', () => {
     expect(await c).toEqual([{ id: '4' }]);
     expect(sent).toHaveLength(1);
     expect(await counter(metrics.upstreamMergedRequests)).toBe(1);
-    expect((await metrics.upstreamRequestsSaved.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'merge' }, value: 2 })]);
+    expect((await metrics.upstreamRequestsSaved.get()).values).toEqual([
+      expect.objectContaining({ labels: { reason: 'merge' }, value: 2 }),
+    ]);
   });
 
   it('opens a second request when the 101st distinct id would not fit, and fills a request with room first', async () => {
@@ -130,12 +136,18 @@ describe('merging loads that wait for the budget together', () => {
     const { sent, fetch } = edge();
     const good = m.load('g', ['1', '2'], fetch);
     const bad = m.load('g', ['3', 'bad'], fetch);
-    const refusal = (what: string) => new GatewayError(ErrorCode.BAD_USER_INPUT, `Gong rejected ${what} as invalid`, { status: 400 });
+    const refusal = (what: string) =>
+      new GatewayError(ErrorCode.BAD_USER_INPUT, `Gong rejected ${what} as invalid`, {
+        status: 400,
+      });
     sent[0]!.dispatch();
     sent[0]!.fail(refusal('the merged request'));
     await new Promise((r) => setImmediate(r));
     // One request per load, each with only its own ids.
-    expect(sent.slice(1).map((s) => s.dispatch())).toEqual([['1', '2'], ['3', 'bad']]);
+    expect(sent.slice(1).map((s) => s.dispatch())).toEqual([
+      ['1', '2'],
+      ['3', 'bad'],
+    ]);
     sent[1]!.answer(gongAnswer(['1', '2']));
     sent[2]!.fail(refusal('the request with "bad"'));
     expect(await good).toEqual([{ id: '1' }, { id: '2' }]);
@@ -154,7 +166,12 @@ describe('merging loads that wait for the budget together', () => {
     for (const s of sent.slice(1)) s.answer(gongAnswer(s.dispatch()));
     expect((await Promise.all(mismatch)).flat()).toEqual([{ id: '1' }, { id: '2' }]);
 
-    for (const code of [ErrorCode.UPSTREAM_ERROR, ErrorCode.UPSTREAM_RATE_LIMITED, ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTICATED]) {
+    for (const code of [
+      ErrorCode.UPSTREAM_ERROR,
+      ErrorCode.UPSTREAM_RATE_LIMITED,
+      ErrorCode.FORBIDDEN,
+      ErrorCode.UNAUTHENTICATED,
+    ]) {
       const before = sent.length;
       const loads = [m.load('g', ['1'], fetch), m.load('g', ['2'], fetch)];
       sent[before]!.dispatch();

@@ -16,8 +16,15 @@ afterEach(async () => {
 });
 
 const TOKEN_ENDPOINT = 'POST /oauth2/generate-customer-token';
-const refreshes = (x: Harness) => x.sandbox.control.requestLog().filter((e) => e.endpoint === TOKEN_ENDPOINT && e.query.grant_type === 'refresh_token').length;
-const v2 = (x: Harness, path: string) => x.sandbox.control.requestLog().filter((e) => e.path === path).map((e) => e.status);
+const refreshes = (x: Harness) =>
+  x.sandbox.control
+    .requestLog()
+    .filter((e) => e.endpoint === TOKEN_ENDPOINT && e.query.grant_type === 'refresh_token').length;
+const v2 = (x: Harness, path: string) =>
+  x.sandbox.control
+    .requestLog()
+    .filter((e) => e.path === path)
+    .map((e) => e.status);
 
 /**
  * The real OAuth registry, except that it does not know the connection's grant (Gong's token
@@ -38,7 +45,10 @@ describe("Gong's 401 for a missing scope", () => {
   it('is FORBIDDEN naming the scope, with no token refresh and a single request', async () => {
     h = await startHarness();
     expect((await h.connect('acme', { scopes: ['api:users:read'] })).status).toBe(200);
-    const clients = makeClients(h.sandbox, { registry: grantUnknown(h), limits: { perSecond: 50 } });
+    const clients = makeClients(h.sandbox, {
+      registry: grantUnknown(h),
+      limits: { perSecond: 50 },
+    });
     h.sandbox.control.resetLog();
 
     const e = await rejectionOf(clients.client('acme').listWorkspaces());
@@ -56,10 +66,15 @@ describe("Gong's 401 for a missing scope", () => {
   it('passes through a raw request (the proxy) once, body intact, without a refresh', async () => {
     h = await startHarness();
     expect((await h.connect('acme', { scopes: ['api:users:read'] })).status).toBe(200);
-    const clients = makeClients(h.sandbox, { registry: grantUnknown(h), limits: { perSecond: 50 } });
+    const clients = makeClients(h.sandbox, {
+      registry: grantUnknown(h),
+      limits: { perSecond: 50 },
+    });
     h.sandbox.control.resetLog();
 
-    const res = await clients.transport('acme').requestRaw({ method: 'GET', path: '/v2/workspaces', endpoint: 'proxy' });
+    const res = await clients
+      .transport('acme')
+      .requestRaw({ method: 'GET', path: '/v2/workspaces', endpoint: 'proxy' });
     expect(res.status).toBe(401);
     expect(JSON.parse(await new Response(res.body).text())).toEqual({
       requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/),
@@ -73,7 +88,10 @@ describe("Gong's 401 for a missing scope", () => {
   it('differs from an expired token, which still refreshes once and succeeds', async () => {
     h = await startHarness();
     expect((await h.connect('acme', { scopes: ['api:users:read'] })).status).toBe(200);
-    const clients = makeClients(h.sandbox, { registry: grantUnknown(h), limits: { perSecond: 50 } });
+    const clients = makeClients(h.sandbox, {
+      registry: grantUnknown(h),
+      limits: { perSecond: 50 },
+    });
     await h.registry.authorization('acme');
     h.sandbox.control.expireAccessTokens();
     h.sandbox.control.resetLog();

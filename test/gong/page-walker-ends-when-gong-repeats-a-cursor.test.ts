@@ -7,13 +7,29 @@ import { CursorExpiredError } from '../../src/gong/errors.js';
 import { collectPages } from '../../src/gong/reads/pages.js';
 import type { Page } from '../../src/gong/types.js';
 
-const page = (items: number[], cursor?: string): Page<number> => ({ requestId: 'r', items, records: { totalRecords: 99, currentPageSize: items.length, currentPageNumber: 0, ...(cursor ? { cursor } : {}) } });
+const page = (items: number[], cursor?: string): Page<number> => ({
+  requestId: 'r',
+  items,
+  records: {
+    totalRecords: 99,
+    currentPageSize: items.length,
+    currentPageNumber: 0,
+    ...(cursor ? { cursor } : {}),
+  },
+});
 
 describe('the page walker', () => {
   it('stops at a cursor it was already given, after fetching each cursor once', async () => {
     const asked: (string | undefined)[] = [];
-    const pages: Record<string, Page<number>> = { first: page([1, 2], 'a'), a: page([3], 'b'), b: page([4], 'a') };
-    const all = await collectPages({ fetchPage: async (c) => (asked.push(c), pages[c ?? 'first']!), idOf: String });
+    const pages: Record<string, Page<number>> = {
+      first: page([1, 2], 'a'),
+      a: page([3], 'b'),
+      b: page([4], 'a'),
+    };
+    const all = await collectPages({
+      fetchPage: async (c) => (asked.push(c), pages[c ?? 'first']!),
+      idOf: String,
+    });
     expect(all).toEqual([1, 2, 3, 4]);
     expect(asked).toEqual([undefined, 'a', 'b']);
   });
@@ -24,7 +40,9 @@ describe('the page walker', () => {
       if (c === undefined) return page(expired ? [7, 8] : [1, 2], 'next');
       if (!expired) {
         expired = true;
-        throw new CursorExpiredError('Failed to verify cursor: cursor has expired', { status: 400 });
+        throw new CursorExpiredError('Failed to verify cursor: cursor has expired', {
+          status: 400,
+        });
       }
       return page([9]);
     };

@@ -41,11 +41,15 @@ describeRedis('the budget shared through Redis by two instances', () => {
     sb.control.resetLog();
   };
 
-  it("pauses the other instance when one sees a 429 until Retry-After has passed", async () => {
+  it('pauses the other instance when one sees a 429 until Retry-After has passed', async () => {
     settle();
     const a = instance('shared2:');
     const b = instance('shared2:');
-    sb.control.addFault({ pathPrefix: '/v2/workspaces', kind: { type: 'status', status: 429, retryAfterSeconds: 2 }, count: 1 });
+    sb.control.addFault({
+      pathPrefix: '/v2/workspaces',
+      kind: { type: 'status', status: 429, retryAfterSeconds: 2 },
+      count: 1,
+    });
     await a.client('default').listWorkspaces();
     const seen429 = sb.control.requestLog().find((e) => e.status === 429);
     expect(seen429).toBeDefined();
@@ -81,7 +85,11 @@ describeRedis('the budget shared through Redis by two instances', () => {
     const ok = sb.control.requestLog().filter((e) => e.status === 200);
     expect(ok.length).toBe(16);
     // After the restart both instances share the limiter again.
-    await Promise.all(redisClients.filter((r) => r.status !== 'ready').map((r) => new Promise((ready) => r.once('ready', ready))));
+    await Promise.all(
+      redisClients
+        .filter((r) => r.status !== 'ready')
+        .map((r) => new Promise((ready) => r.once('ready', ready))),
+    );
     expect(redisClients.every((r) => r.status === 'ready')).toBe(true);
     await a.close();
     await b.close();

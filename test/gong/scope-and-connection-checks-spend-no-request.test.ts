@@ -28,14 +28,18 @@ describe('connection and scope checks', () => {
     expect(e.details.scope).toBe('api:workspaces:read');
     expect(e.message).toMatch(/api:workspaces:read.*GET \/v2\/workspaces/);
     expect(sb.control.counters()['GET /v2/workspaces'] ?? 0).toBe(0);
-    expect((await rejectionOf(gong.transcripts({ filter: { callIds: ['1'] } }))).details.scope).toBe('api:calls:read:transcript');
+    expect(
+      (await rejectionOf(gong.transcripts({ filter: { callIds: ['1'] } }))).details.scope,
+    ).toBe('api:calls:read:transcript');
     expect(sb.control.counters()['POST /v2/calls/transcript'] ?? 0).toBe(0);
   });
 
   it('answers NOT_FOUND for an unknown connection and RECONNECT_REQUIRED for one that is not ACTIVE', async () => {
     const before = sb.control.requestLog().length;
     expect((await rejectionOf(clients.client('nope').listWorkspaces())).code).toBe('NOT_FOUND');
-    expect((await rejectionOf(clients.client('stale').listWorkspaces())).code).toBe('RECONNECT_REQUIRED');
+    expect((await rejectionOf(clients.client('stale').listWorkspaces())).code).toBe(
+      'RECONNECT_REQUIRED',
+    );
     expect(sb.control.requestLog().length).toBe(before);
   });
 });

@@ -8,7 +8,11 @@ describe('stats, settings and library scopes', () => {
 
   beforeAll(async () => {
     sb = await startSandbox({ rateLimit: false, users: 10, calls: 40 });
-    clients = makeClients(sb, { registry: scopedRegistry(sb, [{ ref: 'limited', scopes: ['api:users:read'], status: 'ACTIVE' }]) });
+    clients = makeClients(sb, {
+      registry: scopedRegistry(sb, [
+        { ref: 'limited', scopes: ['api:users:read'], status: 'ACTIVE' },
+      ]),
+    });
   });
   afterAll(async () => {
     await clients.close();
@@ -19,11 +23,27 @@ describe('stats, settings and library scopes', () => {
     const gong = clients.client('limited');
     const filter = { fromDate: '2024-01-01', toDate: '2024-02-01', userIds: ['1'] };
     const cases: [Promise<unknown>, string, string][] = [
-      [gong.activityAggregate({ filter }), 'api:stats:user-actions', 'POST /v2/stats/activity/aggregate'],
-      [gong.activityByPeriod({ filter, aggregationPeriod: 'WEEK' }), 'api:stats:user-actions', 'POST /v2/stats/activity/aggregate-by-period'],
-      [gong.activityDayByDay({ filter }), 'api:stats:user-actions:detailed', 'POST /v2/stats/activity/day-by-day'],
+      [
+        gong.activityAggregate({ filter }),
+        'api:stats:user-actions',
+        'POST /v2/stats/activity/aggregate',
+      ],
+      [
+        gong.activityByPeriod({ filter, aggregationPeriod: 'WEEK' }),
+        'api:stats:user-actions',
+        'POST /v2/stats/activity/aggregate-by-period',
+      ],
+      [
+        gong.activityDayByDay({ filter }),
+        'api:stats:user-actions:detailed',
+        'POST /v2/stats/activity/day-by-day',
+      ],
       [gong.interactionStats({ filter }), 'api:stats:interaction', 'POST /v2/stats/interaction'],
-      [gong.answeredScorecards({ filter: {} }), 'api:stats:scorecards', 'POST /v2/stats/activity/scorecards'],
+      [
+        gong.answeredScorecards({ filter: {} }),
+        'api:stats:scorecards',
+        'POST /v2/stats/activity/scorecards',
+      ],
       [gong.listScorecards(), 'api:settings:scorecards:read', 'GET /v2/settings/scorecards'],
       [gong.listTrackers(), 'api:settings:trackers:read', 'GET /v2/settings/trackers'],
       [gong.listLibraryFolders(), 'api:library:read', 'GET /v2/library/folders'],

@@ -17,13 +17,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('client codegen', () => {
   it('the documented codegen.yml generates typed operations from the printed schema', () => {
-    for (const f of ['codegen.yml', 'operations.graphql']) copyFileSync(join(root, 'examples/client-codegen', f), join(dir, f));
+    for (const f of ['codegen.yml', 'operations.graphql'])
+      copyFileSync(join(root, 'examples/client-codegen', f), join(dir, f));
     writeFileSync(join(dir, 'schema.graphql'), printedSchema());
-    const r = spawnSync(join(root, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.yml'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      join(root, 'node_modules/.bin/graphql-codegen'),
+      ['--config', 'codegen.yml'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     const out = readFileSync(join(dir, 'generated/graphql.ts'), 'utf8');
     // DateTime mapped to string; the operations typed from the schema.
-    expect(out).toMatch(/export type RecentCallsQuery = .*started: string \| null.*trackerId: string \| null/);
+    expect(out).toMatch(
+      /export type RecentCallsQuery = .*started: string \| null.*trackerId: string \| null/,
+    );
     expect(out).toMatch(/export type CallCreatedSubscription = .*receivedAt: string/);
   });
 });

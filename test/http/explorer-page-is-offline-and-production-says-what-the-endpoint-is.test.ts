@@ -11,20 +11,27 @@ import { startHarness, type Harness } from '../read/harness.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
-const visit = (url: string) => fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' } });
+const visit = (url: string) =>
+  fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' } });
 
 describe('explorer', () => {
   let dev: Harness;
   let prod: Harness;
   beforeAll(async () => {
-    [dev, prod] = await Promise.all([startHarness({ sandbox: { calls: 5 } }), startHarness({ sandbox: { calls: 5 }, env: { NODE_ENV: 'production' } })]);
+    [dev, prod] = await Promise.all([
+      startHarness({ sandbox: { calls: 5 } }),
+      startHarness({ sandbox: { calls: 5 }, env: { NODE_ENV: 'production' } }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([dev?.close(), prod?.close()]);
   });
 
   it("its tabs are the README's first query and subscription", () => {
-    expect(EXPLORER_TABS.map((t) => t.query)).toEqual([blocks[0], blocks.find((b) => b?.startsWith('subscription'))]);
+    expect(EXPLORER_TABS.map((t) => t.query)).toEqual([
+      blocks[0],
+      blocks.find((b) => b?.startsWith('subscription')),
+    ]);
   });
 
   it('in development serves GraphiQL and every file it loads from the gateway itself', async () => {

@@ -19,7 +19,12 @@ describe('README', () => {
   it('its first query answers against the sandbox', async () => {
     const query = /```graphql\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(query).toBeDefined();
-    const r = await h.gql<{ gongCalls: { totalCount: number; nodes: { id: string; primaryUser: unknown; workspace: unknown; parties: unknown[] }[] } }>(query as string);
+    const r = await h.gql<{
+      gongCalls: {
+        totalCount: number;
+        nodes: { id: string; primaryUser: unknown; workspace: unknown; parties: unknown[] }[];
+      };
+    }>(query as string);
     expect(r.errors).toBeUndefined();
     expect(r.data?.gongCalls.totalCount).toBeGreaterThan(0);
     expect(r.data?.gongCalls.nodes).toHaveLength(3);
@@ -31,7 +36,9 @@ describe('README', () => {
   });
 
   it('its configuration table equals configTable()', () => {
-    const table = /<!-- config-table:start -->\n([\s\S]*?)\n<!-- config-table:end -->/.exec(readme)?.[1];
+    const table = /<!-- config-table:start -->\n([\s\S]*?)\n<!-- config-table:end -->/.exec(
+      readme,
+    )?.[1];
     expect(table).toBe(configTable());
   });
 });

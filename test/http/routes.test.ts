@@ -33,13 +33,21 @@ describe('http routes', () => {
   });
 
   it('a GraphQL body above the limit is 413 JSON', async () => {
-    const res = await fetch(h.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename } # ${'x'.repeat(5000)}` }) });
+    const res = await fetch(h.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename } # ${'x'.repeat(5000)}` }),
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', limit: 2048 } });
   });
 
   it('invalid JSON is 400 with a GraphQL-shaped error', async () => {
-    const res = await fetch(h.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    const res = await fetch(h.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
   });
@@ -48,13 +56,21 @@ describe('http routes', () => {
     const url = `${h.gateway.url}?query=${encodeURIComponent('{ gongWorkspaces { id } }')}`;
     const ok = await fetch(url);
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { data: { gongWorkspaces: unknown[] } }).data.gongWorkspaces.length).toBeGreaterThan(0);
-    const mutation = await fetch(`${h.gateway.url}?query=${encodeURIComponent('mutation { gongSetWebhookPublicKey(connectionRef: "default", publicKey: "x") }')}`);
+    expect(
+      ((await ok.json()) as { data: { gongWorkspaces: unknown[] } }).data.gongWorkspaces.length,
+    ).toBeGreaterThan(0);
+    const mutation = await fetch(
+      `${h.gateway.url}?query=${encodeURIComponent('mutation { gongSetWebhookPublicKey(connectionRef: "default", publicKey: "x") }')}`,
+    );
     expect(mutation.status).toBe(405);
   });
 
   it('a malformed Gong answer is UPSTREAM_SCHEMA_MISMATCH, without the zod issues or a stack', async () => {
-    h.sandbox.control.addFault({ pathPrefix: '/v2/workspaces', count: 1, kind: { type: 'malformed' } });
+    h.sandbox.control.addFault({
+      pathPrefix: '/v2/workspaces',
+      count: 1,
+      kind: { type: 'malformed' },
+    });
     const r = await h.gql('{ gongWorkspaces { id } }');
     expect(r.errors?.[0]?.extensions?.code).toBe('UPSTREAM_SCHEMA_MISMATCH');
     expect(JSON.stringify(r)).not.toMatch(/ at |stack/);

@@ -13,7 +13,14 @@ let client: Client;
 let connections = 0;
 beforeAll(async () => {
   h = await startHarness({ env: { GRAPHQL_MAX_TOKENS: '60', GRAPHQL_MAX_DEPTH: '4' } });
-  client = createClient({ url: h.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, lazyCloseTimeout: 60_000, on: { connected: () => void connections++ } });
+  client = createClient({
+    url: h.gateway.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    lazyCloseTimeout: 60_000,
+    on: { connected: () => void connections++ },
+  });
 });
 afterAll(async () => {
   await client?.dispose();
@@ -21,7 +28,12 @@ afterAll(async () => {
 });
 
 /** Runs one operation and collects its result or its errors. */
-function run(query: string): Promise<{ data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+function run(
+  query: string,
+): Promise<{
+  data?: unknown;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}> {
   return new Promise((resolve) => {
     let result: { data?: unknown } = {};
     client.subscribe(
@@ -41,11 +53,18 @@ describe('WebSocket limits', () => {
     const ws = await run(`{ ${aliases} }`);
     const http = await h.gql(`{ ${aliases} }`);
     expect(http.status).toBe(400);
-    expect(ws.errors).toEqual([expect.objectContaining({ message: http.errors?.[0]?.message, extensions: expect.objectContaining({ code: 'GRAPHQL_PARSE_FAILED' }) })]);
+    expect(ws.errors).toEqual([
+      expect.objectContaining({
+        message: http.errors?.[0]?.message,
+        extensions: expect.objectContaining({ code: 'GRAPHQL_PARSE_FAILED' }),
+      }),
+    ]);
   });
 
   it('refuses a query deeper than the depth limit', async () => {
-    const ws = await run('{ gongCalls(first: 1) { nodes { primaryUser { manager { manager { id } } } } } }');
+    const ws = await run(
+      '{ gongCalls(first: 1) { nodes { primaryUser { manager { manager { id } } } } } }',
+    );
     expect(ws.errors?.length).toBeGreaterThan(0);
     expect(JSON.stringify(ws.errors)).toMatch(/depth/i);
   });

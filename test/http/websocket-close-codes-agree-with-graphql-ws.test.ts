@@ -10,10 +10,14 @@ it('uses graphql-ws numbers for unauthorized, forbidden, bad subprotocol and ini
   expect(WsCloseCode.Unauthorized).toBe(CloseCode.Unauthorized);
   expect(WsCloseCode.Forbidden).toBe(CloseCode.Forbidden);
   expect(WsCloseCode.SubprotocolNotAcceptable).toBe(CloseCode.SubprotocolNotAcceptable);
-  expect(WsCloseCode.ConnectionInitialisationTimeout).toBe(CloseCode.ConnectionInitialisationTimeout);
+  expect(WsCloseCode.ConnectionInitialisationTimeout).toBe(
+    CloseCode.ConnectionInitialisationTimeout,
+  );
   const ours = Object.values(WsCloseCode).filter((v): v is number => typeof v === 'number');
   expect(new Set(ours).size).toBe(ours.length);
   // Our own 44xx must not collide with a graphql-ws code that means something else.
-  const theirs = new Set(Object.values(CloseCode).filter((v): v is number => typeof v === 'number'));
+  const theirs = new Set(
+    Object.values(CloseCode).filter((v): v is number => typeof v === 'number'),
+  );
   expect(theirs.has(WsCloseCode.SubscriberTooSlow)).toBe(false);
 });

@@ -28,7 +28,9 @@ describe('health and readiness without Redis', () => {
   afterAll(() => h.close());
 
   it('/healthz is 200 and echoes a given x-request-id', async () => {
-    const res = await fetch(new URL('/healthz', h.gateway.url), { headers: { 'x-request-id': 'probe-123' } });
+    const res = await fetch(new URL('/healthz', h.gateway.url), {
+      headers: { 'x-request-id': 'probe-123' },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
     expect(res.headers.get('x-request-id')).toBe('probe-123');
@@ -46,7 +48,9 @@ describeRedis('readiness with Redis', () => {
   let h: Harness;
   beforeAll(async () => {
     redis = await startRedis();
-    h = await startHarness({ env: { REDIS_URL: redis.url, TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32) } });
+    h = await startHarness({
+      env: { REDIS_URL: redis.url, TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32) },
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -74,10 +78,14 @@ describeRedis('readiness with Redis', () => {
     expect((await fetch(new URL('/healthz', h.gateway.url))).status).toBe(200);
 
     await redis.restart();
-    const back = await eventually(async () => {
-      const r = await readyz(h);
-      return r.status === 200 ? r : undefined;
-    }, 15_000, 'readiness after the Redis restart');
+    const back = await eventually(
+      async () => {
+        const r = await readyz(h);
+        return r.status === 200 ? r : undefined;
+      },
+      15_000,
+      'readiness after the Redis restart',
+    );
     expect(back.body.checks).toEqual({ store: 'ok', redis: 'ok', event_log: 'ok' });
   });
 });

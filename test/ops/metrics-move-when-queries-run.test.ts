@@ -38,27 +38,39 @@ describe('GET /metrics', () => {
     const { type, text } = await scrape();
     expect(type).toMatch(/^text\/plain; version=0\.0\.4/);
     for (const f of FAMILIES) expect(text).toContain(`# TYPE ${f} `);
-    for (const line of text.split('\n')) if (line.startsWith('# TYPE ')) expect(line.split(' ')[2]).toMatch(/^gong_gateway_/);
+    for (const line of text.split('\n'))
+      if (line.startsWith('# TYPE ')) expect(line.split(' ')[2]).toMatch(/^gong_gateway_/);
   });
 
   it('counts upstream requests, latency, loader batches and the operation when a query runs', async () => {
     const before = (await scrape()).text;
     h.reset();
-    const r = await h.gql('query RecentCalls { gongCalls(first: 5) { nodes { id primaryUser { firstName } } } }');
+    const r = await h.gql(
+      'query RecentCalls { gongCalls(first: 5) { nodes { id primaryUser { firstName } } } }',
+    );
     expect(r.errors).toBeUndefined();
     const upstream = h.upstream().length;
     expect(upstream).toBeGreaterThan(0);
 
     const after = (await scrape()).text;
-    const delta = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      sample(after, name, labels) - sample(before, name, labels);
     // One counted upstream request per request the sandbox saw.
     expect(delta('gong_gateway_upstream_requests_total', { status: '200' })).toBe(upstream);
     expect(delta('gong_gateway_upstream_latency_seconds_count')).toBe(upstream);
     // The five primary users were fetched through one DataLoader batch or more.
     expect(delta('gong_gateway_dataloader_batch_size_count')).toBeGreaterThan(0);
     expect(delta('gong_gateway_dataloader_batch_size_sum')).toBeGreaterThan(0);
-    expect(delta('gong_gateway_graphql_operations_total', { operation: 'RecentCalls', type: 'query', outcome: 'success' })).toBe(1);
-    expect(sample(after, 'gong_gateway_daily_budget_remaining', { connection: 'default' })).toBeGreaterThan(0);
+    expect(
+      delta('gong_gateway_graphql_operations_total', {
+        operation: 'RecentCalls',
+        type: 'query',
+        outcome: 'success',
+      }),
+    ).toBe(1);
+    expect(
+      sample(after, 'gong_gateway_daily_budget_remaining', { connection: 'default' }),
+    ).toBeGreaterThan(0);
   });
 
   it('counts failed operations with a bounded label', async () => {
@@ -68,7 +80,9 @@ describe('GET /metrics', () => {
     const anon = await h.gql('{ gongWorkspaces { id } }');
     expect(anon.errors).toBeUndefined();
     const after = (await scrape()).text;
-    const delta = (labels: Record<string, string>) => sample(after, 'gong_gateway_graphql_operations_total', labels) - sample(before, 'gong_gateway_graphql_operations_total', labels);
+    const delta = (labels: Record<string, string>) =>
+      sample(after, 'gong_gateway_graphql_operations_total', labels) -
+      sample(before, 'gong_gateway_graphql_operations_total', labels);
     expect(delta({ operation: '(invalid)', type: 'unknown', outcome: 'error' })).toBe(1);
     expect(delta({ operation: '(anonymous)', type: 'query', outcome: 'success' })).toBe(1);
   });

@@ -7,7 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { startEventGateway, startEventSandbox, type EventGateway } from '../events/gateway-harness.js';
+import {
+  startEventGateway,
+  startEventSandbox,
+  type EventGateway,
+} from '../events/gateway-harness.js';
 import { eventually } from './support.js';
 
 describe('the Node subscription example', () => {
@@ -16,7 +20,11 @@ describe('the Node subscription example', () => {
   let proc: ChildProcess | undefined;
   let out = '';
   let err = '';
-  const printed = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { eventId: string; callId: string; title: string });
+  const printed = () =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { eventId: string; callId: string; title: string });
 
   beforeAll(async () => {
     sandbox = await startEventSandbox();
@@ -39,18 +47,34 @@ describe('the Node subscription example', () => {
     });
     proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
     proc.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    await eventually(async () => ((await gw.openSubscriptions()) === 1 ? true : undefined), 15_000, 'the example to subscribe');
+    await eventually(
+      async () => ((await gw.openSubscriptions()) === 1 ? true : undefined),
+      15_000,
+      'the example to subscribe',
+    );
 
     const first = await sandbox.control.endCall({ title: 'Example first', isPrivate: false });
     await sandbox.control.tick();
-    await eventually(async () => (printed().some((e) => e.callId === first) ? true : undefined), 10_000, 'the first event');
+    await eventually(
+      async () => (printed().some((e) => e.callId === first) ? true : undefined),
+      10_000,
+      'the first event',
+    );
 
     // Drop its connection from the server side (as a crashed or drained replica would), then let an event happen meanwhile.
     for (const s of upgraded) s.destroy();
-    await eventually(async () => ((await gw.openSubscriptions()) === 0 ? true : undefined), 10_000, 'the subscription to end');
+    await eventually(
+      async () => ((await gw.openSubscriptions()) === 0 ? true : undefined),
+      10_000,
+      'the subscription to end',
+    );
     const second = await sandbox.control.endCall({ title: 'Example second', isPrivate: false });
     await sandbox.control.tick();
-    await eventually(async () => (printed().some((e) => e.callId === second) ? true : undefined), 15_000, 'the event after the reconnect');
+    await eventually(
+      async () => (printed().some((e) => e.callId === second) ? true : undefined),
+      15_000,
+      'the event after the reconnect',
+    );
 
     expect(err).toMatch(/resuming after \d+-\d+/);
     const ids = printed().map((e) => e.eventId);

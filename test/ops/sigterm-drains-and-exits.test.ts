@@ -27,12 +27,18 @@ async function startMain(env: Record<string, string>): Promise<Started> {
   let out = '';
   proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const urls = await eventually(async () => {
-    const g = /GraphQL: (http:\/\/\S+)/.exec(out)?.[1];
-    const s = /embedded Gong sandbox at (http:\/\/\S+)/.exec(out)?.[1];
-    return g && s ? { graphqlUrl: g, sandboxUrl: s } : undefined;
-  }, 20_000, `main.ts to print its URLs; output so far:\n${out}`);
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code) => resolve(code)),
+  );
+  const urls = await eventually(
+    async () => {
+      const g = /GraphQL: (http:\/\/\S+)/.exec(out)?.[1];
+      const s = /embedded Gong sandbox at (http:\/\/\S+)/.exec(out)?.[1];
+      return g && s ? { graphqlUrl: g, sandboxUrl: s } : undefined;
+    },
+    20_000,
+    `main.ts to print its URLs; output so far:\n${out}`,
+  );
   return { proc, ...urls, exited, output: () => out };
 }
 
@@ -69,9 +75,17 @@ describe('SIGTERM', () => {
         },
       },
     });
-    client.subscribe({ query: 'subscription { gongCallCreated { eventId } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    client.subscribe(
+      { query: 'subscription { gongCallCreated { eventId } }' },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
     const metrics = () => fetch(new URL('/metrics', graphqlUrl)).then((r) => r.text());
-    await eventually(async () => (sample(await metrics(), 'gong_gateway_open_subscriptions') === 1 ? true : undefined), 10_000, 'the subscription to open');
+    await eventually(
+      async () =>
+        sample(await metrics(), 'gong_gateway_open_subscriptions') === 1 ? true : undefined,
+      10_000,
+      'the subscription to open',
+    );
 
     // A query needing two upstream requests in turn (calls, then their users); the second is held
     // 1.5 s by the sandbox. The first one is logged when it is answered: from then on the query is in flight.
@@ -79,32 +93,54 @@ describe('SIGTERM', () => {
     const fault = await fetch(`${sandboxUrl}/__sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: { type: 'latency', ms: 1500 }, count: 1, pathPrefix: '/v2/users' }),
+      body: JSON.stringify({
+        kind: { type: 'latency', ms: 1500 },
+        count: 1,
+        pathPrefix: '/v2/users',
+      }),
     });
     expect(fault.status).toBe(200);
     const query = fetch(graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ gongCalls(first: 3) { nodes { id primaryUser { firstName } } } }' }),
+      body: JSON.stringify({
+        query: '{ gongCalls(first: 3) { nodes { id primaryUser { firstName } } } }',
+      }),
     })
-      .then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: { gongCalls?: { nodes: { primaryUser: unknown }[] } }; errors?: unknown[] } }))
+      .then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as {
+          data?: { gongCalls?: { nodes: { primaryUser: unknown }[] } };
+          errors?: unknown[];
+        },
+      }))
       .finally(() => order.push('query completed'));
-    await eventually(async () => {
-      const r = (await (await fetch(`${sandboxUrl}/__sandbox/requests`)).json()) as { requests: { path: string }[] };
-      return r.requests.some((q) => q.path.startsWith('/v2/calls')) ? true : undefined;
-    }, 10_000, 'the query to reach the sandbox');
+    await eventually(
+      async () => {
+        const r = (await (await fetch(`${sandboxUrl}/__sandbox/requests`)).json()) as {
+          requests: { path: string }[];
+        };
+        return r.requests.some((q) => q.path.startsWith('/v2/calls')) ? true : undefined;
+      },
+      10_000,
+      'the query to reach the sandbox',
+    );
 
     main.proc.kill('SIGTERM');
 
     // No new connections once shutdown has begun (the query is still held by the sandbox).
-    await eventually(async () => {
-      try {
-        await fetch(new URL('/healthz', graphqlUrl), { headers: { connection: 'close' } });
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, 1_000, 'new connections to be refused');
+    await eventually(
+      async () => {
+        try {
+          await fetch(new URL('/healthz', graphqlUrl), { headers: { connection: 'close' } });
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      1_000,
+      'new connections to be refused',
+    );
     expect(order).not.toContain('query completed');
 
     const answer = await query;
@@ -115,7 +151,11 @@ describe('SIGTERM', () => {
 
     const code = await main.exited;
     expect(code).toBe(0);
-    await eventually(async () => (closeCode !== undefined ? true : undefined), 5_000, 'the close event');
+    await eventually(
+      async () => (closeCode !== undefined ? true : undefined),
+      5_000,
+      'the close event',
+    );
     expect(closeCode).toBe(1001);
     expect(order).toEqual(['query completed', 'socket closed']);
     const logs = main.output();

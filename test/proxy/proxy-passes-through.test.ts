@@ -17,41 +17,74 @@ describe('proxy', () => {
   });
   afterAll(() => h?.close());
 
-  const proxy = (path: string, init: RequestInit = {}) => fetch(`${h.origin}/proxy${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
+  const proxy = (path: string, init: RequestInit = {}) =>
+    fetch(`${h.origin}/proxy${path}`, {
+      ...init,
+      headers: { ...auth, ...(init.headers as Record<string, string>) },
+    });
 
-  it('relays GET /proxy/v2/users to Gong with the connection\'s Basic auth and the query unchanged, and Gong\'s 200 body back', async () => {
+  it("relays GET /proxy/v2/users to Gong with the connection's Basic auth and the query unchanged, and Gong's 200 body back", async () => {
     h.reset();
-    const res = await proxy('/v2/users?includeAvatars=true', { headers: { cookie: 'session=abc' } });
+    const res = await proxy('/v2/users?includeAvatars=true', {
+      headers: { cookie: 'session=abc' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const body = (await res.json()) as { requestId: string; users: { id: string; emailAddress: string }[]; records: unknown };
+    const body = (await res.json()) as {
+      requestId: string;
+      users: { id: string; emailAddress: string }[];
+      records: unknown;
+    };
     expect(body.requestId).toMatch(/^[0-9a-z]{18,19}$/);
     expect(body.users.map((u) => u.id)).toEqual(expect.arrayContaining(h.users.map((u) => u.id)));
     expect(body.users.some((u) => u.emailAddress.endsWith('@gong.io'))).toBe(true); // the avatars asked for
     const log = h.upstream();
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ method: 'GET', path: '/v2/users', query: { includeAvatars: 'true' }, auth: 'basic', status: 200 });
+    expect(log[0]).toMatchObject({
+      method: 'GET',
+      path: '/v2/users',
+      query: { includeAvatars: 'true' },
+      auth: 'basic',
+      status: 200,
+    });
   });
 
-  it('passes a 404 through with Gong\'s error body', async () => {
+  it("passes a 404 through with Gong's error body", async () => {
     h.reset();
     const res = await proxy('/v2/calls/1234567890123456789');
     expect(res.status).toBe(404);
     const body = (await res.json()) as { requestId: string; errors: string[] };
     expect(body.errors).toEqual(['Call ID was not found']);
-    expect(h.upstream().map((e) => `${e.endpoint} ${e.status}`)).toEqual(['GET /v2/calls/{id} 404']);
+    expect(h.upstream().map((e) => `${e.endpoint} ${e.status}`)).toEqual([
+      'GET /v2/calls/{id} 404',
+    ]);
   });
 
-  it('streams a POST body to Gong and Gong\'s answer back', async () => {
+  it("streams a POST body to Gong and Gong's answer back", async () => {
     h.reset();
     const callId = h.sandbox.control.allCalls()[0]!.metaData.id;
-    const request = { filter: { callIds: [callId] }, contentSelector: { exposedFields: { parties: true } } };
-    const res = await proxy('/v2/calls/extensive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    const request = {
+      filter: { callIds: [callId] },
+      contentSelector: { exposedFields: { parties: true } },
+    };
+    const res = await proxy('/v2/calls/extensive', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { calls: { metaData: { id: string }; parties?: unknown[] }[] };
+    const body = (await res.json()) as {
+      calls: { metaData: { id: string }; parties?: unknown[] }[];
+    };
     expect(body.calls.map((c) => c.metaData.id)).toEqual([callId]);
     expect(body.calls[0]!.parties).toBeDefined();
-    expect(h.upstream()).toEqual([expect.objectContaining({ endpoint: 'POST /v2/calls/extensive', body: request, auth: 'basic' })]);
+    expect(h.upstream()).toEqual([
+      expect.objectContaining({
+        endpoint: 'POST /v2/calls/extensive',
+        body: request,
+        auth: 'basic',
+      }),
+    ]);
   });
 
   it('refuses clients without a valid API key, with nothing sent upstream', async () => {
@@ -59,17 +92,31 @@ describe('proxy', () => {
     const none = await fetch(`${h.origin}/proxy/v2/users`);
     expect(none.status).toBe(401);
     expect(await none.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
-    const wrong = await fetch(`${h.origin}/proxy/v2/users`, { headers: { authorization: 'Bearer not-a-key' } });
+    const wrong = await fetch(`${h.origin}/proxy/v2/users`, {
+      headers: { authorization: 'Bearer not-a-key' },
+    });
     expect(wrong.status).toBe(401);
     // Gong credentials sent by the client are not a gateway credential either.
-    const basic = await fetch(`${h.origin}/proxy/v2/users`, { headers: { authorization: `Basic ${Buffer.from(`${h.sandbox.accessKey}:${h.sandbox.accessKeySecret}`).toString('base64')}` } });
+    const basic = await fetch(`${h.origin}/proxy/v2/users`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${h.sandbox.accessKey}:${h.sandbox.accessKeySecret}`).toString('base64')}`,
+      },
+    });
     expect(basic.status).toBe(401);
     expect(h.upstream()).toEqual([]);
   });
 
   it('only /v2/ paths: anything else is 400, with nothing sent upstream', async () => {
     h.reset();
-    for (const path of ['/oauth2/generate-customer-token', '/v2', '/v2/', '/v3/users', '/__sandbox/calls', '/v2/%2e%2e/oauth2/authorize', '/v2/users%2F..%2F..']) {
+    for (const path of [
+      '/oauth2/generate-customer-token',
+      '/v2',
+      '/v2/',
+      '/v3/users',
+      '/__sandbox/calls',
+      '/v2/%2e%2e/oauth2/authorize',
+      '/v2/users%2F..%2F..',
+    ]) {
       const res = await proxy(path);
       expect(res.status, path).toBe(400);
       expect(await res.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'path' } });
@@ -81,12 +128,14 @@ describe('proxy', () => {
     h.reset();
     const res = await proxy('/v2/users', { headers: { 'x-gong-connection': 'no-such-company' } });
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND', connectionRef: 'no-such-company' } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'NOT_FOUND', connectionRef: 'no-such-company' },
+    });
     expect(h.upstream()).toEqual([]);
   });
 });
 
-describe('proxy and Gong\'s rate limit', () => {
+describe("proxy and Gong's rate limit", () => {
   let h: WritesHarness;
   beforeAll(async () => {
     // No retries: the 429 reaches the client at once instead of being waited out.
@@ -94,18 +143,25 @@ describe('proxy and Gong\'s rate limit', () => {
   });
   afterAll(() => h?.close());
 
-  it('passes a 429 through with Gong\'s Retry-After', async () => {
-    h.sandbox.control.addFault({ kind: { type: 'status', status: 429, retryAfterSeconds: 7 }, count: 1 });
+  it("passes a 429 through with Gong's Retry-After", async () => {
+    h.sandbox.control.addFault({
+      kind: { type: 'status', status: 429, retryAfterSeconds: 7 },
+      count: 1,
+    });
     const res = await fetch(`${h.origin}/proxy/v2/workspaces`, { headers: auth });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
-    expect(await res.json()).toMatchObject({ error: { code: 'UPSTREAM_RATE_LIMITED', retryAfter: 7 } });
-    expect(h.upstream().map((e) => `${e.endpoint} ${e.status}`)).toEqual(['GET /v2/workspaces 429']);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'UPSTREAM_RATE_LIMITED', retryAfter: 7 },
+    });
+    expect(h.upstream().map((e) => `${e.endpoint} ${e.status}`)).toEqual([
+      'GET /v2/workspaces 429',
+    ]);
   });
 });
 
 describe('forwardableHeaders', () => {
-  it('drops hop-by-hop headers, cookies, credentials and the gateway\'s own headers', () => {
+  it("drops hop-by-hop headers, cookies, credentials and the gateway's own headers", () => {
     expect(
       forwardableHeaders({
         'content-type': 'application/json',
@@ -125,6 +181,10 @@ describe('forwardableHeaders', () => {
         'x-request-id': 'r-1',
         'accept-encoding': 'gzip',
       }),
-    ).toEqual({ 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'dialer/1.0' });
+    ).toEqual({
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': 'dialer/1.0',
+    });
   });
 });

@@ -19,20 +19,49 @@ let h: Harness;
 let lateStarter: string;
 let earlyStarter: string;
 beforeAll(async () => {
-  h = await startHarness({ sandbox: { users: 10, calls: 200, now: () => clock, processingDelayMs: 0, processingIntervalMs: 3_600_000 }, deps: () => ({ now: () => clock }) });
-  lateStarter = await h.sandbox.control.endCall({ scheduledAgoMs: clock - (ten - 5 * MIN), startedAgoMs: clock - (ten + 5 * MIN), durationSeconds: 1800 });
-  earlyStarter = await h.sandbox.control.endCall({ scheduledAgoMs: clock - (ten + 5 * MIN), startedAgoMs: clock - (ten - 5 * MIN), durationSeconds: 1800 });
+  h = await startHarness({
+    sandbox: {
+      users: 10,
+      calls: 200,
+      now: () => clock,
+      processingDelayMs: 0,
+      processingIntervalMs: 3_600_000,
+    },
+    deps: () => ({ now: () => clock }),
+  });
+  lateStarter = await h.sandbox.control.endCall({
+    scheduledAgoMs: clock - (ten - 5 * MIN),
+    startedAgoMs: clock - (ten + 5 * MIN),
+    durationSeconds: 1800,
+  });
+  earlyStarter = await h.sandbox.control.endCall({
+    scheduledAgoMs: clock - (ten + 5 * MIN),
+    startedAgoMs: clock - (ten - 5 * MIN),
+    durationSeconds: 1800,
+  });
   await h.sandbox.control.tick();
 });
 afterAll(() => h?.close());
 
-const WINDOW = { from: new Date(ten).toISOString(), to: new Date(ten + HOUR).toISOString(), includePrivate: true };
-type Page = { gongCalls: { totalCount: number; nodes: { id: string; started: string; parties?: unknown[] }[] } };
+const WINDOW = {
+  from: new Date(ten).toISOString(),
+  to: new Date(ten + HOUR).toISOString(),
+  includePrivate: true,
+};
+type Page = {
+  gongCalls: { totalCount: number; nodes: { id: string; started: string; parties?: unknown[] }[] };
+};
 
 describe('gongCalls date window', () => {
   it('means the start time with basic fields only and with parties selected, totalCount included', async () => {
-    const basic = await h.gql<Page>('query($f: GongCallsFilter) { gongCalls(first: 100, filter: $f) { totalCount nodes { id started } } }', { f: WINDOW });
-    const extended = await h.gql<Page>('query($f: GongCallsFilter) { gongCalls(first: 100, filter: $f) { totalCount nodes { id started parties { name } } } }', { f: WINDOW });
+    const basic = await h.gql<Page>(
+      'query($f: GongCallsFilter) { gongCalls(first: 100, filter: $f) { totalCount nodes { id started } } }',
+      { f: WINDOW },
+    );
+    const extended = await h.gql<Page>(
+      'query($f: GongCallsFilter) { gongCalls(first: 100, filter: $f) { totalCount nodes { id started parties { name } } } }',
+      { f: WINDOW },
+    );
     expect(basic.errors).toBeUndefined();
     expect(extended.errors).toBeUndefined();
     const ids = (p: Page) => p.gongCalls.nodes.map((n) => n.id).sort();
@@ -49,9 +78,14 @@ describe('gongCalls date window', () => {
   });
 
   it('differs from what GET /v2/calls answers for the same window (the scheduled time of web conferences)', async () => {
-    const res = await fetch(`${h.sandbox.url}/v2/calls?fromDateTime=${encodeURIComponent(WINDOW.from)}&toDateTime=${encodeURIComponent(WINDOW.to)}`, {
-      headers: { authorization: `Basic ${Buffer.from(`${h.sandbox.accessKey}:${h.sandbox.accessKeySecret}`).toString('base64')}` },
-    });
+    const res = await fetch(
+      `${h.sandbox.url}/v2/calls?fromDateTime=${encodeURIComponent(WINDOW.from)}&toDateTime=${encodeURIComponent(WINDOW.to)}`,
+      {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${h.sandbox.accessKey}:${h.sandbox.accessKeySecret}`).toString('base64')}`,
+        },
+      },
+    );
     const listed = ((await res.json()) as { calls: { id: string }[] }).calls.map((c) => c.id);
     expect(listed).toContain(earlyStarter);
     expect(listed).not.toContain(lateStarter);
@@ -60,10 +94,16 @@ describe('gongCalls date window', () => {
   it('a connection without the extensive scope still lists, through GET /v2/calls (its documented scheduled-time exception)', async () => {
     const basicOnly = await startHarness({
       sandbox: { users: 10, calls: 50 },
-      deps: (sb) => ({ registry: scopedRegistry(sb, [{ ref: 'default', scopes: ['api:calls:read:basic'], status: 'ACTIVE' }]) }),
+      deps: (sb) => ({
+        registry: scopedRegistry(sb, [
+          { ref: 'default', scopes: ['api:calls:read:basic'], status: 'ACTIVE' },
+        ]),
+      }),
     });
     try {
-      const r = await basicOnly.gql<Page>('{ gongCalls(first: 5, filter: { includePrivate: true }) { totalCount nodes { id started } } }');
+      const r = await basicOnly.gql<Page>(
+        '{ gongCalls(first: 5, filter: { includePrivate: true }) { totalCount nodes { id started } } }',
+      );
       expect(r.errors).toBeUndefined();
       expect(r.data!.gongCalls.nodes.length).toBeGreaterThan(0);
       // Refused before sending (no scope), so the one request Gong saw is the list.

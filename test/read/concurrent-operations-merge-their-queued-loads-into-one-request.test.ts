@@ -11,7 +11,10 @@ import { startHarness, type GraphQLResponse, type Harness } from './harness.js';
 let h: Harness;
 beforeAll(async () => {
   // One start per 4 s: whatever arrives just after a request waits for the next start.
-  h = await startHarness({ sandbox: { users: 20, calls: 60 }, env: { GONG_RATE_PER_SECOND: '0.25', GONG_QUEUE_TIMEOUT_MS: '60000' } });
+  h = await startHarness({
+    sandbox: { users: 20, calls: 60 },
+    env: { GONG_RATE_PER_SECOND: '0.25', GONG_QUEUE_TIMEOUT_MS: '60000' },
+  });
 });
 afterAll(() => h?.close());
 beforeEach(() => h.reset());
@@ -28,11 +31,20 @@ async function until(cond: () => boolean | Promise<boolean>, deadlineMs = 20_000
 /** DataLoader batches a loader has dispatched so far (each operation's loader batches once here). */
 async function batches(loader: string): Promise<number> {
   const values = (await h.gateway.metrics.loaderBatchSize.get()).values;
-  return values.filter((v) => v.metricName?.endsWith('_count') && v.labels.loader === loader).reduce((s, v) => s + v.value, 0);
+  return values
+    .filter((v) => v.metricName?.endsWith('_count') && v.labels.loader === loader)
+    .reduce((s, v) => s + v.value, 0);
 }
 
-const counter = async (name: 'upstreamMergedRequests' | 'upstreamRequestsSaved', labels: Record<string, string>) =>
-  (await h.gateway.metrics[name].get()).values.filter((v) => Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x)).reduce((s, v) => s + v.value, 0);
+const counter = async (
+  name: 'upstreamMergedRequests' | 'upstreamRequestsSaved',
+  labels: Record<string, string>,
+) =>
+  (await h.gateway.metrics[name].get()).values
+    .filter((v) =>
+      Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x),
+    )
+    .reduce((s, v) => s + v.value, 0);
 
 const UNKNOWN_CALL = '1234567890123456789';
 const OTHER_UNKNOWN_CALL = '2234567890123456789';
@@ -42,7 +54,10 @@ type Call = { id: string; title: string; parties: { name: string | null }[] } | 
 
 describe('concurrent operations', () => {
   it('merge their queued call loads into one POST /v2/calls/extensive; each gets its own calls and only its unknown id is null', async () => {
-    const [a, b, c] = h.sandbox.control.allCalls().filter((x) => !x.metaData.isPrivate).map((x) => x.metaData.id);
+    const [a, b, c] = h.sandbox.control
+      .allCalls()
+      .filter((x) => !x.metaData.isPrivate)
+      .map((x) => x.metaData.id);
     const before = await batches('calls');
     // Takes the window: everything after it waits for the next start.
     expect((await h.gql('{ gongWorkspaces { id } }')).errors).toBeUndefined();
@@ -50,8 +65,12 @@ describe('concurrent operations', () => {
     const ops: Promise<GraphQLResponse>[] = [
       h.gql(`query A($id: ID!) { gongCall(id: $id) { ...C } } ${CALL}`, { id: a }),
       h.gql(`query B($id: ID!) { gongCall(id: $id) { ...C } } ${CALL}`, { id: b }),
-      h.gql(`query Many($ids: [ID!]!) { gongCallsByIds(ids: $ids) { ...C } } ${CALL}`, { ids: [c, UNKNOWN_CALL] }),
-      h.gql(`query Missing($id: ID!) { gongCall(id: $id) { ...C } } ${CALL}`, { id: OTHER_UNKNOWN_CALL }),
+      h.gql(`query Many($ids: [ID!]!) { gongCallsByIds(ids: $ids) { ...C } } ${CALL}`, {
+        ids: [c, UNKNOWN_CALL],
+      }),
+      h.gql(`query Missing($id: ID!) { gongCall(id: $id) { ...C } } ${CALL}`, {
+        id: OTHER_UNKNOWN_CALL,
+      }),
     ];
     // Every operation's loader has asked while the merged request still waits for its start.
     await until(async () => (await batches('calls')) - before >= 4);
@@ -72,7 +91,9 @@ describe('concurrent operations', () => {
 
     const sent = h.upstream().filter((e) => e.path === '/v2/calls/extensive');
     expect(sent).toHaveLength(1);
-    expect((sent[0]!.body as { filter: { callIds: string[] } }).filter.callIds.sort()).toEqual([a, b, c, UNKNOWN_CALL, OTHER_UNKNOWN_CALL].sort());
+    expect((sent[0]!.body as { filter: { callIds: string[] } }).filter.callIds.sort()).toEqual(
+      [a, b, c, UNKNOWN_CALL, OTHER_UNKNOWN_CALL].sort(),
+    );
     expect(await counter('upstreamMergedRequests', { endpoint: 'calls.extensive' })).toBe(1);
     expect(await counter('upstreamRequestsSaved', { reason: 'merge' })).toBe(3);
   });
@@ -80,12 +101,20 @@ describe('concurrent operations', () => {
   it("keep Gong's 404 for an unknown user to that operation: the other operation's users arrive", async () => {
     const before = await batches('users');
     // Takes the window, and names two users.
-    const listed = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>('{ gongUsers(first: 2) { nodes { id } } }');
+    const listed = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>(
+      '{ gongUsers(first: 2) { nodes { id } } }',
+    );
     const [u1, u2] = listed.data!.gongUsers.nodes.map((u) => u.id) as [string, string];
     h.reset();
 
-    const known = h.gql<{ gongUsersByIds: ({ id: string } | null)[] }>('query Known($ids: [ID!]!) { gongUsersByIds(ids: $ids) { id } }', { ids: [u1, u2] });
-    const unknown = h.gql<{ gongUser: { id: string } | null }>('query Unknown($id: ID!) { gongUser(id: $id) { id } }', { id: UNKNOWN_USER });
+    const known = h.gql<{ gongUsersByIds: ({ id: string } | null)[] }>(
+      'query Known($ids: [ID!]!) { gongUsersByIds(ids: $ids) { id } }',
+      { ids: [u1, u2] },
+    );
+    const unknown = h.gql<{ gongUser: { id: string } | null }>(
+      'query Unknown($id: ID!) { gongUser(id: $id) { id } }',
+      { id: UNKNOWN_USER },
+    );
     await until(async () => (await batches('users')) - before >= 2);
     expect(h.upstream().filter((e) => e.path === '/v2/users/extensive')).toHaveLength(0);
 
@@ -96,7 +125,12 @@ describe('concurrent operations', () => {
     expect(ru.data?.gongUser).toBeNull();
     // One merged request (Gong: 404 naming the unknown user), then the known users again.
     const sent = h.upstream().filter((e) => e.path === '/v2/users/extensive');
-    expect(sent.map((e) => [e.status, (e.body as { filter: { userIds: string[] } }).filter.userIds.sort()])).toEqual([
+    expect(
+      sent.map((e) => [
+        e.status,
+        (e.body as { filter: { userIds: string[] } }).filter.userIds.sort(),
+      ]),
+    ).toEqual([
       [404, [u1, u2, UNKNOWN_USER].sort()],
       [200, [u1, u2].sort()],
     ]);

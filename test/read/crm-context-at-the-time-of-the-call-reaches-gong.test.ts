@@ -15,8 +15,19 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-type Ctx = { system: string; objects: { objectType: string; timing: string | null; fields: { name: string; value: unknown }[] | null }[] }[];
-const selectorsSent = () => h.upstream().filter((e) => e.endpoint === 'POST /v2/calls/extensive').map((e) => (e.body as { contentSelector?: unknown }).contentSelector);
+type Ctx = {
+  system: string;
+  objects: {
+    objectType: string;
+    timing: string | null;
+    fields: { name: string; value: unknown }[] | null;
+  }[];
+}[];
+const selectorsSent = () =>
+  h
+    .upstream()
+    .filter((e) => e.endpoint === 'POST /v2/calls/extensive')
+    .map((e) => (e.body as { contentSelector?: unknown }).contentSelector);
 const timingsOf = (c: Ctx) => [...new Set(c.flatMap((x) => x.objects.map((o) => o.timing)))].sort();
 
 describe('CRM context timing', () => {
@@ -27,7 +38,9 @@ describe('CRM context timing', () => {
       { id: callId },
     );
     expect(r.errors).toBeUndefined();
-    expect(selectorsSent()).toEqual([{ context: 'Extended', contextTiming: ['Now', 'TimeOfCall'] }]);
+    expect(selectorsSent()).toEqual([
+      { context: 'Extended', contextTiming: ['Now', 'TimeOfCall'] },
+    ]);
     expect(timingsOf(r.data!.gongCall.context)).toEqual(['Now', 'TimeOfCall']);
   });
 
@@ -42,9 +55,12 @@ describe('CRM context timing', () => {
     expect(timingsOf(r.data!.gongCall.context)).toEqual(['TimeOfCall']);
   });
 
-  it('the default is Gong\'s default: no contextTiming sent, values as they are now', async () => {
+  it("the default is Gong's default: no contextTiming sent, values as they are now", async () => {
     h.reset();
-    const r = await h.gql<{ gongCall: { context: Ctx } }>(`query($id: ID!) { gongCall(id: $id) { context { objects { timing fields { name } } } } }`, { id: callId });
+    const r = await h.gql<{ gongCall: { context: Ctx } }>(
+      `query($id: ID!) { gongCall(id: $id) { context { objects { timing fields { name } } } } }`,
+      { id: callId },
+    );
     expect(r.errors).toBeUndefined();
     expect(selectorsSent()).toEqual([{ context: 'Extended' }]);
     expect(timingsOf(r.data!.gongCall.context)).toEqual(['Now']);
@@ -53,10 +69,18 @@ describe('CRM context timing', () => {
   it('the sandbox refuses contextTiming without Extended context, as the spec says', async () => {
     const res = await fetch(`${h.sandbox.tenantUrl}/v2/calls/extensive`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${h.sandbox.accessKey}:${h.sandbox.accessKeySecret}`).toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ filter: { callIds: [callId] }, contentSelector: { context: 'Basic', contextTiming: ['TimeOfCall'] } }),
+      headers: {
+        authorization: `Basic ${Buffer.from(`${h.sandbox.accessKey}:${h.sandbox.accessKeySecret}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        filter: { callIds: [callId] },
+        contentSelector: { context: 'Basic', contextTiming: ['TimeOfCall'] },
+      }),
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: string[] }).errors).toEqual(["contentSelector.contextTiming: can be provided only when contentSelector.context is 'Extended'"]);
+    expect(((await res.json()) as { errors: string[] }).errors).toEqual([
+      "contentSelector.contextTiming: can be provided only when contentSelector.context is 'Extended'",
+    ]);
   });
 });

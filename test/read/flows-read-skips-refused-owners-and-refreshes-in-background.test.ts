@@ -16,7 +16,10 @@ describe('gongFlows full read, owners Gong refuses', () => {
   let h: Harness;
   const logs = captureLogs();
   beforeAll(async () => {
-    h = await startHarness({ sandbox: { users: 30, calls: 20 }, deps: () => ({ logger: createLogger({ level: 'info', destination: logs.stream }) }) });
+    h = await startHarness({
+      sandbox: { users: 30, calls: 20 },
+      deps: () => ({ logger: createLogger({ level: 'info', destination: logs.stream }) }),
+    });
   });
   afterAll(() => h?.close());
 
@@ -27,24 +30,38 @@ describe('gongFlows full read, owners Gong refuses', () => {
     for (const status of [403, 404] as const) {
       h.reset();
       const before = logs.lines().length;
-      h.sandbox.control.addFault({ pathPrefix: '/v2/flows', count: 2, kind: { type: 'status', status } });
+      h.sandbox.control.addFault({
+        pathPrefix: '/v2/flows',
+        count: 2,
+        kind: { type: 'status', status },
+      });
       const some = await h.gql<Flows>(FLOWS);
       h.sandbox.control.clearFaults();
       expect(some.errors).toBeUndefined();
-      const refused = h.upstream().filter((e) => e.path === '/v2/flows' && e.status >= 400).map((e) => e.status);
+      const refused = h
+        .upstream()
+        .filter((e) => e.path === '/v2/flows' && e.status >= 400)
+        .map((e) => e.status);
       expect(refused.filter((s) => s === status)).toHaveLength(2);
       // The sandbox's own 400s (owners without an Engage license) are skipped the same way.
       expect(refused.every((s) => s === status || s === 400)).toBe(true);
       expect(some.data!.gongFlows.nodes.length).toBeGreaterThan(0);
       for (const f of some.data!.gongFlows.nodes) expect(allIds).toContain(f.id);
-      const skipped = logs.lines().slice(before).filter((l) => l.msg === 'flows of one owner skipped: Gong refused that owner');
+      const skipped = logs
+        .lines()
+        .slice(before)
+        .filter((l) => l.msg === 'flows of one owner skipped: Gong refused that owner');
       expect(skipped.map((l) => l.status).sort()).toEqual([...refused].sort());
       expect(JSON.stringify(skipped)).not.toMatch(/@/); // owners are logged by user id, not email
     }
   });
 
   it('fails the read on a 429 (the budget concerns every owner)', async () => {
-    h.sandbox.control.addFault({ pathPrefix: '/v2/flows', count: 1, kind: { type: 'status', status: 429, retryAfterSeconds: 1 } });
+    h.sandbox.control.addFault({
+      pathPrefix: '/v2/flows',
+      count: 1,
+      kind: { type: 'status', status: 429, retryAfterSeconds: 1 },
+    });
     const r = await h.gql<Flows>(FLOWS);
     h.sandbox.control.clearFaults();
     expect(codes(r)).toEqual(['UPSTREAM_RATE_LIMITED']);
@@ -55,7 +72,11 @@ describe('gongFlows full read past its TTL', () => {
   let h: Harness;
   let clock = Date.now();
   beforeAll(async () => {
-    h = await startHarness({ sandbox: { users: 30, calls: 20 }, env: { CACHE_TTL_SECONDS: '60', CACHE_FLOWS_TTL_SECONDS: '60' }, deps: () => ({ now: () => clock }) });
+    h = await startHarness({
+      sandbox: { users: 30, calls: 20 },
+      env: { CACHE_TTL_SECONDS: '60', CACHE_FLOWS_TTL_SECONDS: '60' },
+      deps: () => ({ now: () => clock }),
+    });
   });
   afterAll(() => h?.close());
 
@@ -68,7 +89,11 @@ describe('gongFlows full read past its TTL', () => {
     clock += 61_000;
     h.reset();
     // The refresh's users page fails: a query that waited for it would fail too.
-    h.sandbox.control.addFault({ pathPrefix: '/v2/users', count: 1, kind: { type: 'status', status: 500 } });
+    h.sandbox.control.addFault({
+      pathPrefix: '/v2/users',
+      count: 1,
+      kind: { type: 'status', status: 500 },
+    });
     const stale = await h.gql<Flows>(FLOWS);
     expect(stale.errors).toBeUndefined();
     expect(stale.data).toEqual(first.data);

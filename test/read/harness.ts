@@ -17,7 +17,11 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 export interface Harness {
   sandbox: Sandbox;
   gateway: Gateway;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** Upstream /v2 requests since the last reset. */
   upstream(): RequestLogEntry[];
   reset(): void;
@@ -25,11 +29,29 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { sandbox?: SandboxOptions; env?: Record<string, string>; deps?: (sandbox: Sandbox) => Omit<GatewayDeps, 'sandbox'> } = {},
+  opts: {
+    sandbox?: SandboxOptions;
+    env?: Record<string, string>;
+    deps?: (sandbox: Sandbox) => Omit<GatewayDeps, 'sandbox'>;
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({ rateLimit: false, users: 20, calls: 300, ...opts.sandbox });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0', GONG_MAX_RETRIES: '0', GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '1000000', ...opts.env });
-  const gateway = await createGateway(config, { sandbox, logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(), ...opts.deps?.(sandbox) });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    CACHE_TTL_SECONDS: '0',
+    CACHE_MAX_BYTES: '0',
+    GONG_MAX_RETRIES: '0',
+    GONG_RATE_PER_SECOND: '1000',
+    GONG_DAILY_BUDGET: '1000000',
+    ...opts.env,
+  });
+  const gateway = await createGateway(config, {
+    sandbox,
+    logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
+    ...opts.deps?.(sandbox),
+  });
   return {
     sandbox,
     gateway,
@@ -52,4 +74,5 @@ export async function startHarness(
 }
 
 /** The error codes of a response, in order. */
-export const codes = (r: GraphQLResponse): unknown[] => (r.errors ?? []).map((e) => e.extensions?.code);
+export const codes = (r: GraphQLResponse): unknown[] =>
+  (r.errors ?? []).map((e) => e.extensions?.code);

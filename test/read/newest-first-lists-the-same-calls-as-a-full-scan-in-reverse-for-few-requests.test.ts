@@ -17,13 +17,23 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 type Node = { id: string; started: string };
-type Page = { gongCalls: { totalCount: number; nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+type Page = {
+  gongCalls: {
+    totalCount: number;
+    nodes: Node[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
 const QUERY = `query($f: GongCallsFilter, $first: Int, $after: String, $order: GongCallOrder) {
   gongCalls(filter: $f, first: $first, after: $after, orderBy: $order) { totalCount nodes { id started } pageInfo { hasNextPage endCursor } }
 }`;
 
 /** Every page of a listing, with the upstream requests each page cost. */
-async function readAll(filter: Record<string, unknown>, first: number, order: 'STARTED_ASC' | 'STARTED_DESC') {
+async function readAll(
+  filter: Record<string, unknown>,
+  first: number,
+  order: 'STARTED_ASC' | 'STARTED_DESC',
+) {
   const nodes: Node[] = [];
   const costs: number[] = [];
   let after: string | null = null;
@@ -42,11 +52,16 @@ async function readAll(filter: Record<string, unknown>, first: number, order: 'S
   return { nodes, costs, totalCount };
 }
 
-const newestFirst = (a: Node, b: Node) => Date.parse(b.started) - Date.parse(a.started) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
+const newestFirst = (a: Node, b: Node) =>
+  Date.parse(b.started) - Date.parse(a.started) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
 
 describe('gongCalls newest first', () => {
   it('returns the calls of a full scan, in reverse start order, across pages, with at most two requests a page after the first', async () => {
-    const filter = { from: new Date(clock - 30 * DAY).toISOString(), to: new Date(clock).toISOString(), includePrivate: true };
+    const filter = {
+      from: new Date(clock - 30 * DAY).toISOString(),
+      to: new Date(clock).toISOString(),
+      includePrivate: true,
+    };
     const scan = await readAll(filter, 100, 'STARTED_ASC');
     const desc = await readAll(filter, 37, 'STARTED_DESC');
 
@@ -65,7 +80,11 @@ describe('gongCalls newest first', () => {
   });
 
   it('answers "the latest ten calls" of a busy window in at most three requests, where the oldest-first scan needs every page', async () => {
-    const filter = { from: new Date(clock - 30 * DAY).toISOString(), to: new Date(clock).toISOString(), includePrivate: true };
+    const filter = {
+      from: new Date(clock - 30 * DAY).toISOString(),
+      to: new Date(clock).toISOString(),
+      includePrivate: true,
+    };
     h.reset();
     const r = await h.gql<Page>(QUERY, { f: filter, first: 10, order: 'STARTED_DESC' });
     expect(r.errors).toBeUndefined();
@@ -79,26 +98,41 @@ describe('gongCalls newest first', () => {
   });
 
   it('leaves private calls out by default and still reaches the end', async () => {
-    const filter = { from: new Date(clock - 3 * DAY).toISOString(), to: new Date(clock).toISOString() };
+    const filter = {
+      from: new Date(clock - 3 * DAY).toISOString(),
+      to: new Date(clock).toISOString(),
+    };
     const all = await readAll({ ...filter, includePrivate: true }, 100, 'STARTED_ASC');
     const desc = await readAll(filter, 25, 'STARTED_DESC');
     const ascPublic = await readAll(filter, 100, 'STARTED_ASC');
-    expect(desc.nodes.map((n) => n.id)).toEqual([...ascPublic.nodes].sort(newestFirst).map((n) => n.id));
+    expect(desc.nodes.map((n) => n.id)).toEqual(
+      [...ascPublic.nodes].sort(newestFirst).map((n) => n.id),
+    );
     expect(desc.nodes.length).toBeLessThanOrEqual(all.nodes.length);
   });
 
   it('walks GET /v2/calls for a connection without the extensive scope, newest first as well', async () => {
     const basicOnly = await startHarness({
       sandbox: { users: 10, calls: 300, days: 30 },
-      deps: (sb) => ({ registry: scopedRegistry(sb, [{ ref: 'default', scopes: ['api:calls:read:basic'], status: 'ACTIVE' }]) }),
+      deps: (sb) => ({
+        registry: scopedRegistry(sb, [
+          { ref: 'default', scopes: ['api:calls:read:basic'], status: 'ACTIVE' },
+        ]),
+      }),
     });
     try {
-      const r = await basicOnly.gql<Page>(QUERY, { first: 5, order: 'STARTED_DESC', f: { includePrivate: true } });
+      const r = await basicOnly.gql<Page>(QUERY, {
+        first: 5,
+        order: 'STARTED_DESC',
+        f: { includePrivate: true },
+      });
       expect(r.errors).toBeUndefined();
       const starts = r.data!.gongCalls.nodes.map((n) => Date.parse(n.started));
       expect(starts).toHaveLength(5);
       expect(starts).toEqual([...starts].sort((a, b) => b - a));
-      expect(new Set(basicOnly.upstream().map((e) => e.endpoint))).toEqual(new Set(['GET /v2/calls']));
+      expect(new Set(basicOnly.upstream().map((e) => e.endpoint))).toEqual(
+        new Set(['GET /v2/calls']),
+      );
     } finally {
       await basicOnly.close();
     }
@@ -107,7 +141,11 @@ describe('gongCalls newest first', () => {
   it('refuses a cursor from the other order as BAD_USER_INPUT, spending nothing', async () => {
     const asc = await h.gql<Page>(QUERY, { first: 1, order: 'STARTED_ASC' });
     h.reset();
-    const r = await h.gql<Page>(QUERY, { first: 1, after: asc.data!.gongCalls.pageInfo.endCursor, order: 'STARTED_DESC' });
+    const r = await h.gql<Page>(QUERY, {
+      first: 1,
+      after: asc.data!.gongCalls.pageInfo.endCursor,
+      order: 'STARTED_DESC',
+    });
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(h.upstream()).toHaveLength(0);
   });

@@ -14,7 +14,15 @@ const BASIC_SCOPES = ['api:calls:read:basic', 'api:users:read'];
 /** The `default` connection as an OAuth connection holding a real sandbox token with BASIC_SCOPES. */
 function basicScopeRegistry(sb: Sandbox): ConnectionRegistry {
   const at = new Date().toISOString();
-  const conn = { ref: 'default', authKind: 'OAUTH' as const, baseUrl: sb.tenantUrl, scopes: BASIC_SCOPES, status: 'ACTIVE' as const, createdAt: at, updatedAt: at };
+  const conn = {
+    ref: 'default',
+    authKind: 'OAUTH' as const,
+    baseUrl: sb.tenantUrl,
+    scopes: BASIC_SCOPES,
+    status: 'ACTIVE' as const,
+    createdAt: at,
+    updatedAt: at,
+  };
   const token = bearerToken(sb, BASIC_SCOPES);
   return {
     get: (ref) => Promise.resolve(ref === 'default' ? conn : null),
@@ -27,7 +35,10 @@ let h: Harness;
 let callId: string;
 let primaryUserId: string;
 beforeAll(async () => {
-  h = await startHarness({ sandbox: { users: 10, calls: 40 }, deps: (sb) => ({ registry: basicScopeRegistry(sb) }) });
+  h = await startHarness({
+    sandbox: { users: 10, calls: 40 },
+    deps: (sb) => ({ registry: basicScopeRegistry(sb) }),
+  });
   const call = h.sandbox.control.allCalls().find((c) => c.metaData.isPrivate !== true)!;
   callId = call.metaData.id;
   primaryUserId = call.metaData.primaryUserId!;
@@ -37,10 +48,11 @@ afterAll(() => h.close());
 describe('gongCall with only basic fields', () => {
   it('reads GET /v2/calls/{id} with a basic-scope token, links included', async () => {
     h.reset();
-    const r = await h.gql<{ gongCall: { id: string; title: string; started: string; primaryUser: { id: string } } }>(
-      `query($id: ID!) { gongCall(id: $id) { id title started primaryUser { id } } }`,
-      { id: callId },
-    );
+    const r = await h.gql<{
+      gongCall: { id: string; title: string; started: string; primaryUser: { id: string } };
+    }>(`query($id: ID!) { gongCall(id: $id) { id title started primaryUser { id } } }`, {
+      id: callId,
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data?.gongCall).toMatchObject({ id: callId, primaryUser: { id: primaryUserId } });
     expect(h.upstream().map((e) => [e.endpoint, e.status, e.auth])).toEqual([
@@ -51,7 +63,9 @@ describe('gongCall with only basic fields', () => {
 
   it('answers null for an unknown id (Gong: 404 "Call ID was not found")', async () => {
     h.reset();
-    const r = await h.gql<{ gongCall: null }>(`{ gongCall(id: "1234567890123456789") { id title } }`);
+    const r = await h.gql<{ gongCall: null }>(
+      `{ gongCall(id: "1234567890123456789") { id title } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data?.gongCall).toBeNull();
     expect(h.upstream().map((e) => [e.endpoint, e.status])).toEqual([['GET /v2/calls/{id}', 404]]);
@@ -59,7 +73,9 @@ describe('gongCall with only basic fields', () => {
 
   it('a section still needs the extensive scope: FORBIDDEN, nothing sent', async () => {
     h.reset();
-    const r = await h.gql(`query($id: ID!) { gongCall(id: $id) { id parties { name } } }`, { id: callId });
+    const r = await h.gql(`query($id: ID!) { gongCall(id: $id) { id parties { name } } }`, {
+      id: callId,
+    });
     expect(codes(r)).toEqual(['FORBIDDEN']);
     expect(h.upstream()).toEqual([]);
   });

@@ -14,9 +14,16 @@ let window: { from: string; to: string };
 beforeAll(async () => {
   h = await startHarness();
   const calls = h.sandbox.control.allCalls();
-  privateIds = new Set(calls.filter((c) => c.metaData.isPrivate === true).map((c) => c.metaData.id));
-  const starts = calls.map((c) => Date.parse(c.metaData.started ?? c.metaData.scheduled ?? '')).filter((t) => !Number.isNaN(t));
-  window = { from: new Date(Math.min(...starts)).toISOString(), to: new Date(Math.max(...starts) + 1000).toISOString() };
+  privateIds = new Set(
+    calls.filter((c) => c.metaData.isPrivate === true).map((c) => c.metaData.id),
+  );
+  const starts = calls
+    .map((c) => Date.parse(c.metaData.started ?? c.metaData.scheduled ?? ''))
+    .filter((t) => !Number.isNaN(t));
+  window = {
+    from: new Date(Math.min(...starts)).toISOString(),
+    to: new Date(Math.max(...starts) + 1000).toISOString(),
+  };
 });
 afterAll(() => h.close());
 
@@ -26,7 +33,10 @@ const PAGE = `query ($from: DateTime, $to: DateTime, $includePrivate: Boolean, $
   }
 }`;
 interface Page {
-  gongTranscripts: { nodes: { callId: string; call: { title: string } | null }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  gongTranscripts: {
+    nodes: { callId: string; call: { title: string } | null }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 
 interface SyncPage {
@@ -34,7 +44,9 @@ interface SyncPage {
 }
 
 /** Reads every page; returns the call ids and each page's upstream requests by endpoint. */
-async function readAll(includePrivate: boolean): Promise<{ ids: string[]; requests: Record<string, number>[] }> {
+async function readAll(
+  includePrivate: boolean,
+): Promise<{ ids: string[]; requests: Record<string, number>[] }> {
   const ids: string[] = [];
   const requests: Record<string, number>[] = [];
   let after: string | null = null;
@@ -52,7 +64,7 @@ async function readAll(includePrivate: boolean): Promise<{ ids: string[]; reques
 }
 
 describe('transcripts of private calls', () => {
-  it('gongTranscripts never returns a private call\'s transcript by default; includePrivate: true does', async () => {
+  it("gongTranscripts never returns a private call's transcript by default; includePrivate: true does", async () => {
     const visible = await readAll(false);
     const everything = await readAll(true);
     const privateTranscripts = everything.ids.filter((id) => privateIds.has(id));
@@ -62,19 +74,24 @@ describe('transcripts of private calls', () => {
 
     // One calls lookup per transcript page, also serving `call { title }`; none with includePrivate.
     expect(visible.requests.length).toBeGreaterThan(1);
-    for (const r of visible.requests) expect(r).toEqual({ 'POST /v2/calls/transcript': 1, 'POST /v2/calls/extensive': 1 });
-    for (const r of everything.requests) expect(r).toEqual({ 'POST /v2/calls/transcript': 1, 'POST /v2/calls/extensive': 1 });
+    for (const r of visible.requests)
+      expect(r).toEqual({ 'POST /v2/calls/transcript': 1, 'POST /v2/calls/extensive': 1 });
+    for (const r of everything.requests)
+      expect(r).toEqual({ 'POST /v2/calls/transcript': 1, 'POST /v2/calls/extensive': 1 });
     h.reset();
-    const bare = await h.gql<Page>(`query ($from: DateTime, $to: DateTime) { gongTranscripts(filter: { from: $from, to: $to, includePrivate: true }, first: 100) { nodes { callId } } }`, window);
+    const bare = await h.gql<Page>(
+      `query ($from: DateTime, $to: DateTime) { gongTranscripts(filter: { from: $from, to: $to, includePrivate: true }, first: 100) { nodes { callId } } }`,
+      window,
+    );
     expect(bare.errors).toBeUndefined();
     expect(h.sandbox.control.counters()).toEqual({ 'POST /v2/calls/transcript': 1 });
   });
 
-  it('gongTranscriptsSync leaves private calls\' transcripts out unless includePrivate: true', async () => {
+  it("gongTranscriptsSync leaves private calls' transcripts out unless includePrivate: true", async () => {
     const run = async (includePrivate: boolean) => {
       const ids: string[] = [];
       let checkpoint: string | null = null;
-      for (let more = true; more; ) {
+      for (let more = true; more;) {
         const r: GraphQLResponse<SyncPage> = await h.gql<SyncPage>(
           'query ($c: String, $p: Boolean) { gongTranscriptsSync(checkpoint: $c, includePrivate: $p) { nodes { callId } checkpoint hasMore } }',
           { c: checkpoint, p: includePrivate },

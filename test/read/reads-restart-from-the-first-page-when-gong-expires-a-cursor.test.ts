@@ -19,12 +19,24 @@ describe('a cursor that expires in the middle of a read', () => {
   let sb: Sandbox;
   let skew = 0;
   beforeAll(async () => {
-    sb = await startSandbox({ rateLimit: false, users: 250, calls: 150, processingDelayMs: 0, transcriptDelayMs: 0, cursorTtlMs: CURSOR_TTL_MS, now: () => Date.now() + skew });
+    sb = await startSandbox({
+      rateLimit: false,
+      users: 250,
+      calls: 150,
+      processingDelayMs: 0,
+      transcriptDelayMs: 0,
+      cursorTtlMs: CURSOR_TTL_MS,
+      now: () => Date.now() + skew,
+    });
   });
   afterAll(() => sb.close());
 
   /** The client, with Gong's clock moved past the cursor's life right after the `nth` answer of `endpoint`. */
-  function expiringAfter(gong: GongClient, method: 'listUsers' | 'transcripts', nth: number): GongClient {
+  function expiringAfter(
+    gong: GongClient,
+    method: 'listUsers' | 'transcripts',
+    nth: number,
+  ): GongClient {
     let answers = 0;
     const wrapped = async (...args: unknown[]) => {
       const page = await (gong[method] as (...a: unknown[]) => Promise<unknown>)(...args);
@@ -45,16 +57,23 @@ describe('a cursor that expires in the middle of a read', () => {
     expect(flows.map((f) => f.id).sort()).toEqual(expected.map((f) => f.id).sort());
     const log = sb.control.requestLog();
     // Page 1, the expired page 2, then pages 1 to 3 again: 250 users are three pages.
-    expect(log.filter((e) => e.endpoint === 'GET /v2/users').map((e) => e.status)).toEqual([200, 400, 200, 200, 200]);
-    const owners = log.filter((e) => e.endpoint === 'GET /v2/flows').map((e) => e.query.flowOwnerEmail);
+    expect(log.filter((e) => e.endpoint === 'GET /v2/users').map((e) => e.status)).toEqual([
+      200, 400, 200, 200, 200,
+    ]);
+    const owners = log
+      .filter((e) => e.endpoint === 'GET /v2/flows')
+      .map((e) => e.query.flowOwnerEmail);
     expect(new Set(owners).size).toBe(owners.length);
     await clients.close();
   });
 
-  it('publishes every ready transcript once when the poller\'s batch check meets an expired cursor', async () => {
+  it("publishes every ready transcript once when the poller's batch check meets an expired cursor", async () => {
     const clients = makeClients(sb, { limits: { perSecond: 1000 } });
     const gong = expiringAfter(clients.client('default'), 'transcripts', 1);
-    const callIds = sb.control.allCalls().slice(0, 150).map((c) => c.metaData.id);
+    const callIds = sb.control
+      .allCalls()
+      .slice(0, 150)
+      .map((c) => c.metaData.id);
     const log = createMemoryEventLog({ maxEvents: 1000 });
     const published: string[] = [];
     log.listen((e) => void published.push((e.data as { callId: string }).callId));
@@ -73,7 +92,12 @@ describe('a cursor that expires in the middle of a read', () => {
     await poller.runOnce();
 
     expect(published.sort()).toEqual([...callIds].sort());
-    expect(sb.control.requestLog().filter((e) => e.endpoint === 'POST /v2/calls/transcript').map((e) => e.status)).toEqual([200, 400, 200, 200]);
+    expect(
+      sb.control
+        .requestLog()
+        .filter((e) => e.endpoint === 'POST /v2/calls/transcript')
+        .map((e) => e.status),
+    ).toEqual([200, 400, 200, 200]);
     await poller.close();
     await log.close();
     await clients.close();

@@ -11,9 +11,19 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-type Conn<T> = { totalCount: number; nodes: T[]; edges: { cursor: string; node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+type Conn<T> = {
+  totalCount: number;
+  nodes: T[];
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+};
 
-async function pageAll<T>(field: string, selection: string, first: number, args = ''): Promise<{ nodes: T[]; pages: Conn<T>[] }> {
+async function pageAll<T>(
+  field: string,
+  selection: string,
+  first: number,
+  args = '',
+): Promise<{ nodes: T[]; pages: Conn<T>[] }> {
   const pages: Conn<T>[] = [];
   let after: string | null = null;
   for (let i = 0; i < 50; i++) {
@@ -43,16 +53,24 @@ describe('users', () => {
   });
 
   it('gongUser, gongUsersByIds keep order and give null for unknown ids; manager links', async () => {
-    const list = await h.gql<{ gongUsers: { nodes: { id: string; managerId: string | null }[] } }>('{ gongUsers(first: 50) { nodes { id managerId } } }');
+    const list = await h.gql<{ gongUsers: { nodes: { id: string; managerId: string | null }[] } }>(
+      '{ gongUsers(first: 50) { nodes { id managerId } } }',
+    );
     const users = list.data?.gongUsers.nodes ?? [];
     const withManager = users.find((u) => u.managerId);
     const [a, b] = users;
-    const r = await h.gql<{ gongUser: { id: string; manager: { id: string } | null }; gongUsersByIds: ({ id: string } | null)[] }>(
+    const r = await h.gql<{
+      gongUser: { id: string; manager: { id: string } | null };
+      gongUsersByIds: ({ id: string } | null)[];
+    }>(
       `query($id: ID!, $ids: [ID!]!) { gongUser(id: $id) { id manager { id } } gongUsersByIds(ids: $ids) { id } }`,
       { id: withManager?.id, ids: [b?.id, '99999', a?.id] },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data?.gongUser).toEqual({ id: withManager?.id, manager: { id: withManager?.managerId } });
+    expect(r.data?.gongUser).toEqual({
+      id: withManager?.id,
+      manager: { id: withManager?.managerId },
+    });
     expect(r.data?.gongUsersByIds).toEqual([{ id: b?.id }, null, { id: a?.id }]);
     const missing = await h.gql('{ gongUser(id: "12345") { id } }');
     expect(missing).toMatchObject({ data: { gongUser: null } });
@@ -61,18 +79,31 @@ describe('users', () => {
 
 describe('workspaces and flows', () => {
   it('gongWorkspaces lists them and gongWorkspace finds one or null', async () => {
-    const r = await h.gql<{ gongWorkspaces: { id: string; name: string }[] }>('{ gongWorkspaces { id name } }');
+    const r = await h.gql<{ gongWorkspaces: { id: string; name: string }[] }>(
+      '{ gongWorkspaces { id name } }',
+    );
     const ws = r.data?.gongWorkspaces ?? [];
     expect(ws.length).toBeGreaterThan(0);
-    const one = await h.gql(`{ a: gongWorkspace(id: "${ws[0]?.id}") { id name } b: gongWorkspace(id: "1") { id } }`);
+    const one = await h.gql(
+      `{ a: gongWorkspace(id: "${ws[0]?.id}") { id name } b: gongWorkspace(id: "1") { id } }`,
+    );
     expect(one.data).toEqual({ a: ws[0], b: null });
   });
 
   it('gongFlows without ownerEmail fans out over the active users and de-duplicates by id', async () => {
-    const users = (await h.gql<{ gongUsers: { nodes: { emailAddress: string; active: boolean }[] } }>('{ gongUsers(first: 100) { nodes { emailAddress active } } }')).data?.gongUsers.nodes ?? [];
+    const users =
+      (
+        await h.gql<{ gongUsers: { nodes: { emailAddress: string; active: boolean }[] } }>(
+          '{ gongUsers(first: 100) { nodes { emailAddress active } } }',
+        )
+      ).data?.gongUsers.nodes ?? [];
     const active = users.filter((u) => u.active);
     h.reset();
-    const { nodes, pages } = await pageAll<{ id: string; name: string }>('gongFlows', 'id name', 100);
+    const { nodes, pages } = await pageAll<{ id: string; name: string }>(
+      'gongFlows',
+      'id name',
+      100,
+    );
     const flowRequests = h.upstream().filter((e) => e.path === '/v2/flows');
     const owners = new Set(flowRequests.map((e) => e.query.flowOwnerEmail));
     expect(owners).toEqual(new Set(active.map((u) => u.emailAddress)));
@@ -82,10 +113,14 @@ describe('workspaces and flows', () => {
     // Company flows are listed for every owner, so de-duplication is what keeps them single.
     let perOwnerTotal = 0;
     const union = new Set<string>();
-    const licensed = flowRequests.filter((e) => e.status === 200).map((e) => e.query.flowOwnerEmail);
+    const licensed = flowRequests
+      .filter((e) => e.status === 200)
+      .map((e) => e.query.flowOwnerEmail);
     expect(licensed.length).toBeGreaterThan(1);
     for (const email of licensed) {
-      const one = await h.gql<{ gongFlows: { totalCount: number; nodes: { id: string }[] } }>(`{ gongFlows(ownerEmail: "${email}") { totalCount nodes { id } } }`);
+      const one = await h.gql<{ gongFlows: { totalCount: number; nodes: { id: string }[] } }>(
+        `{ gongFlows(ownerEmail: "${email}") { totalCount nodes { id } } }`,
+      );
       expect(one.errors).toBeUndefined();
       for (const f of one.data?.gongFlows.nodes ?? []) union.add(f.id);
       perOwnerTotal += one.data?.gongFlows.totalCount ?? 0;
@@ -97,7 +132,12 @@ describe('workspaces and flows', () => {
 
 describe('calls', () => {
   it('pages gongCalls (includePrivate) to the end: every call once, count = totalCount', async () => {
-    const { nodes, pages } = await pageAll<{ id: string }>('gongCalls', 'id', 40, ', filter: { includePrivate: true }');
+    const { nodes, pages } = await pageAll<{ id: string }>(
+      'gongCalls',
+      'id',
+      40,
+      ', filter: { includePrivate: true }',
+    );
     expect(nodes.length).toBe(pages[0]?.totalCount);
     expect(nodes.length).toBe(230);
     expect(unique(nodes.map((n) => n.id))).toBe(true);
@@ -108,11 +148,17 @@ describe('calls', () => {
     const all = h.sandbox.control.allCalls();
     const privateIds = all.filter((c) => c.metaData.isPrivate).map((c) => c.metaData.id);
     expect(privateIds.length).toBeGreaterThan(0);
-    const { nodes } = await pageAll<{ id: string; isPrivate: boolean }>('gongCalls', 'id isPrivate', 100);
+    const { nodes } = await pageAll<{ id: string; isPrivate: boolean }>(
+      'gongCalls',
+      'id isPrivate',
+      100,
+    );
     expect(nodes.some((n) => n.isPrivate)).toBe(false);
     expect(nodes.length).toBe(all.length - privateIds.length);
     const pid = privateIds[0] as string;
-    const r = await h.gql(`{ a: gongCall(id: "${pid}") { id } b: gongCall(id: "${pid}", includePrivate: true) { id isPrivate } c: gongCallsByIds(ids: ["${pid}"]) { id } }`);
+    const r = await h.gql(
+      `{ a: gongCall(id: "${pid}") { id } b: gongCall(id: "${pid}", includePrivate: true) { id isPrivate } c: gongCallsByIds(ids: ["${pid}"]) { id } }`,
+    );
     expect(r.data).toEqual({ a: null, b: { id: pid, isPrivate: true }, c: [null] });
   });
 
@@ -129,7 +175,9 @@ describe('calls', () => {
 
     const pu = x?.metaData.primaryUserId as string;
     const ws = x?.metaData.workspaceId as string;
-    const f = await h.gql<{ gongCalls: { nodes: { primaryUserId: string; workspaceId: string }[] } }>(
+    const f = await h.gql<{
+      gongCalls: { nodes: { primaryUserId: string; workspaceId: string }[] };
+    }>(
       `{ gongCalls(first: 100, filter: { primaryUserIds: ["${pu}"], workspaceId: "${ws}" }) { nodes { primaryUserId workspaceId } } }`,
     );
     expect(f.errors).toBeUndefined();
@@ -143,7 +191,20 @@ describe('transcripts', () => {
   it('gongTranscripts by callIds and by date range, with call and speakers', async () => {
     const [c] = h.sandbox.control.allCalls().filter((x) => !x.metaData.isPrivate);
     const id = c?.metaData.id as string;
-    const r = await h.gql<{ gongTranscripts: { totalCount: number; nodes: { callId: string; call: { id: string }; monologues: { speakerId: string; speaker: { speakerId: string } | null; sentences: { start: number; end: number; text: string }[] }[] }[] } }>(
+    const r = await h.gql<{
+      gongTranscripts: {
+        totalCount: number;
+        nodes: {
+          callId: string;
+          call: { id: string };
+          monologues: {
+            speakerId: string;
+            speaker: { speakerId: string } | null;
+            sentences: { start: number; end: number; text: string }[];
+          }[];
+        }[];
+      };
+    }>(
       `{ gongTranscripts(filter: { callIds: ["${id}"] }) { totalCount nodes { callId call { id } monologues { speakerId speaker { speakerId } sentences { start end text } } } } }`,
     );
     expect(r.errors).toBeUndefined();
@@ -156,7 +217,9 @@ describe('transcripts', () => {
     const started = c?.metaData.started as string;
     const from = new Date(Date.parse(started) - 1000).toISOString();
     const to = new Date(Date.parse(started) + 1000).toISOString();
-    const byDate = await h.gql<{ gongTranscripts: { nodes: { callId: string }[] } }>(`{ gongTranscripts(filter: { from: "${from}", to: "${to}" }) { nodes { callId } } }`);
+    const byDate = await h.gql<{ gongTranscripts: { nodes: { callId: string }[] } }>(
+      `{ gongTranscripts(filter: { from: "${from}", to: "${to}" }) { nodes { callId } } }`,
+    );
     expect(byDate.errors).toBeUndefined();
     expect(byDate.data?.gongTranscripts.nodes.map((n) => n.callId)).toContain(id);
   });
@@ -164,10 +227,20 @@ describe('transcripts', () => {
 
 describe('federation', () => {
   it('resolves 50 GongCall representations with one upstream request, in order, null for misses', async () => {
-    const ids = h.sandbox.control.allCalls().filter((c) => !c.metaData.isPrivate).slice(0, 50).map((c) => c.metaData.id);
-    const reps = [...ids.map((id) => ({ __typename: 'GongCall', id })), { __typename: 'GongCall', id: '7' }];
+    const ids = h.sandbox.control
+      .allCalls()
+      .filter((c) => !c.metaData.isPrivate)
+      .slice(0, 50)
+      .map((c) => c.metaData.id);
+    const reps = [
+      ...ids.map((id) => ({ __typename: 'GongCall', id })),
+      { __typename: 'GongCall', id: '7' },
+    ];
     h.reset();
-    const r = await h.gql<{ _entities: ({ id: string } | null)[] }>('query($r: [_Any!]!) { _entities(representations: $r) { ... on GongCall { id title } } }', { r: reps });
+    const r = await h.gql<{ _entities: ({ id: string } | null)[] }>(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on GongCall { id title } } }',
+      { r: reps },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data?._entities.map((e) => e?.id ?? null)).toEqual([...ids, null]);
     expect(h.upstream().map((e) => e.endpoint)).toEqual(['POST /v2/calls/extensive']);

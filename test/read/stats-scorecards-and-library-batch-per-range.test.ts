@@ -20,12 +20,22 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.reset());
 
-interface Counts { callsAsHost: number; callsAttended: number }
-interface Activity { userId: string; aggregate: Counts | null; byPeriod: Counts[]; days: { callsAsHost: string[] }[] }
+interface Counts {
+  callsAsHost: number;
+  callsAttended: number;
+}
+interface Activity {
+  userId: string;
+  aggregate: Counts | null;
+  byPeriod: Counts[];
+  days: { callsAsHost: string[] }[];
+}
 
 describe('activity of many users', () => {
   it("100 users' aggregate, per-period and day-by-day activity is one request per endpoint, and agrees with their calls", async () => {
-    const users = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>('{ gongUsers(first: 100) { nodes { id } } }');
+    const users = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>(
+      '{ gongUsers(first: 100) { nodes { id } } }',
+    );
     const ids = users.data?.gongUsers.nodes.map((u) => u.id) ?? [];
     expect(ids).toHaveLength(100);
     h.reset();
@@ -48,7 +58,10 @@ describe('activity of many users', () => {
     expect(activity.map((a) => a.userId)).toEqual(ids);
     let hosts = 0;
     for (const a of activity) {
-      const hosted = calls.filter((c) => c.metaData.primaryUserId === a.userId).map((c) => c.metaData.id).sort();
+      const hosted = calls
+        .filter((c) => c.metaData.primaryUserId === a.userId)
+        .map((c) => c.metaData.id)
+        .sort();
       hosts += hosted.length;
       expect(a.aggregate?.callsAsHost ?? 0).toBe(hosted.length);
       expect(a.days.flatMap((d) => d.callsAsHost).sort()).toEqual(hosted);
@@ -58,7 +71,18 @@ describe('activity of many users', () => {
   });
 
   it('GongUser.activity and interactionStats on a page of users share one request per endpoint', async () => {
-    const r = await h.gql<{ gongUsers: { nodes: { id: string; activity: { aggregate: Counts | null }; interactionStats: { talkRatio: number | null; personInteractionStats: { name: string }[] } | null }[] } }>(
+    const r = await h.gql<{
+      gongUsers: {
+        nodes: {
+          id: string;
+          activity: { aggregate: Counts | null };
+          interactionStats: {
+            talkRatio: number | null;
+            personInteractionStats: { name: string }[];
+          } | null;
+        }[];
+      };
+    }>(
       `query($from: String!, $to: String!) { gongUsers(first: 100) { nodes { id
         activity(from: $from, to: $to) { aggregate { callsAsHost } }
         interactionStats(from: $from, to: $to) { talkRatio personInteractionStats { name } } } } }`,
@@ -72,15 +96,28 @@ describe('activity of many users', () => {
     const hosts = nodes.filter((n) => (n.activity.aggregate?.callsAsHost ?? 0) > 0);
     expect(hosts.length).toBeGreaterThan(10);
     // Interaction stats exist exactly for users who hosted calls in the range.
-    for (const n of nodes) expect(n.interactionStats !== null).toBe((n.activity.aggregate?.callsAsHost ?? 0) > 0);
-    expect(hosts[0]?.interactionStats?.personInteractionStats.map((s) => s.name)).toContain('Talk Ratio');
+    for (const n of nodes)
+      expect(n.interactionStats !== null).toBe((n.activity.aggregate?.callsAsHost ?? 0) > 0);
+    expect(hosts[0]?.interactionStats?.personInteractionStats.map((s) => s.name)).toContain(
+      'Talk Ratio',
+    );
     expect(typeof hosts[0]?.interactionStats?.talkRatio).toBe('number');
   });
 
   it("a day's hosted calls resolve through one calls batch for every user and day", async () => {
-    const users = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>('{ gongUsers(first: 20) { nodes { id } } }');
+    const users = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>(
+      '{ gongUsers(first: 20) { nodes { id } } }',
+    );
     h.reset();
-    const r = await h.gql<{ gongActivity: { days: { callsAsHost: string[]; hostedCalls: ({ id: string; primaryUserId: string } | null)[] }[]; userId: string }[] }>(
+    const r = await h.gql<{
+      gongActivity: {
+        days: {
+          callsAsHost: string[];
+          hostedCalls: ({ id: string; primaryUserId: string } | null)[];
+        }[];
+        userId: string;
+      }[];
+    }>(
       `query($ids: [ID!]!, $from: String!, $to: String!) { gongActivity(userIds: $ids, from: $from, to: $to) { userId days { callsAsHost hostedCalls { id primaryUserId } } } }`,
       { ids: users.data?.gongUsers.nodes.map((u) => u.id), from: FROM, to: TODAY },
     );
@@ -89,7 +126,9 @@ describe('activity of many users', () => {
     for (const a of r.data?.gongActivity ?? [])
       for (const d of a.days) {
         hosted += d.callsAsHost.length;
-        expect(d.hostedCalls.map((c, i) => (c === null ? d.callsAsHost[i] : c.id))).toEqual(d.callsAsHost);
+        expect(d.hostedCalls.map((c, i) => (c === null ? d.callsAsHost[i] : c.id))).toEqual(
+          d.callsAsHost,
+        );
         for (const c of d.hostedCalls) if (c) expect(c.primaryUserId).toBe(a.userId);
       }
     expect(hosted).toBeGreaterThan(10);
@@ -98,7 +137,9 @@ describe('activity of many users', () => {
   });
 
   it("a range without activity (Gong's 404) reads as no activity, not an error", async () => {
-    const users = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>('{ gongUsers(first: 3) { nodes { id } } }');
+    const users = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>(
+      '{ gongUsers(first: 3) { nodes { id } } }',
+    );
     h.reset();
     const r = await h.gql<{ gongActivity: Activity[]; gongInteractionStats: unknown[] }>(
       `query($ids: [ID!]!) { gongActivity(userIds: $ids, from: "2001-01-01", to: "2001-02-01") { userId aggregate { callsAsHost } byPeriod { callsAsHost } days { callsAsHost } }
@@ -106,25 +147,44 @@ describe('activity of many users', () => {
       { ids: users.data?.gongUsers.nodes.map((u) => u.id) },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data?.gongActivity.map((a) => [a.aggregate, a.byPeriod, a.days])).toEqual([[null, [], []], [null, [], []], [null, [], []]]);
+    expect(r.data?.gongActivity.map((a) => [a.aggregate, a.byPeriod, a.days])).toEqual([
+      [null, [], []],
+      [null, [], []],
+      [null, [], []],
+    ]);
     expect(r.data?.gongInteractionStats).toEqual([null, null, null]);
     expect(h.upstream().map((e) => e.status)).toEqual([404, 404, 404, 404]);
   });
 
   it('refuses a malformed day or an inverted range as BAD_USER_INPUT without asking Gong', async () => {
-    const bad = await h.gql('{ gongActivity(userIds: ["1"], from: "2024-13-45", to: "2024-01-01") { userId } }');
+    const bad = await h.gql(
+      '{ gongActivity(userIds: ["1"], from: "2024-13-45", to: "2024-01-01") { userId } }',
+    );
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
-    const inverted = await h.gql('{ gongActivity(userIds: ["1"], from: "2024-02-01", to: "2024-01-01") { userId } }');
+    const inverted = await h.gql(
+      '{ gongActivity(userIds: ["1"], from: "2024-02-01", to: "2024-01-01") { userId } }',
+    );
     expect(codes(inverted)).toEqual(['BAD_USER_INPUT']);
     expect(h.upstream()).toHaveLength(0);
   });
 });
 
-interface Answered { answeredScorecardId: string; callId: string; reviewerUserId: string; reviewedUserId: string; call: { id: string } | null; scorecard: { scorecardId: string } | null; answers: { questionId: string; question: { questionId: string } | null }[] }
+interface Answered {
+  answeredScorecardId: string;
+  callId: string;
+  reviewerUserId: string;
+  reviewedUserId: string;
+  call: { id: string } | null;
+  scorecard: { scorecardId: string } | null;
+  answers: { questionId: string; question: { questionId: string } | null }[];
+}
 
 describe('scorecards', () => {
   it('definitions carry their questions, and every answered scorecard links to its definition, question, call and users', async () => {
-    const r = await h.gql<{ gongScorecards: { scorecardId: string; questions: { questionId: string }[] }[]; gongAnsweredScorecards: { totalCount: number; nodes: Answered[] } }>(
+    const r = await h.gql<{
+      gongScorecards: { scorecardId: string; questions: { questionId: string }[] }[];
+      gongAnsweredScorecards: { totalCount: number; nodes: Answered[] };
+    }>(
       `query($from: String!) { gongScorecards { scorecardId questions { questionId } }
         gongAnsweredScorecards(filter: { reviewFromDate: $from }, first: 20) { totalCount nodes {
           answeredScorecardId callId reviewerUserId reviewedUserId call { id } scorecard { scorecardId }
@@ -149,7 +209,11 @@ describe('scorecards', () => {
   });
 
   it("scorecardsReceived and scorecardsGiven of 100 users are one request each, and agree with the answers' users", async () => {
-    const r = await h.gql<{ gongUsers: { nodes: { id: string; scorecardsReceived: Answered[]; scorecardsGiven: Answered[] }[] } }>(
+    const r = await h.gql<{
+      gongUsers: {
+        nodes: { id: string; scorecardsReceived: Answered[]; scorecardsGiven: Answered[] }[];
+      };
+    }>(
       `query($from: String!) { gongUsers(first: 100) { nodes { id
         scorecardsReceived(from: $from) { answeredScorecardId reviewedUserId }
         scorecardsGiven(from: $from) { answeredScorecardId reviewerUserId } } } }`,
@@ -158,8 +222,18 @@ describe('scorecards', () => {
     expect(r.errors).toBeUndefined();
     expect(count('POST /v2/stats/activity/scorecards')).toBe(2);
     const nodes = r.data?.gongUsers.nodes ?? [];
-    const received = nodes.flatMap((n) => n.scorecardsReceived.map((a) => { expect(a.reviewedUserId).toBe(n.id); return a.answeredScorecardId; }));
-    const given = nodes.flatMap((n) => n.scorecardsGiven.map((a) => { expect(a.reviewerUserId).toBe(n.id); return a.answeredScorecardId; }));
+    const received = nodes.flatMap((n) =>
+      n.scorecardsReceived.map((a) => {
+        expect(a.reviewedUserId).toBe(n.id);
+        return a.answeredScorecardId;
+      }),
+    );
+    const given = nodes.flatMap((n) =>
+      n.scorecardsGiven.map((a) => {
+        expect(a.reviewerUserId).toBe(n.id);
+        return a.answeredScorecardId;
+      }),
+    );
     expect(received.length).toBeGreaterThan(5);
     expect(given.length).toBeGreaterThan(5);
     // The same review seen from both sides: most reviewers review a colleague among the same 100 users.
@@ -182,14 +256,29 @@ describe('scorecards', () => {
 
     const target = nodes.find((n) => n.scorecards.length === 0) ?? nodes[0];
     const added = h.sandbox.control.answerScorecard(target?.id ?? '');
-    const again = await h.gql<{ gongCall: { scorecards: { answeredScorecardId: string }[] } }>(`query($id: ID!) { gongCall(id: $id, includePrivate: true) { scorecards { answeredScorecardId } } }`, { id: target?.id });
+    const again = await h.gql<{ gongCall: { scorecards: { answeredScorecardId: string }[] } }>(
+      `query($id: ID!) { gongCall(id: $id, includePrivate: true) { scorecards { answeredScorecardId } } }`,
+      { id: target?.id },
+    );
     expect(again.data?.gongCall.scorecards.map((a) => a.answeredScorecardId)).toContain(added);
   });
 });
 
 describe('trackers, call outcomes and the library', () => {
-  it("a page of calls links its tracker hits and outcomes to their definitions with one request each", async () => {
-    const r = await h.gql<{ gongCalls: { nodes: { content: { trackers: { name: string; definition: { trackerId: string; trackerName: string } | null }[]; callOutcome: { name: string; definition: { id: string; name: string } | null } | null } }[] } }>(
+  it('a page of calls links its tracker hits and outcomes to their definitions with one request each', async () => {
+    const r = await h.gql<{
+      gongCalls: {
+        nodes: {
+          content: {
+            trackers: {
+              name: string;
+              definition: { trackerId: string; trackerName: string } | null;
+            }[];
+            callOutcome: { name: string; definition: { id: string; name: string } | null } | null;
+          };
+        }[];
+      };
+    }>(
       `{ gongCalls(first: 50) { nodes { content { trackers { name definition { trackerId trackerName languageKeywords { keywords } } }
         callOutcome { name definition { id name category } } } } } }`,
     );
@@ -198,14 +287,23 @@ describe('trackers, call outcomes and the library', () => {
     expect(nodes.length).toBeGreaterThan(40); // private calls are left out of the page
     for (const n of nodes) {
       for (const t of n.content.trackers) expect(t.definition?.trackerName).toBe(t.name);
-      if (n.content.callOutcome) expect(n.content.callOutcome.definition?.name).toBe(n.content.callOutcome.name);
+      if (n.content.callOutcome)
+        expect(n.content.callOutcome.definition?.name).toBe(n.content.callOutcome.name);
     }
     expect(count('GET /v2/settings/trackers')).toBe(1);
     expect(count('GET /v2/call-outcomes')).toBe(1);
   });
 
   it("every folder's calls resolve through one calls batch", async () => {
-    const r = await h.gql<{ gongLibraryFolders: { id: string; name: string; parentFolder: { id: string } | null; calls: ({ id: string; title: string } | null)[]; entries: { callId: string; call: { id: string } | null }[] }[] }>(
+    const r = await h.gql<{
+      gongLibraryFolders: {
+        id: string;
+        name: string;
+        parentFolder: { id: string } | null;
+        calls: ({ id: string; title: string } | null)[];
+        entries: { callId: string; call: { id: string } | null }[];
+      }[];
+    }>(
       `{ gongLibraryFolders { id name parentFolder { id } calls { id title primaryUser { id } } entries { callId note snippet { fromSec toSec } call { id } } } }`,
     );
     expect(r.errors).toBeUndefined();

@@ -25,12 +25,40 @@ let former: Gateway;
 let webhookUrl: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimit: false, users: 8, calls: 120, days: 3, now, processingDelayMs: 60 * MIN, transcriptDelayMs: 180 * MIN, processingIntervalMs: 3_600_000 });
-  const base = { HOST: '127.0.0.1', LOG_LEVEL: 'silent', GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '1000000', GONG_MAX_RETRIES: '0', SYNC_START_DAYS: '5', TRANSCRIPT_POLL_INITIAL_SECONDS: '3600' };
+  sandbox = await startSandbox({
+    rateLimit: false,
+    users: 8,
+    calls: 120,
+    days: 3,
+    now,
+    processingDelayMs: 60 * MIN,
+    transcriptDelayMs: 180 * MIN,
+    processingIntervalMs: 3_600_000,
+  });
+  const base = {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    GONG_RATE_PER_SECOND: '1000',
+    GONG_DAILY_BUDGET: '1000000',
+    GONG_MAX_RETRIES: '0',
+    SYNC_START_DAYS: '5',
+    TRANSCRIPT_POLL_INITIAL_SECONDS: '3600',
+  };
   const port = await freePort();
   // Defaults for the overlaps: what this test pins is what a deployment gets without tuning.
-  current = await createGateway(loadConfig({ ...base, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey() }), { sandbox, logger: silentLogger(), now });
-  former = await createGateway(loadConfig({ ...base, PORT: '0', SYNC_CALLS_OVERLAP_MINUTES: '120' }), { sandbox, logger: silentLogger(), now });
+  current = await createGateway(
+    loadConfig({
+      ...base,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
+    }),
+    { sandbox, logger: silentLogger(), now },
+  );
+  former = await createGateway(
+    loadConfig({ ...base, PORT: '0', SYNC_CALLS_OVERLAP_MINUTES: '120' }),
+    { sandbox, logger: silentLogger(), now },
+  );
   webhookUrl = `http://127.0.0.1:${port}/webhooks/gong/default`;
 });
 afterAll(async () => {
@@ -39,8 +67,16 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-async function gql<T>(gw: Gateway, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function gql<T>(
+  gw: Gateway,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const res = await fetch(gw.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: unknown };
   expect(body.errors).toBeUndefined();
   return body.data as T;
@@ -53,10 +89,17 @@ interface Chain {
 }
 const chain = (): Chain => ({ checkpoint: null, delivered: [], longest: 0 });
 
-async function syncRun(gw: Gateway, field: 'gongCallsSync' | 'gongTranscriptsSync', c: Chain, first: number): Promise<void> {
+async function syncRun(
+  gw: Gateway,
+  field: 'gongCallsSync' | 'gongTranscriptsSync',
+  c: Chain,
+  first: number,
+): Promise<void> {
   const idField = field === 'gongCallsSync' ? 'id' : 'callId';
   for (let i = 0; i < 200; i++) {
-    const data = await gql<Record<string, { nodes: Record<string, string>[]; checkpoint: string; hasMore: boolean }>>(
+    const data = await gql<
+      Record<string, { nodes: Record<string, string>[]; checkpoint: string; hasMore: boolean }>
+    >(
       gw,
       `query($c: String, $n: Int) { ${field}(checkpoint: $c, first: $n) { nodes { ${idField} } checkpoint hasMore } }`,
       { c: c.checkpoint, n: first },
@@ -77,7 +120,16 @@ async function upload(startedAgoMs: number, clientUniqueId: string): Promise<str
   const data = await gql<{ gongCreateCall: { callId: string } }>(
     current,
     `mutation($input: GongCreateCallInput!) { gongCreateCall(input: $input) { callId } }`,
-    { input: { clientUniqueId, actualStart: iso(clock - startedAgoMs), duration: 1800, direction: 'Outbound', primaryUser: user, parties: [{ userId: user }] } },
+    {
+      input: {
+        clientUniqueId,
+        actualStart: iso(clock - startedAgoMs),
+        duration: 1800,
+        direction: 'Outbound',
+        primaryUser: user,
+        parties: [{ userId: user }],
+      },
+    },
   );
   return data.gongCreateCall.callId;
 }
@@ -104,7 +156,11 @@ describe('gongCallsSync and late calls', () => {
     const recent = await upload(6 * HOUR, 'upload-6h');
     const oldUpload = await upload(3 * 24 * HOUR, 'upload-3d');
     // A dialer's recording that reached Gong two days after the call: known only from its webhook.
-    const dialed = await sandbox.control.endCall({ startedAgoMs: 2 * 24 * HOUR, durationSeconds: 600, isPrivate: false });
+    const dialed = await sandbox.control.endCall({
+      startedAgoMs: 2 * 24 * HOUR,
+      durationSeconds: 600,
+      isPrivate: false,
+    });
     const late = [meeting, recent, oldUpload, dialed];
 
     for (let i = 0; i < 12; i++) {
@@ -126,7 +182,15 @@ describe('gongCallsSync and late calls', () => {
   });
 
   it('continues a chain on a gateway that lost the sync state: nothing missed, the overlap delivered again', async () => {
-    const base = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GONG_RATE_PER_SECOND: '1000', GONG_DAILY_BUDGET: '1000000', GONG_MAX_RETRIES: '0', SYNC_START_DAYS: '5' };
+    const base = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      GONG_RATE_PER_SECOND: '1000',
+      GONG_DAILY_BUDGET: '1000000',
+      GONG_MAX_RETRIES: '0',
+      SYNC_START_DAYS: '5',
+    };
     const chained = chain();
     await syncRun(current, 'gongCallsSync', chained, 100);
     const fresh = await createGateway(loadConfig(base), { sandbox, logger: silentLogger(), now });
@@ -141,7 +205,9 @@ describe('gongCallsSync and late calls', () => {
       expect(count(after, next)).toBe(1);
       // Without the delivered ids, the 24-hour overlap comes again: at least once, never a miss.
       const overlapStart = clock - 2.5 * HOUR - 24 * HOUR;
-      const visible = sandbox.control.allCalls().filter((c) => !c.metaData.isPrivate && Date.parse(c.metaData.started!) >= overlapStart);
+      const visible = sandbox.control
+        .allCalls()
+        .filter((c) => !c.metaData.isPrivate && Date.parse(c.metaData.started!) >= overlapStart);
       expect(after.length).toBeGreaterThan(1);
       for (const id of after) expect(visible.map((c) => c.metaData.id)).toContain(id);
     } finally {

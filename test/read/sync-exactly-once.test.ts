@@ -20,10 +20,36 @@ let withOverlap: Gateway;
 let noOverlap: Gateway;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimit: false, users: 8, calls: 150, days: 2, now, processingDelayMs: 60 * MIN, transcriptDelayMs: 180 * MIN, processingIntervalMs: 3_600_000 });
-  const base = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GONG_RATE_PER_SECOND: '1000', GONG_MAX_RETRIES: '0', SYNC_START_DAYS: '5' };
-  withOverlap = await createGateway(loadConfig({ ...base, SYNC_CALLS_OVERLAP_MINUTES: '120', SYNC_TRANSCRIPTS_OVERLAP_MINUTES: '360' }), { sandbox, logger: silentLogger(), now });
-  noOverlap = await createGateway(loadConfig({ ...base, SYNC_CALLS_OVERLAP_MINUTES: '0', SYNC_TRANSCRIPTS_OVERLAP_MINUTES: '0' }), { sandbox, logger: silentLogger(), now });
+  sandbox = await startSandbox({
+    rateLimit: false,
+    users: 8,
+    calls: 150,
+    days: 2,
+    now,
+    processingDelayMs: 60 * MIN,
+    transcriptDelayMs: 180 * MIN,
+    processingIntervalMs: 3_600_000,
+  });
+  const base = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    GONG_RATE_PER_SECOND: '1000',
+    GONG_MAX_RETRIES: '0',
+    SYNC_START_DAYS: '5',
+  };
+  withOverlap = await createGateway(
+    loadConfig({
+      ...base,
+      SYNC_CALLS_OVERLAP_MINUTES: '120',
+      SYNC_TRANSCRIPTS_OVERLAP_MINUTES: '360',
+    }),
+    { sandbox, logger: silentLogger(), now },
+  );
+  noOverlap = await createGateway(
+    loadConfig({ ...base, SYNC_CALLS_OVERLAP_MINUTES: '0', SYNC_TRANSCRIPTS_OVERLAP_MINUTES: '0' }),
+    { sandbox, logger: silentLogger(), now },
+  );
 });
 afterAll(async () => {
   await withOverlap.close();
@@ -37,16 +63,30 @@ interface Chain {
 }
 
 /** Follows checkpoints until the scan is complete; returns the ids delivered by this run. */
-async function syncRun(gw: Gateway, field: 'gongCallsSync' | 'gongTranscriptsSync', chain: Chain, first: number): Promise<string[]> {
+async function syncRun(
+  gw: Gateway,
+  field: 'gongCallsSync' | 'gongTranscriptsSync',
+  chain: Chain,
+  first: number,
+): Promise<string[]> {
   const idField = field === 'gongCallsSync' ? 'id' : 'callId';
   const got: string[] = [];
   for (let i = 0; i < 100; i++) {
     const res = await fetch(gw.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `query($c: String, $n: Int) { ${field}(checkpoint: $c, first: $n) { nodes { ${idField} } checkpoint hasMore } }`, variables: { c: chain.checkpoint, n: first } }),
+      body: JSON.stringify({
+        query: `query($c: String, $n: Int) { ${field}(checkpoint: $c, first: $n) { nodes { ${idField} } checkpoint hasMore } }`,
+        variables: { c: chain.checkpoint, n: first },
+      }),
     });
-    const body = (await res.json()) as { data?: Record<string, { nodes: Record<string, string>[]; checkpoint: string; hasMore: boolean }>; errors?: unknown };
+    const body = (await res.json()) as {
+      data?: Record<
+        string,
+        { nodes: Record<string, string>[]; checkpoint: string; hasMore: boolean }
+      >;
+      errors?: unknown;
+    };
     expect(body.errors).toBeUndefined();
     const page = body.data?.[field];
     if (!page) throw new Error('no page');
@@ -63,8 +103,14 @@ const count = (ids: string[], id: string) => ids.filter((x) => x === id).length;
 
 describe('incremental sync', () => {
   it('delivers every call and transcript once, including a late-processed call and a late transcript', async () => {
-    const calls = { a: { checkpoint: null, delivered: [] } as Chain, b: { checkpoint: null, delivered: [] } as Chain };
-    const transcripts = { a: { checkpoint: null, delivered: [] } as Chain, b: { checkpoint: null, delivered: [] } as Chain };
+    const calls = {
+      a: { checkpoint: null, delivered: [] } as Chain,
+      b: { checkpoint: null, delivered: [] } as Chain,
+    };
+    const transcripts = {
+      a: { checkpoint: null, delivered: [] } as Chain,
+      b: { checkpoint: null, delivered: [] } as Chain,
+    };
     const step = async () => {
       await sandbox.control.tick();
       await syncRun(withOverlap, 'gongCallsSync', calls.a, 7);
@@ -74,14 +120,21 @@ describe('incremental sync', () => {
     };
 
     await step();
-    const publicIds = sandbox.control.allCalls().filter((c) => !c.metaData.isPrivate).map((c) => c.metaData.id);
+    const publicIds = sandbox.control
+      .allCalls()
+      .filter((c) => !c.metaData.isPrivate)
+      .map((c) => c.metaData.id);
     expect(new Set(calls.a.delivered)).toEqual(new Set(publicIds));
     expect(calls.a.delivered).toHaveLength(publicIds.length);
     expect(new Set(transcripts.a.delivered).size).toBe(transcripts.a.delivered.length);
     expect(transcripts.a.delivered.length).toBeGreaterThan(100);
 
     // A call that started 20 minutes ago and ended 10 minutes ago; Gong shows it an hour after it ended.
-    const late = await sandbox.control.endCall({ startedAgoMs: 20 * MIN, durationSeconds: 600, isPrivate: false });
+    const late = await sandbox.control.endCall({
+      startedAgoMs: 20 * MIN,
+      durationSeconds: 600,
+      isPrivate: false,
+    });
     for (let i = 0; i < 12; i++) {
       clock += 30 * MIN;
       await step();
@@ -113,7 +166,10 @@ describe('incremental sync', () => {
     const cross = await fetch(withOverlap.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query($c: String) { gongCallsSync(checkpoint: $c) { hasMore } }', variables: { c: t.data.gongTranscriptsSync.checkpoint } }),
+      body: JSON.stringify({
+        query: 'query($c: String) { gongCallsSync(checkpoint: $c) { hasMore } }',
+        variables: { c: t.data.gongTranscriptsSync.checkpoint },
+      }),
     }).then((r) => r.json() as Promise<{ errors: { extensions: { code: string } }[] }>);
     expect(cross.errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });

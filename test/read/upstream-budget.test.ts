@@ -12,12 +12,26 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.reset());
 
-const signature = (e: { method: string; path: string; query: Record<string, string>; body?: unknown }) =>
-  `${e.method} ${e.path} ${JSON.stringify(e.query)} ${JSON.stringify(e.body ?? null)}`;
+const signature = (e: {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body?: unknown;
+}) => `${e.method} ${e.path} ${JSON.stringify(e.query)} ${JSON.stringify(e.body ?? null)}`;
 
 describe('upstream budget', () => {
   it('100 calls with workspace, primaryUser { manager }, parties { user } and transcripts cost ≤ 5 distinct requests', async () => {
-    const r = await h.gql<{ gongCalls: { nodes: { id: string; workspace: { name: string }; primaryUser: { id: string; manager: { id: string } | null }; parties: { user: { id: string } | null }[]; transcript: { monologues: { sentences: { text: string }[] }[] } | null }[] } }>(`{
+    const r = await h.gql<{
+      gongCalls: {
+        nodes: {
+          id: string;
+          workspace: { name: string };
+          primaryUser: { id: string; manager: { id: string } | null };
+          parties: { user: { id: string } | null }[];
+          transcript: { monologues: { sentences: { text: string }[] }[] } | null;
+        }[];
+      };
+    }>(`{
       gongCalls(first: 100, filter: { includePrivate: true }) {
         nodes {
           id title
@@ -44,7 +58,9 @@ describe('upstream budget', () => {
   });
 
   it('basic fields only: one /v2/calls/extensive request without a contentSelector (start-time window, same cost as GET /v2/calls)', async () => {
-    const r = await h.gql('{ gongCalls(first: 5) { nodes { id title started primaryUserId workspaceId isPrivate } } }');
+    const r = await h.gql(
+      '{ gongCalls(first: 5) { nodes { id title started primaryUserId workspaceId isPrivate } } }',
+    );
     expect(r.errors).toBeUndefined();
     const log = h.upstream();
     expect(log.map((e) => e.endpoint)).toEqual(['POST /v2/calls/extensive']);
@@ -56,7 +72,9 @@ describe('upstream budget', () => {
     expect(r.errors).toBeUndefined();
     const log = h.upstream();
     expect(log.map((e) => e.endpoint)).toEqual(['POST /v2/calls/extensive']);
-    expect((log[0]?.body as { contentSelector: unknown }).contentSelector).toEqual({ exposedFields: { parties: true } });
+    expect((log[0]?.body as { contentSelector: unknown }).contentSelector).toEqual({
+      exposedFields: { parties: true },
+    });
   });
 
   it('builds the contentSelector from the whole operation, fragments included', async () => {

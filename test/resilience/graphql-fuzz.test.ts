@@ -28,32 +28,104 @@ function schemaNames(schema: GraphQLSchema): { roots: string[]; fields: string[]
       for (const a of f.args) args.add(a.name);
     }
   }
-  return { roots: Object.keys(schema.getQueryType()?.getFields() ?? {}), fields: [...fields], args: [...args] };
+  return {
+    roots: Object.keys(schema.getQueryType()?.getFields() ?? {}),
+    fields: [...fields],
+    args: [...args],
+  };
 }
 
 function arbitraries(names: ReturnType<typeof schemaNames>) {
   const field = fc.constantFrom(...names.fields);
   const arg = fc.constantFrom(...names.args);
-  const scalar = fc.oneof(fc.integer(), fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)), fc.constantFrom('true', 'null', '$v', '[1, "a"]', '{ x: 1 }', 'ENUM', '1e999'));
-  const argList = fc.array(fc.tuple(arg, scalar).map(([a, v]) => `${a}: ${v}`), { maxLength: 3 }).map((xs) => (xs.length ? `(${xs.join(', ')})` : ''));
+  const scalar = fc.oneof(
+    fc.integer(),
+    fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
+    fc.constantFrom('true', 'null', '$v', '[1, "a"]', '{ x: 1 }', 'ENUM', '1e999'),
+  );
+  const argList = fc
+    .array(
+      fc.tuple(arg, scalar).map(([a, v]) => `${a}: ${v}`),
+      { maxLength: 3 },
+    )
+    .map((xs) => (xs.length ? `(${xs.join(', ')})` : ''));
   const selection: fc.Memo<string> = fc.memo((n) =>
     n <= 1
       ? field
-      : fc.tuple(field, argList, fc.array(selection(n - 1), { minLength: 1, maxLength: 3 })).map(([f, a, sub]) => `${f}${a} { ${sub.join(' ')} }`),
+      : fc
+          .tuple(field, argList, fc.array(selection(n - 1), { minLength: 1, maxLength: 3 }))
+          .map(([f, a, sub]) => `${f}${a} { ${sub.join(' ')} }`),
   );
   const validish = fc
-    .tuple(fc.constantFrom(...names.roots), argList, fc.array(selection(4), { minLength: 1, maxLength: 4 }))
+    .tuple(
+      fc.constantFrom(...names.roots),
+      argList,
+      fc.array(selection(4), { minLength: 1, maxLength: 4 }),
+    )
     .map(([root, a, sub]) => `query Q($v: [ID!]) { ${root}${a} { ${sub.join(' ')} } }`);
   const truncated = fc.tuple(validish, fc.nat()).map(([q, n]) => q.slice(0, n % (q.length + 1)));
   const tokens = fc
-    .array(fc.oneof(field, arg, fc.constantFrom('{', '}', '(', ')', '[', ']', ':', '$', '!', '=', '...', '@skip(if: true)', '@include', 'query', 'mutation', 'subscription', 'fragment', 'on', '#', '"', '"""', '\\u0000', '\u{1F4A5}', ',', '|', '&')), { maxLength: 60 })
+    .array(
+      fc.oneof(
+        field,
+        arg,
+        fc.constantFrom(
+          '{',
+          '}',
+          '(',
+          ')',
+          '[',
+          ']',
+          ':',
+          '$',
+          '!',
+          '=',
+          '...',
+          '@skip(if: true)',
+          '@include',
+          'query',
+          'mutation',
+          'subscription',
+          'fragment',
+          'on',
+          '#',
+          '"',
+          '"""',
+          '\\u0000',
+          '\u{1F4A5}',
+          ',',
+          '|',
+          '&',
+        ),
+      ),
+      { maxLength: 60 },
+    )
     .map((xs) => xs.join(' '));
-  const deep = fc.tuple(fc.integer({ min: 5, max: 400 }), field).map(([d, f]) => `{ ${`${f} { `.repeat(d)}id${' }'.repeat(d)} }`);
-  const aliases = fc.tuple(fc.integer({ min: 16, max: 3000 }), fc.constantFrom(...names.roots)).map(([n, root]) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${root} { __typename }`).join(' ')} }`);
-  const document = fc.oneof(validish, truncated, tokens, deep, aliases, fc.string({ maxLength: 200 }), fc.constant(''));
+  const deep = fc
+    .tuple(fc.integer({ min: 5, max: 400 }), field)
+    .map(([d, f]) => `{ ${`${f} { `.repeat(d)}id${' }'.repeat(d)} }`);
+  const aliases = fc
+    .tuple(fc.integer({ min: 16, max: 3000 }), fc.constantFrom(...names.roots))
+    .map(
+      ([n, root]) =>
+        `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${root} { __typename }`).join(' ')} }`,
+    );
+  const document = fc.oneof(
+    validish,
+    truncated,
+    tokens,
+    deep,
+    aliases,
+    fc.string({ maxLength: 200 }),
+    fc.constant(''),
+  );
 
   const json = (v: unknown) => JSON.stringify(v);
-  const post = (body: string, contentType = 'application/json'): FuzzRequest => ({ method: 'POST', headers: { 'content-type': contentType }, body });
+  const post = (body: string, contentType = 'application/json'): FuzzRequest => ({
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
   const variablesQuery = fc.constantFrom(
     'query($ids: [ID!]!) { gongCallsByIds(ids: $ids) { id } }',
     'query($first: Int) { gongUsers(first: $first) { nodes { id } } }',
@@ -62,30 +134,74 @@ function arbitraries(names: ReturnType<typeof schemaNames>) {
   );
   const request: fc.Arbitrary<FuzzRequest> = fc.oneof(
     document.map((query) => post(json({ query }))),
-    fc.tuple(document, fc.jsonValue(), fc.oneof(fc.string({ maxLength: 10 }), fc.constant(undefined))).map(([query, variables, operationName]) => post(json({ query, variables, operationName }))),
-    fc.tuple(variablesQuery, fc.jsonValue({ maxDepth: 3 })).map(([query, v]) => post(json({ query, variables: { ids: v, first: v, id: v, p: v, f: v } }))),
+    fc
+      .tuple(
+        document,
+        fc.jsonValue(),
+        fc.oneof(fc.string({ maxLength: 10 }), fc.constant(undefined)),
+      )
+      .map(([query, variables, operationName]) => post(json({ query, variables, operationName }))),
+    fc
+      .tuple(variablesQuery, fc.jsonValue({ maxDepth: 3 }))
+      .map(([query, v]) =>
+        post(json({ query, variables: { ids: v, first: v, id: v, p: v, f: v } })),
+      ),
     fc.jsonValue().map((v) => post(json(v))),
-    fc.record({ query: fc.jsonValue(), variables: fc.jsonValue(), extensions: fc.jsonValue() }).map((b) => post(json(b))),
+    fc
+      .record({ query: fc.jsonValue(), variables: fc.jsonValue(), extensions: fc.jsonValue() })
+      .map((b) => post(json(b))),
     fc.string({ maxLength: 300 }).map((s) => post(s)),
-    fc.tuple(fc.constantFrom('text/plain', 'application/graphql', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'weird/*', ''), document).map(([ct, q]) => post(ct === 'application/graphql' ? q : json({ query: q }), ct)),
-    fc.tuple(fc.dictionary(fc.constantFrom('query', 'variables', 'operationName', 'extensions', 'x'), fc.oneof(document, fc.string({ maxLength: 40 })), { maxKeys: 4 }), fc.boolean()).map(
-      ([params, preflight]): FuzzRequest => ({
+    fc
+      .tuple(
+        fc.constantFrom(
+          'text/plain',
+          'application/graphql',
+          'multipart/form-data; boundary=x',
+          'application/x-www-form-urlencoded',
+          'application/json; charset=utf-16',
+          'weird/*',
+          '',
+        ),
+        document,
+      )
+      .map(([ct, q]) => post(ct === 'application/graphql' ? q : json({ query: q }), ct)),
+    fc
+      .tuple(
+        fc.dictionary(
+          fc.constantFrom('query', 'variables', 'operationName', 'extensions', 'x'),
+          fc.oneof(document, fc.string({ maxLength: 40 })),
+          { maxKeys: 4 },
+        ),
+        fc.boolean(),
+      )
+      .map(([params, preflight]): FuzzRequest => ({
         method: 'GET',
         search: `?${new URLSearchParams(params).toString()}`,
         headers: preflight ? { 'apollo-require-preflight': 'true' } : {},
-      }),
-    ),
+      })),
   );
   return request;
 }
 
 /** What no answer may contain: a stack, a frame, a path of this machine. */
-const LEAKS = [/"stack"/, /stacktrace/i, / {4}at /, /\bat [\w.<>]+ \(/, /\/work\//, /node_modules/, /file:\/\//, /\.ts:\d+/];
+const LEAKS = [
+  /"stack"/,
+  /stacktrace/i,
+  / {4}at /,
+  /\bat [\w.<>]+ \(/,
+  /\/work\//,
+  /node_modules/,
+  /file:\/\//,
+  /\.ts:\d+/,
+];
 
 describe('GraphQL fuzzing at the HTTP edge', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ sandbox: { users: 10, calls: 30 }, env: { CACHE_TTL_SECONDS: '300' } });
+    h = await startHarness({
+      sandbox: { users: 10, calls: 30 },
+      env: { CACHE_TTL_SECONDS: '300' },
+    });
   });
   afterAll(() => h.close());
 
@@ -93,10 +209,17 @@ describe('GraphQL fuzzing at the HTTP edge', () => {
     const request = arbitraries(schemaNames(h.gateway.schema));
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const res = await fetch(`${h.gateway.url}${r.search ?? ''}`, { method: r.method, headers: r.headers, body: r.body });
+        const res = await fetch(`${h.gateway.url}${r.search ?? ''}`, {
+          method: r.method,
+          headers: r.headers,
+          body: r.body,
+        });
         const text = await res.text();
         expect(res.status, text.slice(0, 300)).toBeLessThan(500);
-        expect(() => JSON.parse(text) as unknown, `not JSON (${res.status}): ${text.slice(0, 200)}`).not.toThrow();
+        expect(
+          () => JSON.parse(text) as unknown,
+          `not JSON (${res.status}): ${text.slice(0, 200)}`,
+        ).not.toThrow();
         for (const leak of LEAKS) expect(text, `leak ${leak}`).not.toMatch(leak);
       }),
       { seed: 5_2025, numRuns: 300, endOnFailure: true },
@@ -117,8 +240,10 @@ describe('GraphQL fuzzing at the HTTP edge', () => {
     }
   });
 
-  it('answers a URL too long for Node\'s parser with 431 JSON', async () => {
-    const res = await fetch(`${h.gateway.url}?query=${'x'.repeat(20_000)}`, { headers: { 'apollo-require-preflight': 'true' } });
+  it("answers a URL too long for Node's parser with 431 JSON", async () => {
+    const res = await fetch(`${h.gateway.url}?query=${'x'.repeat(20_000)}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(res.status).toBe(431);
     expect(await res.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT' } });
   });

@@ -48,38 +48,62 @@ describe('GraphQL queries under recoverable faults', () => {
 
   it('has a fault-free answer to compare with', () => {
     expect(baseline.errors).toBeUndefined();
-    const data = baseline.data as { gongCalls: { nodes: { primaryUser: unknown }[] }; gongUsers: { nodes: unknown[] } };
+    const data = baseline.data as {
+      gongCalls: { nodes: { primaryUser: unknown }[] };
+      gongUsers: { nodes: unknown[] };
+    };
     expect(data.gongCalls.nodes).toHaveLength(10);
     expect(data.gongCalls.nodes.every((n) => n.primaryUser !== null)).toBe(true);
     expect(data.gongUsers.nodes).toHaveLength(5);
   });
 
   const recoverable: [string, FaultRule[]][] = [
-    ['a 429 storm with Retry-After', [{ kind: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: 3 }]],
+    [
+      'a 429 storm with Retry-After',
+      [{ kind: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: 3 }],
+    ],
     // One request consumes every matching rule at once, so a burst is one rule with a count.
     ['a burst of 500s', [{ kind: { type: 'status', status: 500 }, count: 3 }]],
-    ['a burst of 502s on the users endpoint', [{ pathPrefix: '/v2/users', kind: { type: 'status', status: 502 }, count: 3 }]],
-    ['a burst of 503s on the calls endpoint', [{ pathPrefix: '/v2/calls', kind: { type: 'status', status: 503 }, count: 3 }]],
-    ['a latency spike beyond the attempt timeout', [{ kind: { type: 'latency', ms: 1500 }, count: 2 }]],
+    [
+      'a burst of 502s on the users endpoint',
+      [{ pathPrefix: '/v2/users', kind: { type: 'status', status: 502 }, count: 3 }],
+    ],
+    [
+      'a burst of 503s on the calls endpoint',
+      [{ pathPrefix: '/v2/calls', kind: { type: 'status', status: 503 }, count: 3 }],
+    ],
+    [
+      'a latency spike beyond the attempt timeout',
+      [{ kind: { type: 'latency', ms: 1500 }, count: 2 }],
+    ],
     ['connection resets', [{ kind: { type: 'reset' }, count: 3 }]],
     ['malformed JSON', [{ kind: { type: 'malformed' }, count: 2 }]],
   ];
 
-  it.each(recoverable)('returns the fault-free answer through %s', async (_name, rules) => {
-    for (const rule of rules) h.sandbox.control.addFault(rule);
-    const answers = await Promise.all([h.gql(QUERY), h.gql(QUERY), h.gql(QUERY)]);
-    for (const r of answers) {
-      expect(r.status).toBe(200);
-      expect(r.errors).toBeUndefined();
-      expect(r.data).toEqual(baseline.data);
-    }
-    // The injected statuses did reach the gateway (random rules may not fire).
-    const injected = rules.filter((r) => r.rate === undefined && r.kind.type === 'status').reduce((n, r) => n + (r.count ?? 0), 0);
-    expect(h.upstream().filter((e) => e.status >= 429).length).toBeGreaterThanOrEqual(injected);
-  }, 30_000);
+  it.each(recoverable)(
+    'returns the fault-free answer through %s',
+    async (_name, rules) => {
+      for (const rule of rules) h.sandbox.control.addFault(rule);
+      const answers = await Promise.all([h.gql(QUERY), h.gql(QUERY), h.gql(QUERY)]);
+      for (const r of answers) {
+        expect(r.status).toBe(200);
+        expect(r.errors).toBeUndefined();
+        expect(r.data).toEqual(baseline.data);
+      }
+      // The injected statuses did reach the gateway (random rules may not fire).
+      const injected = rules
+        .filter((r) => r.rate === undefined && r.kind.type === 'status')
+        .reduce((n, r) => n + (r.count ?? 0), 0);
+      expect(h.upstream().filter((e) => e.status >= 429).length).toBeGreaterThanOrEqual(injected);
+    },
+    30_000,
+  );
 
   it('rides out a 429 storm without a single 429 of its own making', async () => {
-    h.sandbox.control.addFault({ kind: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: 2 });
+    h.sandbox.control.addFault({
+      kind: { type: 'status', status: 429, retryAfterSeconds: 1 },
+      count: 2,
+    });
     const r = await h.gql(QUERY);
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual(baseline.data);
@@ -88,7 +112,7 @@ describe('GraphQL queries under recoverable faults', () => {
     expect(log.filter((e) => e.status === 429)).toHaveLength(2);
   }, 30_000);
 
-  it('answers UPSTREAM_ERROR with Gong\'s requestId when 5xx never stops', async () => {
+  it("answers UPSTREAM_ERROR with Gong's requestId when 5xx never stops", async () => {
     h.sandbox.control.addFault({ pathPrefix: '/v2/users', kind: { type: 'status', status: 503 } });
     const r = await h.gql(USERS);
     expect(r.status).toBe(200);
@@ -117,7 +141,9 @@ describe('GraphQL queries under recoverable faults', () => {
     const r = await h.gql<{ gongCalls: { nodes: { id: string; primaryUser: unknown }[] } }>(
       `{ gongCalls(first: 10, filter: { from: "${FROM}", to: "${TO}" }) { nodes { id primaryUser { id } } } }`,
     );
-    const ids = (baseline.data as { gongCalls: { nodes: { id: string }[] } }).gongCalls.nodes.map((n) => n.id);
+    const ids = (baseline.data as { gongCalls: { nodes: { id: string }[] } }).gongCalls.nodes.map(
+      (n) => n.id,
+    );
     expect(r.data?.gongCalls.nodes.map((n) => n.id)).toEqual(ids);
     expect(r.data?.gongCalls.nodes.every((n) => n.primaryUser === null)).toBe(true);
     expect(new Set(codes(r))).toEqual(new Set(['UPSTREAM_ERROR']));
@@ -143,9 +169,15 @@ describe('GraphQL queries under random faults', () => {
       { type: 'status', status: 503 },
       { type: 'reset' },
       { type: 'malformed' },
-    ] as const) r.h.sandbox.control.addFault({ kind, rate: 0.3, count: 2 });
+    ] as const)
+      r.h.sandbox.control.addFault({ kind, rate: 0.3, count: 2 });
     const answers = await Promise.all([r.h.gql(QUERY), r.h.gql(QUERY), r.h.gql(QUERY)]);
-    const typed = ['UPSTREAM_ERROR', 'UPSTREAM_SCHEMA_MISMATCH', 'UPSTREAM_RATE_LIMITED', 'UPSTREAM_UNAVAILABLE'];
+    const typed = [
+      'UPSTREAM_ERROR',
+      'UPSTREAM_SCHEMA_MISMATCH',
+      'UPSTREAM_RATE_LIMITED',
+      'UPSTREAM_UNAVAILABLE',
+    ];
     for (const a of answers) {
       expect(a.status).toBe(200);
       if (a.errors === undefined) expect(a.data).toEqual(r.baseline.data);
@@ -156,9 +188,15 @@ describe('GraphQL queries under random faults', () => {
 
 describe('GraphQL queries when Gong stays down', () => {
   it('answers UPSTREAM_RATE_LIMITED with retryAfter when Retry-After outlasts the deadline, without asking Gong again', async () => {
-    const h = await startHarness({ sandbox, env: { ...env, GONG_QUEUE_TIMEOUT_MS: '1000', GONG_REQUEST_TIMEOUT_MS: '1000' } });
+    const h = await startHarness({
+      sandbox,
+      env: { ...env, GONG_QUEUE_TIMEOUT_MS: '1000', GONG_REQUEST_TIMEOUT_MS: '1000' },
+    });
     try {
-      h.sandbox.control.addFault({ kind: { type: 'status', status: 429, retryAfterSeconds: 30 }, count: 1 });
+      h.sandbox.control.addFault({
+        kind: { type: 'status', status: 429, retryAfterSeconds: 30 },
+        count: 1,
+      });
       const r = await h.gql(USERS);
       expect(codes(r)).toEqual(['UPSTREAM_RATE_LIMITED']);
       expect(errorOf(r).retryAfter).toBe(30);
@@ -171,7 +209,15 @@ describe('GraphQL queries when Gong stays down', () => {
   });
 
   it('answers UPSTREAM_UNAVAILABLE with retryAfter once the breaker opens, without asking Gong', async () => {
-    const h = await startHarness({ sandbox, env: { ...env, GONG_MAX_RETRIES: '0', GONG_BREAKER_THRESHOLD: '2', GONG_BREAKER_COOLDOWN_MS: '5000' } });
+    const h = await startHarness({
+      sandbox,
+      env: {
+        ...env,
+        GONG_MAX_RETRIES: '0',
+        GONG_BREAKER_THRESHOLD: '2',
+        GONG_BREAKER_COOLDOWN_MS: '5000',
+      },
+    });
     try {
       h.sandbox.control.addFault({ kind: { type: 'status', status: 502 } });
       expect(codes(await h.gql(USERS))).toEqual(['UPSTREAM_ERROR']);

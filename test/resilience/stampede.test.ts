@@ -14,7 +14,8 @@ import type { RequestLogEntry } from '../../src/sandbox/types.js';
 import { maxArrivalsInWindow } from '../gong/support/clients.js';
 import { startHarness, type Harness } from '../read/harness.js';
 
-const signature = (e: RequestLogEntry) => `${e.method} ${e.path} ${JSON.stringify(e.query)} ${JSON.stringify(e.body ?? null)}`;
+const signature = (e: RequestLogEntry) =>
+  `${e.method} ${e.path} ${JSON.stringify(e.query)} ${JSON.stringify(e.body ?? null)}`;
 
 describe('a stampede of identical queries', () => {
   let h: Harness;
@@ -22,9 +23,18 @@ describe('a stampede of identical queries', () => {
   beforeAll(async () => {
     h = await startHarness({
       sandbox: { users: 30, calls: 200, rateLimit: { perSecond: 3, perDay: 10_000 } },
-      env: { GONG_RATE_PER_SECOND: '3', GONG_QUEUE_TIMEOUT_MS: '20000', CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0' },
+      env: {
+        GONG_RATE_PER_SECOND: '3',
+        GONG_QUEUE_TIMEOUT_MS: '20000',
+        CACHE_TTL_SECONDS: '0',
+        CACHE_MAX_BYTES: '0',
+      },
     });
-    ids = h.sandbox.control.allCalls().filter((c) => !c.metaData.isPrivate).slice(0, 12).map((c) => c.metaData.id);
+    ids = h.sandbox.control
+      .allCalls()
+      .filter((c) => !c.metaData.isPrivate)
+      .slice(0, 12)
+      .map((c) => c.metaData.id);
   });
   beforeEach(async () => {
     // Open the 50 keep-alive sockets and warm the server: a stampede hits a running gateway.
@@ -40,7 +50,9 @@ describe('a stampede of identical queries', () => {
       gongCallsByIds(ids: $ids) { id title primaryUser { id firstName manager { id } } parties { name user { id emailAddress } } }
     }`;
     type Answer = { gongCallsByIds: { id: string; primaryUser: { id: string } | null }[] };
-    const answers = await Promise.all(Array.from({ length: 50 }, () => h.gql<Answer>(query, { ids })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => h.gql<Answer>(query, { ids })),
+    );
 
     for (const r of answers) {
       expect(r.status).toBe(200);
@@ -62,13 +74,18 @@ describe('a stampede of identical queries', () => {
 
   it('50 concurrent gongUsers and gongWorkspaces cost one GET each', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => h.gql('{ gongUsers(first: 20) { nodes { id emailAddress } } gongWorkspaces { id name } }')),
+      Array.from({ length: 50 }, () =>
+        h.gql('{ gongUsers(first: 20) { nodes { id emailAddress } } gongWorkspaces { id name } }'),
+      ),
     );
     for (const r of answers) {
       expect(r.errors).toBeUndefined();
       expect(r.data).toEqual(answers[0]?.data);
     }
-    expect(h.sandbox.control.counters()).toMatchObject({ 'GET /v2/users': 1, 'GET /v2/workspaces': 1 });
+    expect(h.sandbox.control.counters()).toMatchObject({
+      'GET /v2/users': 1,
+      'GET /v2/workspaces': 1,
+    });
     expect(h.upstream()).toHaveLength(2);
   });
 });

@@ -20,7 +20,9 @@ interface Child {
 
 function startGatewayProcess(env: Record<string, string>): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(env)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     proc.stderr.on('data', (b: Buffer) => (err += b.toString()));
@@ -45,13 +47,20 @@ function stopGatewayProcess(child: Child): Promise<void> {
   });
 }
 
-type CallAnswer = { status: number; data?: { gongCall: { id: string; title: string | null } | null }; errors?: unknown[] };
+type CallAnswer = {
+  status: number;
+  data?: { gongCall: { id: string; title: string | null } | null };
+  errors?: unknown[];
+};
 
 async function gongCall(url: string, id: string): Promise<CallAnswer> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'query ($id: ID!) { gongCall(id: $id) { id title } }', variables: { id } }),
+    body: JSON.stringify({
+      query: 'query ($id: ID!) { gongCall(id: $id) { id title } }',
+      variables: { id },
+    }),
   });
   return { status: res.status, ...((await res.json()) as Omit<CallAnswer, 'status'>) };
 }
@@ -65,7 +74,11 @@ describeRedis('two gateway processes sharing one redis-server', () => {
   beforeAll(async () => {
     redis = await startRedis();
     sb = await startSandbox({ users: 20, calls: 120, rateLimit: { perSecond: 3, perDay: 10_000 } });
-    calls = sb.control.allCalls().filter((c) => !c.metaData.isPrivate).slice(0, 40).map((c) => ({ id: c.metaData.id, title: c.metaData.title ?? null }));
+    calls = sb.control
+      .allCalls()
+      .filter((c) => !c.metaData.isPrivate)
+      .slice(0, 40)
+      .map((c) => ({ id: c.metaData.id, title: c.metaData.title ?? null }));
     const env = {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -79,7 +92,8 @@ describeRedis('two gateway processes sharing one redis-server', () => {
       GATEWAY_AUTH: 'none',
       GONG_RATE_PER_SECOND: '3',
       GONG_QUEUE_TIMEOUT_MS: '30000',
-      CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0',
+      CACHE_TTL_SECONDS: '0',
+      CACHE_MAX_BYTES: '0',
     };
     gateways = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
   }, 60_000);
@@ -98,7 +112,10 @@ describeRedis('two gateway processes sharing one redis-server', () => {
   /** Twenty different calls, alternately through each process, all at once: 20 upstream requests. */
   const fire = (some: { id: string }[]) => some.map((c, i) => gongCall(gateways[i % 2]!.url, c.id));
 
-  const expectAllAnswered = (answers: CallAnswer[], some: { id: string; title: string | null }[]) => {
+  const expectAllAnswered = (
+    answers: CallAnswer[],
+    some: { id: string; title: string | null }[],
+  ) => {
     for (const [i, r] of answers.entries()) {
       expect(r.status).toBe(200);
       expect(r.errors).toBeUndefined();

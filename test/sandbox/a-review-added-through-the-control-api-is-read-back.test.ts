@@ -8,7 +8,11 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 const control = async (path: string, body: unknown) => {
-  const r = await fetch(`${sb.url}/__sandbox${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const r = await fetch(`${sb.url}/__sandbox${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 };
 
@@ -19,11 +23,20 @@ describe('POST /__sandbox/scorecards/answer', () => {
     expect(added.status).toBe(200);
     const res = await fetch(`${sb.url}/v2/stats/activity/scorecards`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${sb.accessKey}:${sb.accessKeySecret}`).toString('base64')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${sb.accessKey}:${sb.accessKeySecret}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ filter: {} }),
     });
-    const listed = ((await res.json()) as { answeredScorecards: { answeredScorecardId: number; callId: string }[] }).answeredScorecards;
-    expect(listed.filter((a) => a.callId === callId).map((a) => String(a.answeredScorecardId))).toContain(added.body.answeredScorecardId);
+    const listed = (
+      (await res.json()) as {
+        answeredScorecards: { answeredScorecardId: number; callId: string }[];
+      }
+    ).answeredScorecards;
+    expect(
+      listed.filter((a) => a.callId === callId).map((a) => String(a.answeredScorecardId)),
+    ).toContain(added.body.answeredScorecardId);
   });
 
   it('refuses a body without a callId (400) and an unknown call (404)', async () => {

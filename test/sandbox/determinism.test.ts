@@ -2,8 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { Tenant } from '../../src/sandbox/tenant.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 
-const opts = (seed: number) => ({ seed, users: 30, calls: 300, days: 30, anchorMs: Date.UTC(2025, 5, 1), utcOffset: '-07:00', appUrl: 'https://us-1.app.gong.io' });
-const snapshot = (t: Tenant) => JSON.stringify({ users: t.users, flows: t.flows, ws: t.workspaces, calls: t.allCalls(), tr: t.allCalls().slice(0, 20).map((c) => t.transcriptOf(c)) });
+const opts = (seed: number) => ({
+  seed,
+  users: 30,
+  calls: 300,
+  days: 30,
+  anchorMs: Date.UTC(2025, 5, 1),
+  utcOffset: '-07:00',
+  appUrl: 'https://us-1.app.gong.io',
+});
+const snapshot = (t: Tenant) =>
+  JSON.stringify({
+    users: t.users,
+    flows: t.flows,
+    ws: t.workspaces,
+    calls: t.allCalls(),
+    tr: t
+      .allCalls()
+      .slice(0, 20)
+      .map((c) => t.transcriptOf(c)),
+  });
 
 describe('seeded tenant', () => {
   it('is the same for the same seed and anchor, and differs for another seed', () => {
@@ -22,14 +40,27 @@ describe('seeded tenant', () => {
         if (p.affiliation === 'Internal') expect(ids.has(p.userId ?? '')).toBe(true);
         else expect(p).not.toHaveProperty('userId');
       }
-      expect(c.parties.some((p) => p.speakerId === null) || c.parties.every((p) => typeof p.speakerId === 'string')).toBe(true);
+      expect(
+        c.parties.some((p) => p.speakerId === null) ||
+          c.parties.every((p) => typeof p.speakerId === 'string'),
+      ).toBe(true);
     }
     expect(t.allCalls().some((c) => c.parties.some((p) => p.speakerId === null))).toBe(true);
   });
 
   it('gives two sandboxes with the same seed and anchor the same calls through control.allCalls()', async () => {
-    const a = await startSandbox({ seed: 11, calls: 50, anchor: Date.UTC(2025, 0, 1), rateLimit: false });
-    const b = await startSandbox({ seed: 11, calls: 50, anchor: Date.UTC(2025, 0, 1), rateLimit: false });
+    const a = await startSandbox({
+      seed: 11,
+      calls: 50,
+      anchor: Date.UTC(2025, 0, 1),
+      rateLimit: false,
+    });
+    const b = await startSandbox({
+      seed: 11,
+      calls: 50,
+      anchor: Date.UTC(2025, 0, 1),
+      rateLimit: false,
+    });
     try {
       const strip = (s: typeof a) => s.control.allCalls().map(({ media: _m, ...c }) => c);
       expect(strip(a)).toEqual(strip(b));

@@ -1,5 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse, UsersResponse, WorkspacesResponse } from '../contract/support/gong-bodies.js';
+import {
+  ErrorResponse,
+  UsersResponse,
+  WorkspacesResponse,
+} from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { gong, REQUEST_ID, sandbox } from './support.js';
 
@@ -46,7 +50,9 @@ describe('fault injection', () => {
   it('resets the connection', async () => {
     sb.control.addFault({ kind: { type: 'reset' }, count: 1 });
     await expect(gong(sb, 'GET', '/v2/workspaces')).rejects.toThrow();
-    expect(WorkspacesResponse.parse((await gong(sb, 'GET', '/v2/workspaces')).body).workspaces).toHaveLength(3);
+    expect(
+      WorkspacesResponse.parse((await gong(sb, 'GET', '/v2/workspaces')).body).workspaces,
+    ).toHaveLength(3);
   });
 
   it('delays with latency, then answers normally; rate 0 never fires', async () => {
@@ -57,7 +63,11 @@ describe('fault injection', () => {
   });
 
   it('rejects a malformed fault rule', () => {
-    expect(() => sb.control.addFault({ kind: { type: 'status', status: 418 as 500 } })).toThrow(/429, 500, 502 or 503/);
-    expect(() => sb.control.addFault({ kind: { type: 'latency', ms: 1 }, rate: 2 })).toThrow(/between 0 and 1/);
+    expect(() => sb.control.addFault({ kind: { type: 'status', status: 418 as 500 } })).toThrow(
+      /429, 500, 502 or 503/,
+    );
+    expect(() => sb.control.addFault({ kind: { type: 'latency', ms: 1 }, rate: 2 })).toThrow(
+      /between 0 and 1/,
+    );
   });
 });

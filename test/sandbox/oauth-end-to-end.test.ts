@@ -6,7 +6,8 @@ const REDIRECT = 'http://127.0.0.1:1/oauth/callback';
 
 describe('OAuth through HTTP: authorize → token → Bearer on the tenant URL only', () => {
   let sandbox: Sandbox;
-  const clientAuth = () => `Basic ${Buffer.from(`${sandbox.oauth.clientId}:${sandbox.oauth.clientSecret}`).toString('base64')}`;
+  const clientAuth = () =>
+    `Basic ${Buffer.from(`${sandbox.oauth.clientId}:${sandbox.oauth.clientSecret}`).toString('base64')}`;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ users: 5, calls: 20, rateLimit: false });
@@ -15,7 +16,13 @@ describe('OAuth through HTTP: authorize → token → Bearer on the tenant URL o
 
   async function connect(scope: string): Promise<TokenResponse> {
     const authorize = new URL(sandbox.oauth.authorizeUrl);
-    for (const [k, v] of Object.entries({ client_id: sandbox.oauth.clientId, response_type: 'code', scope, redirect_uri: REDIRECT, state: 'csrf-123' })) {
+    for (const [k, v] of Object.entries({
+      client_id: sandbox.oauth.clientId,
+      response_type: 'code',
+      scope,
+      redirect_uri: REDIRECT,
+      state: 'csrf-123',
+    })) {
       authorize.searchParams.set(k, v);
     }
     const approved = await fetch(authorize, { redirect: 'manual' });
@@ -26,7 +33,12 @@ describe('OAuth through HTTP: authorize → token → Bearer on the tenant URL o
 
     // Gong's documented shape: parameters in the query string, client credentials in Basic.
     const tokenUrl = new URL(sandbox.oauth.tokenUrl);
-    for (const [k, v] of Object.entries({ grant_type: 'authorization_code', code, client_id: sandbox.oauth.clientId, redirect_uri: REDIRECT })) {
+    for (const [k, v] of Object.entries({
+      grant_type: 'authorization_code',
+      code,
+      client_id: sandbox.oauth.clientId,
+      redirect_uri: REDIRECT,
+    })) {
       tokenUrl.searchParams.set(k, v);
     }
     const res = await fetch(tokenUrl, { method: 'POST', headers: { authorization: clientAuth() } });
@@ -48,36 +60,60 @@ describe('OAuth through HTTP: authorize → token → Bearer on the tenant URL o
     expect(await wrongHost.json()).toMatchObject({ errors: ['access token has been revoked'] });
 
     const log = sandbox.control.requestLog().filter((e) => e.path === '/v2/users');
-    expect(log.map((e) => [e.listener, e.status, e.auth])).toEqual([['tenant', 200, 'bearer'], ['api', 401, 'bearer']]);
+    expect(log.map((e) => [e.listener, e.status, e.auth])).toEqual([
+      ['tenant', 200, 'bearer'],
+      ['api', 401, 'bearer'],
+    ]);
   });
 
   it("a missing scope is Gong's 401 that names it; refresh after expiry restores access", async () => {
     const tokens = await connect(SCOPES.usersRead);
     const extensive = await fetch(`${sandbox.tenantUrl}/v2/calls/extensive`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${tokens.access_token}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ filter: {} }),
     });
     expect(extensive.status).toBe(401);
-    expect(await extensive.json()).toEqual({ requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/), errors: ["You don't have permission to use 'api:calls:read:extensive' in your app."] });
+    expect(await extensive.json()).toEqual({
+      requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/),
+      errors: ["You don't have permission to use 'api:calls:read:extensive' in your app."],
+    });
 
     sandbox.control.expireAccessTokens();
-    const expired = await fetch(`${sandbox.tenantUrl}/v2/users`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const expired = await fetch(`${sandbox.tenantUrl}/v2/users`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(expired.status).toBe(401);
 
     const refreshUrl = new URL(sandbox.oauth.tokenUrl);
     refreshUrl.searchParams.set('grant_type', 'refresh_token');
     refreshUrl.searchParams.set('refresh_token', tokens.refresh_token ?? '');
-    const refreshed = TokenResponse.parse(await (await fetch(refreshUrl, { method: 'POST', headers: { authorization: clientAuth() } })).json());
-    const again = await fetch(`${sandbox.tenantUrl}/v2/users`, { headers: { authorization: `Bearer ${refreshed.access_token}` } });
+    const refreshed = TokenResponse.parse(
+      await (
+        await fetch(refreshUrl, { method: 'POST', headers: { authorization: clientAuth() } })
+      ).json(),
+    );
+    const again = await fetch(`${sandbox.tenantUrl}/v2/users`, {
+      headers: { authorization: `Bearer ${refreshed.access_token}` },
+    });
     expect(again.status).toBe(200);
   });
 
   it('a form-body exchange with a wrong client secret is refused with 401 invalid_client', async () => {
     const res = await fetch(sandbox.oauth.tokenUrl, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${sandbox.oauth.clientId}:wrong`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT }).toString(),
+      headers: {
+        authorization: `Basic ${Buffer.from(`${sandbox.oauth.clientId}:wrong`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'x',
+        redirect_uri: REDIRECT,
+      }).toString(),
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: 'invalid_client' });

@@ -1,7 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallResponse, CallsExtensiveResponse, CallsResponse, NewCallAddingResponse, TranscriptsResponse, WebhookPayload } from '../contract/support/gong-bodies.js';
+import {
+  CallResponse,
+  CallsExtensiveResponse,
+  CallsResponse,
+  NewCallAddingResponse,
+  TranscriptsResponse,
+  WebhookPayload,
+} from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { clock, gong, q, sandbox } from './support.js';
 
@@ -12,12 +19,21 @@ let receiverUrl: string;
 const received: { body: unknown; authorization: string | undefined }[] = [];
 
 beforeAll(async () => {
-  sb = await sandbox({ calls: 100, now: time.now, processingDelayMs: 60_000, transcriptDelayMs: 600_000, processingIntervalMs: 60_000 });
+  sb = await sandbox({
+    calls: 100,
+    now: time.now,
+    processingDelayMs: 60_000,
+    transcriptDelayMs: 600_000,
+    processingIntervalMs: 60_000,
+  });
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ body: JSON.parse(Buffer.concat(chunks).toString()), authorization: req.headers.authorization });
+      received.push({
+        body: JSON.parse(Buffer.concat(chunks).toString()),
+        authorization: req.headers.authorization,
+      });
       res.end('ok');
     });
   });
@@ -36,7 +52,10 @@ describe('processing latency', () => {
     const rule = sb.control.addWebhookRule({ targetUrl: receiverUrl });
     const endedAt = time.now();
     const id = await sb.control.endCall({ title: 'Late call', durationSeconds: 600 });
-    const window = q({ fromDateTime: iso(endedAt - 3_600_000), toDateTime: iso(endedAt + 3_600_000) });
+    const window = q({
+      fromDateTime: iso(endedAt - 3_600_000),
+      toDateTime: iso(endedAt + 3_600_000),
+    });
 
     expect((await gong(sb, 'GET', `/v2/calls/${id}`)).status).toBe(404);
     expect((await gong(sb, 'GET', `/v2/calls${window}`)).status).toBe(404);
@@ -50,8 +69,14 @@ describe('processing latency', () => {
     const call = CallResponse.parse((await gong(sb, 'GET', `/v2/calls/${id}`)).body).call;
     // It started before it ended: a cursor kept on `started` since endedAt would miss it.
     expect(Date.parse(call.started ?? '')).toBeLessThan(endedAt - 600_000);
-    expect(CallsResponse.parse((await gong(sb, 'GET', `/v2/calls${window}`)).body).calls.map((c) => c.id)).toContain(id);
-    const ext = CallsExtensiveResponse.parse((await gong(sb, 'POST', '/v2/calls/extensive', { filter: { callIds: [id] } })).body);
+    expect(
+      CallsResponse.parse((await gong(sb, 'GET', `/v2/calls${window}`)).body).calls.map(
+        (c) => c.id,
+      ),
+    ).toContain(id);
+    const ext = CallsExtensiveResponse.parse(
+      (await gong(sb, 'POST', '/v2/calls/extensive', { filter: { callIds: [id] } })).body,
+    );
     expect(ext.calls[0]?.metaData.title).toBe('Late call');
 
     expect(received).toHaveLength(1);
@@ -60,9 +85,12 @@ describe('processing latency', () => {
     expect(payload.isTest).toBe(false);
     expect(payload.callData.parties?.length).toBeGreaterThan(0);
     expect(received[0]?.authorization).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(sb.control.webhookDeliveries().filter((d) => d.callId === id && d.ruleId === rule.id)).toHaveLength(1);
+    expect(
+      sb.control.webhookDeliveries().filter((d) => d.callId === id && d.ruleId === rule.id),
+    ).toHaveLength(1);
 
-    const transcript = () => gong(sb, 'POST', '/v2/calls/transcript', { filter: { callIds: [id] } });
+    const transcript = () =>
+      gong(sb, 'POST', '/v2/calls/transcript', { filter: { callIds: [id] } });
     expect((await transcript()).status).toBe(404);
     time.advance(540_000);
     await sb.control.tick();

@@ -5,11 +5,16 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 const FROZEN = Date.UTC(2025, 5, 2, 12);
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ users: 5, calls: 20, rateLimit: { perSecond: 2, perDay: 1000 }, now: () => FROZEN });
+  sandbox = await startSandbox({
+    users: 5,
+    calls: 20,
+    rateLimit: { perSecond: 2, perDay: 1000 },
+    now: () => FROZEN,
+  });
 });
 afterAll(() => sandbox.close());
 
-it('answers 429 with an integer Retry-After and Gong\'s ErrorResponse once the burst is spent', async () => {
+it("answers 429 with an integer Retry-After and Gong's ErrorResponse once the burst is spent", async () => {
   const auth = `Basic ${Buffer.from(`${sandbox.accessKey}:${sandbox.accessKeySecret}`).toString('base64')}`;
   const get = () => fetch(`${sandbox.url}/v2/workspaces`, { headers: { authorization: auth } });
   for (let i = 0; i < 2; i++) {

@@ -102,41 +102,49 @@ it('rejects a non-positive limit with a message naming it and the value', () => 
 
 it('never lets more than capacity + perSecond x elapsed through in any interval (property)', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 10 }), fc.array(fc.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 200 }), (perSecond, gaps) => {
-      const { limiter, advance } = setup(perSecond, 1_000_000);
-      const accepted: number[] = [];
-      let t = 0;
-      for (const gap of gaps) {
-        t = advance(gap);
-        const d = limiter.take();
-        if (d.ok) accepted.push(t);
-        else expect(d.retryAfterSeconds).toBeGreaterThanOrEqual(1);
-      }
-      for (let i = 0; i < accepted.length; i++) {
-        for (let j = i; j < accepted.length; j++) {
-          const elapsed = (accepted[j]! - accepted[i]!) / 1000;
-          expect(j - i + 1).toBeLessThanOrEqual(perSecond + perSecond * elapsed + 1e-9);
+    fc.property(
+      fc.integer({ min: 1, max: 10 }),
+      fc.array(fc.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 200 }),
+      (perSecond, gaps) => {
+        const { limiter, advance } = setup(perSecond, 1_000_000);
+        const accepted: number[] = [];
+        let t = 0;
+        for (const gap of gaps) {
+          t = advance(gap);
+          const d = limiter.take();
+          if (d.ok) accepted.push(t);
+          else expect(d.retryAfterSeconds).toBeGreaterThanOrEqual(1);
         }
-      }
-    }),
+        for (let i = 0; i < accepted.length; i++) {
+          for (let j = i; j < accepted.length; j++) {
+            const elapsed = (accepted[j]! - accepted[i]!) / 1000;
+            expect(j - i + 1).toBeLessThanOrEqual(perSecond + perSecond * elapsed + 1e-9);
+          }
+        }
+      },
+    ),
     { numRuns: 100 },
   );
 });
 
 it('waiting out Retry-After always suffices (property)', () => {
   fc.assert(
-    fc.property(fc.double({ min: 0.1, max: 10, noNaN: true }), fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 50 }), (perSecond, gaps) => {
-      const { limiter, advance } = setup(perSecond, 1_000_000);
-      for (const gap of gaps) {
-        advance(gap);
-        const d = limiter.take();
-        if (!d.ok) {
-          expect(Number.isInteger(d.retryAfterSeconds)).toBe(true);
-          advance(d.retryAfterSeconds * 1000);
-          expect(limiter.take().ok).toBe(true);
+    fc.property(
+      fc.double({ min: 0.1, max: 10, noNaN: true }),
+      fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 50 }),
+      (perSecond, gaps) => {
+        const { limiter, advance } = setup(perSecond, 1_000_000);
+        for (const gap of gaps) {
+          advance(gap);
+          const d = limiter.take();
+          if (!d.ok) {
+            expect(Number.isInteger(d.retryAfterSeconds)).toBe(true);
+            advance(d.retryAfterSeconds * 1000);
+            expect(limiter.take().ok).toBe(true);
+          }
         }
-      }
-    }),
+      },
+    ),
     { numRuns: 100 },
   );
 });

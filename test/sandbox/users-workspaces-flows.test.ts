@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse, FlowsResponse, UserResponse, UsersResponse, WorkspacesResponse } from '../contract/support/gong-bodies.js';
+import {
+  ErrorResponse,
+  FlowsResponse,
+  UserResponse,
+  UsersResponse,
+  WorkspacesResponse,
+} from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { gong, q, REQUEST_ID, sandbox } from './support.js';
 
@@ -13,7 +19,11 @@ async function allUsers(path = '/v2/users', extra = '') {
   const pages = [];
   let cursor: string | undefined;
   do {
-    const r = await gong(sb, 'GET', `${path}${cursor ? q({ cursor }) + extra.replace('?', '&') : extra}`);
+    const r = await gong(
+      sb,
+      'GET',
+      `${path}${cursor ? q({ cursor }) + extra.replace('?', '&') : extra}`,
+    );
     expect(r.status).toBe(200);
     const page = UsersResponse.parse(r.body);
     pages.push(page);
@@ -44,16 +54,28 @@ describe('GET /v2/users', () => {
     for (const u of users) {
       expect(u.id).toMatch(/^\d{18,19}$/);
       expect(u.created).toMatch(/-07:00$/);
-      expect(Object.keys(u.settings ?? {}).sort()).toEqual(['emailsImported', 'gongConnectEnabled', 'nonRecordedMeetingsImported', 'preventEmailImport', 'preventWebConferenceRecording', 'telephonyCallsImported', 'webConferencesRecorded']);
+      expect(Object.keys(u.settings ?? {}).sort()).toEqual([
+        'emailsImported',
+        'gongConnectEnabled',
+        'nonRecordedMeetingsImported',
+        'preventEmailImport',
+        'preventWebConferenceRecording',
+        'telephonyCallsImported',
+        'webConferencesRecorded',
+      ]);
       expect(u.spokenLanguages?.filter((l) => l.primary)).toHaveLength(1);
     }
   });
 
   it('leaves out Gong-staff avatars unless includeAvatars=true', async () => {
     const without = (await allUsers()).flatMap((p) => p.users);
-    const withAvatars = (await allUsers('/v2/users', '?includeAvatars=true')).flatMap((p) => p.users);
+    const withAvatars = (await allUsers('/v2/users', '?includeAvatars=true')).flatMap(
+      (p) => p.users,
+    );
     expect(withAvatars.length).toBeGreaterThan(without.length);
-    expect(withAvatars.filter((u) => u.emailAddress?.endsWith('@gong.io')).length).toBe(withAvatars.length - without.length);
+    expect(withAvatars.filter((u) => u.emailAddress?.endsWith('@gong.io')).length).toBe(
+      withAvatars.length - without.length,
+    );
     expect((await gong(sb, 'GET', '/v2/users?includeAvatars=maybe')).status).toBe(400);
   });
 });
@@ -79,12 +101,20 @@ describe('POST /v2/users/extensive', () => {
   it('filters by userIds and by created in [from, to)', async () => {
     const users = (await allUsers()).flatMap((p) => p.users);
     const some = users.slice(3, 6).map((u) => u.id);
-    const byIds = UsersResponse.parse((await gong(sb, 'POST', '/v2/users/extensive', { filter: { userIds: some } })).body);
+    const byIds = UsersResponse.parse(
+      (await gong(sb, 'POST', '/v2/users/extensive', { filter: { userIds: some } })).body,
+    );
     expect(byIds.users.map((u) => u.id).sort()).toEqual([...some].sort());
 
     const pivot = users[10]?.created ?? '';
-    const from = UsersResponse.parse((await gong(sb, 'POST', '/v2/users/extensive', { filter: { createdFromDateTime: pivot } })).body);
-    const to = UsersResponse.parse((await gong(sb, 'POST', '/v2/users/extensive', { filter: { createdToDateTime: pivot } })).body);
+    const from = UsersResponse.parse(
+      (await gong(sb, 'POST', '/v2/users/extensive', { filter: { createdFromDateTime: pivot } }))
+        .body,
+    );
+    const to = UsersResponse.parse(
+      (await gong(sb, 'POST', '/v2/users/extensive', { filter: { createdToDateTime: pivot } }))
+        .body,
+    );
     expect(from.records.totalRecords + to.records.totalRecords).toBe(250);
     expect(from.users.concat(to.users).some((u) => u.id === users[10]?.id)).toBe(true);
     expect(to.users.every((u) => u.id !== users[10]?.id)).toBe(true);
@@ -92,9 +122,13 @@ describe('POST /v2/users/extensive', () => {
 
   it('answers 404 naming every unknown userId', async () => {
     const users = (await allUsers()).flatMap((p) => p.users);
-    const r = await gong(sb, 'POST', '/v2/users/extensive', { filter: { userIds: [users[0]?.id, '111111111111111111', '222222222222222222'] } });
+    const r = await gong(sb, 'POST', '/v2/users/extensive', {
+      filter: { userIds: [users[0]?.id, '111111111111111111', '222222222222222222'] },
+    });
     expect(r.status).toBe(404);
-    expect(ErrorResponse.parse(r.body).errors).toEqual(['The following userIds were not found: 111111111111111111,222222222222222222']);
+    expect(ErrorResponse.parse(r.body).errors).toEqual([
+      'The following userIds were not found: 111111111111111111,222222222222222222',
+    ]);
   });
 });
 
@@ -116,10 +150,18 @@ describe('GET /v2/flows', () => {
 
   it('answers 400 for an unknown owner, an inactive one and one without an Engage licence', async () => {
     const users = (await allUsers()).flatMap((p) => p.users);
-    const unknown = await gong(sb, 'GET', `/v2/flows${q({ flowOwnerEmail: 'nobody@nowhere.example' })}`);
+    const unknown = await gong(
+      sb,
+      'GET',
+      `/v2/flows${q({ flowOwnerEmail: 'nobody@nowhere.example' })}`,
+    );
     expect(unknown.status).toBe(400);
     const inactive = users.find((u) => u.active === false);
-    const r = await gong(sb, 'GET', `/v2/flows${q({ flowOwnerEmail: inactive?.emailAddress ?? '' })}`);
+    const r = await gong(
+      sb,
+      'GET',
+      `/v2/flows${q({ flowOwnerEmail: inactive?.emailAddress ?? '' })}`,
+    );
     expect(r.status).toBe(400);
     expect(ErrorResponse.parse(r.body).errors?.[0]).toMatch(/not active/);
     let unlicensed = 0;
@@ -149,7 +191,8 @@ describe('GET /v2/flows', () => {
     expect(kinds.filter((k) => k.has('Company') && k.size === 1).length).toBe(4);
     expect(kinds.filter((k) => k.has('Personal') && k.has('Shared')).length).toBeGreaterThan(0);
     // A Personal flow never reads Personal for two different users.
-    for (const m of seen.values()) expect([...m.values()].filter((v) => v === 'Personal').length).toBeLessThanOrEqual(1);
+    for (const m of seen.values())
+      expect([...m.values()].filter((v) => v === 'Personal').length).toBeLessThanOrEqual(1);
     expect(seen.size).toBe(12);
   });
 });

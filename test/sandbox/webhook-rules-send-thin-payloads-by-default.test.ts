@@ -19,13 +19,23 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      bodies.push({ path: req.url ?? '', json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+      bodies.push({
+        path: req.url ?? '',
+        json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      });
       res.writeHead(200).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  sandbox = await startSandbox({ rateLimit: false, users: 6, calls: 10, processingDelayMs: 0, transcriptDelayMs: 0, processingIntervalMs: 3_600_000 });
+  sandbox = await startSandbox({
+    rateLimit: false,
+    users: 6,
+    calls: 10,
+    processingDelayMs: 0,
+    transcriptDelayMs: 0,
+    processingIntervalMs: 3_600_000,
+  });
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -36,7 +46,9 @@ describe('sandbox webhook payloads', () => {
   it('are thin like the real capture by default, and complete (without media) for a full rule', async () => {
     sandbox.control.addWebhookRule({ targetUrl: `${base}/thin`, signed: false });
     sandbox.control.addWebhookRule({ targetUrl: `${base}/full`, signed: false, payload: 'full' });
-    expect(() => sandbox.control.addWebhookRule({ targetUrl: `${base}/x`, payload: 'everything' as never })).toThrow(/payload must be 'thin' or 'full'/);
+    expect(() =>
+      sandbox.control.addWebhookRule({ targetUrl: `${base}/x`, payload: 'everything' as never }),
+    ).toThrow(/payload must be 'thin' or 'full'/);
     await sandbox.control.endCall({ isPrivate: false });
     await sandbox.control.tick();
 
@@ -44,11 +56,23 @@ describe('sandbox webhook payloads', () => {
     const full = bodies.find((b) => b.path === '/full')!.json;
     expect(Object.keys(thin).sort()).toEqual(['callData', 'isPrivate', 'isTest']);
     const callData = thin.callData as Record<string, Record<string, unknown>>;
-    expect(Object.keys(callData).sort()).toEqual(['collaboration', 'content', 'context', 'interaction', 'metaData', 'parties']);
+    expect(Object.keys(callData).sort()).toEqual([
+      'collaboration',
+      'content',
+      'context',
+      'interaction',
+      'metaData',
+      'parties',
+    ]);
     expect(callData.context).toEqual([]);
     expect(callData.collaboration).toEqual({});
-    expect(Object.keys(callData.content!).sort()).toEqual(['scorecardsAnswers', 'topics', 'trackers']);
-    for (const t of callData.content!.trackers as Record<string, unknown>[]) expect(Object.keys(t).sort()).toEqual(['count', 'id', 'name', 'type']);
+    expect(Object.keys(callData.content!).sort()).toEqual([
+      'scorecardsAnswers',
+      'topics',
+      'trackers',
+    ]);
+    for (const t of callData.content!.trackers as Record<string, unknown>[])
+      expect(Object.keys(t).sort()).toEqual(['count', 'id', 'name', 'type']);
     expect(Object.keys(callData.interaction!)).toEqual(['interactionStats']);
 
     const fullCall = full.callData as Record<string, Record<string, unknown>>;

@@ -22,7 +22,13 @@ beforeAll(async () => {
   const port = await freePort();
   await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
   target = `http://127.0.0.1:${port}/gong/hook`;
-  sandbox = await startSandbox({ users: 5, calls: 20, processingDelayMs: 0, transcriptDelayMs: 0, rateLimit: false });
+  sandbox = await startSandbox({
+    users: 5,
+    calls: 20,
+    processingDelayMs: 0,
+    transcriptDelayMs: 0,
+    rateLimit: false,
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -35,7 +41,8 @@ it('a call that ends is pushed to a rule, signed with the key the control API sh
   const callId = await sandbox.control.endCall({ title: 'Webhook e2e' });
   await sandbox.control.tick();
   const deadline = Date.now() + 5000;
-  while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (received.length === 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
 
   expect(received).toHaveLength(1);
   const got = received[0]!;
@@ -44,7 +51,15 @@ it('a call that ends is pushed to a rule, signed with the key the control API sh
   expect(payload.isTest).toBe(false);
 
   const pem = `-----BEGIN PUBLIC KEY-----\n${sandbox.control.webhookPublicKey()}\n-----END PUBLIC KEY-----`;
-  const { payload: claims } = await jwtVerify(got.headers.authorization ?? '', await importSPKI(pem, 'RS256'));
-  expect(claims).toMatchObject({ webhook_url: target, body_sha256: createHash('sha256').update(got.raw).digest('hex') });
-  expect(sandbox.control.webhookDeliveries()).toMatchObject([{ callId, status: 204, isTest: false }]);
+  const { payload: claims } = await jwtVerify(
+    got.headers.authorization ?? '',
+    await importSPKI(pem, 'RS256'),
+  );
+  expect(claims).toMatchObject({
+    webhook_url: target,
+    body_sha256: createHash('sha256').update(got.raw).digest('hex'),
+  });
+  expect(sandbox.control.webhookDeliveries()).toMatchObject([
+    { callId, status: 204, isTest: false },
+  ]);
 });

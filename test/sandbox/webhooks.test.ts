@@ -27,7 +27,11 @@ class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.received.push({ url: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks) });
+        this.received.push({
+          url: req.url ?? '',
+          headers: req.headers,
+          raw: Buffer.concat(chunks),
+        });
         res.writeHead(this.statuses.shift() ?? 200).end('ok');
       });
     });
@@ -46,13 +50,25 @@ class Receiver {
   }
 }
 
-const pem = (b64: string) => `-----BEGIN PUBLIC KEY-----\n${b64.match(/.{1,64}/g)?.join('\n')}\n-----END PUBLIC KEY-----`;
+const pem = (b64: string) =>
+  `-----BEGIN PUBLIC KEY-----\n${b64.match(/.{1,64}/g)?.join('\n')}\n-----END PUBLIC KEY-----`;
 
 function call(over: Partial<CallData> = {}): CallData {
   return {
-    metaData: { id: '7782342274025937895', title: 'Discovery', workspaceId: '623457276584334', isPrivate: false, started: '2025-06-01T10:00:00.041977-07:00' },
+    metaData: {
+      id: '7782342274025937895',
+      title: 'Discovery',
+      workspaceId: '623457276584334',
+      isPrivate: false,
+      started: '2025-06-01T10:00:00.041977-07:00',
+    },
     parties: [
-      { id: '1', userId: '234599484848423', emailAddress: 'rep@acme.example', speakerId: '6432345678555530067' },
+      {
+        id: '1',
+        userId: '234599484848423',
+        emailAddress: 'rep@acme.example',
+        speakerId: '6432345678555530067',
+      },
       { id: '2', emailAddress: 'Buyer@Prospect.example', speakerId: null },
     ],
     ...over,
@@ -79,7 +95,13 @@ describe('signed deliveries', () => {
     expect(rule.signed).toBe(true);
 
     const [delivery] = await emitter.deliver(call());
-    expect(delivery).toMatchObject({ ruleId: rule.id, targetUrl: target, callId: '7782342274025937895', isTest: false, status: 200 });
+    expect(delivery).toMatchObject({
+      ruleId: rule.id,
+      targetUrl: target,
+      callId: '7782342274025937895',
+      isTest: false,
+      status: 200,
+    });
     expect(receiver.received).toHaveLength(1);
     const got = receiver.received[0]!;
     expect(got.url).toBe('/hooks/gong?key=abc');
@@ -91,7 +113,10 @@ describe('signed deliveries', () => {
     const jwt = got.headers.authorization ?? '';
     expect(jwt).not.toMatch(/^Bearer /);
     expect(emitter.publicKey()).toMatch(/^[A-Za-z0-9+/]+=*$/);
-    const { payload: claims, protectedHeader } = await jwtVerify(jwt, await importSPKI(pem(emitter.publicKey()), 'RS256'));
+    const { payload: claims, protectedHeader } = await jwtVerify(
+      jwt,
+      await importSPKI(pem(emitter.publicKey()), 'RS256'),
+    );
     expect(protectedHeader.alg).toBe('RS256');
     const parsed = WebhookJwtClaims.parse(claims);
     expect(parsed.webhook_url).toBe(target);
@@ -103,13 +128,19 @@ describe('signed deliveries', () => {
     newEmitter();
     emitter.addRule({ targetUrl: `${receiver.base}/h` });
     await emitter.deliver(call());
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'der' })
+      .toString('base64');
     const jwt = receiver.received[0]?.headers.authorization ?? '';
-    await expect(jwtVerify(jwt, await importSPKI(pem(other), 'RS256'))).rejects.toThrow(/signature/i);
+    await expect(jwtVerify(jwt, await importSPKI(pem(other), 'RS256'))).rejects.toThrow(
+      /signature/i,
+    );
     // A second emitter (another tenant) has its own key.
     const otherTenant = new WebhookEmitter({ now: Date.now });
     expect(otherTenant.publicKey()).not.toBe(emitter.publicKey());
-    await expect(jwtVerify(jwt, await importSPKI(pem(otherTenant.publicKey()), 'RS256'))).rejects.toThrow();
+    await expect(
+      jwtVerify(jwt, await importSPKI(pem(otherTenant.publicKey()), 'RS256')),
+    ).rejects.toThrow();
   });
 
   it('sets exp from the injected clock', async () => {
@@ -117,9 +148,13 @@ describe('signed deliveries', () => {
     emitter.addRule({ targetUrl: `${receiver.base}/h` });
     await emitter.deliver(call());
     const jwt = receiver.received[0]?.headers.authorization ?? '';
-    await expect(jwtVerify(jwt, await importSPKI(pem(emitter.publicKey()), 'RS256'))).rejects.toThrow(/exp/);
+    await expect(
+      jwtVerify(jwt, await importSPKI(pem(emitter.publicKey()), 'RS256')),
+    ).rejects.toThrow(/exp/);
     const [, body] = jwt.split('.');
-    expect(JSON.parse(Buffer.from(body ?? '', 'base64url').toString()).exp).toBe(Date.UTC(2020, 0, 1) / 1000 + 120);
+    expect(JSON.parse(Buffer.from(body ?? '', 'base64url').toString()).exp).toBe(
+      Date.UTC(2020, 0, 1) / 1000 + 120,
+    );
   });
 
   it('an unsigned rule sends no Authorization header', async () => {
@@ -127,7 +162,10 @@ describe('signed deliveries', () => {
     emitter.addRule({ targetUrl: `${receiver.base}/u`, signed: false });
     await emitter.deliver(call({ metaData: { ...call().metaData, isPrivate: true } }));
     expect(receiver.received[0]?.headers.authorization).toBeUndefined();
-    expect(JSON.parse(receiver.received[0]?.raw.toString() ?? '')).toMatchObject({ isPrivate: true, isTest: false });
+    expect(JSON.parse(receiver.received[0]?.raw.toString() ?? '')).toMatchObject({
+      isPrivate: true,
+      isTest: false,
+    });
   });
 });
 
@@ -139,12 +177,22 @@ describe('rules', () => {
       emitter.addRule({ targetUrl: `${receiver.base}/ws-match`, workspaceId: '623457276584334' }),
       emitter.addRule({ targetUrl: `${receiver.base}/ws-other`, workspaceId: '1' }),
       emitter.addRule({ targetUrl: `${receiver.base}/user`, participant: '234599484848423' }),
-      emitter.addRule({ targetUrl: `${receiver.base}/email`, participant: 'buyer@prospect.example' }),
+      emitter.addRule({
+        targetUrl: `${receiver.base}/email`,
+        participant: 'buyer@prospect.example',
+      }),
       emitter.addRule({ targetUrl: `${receiver.base}/nobody`, participant: 'x@y.example' }),
     ];
     const results = await emitter.deliver(call());
-    expect(results.map((d) => d.ruleId).sort()).toEqual([rules[0], rules[1], rules[3], rules[4]].map((r) => r?.id).sort());
-    expect(receiver.received.map((r) => r.url).sort()).toEqual(['/any', '/email', '/user', '/ws-match']);
+    expect(results.map((d) => d.ruleId).sort()).toEqual(
+      [rules[0], rules[1], rules[3], rules[4]].map((r) => r?.id).sort(),
+    );
+    expect(receiver.received.map((r) => r.url).sort()).toEqual([
+      '/any',
+      '/email',
+      '/user',
+      '/ws-match',
+    ]);
   });
 
   it('a test delivery goes to one rule whatever its filters, flagged isTest', async () => {
@@ -155,7 +203,9 @@ describe('rules', () => {
     expect(d).toMatchObject({ ruleId: picky.id, isTest: true, status: 200 });
     expect(receiver.received.map((r) => r.url)).toEqual(['/picky']);
     expect(JSON.parse(receiver.received[0]?.raw.toString() ?? '').isTest).toBe(true);
-    await expect(emitter.deliver(call(), { onlyRuleId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(emitter.deliver(call(), { onlyRuleId: 'nope' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('removes rules, lists them, and rejects bad input', () => {
@@ -167,7 +217,9 @@ describe('rules', () => {
     expect(() => emitter.removeRule(r.id)).toThrow(/No webhook rule/);
     expect(() => emitter.addRule({ targetUrl: 'not a url' })).toThrow(/absolute http/);
     expect(() => emitter.addRule({ targetUrl: 'ftp://x.example/' })).toThrow(/absolute http/);
-    expect(() => emitter.addRule({ targetUrl: `${receiver.base}/a`, workspaceId: '' })).toThrow(/workspaceId/);
+    expect(() => emitter.addRule({ targetUrl: `${receiver.base}/a`, workspaceId: '' })).toThrow(
+      /workspaceId/,
+    );
   });
 });
 
@@ -206,7 +258,8 @@ describe('retries', () => {
     emitter.addRule({ targetUrl: `${receiver.base}/slow` });
     const pending = emitter.deliver(call());
     const deadline = Date.now() + 5000;
-    while (emitter.deliveries().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (emitter.deliveries().length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     emitter.close();
     const results = await pending;
     expect(results.map((d) => d.status)).toEqual([500]);
@@ -215,6 +268,8 @@ describe('retries', () => {
   });
 
   it('rejects a nonsensical retry policy', () => {
-    expect(() => new WebhookEmitter({ now: Date.now, retry: { attempts: 0, delayMs: 1 } })).toThrow(/attempts/);
+    expect(() => new WebhookEmitter({ now: Date.now, retry: { attempts: 0, delayMs: 1 } })).toThrow(
+      /attempts/,
+    );
   });
 });

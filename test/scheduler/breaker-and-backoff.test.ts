@@ -57,6 +57,15 @@ describe('retry backoff', () => {
   });
 
   it('retries 429 and 5xx, not 4xx', () => {
-    expect([429, 500, 502, 503, 400, 401, 404, 409].map(isRetryableStatus)).toEqual([true, true, true, true, false, false, false, false]);
+    expect([429, 500, 502, 503, 400, 401, 404, 409].map(isRetryableStatus)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

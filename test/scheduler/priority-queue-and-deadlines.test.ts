@@ -4,11 +4,23 @@ import { createMemoryLimiter } from '../../src/scheduler/limiter.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 
-const make = (over: Partial<Parameters<typeof createScheduler>[0]> = {}, rate = { perSecond: 1, perDay: 1000 }) =>
-  createScheduler({ connectionRef: 'c1', limiter: createMemoryLimiter({ ...rate, safetyMarginMs: 0, arrivalSlackMs: 0 }), queueMax: 100, queueTimeoutMs: 10_000, ...over });
+const make = (
+  over: Partial<Parameters<typeof createScheduler>[0]> = {},
+  rate = { perSecond: 1, perDay: 1000 },
+) =>
+  createScheduler({
+    connectionRef: 'c1',
+    limiter: createMemoryLimiter({ ...rate, safetyMarginMs: 0, arrivalSlackMs: 0 }),
+    queueMax: 100,
+    queueTimeoutMs: 10_000,
+    ...over,
+  });
 
 const failure = async (p: Promise<unknown>): Promise<GatewayError> => {
-  const e: unknown = await p.then(() => undefined, (err: unknown) => err);
+  const e: unknown = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   if (!(e instanceof GatewayError)) throw new Error(`expected a GatewayError, got ${String(e)}`);
   return e;
 };
@@ -21,8 +33,14 @@ describe('the per-connection scheduler', () => {
     const s = make();
     await s.acquire(); // fills the 1/s window
     const order: string[] = [];
-    const track = (name: string, priority: 'interactive' | 'background') => s.acquire({ priority }).then(() => order.push(name));
-    const all = [track('b1', 'background'), track('b2', 'background'), track('i1', 'interactive'), track('i2', 'interactive')];
+    const track = (name: string, priority: 'interactive' | 'background') =>
+      s.acquire({ priority }).then(() => order.push(name));
+    const all = [
+      track('b1', 'background'),
+      track('b2', 'background'),
+      track('i1', 'interactive'),
+      track('i2', 'interactive'),
+    ];
     await vi.advanceTimersByTimeAsync(5_000);
     await Promise.all(all);
     expect(order).toEqual(['i1', 'i2', 'b1', 'b2']);

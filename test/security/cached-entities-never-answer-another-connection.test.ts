@@ -28,7 +28,11 @@ describe('entity cache tenant boundary', () => {
     expect((r.data?.gongCall as { id: string }).id).toBe(id);
     return h.sandbox.control.counters();
   };
-  const everything = { 'POST /v2/calls/extensive': 1, 'POST /v2/users/extensive': 1, 'POST /v2/calls/transcript': 1 };
+  const everything = {
+    'POST /v2/calls/extensive': 1,
+    'POST /v2/users/extensive': 1,
+    'POST /v2/calls/transcript': 1,
+  };
 
   it("never serves one connection's cached call, transcript or users to another", async () => {
     expect(await view('acme')).toEqual(everything);
@@ -38,9 +42,15 @@ describe('entity cache tenant boundary', () => {
   });
 
   it('lets only an admin evict, and only the connection named', async () => {
-    const tenant = await h.gql('mutation { gongEvictCache(connectionRef: "globex") }', await asJwt('acme'));
+    const tenant = await h.gql(
+      'mutation { gongEvictCache(connectionRef: "globex") }',
+      await asJwt('acme'),
+    );
     expect(codeOf(tenant)).toBe('FORBIDDEN');
-    const admin = await h.gql('mutation { gongEvictCache(connectionRef: "acme") }', asKey(ADMIN_KEY, 'acme'));
+    const admin = await h.gql(
+      'mutation { gongEvictCache(connectionRef: "acme") }',
+      asKey(ADMIN_KEY, 'acme'),
+    );
     expect(admin.errors).toBeUndefined();
     expect(await view('globex')).toEqual({});
     expect(await view('acme')).toEqual(everything);

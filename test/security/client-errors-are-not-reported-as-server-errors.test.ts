@@ -18,8 +18,16 @@ describe('client errors', () => {
   const lines: { level: number; msg: string }[] = [];
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 5 });
-    const destination = new Writable({ write: (chunk, _e, cb) => (lines.push(JSON.parse(String(chunk)) as { level: number; msg: string }), cb()) });
-    gateway = await createGateway(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', GATEWAY_API_KEYS: 'ce-key' }), { sandbox, logger: createLogger({ level: 'info', destination }) });
+    const destination = new Writable({
+      write: (chunk, _e, cb) => (
+        lines.push(JSON.parse(String(chunk)) as { level: number; msg: string }),
+        cb()
+      ),
+    });
+    gateway = await createGateway(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', GATEWAY_API_KEYS: 'ce-key' }),
+      { sandbox, logger: createLogger({ level: 'info', destination }) },
+    );
   });
   afterAll(async () => {
     await gateway?.close();
@@ -27,13 +35,26 @@ describe('client errors', () => {
   });
 
   const post = async (body: unknown) => {
-    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ce-key' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ce-key' },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        data?: unknown;
+        errors?: { message: string; extensions?: { code?: string } }[];
+      },
+    };
   };
 
   it('an APQ hash mismatch or unknown APQ version is a 400 BAD_REQUEST logged at warn, never an internal error', async () => {
     const query = '{ gongWorkspaces { id } }';
-    for (const persistedQuery of [{ version: 1, sha256Hash: 'f'.repeat(64) }, { version: 2, sha256Hash: 'f'.repeat(64) }]) {
+    for (const persistedQuery of [
+      { version: 1, sha256Hash: 'f'.repeat(64) },
+      { version: 2, sha256Hash: 'f'.repeat(64) },
+    ]) {
       lines.length = 0;
       const r = await post({ query, extensions: { persistedQuery } });
       expect(r.status).toBe(400);
@@ -46,13 +67,26 @@ describe('client errors', () => {
 
   it('an impossible date is BAD_USER_INPUT and never reaches Gong', async () => {
     sandbox.control.resetLog();
-    for (const from of ['2026-02-30T00:00:00Z', '2025-02-29T10:00:00Z', '2026-04-31T00:00:00-07:00', '2026-01-01T24:00:00Z']) {
-      const r = await post({ query: 'query($from: DateTime) { gongCalls(filter: { from: $from }) { totalCount } }', variables: { from } });
-      expect({ from, code: r.body.errors?.[0]?.extensions?.code }).toEqual({ from, code: 'BAD_USER_INPUT' });
+    for (const from of [
+      '2026-02-30T00:00:00Z',
+      '2025-02-29T10:00:00Z',
+      '2026-04-31T00:00:00-07:00',
+      '2026-01-01T24:00:00Z',
+    ]) {
+      const r = await post({
+        query: 'query($from: DateTime) { gongCalls(filter: { from: $from }) { totalCount } }',
+        variables: { from },
+      });
+      expect({ from, code: r.body.errors?.[0]?.extensions?.code }).toEqual({
+        from,
+        code: 'BAD_USER_INPUT',
+      });
     }
     expect(sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/'))).toEqual([]);
     // A real leap day still works.
-    const ok = await post({ query: '{ gongCalls(filter: { from: "2024-02-29T00:00:00Z" }) { totalCount } }' });
+    const ok = await post({
+      query: '{ gongCalls(filter: { from: "2024-02-29T00:00:00Z" }) { totalCount } }',
+    });
     expect(ok.body.errors).toBeUndefined();
   });
 });

@@ -4,7 +4,9 @@ import { startHarness, type Harness } from '../read/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ env: { GRAPHQL_MAX_DEPTH: '4', GRAPHQL_MAX_ALIASES: '2', NODE_ENV: 'production' } });
+  h = await startHarness({
+    env: { GRAPHQL_MAX_DEPTH: '4', GRAPHQL_MAX_ALIASES: '2', NODE_ENV: 'production' },
+  });
 });
 afterAll(() => h.close());
 
@@ -17,7 +19,9 @@ describe('query limits', () => {
   });
 
   it('rejects more aliases than GRAPHQL_MAX_ALIASES', async () => {
-    const r = await h.gql('{ a: gongWorkspaces { id } b: gongWorkspaces { id } c: gongWorkspaces { id } }');
+    const r = await h.gql(
+      '{ a: gongWorkspaces { id } b: gongWorkspaces { id } c: gongWorkspaces { id } }',
+    );
     expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 

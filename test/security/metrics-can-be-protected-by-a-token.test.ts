@@ -17,10 +17,23 @@ describe('/metrics with METRICS_TOKEN', () => {
   let origin: string;
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10 });
-    gateway = await createGateway(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GATEWAY_API_KEYS: 'm-key', METRICS_TOKEN: TOKEN }), { sandbox, logger: silentLogger() });
+    gateway = await createGateway(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        GATEWAY_API_KEYS: 'm-key',
+        METRICS_TOKEN: TOKEN,
+      }),
+      { sandbox, logger: silentLogger() },
+    );
     origin = new URL(gateway.url).origin;
     // A query so that a series carries the connection ref.
-    await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer m-key' }, body: JSON.stringify({ query: '{ gongWorkspaces { id } }' }) });
+    await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer m-key' },
+      body: JSON.stringify({ query: '{ gongWorkspaces { id } }' }),
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -29,7 +42,9 @@ describe('/metrics with METRICS_TOKEN', () => {
 
   it('refuses scrapes without the token, or with another credential, with 401 and no series', async () => {
     for (const authorization of [undefined, 'Bearer m-key', `Bearer ${TOKEN}x`, TOKEN]) {
-      const res = await fetch(`${origin}/metrics`, { headers: authorization ? { authorization } : {} });
+      const res = await fetch(`${origin}/metrics`, {
+        headers: authorization ? { authorization } : {},
+      });
       expect(res.status).toBe(401);
       expect(await res.text()).not.toContain('connection="default"');
     }

@@ -29,7 +29,11 @@ export interface OAuthGateway {
   gateway: Gateway;
   feature: ConnectionsFeature;
   origin: string;
-  gql(query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<GqlResult>;
+  gql(
+    query: string,
+    headers: Record<string, string>,
+    variables?: Record<string, unknown>,
+  ): Promise<GqlResult>;
   startOAuth(input: Record<string, unknown>): Promise<GqlResult>;
   /** start → Gong's authorize → the callback (not followed). */
   connect(ref: string, returnTo?: string): Promise<Response>;
@@ -40,7 +44,10 @@ export interface OAuthGateway {
 }
 
 export const codeOf = (r: GqlResult) => r.errors?.[0]?.extensions?.code;
-export const asKey = (key: string, conn?: string) => ({ authorization: `Bearer ${key}`, ...(conn ? { 'x-gong-connection': conn } : {}) });
+export const asKey = (key: string, conn?: string) => ({
+  authorization: `Bearer ${key}`,
+  ...(conn ? { 'x-gong-connection': conn } : {}),
+});
 
 export interface OAuthGatewayOptions {
   /** Config on top of the defaults above. */
@@ -58,7 +65,8 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0',
+    CACHE_TTL_SECONDS: '0',
+    CACHE_MAX_BYTES: '0',
     GONG_MAX_RETRIES: '0',
     GATEWAY_API_KEYS: SERVER_KEY,
     GATEWAY_ADMIN_API_KEYS: ADMIN_KEY,
@@ -68,14 +76,38 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
   });
   const logger = silentLogger();
   let offset = 0;
-  const feature = createConnectionsFeature(config, { sandbox, logger, store: createMemoryStore(), now: () => Date.now() + offset, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-  const gateway = await createGateway(config, { sandbox, logger, registry: feature.registry, services: { connections: feature.services }, routes: feature.routes });
-  const gql = async (query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<GqlResult> => {
-    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const feature = createConnectionsFeature(config, {
+    sandbox,
+    logger,
+    store: createMemoryStore(),
+    now: () => Date.now() + offset,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+  const gateway = await createGateway(config, {
+    sandbox,
+    logger,
+    registry: feature.registry,
+    services: { connections: feature.services },
+    routes: feature.routes,
+  });
+  const gql = async (
+    query: string,
+    headers: Record<string, string>,
+    variables?: Record<string, unknown>,
+  ): Promise<GqlResult> => {
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: res.status, ...((await res.json()) as Omit<GqlResult, 'status'>) };
   };
   const startOAuth = (input: Record<string, unknown>) =>
-    gql('mutation($input: GongStartOAuthInput!) { gongStartOAuth(input: $input) { authorizationUrl state } }', asKey(SERVER_KEY), { input });
+    gql(
+      'mutation($input: GongStartOAuthInput!) { gongStartOAuth(input: $input) { authorizationUrl state } }',
+      asKey(SERVER_KEY),
+      { input },
+    );
   return {
     sandbox,
     gateway,
@@ -84,14 +116,22 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
     gql,
     startOAuth,
     async connect(ref, returnTo) {
-      const start = await startOAuth({ connectionRef: ref, ...(returnTo !== undefined ? { returnTo } : {}) });
-      const url = (start.data?.gongStartOAuth as { authorizationUrl: string } | undefined)?.authorizationUrl;
+      const start = await startOAuth({
+        connectionRef: ref,
+        ...(returnTo !== undefined ? { returnTo } : {}),
+      });
+      const url = (start.data?.gongStartOAuth as { authorizationUrl: string } | undefined)
+        ?.authorizationUrl;
       if (!url) throw new Error(`gongStartOAuth failed: ${JSON.stringify(start.errors)}`);
       const gong = await fetch(url, { redirect: 'manual' });
       return fetch(new URL(gong.headers.get('location')!), { redirect: 'manual' });
     },
     advance: (ms) => void (offset += ms),
-    tenantJwt: (conn) => new SignJWT({ conn }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET)),
+    tenantJwt: (conn) =>
+      new SignJWT({ conn })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(JWT_SECRET)),
     async close() {
       await gateway.close();
       await sandbox.close();

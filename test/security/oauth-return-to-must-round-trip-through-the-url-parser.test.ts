@@ -34,6 +34,8 @@ describe('gongStartOAuth(returnTo)', () => {
     expect(back.status).toBe(302);
     expect(back.headers.get('location')).toBe(`${RETURN_ORIGIN}/settings?done=1`);
     // The bare origin is the same URL as origin + '/'.
-    expect(codeOf(await h.startOAuth({ connectionRef: 'acme', returnTo: RETURN_ORIGIN }))).toBeUndefined();
+    expect(
+      codeOf(await h.startOAuth({ connectionRef: 'acme', returnTo: RETURN_ORIGIN })),
+    ).toBeUndefined();
   });
 });

@@ -17,7 +17,9 @@ const addressOf = (g: Gateway) => {
   return typeof a === 'object' && a ? a.address : String(a);
 };
 /** A non-loopback IPv4 address of this machine, if it has one. */
-const lanAddress = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
 const reachable = (host: string, port: number) =>
   new Promise<boolean>((resolve) => {
@@ -39,8 +41,13 @@ describe('the listening interface', () => {
 
   it('without client auth and without HOST: 127.0.0.1 only, announced in the log', async () => {
     const lines: string[] = [];
-    const destination = new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) });
-    const g = await createGateway(loadConfig({ PORT: '0', LOG_LEVEL: 'info' }), { sandbox, logger: createLogger({ level: 'info', destination }) });
+    const destination = new Writable({
+      write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()),
+    });
+    const g = await createGateway(loadConfig({ PORT: '0', LOG_LEVEL: 'info' }), {
+      sandbox,
+      logger: createLogger({ level: 'info', destination }),
+    });
     gateways.push(g);
     expect(addressOf(g)).toBe('127.0.0.1');
     expect(lines.join('')).toMatch(/listens on 127\.0\.0\.1 only; set HOST/);
@@ -48,10 +55,16 @@ describe('the listening interface', () => {
   });
 
   it('with client auth, or with HOST set, the configured or public interface', async () => {
-    const withAuth = await createGateway(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GATEWAY_API_KEYS: 'host-key' }), { sandbox, logger: silentLogger() });
+    const withAuth = await createGateway(
+      loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GATEWAY_API_KEYS: 'host-key' }),
+      { sandbox, logger: silentLogger() },
+    );
     gateways.push(withAuth);
     expect(addressOf(withAuth)).toBe('0.0.0.0');
-    const chosen = await createGateway(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', HOST: '0.0.0.0' }), { sandbox, logger: silentLogger() });
+    const chosen = await createGateway(
+      loadConfig({ PORT: '0', LOG_LEVEL: 'silent', HOST: '0.0.0.0' }),
+      { sandbox, logger: silentLogger() },
+    );
     gateways.push(chosen);
     expect(addressOf(chosen)).toBe('0.0.0.0');
   });

@@ -27,7 +27,10 @@ describe('proxy paths', () => {
       '/proxy/__sandbox/calls/end',
       '/proxy/v2',
     ]) {
-      const a = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer ${API_KEY}\r\nConnection: close\r\n\r\n`);
+      const a = await rawRequest(
+        port,
+        `GET ${path} HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer ${API_KEY}\r\nConnection: close\r\n\r\n`,
+      );
       a.socket.destroy();
       expect({ path, status: a.status }).toEqual({ path, status: 400 });
     }

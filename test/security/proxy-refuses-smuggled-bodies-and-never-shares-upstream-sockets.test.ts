@@ -47,21 +47,32 @@ describe('the proxy and request smuggling', () => {
   const head = (method: string, path: string, extra: string) =>
     `${method} ${path} HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\n${extra}\r\n`;
 
-  it.each(['GET', 'DELETE'])('a chunked body on %s is refused with 400 and no byte goes upstream', async (method) => {
-    sandbox.control.resetLog();
-    const before = relay.connections.length;
-    const a = await rawRequest(port, head(method, '/proxy/v2/users', 'Transfer-Encoding: chunked\r\n') + chunked(SMUGGLED));
-    a.socket.destroy();
-    expect(a.status).toBe(400);
-    expect(JSON.parse(a.body)).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'body' } });
-    expect(relay.connections.length).toBe(before);
-    expect(sandbox.control.requestLog()).toEqual([]);
-  });
+  it.each(['GET', 'DELETE'])(
+    'a chunked body on %s is refused with 400 and no byte goes upstream',
+    async (method) => {
+      sandbox.control.resetLog();
+      const before = relay.connections.length;
+      const a = await rawRequest(
+        port,
+        head(method, '/proxy/v2/users', 'Transfer-Encoding: chunked\r\n') + chunked(SMUGGLED),
+      );
+      a.socket.destroy();
+      expect(a.status).toBe(400);
+      expect(JSON.parse(a.body)).toMatchObject({
+        error: { code: 'BAD_USER_INPUT', field: 'body' },
+      });
+      expect(relay.connections.length).toBe(before);
+      expect(sandbox.control.requestLog()).toEqual([]);
+    },
+  );
 
   it('a content-length body on DELETE is refused with 400 and no byte goes upstream', async () => {
     sandbox.control.resetLog();
     const before = relay.connections.length;
-    const a = await rawRequest(port, head('DELETE', '/proxy/v2/calls/1', `Content-Length: ${SMUGGLED.length}\r\n`) + SMUGGLED);
+    const a = await rawRequest(
+      port,
+      head('DELETE', '/proxy/v2/calls/1', `Content-Length: ${SMUGGLED.length}\r\n`) + SMUGGLED,
+    );
     a.socket.destroy();
     expect(a.status).toBe(400);
     expect(relay.connections.length).toBe(before);
@@ -71,9 +82,18 @@ describe('the proxy and request smuggling', () => {
   it('a streamed body goes upstream chunk-framed on its own socket, never reused by the next request', async () => {
     sandbox.control.resetLog();
     const before = relay.connections.length;
-    const body = JSON.stringify({ filter: { callIds: [sandbox.control.allCalls()[0]!.metaData.id] } });
+    const body = JSON.stringify({
+      filter: { callIds: [sandbox.control.allCalls()[0]!.metaData.id] },
+    });
     for (let i = 0; i < 2; i++) {
-      const a = await rawRequest(port, head('POST', '/proxy/v2/calls/extensive', 'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n') + chunked(body));
+      const a = await rawRequest(
+        port,
+        head(
+          'POST',
+          '/proxy/v2/calls/extensive',
+          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n',
+        ) + chunked(body),
+      );
       a.socket.destroy();
       expect(a.status).toBe(200);
     }
@@ -84,21 +104,33 @@ describe('the proxy and request smuggling', () => {
       expect(c.sent.match(/^POST \/v2\/calls\/extensive HTTP\/1\.1/gm)).toHaveLength(1);
       expect(c.sent.toLowerCase()).toContain('transfer-encoding: chunked');
     }
-    expect(sandbox.control.requestLog().map((e) => e.endpoint)).toEqual(['POST /v2/calls/extensive', 'POST /v2/calls/extensive']);
+    expect(sandbox.control.requestLog().map((e) => e.endpoint)).toEqual([
+      'POST /v2/calls/extensive',
+      'POST /v2/calls/extensive',
+    ]);
   });
 
   it('client-caused refusals never trip the breaker nor spend the budget', async () => {
     sandbox.control.resetLog();
     for (let i = 0; i < 10; i++) {
-      const a = await rawRequest(port, head('GET', '/proxy/v2/users', 'Transfer-Encoding: chunked\r\n') + chunked('{}'));
+      const a = await rawRequest(
+        port,
+        head('GET', '/proxy/v2/users', 'Transfer-Encoding: chunked\r\n') + chunked('{}'),
+      );
       a.socket.destroy();
       expect(a.status).toBe(400);
     }
     expect(gateway.clients.stats('default').breaker).toBe('closed');
-    const before = (await gateway.metrics.dailyBudgetRemaining.get()).values.find((v) => v.labels.connection === 'default')?.value;
-    const ok = await fetch(`http://127.0.0.1:${port}/proxy/v2/users`, { headers: { authorization: `Bearer ${KEY}` } });
+    const before = (await gateway.metrics.dailyBudgetRemaining.get()).values.find(
+      (v) => v.labels.connection === 'default',
+    )?.value;
+    const ok = await fetch(`http://127.0.0.1:${port}/proxy/v2/users`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     expect(ok.status).toBe(200);
-    const after = (await gateway.metrics.dailyBudgetRemaining.get()).values.find((v) => v.labels.connection === 'default')?.value;
+    const after = (await gateway.metrics.dailyBudgetRemaining.get()).values.find(
+      (v) => v.labels.connection === 'default',
+    )?.value;
     // Exactly one unit for the one request that reached Gong.
     expect(before === undefined ? 1_000_000 - 1 : before - 1).toBe(after);
     expect(sandbox.control.requestLog().map((e) => e.endpoint)).toEqual(['GET /v2/users']);

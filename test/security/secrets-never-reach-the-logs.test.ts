@@ -26,25 +26,57 @@ describe('log redaction on the real request path', () => {
   afterAll(() => h.close());
 
   it('a failing upstream request logs both request ids and no credential', async () => {
-    h.sandbox.control.addFault({ kind: { type: 'status', status: 500 }, count: 1, pathPrefix: '/v2/users' });
-    const r = await h.gql('{ gongUsers(first: 2) { nodes { id } } }', {}, { authorization: `Bearer ${API_KEY}`, 'x-request-id': 'req-redaction-1' });
+    h.sandbox.control.addFault({
+      kind: { type: 'status', status: 500 },
+      count: 1,
+      pathPrefix: '/v2/users',
+    });
+    const r = await h.gql(
+      '{ gongUsers(first: 2) { nodes { id } } }',
+      {},
+      { authorization: `Bearer ${API_KEY}`, 'x-request-id': 'req-redaction-1' },
+    );
     expect(r.errors?.[0]?.extensions?.code).toMatch(/^UPSTREAM_/);
-    const ok = await h.gql('{ gongWorkspaces { id } }', {}, { authorization: `Bearer ${API_KEY}`, 'x-request-id': 'req-redaction-2' });
+    const ok = await h.gql(
+      '{ gongWorkspaces { id } }',
+      {},
+      { authorization: `Bearer ${API_KEY}`, 'x-request-id': 'req-redaction-2' },
+    );
     expect(ok.errors).toBeUndefined();
-    const refused = await h.gql('{ gongWorkspaces { id } }', {}, { authorization: 'Bearer not-the-key-but-still-secret-1234' });
+    const refused = await h.gql(
+      '{ gongWorkspaces { id } }',
+      {},
+      { authorization: 'Bearer not-the-key-but-still-secret-1234' },
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const lines = out.lines();
     const serverError = lines.find((l) => l.msg === 'Gong server error');
-    expect(serverError).toMatchObject({ requestId: 'req-redaction-1', status: 500, endpoint: expect.any(String) });
+    expect(serverError).toMatchObject({
+      requestId: 'req-redaction-1',
+      status: 500,
+      endpoint: expect.any(String),
+    });
     expect(serverError?.gongRequestId).toMatch(/^[a-z0-9]{18,19}$/);
-    const answered = lines.filter((l) => l.msg === 'Gong answered' && l.requestId === 'req-redaction-2');
+    const answered = lines.filter(
+      (l) => l.msg === 'Gong answered' && l.requestId === 'req-redaction-2',
+    );
     expect(answered.length).toBeGreaterThan(0);
-    expect(lines.filter((l) => l.msg === 'http request').map((l) => l.requestId)).toEqual(expect.arrayContaining(['req-redaction-1', 'req-redaction-2']));
+    expect(lines.filter((l) => l.msg === 'http request').map((l) => l.requestId)).toEqual(
+      expect.arrayContaining(['req-redaction-1', 'req-redaction-2']),
+    );
 
     const text = out.text();
-    const basic = Buffer.from(`${h.sandbox.accessKey}:${h.sandbox.accessKeySecret}`).toString('base64');
-    for (const secret of [API_KEY, 'not-the-key-but-still-secret-1234', h.sandbox.accessKeySecret, basic]) expect(text).not.toContain(secret);
+    const basic = Buffer.from(`${h.sandbox.accessKey}:${h.sandbox.accessKeySecret}`).toString(
+      'base64',
+    );
+    for (const secret of [
+      API_KEY,
+      'not-the-key-but-still-secret-1234',
+      h.sandbox.accessKeySecret,
+      basic,
+    ])
+      expect(text).not.toContain(secret);
   });
 });
 
@@ -61,20 +93,40 @@ describe('log redaction of unanticipated objects', () => {
   it('censors secret-named keys at any depth, credentials inside strings and in errors', () => {
     const out = capture();
     const logger = createLogger({ level: 'info', destination: out.stream });
-    const err = Object.assign(new Error(`upstream said no to Authorization: Bearer ${secrets.bearer}`), {
-      request: { headers: { Authorization: `Basic ${secrets.basic}`, 'x-api-key': secrets.apiKey } },
-    });
+    const err = Object.assign(
+      new Error(`upstream said no to Authorization: Bearer ${secrets.bearer}`),
+      {
+        request: {
+          headers: { Authorization: `Basic ${secrets.basic}`, 'x-api-key': secrets.apiKey },
+        },
+      },
+    );
     logger.info(
       {
         req: { headers: { authorization: `Bearer ${secrets.bearer}`, accept: 'application/json' } },
-        deep: { a: { b: { access_token: secrets.bearer, refresh_token: secrets.refresh, apiKey: secrets.apiKey, accessKeySecret: secrets.accessKeySecret } } },
-        config: { TOKEN_ENCRYPTION_KEY: secrets.encryption, GATEWAY_API_KEYS: [secrets.apiKey], tokenUrl: 'https://app.gong.io/oauth2/generate-customer-token' },
+        deep: {
+          a: {
+            b: {
+              access_token: secrets.bearer,
+              refresh_token: secrets.refresh,
+              apiKey: secrets.apiKey,
+              accessKeySecret: secrets.accessKeySecret,
+            },
+          },
+        },
+        config: {
+          TOKEN_ENCRYPTION_KEY: secrets.encryption,
+          GATEWAY_API_KEYS: [secrets.apiKey],
+          tokenUrl: 'https://app.gong.io/oauth2/generate-customer-token',
+        },
         list: [{ refreshToken: secrets.refresh }],
         err,
       },
       `retrying with Bearer ${secrets.bearer}`,
     );
-    runWithRequestId('req-xyz', () => logger.child({ connection: 'default' }).warn({ token: secrets.bearer }, 'inside a request'));
+    runWithRequestId('req-xyz', () =>
+      logger.child({ connection: 'default' }).warn({ token: secrets.bearer }, 'inside a request'),
+    );
 
     const text = out.text();
     for (const s of Object.values(secrets)) expect(text).not.toContain(s);
@@ -82,10 +134,17 @@ describe('log redaction of unanticipated objects', () => {
     // What is not secret stays readable.
     expect(first).toMatchObject({
       req: { headers: { authorization: '[redacted]', accept: 'application/json' } },
-      config: { tokenUrl: 'https://app.gong.io/oauth2/generate-customer-token', TOKEN_ENCRYPTION_KEY: '[redacted]' },
+      config: {
+        tokenUrl: 'https://app.gong.io/oauth2/generate-customer-token',
+        TOKEN_ENCRYPTION_KEY: '[redacted]',
+      },
       err: { type: 'Error', message: 'upstream said no to Authorization: Bearer [redacted]' },
       msg: 'retrying with Bearer [redacted]',
     });
-    expect(second).toMatchObject({ requestId: 'req-xyz', connection: 'default', token: '[redacted]' });
+    expect(second).toMatchObject({
+      requestId: 'req-xyz',
+      connection: 'default',
+      token: '[redacted]',
+    });
   });
 });

@@ -9,12 +9,22 @@ import { describe, expect, it } from 'vitest';
 
 describe('a broken log destination', () => {
   it('never blocks the event loop: SIGTERM still exits', async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'test/security/fixtures/logging-server.ts'], {
-      cwd: new URL('../..', import.meta.url),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SHUTDOWN_TIMEOUT_MS: '2000' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/security/fixtures/logging-server.ts'],
+      {
+        cwd: new URL('../..', import.meta.url),
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          SHUTDOWN_TIMEOUT_MS: '2000',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      proc.once('exit', (code) => resolve(code)),
+    );
     try {
       await new Promise<void>((resolve) => {
         let out = '';

@@ -8,7 +8,13 @@ import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenCrypto } from '../../src/store/crypto.js';
-import { SERVER_KEY, asKey, codeOf, startOAuthGateway, type OAuthGateway } from './oauth-gateway.js';
+import {
+  SERVER_KEY,
+  asKey,
+  codeOf,
+  startOAuthGateway,
+  type OAuthGateway,
+} from './oauth-gateway.js';
 
 describe('a connection record rewritten in the store', () => {
   let h: OAuthGateway;

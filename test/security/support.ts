@@ -33,7 +33,11 @@ export function parseAnswer(text: string): RawAnswer | undefined {
  * Sends `raw` bytes on a fresh socket and resolves with the first answer (or what arrived when the
  * server closed); `onSocket` gets the socket at once, to keep writing while the answer is awaited.
  */
-export function rawRequest(port: number, raw: string | Buffer, onSocket?: (socket: Socket) => void): Promise<RawAnswer & { socket: Socket }> {
+export function rawRequest(
+  port: number,
+  raw: string | Buffer,
+  onSocket?: (socket: Socket) => void,
+): Promise<RawAnswer & { socket: Socket }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     onSocket?.(socket);
@@ -53,7 +57,12 @@ export function rawRequest(port: number, raw: string | Buffer, onSocket?: (socke
     });
     socket.on('end', () => {
       finish();
-      if (!done) reject(new Error(`connection closed without a full answer: ${JSON.stringify(text.slice(0, 200))}`));
+      if (!done)
+        reject(
+          new Error(
+            `connection closed without a full answer: ${JSON.stringify(text.slice(0, 200))}`,
+          ),
+        );
     });
     socket.on('error', (e) => {
       if (!done) reject(e);
@@ -63,7 +72,8 @@ export function rawRequest(port: number, raw: string | Buffer, onSocket?: (socke
 }
 
 /** A chunked body of one chunk. */
-export const chunked = (body: string) => `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+export const chunked = (body: string) =>
+  `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
 
 export interface Relay {
   port: number;
@@ -111,32 +121,52 @@ export async function startRelay(targetUrl: string): Promise<Relay> {
 }
 
 /** A bare graphql-transport-ws socket; resolves `closed` with the close code the server chose. */
-export function rawWebSocket(url: string, headers: Record<string, string> = {}): { ws: WebSocket; opened: Promise<void>; closed: Promise<{ code: number; reason: string }>; messages: unknown[] } {
+export function rawWebSocket(
+  url: string,
+  headers: Record<string, string> = {},
+): {
+  ws: WebSocket;
+  opened: Promise<void>;
+  closed: Promise<{ code: number; reason: string }>;
+  messages: unknown[];
+} {
   const ws = new WebSocket(url, 'graphql-transport-ws', { headers });
   const messages: unknown[] = [];
   ws.on('message', (m) => messages.push(JSON.parse(String(m))));
   ws.on('error', () => undefined);
   const opened = new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(new Error(`upgrade refused with ${res.statusCode}`)),
+    );
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   return { ws, opened, closed, messages };
 }
 
 /** Sends one graphql-ws operation on an acknowledged socket and resolves with its first answer. */
-export async function wsOperation(url: string, query: string, connectionParams: Record<string, unknown> = {}): Promise<{ type: string; payload?: unknown }> {
+export async function wsOperation(
+  url: string,
+  query: string,
+  connectionParams: Record<string, unknown> = {},
+): Promise<{ type: string; payload?: unknown }> {
   const s = rawWebSocket(url);
   await s.opened;
   s.ws.send(JSON.stringify({ type: 'connection_init', payload: connectionParams }));
   const answer = new Promise<{ type: string; payload?: unknown }>((resolve) =>
     s.ws.on('message', (m) => {
       const msg = JSON.parse(String(m)) as { type: string; payload?: unknown };
-      if (msg.type === 'connection_ack') s.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+      if (msg.type === 'connection_ack')
+        s.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
       else if (msg.type === 'next' || msg.type === 'error') resolve(msg);
     }),
   );
-  const first = await Promise.race([answer, s.closed.then((c) => ({ type: 'closed', payload: c }))]);
+  const first = await Promise.race([
+    answer,
+    s.closed.then((c) => ({ type: 'closed', payload: c })),
+  ]);
   s.ws.close();
   return first;
 }

@@ -19,7 +19,15 @@ describe('connection refs named by clients', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10, processingDelayMs: 0 });
     // Open mode over the embedded sandbox: anyone may name any ref.
-    gateway = await createGateway(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GONG_RATE_PER_SECOND: '1000' }), { sandbox, logger: silentLogger() });
+    gateway = await createGateway(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        GONG_RATE_PER_SECOND: '1000',
+      }),
+      { sandbox, logger: silentLogger() },
+    );
   });
   afterAll(async () => {
     await gateway?.close();
@@ -29,10 +37,16 @@ describe('connection refs named by clients', () => {
   it('unknown refs are refused (404 NOT_FOUND) and allocate no scheduler, breaker or transport', async () => {
     for (let i = 0; i < 40; i++) {
       const ref = `attacker-${i}`;
-      const gql = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gong-connection': ref }, body: JSON.stringify({ query: '{ gongUsers(first: 1) { nodes { id } } }' }) });
+      const gql = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-gong-connection': ref },
+        body: JSON.stringify({ query: '{ gongUsers(first: 1) { nodes { id } } }' }),
+      });
       const body = (await gql.json()) as { errors?: { extensions?: { code?: string } }[] };
       expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-      const proxy = await fetch(`${new URL(gateway.url).origin}/proxy/v2/users`, { headers: { 'x-gong-connection': ref } });
+      const proxy = await fetch(`${new URL(gateway.url).origin}/proxy/v2/users`, {
+        headers: { 'x-gong-connection': ref },
+      });
       expect(proxy.status).toBe(404);
     }
     expect(gateway.clients.live()).toEqual([]);
@@ -56,8 +70,25 @@ describe('objects of known connections', () => {
     let clock = Date.now();
     const basic = accessKeyRegistry(sandbox);
     const at = new Date().toISOString();
-    const conns = new Map<string, Connection>(['a', 'b'].map((ref) => [ref, { ref, authKind: 'OAUTH', baseUrl: sandbox.url, scopes: null, status: 'ACTIVE', createdAt: at, updatedAt: at }]));
-    const registry: ConnectionRegistry = { get: async (ref) => conns.get(ref) ?? null, list: async () => [...conns.values()], authorization: () => basic.authorization('default') };
+    const conns = new Map<string, Connection>(
+      ['a', 'b'].map((ref) => [
+        ref,
+        {
+          ref,
+          authKind: 'OAUTH',
+          baseUrl: sandbox.url,
+          scopes: null,
+          status: 'ACTIVE',
+          createdAt: at,
+          updatedAt: at,
+        },
+      ]),
+    );
+    const registry: ConnectionRegistry = {
+      get: async (ref) => conns.get(ref) ?? null,
+      list: async () => [...conns.values()],
+      authorization: () => basic.authorization('default'),
+    };
     const clients = makeClients(sandbox, { registry, now: () => clock, idleEvictMs: 60_000 });
     try {
       await clients.client('a').listWorkspaces();
@@ -66,7 +97,9 @@ describe('objects of known connections', () => {
 
       // 'b' is disconnected: its next request is refused and frees its objects.
       conns.set('b', { ...conns.get('b')!, status: 'REVOKED' });
-      await expect(clients.client('b').listWorkspaces()).rejects.toMatchObject({ code: 'RECONNECT_REQUIRED' });
+      await expect(clients.client('b').listWorkspaces()).rejects.toMatchObject({
+        code: 'RECONNECT_REQUIRED',
+      });
       expect(clients.live()).toEqual(['a']);
 
       // 'a' is idle past idleEvictMs: the sweep frees it; it is rebuilt on its next use.

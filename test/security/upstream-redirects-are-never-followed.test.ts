@@ -29,11 +29,25 @@ describe('an upstream redirect', () => {
     // A misbehaving (or hijacked) upstream that redirects every request to another host.
     gong = createServer((req, res) => {
       req.resume();
-      res.writeHead(307, { location: `${elsewhereUrl}${req.url}`, 'content-type': 'application/json' }).end('{}');
+      res
+        .writeHead(307, {
+          location: `${elsewhereUrl}${req.url}`,
+          'content-type': 'application/json',
+        })
+        .end('{}');
     });
     const gongUrl = await listen(gong);
     gateway = await createGateway(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GONG_ACCESS_KEY: 'k', GONG_ACCESS_KEY_SECRET: 's', GONG_API_BASE_URL: gongUrl, GATEWAY_API_KEYS: 'r-key', GONG_MAX_RETRIES: '0' }),
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        GONG_ACCESS_KEY: 'k',
+        GONG_ACCESS_KEY_SECRET: 's',
+        GONG_API_BASE_URL: gongUrl,
+        GATEWAY_API_KEYS: 'r-key',
+        GONG_MAX_RETRIES: '0',
+      }),
       { logger: silentLogger() },
     );
   });
@@ -44,7 +58,11 @@ describe('an upstream redirect', () => {
   });
 
   it('is not followed, for GraphQL reads nor for the proxy', async () => {
-    const gql = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer r-key' }, body: JSON.stringify({ query: '{ gongWorkspaces { id } }' }) });
+    const gql = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer r-key' },
+      body: JSON.stringify({ query: '{ gongWorkspaces { id } }' }),
+    });
     const body = (await gql.json()) as { errors?: unknown[] };
     expect(body.errors?.length).toBeGreaterThan(0);
     const proxied = await fetch(`${new URL(gateway.url).origin}/proxy/v2/calls/extensive`, {

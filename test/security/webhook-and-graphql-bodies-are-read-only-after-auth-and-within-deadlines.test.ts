@@ -9,7 +9,11 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { startEventGateway, startEventSandbox, type EventGateway } from '../events/gateway-harness.js';
+import {
+  startEventGateway,
+  startEventSandbox,
+  type EventGateway,
+} from '../events/gateway-harness.js';
 import { signDelivery, testKeyPair, webhookBody } from '../events/support.js';
 import { eventually } from '../ops/support.js';
 import { rawRequest } from './support.js';
@@ -43,13 +47,19 @@ describe('bodies and authentication', () => {
 
   const webhookHead = (authorization: string | undefined, length: number, ref = 'default') =>
     `POST /webhooks/gong/${ref} HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${authorization ? `Authorization: ${authorization}\r\n` : ''}\r\n`;
-  const signed = (body: string, ref = 'default') => signDelivery({ privateKey: gong.privateKey, url: gw.webhookUrl(ref), body });
-  const reading = async () => (await gw.gateway.metrics.webhookBodiesReading.get()).values[0]?.value ?? 0;
+  const signed = (body: string, ref = 'default') =>
+    signDelivery({ privateKey: gong.privateKey, url: gw.webhookUrl(ref), body });
+  const reading = async () =>
+    (await gw.gateway.metrics.webhookBodiesReading.get()).values[0]?.value ?? 0;
   const keep = <T extends { socket: Socket }>(a: T) => (open.push(a.socket), a);
 
   it('a webhook without Authorization, or with a forged one, is refused before its body is sent', async () => {
     const body = webhookBody('900000000000000101');
-    for (const authorization of [undefined, await signDelivery({ privateKey: stranger.privateKey, url: gw.webhookUrl(), body }), 'not-a-jwt']) {
+    for (const authorization of [
+      undefined,
+      await signDelivery({ privateKey: stranger.privateKey, url: gw.webhookUrl(), body }),
+      'not-a-jwt',
+    ]) {
       // Only the head: a gateway that waited for the 5 MB body would never answer.
       const a = keep(await rawRequest(port, webhookHead(authorization, 5_000_000)));
       expect(a.status).toBe(401);
@@ -58,9 +68,16 @@ describe('bodies and authentication', () => {
   });
 
   it('/graphql refuses a request without credentials before its body is sent', async () => {
-    const a = keep(await rawRequest(port, `POST /graphql HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n`));
+    const a = keep(
+      await rawRequest(
+        port,
+        `POST /graphql HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n`,
+      ),
+    );
     expect(a.status).toBe(401);
-    expect(JSON.parse(a.body)).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(JSON.parse(a.body)).toMatchObject({
+      errors: [{ extensions: { code: 'UNAUTHENTICATED' } }],
+    });
   });
 
   it('an authenticated /graphql or /proxy body that stalls or trickles gets 408, and nothing goes upstream', async () => {
@@ -88,7 +105,12 @@ describe('bodies and authentication', () => {
 
   it('a signed body that stalls gets 408 after the idle timeout', async () => {
     const body = webhookBody('900000000000000102');
-    const a = keep(await rawRequest(port, webhookHead(await signed(body), Buffer.byteLength(body)) + body.slice(0, 1)));
+    const a = keep(
+      await rawRequest(
+        port,
+        webhookHead(await signed(body), Buffer.byteLength(body)) + body.slice(0, 1),
+      ),
+    );
     expect(a.status).toBe(408);
   });
 

@@ -15,7 +15,11 @@ import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { startEventGateway, startEventSandbox, type EventGateway } from '../events/gateway-harness.js';
+import {
+  startEventGateway,
+  startEventSandbox,
+  type EventGateway,
+} from '../events/gateway-harness.js';
 import { rawWebSocket, wsOperation } from './support.js';
 
 const SECRET = 'a-websocket-test-secret-of-at-least-32-chars';
@@ -42,7 +46,6 @@ describe('GraphQL over WebSocket', () => {
   });
 
   describe('before authentication', () => {
-
     it('a message over WS_MAX_MESSAGE_BYTES closes the socket with 1009 before it is parsed', async () => {
       const s = rawWebSocket(gw.wsUrl);
       await s.opened;
@@ -60,7 +63,9 @@ describe('GraphQL over WebSocket', () => {
       // Room again once they are gone.
       const next = rawWebSocket(gw.wsUrl);
       await next.opened;
-      next.ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } }));
+      next.ws.send(
+        JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } }),
+      );
       await new Promise<void>((resolve) => next.ws.once('message', () => resolve()));
       expect(next.messages).toEqual([{ type: 'connection_ack' }]);
       next.ws.close();
@@ -80,9 +85,12 @@ describe('GraphQL over WebSocket', () => {
   });
 
   describe('the production policy of HTTP', () => {
-
     const overHttp = async (query: string) => {
-      const res = await fetch(`${gw.publicUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query }) });
+      const res = await fetch(`${gw.publicUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ query }),
+      });
       return (await res.json()) as { data?: unknown; errors?: { message: string }[] };
     };
 
@@ -108,19 +116,27 @@ describe('GraphQL over WebSocket', () => {
   });
 
   describe('the lifetime of the credential', () => {
-
     const acked = async (authorization: string) => {
       const s = rawWebSocket(gw.wsUrl);
       await s.opened;
       s.ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization } }));
       await new Promise<void>((resolve) => s.ws.once('message', () => resolve()));
       expect(s.messages).toEqual([{ type: 'connection_ack' }]);
-      s.ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: 'subscription { gongCallCreated { eventId } }' } }));
+      s.ws.send(
+        JSON.stringify({
+          id: 's',
+          type: 'subscribe',
+          payload: { query: 'subscription { gongCallCreated { eventId } }' },
+        }),
+      );
       return s;
     };
 
     it('closes a JWT socket with 4401 when the JWT expires, and leaves an API-key socket open', async () => {
-      const jwt = await new SignJWT({ conn: 'default' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) + 2).sign(new TextEncoder().encode(SECRET));
+      const jwt = await new SignJWT({ conn: 'default' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 2)
+        .sign(new TextEncoder().encode(SECRET));
       const byJwt = await acked(`Bearer ${jwt}`);
       const byKey = await acked(`Bearer ${KEY}`);
       const closed = await byJwt.closed;
@@ -132,13 +148,17 @@ describe('GraphQL over WebSocket', () => {
   });
 
   describe('browser origins', () => {
-
     it('refuses an upgrade from an origin outside CORS_ORIGINS', async () => {
-      await expect(rawWebSocket(gw.wsUrl, { origin: 'https://evil.example.net' }).opened).rejects.toThrow(/upgrade refused with 401/);
+      await expect(
+        rawWebSocket(gw.wsUrl, { origin: 'https://evil.example.net' }).opened,
+      ).rejects.toThrow(/upgrade refused with 401/);
     });
 
     it('accepts a listed origin and clients without Origin', async () => {
-      for (const headers of [{ origin: 'https://app.example.com' }, {}] as Record<string, string>[]) {
+      for (const headers of [{ origin: 'https://app.example.com' }, {}] as Record<
+        string,
+        string
+      >[]) {
         const s = rawWebSocket(gw.wsUrl, headers);
         await s.opened;
         s.ws.close();

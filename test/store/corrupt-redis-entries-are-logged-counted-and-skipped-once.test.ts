@@ -34,16 +34,31 @@ describeRedis('corrupt entries in Redis', () => {
   const setup = (prefix: string) => {
     const logs = captureLogs();
     const metrics = createMetrics();
-    const reportCorrupt = corruptEntryReporter(createLogger({ level: 'info', destination: logs.stream }), metrics);
+    const reportCorrupt = corruptEntryReporter(
+      createLogger({ level: 'info', destination: logs.stream }),
+      metrics,
+    );
     const corruptLogs = () => logs.lines().filter((l) => l.msg === 'corrupt stored entry skipped');
     return { prefix, logs, metrics, reportCorrupt, corruptLogs };
   };
 
   it('replays the good events around a corrupt one, full pages included, and reports it once', async () => {
     const t = setup('ev1:');
-    const log = createRedisEventLog({ redis, prefix: t.prefix, maxEvents: 1000, reportCorrupt: t.reportCorrupt });
+    const log = createRedisEventLog({
+      redis,
+      prefix: t.prefix,
+      maxEvents: 1000,
+      reportCorrupt: t.reportCorrupt,
+    });
     await log.ready();
-    const append = (id: string) => log.append({ topic: 'call.created', connectionRef: 'default', dedupeKey: id, data: { id }, receivedAt: new Date().toISOString() });
+    const append = (id: string) =>
+      log.append({
+        topic: 'call.created',
+        connectionRef: 'default',
+        dedupeKey: id,
+        data: { id },
+        receivedAt: new Date().toISOString(),
+      });
     const first = await append('a');
     await redis.xadd(`${t.prefix}{eventlog}:events:default`, '*', 'e', '{not json');
     await append('b');
@@ -62,7 +77,10 @@ describeRedis('corrupt entries in Redis', () => {
   it('removes a corrupt transcript check instead of leasing it again, and reports it once', async () => {
     const t = setup('ts1:');
     const schedule = createRedisTranscriptSchedule(redis, t.prefix, t.reportCorrupt);
-    await schedule.add({ connectionRef: 'default', callId: '1', attempt: 0, firstAt: 0, isPrivate: false }, 0);
+    await schedule.add(
+      { connectionRef: 'default', callId: '1', attempt: 0, firstAt: 0, isPrivate: false },
+      0,
+    );
     await redis.hset(`${t.prefix}{transcriptpoll}:items`, 'default\u00002', '{"callId": 2}');
     await redis.zadd(`${t.prefix}{transcriptpoll}:due`, 0, 'default\u00002');
 
@@ -77,15 +95,26 @@ describeRedis('corrupt entries in Redis', () => {
 
   it('loads a cached value of another shape again instead of serving it, and reports it once', async () => {
     const t = setup('c1:');
-    const cache = createFullReadCache({ redis, keyPrefix: t.prefix, reportCorrupt: t.reportCorrupt });
+    const cache = createFullReadCache({
+      redis,
+      keyPrefix: t.prefix,
+      reportCorrupt: t.reportCorrupt,
+    });
     const Workspaces = z.array(z.object({ id: z.string() }));
     // Written by an older deploy whose workspaces had a numeric id.
-    await redis.set(`${t.prefix}cache:default:workspaces`, JSON.stringify({ v: [{ id: 7 }], f: Date.now() + 60_000 }));
+    await redis.set(
+      `${t.prefix}cache:default:workspaces`,
+      JSON.stringify({ v: [{ id: 7 }], f: Date.now() + 60_000 }),
+    );
     let loads = 0;
     const load = async () => (loads++, [{ id: '7' }]);
 
-    expect(await cache.getOrLoad('default', 'workspaces', 60, load, 'workspaces', Workspaces)).toEqual([{ id: '7' }]);
-    expect(await cache.getOrLoad('default', 'workspaces', 60, load, 'workspaces', Workspaces)).toEqual([{ id: '7' }]);
+    expect(
+      await cache.getOrLoad('default', 'workspaces', 60, load, 'workspaces', Workspaces),
+    ).toEqual([{ id: '7' }]);
+    expect(
+      await cache.getOrLoad('default', 'workspaces', 60, load, 'workspaces', Workspaces),
+    ).toEqual([{ id: '7' }]);
 
     expect(loads).toBe(1);
     expect(await corruptCount(t.metrics, 'cache')).toBe(1);

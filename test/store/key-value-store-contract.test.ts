@@ -77,7 +77,8 @@ describeRedis('redis store', () => {
       const deadline = Date.now() + ms * 20;
       // Redis expiry runs on its own clock: poll until the key is gone (PTTL -2). A PTTL of 0 means
       // under a millisecond is left, not that the key has expired.
-      while (Date.now() < deadline && (await redis.pttl(`t${n}:ttl`)) !== -2) await new Promise((r) => setTimeout(r, 10));
+      while (Date.now() < deadline && (await redis.pttl(`t${n}:ttl`)) !== -2)
+        await new Promise((r) => setTimeout(r, 10));
     },
   }));
 

@@ -50,13 +50,18 @@ describe('token crypto (AES-256-GCM)', () => {
     } catch (e) {
       err = e;
     }
-    expect(isGatewayError(err) && err.message).toMatch(new RegExp(`sealed under key ${keyIdOf(oldKey)}`));
+    expect(isGatewayError(err) && err.message).toMatch(
+      new RegExp(`sealed under key ${keyIdOf(oldKey)}`),
+    );
   });
 
   it('reads keys from config as hex or base64, and makes a random key when none is set', () => {
     const hex = randomBytes(32);
     const prev = randomBytes(32);
-    const c = tokenCryptoFromConfig({ TOKEN_ENCRYPTION_KEY: hex.toString('hex'), TOKEN_ENCRYPTION_KEY_PREVIOUS: prev.toString('base64') });
+    const c = tokenCryptoFromConfig({
+      TOKEN_ENCRYPTION_KEY: hex.toString('hex'),
+      TOKEN_ENCRYPTION_KEY_PREVIOUS: prev.toString('base64'),
+    });
     expect(c.keyId).toBe(keyIdOf(hex));
     expect(c.open(createTokenCrypto({ key: prev }).seal('x', 'r'), 'r')).toBe('x');
     const r1 = tokenCryptoFromConfig({});

@@ -1,7 +1,11 @@
 /** A pino destination that keeps every JSON line, for tests that assert what was logged. */
 import { Writable } from 'node:stream';
 
-export function captureLogs(): { stream: Writable; text(): string; lines(): Record<string, unknown>[] } {
+export function captureLogs(): {
+  stream: Writable;
+  text(): string;
+  lines(): Record<string, unknown>[];
+} {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {

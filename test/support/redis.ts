@@ -39,19 +39,33 @@ async function spawnRedisServer(args: string[]): Promise<ChildProcess> {
       }
     };
     proc.stdout!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`redis-server ${args.join(' ')} exited with ${code}: ${out}`)));
+    proc.once('exit', (code) =>
+      reject(new Error(`redis-server ${args.join(' ')} exited with ${code}: ${out}`)),
+    );
   });
   return proc;
 }
 
 export async function startRedis(): Promise<RedisServer> {
-  if (!redisAvailable) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
+  if (!redisAvailable)
+    throw new Error('redis-server is not installed (apt-get install -y redis-server)');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gg-redis-'));
   let proc: ChildProcess | undefined;
 
   const launch = async () => {
-    proc = await spawnRedisServer(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
+    proc = await spawnRedisServer([
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ]);
   };
   const stop = async () => {
     const p = proc;
@@ -80,7 +94,11 @@ export async function startRedis(): Promise<RedisServer> {
  * A redis-server for one suite and ready ioredis clients to it, all closed by `stop()`:
  * call in `beforeAll` / `afterAll`.
  */
-export function redisSuite(): { connect(): Promise<Redis>; start(): Promise<void>; stop(): Promise<void> } {
+export function redisSuite(): {
+  connect(): Promise<Redis>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+} {
   let server: RedisServer | undefined;
   const clients: Redis[] = [];
   return {
@@ -95,7 +113,9 @@ export function redisSuite(): { connect(): Promise<Redis>; start(): Promise<void
       if (!server) throw new Error('redisSuite: start() first');
       const r = new Redis(server.url, { maxRetriesPerRequest: 1 });
       clients.push(r);
-      await new Promise<void>((res) => (r.status === 'ready' ? res() : r.once('ready', () => res())));
+      await new Promise<void>((res) =>
+        r.status === 'ready' ? res() : r.once('ready', () => res()),
+      );
       return r;
     },
   };
@@ -114,13 +134,18 @@ export interface RedisCluster {
  * `redis-cli --cluster create`, returned once every node reports `cluster_state:ok`.
  */
 export async function redisCluster(size = 3): Promise<RedisCluster> {
-  if (!redisAvailable) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
+  if (!redisAvailable)
+    throw new Error('redis-server is not installed (apt-get install -y redis-server)');
   const procs: ChildProcess[] = [];
   const dirs: string[] = [];
   const ports: number[] = [];
   const stop = async () => {
     await Promise.all(
-      procs.map((p) => (p.exitCode !== null ? undefined : new Promise<void>((resolve) => (p.once('exit', () => resolve()), p.kill('SIGTERM'))))),
+      procs.map((p) =>
+        p.exitCode !== null
+          ? undefined
+          : new Promise<void>((resolve) => (p.once('exit', () => resolve()), p.kill('SIGTERM'))),
+      ),
     );
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   };
@@ -130,13 +155,36 @@ export async function redisCluster(size = 3): Promise<RedisCluster> {
       const dir = mkdtempSync(join(tmpdir(), 'gg-redis-cluster-'));
       ports.push(port);
       dirs.push(dir);
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
-        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '5000'];
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, 'nodes.conf'),
+        '--cluster-node-timeout',
+        '5000',
+      ];
       procs.push(await spawnRedisServer(args));
     }
     const nodes = ports.map((p) => `127.0.0.1:${p}`);
-    const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
-    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed (${create.status}): ${create.stdout}${create.stderr}`);
+    const create = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (create.status !== 0)
+      throw new Error(
+        `redis-cli --cluster create failed (${create.status}): ${create.stdout}${create.stderr}`,
+      );
     // Gossip spreads the slot table after create: wait until every node says the cluster is ok.
     for (const port of ports) {
       const r = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1 });
@@ -144,7 +192,8 @@ export async function redisCluster(size = 3): Promise<RedisCluster> {
         for (let tries = 0; ; tries++) {
           const info = await r.cluster('INFO');
           if (/cluster_state:ok/.test(String(info))) break;
-          if (tries > 400) throw new Error(`cluster node ${port} never reached cluster_state:ok: ${String(info)}`);
+          if (tries > 400)
+            throw new Error(`cluster node ${port} never reached cluster_state:ok: ${String(info)}`);
           await new Promise((res) => setTimeout(res, 25));
         }
       } finally {
@@ -161,9 +210,12 @@ export async function redisCluster(size = 3): Promise<RedisCluster> {
 const clusterToolsAvailable = redisAvailable && spawnSync('redis-cli', ['--version']).status === 0;
 
 /** `describe` for suites that need a real Redis Cluster: skipped (with a warning) only outside CI when redis-server is missing. */
-export const describeRedisCluster: typeof describe = clusterToolsAvailable || process.env.CI
-  ? describe
-  : (((name: string, ...rest: unknown[]) => {
-      console.warn(`SKIPPED "${name}": redis-server/redis-cli not installed (apt-get install -y redis-server); CI runs it.`);
-      return (describe.skip as (...a: unknown[]) => unknown)(name, ...rest);
-    }) as unknown as typeof describe);
+export const describeRedisCluster: typeof describe =
+  clusterToolsAvailable || process.env.CI
+    ? describe
+    : (((name: string, ...rest: unknown[]) => {
+        console.warn(
+          `SKIPPED "${name}": redis-server/redis-cli not installed (apt-get install -y redis-server); CI runs it.`,
+        );
+        return (describe.skip as (...a: unknown[]) => unknown)(name, ...rest);
+      }) as unknown as typeof describe);

@@ -34,10 +34,20 @@ describeRedis('two instances with an injected registry and REDIS_URL', () => {
       REDIS_KEY_PREFIX: 'inject:',
       TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
     });
-    const registry = () => createAccessKeyRegistry({ baseUrl: sandbox.url, accessKey: sandbox.accessKey, accessKeySecret: sandbox.accessKeySecret });
-    gateways = [await createGateway(config, { registry: registry(), logger: silentLogger() }), await createGateway(config, { registry: registry(), logger: silentLogger() })];
+    const registry = () =>
+      createAccessKeyRegistry({
+        baseUrl: sandbox.url,
+        accessKey: sandbox.accessKey,
+        accessKeySecret: sandbox.accessKeySecret,
+      });
+    gateways = [
+      await createGateway(config, { registry: registry(), logger: silentLogger() }),
+      await createGateway(config, { registry: registry(), logger: silentLogger() }),
+    ];
     const auth = Buffer.from(`${sandbox.accessKey}:${sandbox.accessKeySecret}`).toString('base64');
-    const users = (await (await fetch(`${sandbox.url}/v2/users`, { headers: { authorization: `Basic ${auth}` } })).json()) as { users: UserMetadata[] };
+    const users = (await (
+      await fetch(`${sandbox.url}/v2/users`, { headers: { authorization: `Basic ${auth}` } })
+    ).json()) as { users: UserMetadata[] };
     user = users.users.find((u) => u.active)!;
   });
   afterAll(async () => {
@@ -57,8 +67,15 @@ describeRedis('two instances with an injected registry and REDIS_URL', () => {
       downloadMediaUrl: 'https://upload-server.example.com/injected-registry-1.mp3',
     };
     const send = async (g: Gateway) => {
-      const res = await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ query: CREATE, variables: { input } }) });
-      return (await res.json()) as { data?: { gongCreateCall: { callId: string } }; errors?: unknown[] };
+      const res = await fetch(g.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ query: CREATE, variables: { input } }),
+      });
+      return (await res.json()) as {
+        data?: { gongCreateCall: { callId: string } };
+        errors?: unknown[];
+      };
     };
     sandbox.control.resetLog();
     const first = await send(gateways[0]!);
@@ -66,6 +83,8 @@ describeRedis('two instances with an injected registry and REDIS_URL', () => {
     const again = await send(gateways[1]!);
     expect(again.errors).toBeUndefined();
     expect(again.data!.gongCreateCall.callId).toBe(first.data!.gongCreateCall.callId);
-    expect(sandbox.control.requestLog().filter((e) => e.endpoint === 'POST /v2/calls')).toHaveLength(1);
+    expect(
+      sandbox.control.requestLog().filter((e) => e.endpoint === 'POST /v2/calls'),
+    ).toHaveLength(1);
   });
 });

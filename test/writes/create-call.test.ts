@@ -28,15 +28,59 @@ function documentedBody(clientUniqueId: string): Record<string, unknown> {
     scheduledEnd: new Date(Date.parse(started) + 30 * 60_000).toISOString(),
     duration: 125.8,
     parties: [
-      { phoneNumber: '+1 123-567-8989', emailAddress: user.emailAddress, name: 'Test User', partyId: '1', mediaChannelId: 0, userId: user.id },
-      { phoneNumber: '+1 555-000-1111', emailAddress: 'buyer@example.com', name: 'A Buyer', partyId: '2', mediaChannelId: 1,
-        context: [{ system: 'Salesforce', objects: [{ objectType: 'Contact', objectId: '0031U00001XYZ', fields: [{ name: 'title', value: 'CFO' }] }] }] },
+      {
+        phoneNumber: '+1 123-567-8989',
+        emailAddress: user.emailAddress,
+        name: 'Test User',
+        partyId: '1',
+        mediaChannelId: 0,
+        userId: user.id,
+      },
+      {
+        phoneNumber: '+1 555-000-1111',
+        emailAddress: 'buyer@example.com',
+        name: 'A Buyer',
+        partyId: '2',
+        mediaChannelId: 1,
+        context: [
+          {
+            system: 'Salesforce',
+            objects: [
+              {
+                objectType: 'Contact',
+                objectId: '0031U00001XYZ',
+                fields: [{ name: 'title', value: 'CFO' }],
+              },
+            ],
+          },
+        ],
+      },
     ],
     direction: 'Inbound',
     disposition: 'No Answer',
-    context: [{ system: 'Salesforce', objects: [{ objectType: 'Opportunity', objectId: '0013601230sV7grAAC', fields: [{ name: 'name', value: 'Gong Inc.' }, { name: 'amount', value: 1200.5 }] }] }],
+    context: [
+      {
+        system: 'Salesforce',
+        objects: [
+          {
+            objectType: 'Opportunity',
+            objectId: '0013601230sV7grAAC',
+            fields: [
+              { name: 'name', value: 'Gong Inc.' },
+              { name: 'amount', value: 1200.5 },
+            ],
+          },
+        ],
+      },
+    ],
     customData: 'Conference Call',
-    speakersTimeline: { precise: false, speechSegments: [{ fromTime: 0, toTime: 30_000, partyIds: ['1'] }, { fromTime: 30_000, toTime: 60_000, partyIds: ['2'] }] },
+    speakersTimeline: {
+      precise: false,
+      speechSegments: [
+        { fromTime: 0, toTime: 30_000, partyIds: ['1'] },
+        { fromTime: 30_000, toTime: 60_000, partyIds: ['2'] },
+      ],
+    },
     meetingUrl: 'https://www.zoom.us/j/123',
     callProviderCode: 'zoom',
     downloadMediaUrl: `https://upload-server.example.com/${clientUniqueId}.mp3`,
@@ -62,12 +106,28 @@ describe('gongCreateCall', () => {
     expect(creates()[0]!.body).toEqual(body);
 
     await h.sandbox.control.tick();
-    const read = await h.gql<{ gongCall: { id: string; title: string; clientUniqueId: string; direction: string; purpose: string; primaryUserId: string } | null }>(
+    const read = await h.gql<{
+      gongCall: {
+        id: string;
+        title: string;
+        clientUniqueId: string;
+        direction: string;
+        purpose: string;
+        primaryUserId: string;
+      } | null;
+    }>(
       `query($id: ID!) { gongCall(id: $id) { id title clientUniqueId direction purpose primaryUserId } }`,
       { id: callId },
     );
     expect(read.errors).toBeUndefined();
-    expect(read.data!.gongCall).toEqual({ id: callId, title: 'Example call', clientUniqueId: 'doc-example-1', direction: 'Inbound', purpose: 'Demo Call', primaryUserId: body.primaryUser });
+    expect(read.data!.gongCall).toEqual({
+      id: callId,
+      title: 'Example call',
+      clientUniqueId: 'doc-example-1',
+      direction: 'Inbound',
+      purpose: 'Demo Call',
+      primaryUserId: body.primaryUser,
+    });
   });
 
   it('a repeated create with the same clientUniqueId returns the first call without a second POST', async () => {
@@ -78,13 +138,17 @@ describe('gongCreateCall', () => {
     expect(again.errors).toBeUndefined();
     expect(again.data!.gongCreateCall).toEqual(first.data!.gongCreateCall);
     expect(creates()).toHaveLength(1);
-    expect(h.sandbox.control.allCalls().filter((c) => c.metaData.clientUniqueId === 'retry-me')).toHaveLength(1);
+    expect(
+      h.sandbox.control.allCalls().filter((c) => c.metaData.clientUniqueId === 'retry-me'),
+    ).toHaveLength(1);
   });
 
   it('concurrent identical creates share one upstream request', async () => {
     h.reset();
     const input = documentedBody('burst-1');
-    const results = await Promise.all(Array.from({ length: 5 }, () => h.gql<Created>(CREATE, { input })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => h.gql<Created>(CREATE, { input })),
+    );
     const ids = new Set(results.map((r) => r.data?.gongCreateCall?.callId));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^\d+$/);
@@ -95,10 +159,20 @@ describe('gongCreateCall', () => {
     // A fresh gateway (no records) whose tenant already has the id: another integration made it.
     const other = await startWritesHarness();
     try {
-      const auth = Buffer.from(`${other.sandbox.accessKey}:${other.sandbox.accessKeySecret}`).toString('base64');
-      const body: Record<string, unknown> = { ...documentedBody('made-elsewhere'), primaryUser: other.users[0]!.id, workspaceId: other.workspaces[0]!.id };
+      const auth = Buffer.from(
+        `${other.sandbox.accessKey}:${other.sandbox.accessKeySecret}`,
+      ).toString('base64');
+      const body: Record<string, unknown> = {
+        ...documentedBody('made-elsewhere'),
+        primaryUser: other.users[0]!.id,
+        workspaceId: other.workspaces[0]!.id,
+      };
       (body.parties as Record<string, unknown>[])[0]!.userId = other.users[0]!.id;
-      const direct = await fetch(`${other.sandbox.url}/v2/calls`, { method: 'POST', headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const direct = await fetch(`${other.sandbox.url}/v2/calls`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(direct.status).toBe(200);
       other.reset();
       const r = await other.gql<Created>(CREATE, { input: body });
@@ -113,11 +187,16 @@ describe('gongCreateCall', () => {
 
   it("Gong's 400 (a primaryUser Gong does not know) is BAD_USER_INPUT with Gong's messages, and is not remembered", async () => {
     h.reset();
-    const input: Record<string, unknown> = { ...documentedBody('unknown-user'), primaryUser: '999999999999999999' };
+    const input: Record<string, unknown> = {
+      ...documentedBody('unknown-user'),
+      primaryUser: '999999999999999999',
+    };
     (input.parties as Record<string, unknown>[])[0]!.userId = '999999999999999999';
     const r = await h.gql<Created>(CREATE, { input });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', status: 400 });
-    expect(r.errors?.[0]?.message).toContain('primaryUser: no Gong user with id 999999999999999999');
+    expect(r.errors?.[0]?.message).toContain(
+      'primaryUser: no Gong user with id 999999999999999999',
+    );
     expect(creates()).toHaveLength(1);
     // A failed create leaves no record: fixing the input and retrying works.
     const fixed = await h.gql<Created>(CREATE, { input: documentedBody('unknown-user') });

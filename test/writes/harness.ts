@@ -22,7 +22,11 @@ export interface WritesHarness {
   /** Active users and the workspaces of the tenant (read before the log was reset). */
   users: UserMetadata[];
   workspaces: Workspace[];
-  gql<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  gql<T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult<T>>;
   /** `/v2` requests the sandbox received since the last reset. */
   upstream(): RequestLogEntry[];
   reset(): void;
@@ -37,21 +41,34 @@ async function sandboxGet<T>(sandbox: Sandbox, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export async function startWritesHarness(opts: { sandbox?: SandboxOptions; env?: Record<string, string> } = {}): Promise<WritesHarness> {
-  const sandbox = await startSandbox({ rateLimit: false, users: 10, calls: 20, processingDelayMs: 0, transcriptDelayMs: 60_000, ...opts.sandbox });
+export async function startWritesHarness(
+  opts: { sandbox?: SandboxOptions; env?: Record<string, string> } = {},
+): Promise<WritesHarness> {
+  const sandbox = await startSandbox({
+    rateLimit: false,
+    users: 10,
+    calls: 20,
+    processingDelayMs: 0,
+    transcriptDelayMs: 60_000,
+    ...opts.sandbox,
+  });
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0', CACHE_MAX_BYTES: '0',
+    CACHE_TTL_SECONDS: '0',
+    CACHE_MAX_BYTES: '0',
     GONG_RATE_PER_SECOND: '1000',
     GONG_DAILY_BUDGET: '1000000',
     GATEWAY_API_KEYS: API_KEY,
     ...opts.env,
   });
   const gateway = await createGateway(config, { sandbox, logger: silentLogger() });
-  const users = (await sandboxGet<{ users: UserMetadata[] }>(sandbox, '/v2/users')).users.filter((u) => u.active);
-  const workspaces = (await sandboxGet<{ workspaces: Workspace[] }>(sandbox, '/v2/workspaces')).workspaces;
+  const users = (await sandboxGet<{ users: UserMetadata[] }>(sandbox, '/v2/users')).users.filter(
+    (u) => u.active,
+  );
+  const workspaces = (await sandboxGet<{ workspaces: Workspace[] }>(sandbox, '/v2/workspaces'))
+    .workspaces;
   sandbox.control.resetLog();
   const origin = new URL(gateway.url).origin;
   return {
@@ -63,7 +80,11 @@ export async function startWritesHarness(opts: { sandbox?: SandboxOptions; env?:
     async gql(query, variables, headers = {}) {
       const res = await fetch(gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${API_KEY}`,
+          ...headers,
+        },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as never;

@@ -9,7 +9,14 @@ import { stableStringify } from '../../util/stable-stringify.js';
 import { createMerger, type MergedFetch } from './merge.js';
 import { collectPages } from './pages.js';
 import type { ByIdReads, GongClient, Page, Priority } from '../types.js';
-import type { CallData, CallsExtensiveRequest, CallTranscript, TranscriptsRequest, UserMetadata, UsersExtensiveRequest } from '../wire.js';
+import type {
+  CallData,
+  CallsExtensiveRequest,
+  CallTranscript,
+  TranscriptsRequest,
+  UserMetadata,
+  UsersExtensiveRequest,
+} from '../wire.js';
 
 /** Gong returns at most 100 records a page, so 100 ids are one request. */
 export const MAX_IDS_PER_REQUEST = 100;
@@ -17,14 +24,18 @@ export const MAX_IDS_PER_REQUEST = 100;
 /** The batch endpoints with a body built when the request leaves the connection's queue (./client.ts). */
 export interface DispatchTimeReads {
   callsExtensive(body: () => CallsExtensiveRequest, priority?: Priority): Promise<Page<CallData>>;
-  usersExtensive(body: () => UsersExtensiveRequest, priority?: Priority): Promise<Page<UserMetadata>>;
+  usersExtensive(
+    body: () => UsersExtensiveRequest,
+    priority?: Priority,
+  ): Promise<Page<UserMetadata>>;
   transcripts(body: () => TranscriptsRequest, priority?: Priority): Promise<Page<CallTranscript>>;
 }
 
 const chunks = (ids: readonly string[]): string[][] => {
   const unique = [...new Set(ids)];
   const out: string[][] = [];
-  for (let i = 0; i < unique.length; i += MAX_IDS_PER_REQUEST) out.push(unique.slice(i, i + MAX_IDS_PER_REQUEST));
+  for (let i = 0; i < unique.length; i += MAX_IDS_PER_REQUEST)
+    out.push(unique.slice(i, i + MAX_IDS_PER_REQUEST));
   return out;
 };
 
@@ -39,7 +50,11 @@ function pagesOf<T>(
 ): MergedFetch<T> {
   return (idsAtDispatch) => {
     let sent: string[] | undefined;
-    return collectPages({ fetchPage: (cursor) => (sent === undefined ? first(() => (sent = [...idsAtDispatch()])) : next(sent, cursor)), idOf });
+    return collectPages({
+      fetchPage: (cursor) =>
+        sent === undefined ? first(() => (sent = [...idsAtDispatch()])) : next(sent, cursor),
+      idOf,
+    });
   };
 }
 
@@ -51,18 +66,36 @@ export function createByIdReads(
   const callId = (c: CallData) => c.metaData.id;
   const userId = (u: UserMetadata) => u.id;
   const transcriptId = (t: CallTranscript) => t.callId;
-  const calls = createMerger({ endpoint: 'calls.extensive', idOf: callId, maxIds: MAX_IDS_PER_REQUEST, metrics: opts.metrics });
-  const users = createMerger({ endpoint: 'users.extensive', idOf: userId, maxIds: MAX_IDS_PER_REQUEST, metrics: opts.metrics });
-  const transcripts = createMerger({ endpoint: 'calls.transcript', idOf: transcriptId, maxIds: MAX_IDS_PER_REQUEST, metrics: opts.metrics });
+  const calls = createMerger({
+    endpoint: 'calls.extensive',
+    idOf: callId,
+    maxIds: MAX_IDS_PER_REQUEST,
+    metrics: opts.metrics,
+  });
+  const users = createMerger({
+    endpoint: 'users.extensive',
+    idOf: userId,
+    maxIds: MAX_IDS_PER_REQUEST,
+    metrics: opts.metrics,
+  });
+  const transcripts = createMerger({
+    endpoint: 'calls.transcript',
+    idOf: transcriptId,
+    maxIds: MAX_IDS_PER_REQUEST,
+    metrics: opts.metrics,
+  });
   // Loads merge only with loads that would send the same request but for the ids.
-  const groupOf = (priority: Priority | undefined, ...rest: unknown[]) => stableStringify([priority ?? 'interactive', ...rest]);
+  const groupOf = (priority: Priority | undefined, ...rest: unknown[]) =>
+    stableStringify([priority ?? 'interactive', ...rest]);
 
   return {
     async callsByIds(ids, selector, priority) {
       const sel = selector ? { contentSelector: selector } : {};
       const fetch = pagesOf(
-        (callIds) => atDispatch.callsExtensive(() => ({ filter: { callIds: callIds() }, ...sel }), priority),
-        (callIds, cursor) => client.callsExtensive({ cursor, filter: { callIds }, ...sel }, priority),
+        (callIds) =>
+          atDispatch.callsExtensive(() => ({ filter: { callIds: callIds() }, ...sel }), priority),
+        (callIds, cursor) =>
+          client.callsExtensive({ cursor, filter: { callIds }, ...sel }, priority),
         callId,
       );
       const group = groupOf(priority, selector ?? null);
@@ -71,8 +104,13 @@ export function createByIdReads(
     async usersByIds(ids, priority) {
       // Calls and comments can reference Gong-staff "avatar" users, which Gong leaves out unless asked.
       const fetch = pagesOf(
-        (userIds) => atDispatch.usersExtensive(() => ({ filter: { userIds: userIds(), includeAvatars: true } }), priority),
-        (userIds, cursor) => client.usersExtensive({ cursor, filter: { userIds, includeAvatars: true } }, priority),
+        (userIds) =>
+          atDispatch.usersExtensive(
+            () => ({ filter: { userIds: userIds(), includeAvatars: true } }),
+            priority,
+          ),
+        (userIds, cursor) =>
+          client.usersExtensive({ cursor, filter: { userIds, includeAvatars: true } }, priority),
         userId,
       );
       const group = groupOf(priority);
@@ -85,7 +123,9 @@ export function createByIdReads(
         transcriptId,
       );
       const group = groupOf(priority);
-      return (await Promise.all(chunks(ids).map((part) => transcripts.load(group, part, fetch)))).flat();
+      return (
+        await Promise.all(chunks(ids).map((part) => transcripts.load(group, part, fetch)))
+      ).flat();
     },
   };
 }

@@ -8,7 +8,14 @@ import type { GongRequest } from '../types.js';
 
 /** The coalescing key of a request (the connection is implied: one coalescer per connection). */
 export function requestKey(req: GongRequest): string {
-  return stableStringify([req.method, req.path, req.query ?? {}, req.body ?? null, req.scope ?? null, req.priority ?? 'interactive']);
+  return stableStringify([
+    req.method,
+    req.path,
+    req.query ?? {},
+    req.body ?? null,
+    req.scope ?? null,
+    req.priority ?? 'interactive',
+  ]);
 }
 
 export interface Coalescer {

@@ -61,7 +61,11 @@ interface Group<T> {
  */
 export function mayBeOneWaitersFault(err: unknown): boolean {
   if (!(err instanceof GatewayError) || isCursorExpiredError(err)) return false;
-  return err.code === ErrorCode.BAD_USER_INPUT || err.code === ErrorCode.NOT_FOUND || err.code === ErrorCode.UPSTREAM_SCHEMA_MISMATCH;
+  return (
+    err.code === ErrorCode.BAD_USER_INPUT ||
+    err.code === ErrorCode.NOT_FOUND ||
+    err.code === ErrorCode.UPSTREAM_SCHEMA_MISMATCH
+  );
 }
 
 export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
@@ -84,9 +88,11 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
     if (list.length === 0) m.delete(g.key);
   };
 
-  const fits = (g: Group<T>, ids: readonly string[]) => g.ids.size + ids.filter((id) => !g.ids.has(id)).length <= maxIds;
+  const fits = (g: Group<T>, ids: readonly string[]) =>
+    g.ids.size + ids.filter((id) => !g.ids.has(id)).length <= maxIds;
 
-  const own = (w: Waiter<T>, items: readonly T[]) => items.filter((item) => w.ids.has(opts.idOf(item)));
+  const own = (w: Waiter<T>, items: readonly T[]) =>
+    items.filter((item) => w.ids.has(opts.idOf(item)));
 
   /** A fetch that throws at once fails like one that rejects. */
   const send = (fetch: MergedFetch<T>, idsAtDispatch: () => readonly string[]): Promise<T[]> => {
@@ -103,7 +109,8 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
         remove(open, g);
         add(flying, g);
         g.sent = [...g.ids];
-        if (g.waiters.length > 1) opts.metrics?.upstreamMergedRequests.inc({ endpoint: opts.endpoint });
+        if (g.waiters.length > 1)
+          opts.metrics?.upstreamMergedRequests.inc({ endpoint: opts.endpoint });
       }
       return g.sent;
     };
@@ -111,7 +118,8 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
       (items) => {
         remove(open, g);
         remove(flying, g);
-        if (g.waiters.length > 1) opts.metrics?.upstreamRequestsSaved.inc({ reason: 'merge' }, g.waiters.length - 1);
+        if (g.waiters.length > 1)
+          opts.metrics?.upstreamRequestsSaved.inc({ reason: 'merge' }, g.waiters.length - 1);
         for (const w of g.waiters) w.resolve(own(w, items));
       },
       (err: unknown) => {
@@ -134,7 +142,10 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
     load(key, ids, fetch) {
       const mine = [...new Set(ids)];
       if (mine.length === 0) return Promise.resolve([]);
-      if (mine.length > maxIds) return Promise.reject(new RangeError(`A merged read carries at most ${maxIds} ids, but got ${mine.length}`));
+      if (mine.length > maxIds)
+        return Promise.reject(
+          new RangeError(`A merged read carries at most ${maxIds} ids, but got ${mine.length}`),
+        );
       return new Promise<T[]>((resolve, reject) => {
         const w: Waiter<T> = { ids: new Set(mine), resolve, reject };
         // A request already on its way with every id asked for answers this load too.

@@ -20,10 +20,13 @@ export interface WalkPagesOptions<T> {
 }
 
 /** One step of a walk: a page with the cursor that fetched it, or a restart from the first page. */
-export type PageStep<T> = { kind: 'page'; page: Page<T>; cursor: string | undefined } | { kind: 'restart' };
+export type PageStep<T> =
+  { kind: 'page'; page: Page<T>; cursor: string | undefined } | { kind: 'restart' };
 
 /** Walks Gong's pages in order; after a `restart` step the pages come again from the first. */
-export async function* walkPages<T>(opts: WalkPagesOptions<T>): AsyncGenerator<PageStep<T>, void, undefined> {
+export async function* walkPages<T>(
+  opts: WalkPagesOptions<T>,
+): AsyncGenerator<PageStep<T>, void, undefined> {
   const maxRestarts = opts.maxRestarts ?? 3;
   const maxPages = opts.maxPages ?? 10_000;
   let restarts = 0;
@@ -59,7 +62,9 @@ export interface IteratePagesOptions<T> extends WalkPagesOptions<T> {
 }
 
 /** Yields every item of every page once, in Gong's order. */
-export async function* iteratePages<T>(opts: IteratePagesOptions<T>): AsyncGenerator<T, void, undefined> {
+export async function* iteratePages<T>(
+  opts: IteratePagesOptions<T>,
+): AsyncGenerator<T, void, undefined> {
   const seen = new Set<string>();
   for await (const step of walkPages(opts)) {
     if (step.kind === 'restart') continue;
@@ -76,7 +81,9 @@ export async function* iteratePages<T>(opts: IteratePagesOptions<T>): AsyncGener
  * Every item of every page. With `idOf`, de-duplicated by id; without (rows that have no identity
  * of their own, such as stats per user and period), a restart drops what the walk had collected.
  */
-export async function collectPages<T>(opts: WalkPagesOptions<T> & { idOf?: (item: T) => string }): Promise<T[]> {
+export async function collectPages<T>(
+  opts: WalkPagesOptions<T> & { idOf?: (item: T) => string },
+): Promise<T[]> {
   const { idOf } = opts;
   if (idOf) {
     const out: T[] = [];
@@ -84,6 +91,7 @@ export async function collectPages<T>(opts: WalkPagesOptions<T> & { idOf?: (item
     return out;
   }
   let out: T[] = [];
-  for await (const step of walkPages(opts)) out = step.kind === 'restart' ? [] : out.concat(step.page.items);
+  for await (const step of walkPages(opts))
+    out = step.kind === 'restart' ? [] : out.concat(step.page.items);
   return out;
 }

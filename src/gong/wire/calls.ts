@@ -65,7 +65,15 @@ export const Tracker = obj({
   count: opt(z.number()),
   type: opt(z.string()),
   occurrences: opt(z.array(obj({ startTime: opt(z.number()), speakerId: opt(z.string()) }))),
-  phrases: opt(z.array(obj({ count: opt(z.number()), occurrences: opt(z.array(z.unknown())), phrase: opt(z.string()) }))),
+  phrases: opt(
+    z.array(
+      obj({
+        count: opt(z.number()),
+        occurrences: opt(z.array(z.unknown())),
+        phrase: opt(z.string()),
+      }),
+    ),
+  ),
 });
 
 export const CallContent = obj({
@@ -98,7 +106,14 @@ export const CallContent = obj({
       }),
     ),
   ),
-  highlights: opt(z.array(obj({ title: opt(z.string()), items: opt(z.array(obj({ text: opt(z.string()), startTimes: opt(z.array(z.number())) }))) }))),
+  highlights: opt(
+    z.array(
+      obj({
+        title: opt(z.string()),
+        items: opt(z.array(obj({ text: opt(z.string()), startTimes: opt(z.array(z.number())) }))),
+      }),
+    ),
+  ),
   callOutcome: opt(obj({ id: opt(z.string()), category: opt(z.string()), name: opt(z.string()) })),
   keyPoints: opt(z.array(obj({ text: opt(z.string()) }))),
   /** Only in webhook payloads (a real capture carries it); typed as Gong's AnsweredScorecard (inferred). */
@@ -107,7 +122,9 @@ export const CallContent = obj({
 export type CallContent = z.infer<typeof CallContent>;
 
 export const CallInteraction = obj({
-  speakers: opt(z.array(obj({ id: opt(z.string()), userId: opt(z.string()), talkTime: opt(z.number()) }))),
+  speakers: opt(
+    z.array(obj({ id: opt(z.string()), userId: opt(z.string()), talkTime: opt(z.number()) })),
+  ),
   /** Selected by `personInteractionStats` in the contentSelector: Gong's naming. */
   interactionStats: opt(z.array(obj({ name: opt(z.string()), value: opt(z.number()) }))),
   video: opt(z.array(obj({ name: opt(z.string()), duration: opt(z.number()) }))),
@@ -140,15 +157,44 @@ export const CallData = obj({
 });
 export type CallData = z.infer<typeof CallData>;
 
-export const CallsResponse = obj({ requestId: z.string(), records: Records, calls: z.array(CallBasicData) });
+export const CallsResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  calls: z.array(CallBasicData),
+});
 export const CallResponse = obj({ requestId: z.string(), call: CallBasicData });
-export const CallsExtensiveResponse = obj({ requestId: z.string(), records: Records, calls: z.array(CallData) });
+export const CallsExtensiveResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  calls: z.array(CallData),
+});
 
 const flags = <K extends string>(keys: readonly K[]) =>
-  z.object(Object.fromEntries(keys.map((k) => [k, z.boolean().optional()])) as Record<K, z.ZodOptional<z.ZodBoolean>>);
+  z.object(
+    Object.fromEntries(keys.map((k) => [k, z.boolean().optional()])) as Record<
+      K,
+      z.ZodOptional<z.ZodBoolean>
+    >,
+  );
 
-export const CONTENT_FLAGS = ['structure', 'topics', 'trackers', 'trackerOccurrences', 'pointsOfInterest', 'brief', 'outline', 'highlights', 'callOutcome', 'keyPoints'] as const;
-export const INTERACTION_FLAGS = ['speakers', 'video', 'personInteractionStats', 'questions'] as const;
+export const CONTENT_FLAGS = [
+  'structure',
+  'topics',
+  'trackers',
+  'trackerOccurrences',
+  'pointsOfInterest',
+  'brief',
+  'outline',
+  'highlights',
+  'callOutcome',
+  'keyPoints',
+] as const;
+export const INTERACTION_FLAGS = [
+  'speakers',
+  'video',
+  'personInteractionStats',
+  'questions',
+] as const;
 
 export const ContentSelector = z.object({
   context: z.enum(['None', 'Basic', 'Extended']).optional(),

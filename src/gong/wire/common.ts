@@ -12,7 +12,10 @@ export const GongId = z.string().regex(/^\d{1,20}$/, 'a numeric string id');
 /** ISO-8601 with explicit offset (`Z` or `±hh:mm`), 0-6 fractional digits. */
 export const GongDateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'an ISO-8601 date-time with offset');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
+    'an ISO-8601 date-time with offset',
+  );
 
 export const Records = obj({
   totalRecords: z.number().int(),

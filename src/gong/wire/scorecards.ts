@@ -16,10 +16,18 @@ const opt = <T extends z.ZodType>(t: T) => t.nullish();
  */
 export const Int64Id = z.union([
   z.string().regex(/^\d{1,20}$/, 'a numeric id'),
-  z.number().int().nonnegative().refine(Number.isSafeInteger, 'an id beyond 2^53 sent as a JSON number (digits lost)').transform(String),
+  z
+    .number()
+    .int()
+    .nonnegative()
+    .refine(Number.isSafeInteger, 'an id beyond 2^53 sent as a JSON number (digits lost)')
+    .transform(String),
 ]);
 
-export const ScorecardQuestionOption = obj({ id: opt(z.union([z.number(), z.string()]).transform(String)), text: opt(z.string()) });
+export const ScorecardQuestionOption = obj({
+  id: opt(z.union([z.number(), z.string()]).transform(String)),
+  text: opt(z.string()),
+});
 
 export const ScorecardQuestion = obj({
   questionId: Int64Id,
@@ -79,9 +87,9 @@ export type AnsweredScorecard = z.infer<typeof AnsweredScorecard>;
  * be AnsweredScorecards). An entry that does not parse is left out of the typed list rather than
  * failing the whole delivery: a refused webhook would lose the call.
  */
-export const WebhookScorecardsAnswers = z
-  .array(z.unknown())
-  .transform((items) => items.flatMap((item) => {
+export const WebhookScorecardsAnswers = z.array(z.unknown()).transform((items) =>
+  items.flatMap((item) => {
     const parsed = AnsweredScorecard.safeParse(item);
     return parsed.success ? [parsed.data] : [];
-  }));
+  }),
+);

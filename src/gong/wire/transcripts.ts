@@ -6,11 +6,19 @@ import { z } from 'zod';
 import { GongDateTime, GongId, Records, obj, opt } from './common.js';
 
 export const Sentence = obj({ start: z.number(), end: z.number(), text: z.string() });
-export const Monologue = obj({ speakerId: opt(z.string()), topic: opt(z.string()), sentences: z.array(Sentence) });
+export const Monologue = obj({
+  speakerId: opt(z.string()),
+  topic: opt(z.string()),
+  sentences: z.array(Sentence),
+});
 export type Monologue = z.infer<typeof Monologue>;
 export const CallTranscript = obj({ callId: GongId, transcript: z.array(Monologue) });
 export type CallTranscript = z.infer<typeof CallTranscript>;
-export const TranscriptsResponse = obj({ requestId: z.string(), records: Records, callTranscripts: z.array(CallTranscript) });
+export const TranscriptsResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  callTranscripts: z.array(CallTranscript),
+});
 export const TranscriptsRequest = z.object({
   cursor: z.string().optional(),
   filter: z.object({

@@ -42,7 +42,11 @@ export const UserMetadata = obj({
 });
 export type UserMetadata = z.infer<typeof UserMetadata>;
 
-export const UsersResponse = obj({ requestId: z.string(), records: Records, users: z.array(UserMetadata) });
+export const UsersResponse = obj({
+  requestId: z.string(),
+  records: Records,
+  users: z.array(UserMetadata),
+});
 export const UserResponse = obj({ requestId: z.string(), user: UserMetadata });
 export const UsersExtensiveRequest = z.object({
   cursor: z.string().optional(),

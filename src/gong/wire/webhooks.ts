@@ -16,4 +16,8 @@ export const WebhookPayload = obj({
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
 /** Claims of the RS256 JWT Gong puts in a signed webhook's Authorization header. */
-export const WebhookJwtClaims = obj({ webhook_url: z.string(), body_sha256: z.string(), exp: z.number() });
+export const WebhookJwtClaims = obj({
+  webhook_url: z.string(),
+  body_sha256: z.string(),
+  exp: z.number(),
+});

@@ -9,14 +9,34 @@ import { CallDirection } from './calls.js';
 /** CRM systems Gong accepts on upload (CallUploadContext / PartyUploadContext `system`). */
 export const UPLOAD_SYSTEMS = ['Salesforce', 'HubSpot', 'MicrosoftDynamic', 'Generic'] as const;
 /** Spec enums: a call links `Opportunity,Account` as one value, a party `Lead,Contact`. */
-export const CALL_OBJECT_TYPES = ['Opportunity', 'Account', 'Lead', 'Contact', 'User', 'Opportunity,Account'] as const;
-export const PARTY_OBJECT_TYPES = ['Lead', 'Contact', 'Account', 'Opportunity', 'User', 'Lead,Contact'] as const;
+export const CALL_OBJECT_TYPES = [
+  'Opportunity',
+  'Account',
+  'Lead',
+  'Contact',
+  'User',
+  'Opportunity,Account',
+] as const;
+export const PARTY_OBJECT_TYPES = [
+  'Lead',
+  'Contact',
+  'Account',
+  'Opportunity',
+  'User',
+  'Lead,Contact',
+] as const;
 
 const uploadContext = (objectTypes: readonly [string, ...string[]]) =>
   z.object({
     system: z.enum(UPLOAD_SYSTEMS),
     objects: z
-      .array(z.object({ objectType: z.enum(objectTypes), objectId: z.string().min(1), fields: z.array(z.object({ name: z.string(), value: z.unknown() })).optional() }))
+      .array(
+        z.object({
+          objectType: z.enum(objectTypes),
+          objectId: z.string().min(1),
+          fields: z.array(z.object({ name: z.string(), value: z.unknown() })).optional(),
+        }),
+      )
       .optional(),
   });
 const NewCallContext = uploadContext(CALL_OBJECT_TYPES);
@@ -52,7 +72,9 @@ export const NewCallAddingRequest = z.object({
   speakersTimeline: z
     .object({
       precise: z.boolean().optional(),
-      speechSegments: z.array(z.object({ fromTime: SegmentMs, toTime: SegmentMs, partyIds: z.array(z.string()) })).optional(),
+      speechSegments: z
+        .array(z.object({ fromTime: SegmentMs, toTime: SegmentMs, partyIds: z.array(z.string()) }))
+        .optional(),
     })
     .optional(),
   meetingUrl: z.string().optional(),
@@ -65,4 +87,8 @@ export const NewCallAddingRequest = z.object({
 export type NewCallAddingRequest = z.infer<typeof NewCallAddingRequest>;
 
 export const NewCallAddingResponse = obj({ requestId: z.string(), callId: GongId });
-export const MediaUploadResponse = obj({ requestId: z.string(), callId: GongId, url: opt(z.string()) });
+export const MediaUploadResponse = obj({
+  requestId: z.string(),
+  callId: GongId,
+  url: opt(z.string()),
+});

@@ -5,7 +5,11 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import type { GongCallResolvers, GongContextTiming, Resolvers } from '../../generated/resolvers-types.js';
+import type {
+  GongCallResolvers,
+  GongContextTiming,
+  Resolvers,
+} from '../../generated/resolvers-types.js';
 import type { CallBasicData, CallContext, CallData } from '../../gong/wire.js';
 import { CONTEXT_TIMING } from '../content-selector.js';
 import type { CallParent } from '../parents.js';
@@ -17,14 +21,21 @@ type Section = 'parties' | 'context' | 'content' | 'interaction' | 'collaboratio
 /** A section of the call: at hand when fetched with the operation's selector, else via the loader. */
 function section<K extends Section>(key: K) {
   return (p: CallParent, _a: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) =>
-    p.sections ? ((p.call[key] ?? null) as NonNullable<CallData[K]> | null) : loadCall(ctx, info, p.call.metaData.id).then((c) => (c?.call[key] ?? null) as NonNullable<CallData[K]> | null);
+    p.sections
+      ? ((p.call[key] ?? null) as NonNullable<CallData[K]> | null)
+      : loadCall(ctx, info, p.call.metaData.id).then(
+          (c) => (c?.call[key] ?? null) as NonNullable<CallData[K]> | null,
+        );
 }
 
 /**
  * Keeps the CRM objects of the asked timings. Objects without a timing (Basic context) stay; a
  * system whose objects were all filtered out is dropped.
  */
-function byTiming(contexts: CallContext[] | null, timing: readonly GongContextTiming[] | null | undefined): CallContext[] | null {
+function byTiming(
+  contexts: CallContext[] | null,
+  timing: readonly GongContextTiming[] | null | undefined,
+): CallContext[] | null {
   if (!contexts) return null;
   const keep = new Set<string>((timing ?? ['NOW']).map((t) => CONTEXT_TIMING[t]));
   return contexts.flatMap((c) => {
@@ -35,27 +46,46 @@ function byTiming(contexts: CallContext[] | null, timing: readonly GongContextTi
 }
 
 const BASIC = [
-  'url', 'title', 'scheduled', 'started', 'duration', 'primaryUserId', 'direction', 'system', 'scope', 'media', 'language',
-  'workspaceId', 'sdrDisposition', 'clientUniqueId', 'customData', 'purpose', 'meetingUrl', 'isPrivate', 'calendarEventId',
+  'url',
+  'title',
+  'scheduled',
+  'started',
+  'duration',
+  'primaryUserId',
+  'direction',
+  'system',
+  'scope',
+  'media',
+  'language',
+  'workspaceId',
+  'sdrDisposition',
+  'clientUniqueId',
+  'customData',
+  'purpose',
+  'meetingUrl',
+  'isPrivate',
+  'calendarEventId',
 ] as const satisfies readonly (keyof CallBasicData)[];
 
-const basicFields = Object.fromEntries(BASIC.map((k) => [k, (p: CallParent) => p.call.metaData[k] ?? null])) as Pick<
-  GongCallResolvers,
-  (typeof BASIC)[number]
->;
+const basicFields = Object.fromEntries(
+  BASIC.map((k) => [k, (p: CallParent) => p.call.metaData[k] ?? null]),
+) as Pick<GongCallResolvers, (typeof BASIC)[number]>;
 
 export const callFieldResolvers: Resolvers = {
   GongCall: {
-    __resolveReference: (ref, ctx, info) => (isGongId(ref.id) ? loadCall(ctx, info, ref.id, false) : null),
+    __resolveReference: (ref, ctx, info) =>
+      isGongId(ref.id) ? loadCall(ctx, info, ref.id, false) : null,
     id: (p) => p.call.metaData.id,
     ...basicFields,
     workspace: async (p, _a, ctx) => {
       const id = p.call.metaData.workspaceId;
       return id ? ((await ctx.loaders.workspaces()).find((w) => w.id === id) ?? null) : null;
     },
-    primaryUser: (p, _a, ctx) => (p.call.metaData.primaryUserId ? ctx.loaders.users.load(p.call.metaData.primaryUserId) : null),
+    primaryUser: (p, _a, ctx) =>
+      p.call.metaData.primaryUserId ? ctx.loaders.users.load(p.call.metaData.primaryUserId) : null,
     parties: section('parties'),
-    context: async (p, args, ctx, info) => byTiming(await section('context')(p, args, ctx, info), args.timing),
+    context: async (p, args, ctx, info) =>
+      byTiming(await section('context')(p, args, ctx, info), args.timing),
     content: section('content'),
     interaction: section('interaction'),
     collaboration: section('collaboration'),

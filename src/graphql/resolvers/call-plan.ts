@@ -5,10 +5,16 @@ import type { CallData } from '../../gong/wire.js';
 import { callFetchPlan, type CallFetchPlan } from '../content-selector.js';
 import type { CallParent } from '../parents.js';
 
-export const planOf = (ctx: GatewayContext, info: GraphQLResolveInfo): CallFetchPlan => callFetchPlan(ctx.selected(info));
+export const planOf = (ctx: GatewayContext, info: GraphQLResolveInfo): CallFetchPlan =>
+  callFetchPlan(ctx.selected(info));
 
 /** Calls by id with the operation's contentSelector (one /v2/calls/extensive batch per 100 ids). */
-export async function loadCall(ctx: GatewayContext, info: GraphQLResolveInfo, id: string, includePrivate = true): Promise<CallParent | null> {
+export async function loadCall(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  id: string,
+  includePrivate = true,
+): Promise<CallParent | null> {
   const call = await ctx.loaders.calls(planOf(ctx, info).selector).load(id);
   if (!call || (!includePrivate && call.metaData.isPrivate === true)) return null;
   return { call, sections: true };
@@ -18,7 +24,12 @@ export async function loadCall(ctx: GatewayContext, info: GraphQLResolveInfo, id
  * One call by id: GET /v2/calls/{id} when the operation selects only CallBasicData (so a
  * connection with just api:calls:read:basic can read it, as lists do), else the extensive batch.
  */
-export async function loadOneCall(ctx: GatewayContext, info: GraphQLResolveInfo, id: string, includePrivate: boolean): Promise<CallParent | null> {
+export async function loadOneCall(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  id: string,
+  includePrivate: boolean,
+): Promise<CallParent | null> {
   if (!planOf(ctx, info).basicOnly) return loadCall(ctx, info, id, includePrivate);
   const metaData = await ctx.loaders.basicCall.load(id);
   if (!metaData || (!includePrivate && metaData.isPrivate === true)) return null;
@@ -36,7 +47,11 @@ export function primeCalls(ctx: GatewayContext, info: GraphQLResolveInfo, calls:
  * the operation's selector, so a selected `call` field reuses the batch: one /v2/calls/extensive per
  * 100 ids. A call Gong does not return counts as private: unknown privacy fails closed.
  */
-export async function privateCallIds(ctx: GatewayContext, info: GraphQLResolveInfo, callIds: readonly string[]): Promise<Set<string>> {
+export async function privateCallIds(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  callIds: readonly string[],
+): Promise<Set<string>> {
   const calls = await ctx.loaders.calls(planOf(ctx, info).selector).loadMany(callIds);
   const hidden = new Set<string>();
   calls.forEach((call, i) => {

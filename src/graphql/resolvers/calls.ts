@@ -29,36 +29,79 @@ export const callResolvers: Resolvers = {
       const f = args.filter ?? {};
       const includePrivate = f.includePrivate === true;
       const ids = f.ids ? gongIds(f.ids, 'filter.ids') : undefined;
-      const primaryUserIds = f.primaryUserIds ? gongIds(f.primaryUserIds, 'filter.primaryUserIds') : undefined;
+      const primaryUserIds = f.primaryUserIds
+        ? gongIds(f.primaryUserIds, 'filter.primaryUserIds')
+        : undefined;
       const workspaceId = f.workspaceId ? gongId(f.workspaceId, 'filter.workspaceId') : undefined;
       const plan = planOf(ctx, info);
       const { now, syncStartDays } = ctx.settings;
 
       // The window and endpoint are fixed by the first page: Gong's cursor is only valid for the same request.
-      const window = (descAfter?.w ?? after?.w) ?? { ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)), k: 'extensive' };
+      const window = descAfter?.w ??
+        after?.w ?? {
+          ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)),
+          k: 'extensive',
+        };
       const keep = (c: CallData) => includePrivate || c.metaData.isPrivate !== true;
 
       // One Gong page of a window `[from, to)`, by either endpoint; the extensive one primes by-id loads.
-      const fetchBasic = async (w: { from?: string; to?: string }, cursor: string | undefined): Promise<Page<CallData>> => {
-        const page = await ctx.gong.listCalls({ fromDateTime: w.from ?? '', toDateTime: w.to ?? '', workspaceId, cursor });
+      const fetchBasic = async (
+        w: { from?: string; to?: string },
+        cursor: string | undefined,
+      ): Promise<Page<CallData>> => {
+        const page = await ctx.gong.listCalls({
+          fromDateTime: w.from ?? '',
+          toDateTime: w.to ?? '',
+          workspaceId,
+          cursor,
+        });
         return { ...page, items: page.items.map((metaData) => ({ metaData })) };
       };
-      const fetchExtensive = async (w: { from?: string; to?: string }, cursor: string | undefined): Promise<Page<CallData>> => {
+      const fetchExtensive = async (
+        w: { from?: string; to?: string },
+        cursor: string | undefined,
+      ): Promise<Page<CallData>> => {
         const page = await ctx.gong.callsExtensive({
           cursor,
-          filter: { fromDateTime: w.from, toDateTime: w.to, workspaceId, callIds: ids, primaryUserIds },
+          filter: {
+            fromDateTime: w.from,
+            toDateTime: w.to,
+            workspaceId,
+            callIds: ids,
+            primaryUserIds,
+          },
           ...(plan.selector ? { contentSelector: plan.selector } : {}),
         });
         primeCalls(ctx, info, page.items);
         return page;
       };
       // Basic pages carry metaData only: sections (should a later page select them) come through the by-id loader.
-      const toNode = (fixed: Record<string, string>) => (call: CallData): CallParent => ({ call, sections: fixed.k === 'basic' ? plan.basicOnly : true });
+      const toNode =
+        (fixed: Record<string, string>) =>
+        (call: CallData): CallParent => ({
+          call,
+          sections: fixed.k === 'basic' ? plan.basicOnly : true,
+        });
 
       const read = (fixed: Record<string, string>) => {
         const fetchWindow = fixed.k === 'basic' ? fetchBasic : fetchExtensive;
-        if (desc) return readNewestFirst<CallData, CallParent>({ first, after: descAfter, fixed, keep, fetchPage: fetchWindow, toNode: toNode(fixed) });
-        return readConnection<CallData, CallParent>({ first, after, fixed, keep, fetchPage: (cursor) => fetchWindow(fixed, cursor), toNode: toNode(fixed) });
+        if (desc)
+          return readNewestFirst<CallData, CallParent>({
+            first,
+            after: descAfter,
+            fixed,
+            keep,
+            fetchPage: fetchWindow,
+            toNode: toNode(fixed),
+          });
+        return readConnection<CallData, CallParent>({
+          first,
+          after,
+          fixed,
+          keep,
+          fetchPage: (cursor) => fetchWindow(fixed, cursor),
+          toNode: toNode(fixed),
+        });
       };
       if (window.k === 'basic') return read(window);
       try {
@@ -66,12 +109,21 @@ export const callResolvers: Resolvers = {
       } catch (e) {
         // Refused before any request: a basic-scope connection lists through GET /v2/calls (scheduled-time caveat).
         const basicFallback = !after && !descAfter && plan.basicOnly && !ids && !primaryUserIds;
-        if (basicFallback && isGatewayError(e) && e.code === 'FORBIDDEN' && e.details?.scope === SCOPES.callsExtensive) return read({ ...window, k: 'basic' });
+        if (
+          basicFallback &&
+          isGatewayError(e) &&
+          e.code === 'FORBIDDEN' &&
+          e.details?.scope === SCOPES.callsExtensive
+        )
+          return read({ ...window, k: 'basic' });
         throw e;
       }
     },
-    gongCall: (_p, args, ctx, info) => loadOneCall(ctx, info, gongId(args.id, 'id'), args.includePrivate === true),
+    gongCall: (_p, args, ctx, info) =>
+      loadOneCall(ctx, info, gongId(args.id, 'id'), args.includePrivate === true),
     gongCallsByIds: (_p, args, ctx, info) =>
-      Promise.all(gongIds(args.ids, 'ids').map((id) => loadCall(ctx, info, id, args.includePrivate === true))),
+      Promise.all(
+        gongIds(args.ids, 'ids').map((id) => loadCall(ctx, info, id, args.includePrivate === true)),
+      ),
   },
 };

@@ -24,7 +24,10 @@ export const connectionResolvers: Resolvers = {
     gongStartOAuth: async (_p, { input }, ctx) => {
       assertConnectionAccess(ctx.principal, assertConnectionRef(input.connectionRef));
       const { oauthFlow } = connectionServices(ctx.services.connections);
-      if (!oauthFlow) throw badInput('This gateway has no Gong OAuth app: set GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET');
+      if (!oauthFlow)
+        throw badInput(
+          'This gateway has no Gong OAuth app: set GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET',
+        );
       return oauthFlow.start(input);
     },
     gongDisconnect: async (_p, { connectionRef }, ctx) => {

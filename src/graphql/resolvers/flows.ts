@@ -24,21 +24,42 @@ const FlowList = z.array(Flow);
  */
 function ownerSkippable(e: unknown): e is GatewayError {
   const status = e instanceof GatewayError ? e.details?.status : undefined;
-  return typeof status === 'number' && status >= 400 && status < 500 && status !== 401 && status !== 429;
+  return (
+    typeof status === 'number' && status >= 400 && status < 500 && status !== 401 && status !== 429
+  );
 }
 
 /**
  * The fan-out is one request per active user (dozens at 3/s), so it runs at background priority:
  * interactive reads of other clients go first in the connection's budget.
  */
-export async function allFlows(client: GongClient, workspaceId: string | undefined, logger?: Logger): Promise<Flow[]> {
-  const users = await collectPages({ fetchPage: (cursor) => client.listUsers({ cursor }, 'background'), idOf: (u) => u.id });
-  const owners = users.filter((u) => u.active !== false && typeof u.emailAddress === 'string' && u.emailAddress.includes('@'));
+export async function allFlows(
+  client: GongClient,
+  workspaceId: string | undefined,
+  logger?: Logger,
+): Promise<Flow[]> {
+  const users = await collectPages({
+    fetchPage: (cursor) => client.listUsers({ cursor }, 'background'),
+    idOf: (u) => u.id,
+  });
+  const owners = users.filter(
+    (u) => u.active !== false && typeof u.emailAddress === 'string' && u.emailAddress.includes('@'),
+  );
   const perOwner = await Promise.all(
     owners.map((u) =>
-      collectPages({ fetchPage: (cursor) => client.listFlows({ flowOwnerEmail: u.emailAddress as string, workspaceId, cursor }, 'background'), idOf: (f) => f.id }).catch((e: unknown) => {
+      collectPages({
+        fetchPage: (cursor) =>
+          client.listFlows(
+            { flowOwnerEmail: u.emailAddress as string, workspaceId, cursor },
+            'background',
+          ),
+        idOf: (f) => f.id,
+      }).catch((e: unknown) => {
         if (!ownerSkippable(e)) throw e;
-        logger?.info({ ownerUserId: u.id, status: e.details?.status, code: e.code }, 'flows of one owner skipped: Gong refused that owner');
+        logger?.info(
+          { ownerUserId: u.id, status: e.details?.status, code: e.code },
+          'flows of one owner skipped: Gong refused that owner',
+        );
         return [];
       }),
     ),
@@ -59,18 +80,32 @@ export const flowResolvers: Resolvers = {
         return readConnection({
           first,
           after,
-          fetchPage: (cursor) => ctx.gong.listFlows({ flowOwnerEmail: ownerEmail, workspaceId, cursor }),
+          fetchPage: (cursor) =>
+            ctx.gong.listFlows({ flowOwnerEmail: ownerEmail, workspaceId, cursor }),
           toNode: (f) => f,
         });
       }
-      const flows = await ctx.loaders.cached(`flows:${workspaceId ?? '*'}`, () => allFlows(ctx.gong, workspaceId, ctx.logger), FlowList);
-      return readConnection({ first, after, fetchPage: async () => wholeList(flows), toNode: (f) => f });
+      const flows = await ctx.loaders.cached(
+        `flows:${workspaceId ?? '*'}`,
+        () => allFlows(ctx.gong, workspaceId, ctx.logger),
+        FlowList,
+      );
+      return readConnection({
+        first,
+        after,
+        fetchPage: async () => wholeList(flows),
+        toNode: (f) => f,
+      });
     },
   },
   GongFlow: {
     // Gong has no flow-by-id endpoint: a reference resolves from the (cached) full read.
     __resolveReference: async (ref, ctx) => {
-      const flows = await ctx.loaders.cached('flows:*', () => allFlows(ctx.gong, undefined, ctx.logger), FlowList);
+      const flows = await ctx.loaders.cached(
+        'flows:*',
+        () => allFlows(ctx.gong, undefined, ctx.logger),
+        FlowList,
+      );
       return flows.find((f) => f.id === ref.id) ?? null;
     },
   },

@@ -5,8 +5,13 @@ import { GongId } from '../../gong/wire.js';
 /** Gong ids are numeric strings of up to 20 digits; anything else is BAD_USER_INPUT, not a Gong round trip. */
 export function gongIds(ids: readonly string[], arg: string): string[] {
   for (const id of ids)
-    if (!GongId.safeParse(id).success) throw badInput(`${arg} must hold Gong ids (numeric strings of up to 20 digits), but got: ${JSON.stringify(id)}`, { field: arg });
-  if (ids.length > 100) throw badInput(`${arg} may hold at most 100 ids, but got ${ids.length}`, { field: arg });
+    if (!GongId.safeParse(id).success)
+      throw badInput(
+        `${arg} must hold Gong ids (numeric strings of up to 20 digits), but got: ${JSON.stringify(id)}`,
+        { field: arg },
+      );
+  if (ids.length > 100)
+    throw badInput(`${arg} may hold at most 100 ids, but got ${ids.length}`, { field: arg });
   return [...ids];
 }
 
@@ -21,9 +26,17 @@ export function gongId(id: string, arg: string): string {
 export const toIso = (ms: number): string => new Date(ms).toISOString();
 
 /** The `[from, to)` window of a list read: defaults from the clock, and from must be before to. */
-export function dateWindow(from: string | null | undefined, to: string | null | undefined, now: number, startDays: number): { from: string; to: string } {
+export function dateWindow(
+  from: string | null | undefined,
+  to: string | null | undefined,
+  now: number,
+  startDays: number,
+): { from: string; to: string } {
   const window = { from: from ?? toIso(now - startDays * 86_400_000), to: to ?? toIso(now) };
   if (Date.parse(window.from) >= Date.parse(window.to))
-    throw badInput(`filter.from must be before filter.to, but got from=${window.from} to=${window.to}`, { field: 'filter' });
+    throw badInput(
+      `filter.from must be before filter.to, but got from=${window.from} to=${window.to}`,
+      { field: 'filter' },
+    );
   return window;
 }

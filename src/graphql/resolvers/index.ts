@@ -47,9 +47,13 @@ export function mergeResolvers(modules: Record<string, Resolvers> = RESOLVER_MOD
       if (existing === undefined) out[typeName] = value;
       else if (isPlainObject(existing) && isPlainObject(value)) {
         for (const field of Object.keys(value))
-          if (field in existing) throw new Error(`Resolver ${typeName}.${field} is defined twice (again in module ${moduleName})`);
+          if (field in existing)
+            throw new Error(
+              `Resolver ${typeName}.${field} is defined twice (again in module ${moduleName})`,
+            );
         out[typeName] = { ...existing, ...value };
-      } else throw new Error(`Resolver ${typeName} is defined twice (again in module ${moduleName})`);
+      } else
+        throw new Error(`Resolver ${typeName} is defined twice (again in module ${moduleName})`);
     }
   }
   return out as Resolvers;

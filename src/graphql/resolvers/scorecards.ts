@@ -17,7 +17,10 @@ const scorecardById = async (ctx: GatewayContext, id: string | null | undefined)
   id ? ((await ctx.loaders.stats.scorecards()).find((s) => s.scorecardId === id) ?? null) : null;
 
 /** Question ids are unique across scorecards, so an answer finds its question without its scorecard. */
-async function questionOf(ctx: GatewayContext, a: ScorecardAnswer): Promise<ScorecardQuestion | null> {
+async function questionOf(
+  ctx: GatewayContext,
+  a: ScorecardAnswer,
+): Promise<ScorecardQuestion | null> {
   if (!a.questionId) return null;
   for (const s of await ctx.loaders.stats.scorecards()) {
     const q = s.questions?.find((x) => x.questionId === a.questionId);
@@ -26,8 +29,10 @@ async function questionOf(ctx: GatewayContext, a: ScorecardAnswer): Promise<Scor
   return null;
 }
 
-const user = (ctx: GatewayContext, id: string | null | undefined) => (id && isGongId(id) ? ctx.loaders.users.load(id) : null);
-const call = (ctx: GatewayContext, info: GraphQLResolveInfo, id: string | null | undefined) => (id && isGongId(id) ? loadCall(ctx, info, id, false) : null);
+const user = (ctx: GatewayContext, id: string | null | undefined) =>
+  id && isGongId(id) ? ctx.loaders.users.load(id) : null;
+const call = (ctx: GatewayContext, info: GraphQLResolveInfo, id: string | null | undefined) =>
+  id && isGongId(id) ? loadCall(ctx, info, id, false) : null;
 
 export const scorecardResolvers: Resolvers = {
   Query: {
@@ -40,9 +45,13 @@ export const scorecardResolvers: Resolvers = {
       const call = dayRange(f.callFromDate, f.callToDate);
       const review = dayRange(f.reviewFromDate, f.reviewToDate);
       const filter = {
-        ...(call.from ? { callFromDate: call.from } : {}), ...(call.to ? { callToDate: call.to } : {}),
-        ...(review.from ? { reviewFromDate: review.from } : {}), ...(review.to ? { reviewToDate: review.to } : {}),
-        ...(f.reviewedUserIds ? { reviewedUserIds: gongIds(f.reviewedUserIds, 'filter.reviewedUserIds') } : {}),
+        ...(call.from ? { callFromDate: call.from } : {}),
+        ...(call.to ? { callToDate: call.to } : {}),
+        ...(review.from ? { reviewFromDate: review.from } : {}),
+        ...(review.to ? { reviewToDate: review.to } : {}),
+        ...(f.reviewedUserIds
+          ? { reviewedUserIds: gongIds(f.reviewedUserIds, 'filter.reviewedUserIds') }
+          : {}),
         ...(f.scorecardIds ? { scorecardIds: gongIds(f.scorecardIds, 'filter.scorecardIds') } : {}),
       };
       return readConnection({
@@ -80,8 +89,10 @@ export const scorecardResolvers: Resolvers = {
     },
   },
   GongUser: {
-    scorecardsReceived: (u, args, ctx) => ctx.loaders.stats.scorecardsReceived.load({ userId: u.id, ...dayRange(args.from, args.to) }),
-    scorecardsGiven: (u, args, ctx) => ctx.loaders.stats.scorecardsGiven.load({ userId: u.id, ...dayRange(args.from, args.to) }),
+    scorecardsReceived: (u, args, ctx) =>
+      ctx.loaders.stats.scorecardsReceived.load({ userId: u.id, ...dayRange(args.from, args.to) }),
+    scorecardsGiven: (u, args, ctx) =>
+      ctx.loaders.stats.scorecardsGiven.load({ userId: u.id, ...dayRange(args.from, args.to) }),
   },
   GongCallContent: {
     scorecardsAnswers: (c) => c.scorecardsAnswers ?? null,

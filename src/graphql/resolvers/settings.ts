@@ -17,13 +17,19 @@ const wireId = (parent: unknown) => (parent as { id?: string | null }).id;
 
 export const settingsResolvers: Resolvers = {
   Query: {
-    gongTrackers: (_p, { workspaceId }, ctx) => ctx.loaders.stats.trackers(workspaceId ? gongId(workspaceId, 'workspaceId') : undefined),
+    gongTrackers: (_p, { workspaceId }, ctx) =>
+      ctx.loaders.stats.trackers(workspaceId ? gongId(workspaceId, 'workspaceId') : undefined),
     gongCallOutcomes: (_p, _a, ctx) => ctx.loaders.stats.callOutcomes(),
   },
   GongTrackerDefinition: {
-    __resolveReference: (ref, ctx) => (isGongId(ref.trackerId) ? trackerById(ctx, ref.trackerId) : null),
-    workspace: async (t, _a, ctx) => (t.workspaceId ? ((await ctx.loaders.workspaces()).find((w) => w.id === t.workspaceId) ?? null) : null),
-    creator: (t, _a, ctx) => (t.creatorUserId && isGongId(t.creatorUserId) ? ctx.loaders.users.load(t.creatorUserId) : null),
+    __resolveReference: (ref, ctx) =>
+      isGongId(ref.trackerId) ? trackerById(ctx, ref.trackerId) : null,
+    workspace: async (t, _a, ctx) =>
+      t.workspaceId
+        ? ((await ctx.loaders.workspaces()).find((w) => w.id === t.workspaceId) ?? null)
+        : null,
+    creator: (t, _a, ctx) =>
+      t.creatorUserId && isGongId(t.creatorUserId) ? ctx.loaders.users.load(t.creatorUserId) : null,
   },
   GongCallOutcomeDefinition: {
     __resolveReference: (ref, ctx) => outcomeById(ctx, ref.id),

@@ -22,9 +22,14 @@ const STAT_NAMES = {
   patience: 'Patience',
 } as const;
 
-const statNamed = (name: string) => (p: InteractionStatsParent) => p.personInteractionStats?.find((s) => s.name?.toLowerCase() === name.toLowerCase())?.value ?? null;
+const statNamed = (name: string) => (p: InteractionStatsParent) =>
+  p.personInteractionStats?.find((s) => s.name?.toLowerCase() === name.toLowerCase())?.value ??
+  null;
 
-async function interactionOf(ctx: GatewayContext, key: UserRangeKey): Promise<InteractionStatsParent | null> {
+async function interactionOf(
+  ctx: GatewayContext,
+  key: UserRangeKey,
+): Promise<InteractionStatsParent | null> {
   const stats = await ctx.loaders.stats.interaction.load(key);
   return stats ? { ...stats, fromDate: key.from, toDate: key.to } : null;
 }
@@ -33,30 +38,50 @@ export const statsResolvers: Resolvers = {
   Query: {
     gongActivity: (_p, args) => {
       const range = requiredDayRange(args.from, args.to);
-      return gongIds(args.userIds, 'userIds').map((userId) => ({ userId, ...range, period: args.period ?? 'WEEK' }));
+      return gongIds(args.userIds, 'userIds').map((userId) => ({
+        userId,
+        ...range,
+        period: args.period ?? 'WEEK',
+      }));
     },
     gongInteractionStats: (_p, args, ctx) => {
       const range = requiredDayRange(args.from, args.to);
-      return Promise.all(gongIds(args.userIds, 'userIds').map((userId) => interactionOf(ctx, { userId, ...range })));
+      return Promise.all(
+        gongIds(args.userIds, 'userIds').map((userId) => interactionOf(ctx, { userId, ...range })),
+      );
     },
   },
   GongUser: {
-    activity: (u, args) => ({ userId: u.id, ...requiredDayRange(args.from, args.to), period: args.period ?? 'WEEK' }),
-    interactionStats: (u, args, ctx) => interactionOf(ctx, { userId: u.id, ...requiredDayRange(args.from, args.to) }),
+    activity: (u, args) => ({
+      userId: u.id,
+      ...requiredDayRange(args.from, args.to),
+      period: args.period ?? 'WEEK',
+    }),
+    interactionStats: (u, args, ctx) =>
+      interactionOf(ctx, { userId: u.id, ...requiredDayRange(args.from, args.to) }),
   },
   GongUserActivity: {
     user: (k, _a, ctx) => ctx.loaders.users.load(k.userId),
     // The range keys without the period share one aggregate/day-by-day request across periods.
     aggregate: async (k, _a, ctx): Promise<ActivityCountsWithDates | null> =>
-      (await ctx.loaders.stats.aggregate.load({ userId: k.userId, from: k.from, to: k.to }))?.userAggregateActivityStats ?? null,
-    byPeriod: async (k, _a, ctx) => (await ctx.loaders.stats.byPeriod.load(k))?.userAggregateActivity ?? [],
-    days: async (k, _a, ctx) => (await ctx.loaders.stats.dayByDay.load({ userId: k.userId, from: k.from, to: k.to }))?.userDailyActivityStats ?? [],
+      (await ctx.loaders.stats.aggregate.load({ userId: k.userId, from: k.from, to: k.to }))
+        ?.userAggregateActivityStats ?? null,
+    byPeriod: async (k, _a, ctx) =>
+      (await ctx.loaders.stats.byPeriod.load(k))?.userAggregateActivity ?? [],
+    days: async (k, _a, ctx) =>
+      (await ctx.loaders.stats.dayByDay.load({ userId: k.userId, from: k.from, to: k.to }))
+        ?.userDailyActivityStats ?? [],
   },
   GongDailyActivity: {
-    hostedCalls: (d, _a, ctx, info) => Promise.all((d.callsAsHost ?? []).filter(isGongId).map((id) => loadCall(ctx, info, id, false))),
+    hostedCalls: (d, _a, ctx, info) =>
+      Promise.all(
+        (d.callsAsHost ?? []).filter(isGongId).map((id) => loadCall(ctx, info, id, false)),
+      ),
   },
   GongUserInteractionStats: {
     user: (p, _a, ctx) => ctx.loaders.users.load(p.userId),
-    ...Object.fromEntries(Object.entries(STAT_NAMES).map(([field, name]) => [field, statNamed(name)])),
+    ...Object.fromEntries(
+      Object.entries(STAT_NAMES).map(([field, name]) => [field, statNamed(name)]),
+    ),
   },
 };

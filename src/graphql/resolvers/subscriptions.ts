@@ -21,13 +21,27 @@ import { gongId } from './ids.js';
 import { callFromWebhook } from './webhook-call.js';
 
 function isLoggedEvent(v: unknown): v is LoggedEvent {
-  return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>).eventId === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Record<string, unknown>).eventId === 'string'
+  );
 }
 
-const corrupt = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `A stored ${what} event does not have the expected shape`);
+const corrupt = (what: string) =>
+  new GatewayError(
+    ErrorCode.INTERNAL_SERVER_ERROR,
+    `A stored ${what} event does not have the expected shape`,
+  );
 
 /** Opens a subscriber's stream with metrics and the 4413 close on overflow. */
-async function open(ctx: GatewayContext, name: string, topic: EventTopic, after: string | null | undefined, filter: (e: LoggedEvent) => boolean) {
+async function open(
+  ctx: GatewayContext,
+  name: string,
+  topic: EventTopic,
+  after: string | null | undefined,
+  filter: (e: LoggedEvent) => boolean,
+) {
   const ev = ctx.services.events;
   const socket = ctx.subscriberSocket;
   // A group of identical subscriptions shares this stream: the hub counts members and their deliveries.
@@ -47,7 +61,12 @@ async function open(ctx: GatewayContext, name: string, topic: EventTopic, after:
       socket?.close(WsCloseCode.SubscriberTooSlow, tooSlowReason(last));
     },
     onEnd: () => (shared ? undefined : ev.metrics?.openSubscriptions.dec({ subscription: name })),
-    onLiveDelivery: (e) => (shared ? shared.live(e) : ev.metrics?.eventDeliveryLag.observe(Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000)),
+    onLiveDelivery: (e) =>
+      shared
+        ? shared.live(e)
+        : ev.metrics?.eventDeliveryLag.observe(
+            Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000,
+          ),
   });
 }
 
@@ -55,8 +74,17 @@ export const subscriptionResolvers: Resolvers = {
   Query: {
     gongWebhookDeadLetters: async (_p, args, ctx) => {
       assertAdmin(ctx.principal);
-      const letters = await ctx.services.events.deadLetters.newest(assertConnectionRef(args.connectionRef), checkFirst(args.first ?? 20));
-      return letters.map((l) => ({ id: l.id, receivedAt: l.receivedAt, reason: l.reason, body: l.body, truncated: l.truncated === true }));
+      const letters = await ctx.services.events.deadLetters.newest(
+        assertConnectionRef(args.connectionRef),
+        checkFirst(args.first ?? 20),
+      );
+      return letters.map((l) => ({
+        id: l.id,
+        receivedAt: l.receivedAt,
+        reason: l.reason,
+        body: l.body,
+        truncated: l.truncated === true,
+      }));
     },
   },
   Subscription: {
@@ -71,11 +99,21 @@ export const subscriptionResolvers: Resolvers = {
           return workspaceId === undefined || d.callData.metaData.workspaceId === workspaceId;
         });
       },
-      resolve: async (payload: unknown, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => {
+      resolve: async (
+        payload: unknown,
+        _args: unknown,
+        ctx: GatewayContext,
+        info: GraphQLResolveInfo,
+      ) => {
         const d = isLoggedEvent(payload) ? readCallCreated(payload.data) : undefined;
         if (!isLoggedEvent(payload) || !d) throw corrupt('call.created');
         ctx.loaders = ctx.freshLoaders();
-        return { eventId: payload.eventId, receivedAt: payload.receivedAt, isTest: d.isTest, call: await callFromWebhook(ctx, info, d.callData) };
+        return {
+          eventId: payload.eventId,
+          receivedAt: payload.receivedAt,
+          isTest: d.isTest,
+          call: await callFromWebhook(ctx, info, d.callData),
+        };
       },
     },
     gongTranscriptReady: {
@@ -96,7 +134,8 @@ export const subscriptionResolvers: Resolvers = {
   },
   Mutation: {
     gongSetWebhookPublicKey: async (_p, args, ctx) => {
-      if (!ctx.principal.admin) throw forbidden('gongSetWebhookPublicKey needs an admin API key (GATEWAY_ADMIN_API_KEYS)');
+      if (!ctx.principal.admin)
+        throw forbidden('gongSetWebhookPublicKey needs an admin API key (GATEWAY_ADMIN_API_KEYS)');
       await ctx.services.events.keys.set(assertConnectionRef(args.connectionRef), args.publicKey);
       return true;
     },

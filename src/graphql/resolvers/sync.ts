@@ -32,7 +32,11 @@ export const syncResolvers: Resolvers = {
         now: ctx.settings.now(),
         fetchPage: async (w, cursor) => {
           const page = await ctx.gong.callsExtensive(
-            { cursor, filter: { fromDateTime: toIso(w.from), toDateTime: toIso(w.to) }, ...(selector ? { contentSelector: selector } : {}) },
+            {
+              cursor,
+              filter: { fromDateTime: toIso(w.from), toDateTime: toIso(w.to) },
+              ...(selector ? { contentSelector: selector } : {}),
+            },
             'background',
           );
           primeCalls(ctx, info, page.items);
@@ -42,14 +46,19 @@ export const syncResolvers: Resolvers = {
         idOf: (c) => c.metaData.id,
         keep: (c) => args.includePrivate === true || c.metaData.isPrivate !== true,
       });
-      return { nodes: step.records.map((call) => ({ call, sections: true })), checkpoint: step.checkpoint, hasMore: step.hasMore };
+      return {
+        nodes: step.records.map((call) => ({ call, sections: true })),
+        checkpoint: step.checkpoint,
+        hasMore: step.hasMore,
+      };
     },
     gongTranscriptsSync: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
       const hidden = new Set<string>();
       const hide = async (callIds: string[]) => {
         // A transcript does not say whether its call is private: one calls lookup per page.
-        if (args.includePrivate !== true) for (const id of await privateCallIds(ctx, info, callIds)) hidden.add(id);
+        if (args.includePrivate !== true)
+          for (const id of await privateCallIds(ctx, info, callIds)) hidden.add(id);
       };
       const step = await runSyncStep(ctx, 'transcripts', args.checkpoint, {
         first,
@@ -57,7 +66,10 @@ export const syncResolvers: Resolvers = {
         startDays: ctx.settings.syncStartDays,
         now: ctx.settings.now(),
         fetchPage: async (w, cursor) => {
-          const page = await ctx.gong.transcripts({ cursor, filter: { fromDateTime: toIso(w.from), toDateTime: toIso(w.to) } }, 'background');
+          const page = await ctx.gong.transcripts(
+            { cursor, filter: { fromDateTime: toIso(w.from), toDateTime: toIso(w.to) } },
+            'background',
+          );
           ctx.loaders.rememberTranscripts(page.items);
           await hide(page.items.map((t) => t.callId));
           return page;

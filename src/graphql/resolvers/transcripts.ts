@@ -19,13 +19,28 @@ export const transcriptResolvers: Resolvers = {
       const hidden = new Set<string>();
       const callIds = f.callIds ? gongIds(f.callIds, 'filter.callIds') : undefined;
       const workspaceId = f.workspaceId ? gongId(f.workspaceId, 'filter.workspaceId') : undefined;
-      const fixed = after?.w ?? (callIds && !f.from && !f.to ? {} : dateWindow(f.from, f.to, ctx.settings.now(), ctx.settings.syncStartDays));
+      const fixed =
+        after?.w ??
+        (callIds && !f.from && !f.to
+          ? {}
+          : dateWindow(f.from, f.to, ctx.settings.now(), ctx.settings.syncStartDays));
       return readConnection({
-        first, after, fixed,
+        first,
+        after,
+        fixed,
         fetchPage: async (cursor) => {
-          const page = await ctx.gong.transcripts({ cursor, filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds } });
+          const page = await ctx.gong.transcripts({
+            cursor,
+            filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds },
+          });
           ctx.loaders.rememberTranscripts(page.items);
-          if (!includePrivate) for (const id of await privateCallIds(ctx, info, page.items.map((t) => t.callId))) hidden.add(id);
+          if (!includePrivate)
+            for (const id of await privateCallIds(
+              ctx,
+              info,
+              page.items.map((t) => t.callId),
+            ))
+              hidden.add(id);
           return page;
         },
         keep: (t) => !hidden.has(t.callId),
@@ -34,7 +49,8 @@ export const transcriptResolvers: Resolvers = {
     },
   },
   GongTranscript: {
-    __resolveReference: (ref, ctx) => (isGongId(ref.callId) ? ctx.loaders.transcripts.load(ref.callId) : null),
+    __resolveReference: (ref, ctx) =>
+      isGongId(ref.callId) ? ctx.loaders.transcripts.load(ref.callId) : null,
     id: (t) => t.callId,
     call: (t, _a, ctx, info) => loadCall(ctx, info, t.callId),
     monologues: (t) => t.transcript.map((monologue) => ({ callId: t.callId, monologue })),

@@ -25,7 +25,8 @@ export const userResolvers: Resolvers = {
       });
     },
     gongUser: (_p, { id }, ctx) => ctx.loaders.users.load(gongId(id, 'id')),
-    gongUsersByIds: (_p, { ids }, ctx) => Promise.all(gongIds(ids, 'ids').map((id) => ctx.loaders.users.load(id))),
+    gongUsersByIds: (_p, { ids }, ctx) =>
+      Promise.all(gongIds(ids, 'ids').map((id) => ctx.loaders.users.load(id))),
   },
   GongUser: {
     __resolveReference: (ref, ctx) => (isGongId(ref.id) ? ctx.loaders.users.load(ref.id) : null),

@@ -13,25 +13,39 @@ import type { SelectedFields } from '../selection.js';
 import { planOf } from './call-plan.js';
 
 type Flags = Record<string, boolean | undefined> | undefined;
-const selected = (flags: Flags) => Object.entries(flags ?? {}).filter(([, on]) => on === true).map(([k]) => k);
+const selected = (flags: Flags) =>
+  Object.entries(flags ?? {})
+    .filter(([, on]) => on === true)
+    .map(([k]) => k);
 
 /** Gong's interaction flag → the key its answer uses (Gong's naming quirk). */
 const INTERACTION_KEY: Record<string, string> = { personInteractionStats: 'interactionStats' };
 
 /** The first selected part the payload does not carry, or undefined when it carries everything selected. */
-export function missingPart(call: CallData, selector: ContentSelector | undefined, fields: SelectedFields = new Set()): string | undefined {
+export function missingPart(
+  call: CallData,
+  selector: ContentSelector | undefined,
+  fields: SelectedFields = new Set(),
+): string | undefined {
   if (!selector) return undefined;
   const f = selector.exposedFields;
   if (f?.parties && call.parties == null) return 'parties';
   if (selector.context !== undefined) {
     // The capture's context was an empty list: a rule may leave it out, so empty proves nothing.
     if (call.context == null || call.context.length === 0) return 'context';
-    if (selector.context === 'Extended' && call.context.some((c) => (c.objects ?? []).some((o) => o.fields == null))) return 'context fields';
+    if (
+      selector.context === 'Extended' &&
+      call.context.some((c) => (c.objects ?? []).some((o) => o.fields == null))
+    )
+      return 'context fields';
   }
   const content = call.content as Record<string, unknown> | null | undefined;
   const trackerLacks = (key: string) => {
     const trackers = content?.trackers;
-    return !Array.isArray(trackers) || trackers.some((t: unknown) => typeof t !== 'object' || t === null || !(key in t));
+    return (
+      !Array.isArray(trackers) ||
+      trackers.some((t: unknown) => typeof t !== 'object' || t === null || !(key in t))
+    );
   };
   for (const flag of selected(f?.content as Flags)) {
     if (flag === 'trackerOccurrences') {
@@ -39,18 +53,26 @@ export function missingPart(call: CallData, selector: ContentSelector | undefine
     } else if (content?.[flag] == null) return `content.${flag}`;
   }
   // Phrases ride on the trackers flag; the capture's trackers had none.
-  if (f?.content?.trackers && fields.has('GongTracker.phrases') && trackerLacks('phrases')) return 'tracker phrases';
+  if (f?.content?.trackers && fields.has('GongTracker.phrases') && trackerLacks('phrases'))
+    return 'tracker phrases';
   const interaction = call.interaction as Record<string, unknown> | null | undefined;
-  for (const flag of selected(f?.interaction as Flags)) if (interaction?.[INTERACTION_KEY[flag] ?? flag] == null) return `interaction.${flag}`;
-  if (f?.collaboration?.publicComments && call.collaboration?.publicComments == null) return 'collaboration.publicComments';
+  for (const flag of selected(f?.interaction as Flags))
+    if (interaction?.[INTERACTION_KEY[flag] ?? flag] == null) return `interaction.${flag}`;
+  if (f?.collaboration?.publicComments && call.collaboration?.publicComments == null)
+    return 'collaboration.publicComments';
   if (f?.media && call.media == null) return 'media';
   return undefined;
 }
 
 /** The call an event's subscribers see: the payload when it carries what they selected, else Gong's answer. */
-export async function callFromWebhook(ctx: GatewayContext, info: GraphQLResolveInfo, payload: CallData): Promise<CallParent> {
+export async function callFromWebhook(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  payload: CallData,
+): Promise<CallParent> {
   const { selector } = planOf(ctx, info);
-  if (missingPart(payload, selector, ctx.selected(info)) === undefined) return { call: payload, sections: true };
+  if (missingPart(payload, selector, ctx.selected(info)) === undefined)
+    return { call: payload, sections: true };
   const fetched = await ctx.loaders.calls(selector).load(payload.metaData.id);
   // Gong no longer shows it (deleted, or made private since): what the webhook carried is all there is.
   return { call: fetched ?? payload, sections: true };

@@ -6,6 +6,7 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 
 export const writeResolvers: Resolvers = {
   Mutation: {
-    gongCreateCall: (_p, { input }, ctx) => ctx.services.writes.createCall(ctx.connectionRef, input),
+    gongCreateCall: (_p, { input }, ctx) =>
+      ctx.services.writes.createCall(ctx.connectionRef, input),
   },
 };

@@ -4,11 +4,21 @@
  * `opening`, then `streaming`, then `ended`; the rules on slow members and replays are in
  * src/graphql/subscriptions/hub.ts. Internal to the subscription hub.
  */
-import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  createSourceEventStream,
+  execute,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
 import { WsCloseCode } from '../../close-codes.js';
 import type { GatewayContext } from '../context.js';
 import type { LoggedEvent } from '../../events/event-log.js';
-import { tooSlowReason, type EventServices, type SharedStream, type SubscriberSocket } from '../../events/services.js';
+import {
+  tooSlowReason,
+  type EventServices,
+  type SharedStream,
+  type SubscriberSocket,
+} from '../../events/services.js';
 import { memberIterator, type Delivery, type Member } from './member.js';
 
 /** A group is `opening` until its source stream exists, then `streaming`, then `ended` for good. */
@@ -65,7 +75,8 @@ export function createGroups() {
     m.queue.length = 0;
     m.replayQueued = 0;
     g.members.delete(m);
-    if (m.counted && g.name !== undefined) g.ev.metrics?.openSubscriptions.dec({ subscription: g.name });
+    if (m.counted && g.name !== undefined)
+      g.ev.metrics?.openSubscriptions.dec({ subscription: g.name });
     const w = m.waiter;
     m.waiter = undefined;
     w?.resolve({ value: undefined, done: true });
@@ -84,7 +95,10 @@ export function createGroups() {
 
   const hand = (g: Group, m: Member, d: Delivery): IteratorResult<ExecutionResult> => {
     m.inFlight = d.eventId;
-    if (d.live && d.receivedAt !== undefined) g.ev.metrics?.eventDeliveryLag.observe(Math.max(0, g.ev.now() - Date.parse(d.receivedAt)) / 1000);
+    if (d.live && d.receivedAt !== undefined)
+      g.ev.metrics?.eventDeliveryLag.observe(
+        Math.max(0, g.ev.now() - Date.parse(d.receivedAt)) / 1000,
+      );
     return { value: d.result, done: false };
   };
 
@@ -99,7 +113,10 @@ export function createGroups() {
       m.queue.push(d);
       if (!d.live) m.replayQueued++;
       else if (m.queue.length - m.replayQueued > g.ev.maxPending) {
-        m.ctx.logger.warn({ subscription: g.name, lastDelivered: m.delivered ?? g.after }, 'subscriber too slow: closing');
+        m.ctx.logger.warn(
+          { subscription: g.name, lastDelivered: m.delivered ?? g.after },
+          'subscriber too slow: closing',
+        );
         closeMember(g, m, WsCloseCode.SubscriberTooSlow, '');
       }
     }
@@ -145,8 +162,24 @@ export function createGroups() {
     }
   };
 
-  const create = (key: string, args: ExecutionArgs, ctx: GatewayContext, ev: EventServices): Group => {
-    const g: Group = { key, members: new Set(), ev, opening: Promise.resolve(undefined), source: undefined, name: undefined, after: undefined, lastLive: undefined, phase: 'opening', paced: undefined };
+  const create = (
+    key: string,
+    args: ExecutionArgs,
+    ctx: GatewayContext,
+    ev: EventServices,
+  ): Group => {
+    const g: Group = {
+      key,
+      members: new Set(),
+      ev,
+      opening: Promise.resolve(undefined),
+      source: undefined,
+      name: undefined,
+      after: undefined,
+      lastLive: undefined,
+      phase: 'opening',
+      paced: undefined,
+    };
     const shared: SharedStream = {
       opened: (name, after) => {
         g.name = name;
@@ -157,8 +190,17 @@ export function createGroups() {
       },
     };
     // The stream's overflow closes "the socket": here every member's, each with its own resume point.
-    const socket: SubscriberSocket = { close: (code, why) => [...g.members].forEach((m) => closeMember(g, m, code, why)) };
-    const groupArgs: ExecutionArgs = { ...args, contextValue: { ...ctx, subscriberSocket: socket, sharedStream: shared } satisfies GatewayContext };
+    const socket: SubscriberSocket = {
+      close: (code, why) => [...g.members].forEach((m) => closeMember(g, m, code, why)),
+    };
+    const groupArgs: ExecutionArgs = {
+      ...args,
+      contextValue: {
+        ...ctx,
+        subscriberSocket: socket,
+        sharedStream: shared,
+      } satisfies GatewayContext,
+    };
     groups.set(key, g);
     g.opening = createSourceEventStream(groupArgs).then(
       (src) => {
@@ -186,7 +228,12 @@ export function createGroups() {
     return g;
   };
 
-  const iterate = (g: Group, m: Member) => memberIterator(m, { hand: (d) => hand(g, m, d), leave: () => leave(g, m), replayTaken: () => wake(g) });
+  const iterate = (g: Group, m: Member) =>
+    memberIterator(m, {
+      hand: (d) => hand(g, m, d),
+      leave: () => leave(g, m),
+      replayTaken: () => wake(g),
+    });
 
   return { find: (key: string) => groups.get(key), create, leave, iterate };
 }

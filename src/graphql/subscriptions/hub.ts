@@ -17,7 +17,13 @@
  * - a member leaving ends only its own iterator; the group ends when its last member leaves.
  * Result errors stay per member: graphql-ws's `onNext` formats each member's copy.
  */
-import { getOperationAST, print, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  getOperationAST,
+  print,
+  subscribe,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { stableStringify } from '../../util/stable-stringify.js';
 import { createGroups } from './group.js';
@@ -33,13 +39,24 @@ export interface SubscriptionHub {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 function isGatewayContext(v: unknown): v is GatewayContext {
-  return isObject(v) && typeof v.connectionRef === 'string' && isObject(v.principal) && isObject(v.services);
+  return (
+    isObject(v) &&
+    typeof v.connectionRef === 'string' &&
+    isObject(v.principal) &&
+    isObject(v.services)
+  );
 }
 
 /** Everything a result depends on; `admin` is the only authorization bit a principal carries besides its connection. */
 function groupKey(args: ExecutionArgs, ctx: GatewayContext): string {
   // Sorted keys: `{a, b}` and `{b, a}` variables make one group.
-  return stableStringify([ctx.connectionRef, ctx.principal.admin, args.operationName ?? null, print(args.document), args.variableValues ?? {}]);
+  return stableStringify([
+    ctx.connectionRef,
+    ctx.principal.admin,
+    args.operationName ?? null,
+    print(args.document),
+    args.variableValues ?? {},
+  ]);
 }
 
 export function createSubscriptionHub(): SubscriptionHub {
@@ -54,7 +71,16 @@ export function createSubscriptionHub(): SubscriptionHub {
       const key = groupKey(args, ctx);
       const g = find(key) ?? create(key, args, ctx, ev);
       // Joined before the stream opens, so no event published from then on can be missed.
-      const m: Member = { ctx, queue: [], replayQueued: 0, waiter: undefined, inFlight: undefined, delivered: undefined, counted: false, state: { kind: 'open' } };
+      const m: Member = {
+        ctx,
+        queue: [],
+        replayQueued: 0,
+        waiter: undefined,
+        inFlight: undefined,
+        delivered: undefined,
+        counted: false,
+        state: { kind: 'open' },
+      };
       g.members.add(m);
       let refused: ExecutionResult | undefined;
       try {

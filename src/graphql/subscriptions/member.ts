@@ -19,7 +19,8 @@ export interface Member {
   queue: Delivery[];
   /** Replayed deliveries queued: they pace the group rather than count toward the bound. */
   replayQueued: number;
-  waiter: { resolve(r: IteratorResult<ExecutionResult>): void; reject(e: unknown): void } | undefined;
+  waiter:
+    { resolve(r: IteratorResult<ExecutionResult>): void; reject(e: unknown): void } | undefined;
   /** Handed out by the latest next(); delivered once the consumer asks for the one after. */
   inFlight: string | undefined;
   delivered: string | undefined;
@@ -31,7 +32,10 @@ export interface Member {
  * A member is `open` while the group streams; `finishing` once the stream ended (or failed) and
  * it still drains its queue; `gone` once it left (its iterator is done, or throws the failure).
  */
-export type MemberState = { kind: 'open' } | { kind: 'finishing'; failure: { error: unknown } | undefined } | { kind: 'gone'; failure: { error: unknown } | undefined };
+export type MemberState =
+  | { kind: 'open' }
+  | { kind: 'finishing'; failure: { error: unknown } | undefined }
+  | { kind: 'gone'; failure: { error: unknown } | undefined };
 
 /** What the member's group does for it. */
 export interface MemberOps {
@@ -65,7 +69,9 @@ export function memberIterator(m: Member, ops: MemberOps): AsyncIterableIterator
         if (failure) throw failure.error;
         return { value: undefined, done: true };
       }
-      return new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => (m.waiter = { resolve, reject }));
+      return new Promise<IteratorResult<ExecutionResult>>(
+        (resolve, reject) => (m.waiter = { resolve, reject }),
+      );
     },
     async return() {
       ops.leave();

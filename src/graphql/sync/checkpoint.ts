@@ -16,7 +16,10 @@ const Scan = z.object({
   t: z.number().int(),
   g: z.string().max(4_096).optional(),
   o: z.number().int().min(0),
-  l: z.tuple([z.number().int(), z.string().max(64)]).nullable().optional(),
+  l: z
+    .tuple([z.number().int(), z.string().max(64)])
+    .nullable()
+    .optional(),
 });
 export type Scan = z.infer<typeof Scan>;
 
@@ -48,11 +51,23 @@ export interface DecodedCheckpoint {
   inlineSeen?: Map<string, number>;
 }
 
-export function decodeCheckpoint(token: string | null | undefined, kind: SyncKind): DecodedCheckpoint {
-  if (token === null || token === undefined) return { kind, s: null, chain: undefined, step: 0, scan: undefined };
+export function decodeCheckpoint(
+  token: string | null | undefined,
+  kind: SyncKind,
+): DecodedCheckpoint {
+  if (token === null || token === undefined)
+    return { kind, s: null, chain: undefined, step: 0, scan: undefined };
   const cp = decodeOpaque(z.union([Checkpoint, CheckpointV1]), token, 'checkpoint');
   if (cp.k !== kind) return decodeOpaque(z.never(), token, 'checkpoint');
-  if (cp.v === 1) return { kind, s: cp.s, chain: undefined, step: 0, scan: cp.scan, inlineSeen: new Map(cp.seen) };
+  if (cp.v === 1)
+    return {
+      kind,
+      s: cp.s,
+      chain: undefined,
+      step: 0,
+      scan: cp.scan,
+      inlineSeen: new Map(cp.seen),
+    };
   return { kind, s: cp.s, chain: cp.c, step: cp.n, scan: cp.scan };
 }
 

@@ -46,14 +46,18 @@ const LEARN_SLACK_MS = 3_600_000;
 
 export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>> {
   const scan: Scan = opts.scan ?? {
-    f: opts.scannedTo === null ? opts.now - opts.startDays * 86_400_000 : opts.scannedTo - opts.overlapMs,
+    f:
+      opts.scannedTo === null
+        ? opts.now - opts.startDays * 86_400_000
+        : opts.scannedTo - opts.overlapMs,
     t: opts.now,
     o: 0,
   };
   const window = { from: scan.f, to: scan.t };
   const { seen } = opts;
   const records: R[] = [];
-  if (window.to <= window.from) return { records, hasMore: false, scannedTo: opts.scannedTo ?? window.to, scan: undefined };
+  if (window.to <= window.from)
+    return { records, hasMore: false, scannedTo: opts.scannedTo ?? window.to, scan: undefined };
   // Every record started before the scan's upper bound, so a later window can meet it again only
   // while that bound is within the overlap (a learned call, only while learned within it too).
   const take = (r: R) => {
@@ -67,7 +71,11 @@ export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>
     let offset = scan.o;
     let consumed = 0;
     // One restart: the ids delivered so far are in `seen`, so the pages read again add nothing twice.
-    for await (const step of walkPages({ fetchPage: (cursor) => opts.fetchPage(window, cursor), start: scan.g, maxRestarts: 1 })) {
+    for await (const step of walkPages({
+      fetchPage: (cursor) => opts.fetchPage(window, cursor),
+      start: scan.g,
+      maxRestarts: 1,
+    })) {
       if (step.kind === 'restart') {
         offset = 0;
         continue;
@@ -80,19 +88,25 @@ export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>
       if (i < items.length) return paused(opts, records, { ...scan, g: cursor, o: i });
       if (next === undefined) break;
       offset = 0;
-      if (records.length >= opts.first || consumed >= opts.first) return paused(opts, records, { ...scan, g: next, o: 0 });
+      if (records.length >= opts.first || consumed >= opts.first)
+        return paused(opts, records, { ...scan, g: next, o: 0 });
     }
-    if (records.length >= opts.first && opts.learned) return paused(opts, records, { f: scan.f, t: scan.t, o: 0, l: null });
+    if (records.length >= opts.first && opts.learned)
+      return paused(opts, records, { f: scan.f, t: scan.t, o: 0, l: null });
   }
 
   if (opts.learned && opts.fetchByIds) {
     // Learned since shortly before the last scan: the overlap also covers a learned call that was not processed yet then.
-    const since = opts.scannedTo === null ? Number.NEGATIVE_INFINITY : opts.scannedTo - opts.overlapMs;
+    const since =
+      opts.scannedTo === null ? Number.NEGATIVE_INFINITY : opts.scannedTo - opts.overlapMs;
     const after = scan.l ?? null;
     const pending = (await opts.learned(since, window.to)).filter(
-      (e) => (after === null || e.at > after[0] || (e.at === after[0] && e.callId > after[1])) && !seen.has(e.callId) && !(e.start !== undefined && e.start >= window.from),
+      (e) =>
+        (after === null || e.at > after[0] || (e.at === after[0] && e.callId > after[1])) &&
+        !seen.has(e.callId) &&
+        !(e.start !== undefined && e.start >= window.from),
     );
-    for (let i = 0; i < pending.length; ) {
+    for (let i = 0; i < pending.length;) {
       const room = opts.first - records.length;
       if (room <= 0) {
         const last = pending[i - 1] as LearnedCall;

@@ -10,25 +10,91 @@ import { responseProblems, schemaProblems } from './gong-spec.js';
 
 type N<T> = T | null | undefined;
 
-export interface Records { totalRecords: number; currentPageSize: number; currentPageNumber: number; cursor?: N<string> }
-export interface ErrorBody { requestId?: N<string>; errors?: N<string[]> }
+export interface Records {
+  totalRecords: number;
+  currentPageSize: number;
+  currentPageNumber: number;
+  cursor?: N<string>;
+}
+export interface ErrorBody {
+  requestId?: N<string>;
+  errors?: N<string[]>;
+}
 export interface UserMetadata {
-  id: string; emailAddress?: N<string>; created?: N<string>; active?: N<boolean>; emailAliases?: N<string[]>; trustedEmailAddress?: N<string>;
-  firstName?: N<string>; lastName?: N<string>; title?: N<string>; phoneNumber?: N<string>; extension?: N<string>; personalMeetingUrls?: N<string[]>;
-  settings?: N<Record<string, N<boolean>>>; managerId?: N<string>; meetingConsentPageUrl?: N<string>; spokenLanguages?: N<{ language?: N<string>; primary?: N<boolean> }[]>;
+  id: string;
+  emailAddress?: N<string>;
+  created?: N<string>;
+  active?: N<boolean>;
+  emailAliases?: N<string[]>;
+  trustedEmailAddress?: N<string>;
+  firstName?: N<string>;
+  lastName?: N<string>;
+  title?: N<string>;
+  phoneNumber?: N<string>;
+  extension?: N<string>;
+  personalMeetingUrls?: N<string[]>;
+  settings?: N<Record<string, N<boolean>>>;
+  managerId?: N<string>;
+  meetingConsentPageUrl?: N<string>;
+  spokenLanguages?: N<{ language?: N<string>; primary?: N<boolean> }[]>;
 }
-export interface Workspace { id: string; name?: N<string>; description?: N<string> }
-export interface Flow { id: string; name?: N<string>; folderId?: N<string>; folderName?: N<string>; visibility?: N<string>; creationDate?: N<string>; exclusive?: N<boolean> }
+export interface Workspace {
+  id: string;
+  name?: N<string>;
+  description?: N<string>;
+}
+export interface Flow {
+  id: string;
+  name?: N<string>;
+  folderId?: N<string>;
+  folderName?: N<string>;
+  visibility?: N<string>;
+  creationDate?: N<string>;
+  exclusive?: N<boolean>;
+}
 export interface CallBasicData {
-  id: string; url?: N<string>; title?: N<string>; scheduled?: N<string>; started?: N<string>; duration?: N<number>; primaryUserId?: N<string>;
-  direction?: N<string>; system?: N<string>; scope?: N<string>; media?: N<string>; language?: N<string>; workspaceId?: N<string>; sdrDisposition?: N<string>;
-  clientUniqueId?: N<string>; customData?: N<string>; purpose?: N<string>; meetingUrl?: N<string>; isPrivate?: N<boolean>; calendarEventId?: N<string>;
+  id: string;
+  url?: N<string>;
+  title?: N<string>;
+  scheduled?: N<string>;
+  started?: N<string>;
+  duration?: N<number>;
+  primaryUserId?: N<string>;
+  direction?: N<string>;
+  system?: N<string>;
+  scope?: N<string>;
+  media?: N<string>;
+  language?: N<string>;
+  workspaceId?: N<string>;
+  sdrDisposition?: N<string>;
+  clientUniqueId?: N<string>;
+  customData?: N<string>;
+  purpose?: N<string>;
+  meetingUrl?: N<string>;
+  isPrivate?: N<boolean>;
+  calendarEventId?: N<string>;
 }
-export interface ContextObject { objectType?: N<string>; objectId?: N<string>; fields?: N<{ name?: N<string>; value?: unknown }[]>; timing?: N<string> }
-export interface CallContext { system?: N<string>; objects?: N<ContextObject[]> }
+export interface ContextObject {
+  objectType?: N<string>;
+  objectId?: N<string>;
+  fields?: N<{ name?: N<string>; value?: unknown }[]>;
+  timing?: N<string>;
+}
+export interface CallContext {
+  system?: N<string>;
+  objects?: N<ContextObject[]>;
+}
 export interface Party {
-  id?: N<string>; emailAddress?: N<string>; name?: N<string>; title?: N<string>; userId?: N<string>; speakerId?: N<string>;
-  context?: N<CallContext[]>; affiliation?: N<string>; phoneNumber?: N<string>; methods?: N<string[]>;
+  id?: N<string>;
+  emailAddress?: N<string>;
+  name?: N<string>;
+  title?: N<string>;
+  userId?: N<string>;
+  speakerId?: N<string>;
+  context?: N<CallContext[]>;
+  affiliation?: N<string>;
+  phoneNumber?: N<string>;
+  methods?: N<string[]>;
 }
 type Named = { name?: N<string>; duration?: N<number> };
 export interface CallData {
@@ -36,27 +102,82 @@ export interface CallData {
   context?: N<CallContext[]>;
   parties?: N<Party[]>;
   content?: N<{
-    structure?: N<Named[]>; topics?: N<Named[]>; brief?: N<string>; keyPoints?: N<{ text?: N<string> }[]>;
-    trackers?: N<{ id?: N<string>; name?: N<string>; count?: N<number>; type?: N<string>; occurrences?: N<{ startTime?: N<number>; speakerId?: N<string> }[]>; phrases?: N<unknown[]> }[]>;
-    pointsOfInterest?: N<{ actionItems?: N<{ snippetStartTime?: N<number>; snippetEndTime?: N<number>; speakerID?: N<string>; snippet?: N<string> }[]> }>;
-    outline?: N<{ section?: N<string>; startTime?: N<number>; duration?: N<number>; items?: N<{ text?: N<string>; startTime?: N<number> }[]> }[]>;
-    highlights?: N<{ title?: N<string>; items?: N<{ text?: N<string>; startTimes?: N<number[]> }[]> }[]>;
+    structure?: N<Named[]>;
+    topics?: N<Named[]>;
+    brief?: N<string>;
+    keyPoints?: N<{ text?: N<string> }[]>;
+    trackers?: N<
+      {
+        id?: N<string>;
+        name?: N<string>;
+        count?: N<number>;
+        type?: N<string>;
+        occurrences?: N<{ startTime?: N<number>; speakerId?: N<string> }[]>;
+        phrases?: N<unknown[]>;
+      }[]
+    >;
+    pointsOfInterest?: N<{
+      actionItems?: N<
+        {
+          snippetStartTime?: N<number>;
+          snippetEndTime?: N<number>;
+          speakerID?: N<string>;
+          snippet?: N<string>;
+        }[]
+      >;
+    }>;
+    outline?: N<
+      {
+        section?: N<string>;
+        startTime?: N<number>;
+        duration?: N<number>;
+        items?: N<{ text?: N<string>; startTime?: N<number> }[]>;
+      }[]
+    >;
+    highlights?: N<
+      { title?: N<string>; items?: N<{ text?: N<string>; startTimes?: N<number[]> }[]> }[]
+    >;
     callOutcome?: N<{ id?: N<string>; category?: N<string>; name?: N<string> }>;
   }>;
   interaction?: N<{
-    speakers?: N<{ id?: N<string>; userId?: N<string>; talkTime?: N<number> }[]>; interactionStats?: N<{ name?: N<string>; value?: N<number> }[]>;
-    video?: N<Named[]>; questions?: N<{ companyCount?: N<number>; nonCompanyCount?: N<number> }>;
+    speakers?: N<{ id?: N<string>; userId?: N<string>; talkTime?: N<number> }[]>;
+    interactionStats?: N<{ name?: N<string>; value?: N<number> }[]>;
+    video?: N<Named[]>;
+    questions?: N<{ companyCount?: N<number>; nonCompanyCount?: N<number> }>;
   }>;
-  collaboration?: N<{ publicComments?: N<{ id?: N<string>; commenterUserId?: N<string>; comment?: N<string>; posted?: N<string>; audioStartTime?: N<number>; audioEndTime?: N<number>; inReplyTo?: N<string>; duringCall?: N<boolean> }[]> }>;
+  collaboration?: N<{
+    publicComments?: N<
+      {
+        id?: N<string>;
+        commenterUserId?: N<string>;
+        comment?: N<string>;
+        posted?: N<string>;
+        audioStartTime?: N<number>;
+        audioEndTime?: N<number>;
+        inReplyTo?: N<string>;
+        duringCall?: N<boolean>;
+      }[]
+    >;
+  }>;
   media?: N<{ audioUrl?: N<string>; videoUrl?: N<string> }>;
 }
-export interface CallTranscript { callId: string; transcript: { speakerId?: N<string>; topic?: N<string>; sentences: { start: number; end: number; text: string }[] }[] }
+export interface CallTranscript {
+  callId: string;
+  transcript: {
+    speakerId?: N<string>;
+    topic?: N<string>;
+    sentences: { start: number; end: number; text: string }[];
+  }[];
+}
 
 /** A parser of one documented answer: conformance to Gong's schema, then the typed body. */
 function answer<T>(op: string, status: number) {
   return {
     parse(body: unknown): T {
-      expect(responseProblems(op, status, body), `${op} ${status} against Gong's OpenAPI schema`).toEqual([]);
+      expect(
+        responseProblems(op, status, body),
+        `${op} ${status} against Gong's OpenAPI schema`,
+      ).toEqual([]);
       return body as T;
     },
   };
@@ -65,25 +186,71 @@ function answer<T>(op: string, status: number) {
 export const ErrorResponse = {
   /** Gong's ErrorResponse: `{requestId, errors}` and nothing else. */
   parse(body: unknown): ErrorBody {
-    expect(body).toEqual({ requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/), errors: expect.arrayContaining([expect.any(String)]) });
+    expect(body).toEqual({
+      requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/),
+      errors: expect.arrayContaining([expect.any(String)]),
+    });
     return body as ErrorBody;
   },
 };
-export const UsersResponse = answer<{ requestId: string; records: Records; users: UserMetadata[] }>('GET /v2/users', 200);
-export const UserResponse = answer<{ requestId: string; user: UserMetadata }>('GET /v2/users/{id}', 200);
-export const WorkspacesResponse = answer<{ requestId: string; workspaces: Workspace[] }>('GET /v2/workspaces', 200);
-export const FlowsResponse = answer<{ requestId: string; records: Records; flows: Flow[] }>('GET /v2/flows', 200);
-export const CallsResponse = answer<{ requestId: string; records: Records; calls: CallBasicData[] }>('GET /v2/calls', 200);
-export const CallResponse = answer<{ requestId: string; call: CallBasicData }>('GET /v2/calls/{id}', 200);
-export const CallsExtensiveResponse = answer<{ requestId: string; records: Records; calls: CallData[] }>('POST /v2/calls/extensive', 200);
-export const TranscriptsResponse = answer<{ requestId: string; records: Records; callTranscripts: CallTranscript[] }>('POST /v2/calls/transcript', 200);
-export const NewCallAddingResponse = answer<{ requestId: string; callId: string }>('POST /v2/calls', 200);
-export const MediaUploadResponse = answer<{ requestId: string; callId: string; url?: N<string> }>('PUT /v2/calls/{id}/media', 201);
+export const UsersResponse = answer<{ requestId: string; records: Records; users: UserMetadata[] }>(
+  'GET /v2/users',
+  200,
+);
+export const UserResponse = answer<{ requestId: string; user: UserMetadata }>(
+  'GET /v2/users/{id}',
+  200,
+);
+export const WorkspacesResponse = answer<{ requestId: string; workspaces: Workspace[] }>(
+  'GET /v2/workspaces',
+  200,
+);
+export const FlowsResponse = answer<{ requestId: string; records: Records; flows: Flow[] }>(
+  'GET /v2/flows',
+  200,
+);
+export const CallsResponse = answer<{
+  requestId: string;
+  records: Records;
+  calls: CallBasicData[];
+}>('GET /v2/calls', 200);
+export const CallResponse = answer<{ requestId: string; call: CallBasicData }>(
+  'GET /v2/calls/{id}',
+  200,
+);
+export const CallsExtensiveResponse = answer<{
+  requestId: string;
+  records: Records;
+  calls: CallData[];
+}>('POST /v2/calls/extensive', 200);
+export const TranscriptsResponse = answer<{
+  requestId: string;
+  records: Records;
+  callTranscripts: CallTranscript[];
+}>('POST /v2/calls/transcript', 200);
+export const NewCallAddingResponse = answer<{ requestId: string; callId: string }>(
+  'POST /v2/calls',
+  200,
+);
+export const MediaUploadResponse = answer<{ requestId: string; callId: string; url?: N<string> }>(
+  'PUT /v2/calls/{id}/media',
+  201,
+);
 
 /** Gong's token answer (Gong's OAuth guide and every connector; not in the OpenAPI document). */
 export const TokenResponse = {
-  parse(body: unknown): { access_token: string; refresh_token?: N<string>; scope?: N<string>; token_type?: N<string>; expires_in?: N<number>; api_base_url_for_customer?: N<string> } {
-    expect(body).toMatchObject({ access_token: expect.any(String), api_base_url_for_customer: expect.stringMatching(/^https?:\/\//) });
+  parse(body: unknown): {
+    access_token: string;
+    refresh_token?: N<string>;
+    scope?: N<string>;
+    token_type?: N<string>;
+    expires_in?: N<number>;
+    api_base_url_for_customer?: N<string>;
+  } {
+    expect(body).toMatchObject({
+      access_token: expect.any(String),
+      api_base_url_for_customer: expect.stringMatching(/^https?:\/\//),
+    });
     return body as ReturnType<typeof TokenResponse.parse>;
   },
 };
@@ -96,8 +263,13 @@ export type TokenResponse = ReturnType<typeof TokenResponse.parse>;
  */
 export const WebhookPayload = {
   parse(body: unknown): { callData: CallData; isTest?: N<boolean>; isPrivate?: N<boolean> } {
-    expect(body).toMatchObject({ callData: { metaData: { id: expect.stringMatching(/^\d{1,20}$/) } } });
-    expect(schemaProblems('CallData', (body as { callData: unknown }).callData), "callData against Gong's CallData schema").toEqual([]);
+    expect(body).toMatchObject({
+      callData: { metaData: { id: expect.stringMatching(/^\d{1,20}$/) } },
+    });
+    expect(
+      schemaProblems('CallData', (body as { callData: unknown }).callData),
+      "callData against Gong's CallData schema",
+    ).toEqual([]);
     return body as ReturnType<typeof WebhookPayload.parse>;
   },
 };
@@ -105,7 +277,11 @@ export const WebhookPayload = {
 /** Claims of a signed delivery's RS256 JWT, as the public verifiers read them. */
 export const WebhookJwtClaims = {
   parse(claims: unknown): { webhook_url: string; body_sha256: string; exp: number } {
-    expect(claims).toMatchObject({ webhook_url: expect.any(String), body_sha256: expect.stringMatching(/^[0-9a-f]{64}$/), exp: expect.any(Number) });
+    expect(claims).toMatchObject({
+      webhook_url: expect.any(String),
+      body_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      exp: expect.any(Number),
+    });
     return claims as ReturnType<typeof WebhookJwtClaims.parse>;
   },
 };

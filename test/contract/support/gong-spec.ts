@@ -13,8 +13,19 @@ import { Ajv, type ValidateFunction } from 'ajv';
 
 type Json = Record<string, unknown>;
 
-export const spec = JSON.parse(readFileSync(new URL('../../../docs/reference/gong-openapi.json', import.meta.url), 'utf8')) as {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Json }> }>; requestBody?: { content?: Record<string, { schema?: Json }> } }>>;
+export const spec = JSON.parse(
+  readFileSync(new URL('../../../docs/reference/gong-openapi.json', import.meta.url), 'utf8'),
+) as {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        responses?: Record<string, { content?: Record<string, { schema?: Json }> }>;
+        requestBody?: { content?: Record<string, { schema?: Json }> };
+      }
+    >
+  >;
   components: { schemas: Record<string, Json> };
 };
 
@@ -25,10 +36,16 @@ function nullableProperties(node: unknown): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(node as Json)) out[k] = nullableProperties(v);
   // Java's `Object` is rendered `type: object` without properties (its example is "Gong Inc."): any JSON.
-  if (out.type === 'object' && out.properties === undefined && out.additionalProperties === undefined) delete out.type;
+  if (
+    out.type === 'object' &&
+    out.properties === undefined &&
+    out.additionalProperties === undefined
+  )
+    delete out.type;
   if (out.properties && typeof out.properties === 'object') {
     const props: Json = {};
-    for (const [k, v] of Object.entries(out.properties as Json)) props[k] = { anyOf: [v, { type: 'null' }] };
+    for (const [k, v] of Object.entries(out.properties as Json))
+      props[k] = { anyOf: [v, { type: 'null' }] };
     out.properties = props;
   }
   return out;
@@ -81,7 +98,9 @@ export function schemaProblems(name: string, body: unknown): string[] {
 
 /** Why a request body breaks the spec's request schema of the operation ([] = conforms). */
 export function requestProblems(op: string, body: unknown): string[] {
-  const v = validator(refOf(operation(op).requestBody?.content?.['application/json']?.schema, `${op} request`));
+  const v = validator(
+    refOf(operation(op).requestBody?.content?.['application/json']?.schema, `${op} request`),
+  );
   return problems(v, body);
 }
 
@@ -104,7 +123,8 @@ export function exampleOf(schemaName: string): Json {
 function build(schema: unknown, depth: number): unknown {
   if (schema === null || typeof schema !== 'object' || depth > 8) return undefined;
   const s = schema as Json;
-  if (typeof s.$ref === 'string') return build(spec.components.schemas[s.$ref.split('/').pop() ?? ''], depth + 1);
+  if (typeof s.$ref === 'string')
+    return build(spec.components.schemas[s.$ref.split('/').pop() ?? ''], depth + 1);
   if (s.example !== undefined && s.type !== 'array' && s.type !== 'object') return s.example;
   if (s.type === 'array') {
     const item = build(s.items, depth + 1);

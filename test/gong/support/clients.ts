@@ -2,7 +2,12 @@
 import type { Redis } from 'ioredis';
 import type { Connection, ConnectionRegistry } from '../../../src/connections/types.js';
 import { createAccessKeyRegistry } from '../../../src/connections/access-key.js';
-import { createGongClients, type GongClients, type GongClientsDeps, type GongLimits } from '../../../src/gong/clients.js';
+import {
+  createGongClients,
+  type GongClients,
+  type GongClientsDeps,
+  type GongLimits,
+} from '../../../src/gong/clients.js';
 import { createMetrics, type Metrics } from '../../../src/observability/metrics.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { RequestLogEntry, Sandbox } from '../../../src/sandbox/types.js';
@@ -21,14 +26,26 @@ export const testLimits: GongLimits = {
 };
 
 export function accessKeyRegistry(sb: Sandbox): ConnectionRegistry {
-  return createAccessKeyRegistry({ baseUrl: sb.url, accessKey: sb.accessKey, accessKeySecret: sb.accessKeySecret });
+  return createAccessKeyRegistry({
+    baseUrl: sb.url,
+    accessKey: sb.accessKey,
+    accessKeySecret: sb.accessKeySecret,
+  });
 }
 
 /** A real registry for tests whose connections carry their own scopes and status (Basic auth underneath). */
-export function scopedRegistry(sb: Sandbox, connections: Array<Pick<Connection, 'ref' | 'scopes' | 'status'>>): ConnectionRegistry {
+export function scopedRegistry(
+  sb: Sandbox,
+  connections: Array<Pick<Connection, 'ref' | 'scopes' | 'status'>>,
+): ConnectionRegistry {
   const basic = accessKeyRegistry(sb);
   const at = new Date().toISOString();
-  const byRef = new Map(connections.map((c) => [c.ref, { ...c, authKind: 'OAUTH' as const, baseUrl: sb.url, createdAt: at, updatedAt: at }]));
+  const byRef = new Map(
+    connections.map((c) => [
+      c.ref,
+      { ...c, authKind: 'OAUTH' as const, baseUrl: sb.url, createdAt: at, updatedAt: at },
+    ]),
+  );
   return {
     get: (ref) => Promise.resolve(byRef.get(ref) ?? null),
     list: () => Promise.resolve([...byRef.values()]),
@@ -38,7 +55,10 @@ export function scopedRegistry(sb: Sandbox, connections: Array<Pick<Connection, 
 
 export function makeClients(
   sb: Sandbox,
-  over: Partial<Omit<GongClientsDeps, 'limits'>> & { limits?: Partial<GongLimits>; redis?: Redis } = {},
+  over: Partial<Omit<GongClientsDeps, 'limits'>> & {
+    limits?: Partial<GongLimits>;
+    redis?: Redis;
+  } = {},
 ): GongClients & { metrics: Metrics } {
   const metrics = over.metrics ?? createMetrics();
   const clients = createGongClients({
@@ -54,7 +74,10 @@ export function makeClients(
 
 /** The most `/v2/` arrivals the sandbox saw in any window of `windowMs`. */
 export function maxArrivalsInWindow(log: RequestLogEntry[], windowMs = 1000): number {
-  const at = log.filter((e) => e.path.startsWith('/v2/')).map((e) => e.at).sort((a, b) => a - b);
+  const at = log
+    .filter((e) => e.path.startsWith('/v2/'))
+    .map((e) => e.at)
+    .sort((a, b) => a - b);
   let max = 0;
   for (let i = 0, j = 0; i < at.length; i++) {
     while ((at[i] ?? 0) - (at[j] ?? 0) >= windowMs) j++;
@@ -64,7 +87,9 @@ export function maxArrivalsInWindow(log: RequestLogEntry[], windowMs = 1000): nu
 }
 
 /** Rejection of `p` as an object with `code` and `details` (fails the test when `p` resolves). */
-export async function rejectionOf(p: Promise<unknown>): Promise<{ code: string; message: string; details: Record<string, unknown> }> {
+export async function rejectionOf(
+  p: Promise<unknown>,
+): Promise<{ code: string; message: string; details: Record<string, unknown> }> {
   const e: unknown = await p.then(
     (v) => {
       throw new Error(`expected a rejection, got ${JSON.stringify(v)?.slice(0, 200)}`);
