@@ -182,12 +182,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     expireAccessTokens: () => auth.expireAccessTokens(),
     resetRateLimit: () => rateLimiter?.reset(),
     allCalls: () =>
-      tenant
-        .allCalls()
-        .map((c) => ({
-          ...fullCall(c),
-          media: mediaOf(c, { now: now(), mediaOrigin: tenantUrl }),
-        })),
+      tenant.allCalls().map((c) => ({
+        ...fullCall(c),
+        media: mediaOf(c, { now: now(), mediaOrigin: tenantUrl }),
+      })),
   };
 
   const servers = await startServers(

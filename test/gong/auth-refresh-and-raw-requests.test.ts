@@ -64,14 +64,12 @@ describe('credentials and raw requests', () => {
       kind: { type: 'status', status: 503 },
       count: 1,
     });
-    const res = await clients
-      .transport('default')
-      .requestRaw({
-        method: 'GET',
-        path: '/v2/workspaces',
-        endpoint: 'proxy',
-        headers: { authorization: 'Bearer not-forwarded' },
-      });
+    const res = await clients.transport('default').requestRaw({
+      method: 'GET',
+      path: '/v2/workspaces',
+      endpoint: 'proxy',
+      headers: { authorization: 'Bearer not-forwarded' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/json/);
     const body = JSON.parse(await new Response(res.body).text()) as { workspaces: unknown[] };

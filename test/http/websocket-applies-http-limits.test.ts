@@ -28,9 +28,7 @@ afterAll(async () => {
 });
 
 /** Runs one operation and collects its result or its errors. */
-function run(
-  query: string,
-): Promise<{
+function run(query: string): Promise<{
   data?: unknown;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }> {
