@@ -25,6 +25,7 @@ import {
   type ReadSettings,
 } from './graphql/context.js';
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
+import { createCallObserver } from './gong/call-observer.js';
 import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { createSyncState } from './sync/sync-state.js';
@@ -112,6 +113,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     ? undefined
     : createConnectionsFeature(config, { logger, store, sandbox: deps.sandbox });
   const registry: ConnectionRegistry = deps.registry ?? connections!.registry;
+  // Every call and transcript record received from Gong, for consumers that keep their own view.
+  const observer = createCallObserver();
   const clients = createGongClients({
     registry,
     redis,
@@ -119,6 +122,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     limits: limitsFromConfig(config),
     metrics,
     logger,
+    observer,
   });
 
   // Calls learned outside a sync (webhooks, creates, transcripts) and each checkpoint's delivered ids.
@@ -141,6 +145,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     connectionExists: async (ref) => (await registry.get(ref)) !== null,
     onCallLearned: learn,
     entities: shared.entities,
+    observer,
     now,
   });
 

@@ -1,12 +1,14 @@
 /**
  * The durable, ordered log behind every event the gateway pushes (`call.created` from Gong's
- * webhooks, `transcript.ready` from the poller). One stream per topic and connection; every event
+ * webhooks, `transcript.ready` from the poller, `call.changed` from what the gateway sees change). One stream per topic and connection; every event
  * gets a stable eventId (a Redis stream id) that clients pass back as `after` to resume.
  * Two implementations: in memory (one instance) and Redis Streams (`REDIS_URL`, every instance
  * sees every event).
  */
 
-export type EventTopic = 'call.created' | 'transcript.ready';
+/** Every topic the log carries (payloads and their guards: ./payloads.ts). */
+export const EVENT_TOPICS = ['call.created', 'transcript.ready', 'call.changed'] as const;
+export type EventTopic = (typeof EVENT_TOPICS)[number];
 
 export interface LoggedEvent {
   eventId: string;

@@ -20,6 +20,7 @@ import type {
   LoggedEvent,
   ReplayResult,
 } from './event-log.js';
+import { EVENT_TOPICS } from './event-log.js';
 
 export interface RedisEventLogOptions {
   /** Commands (append, replay). Not closed by the log: its owner quits it. */
@@ -59,7 +60,7 @@ function isStoredEntry(v: unknown): v is StoredEntry {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
   return (
-    (o.topic === 'call.created' || o.topic === 'transcript.ready') &&
+    EVENT_TOPICS.some((t) => t === o.topic) &&
     typeof o.ref === 'string' &&
     typeof o.receivedAt === 'string'
   );

@@ -8,7 +8,7 @@
 import { collectPages } from '../gong/reads/pages.js';
 import type { GongClient } from '../gong/types.js';
 import type { Logger } from '../observability/logger.js';
-import type { TranscriptReadyData } from './call-created.js';
+import type { TranscriptReadyData } from './payloads.js';
 import type { EventLog } from './event-log.js';
 import type { ScheduledCheck, TranscriptSchedule } from './transcript-schedule.js';
 

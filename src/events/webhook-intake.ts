@@ -7,7 +7,7 @@
  */
 import { WebhookPayload, type CallData } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
-import { callCreatedData } from './call-created.js';
+import { callCreatedData } from './payloads.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { EventLog } from './event-log.js';
 import {

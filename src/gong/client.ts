@@ -11,6 +11,7 @@ import { gongAnswerError, gongErrors, schemaMismatch } from './errors.js';
 import { createStatsEndpoints } from './client-stats.js';
 import { createByIdReads } from './reads/by-ids.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { CallObserver } from './call-observer.js';
 import type {
   ByIdReads,
   GongClient,
@@ -25,6 +26,7 @@ import {
   CallsExtensiveRequest,
   type CallData,
   type CallTranscript,
+  type ContentSelector,
   type UserMetadata,
   CallsExtensiveResponse,
   CallsResponse,
@@ -48,6 +50,8 @@ export interface GongClientOptions {
   logger?: Logger;
   /** Where merged by-id reads are counted. */
   metrics?: Metrics;
+  /** Told of every call and transcript record Gong answered (./call-observer.ts). */
+  observer?: CallObserver;
 }
 
 /** A request body known now, or built when the request leaves the connection's queue. */
@@ -74,6 +78,12 @@ export function createGongClient(
   opts: GongClientOptions = {},
 ): GongClient {
   const ref = transport.connectionRef;
+  const observe = {
+    calls: (calls: readonly CallData[], selector: ContentSelector | undefined) =>
+      opts.observer?.calls({ connectionRef: ref, source: 'read', calls, selector }),
+    transcripts: (transcripts: readonly CallTranscript[]) =>
+      opts.observer?.transcripts({ connectionRef: ref, transcripts }),
+  };
   const what = (req: GongRequest) => `${req.method} ${req.path}`;
 
   /** Sends and returns the raw answer; callers handle their quirky statuses first. */
@@ -132,6 +142,8 @@ export function createGongClient(
     body: Body<CallsExtensiveRequest>,
     priority: Priority | undefined,
   ): Promise<Page<CallData>> {
+    // What went out (its contentSelector says which sections the answer holds).
+    let sent: CallsExtensiveRequest | undefined = 'now' in body ? body.now : undefined;
     const req: GongRequest = {
       method: 'POST',
       path: '/v2/calls/extensive',
@@ -139,11 +151,17 @@ export function createGongClient(
       scope: SCOPES.callsExtensive,
       priority,
       idempotent: true,
-      ...bodyOf(CallsExtensiveRequest, body, 'callsExtensive body'),
+      ...('now' in body
+        ? { body: body.now }
+        : {
+            bodyAtDispatch: () =>
+              (sent = input(CallsExtensiveRequest, body.atDispatch(), 'callsExtensive body')),
+          }),
     };
     const res = await send(req);
     if (isNoCallsFound(res)) return emptyPage(res);
     const data = parse(CallsExtensiveResponse, req, res);
+    observe.calls(data.calls, sent?.contentSelector);
     return { items: data.calls, records: data.records, requestId: data.requestId };
   }
 
@@ -163,6 +181,7 @@ export function createGongClient(
     const res = await send(req);
     if (isNoCallsFound(res)) return emptyPage(res);
     const data = parse(TranscriptsResponse, req, res);
+    observe.transcripts(data.callTranscripts);
     return { items: data.callTranscripts, records: data.records, requestId: data.requestId };
   }
 
@@ -310,6 +329,10 @@ export function createGongClient(
       const res = await send(req);
       if (isNoCallsFound(res)) return emptyPage(res);
       const data = parse(CallsResponse, req, res);
+      observe.calls(
+        data.calls.map((metaData) => ({ metaData })),
+        undefined,
+      );
       return { items: data.calls, records: data.records, requestId: data.requestId };
     },
 
@@ -323,7 +346,9 @@ export function createGongClient(
       };
       const res = await send(req);
       if (res.status === 404) return null;
-      return parse(CallResponse, req, res).call;
+      const call = parse(CallResponse, req, res).call;
+      observe.calls([{ metaData: call }], undefined);
+      return call;
     },
 
     callsExtensive: async (body, priority) =>

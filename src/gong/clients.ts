@@ -19,6 +19,7 @@ import { createGongClient } from './client.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { connectionFor, createTransport, type ConnectionTransport } from './transport.js';
 import type { GongClient } from './types.js';
+import type { CallObserver } from './call-observer.js';
 
 /** The connection-independent limits, from config (see `limitsFromConfig`). */
 export interface GongLimits {
@@ -68,6 +69,8 @@ export interface GongClientsDeps {
   logger: Logger;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Told of every call and transcript record any connection's client receives. */
+  observer?: CallObserver;
   /** A connection unused this long has its scheduler, breaker and transport freed. @default 600_000 */
   idleEvictMs?: number;
 }
@@ -213,6 +216,7 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
       client: createGongClient(transport, {
         logger: deps.logger.child({ connection: ref }),
         metrics: deps.metrics,
+        observer: deps.observer,
       }),
     };
     if (facades.size >= FACADES_MAX) facades.delete(facades.keys().next().value as string);

@@ -3,6 +3,7 @@
  * webhook intake and its route, and the transcript poller. The event log and the transcript
  * schedule come from the shared state (Redis with REDIS_URL, else memory).
  */
+import type { CallObserver } from '../gong/call-observer.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Config } from '../config/config.js';
 import { createDeadLetters, type DeadLetters } from '../events/dead-letters.js';
@@ -38,6 +39,8 @@ export interface EventsFeatureDeps {
   onCallLearned: OnCallLearned;
   /** Keeps what webhooks and the transcript poller receive, so views of those calls cost no request. */
   entities?: EntityCache | undefined;
+  /** Told of each delivery's callData (reads reach it through the Gong clients). */
+  observer?: CallObserver;
   now: () => number;
   /** Transcript poller timer. @default min(1 s, half the first delay) */
   transcriptTickMs?: number;
@@ -83,7 +86,15 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
       connectionExists: deps.connectionExists,
       log,
       deadLetters,
-      onCallData: async (ref, call) => deps.entities?.rememberCalls(ref, [call], 'carried'),
+      onCallData: async (ref, call) => {
+        deps.observer?.calls({
+          connectionRef: ref,
+          source: 'webhook',
+          calls: [call],
+          selector: 'carried',
+        });
+        await deps.entities?.rememberCalls(ref, [call], 'carried');
+      },
       onCallCreated: async (c) => {
         await deps.onCallLearned(c);
         await poller.schedule(c);

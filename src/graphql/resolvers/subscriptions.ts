@@ -10,7 +10,7 @@ import { assertAdmin } from '../../auth/client-auth.js';
 import { assertConnectionRef } from '../../connections/types.js';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
-import { readCallCreated, readTranscriptReady } from '../../events/call-created.js';
+import { readCallCreated, readTranscriptReady } from '../../events/payloads.js';
 import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
 import { openEventStream } from '../../events/event-stream.js';
 import { WsCloseCode } from '../../close-codes.js';
