@@ -27,12 +27,15 @@ import {
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
 import { createCallObserver } from './gong/call-observer.js';
 import { createApollo } from './graphql/apollo.js';
+import { pipelinePlugin } from './graphql/pipeline/apollo-plugin.js';
+import { createLiveOperations } from './graphql/pipeline/live.js';
+import { createOperationPipeline, type OperationPipeline } from './graphql/pipeline/operation.js';
+import { createValidation } from './graphql/pipeline/rules.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { createSyncState } from './sync/sync-state.js';
 import { createExplorer } from './http/explorer.js';
 import { graphqlRoute } from './http/graphql-route.js';
 import { healthRoute } from './http/health-route.js';
-import { createHttpOperations } from './http/http-operation.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { createMultipartSubscriptions } from './http/multipart-subscriptions.js';
 import { gatewayReadinessChecks, readinessRoute } from './http/readiness-route.js';
@@ -81,8 +84,15 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   /** Builds the context of one operation (graphql-ws uses it too). */
   context: ContextFactory;
-  /** Every validation rule to run (spec rules plus the query limits), for WebSocket execution. */
+  /** Every validation rule to run (spec rules plus the query limits and the policy). */
   validationRules: readonly ValidationRule[];
+  /** The one operation pipeline every transport goes through. */
+  pipeline: OperationPipeline;
+  /**
+   * Ends every subscription and stream with the last message its protocol understands (SSE and
+   * multipart: a SHUTTING_DOWN error; WebSocket: close 1001), so in-flight HTTP can drain.
+   */
+  goingAway(): void;
   clients: GongClients;
   /** The full-read cache (workspaces, users, flows). */
   cache: FullReadCache;
@@ -177,12 +187,15 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       if (!callIds) await shared.cache.invalidate(ref);
     },
   };
+  // What outlives a request (subscriptions, sockets, streams), so expiry, disconnect and shutdown reach it.
+  const live = createLiveOperations(deps.now);
   const services: GatewayServices = {
     connections: connections?.services,
     events: events.services,
     writes: writes.services,
     sync,
     caches,
+    live,
     ...deps.services,
   };
   const context = createContextFactory({
@@ -201,48 +214,59 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   // HTTP and WebSocket operations share one bounded set of operation labels.
   const operationLabel = createOperationLabel();
   const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
-  const apollo = createApollo({
-    schema,
-    logger,
-    plugins: [
-      graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }),
-      ...(deps.plugins ?? []),
-    ],
-    limits: {
-      maxDepth: config.GRAPHQL_MAX_DEPTH,
-      maxCost: config.GRAPHQL_MAX_COST,
-      maxAliases: config.GRAPHQL_MAX_ALIASES,
-      maxTokens: config.GRAPHQL_MAX_TOKENS,
-      maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
-      hideSuggestions: production,
-      introspection,
-    },
+  const policy = { introspection, hideSuggestions: production };
+  const validation = createValidation({
+    maxDepth: config.GRAPHQL_MAX_DEPTH,
+    maxCost: config.GRAPHQL_MAX_COST,
+    maxAliases: config.GRAPHQL_MAX_ALIASES,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
+    ...policy,
   });
-  await apollo.server.start();
-  const validationRules = apollo.allValidationRules;
-
-  // Subscriptions (and any operation) over SSE and Apollo multipart share one preparation and hub.
-  const httpOperations = createHttpOperations({
+  const pipeline = createOperationPipeline({
     schema,
     context,
-    validationRules,
-    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    validation,
+    policy,
+    live,
     metrics,
     operationLabel,
   });
+  const apollo = createApollo({
+    schema,
+    logger,
+    validationRules: validation.extra,
+    parseOptions: validation.parseOptions,
+    policy,
+    formatError: (formatted, error) => pipeline.formatError(formatted, error),
+    plugins: [
+      pipelinePlugin(),
+      graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }),
+      ...(deps.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+  const validationRules = validation.all;
+  // Subscriptions (and any operation) over SSE and Apollo multipart, through the same pipeline.
+  const sse = createSseSubscriptions(pipeline, {
+    reservationTtlMs: config.SSE_RESERVATION_TTL_MS,
+    maxPerCredential: config.SSE_MAX_STREAMS_PER_CREDENTIAL,
+    maxOperations: 100,
+    heartbeatMs: 12_000,
+    drainGraceMs: 5_000,
+  });
+  const multipart = createMultipartSubscriptions(pipeline);
   const explorer = createExplorer({ production });
   const routes: Route[] = [
     graphqlRoute({
-      server: apollo.server,
-      context,
+      server: apollo,
+      authenticate: (request) => pipeline.authenticate(request),
       maxBodyBytes: deps.maxGraphQLBodyBytes,
       bodyDeadlines,
       maxBatchSize: config.GRAPHQL_MAX_BATCH_SIZE,
-      streams: {
-        sse: createSseSubscriptions(httpOperations),
-        multipart: createMultipartSubscriptions(httpOperations),
-      },
-      explorer: explorer.page,
+      maxTokens: config.GRAPHQL_MAX_TOKENS,
+      streams: { sse, multipart, context: (c) => c },
+      explorer: (res) => explorer.page(res),
     }),
     ...(explorer.route ? [explorer.route] : []),
     healthRoute(),
@@ -258,18 +282,13 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const port = await listen(server, config.PORT, host);
   const ws = attachGraphQLWebSocket({
     server,
-    schema,
-    context,
-    validationRules,
+    pipeline,
     operationLabel,
-    maxTokens: config.GRAPHQL_MAX_TOKENS,
     logger,
     metrics,
     maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
     maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED_SOCKETS,
     allowedOrigins: config.CORS_ORIGINS,
-    // The same policy Apollo applies over HTTP.
-    policy: { introspection, hideSuggestions: production },
   });
   events.poller.start();
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -280,20 +299,23 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     port,
     server,
     schema,
-    apollo: apollo.server,
+    apollo,
     context,
     validationRules,
+    pipeline,
+    goingAway: () => pipeline.close(),
     clients,
     cache: shared.cache,
     logger,
     metrics,
     close: () =>
       (closing ??= (async () => {
+        // Streams and sockets hear why they end (SHUTTING_DOWN, close 1001) before the server closes.
+        pipeline.close();
         await ws.dispose();
         await events.poller.close();
-        httpOperations.close();
         await closeServer(server);
-        await apollo.server.stop();
+        await apollo.stop();
         await clients.close();
         await shared.close();
       })()),

@@ -344,10 +344,30 @@ export const VARS = {
     description:
       'WebSockets that may wait for connection_init at once; more are closed with 1013 (try again later).',
   },
+  WS_MAX_UNAUTHENTICATED_PER_PEER: {
+    schema: int(1, 1_000_000).default(10),
+    description:
+      "WebSockets one peer address may hold waiting for connection_init; more are closed with 1013 (the address is the socket's, or taken from X-Forwarded-For past TRUST_PROXY hops).",
+  },
+  TRUST_PROXY: {
+    schema: int(0, 10).default(0),
+    description:
+      "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry this many hops from the right (0: the socket's own address; X-Forwarded-For is ignored).",
+  },
   WS_MAX_PENDING_EVENTS: {
     schema: int(1, 100_000).default(1_000),
     description:
-      'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).',
+      'Events queued per subscriber, on every transport (WebSocket, SSE, multipart), before a subscriber too slow to read is closed (it resumes with `after`).',
+  },
+  SSE_RESERVATION_TTL_MS: {
+    schema: int(100, 3_600_000).default(10_000),
+    description:
+      'How long a GraphQL-over-SSE stream reserved with PUT waits to be opened (GET) before it and its operations are dropped.',
+  },
+  SSE_MAX_STREAMS_PER_CREDENTIAL: {
+    schema: int(1, 100_000).default(100),
+    description:
+      'GraphQL-over-SSE streams (reserved or open, both modes) one credential may hold at once; more get 429 STREAM_LIMIT_EXCEEDED.',
   },
   TRANSCRIPT_POLL_INITIAL_SECONDS: {
     schema: z.coerce.number().positive().default(60),

@@ -53,6 +53,8 @@ export interface GatewayServices {
   sync: SyncState;
   /** Evicts cached calls (with their transcripts), or everything cached for a connection. */
   caches: { evict(connectionRef: string, callIds?: readonly string[]): Promise<void> };
+  /** Ends what runs live on a connection (subscriptions, streams, sockets) once it is disconnected. */
+  live?: { connectionGone(connectionRef: string): void };
 }
 
 export interface GatewayContext {

@@ -23,6 +23,13 @@ export interface ClosedResult {
   errors: { message: string; extensions: { code: 'SUBSCRIBER_TOO_SLOW'; closeCode: number } }[];
 }
 
+/** Whether a result is the one a too-slow close produced (the stream ends after it). */
+export const isClosedResult = (r: unknown): r is ClosedResult =>
+  typeof r === 'object' &&
+  r !== null &&
+  Array.isArray((r as ClosedResult).errors) &&
+  (r as ClosedResult).errors.some((e) => e.extensions?.code === 'SUBSCRIBER_TOO_SLOW');
+
 const CLOSED = Symbol('closed');
 
 /** `onEnd` runs once when the stream ends, however it ends. */
@@ -83,10 +90,10 @@ export function closableStream(onEnd?: () => void): ClosableStream {
             };
           return done;
         },
-        async return() {
+        return() {
           stop();
           finish();
-          return done;
+          return Promise.resolve(done);
         },
       };
       return wrapped;
@@ -110,4 +117,20 @@ export async function writeWithBackpressure(res: ServerResponse, chunk: string):
     res.once('drain', done);
     res.once('close', done);
   });
+}
+
+/**
+ * Ends a streamed response with its last bytes, and frees the socket of a client that does not
+ * read them within `graceMs`: a stream ended for being too slow, or at shutdown, must not keep a
+ * buffer (or the server's drain) waiting on a peer that never reads.
+ */
+export function endStream(res: ServerResponse, last: string, graceMs: number): void {
+  if (res.destroyed) return;
+  if (res.writableEnded) return;
+  res.end(last);
+  if (res.writableFinished) return;
+  const timer = setTimeout(() => res.destroy(), graceMs);
+  timer.unref();
+  res.once('finish', () => clearTimeout(timer));
+  res.once('close', () => clearTimeout(timer));
 }

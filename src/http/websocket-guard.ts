@@ -5,23 +5,19 @@
  * - caps unauthenticated sockets (over the cap: close 1013 "try again later" at once);
  * - terminates a socket still unauthenticated after the init timeout (graphql-ws closes 4408 on
  *   time, but a close handshake waits for a peer that may never answer);
- * - refuses browser upgrades from origins outside CORS_ORIGINS (when it is set);
- * - closes a socket with 4401 when the credential that authenticated it expires.
+ * - refuses browser upgrades from origins outside CORS_ORIGINS (when it is set).
+ * (A credential's expiry closes its socket with 4401 through the operation pipeline's live operations.)
  * The message-size cap itself is ws's `maxPayload` (close 1009), set where the server is made.
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { WsCloseCode } from '../close-codes.js';
 
-/** setTimeout's longest delay; credentials that live longer are checked again at each operation. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export interface WebSocketGuardOptions {
   /** WS_MAX_UNAUTHENTICATED_SOCKETS. */
   maxUnauthenticated: number;
   /** Hard limit for `connection_init` (graphql-ws's own timeout closes politely first). */
   initTimeoutMs: number;
-  now?: () => number;
 }
 
 /**
@@ -37,8 +33,8 @@ export function verifyOrigin(
 }
 
 export interface WebSocketGuard {
-  /** The socket authenticated; `expiresAt` (ms) is when its credential stops being valid. */
-  authenticated(socket: WebSocket, expiresAt?: number): void;
+  /** The socket authenticated: it no longer counts as waiting. */
+  authenticated(socket: WebSocket): void;
   /** Sockets accepted but not yet authenticated. */
   pending(): number;
 }
@@ -47,7 +43,6 @@ export function guardWebSocketServer(
   wss: WebSocketServer,
   opts: WebSocketGuardOptions,
 ): WebSocketGuard {
-  const now = opts.now ?? Date.now;
   const waiting = new Map<WebSocket, ReturnType<typeof setTimeout>>();
 
   wss.on('connection', (socket: WebSocket) => {
@@ -66,15 +61,9 @@ export function guardWebSocketServer(
   });
 
   return {
-    authenticated(socket, expiresAt) {
+    authenticated(socket) {
       clearTimeout(waiting.get(socket));
       waiting.delete(socket);
-      if (expiresAt === undefined) return;
-      const expiry = setTimeout(
-        () => socket.close(WsCloseCode.Unauthorized, 'The credential of this socket expired'),
-        Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - now())),
-      );
-      socket.once('close', () => clearTimeout(expiry));
     },
     pending: () => waiting.size,
   };
