@@ -5,7 +5,7 @@
  * code and where to resume (`after`). Internal to the HTTP edge.
  */
 import type { ServerResponse } from 'node:http';
-import type { SubscriberSocket } from '../events/services.js';
+import { tooSlowReason, type SubscriberSocket } from '../events/services.js';
 
 export interface ClosableStream {
   /** Handed to the operation's context as `services.subscriberSocket`. */
@@ -21,6 +21,17 @@ export interface ClosableStream {
 
 export interface ClosedResult {
   errors: { message: string; extensions: { code: 'SUBSCRIBER_TOO_SLOW'; closeCode: number } }[];
+}
+
+/**
+ * The too-slow result with the resume point a transport knows better than the hub: the eventId of
+ * the last result it wrote (the hub counts a result delivered only when the next one is asked for).
+ */
+export function resumingAfter(closed: ClosedResult, lastWritten: string | undefined): ClosedResult {
+  if (lastWritten === undefined) return closed;
+  return {
+    errors: closed.errors.map((e) => ({ ...e, message: tooSlowReason(lastWritten) })),
+  };
 }
 
 /** Whether a result is the one a too-slow close produced (the stream ends after it). */
@@ -73,10 +84,12 @@ export function closableStream(onEnd?: () => void): ClosableStream {
         async next() {
           if (finished) return done;
           const next = await Promise.race([it.next(), signal]);
-          if (next !== CLOSED && !next.done && !finished) return next;
+          // A close from inside can end the source first (the hub lets the member go, then closes
+          // its socket): the close still wins, so the last result names where to resume.
+          if (next !== CLOSED && !next.done && !finished && !closed) return next;
           finish();
           // A close from inside (too slow) is reported once, with where to resume.
-          if (next === CLOSED && closed && !stopped)
+          if (closed && !stopped)
             return {
               done: false,
               value: {

@@ -18,7 +18,14 @@ import {
   type OperationParams,
   type OperationPipeline,
 } from '../graphql/pipeline/operation.js';
-import { closableStream, endStream, isClosedResult, writeWithBackpressure } from './http-stream.js';
+import { eventIdOf } from '../graphql/subscriptions/member.js';
+import {
+  closableStream,
+  endStream,
+  isClosedResult,
+  resumingAfter,
+  writeWithBackpressure,
+} from './http-stream.js';
 
 /** What `Accept` offers for Apollo's multipart subscriptions (graphql-route.ts negotiates). */
 export const MULTIPART_SUBSCRIPTION_TYPE =
@@ -96,10 +103,12 @@ export function createMultipartSubscriptions(
               part(JSON.stringify({ payload: pipeline.formatResult(outcome) })),
             );
         } else {
+          let written: string | undefined;
           for await (const result of closable.wrap(outcome)) {
             if (over || res.destroyed) break;
-            if (isClosedResult(result)) return stop(result.errors);
+            if (isClosedResult(result)) return stop(resumingAfter(result, written).errors);
             counter?.next(closable, OP, result);
+            written = eventIdOf(result) ?? written;
             // Written (and drained) before the next result is pulled: the hub's queue is the only buffer.
             await writeWithBackpressure(
               res,

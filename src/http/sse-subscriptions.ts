@@ -22,7 +22,8 @@ import {
   type OperationParams,
   type OperationPipeline,
 } from '../graphql/pipeline/operation.js';
-import { closableStream, isClosedResult } from './http-stream.js';
+import { eventIdOf } from '../graphql/subscriptions/member.js';
+import { closableStream, isClosedResult, resumingAfter } from './http-stream.js';
 import { sendJson } from './respond.js';
 import {
   createSseStreams,
@@ -136,13 +137,18 @@ export function createSseSubscriptions(
           counter?.next(closable, OP, outcome);
           if (!over) await stream.send(message(id, 'next', pipeline.formatResult(outcome)));
         } else {
+          let written: string | undefined;
           for await (const result of closable.wrap(outcome)) {
             if (over) break;
-            const closed = isClosedResult(result);
-            if (!closed) counter?.next(closable, OP, result);
+            if (isClosedResult(result)) {
+              // Too slow: the last message names where to resume, then `complete`.
+              await stream.send(message(id, 'next', resumingAfter(result, written)));
+              break;
+            }
+            counter?.next(closable, OP, result);
+            written = eventIdOf(result) ?? written;
             // Written (and drained) before the next result is pulled: the hub's queue is the only buffer.
-            await stream.send(message(id, 'next', closed ? result : pipeline.formatResult(result)));
-            if (closed) break;
+            await stream.send(message(id, 'next', pipeline.formatResult(result)));
           }
         }
         if (!over) {

@@ -19,7 +19,7 @@ import {
   type SharedStream,
   type SubscriberSocket,
 } from '../../events/services.js';
-import { memberIterator, type Delivery, type Member } from './member.js';
+import { memberIterator, tagEventId, type Delivery, type Member } from './member.js';
 
 /** A group is `opening` until its source stream exists, then `streaming`, then `ended` for good. */
 export type GroupPhase = 'opening' | 'streaming' | 'ended';
@@ -152,6 +152,7 @@ export function createGroups() {
         const event = isLoggedEvent(next.value) ? next.value : undefined;
         const live = event !== undefined && event.eventId === g.lastLive;
         const result = await execute({ ...args, rootValue: next.value });
+        tagEventId(result, event?.eventId);
         // A later joiner of a replaying group would miss what is published from here on.
         if (g.after !== undefined) unlist(g);
         publish(g, { result, eventId: event?.eventId, receivedAt: event?.receivedAt, live });
