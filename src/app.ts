@@ -89,8 +89,9 @@ export interface Gateway {
   /** The one operation pipeline every transport goes through. */
   pipeline: OperationPipeline;
   /**
-   * Ends every subscription and stream with the last message its protocol understands (SSE and
-   * multipart: a SHUTTING_DOWN error; WebSocket: close 1001), so in-flight HTTP can drain.
+   * Shutdown begins: SSE and multipart streams end with a SHUTTING_DOWN error (else they would hold
+   * the drain of in-flight HTTP) and new operations are refused; `close()` then closes WebSockets
+   * with 1001.
    */
   goingAway(): void;
   clients: GongClients;
@@ -303,7 +304,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     context,
     validationRules,
     pipeline,
-    goingAway: () => pipeline.close(),
+    goingAway: () => pipeline.goingAway(),
     clients,
     cache: shared.cache,
     logger,
@@ -311,6 +312,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     close: () =>
       (closing ??= (async () => {
         // Streams and sockets hear why they end (SHUTTING_DOWN, close 1001) before the server closes.
+        pipeline.goingAway();
         pipeline.close();
         await ws.dispose();
         await events.poller.close();

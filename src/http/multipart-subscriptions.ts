@@ -70,6 +70,7 @@ export function createMultipartSubscriptions(
         endStream(res, `${errorPart(errors)}${END}`, drainGraceMs);
       };
       const untrack = pipeline.live.track({
+        kind: 'stream',
         connectionRef: ctx.connectionRef,
         expiresAt: ctx.principal.expiresAt,
         end: (why) => stop([why.error]),

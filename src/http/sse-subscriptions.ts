@@ -116,6 +116,7 @@ export function createSseSubscriptions(
       closable.stop();
     };
     const untrack = pipeline.live.track({
+      kind: 'stream',
       connectionRef: ctx.connectionRef,
       expiresAt: ctx.principal.expiresAt,
       end: finish,
@@ -192,6 +193,7 @@ export function createSseSubscriptions(
         farewells.set(stream, ops);
         // The stream ends with its credential, its connection or the instance: each operation says so first.
         const untrack = pipeline.live.track({
+          kind: 'stream',
           connectionRef: ctx.connectionRef,
           expiresAt: ctx.principal.expiresAt,
           end: (why) => {

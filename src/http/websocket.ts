@@ -115,6 +115,7 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
         guard.authenticated(ctx.extra.socket);
         // The socket lives as long as its credential and connection, and the instance.
         const untrack = pipeline.live.track({
+          kind: 'socket',
           connectionRef: c.connectionRef,
           expiresAt: c.principal.expiresAt,
           end: (why) => ctx.extra.socket.close(why.closeCode, reason(why.error.message)),

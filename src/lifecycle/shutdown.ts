@@ -1,9 +1,8 @@
 /**
  * Graceful shutdown on SIGTERM/SIGINT, in the order a load balancer and clients expect:
  * 1. stop accepting connections (`server.close()`; idle keep-alive sockets are closed), and end
- *    every stream and subscription with the last message its protocol understands
- *    (`goingAway`: SSE and multipart a SHUTTING_DOWN error, WebSockets close 1001): they would
- *    otherwise never let the drain finish;
+ *    the SSE and multipart streams with the last message their clients understand (`goingAway`:
+ *    a SHUTTING_DOWN error): they would otherwise never let the drain finish;
  * 2. let in-flight HTTP requests finish (counted from the moment `createShutdown` was called);
  * 3. `close()`: the gateway closes every WebSocket with 1001 "Going away" (graphql-ws `dispose()`)
  *    so clients reconnect to another replica and resume with `after`, stops its timers (poller,

@@ -26,6 +26,8 @@ export interface LiveEnd {
 }
 
 export interface LiveOperation {
+  /** `stream`: an HTTP response (SSE, multipart) that holds the server's drain; `socket`: a WebSocket. */
+  kind: 'stream' | 'socket';
   connectionRef: string;
   /** When the credential stops being valid (ms), if it expires. */
   expiresAt?: number | undefined;
@@ -38,6 +40,11 @@ export interface LiveOperations {
   track(op: LiveOperation): () => void;
   /** Ends every operation of a connection (it was disconnected). */
   connectionGone(connectionRef: string): void;
+  /**
+   * Shutdown: ends the HTTP streams (which would hold the drain of in-flight requests) and refuses
+   * new operations from then on; WebSockets follow with `endAll` once HTTP drained.
+   */
+  endStreams(): void;
   /** Ends every operation (shutdown) and refuses new ones from then on. */
   endAll(): void;
   /** Whether shutdown began: new streams are refused with SHUTTING_DOWN. */
@@ -108,7 +115,8 @@ export function createLiveOperations(now: () => number = Date.now): LiveOperatio
     track(op) {
       const entry: { timer?: ReturnType<typeof setTimeout> } = {};
       ops.set(op, entry);
-      if (shuttingDown) queueMicrotask(() => finish(op, liveEnd('shutdown')));
+      if (shuttingDown && op.kind === 'stream')
+        queueMicrotask(() => finish(op, liveEnd('shutdown')));
       else arm(op, entry);
       return () => {
         clearTimeout(entry.timer);
@@ -118,6 +126,10 @@ export function createLiveOperations(now: () => number = Date.now): LiveOperatio
     connectionGone(ref) {
       for (const op of [...ops.keys()])
         if (op.connectionRef === ref) finish(op, liveEnd('disconnected', ref));
+    },
+    endStreams() {
+      shuttingDown = true;
+      for (const op of [...ops.keys()]) if (op.kind === 'stream') finish(op, liveEnd('shutdown'));
     },
     endAll() {
       shuttingDown = true;

@@ -110,7 +110,9 @@ export interface OperationPipeline {
   readonly counter: WsOperationMetrics | undefined;
   /** Where the document of a request is decided (persisted documents plug in there). */
   resolveDocument: ResolveDocument;
-  /** Ends every live operation (shutdown); new ones are ended as they start. */
+  /** Shutdown begins: HTTP streams end (SHUTTING_DOWN) and new operations are refused. */
+  goingAway(): void;
+  /** Ends every live operation, WebSockets included (1001). */
   close(): void;
 }
 
@@ -302,6 +304,7 @@ export function createOperationPipeline(opts: OperationPipelineOptions): Operati
       return `${ctx.connectionRef}\u0000${p.kind}\u0000${subject}`;
     },
 
+    goingAway: () => live.endStreams(),
     close: () => live.endAll(),
   };
 }
