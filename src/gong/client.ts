@@ -238,6 +238,10 @@ export function createGongClient(
 
   const endpoints: Omit<GongClient, keyof ByIdReads> = {
     connectionRef: ref,
+    async assertGranted(scopes, what) {
+      if (scopes.length === 0) await transport.check?.(undefined, what);
+      for (const scope of scopes) await transport.check?.(scope, what);
+    },
     ...createStatsEndpoints({ send, parse, input, id }),
 
     async listUsers(params = {}, priority) {

@@ -308,6 +308,10 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
   return {
     connectionRef: ref,
 
+    async check(scope, what) {
+      await connectionFor(opts.registry, ref, scope, what);
+    },
+
     async request(req) {
       const what = `${req.method} ${req.path}`;
       const conn = await connectionFor(opts.registry, ref, req.scope, what);

@@ -5,6 +5,7 @@
  * src/graphql/subscriptions/hub.ts. Internal to the subscription hub.
  */
 import {
+  GraphQLError,
   createSourceEventStream,
   execute,
   type ExecutionArgs,
@@ -46,6 +47,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function isLoggedEvent(v: unknown): v is LoggedEvent {
   return isObject(v) && typeof v.eventId === 'string' && typeof v.receivedAt === 'string';
+}
+
+/** The error result for a group whose connection can no longer be used, if it cannot. */
+async function connectionGone(args: ExecutionArgs): Promise<ExecutionResult | undefined> {
+  const ctx = args.contextValue as GatewayContext;
+  try {
+    await ctx.gong.assertGranted([], 'a subscription event');
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'The Gong connection is gone';
+    return { errors: [new GraphQLError(message, { originalError: error as Error })] };
+  }
 }
 
 /** The live groups, keyed by what makes subscriptions identical, and what a member does with its group. */
@@ -151,6 +164,13 @@ export function createGroups() {
         if (next.done || ended(g)) break;
         const event = isLoggedEvent(next.value) ? next.value : undefined;
         const live = event !== undefined && event.eventId === g.lastLive;
+        // The connection may have been disconnected (on any instance) since the stream opened:
+        // its subscribers are told so, once, and the group ends.
+        const gone = await connectionGone(args);
+        if (gone) {
+          publish(g, { result: gone, eventId: undefined, receivedAt: undefined, live: false });
+          break;
+        }
         const result = await execute({ ...args, rootValue: next.value });
         tagEventId(result, event?.eventId);
         // A later joiner of a replaying group would miss what is published from here on.
