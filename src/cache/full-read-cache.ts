@@ -90,14 +90,17 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
         } catch {
           return corrupt(k, 'not JSON');
         }
-        // `{v, f}`: value, fresh until (ms). Anything else predates stale-while-revalidate: a fresh bare value.
+        // `{v, f, k}`: value, fresh until (ms), and the key (connection and kind) it was written
+        // under. An entry copied under another key, or not bound to one, is never served.
         const envelope =
           typeof stored === 'object' &&
           stored !== null &&
           'v' in stored &&
           typeof (stored as { f?: unknown }).f === 'number';
-        const value = envelope ? (stored as { v: unknown }).v : stored;
-        const fresh = envelope ? (stored as { f: number }).f > now() : true;
+        if (!envelope || (stored as { k?: unknown }).k !== k)
+          return corrupt(k, 'not bound to this connection and key');
+        const value = (stored as { v: unknown }).v;
+        const fresh = (stored as { f: number }).f > now();
         if (schema && value !== null) {
           const checked = schema.safeParse(value);
           if (!checked.success)
@@ -134,7 +137,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
       try {
         await opts.redis.set(
           redisKey(k),
-          JSON.stringify({ v: value ?? null, f: now() + ttlSeconds * 1000 }),
+          JSON.stringify({ v: value ?? null, f: now() + ttlSeconds * 1000, k }),
           'PX',
           Math.round(ttlSeconds * 1000 + staleMs),
         );

@@ -46,6 +46,13 @@ export interface EventLog {
   /** Resolves once the event is durably stored (and deduplicated); only then may a webhook get 2xx. */
   append(input: AppendInput): Promise<AppendResult>;
   /**
+   * The eventId an append with this key already got, if its dedupe mark still lives: checked
+   * before anything a delivery carries is written elsewhere (a replayed delivery must change nothing).
+   */
+  seen(
+    input: Pick<AppendInput, 'topic' | 'connectionRef' | 'dedupeKey'>,
+  ): Promise<string | undefined>;
+  /**
    * Events of one stream strictly after `after`, oldest first, at most `limit`. `after` must be
    * an id this stream handed out (or `0-0`); an id older than retention is `past-retention`.
    */

@@ -45,6 +45,11 @@ export function createMemoryEventLog(opts: MemoryEventLogOptions): EventLog {
   };
 
   return {
+    seen(input) {
+      const mark = dedupe.get(`${input.topic}\u0000${input.connectionRef}\u0000${input.dedupeKey}`);
+      return Promise.resolve(mark && mark.expiresAt > now() ? mark.eventId : undefined);
+    },
+
     async append(input: AppendInput): Promise<AppendResult> {
       const markKey = `${input.topic}\u0000${input.connectionRef}\u0000${input.dedupeKey}`;
       const mark = dedupe.get(markKey);

@@ -192,6 +192,11 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
   };
 
   return {
+    async seen(input) {
+      const id = await redis.get(dedupeKey(input.topic, input.connectionRef, input.dedupeKey));
+      return id ?? undefined;
+    },
+
     async append(input: AppendInput): Promise<AppendResult> {
       const entry: StoredEntry = {
         topic: input.topic,

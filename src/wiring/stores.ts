@@ -75,6 +75,7 @@ function entityCacheFromConfig(
       userSeconds: config.CACHE_USERS_TTL_SECONDS,
     },
     metrics: deps.metrics,
+    reportCorrupt: deps.reportCorrupt,
     now: deps.now,
   });
 }
