@@ -209,6 +209,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     entities: shared.entities,
     settings: readSettings(config, deps.now),
     services,
+    maxRequestsPerOperation: config.GONG_MAX_REQUESTS_PER_OPERATION,
   });
 
   const schema = buildGatewaySchema();
@@ -232,6 +233,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     live,
     metrics,
     operationLabel,
+    maxEntities: config.GRAPHQL_MAX_ENTITIES,
   });
   const apollo = createApollo({
     schema,
@@ -241,7 +243,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     policy,
     formatError: (formatted, error) => pipeline.formatError(formatted, error),
     plugins: [
-      pipelinePlugin(),
+      pipelinePlugin(pipeline),
       graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }),
       ...(deps.plugins ?? []),
     ],
@@ -267,6 +269,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       maxBatchSize: config.GRAPHQL_MAX_BATCH_SIZE,
       maxTokens: config.GRAPHQL_MAX_TOKENS,
       streams: { sse, multipart, context: (c) => c },
+      scoped: (ctx, signal, fn) => pipeline.scoped({ ...ctx, signal }, fn),
       explorer: (res) => explorer.page(res),
     }),
     ...(explorer.route ? [explorer.route] : []),

@@ -71,6 +71,8 @@ export interface EntityCache {
   rememberUsers(ref: string, users: readonly UserMetadata[]): Promise<void>;
   /** Forgets the given calls (with their transcripts), or everything cached for the connection. */
   evict(ref: string, callIds?: readonly string[]): Promise<void>;
+  /** The ids of `kind` a read would have to ask Gong for now (an estimate: call parts are not looked at). */
+  uncached(ref: string, kind: EntityKind, ids: readonly string[]): Promise<string[]>;
 }
 
 export interface EntityCacheOptions {
@@ -298,6 +300,18 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
           'user',
           users.map((u) => ({ id: u.id, value: u, ttlMs: ms(opts.ttls.userSeconds) })),
         );
+    },
+
+    async uncached(ref, kind, ids) {
+      const ttl =
+        kind === 'call'
+          ? opts.ttls.callSeconds
+          : kind === 'transcript'
+            ? opts.ttls.transcriptSeconds
+            : opts.ttls.userSeconds;
+      if (ttl <= 0 || ids.length === 0) return [...ids];
+      const found = await read(ref, kind, ids);
+      return ids.filter((_, i) => found[i] === undefined);
     },
 
     async evict(ref, callIds) {

@@ -30,11 +30,18 @@ export interface FullReadCache {
     schema?: z.ZodType<T>,
     refresh?: boolean,
   ): Promise<T>;
+  /**
+   * What a read of `key` would cost now, without loading: in flight (shared, free), cached (its
+   * value, free) or missing. For estimates made before an operation runs.
+   */
+  peek(connectionRef: string, key: string): Promise<FullReadPeek>;
   /** Forgets one key, or every key of the connection when `key` is omitted (memory) / the one key (Redis). */
   invalidate(connectionRef: string, key?: string): Promise<void>;
   /** Resolves when the background refreshes running now have finished (tests, shutdown). */
   settled(): Promise<void>;
 }
+
+export type FullReadPeek = { state: 'missing' | 'in-flight' } | { state: 'cached'; value: unknown };
 
 export interface FullReadCacheOptions {
   redis?: Redis;
@@ -237,6 +244,13 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
 
     async settled() {
       await Promise.all([...refreshing.values()]);
+    },
+
+    async peek(connectionRef, key) {
+      const k = `${connectionRef}:${key}`;
+      if (inFlight.has(k)) return { state: 'in-flight' };
+      const found = await read(k, undefined);
+      return found.hit ? { state: 'cached', value: found.value } : { state: 'missing' };
     },
 
     async invalidate(connectionRef, key) {

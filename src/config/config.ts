@@ -206,6 +206,11 @@ export const VARS = {
     schema: int(0, 20).default(4),
     description: 'Retries of an idempotent upstream request on 429, 5xx, timeouts and resets.',
   },
+  GONG_MAX_REQUESTS_PER_OPERATION: {
+    schema: int(1, 1_000_000).default(1_000),
+    description:
+      'Gong requests one operation may cause (an HTTP batch counts as one operation): estimated before execution from the selection, its arguments and what is cached or in flight, and counted during it; past it the operation gets UPSTREAM_CEILING_EXCEEDED before the request that would pass it is sent.',
+  },
   GONG_BREAKER_THRESHOLD: {
     schema: int(1, 1000).default(8),
     description: 'Consecutive upstream failures that open the circuit breaker.',
@@ -291,7 +296,12 @@ export const VARS = {
   GRAPHQL_MAX_BATCH_SIZE: {
     schema: int(1, 1000).default(10),
     description:
-      "Most operations in one batched HTTP request (a JSON array, as Apollo's BatchHttpLink sends); each runs within the limits above.",
+      "Most operations in one batched HTTP request (a JSON array, as Apollo's BatchHttpLink sends); the batch counts as one request for the cost and alias limits and GONG_MAX_REQUESTS_PER_OPERATION.",
+  },
+  GRAPHQL_MAX_ENTITIES: {
+    schema: int(1, 1_000_000).default(1_000),
+    description:
+      'Most representations one federation `_entities` query may ask for (BAD_USER_INPUT above).',
   },
   GRAPHQL_INTROSPECTION: {
     schema: bool.optional(),

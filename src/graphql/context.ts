@@ -17,6 +17,7 @@ import type { CreateCallService } from '../call-creation/create-call.js';
 import { createLoaders, type FullReadCache, type Loaders } from '../loaders/index.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Logger } from '../observability/logger.js';
+import { createRequestBudget, type RequestBudget } from '../scheduler/operation-scope.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createSelectionCache, type SelectedFields } from './selection.js';
 
@@ -74,6 +75,13 @@ export interface GatewayContext {
   subscriberSocket?: SubscriberSocket;
   /** Set by the subscription hub for a group of identical subscriptions that share one stream. */
   sharedStream?: SharedStream;
+  /**
+   * The Gong requests the operation may still cause (GONG_MAX_REQUESTS_PER_OPERATION). One per
+   * context, so the operations of an HTTP batch (which share their context) share it.
+   */
+  requestBudget: RequestBudget;
+  /** Aborted once the client went away: its queued Gong requests are dropped (set by the transport). */
+  signal?: AbortSignal;
 }
 
 export interface ContextFactoryOptions {
@@ -88,6 +96,8 @@ export interface ContextFactoryOptions {
   entities?: EntityCache;
   settings: ReadSettings;
   services: GatewayServices;
+  /** GONG_MAX_REQUESTS_PER_OPERATION. @default 1000 */
+  maxRequestsPerOperation?: number;
 }
 
 const NO_CACHE = /(^|,)\s*no-cache\s*(,|$)/i;
@@ -148,6 +158,7 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
       selected: createSelectionCache(),
       freshLoaders: () => loadersFor(gong, fresh),
       services: opts.services,
+      requestBudget: createRequestBudget(opts.maxRequestsPerOperation ?? 1_000),
     };
   };
 }

@@ -53,6 +53,8 @@ export interface GraphQLRouteOptions<C extends BaseContext = GatewayContext> {
     | undefined;
   /** Serves a page to a browser that opens the URL (a GET asking for HTML without a query). */
   explorer?: ((res: ServerResponse) => void) | undefined;
+  /** Runs the request as one operation (the pipeline's scope: turns, ceiling, client presence). */
+  scoped?: (<T>(ctx: C, signal: AbortSignal, fn: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 /** A browser navigating to the URL, not a client sending a GET query. */
@@ -235,15 +237,23 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
           search = `?${q.toString()}`;
         }
       }
-      const result = await opts.server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: {
-          method: req.method ?? 'GET',
-          headers: headerMap(req),
-          search,
-          body: apolloBody,
-        },
-        context: () => Promise.resolve(ctx),
+      // One operation scope for the request (a batch counts as one): its Gong requests take turns
+      // with other operations' and are dropped if the client goes away while they wait.
+      const gone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) gone.abort(new Error('The client went away'));
       });
+      const run = () =>
+        opts.server.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: req.method ?? 'GET',
+            headers: headerMap(req),
+            search,
+            body: apolloBody,
+          },
+          context: () => Promise.resolve(ctx),
+        });
+      const result = opts.scoped ? await opts.scoped(ctx, gone.signal, run) : await run();
       for (const [k, v] of result.headers) res.setHeader(k, v);
       res.statusCode = result.status ?? 200;
       if (result.body.kind === 'complete') {

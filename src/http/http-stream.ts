@@ -12,6 +12,8 @@ export interface ClosableStream {
   socket: SubscriberSocket;
   /** The client went away: ends the stream at once, even while it waits for the next event. */
   stop(): void;
+  /** Aborted by `stop`: the operation's queued Gong requests are dropped. */
+  signal: AbortSignal;
   /**
    * Yields the source's results until it ends, `socket.close` or `stop` is called. Unlike an async
    * generator, its `return()` does not queue behind a pending `next()`: it ends the source at once.
@@ -55,12 +57,15 @@ export function closableStream(onEnd?: () => void): ClosableStream {
     ended = true;
     onEnd?.();
   };
+  const aborted = new AbortController();
   const stop = () => {
     stopped = true;
     wake();
     end();
+    aborted.abort(new Error('The client went away'));
   };
   return {
+    signal: aborted.signal,
     socket: {
       close(code, reason) {
         closed ??= { code, reason };

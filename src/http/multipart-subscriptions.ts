@@ -94,7 +94,7 @@ export function createMultipartSubscriptions(
         }
         if (over) return;
         counter?.started(closable, OP, prepared.document, prepared.operationName);
-        const outcome = await pipeline.execute(prepared, closable.socket);
+        const outcome = await pipeline.execute(prepared, closable.socket, closable.signal);
         if (!(Symbol.asyncIterator in outcome)) {
           counter?.next(closable, OP, outcome);
           // A query or mutation, or a subscription refused by its resolver: one payload.

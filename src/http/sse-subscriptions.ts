@@ -133,7 +133,7 @@ export function createSseSubscriptions(
           return;
         }
         counter?.started(closable, OP, prepared.document, prepared.operationName);
-        const outcome = await pipeline.execute(prepared, closable.socket);
+        const outcome = await pipeline.execute(prepared, closable.socket, closable.signal);
         if (!(Symbol.asyncIterator in outcome)) {
           counter?.next(closable, OP, outcome);
           if (!over) await stream.send(message(id, 'next', pipeline.formatResult(outcome)));

@@ -87,6 +87,7 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
     initTimeoutMs,
   });
   const { pipeline } = opts;
+  const presence = new WeakMap<object, AbortSignal>();
   const shown = (e: GraphQLError): GraphQLFormattedError => {
     if (e.extensions.formatted !== true) return pipeline.formatError(e.toJSON(), e);
     return { message: e.message, extensions: { ...e.extensions, formatted: undefined } };
@@ -105,6 +106,7 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
       connectionInitWaitTimeout: initTimeoutMs,
       // Identical subscriptions share one execution per event instead of one per subscriber.
       subscribe: (args) => pipeline.subscribe(args),
+      execute: (args) => pipeline.executeArgs(args),
       onConnect: async (ctx) => {
         // Authenticate once here so a bad credential closes the socket before any operation.
         const c = await pipeline.authenticate(authRequest(ctx));
@@ -113,6 +115,10 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
           return false;
         }
         guard.authenticated(ctx.extra.socket);
+        // The socket's operations drop their queued Gong requests once it closes.
+        const gone = new AbortController();
+        presence.set(ctx.extra.socket, gone.signal);
+        ctx.extra.socket.once('close', () => gone.abort(new Error('The socket closed')));
         // The socket lives as long as its credential and connection, and the instance.
         const untrack = pipeline.live.track({
           kind: 'socket',
@@ -148,7 +154,11 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
           document: prepared.document,
           operationName: prepared.operationName,
           variableValues: prepared.variables,
-          contextValue: { ...prepared.ctx, subscriberSocket } satisfies GatewayContext,
+          contextValue: {
+            ...prepared.ctx,
+            subscriberSocket,
+            signal: presence.get(ctx.extra.socket),
+          } satisfies GatewayContext,
         };
       },
       onNext: (ctx, id, _payload, _args, result) => {

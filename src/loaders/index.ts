@@ -29,6 +29,7 @@ import { createStatsLoaders, type StatsLoaders } from './stats.js';
 import { STATS_SCOPES } from '../gong/wire-stats.js';
 
 export type { FullReadCache };
+import type { FullReadPeek } from '../cache/full-read-cache.js';
 
 export interface LoaderOptions {
   client: GongClient;
@@ -63,6 +64,13 @@ export interface Loaders {
   rememberCalls(calls: readonly CallData[], selector: ContentSelector | undefined): void;
   rememberTranscripts(transcripts: readonly CallTranscript[]): void;
   rememberUsers(users: readonly UserMetadata[]): void;
+  /** What reads would cost now, without reading: for estimates made before an operation runs. */
+  peek: {
+    /** The ids a by-id read of `kind` would ask Gong for (cached ones cost nothing). */
+    uncached(kind: 'call' | 'user' | 'transcript', ids: readonly string[]): Promise<string[]>;
+    /** Whether a full read is cached (with its value) or in flight (both free), else missing. */
+    fullRead(key: string): Promise<FullReadPeek>;
+  };
 }
 
 /**
@@ -226,6 +234,14 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     rememberTranscripts(list) {
       for (const t of list) transcripts.prime(t.callId, t);
       feed(entities?.rememberTranscripts(ref, list));
+    },
+    peek: {
+      uncached: (kind, ids) =>
+        entities && !opts.fresh ? entities.uncached(ref, kind, ids) : Promise.resolve([...ids]),
+      fullRead: (key) =>
+        opts.cache && opts.cacheTtlSeconds > 0 && !opts.fresh
+          ? opts.cache.peek(ref, key)
+          : Promise.resolve({ state: 'missing' }),
     },
     rememberUsers(list) {
       for (const u of list) users.prime(u.id, u);

@@ -52,8 +52,8 @@ export async function startMain(env: Record<string, string>): Promise<Started> {
   let out = '';
   proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    proc.once('exit', (code) => resolve(code)),
+  const exited = new Promise<number | null>(
+    (resolve) => proc.once('close', (code) => resolve(code)), // after its output was read
   );
   const urls = await eventually(
     async () => {

@@ -18,12 +18,15 @@
 import { createHash } from 'node:crypto';
 import {
   GraphQLError,
+  Kind,
   execute,
   getOperationAST,
   parse,
   validate,
   type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
+  type FragmentDefinitionNode,
   type FormattedExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -47,6 +50,8 @@ import {
   type WsOperationMetrics,
 } from '../../observability/ws-operation-metrics.js';
 import type { Validation } from './rules.js';
+import { estimateUpstreamRequests } from './upstream-estimate.js';
+import { runInOperation } from '../../scheduler/operation-scope.js';
 
 /** The `WWW-Authenticate` challenge every 401 carries (RFC 6750: credentials are Bearer tokens). */
 export const WWW_AUTHENTICATE = 'Bearer realm="gong-gateway"';
@@ -68,6 +73,8 @@ export interface Refusal {
   status: number;
   headers: Record<string, string>;
   errors: GraphQLFormattedError[];
+  /** The GatewayError behind it, for an executor that formats errors itself (Apollo). */
+  cause?: unknown;
 }
 
 export interface Prepared {
@@ -96,10 +103,30 @@ export interface OperationPipeline {
     params: OperationParams,
     how?: { method?: string | undefined },
   ): Promise<Prepared | Refusal>;
-  /** Runs a prepared operation; `socket` is how a too-slow subscriber is closed on its transport. */
-  execute(prepared: Prepared, socket: SubscriberSocket): Promise<ExecuteOutcome>;
-  /** The subscription hub's `subscribe` (graphql-ws's `subscribe` option). */
-  subscribe: (args: Parameters<typeof execute>[0]) => Promise<ExecuteOutcome>;
+  /**
+   * Runs a prepared operation; `socket` is how a too-slow subscriber is closed on its transport,
+   * `signal` says when its client went away (its queued Gong requests are then dropped).
+   */
+  execute(
+    prepared: Prepared,
+    socket: SubscriberSocket,
+    signal?: AbortSignal,
+  ): Promise<ExecuteOutcome>;
+  /** graphql-ws's `execute` and `subscribe` options: the same, for arguments it built. */
+  executeArgs: (args: ExecutionArgs) => Promise<ExecuteOutcome>;
+  subscribe: (args: ExecutionArgs) => Promise<ExecuteOutcome>;
+  /**
+   * Runs `fn` as the operation of `ctx`: its Gong requests take turns with other operations',
+   * count against its ceiling (`ctx.requestBudget`) and are dropped once `ctx.signal` aborts.
+   */
+  scoped<T>(ctx: GatewayContext, fn: () => T): T;
+  /** The estimate before execution, reserved on `ctx.requestBudget`; undefined when within the ceiling. */
+  reserveUpstream(
+    ctx: GatewayContext,
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<Refusal | undefined>;
   /** An error as a client sees it: GatewayErrors as their codes, the rest masked, the policy applied. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** A result as a client sees it (or an already formatted one, unchanged but for the policy). */
@@ -125,6 +152,8 @@ export interface OperationPipelineOptions {
   resolveDocument?: ResolveDocument | undefined;
   /** The registry of operations that outlive their request. @default a new one */
   live?: LiveOperations;
+  /** GRAPHQL_MAX_ENTITIES: representations one `_entities` may ask for. @default 1000 */
+  maxEntities?: number | undefined;
   /** Counts operations of the transports Apollo does not run; without it nothing is counted. */
   metrics?: Metrics | undefined;
   /** Apollo's labeler, so every transport shares one bounded label set. */
@@ -174,6 +203,51 @@ export function createOperationPipeline(opts: OperationPipelineOptions): Operati
     });
     return refusal(status, [shown(e.toJSON(), e)], 'auth');
   };
+
+  /** Subscriptions through the hub, anything else once; either inside the operation's scope. */
+  function run(args: ExecutionArgs): Promise<ExecuteOutcome> {
+    const ctx = args.contextValue as GatewayContext;
+    const op = getOperationAST(args.document, args.operationName);
+    return scoped(ctx, () =>
+      op?.operation === OperationTypeNode.SUBSCRIPTION
+        ? hub.subscribe(args)
+        : Promise.resolve(execute(args)),
+    );
+  }
+
+  function scoped<T>(ctx: GatewayContext, fn: () => T): T {
+    return runInOperation({ owner: ctx, signal: ctx.signal, budget: ctx.requestBudget }, fn);
+  }
+
+  async function reserveUpstream(
+    ctx: GatewayContext,
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<Refusal | undefined> {
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return undefined;
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of document.definitions)
+      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    try {
+      const estimate = await estimateUpstreamRequests({
+        schema: opts.schema,
+        operation,
+        fragments,
+        variables,
+        peek: ctx.loaders.peek,
+        maxEntities: opts.maxEntities ?? 1_000,
+      });
+      ctx.requestBudget.reserve(estimate);
+      return undefined;
+    } catch (err) {
+      const gw = findGatewayError(err);
+      if (!gw) throw err;
+      const e = new GraphQLError(gw.message, { originalError: gw });
+      return { ...refusal(httpStatusOf[gw.code], [shown(e.toJSON(), e)]), cause: gw };
+    }
+  }
 
   function prepareNow(
     ctx: GatewayContext,
@@ -262,22 +336,34 @@ export function createOperationPipeline(opts: OperationPipelineOptions): Operati
       }
     },
 
-    prepare: (ctx, params, how) => Promise.resolve(prepareNow(ctx, params, how)),
+    async prepare(ctx, params, how) {
+      const prepared = prepareNow(ctx, params, how);
+      if (!prepared.ok) return prepared;
+      const refused = await reserveUpstream(
+        ctx,
+        prepared.document,
+        prepared.operationName,
+        prepared.variables,
+      );
+      return refused ?? prepared;
+    },
 
-    execute(p, socket) {
-      const args = {
+    reserveUpstream,
+    scoped,
+
+    execute(p, socket, signal) {
+      const contextValue: GatewayContext = { ...p.ctx, subscriberSocket: socket, signal };
+      return run({
         schema: opts.schema,
         document: p.document,
         operationName: p.operationName,
         variableValues: p.variables,
-        contextValue: { ...p.ctx, subscriberSocket: socket } satisfies GatewayContext,
-      };
-      return p.operation === OperationTypeNode.SUBSCRIPTION
-        ? hub.subscribe(args)
-        : Promise.resolve(execute(args));
+        contextValue,
+      });
     },
 
-    subscribe: (args) => hub.subscribe(args),
+    executeArgs: (args) => run(args),
+    subscribe: (args) => run(args),
 
     formatError: shown,
 

@@ -5,7 +5,12 @@
  * itself), so a limit or a policy is written here once. Internal to the operation pipeline.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { specifiedRules, type ValidationRule } from 'graphql';
+import {
+  specifiedRules,
+  type DocumentNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { policyRules, type OperationPolicy } from '../operation-policy.js';
 
 export interface QueryLimits extends OperationPolicy {
@@ -23,13 +28,33 @@ export interface Validation {
   extra: ValidationRule[];
   /** Parse options every transport passes: graphql-js counts tokens (a 400 GRAPHQL_PARSE_FAILED). */
   parseOptions: { maxTokens: number };
+  limits: { maxCost: number; maxAliases: number };
+  /**
+   * The cost and aliases Armor counted for a validated document (all its operations), so the
+   * operations of one HTTP batch can be held to one request's limits together.
+   */
+  usage(document: DocumentNode): { cost: number; aliases: number };
 }
 
 export function createValidation(limits: QueryLimits): Validation {
+  // Filled as documents are validated (Apollo keeps a validated document, so it stays here too).
+  const counted = new WeakMap<DocumentNode, { cost: number; aliases: number }>();
+  const entry = (ctx: ValidationContext) => {
+    const doc = ctx.getDocument();
+    let e = counted.get(doc);
+    if (!e) counted.set(doc, (e = { cost: 0, aliases: 0 }));
+    return e;
+  };
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
-    costLimit: { maxCost: limits.maxCost },
-    maxAliases: { n: limits.maxAliases },
+    costLimit: {
+      maxCost: limits.maxCost,
+      onAccept: [(ctx, { n }) => void (entry(ctx as ValidationContext).cost += n)],
+    },
+    maxAliases: {
+      n: limits.maxAliases,
+      onAccept: [(ctx, { n }) => void (entry(ctx as ValidationContext).aliases += n)],
+    },
     // Armor's token plugin re-parses in Apollo's `parsingDidStart`, where a syntax error becomes a
     // 500; the parser's own `maxTokens` refuses the same documents with a 400 on every transport.
     maxTokens: { enabled: false },
@@ -42,5 +67,7 @@ export function createValidation(limits: QueryLimits): Validation {
     all: [...specifiedRules, ...extra],
     extra,
     parseOptions: { maxTokens: limits.maxTokens },
+    limits: { maxCost: limits.maxCost, maxAliases: limits.maxAliases },
+    usage: (document) => counted.get(document) ?? { cost: 0, aliases: 0 },
   };
 }

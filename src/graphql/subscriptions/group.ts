@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { WsCloseCode } from '../../close-codes.js';
 import type { GatewayContext } from '../context.js';
+import { createRequestBudget, runInOperation } from '../../scheduler/operation-scope.js';
 import type { LoggedEvent } from '../../events/event-log.js';
 import {
   tooSlowReason,
@@ -41,6 +42,8 @@ export interface Group {
   phase: GroupPhase;
   /** Wakes the pump when it waits for a replay backlog to drain. */
   paced: (() => void) | undefined;
+  /** Aborted when the group ends: its queued Gong requests are dropped. */
+  gone: AbortController;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -78,6 +81,7 @@ export function createGroups() {
     g.phase = 'ended';
     unlist(g);
     wake(g);
+    g.gone.abort(new Error('The subscription group ended'));
     // Ends the stream's listener; a pending source.next() then resolves done and the pump stops.
     void g.source?.return?.().catch(() => undefined);
   };
@@ -171,7 +175,16 @@ export function createGroups() {
           publish(g, { result: gone, eventId: undefined, receivedAt: undefined, live: false });
           break;
         }
-        const result = await execute({ ...args, rootValue: next.value });
+        // Each event is an operation of its own: its own ceiling, the group's turn in the queue.
+        const ctx = args.contextValue as GatewayContext;
+        const result = await runInOperation(
+          {
+            owner: g,
+            signal: g.gone.signal,
+            budget: createRequestBudget(ctx.requestBudget.ceiling),
+          },
+          () => execute({ ...args, rootValue: next.value }),
+        );
         tagEventId(result, event?.eventId);
         // A later joiner of a replaying group would miss what is published from here on.
         if (g.after !== undefined) unlist(g);
@@ -200,6 +213,7 @@ export function createGroups() {
       lastLive: undefined,
       phase: 'opening',
       paced: undefined,
+      gone: new AbortController(),
     };
     const shared: SharedStream = {
       opened: (name, after) => {
@@ -223,7 +237,9 @@ export function createGroups() {
       } satisfies GatewayContext,
     };
     groups.set(key, g);
-    g.opening = createSourceEventStream(groupArgs).then(
+    // The group outlives the member that created it: its work runs in a scope of its own.
+    const scope = { owner: g, signal: g.gone.signal };
+    g.opening = runInOperation(scope, () => createSourceEventStream(groupArgs)).then(
       (src) => {
         if (!(Symbol.asyncIterator in src)) {
           // Refused (bad `after`, bad workspaceId...): every member waiting gets the same errors.
@@ -236,7 +252,7 @@ export function createGroups() {
         if (g.phase === 'ended') void it.return?.().catch(() => undefined);
         else {
           g.phase = 'streaming';
-          void pump(g, it, groupArgs);
+          void runInOperation(scope, () => pump(g, it, groupArgs));
         }
         return undefined;
       },
