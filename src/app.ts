@@ -292,6 +292,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     metrics,
     maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
     maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED_SOCKETS,
+    maxUnauthenticatedPerPeer: config.WS_MAX_UNAUTHENTICATED_PER_PEER,
+    trustProxy: config.TRUST_PROXY,
     allowedOrigins: config.CORS_ORIGINS,
   });
   events.poller.start();

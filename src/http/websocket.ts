@@ -46,6 +46,10 @@ export interface GraphQLWebSocketOptions {
   maxMessageBytes?: number;
   /** Sockets that may wait for `connection_init` at once (WS_MAX_UNAUTHENTICATED_SOCKETS). @default 100 */
   maxUnauthenticated?: number;
+  /** The same, per peer address (WS_MAX_UNAUTHENTICATED_PER_PEER). @default 10 */
+  maxUnauthenticatedPerPeer?: number;
+  /** TRUST_PROXY: proxies in front that append to X-Forwarded-For. @default 0 */
+  trustProxy?: number;
   /** CORS_ORIGINS: browsers from other origins cannot upgrade. @default [] (not checked) */
   allowedOrigins?: readonly string[];
 }
@@ -84,6 +88,8 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
   // Registered before graphql-ws's own listener, so a refused socket is closed first.
   const guard = guardWebSocketServer(wss, {
     maxUnauthenticated: opts.maxUnauthenticated ?? 100,
+    maxUnauthenticatedPerPeer: opts.maxUnauthenticatedPerPeer ?? 10,
+    trustProxy: opts.trustProxy ?? 0,
     initTimeoutMs,
   });
   const { pipeline } = opts;
