@@ -45,7 +45,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
-/** Extra, client-safe facts attached to an error (`retryAfter`, Gong's `requestId`, `scope`, `field`...). */
+/** Extra, client-safe facts attached to an error (`retryAfter` in seconds, Gong's `requestId`, `scope`, `field`...). */
 export type ErrorDetails = Record<string, string | number | boolean | string[] | undefined>;
 
 export class GatewayError extends Error {
