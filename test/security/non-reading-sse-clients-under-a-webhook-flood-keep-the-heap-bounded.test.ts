@@ -6,7 +6,7 @@
  * (EVENT_LOG_MAX_EVENTS events), the subscription hub's per-subscriber queue
  * (WS_MAX_PENDING_EVENTS results, shared by identical subscriptions) and one written chunk per
  * socket; every client is ended as too slow. Without the bound each client would hold what the
- * kernel did not take (here about 8 MB each).
+ * kernel did not take (here about 5 MB each).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -15,8 +15,8 @@ import { eventually, testKeyPair } from '../events/support.js';
 import { postWebhook, rawRequest } from './support.js';
 
 const gong = testKeyPair();
-const CLIENTS = 10;
-const EVENTS = 120;
+const CLIENTS = 6;
+const EVENTS = 90;
 const TITLE_BYTES = 100_000;
 const LOG_EVENTS = 100;
 const PENDING = 8;
