@@ -80,8 +80,9 @@ export type GongAnsweredScorecard = {
   reviewedUser?: Maybe<GongUser>;
   /** The team member reviewed: the call's host. */
   reviewedUserId?: Maybe<Scalars['ID']['output']>;
+  /** Null for Gong's system user `-1`. */
   reviewer?: Maybe<GongUser>;
-  /** The team member who filled the scorecard in. */
+  /** The team member who filled the scorecard in; `-1` is Gong's system user (automatic reviews). */
   reviewerUserId?: Maybe<Scalars['ID']['output']>;
   /** The definition (scope api:settings:scorecards:read); null when it is no longer listed. */
   scorecard?: Maybe<GongScorecard>;
@@ -273,21 +274,38 @@ export type GongCallOrder =
 export type GongCallOutcome = {
   __typename?: 'GongCallOutcome';
   category?: Maybe<Scalars['String']['output']>;
-  /** The outcome's definition (GET /v2/call-outcomes, cached). */
+  /**
+   * The outcome's definition (GET /v2/call-outcomes, cached), matched by name, ignoring case: Gong
+   * AI's outcome id (MEETING_BOOKED) is not the definitions' key. Null when no definition has the name.
+   */
   definition?: Maybe<GongCallOutcomeDefinition>;
   id?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
 };
 
 /**
- * A call outcome definition (GET /v2/call-outcomes). The endpoint is newer than Gong's published spec
- * copy: its envelope and scope are inferred, so no scope is checked before asking Gong.
+ * A call outcome definition (GET /v2/call-outcomes, full read, cached), each value exactly as Gong
+ * sends it (`ANSWERED`, `CONNECTED`, `POSITIVE`, `COMPLETE_AND_REMOVE`). Gong gives definitions no
+ * id: the name is the key, and a call's outcome (`GongCallOutcome`) joins to its definition by name.
+ * The endpoint is newer than Gong's published spec copy and its scope is unknown, so none is checked
+ * before asking Gong.
  */
 export type GongCallOutcomeDefinition = {
   __typename?: 'GongCallOutcomeDefinition';
+  /** As Gong sends it (only null has been seen). */
+  automation?: Maybe<Scalars['String']['output']>;
+  /** ANSWERED or NOT_ANSWERED in recorded answers. */
   category?: Maybe<Scalars['String']['output']>;
-  id: Scalars['ID']['output'];
-  name?: Maybe<Scalars['String']['output']>;
+  /** CONNECTED or NOT_CONNECTED in recorded answers. */
+  connectStatus?: Maybe<Scalars['String']['output']>;
+  /** The outcome's place in Gong's list. */
+  displayOrder?: Maybe<Scalars['Int']['output']>;
+  /** The outcome's name (Gong's `callOutcome`), e.g. Meeting booked. */
+  name: Scalars['String']['output'];
+  /** POSITIVE, NEUTRAL or NEGATIVE in recorded answers. */
+  sentiment?: Maybe<Scalars['String']['output']>;
+  /** What happens to the task: COMPLETE or COMPLETE_AND_REMOVE in recorded answers. */
+  todoAction?: Maybe<Scalars['String']['output']>;
 };
 
 /** One page of an incremental calls read. */
@@ -682,11 +700,14 @@ export type GongScorecard = {
   created?: Maybe<Scalars['DateTime']['output']>;
   enabled?: Maybe<Scalars['Boolean']['output']>;
   questions?: Maybe<Array<GongScorecardQuestion>>;
+  /** How reviews are made, as Gong sends it (e.g. MANUAL; not in Gong's published spec). */
+  reviewMethod?: Maybe<Scalars['String']['output']>;
   scorecardId: Scalars['ID']['output'];
   scorecardName?: Maybe<Scalars['String']['output']>;
   updated?: Maybe<Scalars['DateTime']['output']>;
-  /** The user `updaterUserId` points to. */
+  /** The user `updaterUserId` points to; null for Gong's system user `-1` (not a user; no lookup). */
   updater?: Maybe<GongUser>;
+  /** Who last edited the scorecard: a user id, or `-1` for Gong's system user (Gong's own edits). */
   updaterUserId?: Maybe<Scalars['ID']['output']>;
   workspaceId?: Maybe<Scalars['ID']['output']>;
 };
@@ -724,12 +745,16 @@ export type GongScorecardQuestion = {
   /** The scorecard's main, overall question. */
   isOverall?: Maybe<Scalars['Boolean']['output']>;
   maxRange?: Maybe<Scalars['Int']['output']>;
-  /** Null for questions without a range. */
+  /** Null for questions without a range. Real Gong sends the bounds as strings; they are read as numbers. */
   minRange?: Maybe<Scalars['Int']['output']>;
   questionId: Scalars['ID']['output'];
   questionRevisionId?: Maybe<Scalars['ID']['output']>;
   questionText?: Maybe<Scalars['String']['output']>;
   questionType?: Maybe<Scalars['String']['output']>;
+  /** The user `updaterUserId` points to; null for `-1`. */
+  updater?: Maybe<GongUser>;
+  /** Who last edited the question (not in Gong's published spec): a user id, or `-1` for Gong's system user. */
+  updaterUserId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type GongSentence = {
@@ -1124,7 +1149,7 @@ export type Query = {
    * only basic fields are selected (scope api:calls:read:basic), else POST /v2/calls/extensive.
    */
   gongCall?: Maybe<GongCall>;
-  /** Call outcome definitions (GET /v2/call-outcomes). */
+  /** Call outcome definitions (GET /v2/call-outcomes), in Gong's order. */
   gongCallOutcomes: Array<GongCallOutcomeDefinition>;
   /**
    * Calls in a date range, `first` 1..100 (default 100). GET /v2/calls when only basic fields are
@@ -1440,7 +1465,7 @@ export type FederationReferenceTypes = ResolversObject<{
     & GraphQLRecursivePick<FederationTypes['GongCall'], {"id":true}> );
   GongCallOutcomeDefinition:
     ( { __typename: 'GongCallOutcomeDefinition' }
-    & GraphQLRecursivePick<FederationTypes['GongCallOutcomeDefinition'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['GongCallOutcomeDefinition'], {"name":true}> );
   GongFlow:
     ( { __typename: 'GongFlow' }
     & GraphQLRecursivePick<FederationTypes['GongFlow'], {"id":true}> );
@@ -1807,9 +1832,13 @@ export type GongCallOutcomeResolvers<ContextType = GatewayContext, ParentType ex
 
 export type GongCallOutcomeDefinitionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallOutcomeDefinition'] = ResolversParentTypes['GongCallOutcomeDefinition'], FederationReferenceType extends FederationReferenceTypes['GongCallOutcomeDefinition'] = FederationReferenceTypes['GongCallOutcomeDefinition']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongCallOutcomeDefinition']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  automation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  connectStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayOrder?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sentiment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  todoAction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type GongCallSyncPageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallSyncPage'] = ResolversParentTypes['GongCallSyncPage']> = ResolversObject<{
@@ -2021,6 +2050,7 @@ export type GongScorecardResolvers<ContextType = GatewayContext, ParentType exte
   created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   questions?: Resolver<Maybe<Array<ResolversTypes['GongScorecardQuestion']>>, ParentType, ContextType>;
+  reviewMethod?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   scorecardId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   scorecardName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updated?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2056,6 +2086,8 @@ export type GongScorecardQuestionResolvers<ContextType = GatewayContext, ParentT
   questionRevisionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   questionText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   questionType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updater?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  updaterUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type GongSentenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongSentence'] = ResolversParentTypes['GongSentence']> = ResolversObject<{

@@ -183,7 +183,12 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     workspaces,
     usersPage,
     cached,
-    stats: createStatsLoaders(client, metrics, cached),
+    stats: createStatsLoaders(client, metrics, cached, async (ids) => {
+      const found = await users.loadMany(ids);
+      const failed = found.find((u) => u instanceof Error);
+      if (failed) throw failed;
+      return new Set(found.flatMap((u) => (u && !(u instanceof Error) ? [u.id] : [])));
+    }),
     rememberCalls(list, selector) {
       const loader = calls(selector);
       for (const c of list) loader.prime(c.metaData.id, c);

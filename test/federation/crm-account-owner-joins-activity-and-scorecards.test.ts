@@ -38,7 +38,7 @@ describe('supergraph: CRM account owners joined to their Gong activity and score
     expect(supergraphSdl).toMatch(/type GongScorecard\s[^{]*key: "scorecardId"/);
     expect(supergraphSdl).toMatch(/type GongTrackerDefinition\s[^{]*key: "trackerId"/);
     expect(supergraphSdl).toMatch(/type GongLibraryFolder\s[^{]*key: "id"/);
-    expect(supergraphSdl).toMatch(/type GongCallOutcomeDefinition\s[^{]*key: "id"/);
+    expect(supergraphSdl).toMatch(/type GongCallOutcomeDefinition\s[^{]*key: "name"/);
   });
 
   it("20 accounts' owners with activity, interaction stats and scorecards: one request per stats endpoint", async () => {

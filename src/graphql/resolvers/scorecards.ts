@@ -29,6 +29,7 @@ async function questionOf(
   return null;
 }
 
+/** Gong's system user `-1` (and anything else that is not a Gong id) links to null without a lookup. */
 const user = (ctx: GatewayContext, id: string | null | undefined) =>
   id && isGongId(id) ? ctx.loaders.users.load(id) : null;
 const call = (ctx: GatewayContext, info: GraphQLResolveInfo, id: string | null | undefined) =>
@@ -72,6 +73,9 @@ export const scorecardResolvers: Resolvers = {
     call: (a, _a, ctx, info) => call(ctx, info, a.callId),
     reviewedUser: (a, _a, ctx) => user(ctx, a.reviewedUserId),
     reviewer: (a, _a, ctx) => user(ctx, a.reviewerUserId),
+  },
+  GongScorecardQuestion: {
+    updater: (q, _a, ctx) => user(ctx, q.updaterUserId),
   },
   GongScorecardAnswer: {
     question: (a, _a, ctx) => questionOf(ctx, a),
