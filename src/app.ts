@@ -142,6 +142,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     store,
     log: shared.eventLog,
     schedule: shared.transcriptSchedule,
+    interest: shared.transcriptInterest,
     connectionExists: async (ref) => (await registry.get(ref)) !== null,
     onCallLearned: learn,
     entities: shared.entities,

@@ -350,8 +350,14 @@ export const VARS = {
       'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).',
   },
   TRANSCRIPT_POLL_INITIAL_SECONDS: {
-    schema: z.coerce.number().positive().default(60),
-    description: 'First transcript re-check after a call.created event; doubles up to the maximum.',
+    schema: z.coerce.number().nonnegative().default(30),
+    description:
+      'Gap between the first transcript checks after a call.created (the dense phase): transcript.ready comes within this of the transcript being readable. Only calls someone waits for are checked, ≤100 a request.',
+  },
+  TRANSCRIPT_POLL_DENSE_SECONDS: {
+    schema: z.coerce.number().nonnegative().default(180),
+    description:
+      'How long the checks stay TRANSCRIPT_POLL_INITIAL_SECONDS apart; then the gap doubles up to the maximum. Calls Gong marks short, without media or without speech give up at its end.',
   },
   TRANSCRIPT_POLL_MAX_SECONDS: {
     schema: z.coerce.number().positive().default(3_600),
@@ -360,6 +366,11 @@ export const VARS = {
   TRANSCRIPT_POLL_GIVE_UP_HOURS: {
     schema: z.coerce.number().positive().default(48),
     description: 'Stop waiting for a transcript after this long.',
+  },
+  TRANSCRIPT_POLL_SHORT_CALL_SECONDS: {
+    schema: z.coerce.number().nonnegative().default(15),
+    description:
+      'Calls shorter than this (metaData.duration) give up at the end of the dense phase: dialer calls of a few seconds rarely get a transcript.',
   },
 
   // ---- embedded / standalone sandbox

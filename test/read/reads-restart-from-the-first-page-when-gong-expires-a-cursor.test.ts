@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryEventLog } from '../../src/events/memory-event-log.js';
+import { createMemoryTranscriptInterest } from '../../src/events/transcript-interest.js';
 import { createTranscriptPoller } from '../../src/events/transcript-poller.js';
 import { createMemoryTranscriptSchedule } from '../../src/events/transcript-schedule.js';
 import { allFlows } from '../../src/graphql/resolvers/flows.js';
@@ -77,8 +78,11 @@ describe('a cursor that expires in the middle of a read', () => {
     const log = createMemoryEventLog({ maxEvents: 1000 });
     const published: string[] = [];
     log.listen((e) => void published.push((e.data as { callId: string }).callId));
+    const interest = createMemoryTranscriptInterest();
+    await interest.want('default', 'all', 'subscriber');
     const poller = createTranscriptPoller({
       schedule: createMemoryTranscriptSchedule(),
+      interest,
       log,
       client: () => gong,
       initialDelayMs: 0,
