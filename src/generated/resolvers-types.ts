@@ -955,12 +955,13 @@ export type GongUser = {
   meetingConsentPageUrl?: Maybe<Scalars['String']['output']>;
   personalMeetingUrls?: Maybe<Array<Scalars['String']['output']>>;
   phoneNumber?: Maybe<Scalars['String']['output']>;
-  /** Scorecards this user filled in, reviewed in `[from, to)`. Gong has no reviewer filter: one read of the range serves every user. */
+  /** Scorecards this user filled in, reviewed in `[from, to)`; `from` defaults to 90 days back. Gong has no reviewer filter: the range's one cached read serves every user. */
   scorecardsGiven: Array<GongAnsweredScorecard>;
   /**
    * Scorecards answered on this user's calls, reviewed in `[from, to)` (days, YYYY-MM-DD, company
-   * time zone; open bounds allowed). Scope api:stats:scorecards; one request for every user of the
-   * operation with the same range.
+   * time zone). Without `from`, the last 90 days (a bounded read); `to` may stay open. Scope
+   * api:stats:scorecards. One read of the range (paged by Gong, cached like the other full reads)
+   * serves scorecardsReceived and scorecardsGiven of every user.
    */
   scorecardsReceived: Array<GongAnsweredScorecard>;
   settings?: Maybe<GongUserSettings>;
@@ -1040,12 +1041,16 @@ export type GongUserInteractionStats = {
   fromDate: Scalars['String']['output'];
   interactivity?: Maybe<Scalars['Float']['output']>;
   longestCustomerStory?: Maybe<Scalars['Float']['output']>;
+  /**
+   * The stats the spec lists for this endpoint: Longest Monologue, Longest Customer Story,
+   * Interactivity, Patience and Question Rate (null when Gong did not send one). It sends no Talk
+   * Ratio: a call's own is in `GongCall.interaction.interactionStats`.
+   */
   longestMonologue?: Maybe<Scalars['Float']['output']>;
   patience?: Maybe<Scalars['Float']['output']>;
   /** Every stat Gong sent, by Gong's name. */
   personInteractionStats?: Maybe<Array<GongInteractionStat>>;
-  /** The stats Gong names Talk Ratio, Longest Monologue, Longest Customer Story, Interactivity and Patience. */
-  talkRatio?: Maybe<Scalars['Float']['output']>;
+  questionRate?: Maybe<Scalars['Float']['output']>;
   toDate: Scalars['String']['output'];
   user?: Maybe<GongUser>;
   userEmailAddress?: Maybe<Scalars['String']['output']>;
@@ -2243,7 +2248,7 @@ export type GongUserInteractionStatsResolvers<ContextType = GatewayContext, Pare
   longestMonologue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   patience?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   personInteractionStats?: Resolver<Maybe<Array<ResolversTypes['GongInteractionStat']>>, ParentType, ContextType>;
-  talkRatio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  questionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   toDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
   userEmailAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

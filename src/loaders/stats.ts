@@ -9,7 +9,7 @@
 import DataLoader from 'dataloader';
 import type { GongClient } from '../gong/types.js';
 import { z } from 'zod';
-import { Scorecard, type AnsweredScorecard } from '../gong/wire/scorecards.js';
+import { AnsweredScorecard, Scorecard } from '../gong/wire/scorecards.js';
 import { CallOutcomeDefinition, KeywordTracker, LibraryFolder } from '../gong/wire-stats.js';
 import type {
   AggregationPeriod,
@@ -44,9 +44,9 @@ export interface StatsLoaders {
   byPeriod: DataLoader<UserRangeKey, UserActivityByPeriod | null, string>;
   dayByDay: DataLoader<UserRangeKey, UserDayByDayActivity | null, string>;
   interaction: DataLoader<UserRangeKey, UserInteractionStats | null, string>;
-  /** Answered scorecards whose reviewed user (the call's host) is `userId`. */
+  /** Answered scorecards whose reviewed user (the call's host) is `userId` (from the range's cached read). */
   scorecardsReceived: DataLoader<DayRangeKey & { userId: string }, AnsweredScorecard[], string>;
-  /** Answered scorecards `userId` filled in (Gong has no reviewer filter: one read of the range, split by reviewer). */
+  /** Answered scorecards `userId` filled in (Gong has no reviewer filter: the range's cached read, split by reviewer). */
   scorecardsGiven: DataLoader<DayRangeKey & { userId: string }, AnsweredScorecard[], string>;
   /** Answered scorecards of a call; `day` is the call's company-local start day. */
   callScorecards: DataLoader<{ callId: string; day: string }, AnsweredScorecard[], string>;
@@ -171,36 +171,40 @@ export function createStatsLoaders(
     null,
   );
 
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, load: () => Promise<T>, schema: z.ZodType<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) memo.set(key, (p = cached(key, load, schema)));
+    return p;
+  };
+
   const reviewWindow = (k: DayRangeKey) => ({
     ...(k.from ? { reviewFromDate: k.from } : {}),
     ...(k.to ? { reviewToDate: k.to } : {}),
   });
+  /**
+   * Every answer reviewed in a range, one cached full read (like the other full reads): it serves
+   * scorecardsReceived and scorecardsGiven of every user, in this operation and the next ones.
+   */
+  const reviewsIn = (k: DayRangeKey) =>
+    once(
+      `answered-scorecards:${k.from ?? ''}|${k.to ?? ''}`,
+      () =>
+        collectPages({
+          fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) }),
+        }),
+      z.array(AnsweredScorecard),
+    );
   const scorecardsReceived = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>(
     'stats.scorecards',
     metrics,
-    async (k, userIds) =>
-      groupBy(
-        await collectPages({
-          fetchPage: (cursor) =>
-            client.answeredScorecards({
-              cursor,
-              filter: { ...reviewWindow(k), reviewedUserIds: userIds },
-            }),
-        }),
-        (a) => a.reviewedUserId,
-      ),
+    async (k) => groupBy(await reviewsIn(k), (a) => a.reviewedUserId),
     [],
   );
   const scorecardsGiven = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>(
     'stats.scorecards',
     metrics,
-    async (k) =>
-      groupBy(
-        await collectPages({
-          fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) }),
-        }),
-        (a) => a.reviewerUserId,
-      ),
+    async (k) => groupBy(await reviewsIn(k), (a) => a.reviewerUserId),
     [],
   );
 
@@ -235,13 +239,6 @@ export function createStatsLoaders(
     async (ids) => Promise.all(ids.map((id) => client.libraryFolderContent(id))),
     { name: 'library.folder-content' },
   );
-
-  const memo = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, load: () => Promise<T>, schema: z.ZodType<T>): Promise<T> => {
-    let p = memo.get(key) as Promise<T> | undefined;
-    if (!p) memo.set(key, (p = cached(key, load, schema)));
-    return p;
-  };
 
   return {
     aggregate,

@@ -221,6 +221,31 @@ function answer(r: LiteralRequest) {
         },
       };
     }
+    case 'POST /v2/stats/interaction':
+      return {
+        status: 200,
+        body: {
+          requestId: '6f7g8h9j0k1l2z3x4c5',
+          records: { totalRecords: 1, currentPageSize: 1, currentPageNumber: 0 },
+          timeZone: 'America/Los_Angeles',
+          fromDateTime: '2025-01-01T00:00:00-08:00',
+          toDateTime: '2025-02-01T00:00:00-08:00',
+          // The spec's list for this endpoint: no Talk Ratio.
+          peopleInteractionStats: [
+            {
+              userId: KNOWN[0],
+              userEmailAddress: 'rep@example.com',
+              personInteractionStats: [
+                { name: 'Longest Monologue', value: 81.5 },
+                { name: 'Longest Customer Story', value: 44 },
+                { name: 'Interactivity', value: 6.2 },
+                { name: 'Patience', value: 1.1 },
+                { name: 'Question Rate', value: 12.4 },
+              ],
+            },
+          ],
+        },
+      };
     default:
       return undefined;
   }
@@ -278,6 +303,48 @@ describe('scorecard settings as live Gong sends them', () => {
     expect(r.data?.gongAnsweredScorecards.nodes).toEqual([
       { reviewerUserId: '-1', reviewer: null, answers: [{ score: 4, question: { maxRange: 5 } }] },
     ]);
+  });
+});
+
+describe('interaction stats under the names the spec lists', () => {
+  it('Question Rate reads as questionRate', async () => {
+    const r = await gong.gql<{ gongInteractionStats: Record<string, unknown>[] }>(
+      `query($ids: [ID!]!) { gongInteractionStats(userIds: $ids, from: "2025-01-01", to: "2025-02-01") {
+          longestMonologue longestCustomerStory interactivity patience questionRate } }`,
+      { ids: [KNOWN[0]] },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.gongInteractionStats).toEqual([
+      {
+        longestMonologue: 81.5,
+        longestCustomerStory: 44,
+        interactivity: 6.2,
+        patience: 1.1,
+        questionRate: 12.4,
+      },
+    ]);
+  });
+});
+
+describe('scorecardsGiven without bounds', () => {
+  it('asks for the last 90 days of reviews once; the second operation costs no request', async () => {
+    const query = `query($id: ID!) { gongUser(id: $id) { scorecardsGiven { answeredScorecardId } } }`;
+    const before = gong.count('POST /v2/stats/activity/scorecards');
+    const first = await gong.gql(query, { id: KNOWN[1] });
+    expect(first.errors).toBeUndefined();
+    const asked = gong.requests
+      .filter((r) => r.path === '/v2/stats/activity/scorecards')
+      .slice(before);
+    expect(asked.map((r) => r.body)).toEqual([
+      {
+        filter: {
+          reviewFromDate: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+        },
+      },
+    ]);
+    const second = await gong.gql(query, { id: KNOWN[1] });
+    expect(second.data).toEqual(first.data);
+    expect(gong.count('POST /v2/stats/activity/scorecards') - before).toBe(1);
   });
 });
 

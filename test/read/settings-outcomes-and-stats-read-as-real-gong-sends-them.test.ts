@@ -157,6 +157,46 @@ describe('stats with an unknown user', () => {
   });
 });
 
+describe('scorecardsGiven and scorecardsReceived without bounds', () => {
+  it('read the last 90 days (a bounded number of requests), cached: the second read costs none', async () => {
+    const cached = await startHarness({
+      sandbox: { users: 30, calls: 400 },
+      env: { CACHE_TTL_SECONDS: '300' },
+    });
+    try {
+      const query = `{ gongUsers(first: 30) { nodes { id scorecardsGiven { answeredScorecardId reviewTime }
+        scorecardsReceived { answeredScorecardId } } } }`;
+      const reviews = cached.sandbox.control.allCalls().length; // an upper bound on answers
+      cached.reset();
+      const first = await cached.gql<{
+        gongUsers: { nodes: { scorecardsGiven: { reviewTime: string }[] }[] };
+      }>(query);
+      expect(first.errors).toBeUndefined();
+      const asked = cached
+        .upstream()
+        .filter((e) => e.endpoint === 'POST /v2/stats/activity/scorecards');
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.length).toBeLessThanOrEqual(Math.ceil(reviews / 100));
+      const since = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+      for (const e of asked)
+        expect((e.body as { filter: { reviewFromDate?: string } }).filter.reviewFromDate).toBe(
+          since,
+        );
+      const given = first.data?.gongUsers.nodes.flatMap((n) => n.scorecardsGiven) ?? [];
+      expect(given.length).toBeGreaterThan(0);
+
+      cached.reset();
+      const second = await cached.gql(query);
+      expect(second.data).toEqual(first.data);
+      expect(
+        cached.upstream().filter((e) => e.endpoint === 'POST /v2/stats/activity/scorecards'),
+      ).toEqual([]);
+    } finally {
+      await cached.close();
+    }
+  });
+});
+
 describe('an unknown workspaceId', () => {
   it('is BAD_USER_INPUT naming it, for trackers and library folders', async () => {
     for (const field of ['gongTrackers', 'gongLibraryFolders']) {

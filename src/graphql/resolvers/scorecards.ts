@@ -11,7 +11,7 @@ import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
 import { loadCall } from './call-plan.js';
 import { gongIds, isGongId } from './ids.js';
-import { dayRange } from './stats-args.js';
+import { dayRange, reviewRange } from './stats-args.js';
 
 const scorecardById = async (ctx: GatewayContext, id: string | null | undefined) =>
   id ? ((await ctx.loaders.stats.scorecards()).find((s) => s.scorecardId === id) ?? null) : null;
@@ -94,9 +94,15 @@ export const scorecardResolvers: Resolvers = {
   },
   GongUser: {
     scorecardsReceived: (u, args, ctx) =>
-      ctx.loaders.stats.scorecardsReceived.load({ userId: u.id, ...dayRange(args.from, args.to) }),
+      ctx.loaders.stats.scorecardsReceived.load({
+        userId: u.id,
+        ...reviewRange(args.from, args.to, ctx.settings.now()),
+      }),
     scorecardsGiven: (u, args, ctx) =>
-      ctx.loaders.stats.scorecardsGiven.load({ userId: u.id, ...dayRange(args.from, args.to) }),
+      ctx.loaders.stats.scorecardsGiven.load({
+        userId: u.id,
+        ...reviewRange(args.from, args.to, ctx.settings.now()),
+      }),
   },
   GongCallContent: {
     scorecardsAnswers: (c) => c.scorecardsAnswers ?? null,
