@@ -96,6 +96,7 @@ export function readSettings(config: Config, now: () => number = Date.now): Read
     syncCallsOverlapMs: config.SYNC_CALLS_OVERLAP_MINUTES * 60_000,
     syncTranscriptsOverlapMs: config.SYNC_TRANSCRIPTS_OVERLAP_MINUTES * 60_000,
     syncStartDays: config.SYNC_START_DAYS,
+    flowsRefreshMaxRequests: config.FLOWS_REFRESH_MAX_REQUESTS,
     now,
   };
 }

@@ -222,7 +222,12 @@ export const VARS = {
   CACHE_FLOWS_TTL_SECONDS: {
     schema: int(1, 604_800).default(21_600),
     description:
-      "TTL of the full flows read (when caching is on): each refresh costs one GET /v2/flows per active user (~465 requests at 500 users), so a day at 6 h is ~4 refreshes (~19% of Gong's 10,000/day at that size).",
+      'TTL of the full flows read (when caching is on): a refresh costs one GET /v2/flows per active user, at most FLOWS_REFRESH_MAX_REQUESTS, so a day at 6 h is ~4 refreshes.',
+  },
+  FLOWS_REFRESH_MAX_REQUESTS: {
+    schema: int(1, 100_000).default(250),
+    description:
+      'Most Gong requests one full flows read or refresh may send (one per owner): past it, owners never read and then those read longest ago go first and the rest stay stale (GongFlowConnection.freshness). 250 at the 6 h refresh is ≤1,000 a day, 10% of the budget.',
   },
   CACHE_STALE_SECONDS: {
     schema: int(0, 604_800).default(86_400),

@@ -480,6 +480,8 @@ export type GongFlow = {
 export type GongFlowConnection = {
   __typename?: 'GongFlowConnection';
   edges: Array<GongFlowEdge>;
+  /** How current the full read is; null for a read of one `ownerEmail` (asked of Gong now). */
+  freshness?: Maybe<GongFlowsFreshness>;
   nodes: Array<GongFlow>;
   pageInfo: GongPageInfo;
   totalCount: Scalars['Int']['output'];
@@ -489,6 +491,24 @@ export type GongFlowEdge = {
   __typename?: 'GongFlowEdge';
   cursor: Scalars['String']['output'];
   node: GongFlow;
+};
+
+/**
+ * How current a full flows read is. Gong lists flows per owner, one request each, so a refresh sends
+ * at most FLOWS_REFRESH_MAX_REQUESTS: past it, owners never read and then those read longest ago go
+ * first, and the others keep their earlier answer.
+ */
+export type GongFlowsFreshness = {
+  __typename?: 'GongFlowsFreshness';
+  /** When the stalest owner's flows were read from Gong; null before any owner was. */
+  oldestOwnerReadAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Active owners Gong listed at the last refresh. */
+  owners: Scalars['Int']['output'];
+  /** Owners whose flows the read holds (the others have not been read yet). */
+  ownersRead: Scalars['Int']['output'];
+  /** Owners re-read by the last refresh. */
+  ownersRefreshed: Scalars['Int']['output'];
+  refreshedAt: Scalars['DateTime']['output'];
 };
 
 export type GongHighlight = {
@@ -1181,7 +1201,8 @@ export type Query = {
   /**
    * Flows visible to `ownerEmail` (Company flows plus that user's Personal and Shared flows).
    * Without `ownerEmail`: the full read Gong requires, fanned out over every active user and
-   * de-duplicated by id (one upstream request per active user; cached).
+   * de-duplicated by id (one upstream request per active user; cached; each refresh at most
+   * FLOWS_REFRESH_MAX_REQUESTS requests, `freshness` says how stale the rest is).
    */
   gongFlows: GongFlowConnection;
   /** Interaction stats of up to 100 users, in the order asked (null where Gong has none): one request. */
@@ -1538,6 +1559,7 @@ export type ResolversTypes = ResolversObject<{
   GongFlow: ResolverTypeWrapper<Flow>;
   GongFlowConnection: ResolverTypeWrapper<Omit<GongFlowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongFlowEdge']>, nodes: Array<ResolversTypes['GongFlow']> }>;
   GongFlowEdge: ResolverTypeWrapper<Omit<GongFlowEdge, 'node'> & { node: ResolversTypes['GongFlow'] }>;
+  GongFlowsFreshness: ResolverTypeWrapper<GongFlowsFreshness>;
   GongHighlight: ResolverTypeWrapper<GongHighlight>;
   GongHighlightItem: ResolverTypeWrapper<GongHighlightItem>;
   GongInteractionStat: ResolverTypeWrapper<GongInteractionStat>;
@@ -1630,6 +1652,7 @@ export type ResolversParentTypes = ResolversObject<{
   GongFlow: Flow;
   GongFlowConnection: Omit<GongFlowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongFlowEdge']>, nodes: Array<ResolversParentTypes['GongFlow']> };
   GongFlowEdge: Omit<GongFlowEdge, 'node'> & { node: ResolversParentTypes['GongFlow'] };
+  GongFlowsFreshness: GongFlowsFreshness;
   GongHighlight: GongHighlight;
   GongHighlightItem: GongHighlightItem;
   GongInteractionStat: GongInteractionStat;
@@ -1918,6 +1941,7 @@ export type GongFlowResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type GongFlowConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongFlowConnection'] = ResolversParentTypes['GongFlowConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['GongFlowEdge']>, ParentType, ContextType>;
+  freshness?: Resolver<Maybe<ResolversTypes['GongFlowsFreshness']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['GongFlow']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['GongPageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1926,6 +1950,14 @@ export type GongFlowConnectionResolvers<ContextType = GatewayContext, ParentType
 export type GongFlowEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongFlowEdge'] = ResolversParentTypes['GongFlowEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['GongFlow'], ParentType, ContextType>;
+}>;
+
+export type GongFlowsFreshnessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongFlowsFreshness'] = ResolversParentTypes['GongFlowsFreshness']> = ResolversObject<{
+  oldestOwnerReadAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  owners?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ownersRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ownersRefreshed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type GongHighlightResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongHighlight'] = ResolversParentTypes['GongHighlight']> = ResolversObject<{
@@ -2347,6 +2379,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongFlow?: GongFlowResolvers<ContextType>;
   GongFlowConnection?: GongFlowConnectionResolvers<ContextType>;
   GongFlowEdge?: GongFlowEdgeResolvers<ContextType>;
+  GongFlowsFreshness?: GongFlowsFreshnessResolvers<ContextType>;
   GongHighlight?: GongHighlightResolvers<ContextType>;
   GongHighlightItem?: GongHighlightItemResolvers<ContextType>;
   GongInteractionStat?: GongInteractionStatResolvers<ContextType>;

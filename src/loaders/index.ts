@@ -56,7 +56,7 @@ export interface Loaders {
   /** Stats, scorecards, trackers, library and call outcomes (./stats.ts). */
   stats: StatsLoaders;
   /** A full read shared through the cache (flows fan-out, ...); `schema` checks what comes back from Redis. */
-  cached<T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T>;
+  cached<T>(key: string, load: (previous?: T) => Promise<T>, schema?: z.ZodType<T>): Promise<T>;
   /** Calls Gong answered for `selector` on a list or sync page: later by-id loads of them (here and in other operations) are free. */
   rememberCalls(calls: readonly CallData[], selector: ContentSelector | undefined): void;
   rememberTranscripts(transcripts: readonly CallTranscript[]): void;
@@ -70,7 +70,11 @@ const USERS_PAGE = 100;
 
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
-  const cached = <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T> =>
+  const cached = <T>(
+    key: string,
+    load: (previous?: T) => Promise<T>,
+    schema?: z.ZodType<T>,
+  ): Promise<T> =>
     opts.cache && opts.cacheTtlSeconds > 0
       ? opts.cache.getOrLoad(
           client.connectionRef,

@@ -246,6 +246,43 @@ function answer(r: LiteralRequest) {
           ],
         },
       };
+    case 'GET /v2/users': {
+      const users = [...KNOWN, '5901234567890123456', '6012345678901234567'].map((id) => ({
+        id,
+        emailAddress: `u${id.slice(-4)}@example.com`,
+        active: true,
+      }));
+      return {
+        status: 200,
+        body: {
+          requestId: '8h9j0k1l2z3x4c5v6b7',
+          records: { totalRecords: 5, currentPageSize: 5, currentPageNumber: 0 },
+          users,
+        },
+      };
+    }
+    case 'GET /v2/flows': {
+      // An owner with nothing to show answered 200 with an empty list in a real recording.
+      const owner = r.query.get('flowOwnerEmail') ?? '';
+      return {
+        status: 200,
+        body: {
+          requestId: '9j0k1l2z3x4c5v6b7n8',
+          records: { totalRecords: 1, currentPageSize: 1, currentPageNumber: 0 },
+          flows: [
+            {
+              id: `1${owner.slice(1, 5)}00000000000000`,
+              name: `Outbound ${owner}`,
+              folderId: '8912345678901234567',
+              folderName: 'Personal',
+              visibility: 'Personal',
+              creationDate: '2024-05-01T09:00:00-07:00',
+              exclusive: false,
+            },
+          ],
+        },
+      };
+    }
     default:
       return undefined;
   }
@@ -253,7 +290,7 @@ function answer(r: LiteralRequest) {
 
 let gong: LiteralGong;
 beforeAll(async () => {
-  gong = await startLiteralGong(answer);
+  gong = await startLiteralGong(answer, { FLOWS_REFRESH_MAX_REQUESTS: '4' });
 });
 afterAll(() => gong?.close());
 
@@ -345,6 +382,18 @@ describe('scorecardsGiven without bounds', () => {
     const second = await gong.gql(query, { id: KNOWN[1] });
     expect(second.data).toEqual(first.data);
     expect(gong.count('POST /v2/stats/activity/scorecards') - before).toBe(1);
+  });
+});
+
+describe('the full flows read', () => {
+  it('sends at most FLOWS_REFRESH_MAX_REQUESTS requests and says how many owners it covers', async () => {
+    const r = await gong.gql<{
+      gongFlows: { nodes: unknown[]; freshness: { owners: number; ownersRead: number } };
+    }>('{ gongFlows { nodes { id } freshness { owners ownersRead ownersRefreshed } } }');
+    expect(r.errors).toBeUndefined();
+    expect(gong.count('GET /v2/users') + gong.count('GET /v2/flows')).toBe(4);
+    expect(r.data?.gongFlows.freshness).toEqual({ owners: 5, ownersRead: 3, ownersRefreshed: 3 });
+    expect(r.data?.gongFlows.nodes).toHaveLength(3);
   });
 });
 
