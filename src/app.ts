@@ -5,6 +5,7 @@
  * port 0 against an in-process sandbox and may bring their own registry, authentication, routes
  * and plugins through `deps`.
  */
+import type { TranscriptInterest } from './events/transcript-interest.js';
 import type { Server } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
@@ -86,6 +87,8 @@ export interface Gateway {
   clients: GongClients;
   /** The full-read cache (workspaces, users, flows). */
   cache: FullReadCache;
+  /** Who waits for transcripts: an embedder (or the read model) registers here to have them polled. */
+  transcriptInterest: TranscriptInterest;
   logger: Logger;
   metrics: Metrics;
   close(): Promise<void>;
@@ -287,6 +290,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     validationRules,
     clients,
     cache: shared.cache,
+    transcriptInterest: shared.transcriptInterest,
     logger,
     metrics,
     close: () =>
