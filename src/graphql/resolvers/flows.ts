@@ -4,7 +4,7 @@
  * as Gong requires; the result goes through the full-read cache, and each refresh stays under
  * FLOWS_REFRESH_MAX_REQUESTS.
  */
-import { GatewayError } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { GatewayContext } from '../context.js';
@@ -79,8 +79,13 @@ export async function allFlows(
     },
     idOf: (u) => u.id,
   }).catch((e: unknown) => {
-    if (e instanceof CeilingReached && previous) return undefined;
-    throw e;
+    if (!(e instanceof CeilingReached)) throw e;
+    if (previous) return undefined;
+    throw new GatewayError(
+      ErrorCode.UPSTREAM_RATE_LIMITED,
+      `The full flows read needs more than FLOWS_REFRESH_MAX_REQUESTS (${opts.maxRequests}) requests for Gong's users list alone; raise it or read flows by ownerEmail`,
+      { maxRequests: opts.maxRequests },
+    );
   });
   if (!users) return previous as FlowsRead;
   const emails = users
