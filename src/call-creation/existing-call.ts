@@ -17,7 +17,6 @@ import type { GatewayError } from '../errors.js';
 import { collectPages } from '../gong/reads/pages.js';
 import type { GongClient } from '../gong/types.js';
 import type { NewCallAddingRequest } from '../gong/wire.js';
-import type { CreatedCall } from './create-call.js';
 
 const DUPLICATE = /already exists|duplicate|clientUniqueId/i;
 const WINDOW_MS = 60_000;
@@ -26,7 +25,7 @@ export async function existingCallOf(
   client: GongClient,
   body: Pick<NewCallAddingRequest, 'clientUniqueId' | 'actualStart'>,
   conflict: GatewayError,
-): Promise<CreatedCall | undefined> {
+): Promise<{ callId: string; requestId: string } | undefined> {
   if (conflict.details.resent !== true) return undefined;
   const requestId =
     typeof conflict.details.requestId === 'string' ? conflict.details.requestId : '';
