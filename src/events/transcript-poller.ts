@@ -7,6 +7,7 @@
  */
 import { collectPages } from '../gong/reads/pages.js';
 import type { GongClient } from '../gong/types.js';
+import { PAGE_SIZE } from '../gong/wire/common.js';
 import type { Logger } from '../observability/logger.js';
 import type { TranscriptReadyData } from './payloads.js';
 import type { EventLog } from './event-log.js';
@@ -51,7 +52,7 @@ export interface TranscriptPoller {
 
 export function createTranscriptPoller(opts: TranscriptPollerOptions): TranscriptPoller {
   const now = opts.now ?? Date.now;
-  const batchSize = opts.batchSize ?? 100;
+  const batchSize = opts.batchSize ?? PAGE_SIZE;
   const leaseMs = opts.leaseMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;

@@ -30,7 +30,7 @@ import {
   type Outcome,
   type RawAnswer,
 } from './attempt.js';
-import type { GongRequest, GongTransport, Priority } from './types.js';
+import type { BodyAtDispatch, GongRequest, GongTransport, Priority } from './types.js';
 import { asError } from '../util/promised.js';
 
 export interface TransportOptions {
@@ -138,7 +138,7 @@ export interface ConnectionTransport extends GongTransport {
 }
 
 /** What the retry loop sends: a raw request, whose body may be built when it leaves the queue. */
-type LoopRequest = RawGongRequest & { bodyAtDispatch?: () => string };
+type LoopRequest = RawGongRequest & { bodyAtDispatch?: BodyAtDispatch<string> };
 
 export function createTransport(opts: TransportOptions): ConnectionTransport {
   const ref = opts.connectionRef;
@@ -182,7 +182,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
         const slot = await opts.scheduler.acquire({ priority, deadline, signal: req.signal });
         const started = now();
         try {
-          // Built once, on the first slot: what merged while the request waited goes out; retries resend it.
+          // BodyAtDispatch's contract: once, on the first slot; retries resend what it built.
           if (bodyAtDispatch) {
             body = bodyAtDispatch();
             bodyAtDispatch = undefined;
@@ -323,7 +323,6 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       };
       const go = (signal: AbortSignal | undefined) =>
         run({ ...loopReq, signal }, conn, (url, init) => attemptJson(doFetch, url, init), true);
-      // A body still to be built cannot be compared with another request's: never coalesced.
       if (!(req.idempotent ?? req.method === 'GET') || bodyAtDispatch) return go(req.signal);
       // The shared request must not die with one caller: it runs without the caller's signal.
       const shared = coalescer.run(requestKey(req), () => go(undefined));
