@@ -13,7 +13,6 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ErrorCode, GatewayError, forbidden, notFound } from '../errors.js';
-import type { Connection, ConnectionRegistry } from '../connections/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Breaker } from '../scheduler/breaker.js';
@@ -30,13 +29,20 @@ import {
   type Outcome,
   type RawAnswer,
 } from './attempt.js';
-import type { BodyAtDispatch, GongRequest, GongTransport, Priority } from './types.js';
+import type {
+  BodyAtDispatch,
+  GongConnection,
+  GongCredentials,
+  GongRequest,
+  GongTransport,
+  Priority,
+} from './types.js';
 import { asError } from '../util/promised.js';
 
 export interface TransportOptions {
   connectionRef: string;
   /** Looked up on every request (cheap: the registry caches) for baseUrl, scopes, status and credentials. */
-  registry: ConnectionRegistry;
+  registry: GongCredentials;
   scheduler: Scheduler;
   breaker: Breaker;
   retry: RetryPolicy;
@@ -92,11 +98,11 @@ export function urlOf(baseUrl: string, req: Pick<GongRequest, 'path' | 'query'>)
 
 /** Checks that the connection can be used for `req`; no upstream request is spent on a refusal. */
 export async function connectionFor(
-  registry: ConnectionRegistry,
+  registry: GongCredentials,
   ref: string,
   scope: string | undefined,
   what: string,
-): Promise<Connection> {
+): Promise<GongConnection> {
   const conn = await registry.get(ref);
   if (!conn)
     throw notFound(`No Gong connection with ref ${JSON.stringify(ref)}`, { connectionRef: ref });
@@ -153,7 +159,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
    */
   async function run<A extends Answer>(
     req: LoopRequest,
-    conn: Connection,
+    conn: GongConnection,
     send: (url: string, init: AttemptInit) => Promise<Outcome<A>>,
     replayable: boolean,
   ): Promise<A> {

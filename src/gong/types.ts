@@ -47,6 +47,29 @@ export type { Priority };
  */
 export type BodyAtDispatch<T = unknown> = () => T;
 
+/** What the Gong client must know of a connection before each request. */
+export interface GongConnection {
+  /** Every Gong call for this connection goes here (OAuth: api_base_url_for_customer). */
+  baseUrl: string;
+  /** Granted scopes; null = not scope-checked (access keys). */
+  scopes: readonly string[] | null;
+  /** Requests go out only while it is `ACTIVE`; any other status is named in the refusal. */
+  status: string;
+}
+
+/**
+ * Where the Gong client gets its connections and credentials (the connection registry provides
+ * it); the client knows nothing else of how connections are made or stored.
+ */
+export interface GongCredentials {
+  get(ref: string): Promise<GongConnection | null>;
+  /**
+   * The Authorization header value for the next request. With `forceRefresh` (after a 401),
+   * refreshes first; rejects with RECONNECT_REQUIRED when the connection cannot be used any more.
+   */
+  authorization(ref: string, opts?: { forceRefresh?: boolean }): Promise<string>;
+}
+
 export interface GongRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   /** Path under the connection's base URL, e.g. `/v2/calls/extensive`. */
