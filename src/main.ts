@@ -15,6 +15,7 @@ import {
 import { createShutdown, installSignalHandlers } from './lifecycle/shutdown.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { startTracing, traceExport } from './observability/tracing.js';
 import { startSandbox } from './sandbox/index.js';
 import { sandboxOptionsFromConfig } from './sandbox/options-from-config.js';
 import type { Sandbox } from './sandbox/types.js';
@@ -31,6 +32,17 @@ export const FIRST_QUERY = `{
   }
 }`;
 
+/** Where traces go, when they are on (docs/operations.md, "Traces"). */
+function tracesLine(config: Config): string[] {
+  const target = traceExport(config);
+  if (!target) return [];
+  return [
+    target.kind === 'console'
+      ? 'Traces: printed to stdout'
+      : `Traces: OTLP ${target.json ? 'http/json' : 'http/protobuf'} to ${target.url}`,
+  ];
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -46,6 +58,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
+  // Before anything listens: the http instrumentation traces servers created after it starts.
+  const tracing = startTracing(config);
   let sandbox: Sandbox | undefined;
   if (usesEmbeddedSandbox(config)) {
     sandbox = await startSandbox(sandboxOptionsFromConfig(config));
@@ -69,6 +83,7 @@ async function main(): Promise<void> {
     [
       `gong-gateway: serving the ${mode}`,
       `GraphQL: ${gateway.url}`,
+      ...tracesLine(config),
       'A first query to paste:',
       FIRST_QUERY,
       `curl -s ${gateway.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: FIRST_QUERY.replace(/\s+/g, ' ') })}'`,
@@ -89,6 +104,7 @@ async function main(): Promise<void> {
     close: async () => {
       await gateway.close();
       await sandbox?.close();
+      await tracing?.shutdown();
     },
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
