@@ -4,7 +4,7 @@
  * GONG_API_BASE_URL. An entry point: the only place besides other entry points that reads the
  * environment (through loadConfig).
  */
-import { createGateway } from './app.js';
+import { createGateway, type Gateway } from './app.js';
 import {
   ConfigError,
   embeddedSandboxRefusal,
@@ -12,6 +12,7 @@ import {
   usesEmbeddedSandbox,
   type Config,
 } from './config/config.js';
+import { listenFailure } from './lifecycle/listen-errors.js';
 import { createShutdown, installSignalHandlers } from './lifecycle/shutdown.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
   // Before anything listens: the http instrumentation traces servers created after it starts.
-  const tracing = startTracing(config);
+  const tracing = await startTracing(config);
   let sandbox: Sandbox | undefined;
   if (usesEmbeddedSandbox(config)) {
     sandbox = await startSandbox(sandboxOptionsFromConfig(config));
@@ -68,11 +69,19 @@ async function main(): Promise<void> {
   // signed automation rule posts to our webhook route, so gongCallCreated works out of the box.
   if (sandbox && config.GONG_WEBHOOK_PUBLIC_KEY === undefined)
     config = { ...config, GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey() };
-  const gateway = await createGateway(config, {
-    sandbox,
-    logger,
-    metrics: createMetrics({ defaultMetrics: true }),
-  });
+  let gateway: Gateway;
+  try {
+    gateway = await createGateway(config, {
+      sandbox,
+      logger,
+      metrics: createMetrics({ defaultMetrics: true }),
+    });
+  } catch (e) {
+    const why = listenFailure(e, 'PORT', config.PORT);
+    if (why === undefined) throw e;
+    process.stderr.write(`Cannot start: ${why}\n`);
+    process.exit(1);
+  }
   const webhookUrl = `${config.publicUrl}/webhooks/gong/default`;
   const wired = sandbox !== undefined && (config.PUBLIC_URL !== undefined || config.PORT !== 0);
   if (wired) sandbox!.control.addWebhookRule({ targetUrl: webhookUrl });
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  // SIGTERM/SIGINT: stop accepting, drain HTTP, close WebSockets with 1001, exit 0 (src/lifecycle/shutdown.ts).
+  // SIGTERM/SIGINT/SIGHUP: stop accepting, drain HTTP, close WebSockets with 1001, exit 0 (src/lifecycle/shutdown.ts).
   const shutdown = createShutdown({
     server: gateway.server,
     close: async () => {

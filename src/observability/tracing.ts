@@ -17,12 +17,9 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter as OtlpJson } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobuf } from '@opentelemetry/exporter-trace-otlp-proto';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import type { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Config } from '../config/config.js';
 
 /** The gateway's tracer: a no-op until an SDK registers a provider. */
@@ -75,17 +72,27 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Starts the SDK when the configuration asks for traces. Call it before the gateway is created:
- * the http instrumentation patches servers created afterwards.
+ * the http instrumentation patches servers created afterwards. The SDK is loaded only then (its
+ * modules take about two seconds to load, which a gateway without tracing does not pay).
  */
-export function startTracing(config: TracingConfig): Tracing | undefined {
+export async function startTracing(config: TracingConfig): Promise<Tracing | undefined> {
   const target = traceExport(config);
   if (!target) return undefined;
+  const [{ NodeSDK }, { HttpInstrumentation }, { IORedisInstrumentation }] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-ioredis'),
+  ]);
   const exporter: SpanExporter =
     target.kind === 'console'
-      ? new ConsoleSpanExporter()
+      ? new (await import('@opentelemetry/sdk-trace-base')).ConsoleSpanExporter()
       : target.json
-        ? new OtlpJson({ url: target.url })
-        : new OtlpProtobuf({ url: target.url });
+        ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({
+            url: target.url,
+          })
+        : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter({
+            url: target.url,
+          });
   const instrumentations = (patchers ??= [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),

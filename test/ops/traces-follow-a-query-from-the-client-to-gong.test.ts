@@ -106,7 +106,7 @@ describeRedis('OpenTelemetry traces', () => {
   beforeAll(async () => {
     [receiver, redis] = await Promise.all([otlpReceiver(), startRedis()]);
     // As src/main.ts does: the SDK first, then the servers it traces.
-    tracing = startTracing(loadConfig(env('http/json')));
+    tracing = await startTracing(loadConfig(env('http/json')));
     h = await startHarness({
       sandbox: { users: 10, calls: 30 },
       env: {
@@ -184,7 +184,7 @@ describeRedis('OpenTelemetry traces', () => {
 
   it('http/protobuf exports the same trace; a retried attempt carries its resend count', async () => {
     receiver.received.length = 0;
-    tracing = startTracing(loadConfig(env('http/protobuf')));
+    tracing = await startTracing(loadConfig(env('http/protobuf')));
     const client = clientContext();
     await h.gql(QUERY, {}, { traceparent: client.traceparent });
 
