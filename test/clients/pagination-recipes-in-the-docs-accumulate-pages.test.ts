@@ -14,7 +14,7 @@ import { gongCache } from '../../examples/pagination/apollo-type-policies.js';
 import { gongGraphcache } from '../../examples/pagination/urql-graphcache.js';
 import { printedSchema } from '../../scripts/print-schema.js';
 import { eventually } from '../events/support.js';
-import { AUTH, startClientSuite, type ClientSuite } from './support.js';
+import { AUTH, firstIds, startClientSuite, type ClientSuite } from './support.js';
 
 let s: ClientSuite;
 beforeAll(async () => {
@@ -37,17 +37,6 @@ type Page = {
   edges?: { cursor: string; node: { id: string } }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null; startCursor: string | null };
 };
-
-/** The first `n` ids of a list as the gateway answers them, without a client in between. */
-async function firstIds(field: string, n: number): Promise<string[]> {
-  const res = await fetch(s.url, {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `{ ${field}(first: ${n}) { nodes { id } } }` }),
-  });
-  const body = (await res.json()) as { data: Record<string, { nodes: { id: string }[] }> };
-  return body.data[field]!.nodes.map((x) => x.id);
-}
 
 const ids = (p: Page) => p.nodes?.map((n) => n.id) ?? p.edges!.map((e) => e.node.id);
 
@@ -99,7 +88,7 @@ describe('Apollo Client with the documented type policy', () => {
       }
     `;
     const { first, all } = await pages(query, 'gongCalls', 2);
-    expect(ids(all)).toEqual(await firstIds('gongCalls', 9));
+    expect(ids(all)).toEqual(await firstIds(s.url, 'gongCalls', 9));
     expect(all.pageInfo.startCursor).toBe(first.pageInfo.startCursor);
     expect(all.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
   });
@@ -124,7 +113,7 @@ describe('Apollo Client with the documented type policy', () => {
       }
     `;
     const { all } = await pages(query, 'gongTranscripts', 2);
-    expect(ids(all)).toEqual(await firstIds('gongTranscripts', 6));
+    expect(ids(all)).toEqual(await firstIds(s.url, 'gongTranscripts', 6));
   });
 
   it('gongUsers: `nodes` and `edges` together, a page fetched twice is kept once', async () => {
@@ -150,7 +139,7 @@ describe('Apollo Client with the documented type policy', () => {
       }
     `;
     const { all } = await pages(query, 'gongUsers', 2, true);
-    const expected = await firstIds('gongUsers', 6);
+    const expected = await firstIds(s.url, 'gongUsers', 6);
     expect(all.nodes!.map((n) => n.id)).toEqual(expected);
     expect(all.edges!.map((e) => e.node.id)).toEqual(expected);
   });
@@ -193,7 +182,7 @@ describe('urql graphcache with the documented keys and relayPagination()', () =>
       expect(next.error).toBeUndefined();
       page = (next.data as { gongCalls: Page }).gongCalls;
     }
-    expect(ids(page)).toEqual(await firstIds('gongCalls', 9));
+    expect(ids(page)).toEqual(await firstIds(s.url, 'gongCalls', 9));
     expect(page.edges!.map((e) => e.node.id)).toEqual(ids(page));
   });
 
@@ -211,7 +200,7 @@ describe('urql graphcache with the documented keys and relayPagination()', () =>
           Page
         >
       )[field]!;
-      expect(ids(page), field).toEqual(await firstIds(field, 2 * n));
+      expect(ids(page), field).toEqual(await firstIds(s.url, field, 2 * n));
     }
   });
 });

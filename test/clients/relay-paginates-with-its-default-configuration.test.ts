@@ -25,7 +25,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../events/support.js';
 import { compileRelay } from './relay/compile.js';
-import { AUTH, startClientSuite, type ClientSuite } from './support.js';
+import { AUTH, firstIds, startClientSuite, type ClientSuite } from './support.js';
 
 let s: ClientSuite;
 let artifacts: Awaited<ReturnType<typeof compileRelay>>;
@@ -91,17 +91,6 @@ function render(env: Environment, root: () => ReactElement): ReactTestRenderer {
   );
 }
 
-/** What the gateway answers for the first `n` of a list, without any client in between. */
-async function firstIds(field: 'gongCalls' | 'gongUsers', n: number): Promise<string[]> {
-  const res = await fetch(s.url, {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `{ ${field}(first: ${n}) { nodes { id } } }` }),
-  });
-  const body = (await res.json()) as { data: Record<string, { nodes: { id: string }[] }> };
-  return body.data[field]!.nodes.map((x) => x.id);
-}
-
 type CallEdges = { gongCalls: { edges: { node: { id: string } }[] } };
 type UserEdges = { gongUsers: { edges: { node: { id: string } }[] } };
 
@@ -137,8 +126,8 @@ describe('Relay', () => {
         );
       }
       // The accumulated edges are the list's first four, in order, each once.
-      expect(calls.state.view!.ids).toEqual(await firstIds('gongCalls', 4));
-      expect(users.state.view!.ids).toEqual(await firstIds('gongUsers', 4));
+      expect(calls.state.view!.ids).toEqual(await firstIds(s.url, 'gongCalls', 4));
+      expect(users.state.view!.ids).toEqual(await firstIds(s.url, 'gongUsers', 4));
       // Each next page was the compiled @refetchable query.
       expect(requests.sort()).toEqual([
         'CallListPaginationQuery',
