@@ -5,6 +5,7 @@
  * port 0 against an in-process sandbox and may bring their own registry, authentication, routes
  * and plugins through `deps`.
  */
+import type { TranscriptInterest } from './events/transcript-interest.js';
 import type { Server } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
@@ -89,6 +90,8 @@ export interface Gateway {
   clients: GongClients;
   /** The full-read cache (workspaces, users, flows). */
   cache: FullReadCache;
+  /** Who waits for transcripts: an embedder (or the read model) registers here to have them polled. */
+  transcriptInterest: TranscriptInterest;
   logger: Logger;
   metrics: Metrics;
   close(): Promise<void>;
@@ -99,6 +102,7 @@ export function readSettings(config: Config, now: () => number = Date.now): Read
     syncCallsOverlapMs: config.SYNC_CALLS_OVERLAP_MINUTES * 60_000,
     syncTranscriptsOverlapMs: config.SYNC_TRANSCRIPTS_OVERLAP_MINUTES * 60_000,
     syncStartDays: config.SYNC_START_DAYS,
+    flowsRefreshMaxRequests: config.FLOWS_REFRESH_MAX_REQUESTS,
     now,
   };
 }
@@ -145,6 +149,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     store,
     log: shared.eventLog,
     schedule: shared.transcriptSchedule,
+    interest: shared.transcriptInterest,
     connectionExists: async (ref) => (await registry.get(ref)) !== null,
     onCallLearned: learn,
     entities: shared.entities,
@@ -293,6 +298,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     validationRules,
     clients,
     cache: shared.cache,
+    transcriptInterest: shared.transcriptInterest,
     logger,
     metrics,
     close: () =>

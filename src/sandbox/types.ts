@@ -95,7 +95,9 @@ export interface FaultRule {
       }
     | { type: 'latency'; ms: number }
     | { type: 'malformed' }
-    | { type: 'reset' };
+    | { type: 'reset' }
+    /** Gong acts on the request (a create creates), then the answer is lost: this status instead. */
+    | { type: 'lost-answer'; status: 500 | 502 | 503 };
 }
 
 export interface WebhookRule {
