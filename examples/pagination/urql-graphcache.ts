@@ -11,6 +11,7 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 const OWN_KEYS: KeyingConfig = {
   GongScorecard: (s) => s.scorecardId as string,
   GongTrackerDefinition: (t) => t.trackerId as string,
+  GongCallOutcomeDefinition: (o) => o.name as string,
 };
 
 /**
