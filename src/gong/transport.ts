@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { ErrorCode, GatewayError, forbidden, notFound } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { attemptSpan, requestSpan, type AttemptSummary } from '../observability/upstream-spans.js';
 import type { Breaker } from '../scheduler/breaker.js';
 import { backoffMs, type RetryPolicy } from '../scheduler/retry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -154,11 +155,23 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
   const coalescer = createCoalescer();
   const maxRetries = opts.retry.maxRetries;
 
+  /** One request to Gong, traced as a span over its budget wait and attempts. */
+  function run<A extends Answer>(
+    req: LoopRequest,
+    conn: Connection,
+    send: (url: string, init: AttemptInit) => Promise<Outcome<A>>,
+    replayable: boolean,
+  ): Promise<A> {
+    return requestSpan({ connection: ref, method: req.method, endpoint: req.endpoint }, () =>
+      loop(req, conn, send, replayable),
+    );
+  }
+
   /**
    * The retry loop shared by JSON and raw requests. `send` makes one attempt; `replayable` says
    * whether the body can be sent again (a stream cannot: no retry once it has been sent).
    */
-  async function run<A extends Answer>(
+  async function loop<A extends Answer>(
     req: LoopRequest,
     conn: GongConnection,
     send: (url: string, init: AttemptInit) => Promise<Outcome<A>>,
@@ -171,6 +184,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
     const url = urlOf(conn.baseUrl, req);
     const log = { connection: ref, endpoint: req.endpoint };
     let retries = 0;
+    let attempts = 0;
     let refreshed = false;
     let forceRefresh = false;
     let body = req.body;
@@ -194,13 +208,18 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
             body = bodyAtDispatch();
             bodyAtDispatch = undefined;
           }
-          outcome = await send(url, {
-            method: req.method,
-            headers: { ...withoutAuthorization(req.headers), authorization },
-            body,
-            timeoutMs: Math.min(opts.requestTimeoutMs, deadline - started),
-            signal: req.signal,
-          });
+          outcome = await attemptSpan(
+            { method: req.method, url, endpoint: req.endpoint, resends: attempts++ },
+            (traceHeaders) =>
+              send(url, {
+                method: req.method,
+                headers: { ...withoutAuthorization(req.headers), ...traceHeaders, authorization },
+                body,
+                timeoutMs: Math.min(opts.requestTimeoutMs, deadline - started),
+                signal: req.signal,
+              }),
+            attemptSummary,
+          );
         } finally {
           void slot.settle();
         }
@@ -349,6 +368,12 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       return run(req, conn, (url, init) => attemptRaw(doFetch, url, init), replayable);
     },
   };
+}
+
+/** What a span records of an attempt: Gong's status, or the kind of failure. */
+function attemptSummary(outcome: Outcome<Answer>): AttemptSummary {
+  if (outcome.kind === 'answer') return { status: outcome.res.status };
+  return { error: outcome.kind === 'network' ? outcome.what : outcome.kind };
 }
 
 /** A client-caused failure as the 4xx it is (a GatewayError from the client's body stays itself). */

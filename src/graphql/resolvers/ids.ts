@@ -25,6 +25,12 @@ export function gongId(id: string, arg: string): string {
   return id;
 }
 
+/**
+ * The `id` of an object Gong gives no id of its own: its kind and the Gong id it belongs to, so it
+ * never equals a Gong id (normalising caches key every object on `id`, whatever its type).
+ */
+export const transcriptId = (callId: string): string => `transcript:${callId}`;
+
 export const toIso = (ms: number): string => new Date(ms).toISOString();
 
 /** The `[from, to)` window of a list read: defaults from the clock, and from must be before to. */
