@@ -10,6 +10,7 @@ import { GONG_SCOPES } from '../gong/wire/oauth.js';
 import type { Logger } from '../observability/logger.js';
 import type { KeyValueStore } from '../store/types.js';
 import { assertConnectionRef } from './types.js';
+import { omit } from '../util/omit.js';
 
 export const OAUTH_CALLBACK_PATH = '/callbacks/v1/oauth';
 const stateKey = (state: string) => `oauth-state:${state}`;
@@ -153,12 +154,18 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
       };
       await opts.store.set(stateKey(state), JSON.stringify(pending), { ttlMs });
 
+      // Percent-encoding, as Gong's guide writes the URL: URLSearchParams would join scopes with '+'.
       const url = new URL(opts.authorizeUrl);
-      url.searchParams.set('client_id', opts.clientId);
-      url.searchParams.set('response_type', 'code');
-      url.searchParams.set('scope', scopes.join(' '));
-      url.searchParams.set('redirect_uri', opts.redirectUri);
-      url.searchParams.set('state', state);
+      const params = {
+        client_id: opts.clientId,
+        response_type: 'code',
+        scope: scopes.join(' '),
+        redirect_uri: opts.redirectUri,
+        state,
+      };
+      url.search = Object.entries(params)
+        .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+        .join('&');
       return {
         authorizationUrl: url.toString(),
         state,
@@ -173,8 +180,7 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
       const parsed = Pending.safeParse(JSON.parse(raw));
       // The stored expiry is checked too, so an injected clock governs it whatever the store.
       if (!parsed.success || parsed.data.expiresAt <= now()) return null;
-      const { expiresAt: _e, ...pending } = parsed.data;
-      return pending;
+      return omit(parsed.data, 'expiresAt');
     },
   };
 }

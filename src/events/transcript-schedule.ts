@@ -8,15 +8,20 @@
  */
 import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Redis } from '../store/redis.js';
+import { promised } from '../util/promised.js';
 
 export interface ScheduledCheck {
   connectionRef: string;
   callId: string;
   /** Checks done so far. */
   attempt: number;
-  /** ms since epoch of the call.created event: the give-up clock starts here. */
+  /** ms since epoch of the call.created event: the check ladder starts here. */
   firstAt: number;
   isPrivate: boolean;
+  /** When to stop waiting (entries written before it existed: the poller's default). */
+  giveUpAt?: number;
+  /** Why the call gives up early (short, no-media, no-speech), for logs. */
+  mark?: string;
 }
 
 export interface TranscriptSchedule {
@@ -61,6 +66,8 @@ function parseCheck(json: string | null | undefined): ParsedCheck {
       attempt: o.attempt,
       firstAt: o.firstAt,
       isPrivate: o.isPrivate === true,
+      ...(typeof o.giveUpAt === 'number' ? { giveUpAt: o.giveUpAt } : {}),
+      ...(typeof o.mark === 'string' ? { mark: o.mark } : {}),
     },
   };
 }
@@ -68,26 +75,28 @@ function parseCheck(json: string | null | undefined): ParsedCheck {
 export function createMemoryTranscriptSchedule(): TranscriptSchedule {
   const items = new Map<string, { check: ScheduledCheck; dueAt: number }>();
   return {
-    async add(check, dueAt) {
-      if (!items.has(member(check))) items.set(member(check), { check, dueAt });
-    },
-    async takeDue(now, limit, leaseMs) {
-      const due = [...items.values()]
-        .filter((i) => i.dueAt <= now)
-        .sort((a, b) => a.dueAt - b.dueAt)
-        .slice(0, limit);
-      for (const i of due) i.dueAt = now + leaseMs;
-      return due.map((i) => ({ ...i.check }));
-    },
-    async reschedule(check, dueAt) {
-      items.set(member(check), { check, dueAt });
-    },
-    async remove(check) {
-      items.delete(member(check));
-    },
-    async size() {
-      return items.size;
-    },
+    add: (check, dueAt) =>
+      promised(() => {
+        if (!items.has(member(check))) items.set(member(check), { check, dueAt });
+      }),
+    takeDue: (now, limit, leaseMs) =>
+      promised(() => {
+        const due = [...items.values()]
+          .filter((i) => i.dueAt <= now)
+          .sort((a, b) => a.dueAt - b.dueAt)
+          .slice(0, limit);
+        for (const i of due) i.dueAt = now + leaseMs;
+        return due.map((i) => ({ ...i.check }));
+      }),
+    reschedule: (check, dueAt) =>
+      promised(() => {
+        items.set(member(check), { check, dueAt });
+      }),
+    remove: (check) =>
+      promised(() => {
+        items.delete(member(check));
+      }),
+    size: () => Promise.resolve(items.size),
   };
 }
 

@@ -38,6 +38,8 @@ export interface ReadSettings {
   syncCallsOverlapMs: number;
   syncTranscriptsOverlapMs: number;
   syncStartDays: number;
+  /** FLOWS_REFRESH_MAX_REQUESTS: the ceiling of one full flows read or refresh. */
+  flowsRefreshMaxRequests: number;
   /** Clock for default date windows and sync scans. */
   now: () => number;
 }
@@ -168,11 +170,12 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
  * while serving the embedded sandbox (or with GATEWAY_AUTH=none, an explicit opt-in).
  */
 export function openAccess(allowed: boolean): AuthenticateRequest {
-  return async () => {
-    if (!allowed)
-      throw unauthenticated(
-        'No client authentication is configured: set GATEWAY_API_KEYS or GATEWAY_JWT_SECRET (or GATEWAY_AUTH=none to serve Gong without client auth)',
-      );
-    return { kind: 'open', connectionRef: 'default', admin: true };
-  };
+  return () =>
+    allowed
+      ? Promise.resolve({ kind: 'open', connectionRef: 'default', admin: true })
+      : Promise.reject(
+          unauthenticated(
+            'No client authentication is configured: set GATEWAY_API_KEYS or GATEWAY_JWT_SECRET (or GATEWAY_AUTH=none to serve Gong without client auth)',
+          ),
+        );
 }

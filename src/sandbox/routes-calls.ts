@@ -18,8 +18,9 @@ import {
   type ApiRoute,
 } from './api.js';
 import { selectCall } from './call-view.js';
-import { CALL_NOT_FOUND, NO_CALLS_FOUND } from './gong-answers.js';
+import { callNotFound, NO_CALLS_FOUND } from './gong-answers.js';
 import type { StoredCall } from './seed-calls.js';
+import { omit } from '../util/omit.js';
 
 const byListKey = (a: StoredCall, b: StoredCall) =>
   a.listKeyMs - b.listKeyMs || a.id.localeCompare(b.id);
@@ -83,7 +84,7 @@ export const callReadRoutes: ApiRoute[] = [
     handle(_req, ctx, params) {
       const call = ctx.tenant.callById(params.id ?? '');
       if (!call || call.visibleAt === undefined || call.visibleAt > ctx.now)
-        throw gongError(404, CALL_NOT_FOUND);
+        throw gongError(404, callNotFound(params.id ?? ''));
       return ok({ call: call.meta });
     },
   },
@@ -109,7 +110,7 @@ export const callReadRoutes: ApiRoute[] = [
       const { from, to } = filterWindow(f);
       const ids = f.callIds ? new Set(f.callIds) : undefined;
       const primaries = f.primaryUserIds ? new Set(f.primaryUserIds) : undefined;
-      const { cursor: _cursor, ...inputs } = body;
+      const inputs = omit(body, 'cursor');
       // The extensive endpoint filters on the actual start time.
       const page = pagedRead(ctx, this.label, body.cursor, inputs, (snapshot) =>
         ctx.tenant

@@ -9,8 +9,10 @@
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Priority } from './priority.js';
 import type { Metrics } from '../observability/metrics.js';
+import { budgetWaitSpan, type WaitSpan } from '../observability/upstream-spans.js';
 import type { Acquisition, RateLimiter, Slot } from './limiter.js';
 import { currentOperation } from './operation-scope.js';
+import { asError } from '../util/promised.js';
 
 /** The owner of work done outside any operation (the poller, webhooks): one turn among the others. */
 const NO_OWNER = {};
@@ -60,6 +62,7 @@ interface Waiter {
   reject: (e: unknown) => void;
   timer: ReturnType<typeof setTimeout>;
   done: boolean;
+  span: WaitSpan;
 }
 
 const rateLimited = (message: string, retryAfterMs: number) =>
@@ -108,6 +111,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       if (mine.length > 0) q.set(w.owner, mine);
     }
     report();
+    w.span.end(err);
     if (slot) w.resolve(slot);
     else w.reject(err);
   };
@@ -188,7 +192,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         return Promise.reject(
           new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The Gong scheduler is shut down'),
         );
-      if (o.signal?.aborted) return Promise.reject(o.signal.reason);
+      if (o.signal?.aborted) return Promise.reject(asError(o.signal.reason));
       if (depth() >= opts.queueMax)
         return Promise.reject(
           rateLimited(
@@ -210,6 +214,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
           reject,
           done: false,
           timer: undefined as unknown as ReturnType<typeof setTimeout>,
+          span: budgetWaitSpan(opts.connectionRef, priority, depth()),
         };
         w.timer = setTimeout(
           () =>
@@ -223,7 +228,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
           Math.max(0, deadline - now()),
         );
         // A waiter whose client went away is dropped before anything is sent.
-        o.signal?.addEventListener('abort', () => settle(w, o.signal?.reason), { once: true });
+        o.signal?.addEventListener('abort', () => settle(w, asError(o.signal?.reason)), {
+          once: true,
+        });
         const q = queues[priority];
         const mine = q.get(w.owner);
         if (mine) mine.push(w);

@@ -93,7 +93,7 @@ describe('Apollo Client', () => {
     expect(client.readQuery({ query: TRACKERS })).toEqual(raw.data);
   });
 
-  it('transcripts normalise by their id (the call id)', async () => {
+  it('transcripts normalise by their own id, apart from their call', async () => {
     const cache = new InMemoryCache();
     const client = new ApolloClient({ link: new HttpLink({ uri: s.url, headers: AUTH }), cache });
     const { data } = await client.query<{
@@ -114,7 +114,7 @@ describe('Apollo Client', () => {
       `,
     });
     const first = data?.gongTranscripts.nodes[0];
-    expect(first?.id).toBe(first?.callId);
+    expect(first?.id).toBe(`transcript:${first?.callId}`);
     expect(cache.extract()[`GongTranscript:${first?.id}`]).toBeDefined();
   });
 
@@ -233,7 +233,7 @@ describe('Apollo Client', () => {
           }
         `,
       })
-      .subscribe({ next: (r) => r.data && got.next(r.data as never), error: got.error });
+      .subscribe({ next: (r) => r.data && got.next(r.data as never), error: (e) => got.error(e) });
     await openSubscriptionsAre(s.gw, 1);
     const id = await s.endCall('Apollo over WebSocket');
     const [event] = await got.done;
@@ -269,7 +269,7 @@ describe('Apollo Client', () => {
     await openSubscriptionsAre(s.gw, 0);
     const sub = client
       .subscribe({ query: SUB })
-      .subscribe({ next: (r) => r.data && got.next(r.data as never), error: got.error });
+      .subscribe({ next: (r) => r.data && got.next(r.data as never), error: (e) => got.error(e) });
     await openSubscriptionsAre(s.gw, 1);
     const id = await s.endCall('Apollo over multipart');
     const [event] = await got.done;
@@ -282,7 +282,10 @@ describe('Apollo Client', () => {
     const resumed = collect<{ gongCallCreated: { call: { id: string } } }>();
     const again = client
       .subscribe({ query: SUB, variables: { after: event?.gongCallCreated.eventId } })
-      .subscribe({ next: (r) => r.data && resumed.next(r.data as never), error: resumed.error });
+      .subscribe({
+        next: (r) => r.data && resumed.next(r.data as never),
+        error: (e) => resumed.error(e),
+      });
     const [first] = await resumed.done;
     expect(first?.gongCallCreated.call.id).toBe(missed);
     again.unsubscribe();

@@ -6,7 +6,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { eventually } from './support.js';
+import { eventually } from '../support/eventually.js';
 import { startEventGateway, startEventSandbox, type EventGateway } from './gateway-start.js';
 
 export { startEventGateway, startEventSandbox, type EventGateway };

@@ -117,11 +117,7 @@ describe('SIGTERM', () => {
 
     const code = await main.exited;
     expect(code).toBe(0);
-    await eventually(
-      async () => (closeCode !== undefined ? true : undefined),
-      5_000,
-      'the close event',
-    );
+    await eventually(() => (closeCode !== undefined ? true : undefined), 5_000, 'the close event');
     expect(closeCode).toBe(1001);
     expect(order).toEqual(['query completed', 'socket closed']);
     const logs = main.output();

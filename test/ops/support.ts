@@ -3,6 +3,7 @@
  * a real `src/main.ts` process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { eventually } from '../support/eventually.js';
 
 /** The value of one sample, e.g. `sample(text, 'gong_gateway_graphql_operations_total', {operation: 'Calls'})`; 0 when absent. Sums matching series. */
 export function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -11,28 +12,16 @@ export function sample(text: string, name: string, labels: Record<string, string
     if (line.startsWith('#')) continue;
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries(
+    const got = new Map(
       [...(m[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]),
     );
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) total += Number(m[4]);
+    if (Object.entries(labels).every(([k, v]) => got.get(k) === v)) total += Number(m[4]);
   }
   return total;
 }
 
-/** Polls `fn` until it returns something other than undefined (every 25 ms, up to `ms`). */
-export async function eventually<T>(
-  fn: () => Promise<T | undefined>,
-  ms = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The shared polling helper: an error thrown by the check fails at once. */
+export { eventually };
 
 export interface Started {
   proc: ChildProcess;
@@ -50,13 +39,13 @@ export async function startMain(env: Record<string, string>): Promise<Started> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stderr.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<number | null>(
     (resolve) => proc.once('close', (code) => resolve(code)), // after its output was read
   );
   const urls = await eventually(
-    async () => {
+    () => {
       const g = /GraphQL: (http:\/\/\S+)/.exec(out)?.[1];
       const s = /embedded Gong sandbox at (http:\/\/\S+)/.exec(out)?.[1];
       return g && s ? { graphqlUrl: g, sandboxUrl: s } : undefined;

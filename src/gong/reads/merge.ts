@@ -6,7 +6,7 @@
  * gets only its own ids' records, so a per-key miss stays a null for that key. A load whose ids
  * are all in a request already sent shares its answer (identical requests in flight were shared
  * before merging; this keeps that, and for subsets too). One merger per endpoint of one
- * connection's client: merging never crosses connections.
+ * connection's client: merging never crosses connections. Layer 4 of the read layers (./README.md).
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -18,12 +18,15 @@ import {
   type OperationScope,
   type SharedSignal,
 } from '../../scheduler/operation-scope.js';
+import type { BodyAtDispatch } from '../types.js';
+import { PAGE_SIZE } from '../wire/common.js';
+import { asError } from '../../util/promised.js';
 
 /**
- * Sends one read for the ids that `idsAtDispatch()` returns; the request must call it when it
- * leaves the queue (the first call closes the group; later calls return the same ids).
+ * Sends one read for the ids that `idsAtDispatch()` returns, called as a BodyAtDispatch is. Its
+ * first call closes the group; a later call (a restart after an expired cursor) returns the same ids.
  */
-export type MergedFetch<T> = (idsAtDispatch: () => readonly string[]) => Promise<T[]>;
+export type MergedFetch<T> = (idsAtDispatch: BodyAtDispatch<readonly string[]>) => Promise<T[]>;
 
 export interface MergerOptions<T> {
   /** Metric label, e.g. `calls.extensive`. */
@@ -47,8 +50,8 @@ export interface Merger<T> {
 
 interface Waiter<T> {
   ids: ReadonlySet<string>;
-  resolve(items: T[]): void;
-  reject(err: unknown): void;
+  resolve: (items: T[]) => void;
+  reject: (err: unknown) => void;
 }
 
 interface Group<T> {
@@ -79,7 +82,7 @@ export function mayBeOneWaitersFault(err: unknown): boolean {
 }
 
 export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
-  const maxIds = opts.maxIds ?? 100;
+  const maxIds = opts.maxIds ?? PAGE_SIZE;
   /** Groups still in the queue, by key; a load joins the first one with room. */
   const open = new Map<string, Group<T>[]>();
   /** Groups sent and not yet answered; a load whose ids they all carry shares the answer. */
@@ -109,7 +112,7 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
     try {
       return fetch(idsAtDispatch);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asError(err));
     }
   };
 
