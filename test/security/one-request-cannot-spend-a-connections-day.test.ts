@@ -38,7 +38,8 @@ describe('a ceiling on the Gong requests of one operation', () => {
       GRAPHQL_MAX_ALIASES: '6',
     });
     url = gw.gateway.url;
-    // The users list cached: the flows fan-out is known to be one request per each of 10 users.
+    // The users list cached: the flows fan-out is known to be the users list (one page), then one
+    // request per each of 10 users.
     const warm = await operationOver(
       'http-post',
       url,
@@ -58,7 +59,7 @@ describe('a ceiling on the Gong requests of one operation', () => {
       sandbox.control.resetLog();
       const o = await operationOver(t, url, flows(4), KEY);
       expect(o.errors.map((e) => e.code)).toEqual(['UPSTREAM_CEILING_EXCEEDED']);
-      expect(o.errors[0]?.extensions).toMatchObject({ estimate: 40, ceiling: 30 });
+      expect(o.errors[0]?.extensions).toMatchObject({ estimate: 44, ceiling: 30 });
       expect(sandbox.control.counters()).toEqual({});
     },
   );
@@ -102,7 +103,7 @@ describe('a ceiling on the Gong requests of one operation', () => {
       });
       return (await res.json()) as { errors?: { extensions: { code: string } }[] }[];
     };
-    // Two operations of 20 estimated requests each: the second passes the batch's ceiling.
+    // Two operations of 22 estimated requests each: the second passes the batch's ceiling.
     const ceiling = await post([flows(2, 11), flows(2, 13)]);
     expect(ceiling[0]?.errors).toBeUndefined();
     expect(ceiling[1]?.errors?.[0]?.extensions.code).toBe('UPSTREAM_CEILING_EXCEEDED');

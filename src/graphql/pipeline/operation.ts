@@ -238,6 +238,7 @@ export function createOperationPipeline(opts: OperationPipelineOptions): Operati
         variables,
         peek: ctx.loaders.peek,
         maxEntities: opts.maxEntities ?? 1_000,
+        flowsRefreshMaxRequests: ctx.settings.flowsRefreshMaxRequests,
       });
       ctx.requestBudget.reserve(estimate);
       return undefined;

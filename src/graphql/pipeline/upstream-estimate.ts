@@ -4,8 +4,9 @@
  * GONG_MAX_REQUESTS_PER_OPERATION is refused before anything is spent. The estimate is a
  * deliberate upper bound of the common shapes, in one table per concern:
  * - each root field (every alias counts) by what it reads (`ROOT`): a list page per 100 items, a
- *   by-id read per 100 uncached ids, a full read when it is not cached, the flows fan-out (one
- *   request per user of the cached users list, else `USERS_GUESS`), `_entities` per type;
+ *   by-id read per 100 uncached ids, a full read when it is not cached, the flows fan-out (the
+ *   users list, then one request per user of the cached users list, else `USERS_GUESS`, at most
+ *   FLOWS_REFRESH_MAX_REQUESTS), `_entities` per type;
  * - each link below a root (`LINKS`: a call's users, transcript, workspace, a user's manager) one
  *   batch per 100 of the root's items, per level.
  * Execution then counts what is really sent (operation-scope.ts): the estimate refuses early, the
@@ -27,10 +28,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { badInput } from '../../errors.js';
+import { PAGE_SIZE as PAGE } from '../../gong/wire/common.js';
 import type { Loaders } from '../../loaders/index.js';
 
-/** Gong's page size: one request per 100 items or ids. */
-const PAGE = 100;
 /** Users assumed for the flows fan-out when the users list is not cached. */
 export const USERS_GUESS = 100;
 
@@ -46,7 +46,12 @@ interface Cost {
   requests: number;
   items: number;
 }
-type RootCost = (args: Record<string, unknown>, peek: Peek) => Promise<Cost>;
+/** Ceilings the estimate follows where the read itself stops at one. */
+interface Ceilings {
+  /** FLOWS_REFRESH_MAX_REQUESTS: a full flows read sends at most this many. */
+  flowsRefreshMaxRequests: number;
+}
+type RootCost = (args: Record<string, unknown>, peek: Peek, ceilings: Ceilings) => Promise<Cost>;
 
 const byIds =
   (kind: 'call' | 'user' | 'transcript', arg: string, one = false): RootCost =>
@@ -93,18 +98,19 @@ const ROOT: Record<string, RootCost> = {
   },
   gongWorkspaces: fullRead(() => 'workspaces'),
   gongWorkspace: fullRead(() => 'workspaces'),
-  gongFlows: async (args, peek) => {
+  gongFlows: async (args, peek, ceilings) => {
     const first = int(args.first, PAGE);
     if (typeof args.ownerEmail === 'string') return { requests: pages(first), items: first };
     const ws = typeof args.workspaceId === 'string' ? args.workspaceId : '*';
     if ((await peek.fullRead(`flows:${ws}`)).state !== 'missing')
       return { requests: 0, items: first };
-    // Every user's flows: the users list (pages), then one request per user.
+    // A refresh lists the users itself (pages), then reads each one's flows, up to its ceiling;
+    // a cached users list only tells how many there are.
     const users = await peek.fullRead('users');
     const count =
       users.state === 'cached' && Array.isArray(users.value) ? users.value.length : USERS_GUESS;
     return {
-      requests: (users.state === 'missing' ? pages(count) : 0) + count,
+      requests: Math.min(pages(count) + count, ceilings.flowsRefreshMaxRequests),
       items: first,
     };
   },
@@ -156,6 +162,8 @@ export interface EstimateInput {
   peek: Peek;
   /** GRAPHQL_MAX_ENTITIES. */
   maxEntities: number;
+  /** FLOWS_REFRESH_MAX_REQUESTS. */
+  flowsRefreshMaxRequests: number;
 }
 
 /** The Gong requests the operation is expected to cause (0 for subscriptions: their events are counted as they run). */
@@ -180,6 +188,7 @@ export async function estimateUpstreamRequests(input: EstimateInput): Promise<nu
         : await (ROOT[name] ?? (() => Promise.resolve({ requests: 1, items: 1 })))(
             args,
             input.peek,
+            input,
           );
     total += cost.requests;
     const type = getNamedType(def.type);
