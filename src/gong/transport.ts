@@ -13,7 +13,6 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ErrorCode, GatewayError, forbidden, notFound } from '../errors.js';
-import type { Connection, ConnectionRegistry } from '../connections/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { attemptSpan, requestSpan, type AttemptSummary } from '../observability/upstream-spans.js';
@@ -31,13 +30,21 @@ import {
   type Outcome,
   type RawAnswer,
 } from './attempt.js';
-import type { GongRequest, GongResponse, GongTransport, Priority } from './types.js';
+import type {
+  BodyAtDispatch,
+  GongConnection,
+  GongCredentials,
+  GongRequest,
+  GongResponse,
+  GongTransport,
+  Priority,
+} from './types.js';
 import { asError } from '../util/promised.js';
 
 export interface TransportOptions {
   connectionRef: string;
   /** Looked up on every request (cheap: the registry caches) for baseUrl, scopes, status and credentials. */
-  registry: ConnectionRegistry;
+  registry: GongCredentials;
   scheduler: Scheduler;
   breaker: Breaker;
   retry: RetryPolicy;
@@ -93,11 +100,11 @@ export function urlOf(baseUrl: string, req: Pick<GongRequest, 'path' | 'query'>)
 
 /** Checks that the connection can be used for `req`; no upstream request is spent on a refusal. */
 export async function connectionFor(
-  registry: ConnectionRegistry,
+  registry: GongCredentials,
   ref: string,
   scope: string | undefined,
   what: string,
-): Promise<Connection> {
+): Promise<GongConnection> {
   const conn = await registry.get(ref);
   if (!conn)
     throw notFound(`No Gong connection with ref ${JSON.stringify(ref)}`, { connectionRef: ref });
@@ -139,7 +146,7 @@ export interface ConnectionTransport extends GongTransport {
 }
 
 /** What the retry loop sends: a raw request, whose body may be built when it leaves the queue. */
-type LoopRequest = RawGongRequest & { bodyAtDispatch?: () => string };
+type LoopRequest = RawGongRequest & { bodyAtDispatch?: BodyAtDispatch<string> };
 
 export function createTransport(opts: TransportOptions): ConnectionTransport {
   const ref = opts.connectionRef;
@@ -166,7 +173,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
    */
   async function loop<A extends Answer>(
     req: LoopRequest,
-    conn: Connection,
+    conn: GongConnection,
     send: (url: string, init: AttemptInit) => Promise<Outcome<A>>,
     replayable: boolean,
   ): Promise<A> {
@@ -196,7 +203,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
         const slot = await opts.scheduler.acquire({ priority, deadline, signal: req.signal });
         const started = now();
         try {
-          // Built once, on the first slot: what merged while the request waited goes out; retries resend it.
+          // BodyAtDispatch's contract: once, on the first slot; retries resend what it built.
           if (bodyAtDispatch) {
             body = bodyAtDispatch();
             bodyAtDispatch = undefined;
@@ -345,7 +352,6 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       };
       const go = (signal: AbortSignal | undefined) =>
         run({ ...loopReq, signal }, conn, (url, init) => attemptJson(doFetch, url, init), true);
-      // A body still to be built cannot be compared with another request's: never coalesced.
       if (!(req.idempotent ?? req.method === 'GET') || bodyAtDispatch) return go(req.signal);
       // The shared request must not die with one caller: it runs without the caller's signal.
       const shared = coalescer.run(requestKey(req), () => go(undefined));

@@ -7,13 +7,14 @@
  */
 import { z } from 'zod';
 import type { Page } from '../gong/types.js';
+import { PAGE_SIZE } from '../gong/wire/common.js';
 import { decodeOpaque, encodeOpaque } from './cursor.js';
 import { connectionOf, type Connection, type Edge } from './paging.js';
 
 /** How many calls a window should hold: under Gong's 100-record page, with room for estimation error. */
-const TARGET = 90;
-/** A window over this many records is re-sized instead of paged through (paging would cost more). */
-const PAGE_THROUGH_MAX = 200;
+const TARGET = (PAGE_SIZE * 9) / 10;
+/** A window over this many records (two pages) is re-sized instead of paged through (paging would cost more). */
+const PAGE_THROUGH_MAX = 2 * PAGE_SIZE;
 
 export const DescCursor = z.object({
   /** Start (ms) and id of the record just before the position (the newest not yet served is older). */

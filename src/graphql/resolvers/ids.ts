@@ -1,6 +1,6 @@
 /** Argument checks shared by the read resolvers. */
 import { badInput } from '../../errors.js';
-import { GongId } from '../../gong/wire.js';
+import { GongId, PAGE_SIZE } from '../../gong/wire.js';
 
 /** Gong ids are numeric strings of up to 20 digits; anything else is BAD_USER_INPUT, not a Gong round trip. */
 export function gongIds(ids: readonly string[], arg: string): string[] {
@@ -10,8 +10,10 @@ export function gongIds(ids: readonly string[], arg: string): string[] {
         `${arg} must hold Gong ids (numeric strings of up to 20 digits), but got: ${JSON.stringify(id)}`,
         { field: arg },
       );
-  if (ids.length > 100)
-    throw badInput(`${arg} may hold at most 100 ids, but got ${ids.length}`, { field: arg });
+  if (ids.length > PAGE_SIZE)
+    throw badInput(`${arg} may hold at most ${PAGE_SIZE} ids, but got ${ids.length}`, {
+      field: arg,
+    });
   return [...ids];
 }
 
