@@ -158,7 +158,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
   /** One request to Gong, traced as a span over its budget wait and attempts. */
   function run<A extends Answer>(
     req: LoopRequest,
-    conn: Connection,
+    conn: GongConnection,
     send: (url: string, init: AttemptInit) => Promise<Outcome<A>>,
     replayable: boolean,
   ): Promise<A> {
