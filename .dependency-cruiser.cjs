@@ -5,7 +5,7 @@
  */
 /** Folders that hold domain logic: they never reach up to the HTTP edge. */
 const DOMAIN =
-  '^src/(auth|cache|call-creation|config|connections|events|gong|graphql|lifecycle|loaders|observability|scheduler|store|sync|util)/';
+  '^src/(auth|cache|call-creation|config|connections|events|gong|graphql|lifecycle|loaders|observability|privacy|reconcile|scheduler|store|sync|util)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

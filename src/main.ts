@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     sandbox,
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
+    reconcileTimer: true,
   });
   const webhookUrl = `${config.publicUrl}/webhooks/gong/default`;
   const wired = sandbox !== undefined && (config.PUBLIC_URL !== undefined || config.PORT !== 0);

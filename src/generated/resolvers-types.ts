@@ -180,6 +180,44 @@ export type GongCallContextArgs = {
   timing?: InputMaybe<Array<GongContextTiming>>;
 };
 
+/**
+ * What happened to a call after Gong processed it. Gong has no change feed (its calls carry no
+ * modified time, and webhooks fire for new calls only): the gateway derives one from everything it
+ * reads, from webhooks, and from re-reading recent calls (docs/caching.md, "When Gong changes a call").
+ */
+export type GongCallChangeKind =
+  /** A call the gateway had not seen, whatever its start: announced by a webhook, or found by a re-read (e.g. another integration's upload). */
+  | 'CREATED'
+  /** Gong no longer has the call (deleted, or erased for a data-privacy request): drop it and its transcript. */
+  | 'DELETED'
+  /** The call was made private (`changedFields` lists every field that changed, `isPrivate` among them). */
+  | 'MADE_PRIVATE'
+  /** The call was made public again. */
+  | 'MADE_PUBLIC'
+  /** Fields of the call changed (`changedFields` names them): renamed, its outcome set later, other metaData edited. */
+  | 'UPDATED';
+
+/** One change to a call. */
+export type GongCallChangedEvent = {
+  __typename?: 'GongCallChangedEvent';
+  /**
+   * The call as the change left it (basic fields as of the change; sections and links read now).
+   * Null for DELETED, and for MADE_PRIVATE when the subscription did not ask for private calls.
+   */
+  call?: Maybe<GongCall>;
+  callId: Scalars['ID']['output'];
+  /**
+   * Every field that changed, named as on GongCall (`title`, `isPrivate`, `content.callOutcome`, ...);
+   * empty for CREATED and DELETED.
+   */
+  changedFields: Array<Scalars['String']['output']>;
+  /** Stable, ordered id (`<ms>-<seq>`); resume with `after: eventId`. */
+  eventId: Scalars['ID']['output'];
+  kind: GongCallChangeKind;
+  /** When the gateway noticed the change (a re-read notices it up to one sweep interval after Gong made it). */
+  receivedAt: Scalars['DateTime']['output'];
+};
+
 export type GongCallCollaboration = {
   __typename?: 'GongCallCollaboration';
   publicComments?: Maybe<Array<GongPublicComment>>;
@@ -1317,14 +1355,31 @@ export type QueryGongWorkspaceArgs = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * Every change to the connection's calls, once each (across instances), in the order noticed:
+   * calls created (also those no webhook announced), updated, made private or public, deleted.
+   * Without `includePrivate`, changes to private calls are left out, except MADE_PRIVATE (with a
+   * null `call`) so a copy of the call can be dropped. `after` replays what came after that eventId
+   * first, then continues live; a replayed change to a call that is private (without
+   * `includePrivate`) or deleted now is skipped. BAD_USER_INPUT when `after` is unknown or past
+   * EVENT_RETENTION_HOURS.
+   */
+  gongCallChanged: GongCallChangedEvent;
+  /**
    * Calls of the caller's connection as Gong's webhooks deliver them. `after` replays events
    * after that eventId first (BAD_USER_INPUT when unknown or past retention: re-sync with
    * gongCallsSync). Private calls are left out unless `includePrivate: true`, test deliveries unless
-   * `includeTest: true`.
+   * `includeTest: true`; a replayed or queued event whose call is private (without
+   * `includePrivate`) or deleted by now is skipped.
    */
   gongCallCreated: GongCallCreatedEvent;
   /** Transcripts of calls received through gongCallCreated, once Gong has them (private calls only with `includePrivate: true`). */
   gongTranscriptReady: GongTranscriptReadyEvent;
+};
+
+
+export type SubscriptionGongCallChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  includePrivate?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -1482,6 +1537,8 @@ export type ResolversTypes = ResolversObject<{
   GongAnsweredScorecardsFilter: GongAnsweredScorecardsFilter;
   GongCall: ResolverTypeWrapper<CallParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  GongCallChangeKind: GongCallChangeKind;
+  GongCallChangedEvent: ResolverTypeWrapper<Omit<GongCallChangedEvent, 'call'> & { call?: Maybe<ResolversTypes['GongCall']> }>;
   GongCallCollaboration: ResolverTypeWrapper<GongCallCollaboration>;
   GongCallConnection: ResolverTypeWrapper<Omit<GongCallConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongCallEdge']>, nodes: Array<ResolversTypes['GongCall']> }>;
   GongCallContent: ResolverTypeWrapper<Omit<GongCallContent, 'callOutcome' | 'scorecardsAnswers' | 'trackers'> & { callOutcome?: Maybe<ResolversTypes['GongCallOutcome']>, scorecardsAnswers?: Maybe<Array<ResolversTypes['GongAnsweredScorecard']>>, trackers?: Maybe<Array<ResolversTypes['GongTracker']>> }>;
@@ -1579,6 +1636,7 @@ export type ResolversParentTypes = ResolversObject<{
   GongAnsweredScorecardsFilter: GongAnsweredScorecardsFilter;
   GongCall: CallParent;
   Boolean: Scalars['Boolean']['output'];
+  GongCallChangedEvent: Omit<GongCallChangedEvent, 'call'> & { call?: Maybe<ResolversParentTypes['GongCall']> };
   GongCallCollaboration: GongCallCollaboration;
   GongCallConnection: Omit<GongCallConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongCallEdge']>, nodes: Array<ResolversParentTypes['GongCall']> };
   GongCallContent: Omit<GongCallContent, 'callOutcome' | 'scorecardsAnswers' | 'trackers'> & { callOutcome?: Maybe<ResolversParentTypes['GongCallOutcome']>, scorecardsAnswers?: Maybe<Array<ResolversParentTypes['GongAnsweredScorecard']>>, trackers?: Maybe<Array<ResolversParentTypes['GongTracker']>> };
@@ -1748,6 +1806,15 @@ export type GongCallResolvers<ContextType = GatewayContext, ParentType extends R
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   workspace?: Resolver<Maybe<ResolversTypes['GongWorkspace']>, ParentType, ContextType>;
   workspaceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type GongCallChangedEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallChangedEvent'] = ResolversParentTypes['GongCallChangedEvent']> = ResolversObject<{
+  call?: Resolver<Maybe<ResolversTypes['GongCall']>, ParentType, ContextType>;
+  callId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['GongCallChangeKind'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type GongCallCollaborationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallCollaboration'] = ResolversParentTypes['GongCallCollaboration']> = ResolversObject<{
@@ -2279,6 +2346,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
 }>;
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  gongCallChanged?: SubscriptionResolver<ResolversTypes['GongCallChangedEvent'], "gongCallChanged", ParentType, ContextType, RequireFields<SubscriptionGongCallChangedArgs, 'includePrivate'>>;
   gongCallCreated?: SubscriptionResolver<ResolversTypes['GongCallCreatedEvent'], "gongCallCreated", ParentType, ContextType, RequireFields<SubscriptionGongCallCreatedArgs, 'includePrivate' | 'includeTest'>>;
   gongTranscriptReady?: SubscriptionResolver<ResolversTypes['GongTranscriptReadyEvent'], "gongTranscriptReady", ParentType, ContextType, RequireFields<SubscriptionGongTranscriptReadyArgs, 'includePrivate'>>;
 }>;
@@ -2291,6 +2359,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongAnsweredScorecardConnection?: GongAnsweredScorecardConnectionResolvers<ContextType>;
   GongAnsweredScorecardEdge?: GongAnsweredScorecardEdgeResolvers<ContextType>;
   GongCall?: GongCallResolvers<ContextType>;
+  GongCallChangedEvent?: GongCallChangedEventResolvers<ContextType>;
   GongCallCollaboration?: GongCallCollaborationResolvers<ContextType>;
   GongCallConnection?: GongCallConnectionResolvers<ContextType>;
   GongCallContent?: GongCallContentResolvers<ContextType>;
