@@ -173,6 +173,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     now,
     logger,
     metrics,
+    onCreated: (connectionRef, callId, started) => learn({ connectionRef, callId, started }),
   });
 
   const embeddedSandbox = deps.sandbox !== undefined && usesEmbeddedSandbox(config);

@@ -335,7 +335,16 @@ export type GongCallSyncPage = {
   checkpoint: Scalars['String']['output'];
   /** True while the current scan has unread pages: call again right away. */
   hasMore: Scalars['Boolean']['output'];
+  /**
+   * Calls new to this chain, and calls it delivered before that changed since (renamed, outcome set,
+   * made public...): upsert each by id. Each version is delivered once; an unchanged call never again.
+   */
   nodes: Array<GongCall>;
+  /**
+   * Calls to drop from your copy: deleted in Gong, or made private while this sync leaves private
+   * calls out. An id may be one this chain never delivered (or already dropped): ignore it then.
+   */
+  removedCallIds: Array<Scalars['ID']['output']>;
 };
 
 export type GongCallsFilter = {
@@ -928,7 +937,10 @@ export type GongTranscriptSyncPage = {
   __typename?: 'GongTranscriptSyncPage';
   checkpoint: Scalars['String']['output'];
   hasMore: Scalars['Boolean']['output'];
+  /** Transcripts new to this chain (also of calls made public since, when private ones are left out). */
   nodes: Array<GongTranscript>;
+  /** Calls whose transcript to drop: deleted in Gong, or made private while this sync leaves them out. */
+  removedCallIds: Array<Scalars['ID']['output']>;
 };
 
 export type GongTranscriptsFilter = {
@@ -1177,9 +1189,14 @@ export type Query = {
    * window behind the last one (SYNC_CALLS_OVERLAP_MINUTES, default 24 h: Gong filters on the start,
    * but shows a call only after it ends and is processed) and then reads by id the calls this gateway
    * learned of another way (call.created webhooks, gongCreateCall, ready transcripts), whatever their
-   * start. A chain of checkpoints delivers every call exactly once; the checkpoint is small and the
-   * delivered ids stay in the gateway's store (SYNC_STATE_RETENTION_HOURS). Without a checkpoint it
-   * starts SYNC_START_DAYS back. `first` 1..100.
+   * start. A chain of checkpoints delivers every call exactly once, and each later version of it once
+   * more: changes Gong makes after processing (renames, outcomes, privacy) come again in `nodes`,
+   * deletions in `removedCallIds`, also for calls older than the overlap, and a call the gateway
+   * finds that no webhook announced (another integration's upload, whatever its start) is delivered
+   * too (docs/caching.md, "When Gong changes a call"). The checkpoint is small and the delivered ids
+   * stay in the gateway's store (SYNC_STATE_RETENTION_HOURS); a checkpoint whose changes are past
+   * EVENT_RETENTION_HOURS is refused (BAD_USER_INPUT, reason CHANGES_PAST_RETENTION): start again
+   * without one. Without a checkpoint it starts SYNC_START_DAYS back. `first` 1..100.
    */
   gongCallsSync: GongCallSyncPage;
   /** A connection by ref; null when unknown. API keys: any; connection JWTs: only their own. */
@@ -1883,6 +1900,7 @@ export type GongCallSyncPageResolvers<ContextType = GatewayContext, ParentType e
   checkpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['GongCall']>, ParentType, ContextType>;
+  removedCallIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type GongConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongConnection'] = ResolversParentTypes['GongConnection']> = ResolversObject<{
@@ -2221,6 +2239,7 @@ export type GongTranscriptSyncPageResolvers<ContextType = GatewayContext, Parent
   checkpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['GongTranscript']>, ParentType, ContextType>;
+  removedCallIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type GongUserResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUser'] = ResolversParentTypes['GongUser'], FederationReferenceType extends FederationReferenceTypes['GongUser'] = FederationReferenceTypes['GongUser']> = ResolversObject<{

@@ -128,6 +128,7 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
       cacheTtlSeconds: opts.cacheTtlSeconds,
       entities: opts.entities,
       fresh,
+      standings: opts.services.calls?.standings,
     });
   return async (request) => {
     const requestId = request.requestId ?? randomUUID();

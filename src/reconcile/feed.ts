@@ -30,6 +30,8 @@ export function createPublisher(deps: {
   entities?: EntityCache | undefined;
   now: () => number;
   metrics?: Metrics | undefined;
+  /** A call new to the gateway: syncs read it by id whatever its start (and its transcript once Gong has it). */
+  onCreated?: (ref: string, callId: string, started: string | null | undefined) => Promise<void>;
 }): Publish {
   return async (ref, changes) => {
     for (const c of changes) {
@@ -50,7 +52,9 @@ export function createPublisher(deps: {
         data,
         receivedAt: new Date(deps.now()).toISOString(),
       });
-      if (!duplicate) deps.metrics?.callChanges.inc({ connection: ref, kind: c.kind });
+      if (duplicate) continue;
+      deps.metrics?.callChanges.inc({ connection: ref, kind: c.kind });
+      if (c.kind === 'CREATED') await deps.onCreated?.(ref, c.callId, c.metaData?.started);
     }
   };
 }

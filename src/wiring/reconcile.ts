@@ -40,6 +40,8 @@ export function createReconcileFeature(
     now: () => number;
     logger: Logger;
     metrics: Metrics;
+    /** A call new to the gateway (the sync state learns it). */
+    onCreated?: (ref: string, callId: string, started: string | null | undefined) => Promise<void>;
   },
 ): ReconcileFeature {
   const { now, store } = deps;
@@ -50,6 +52,7 @@ export function createReconcileFeature(
     entities: deps.entities,
     now,
     metrics: deps.metrics,
+    onCreated: deps.onCreated,
   });
   const activity = createActivity({
     store,
