@@ -89,7 +89,9 @@ function parseSeen(raw: string | null): Delivered {
 
 const serialise = (seen: Delivered) =>
   JSON.stringify(
-    [...seen].map(([id, d]) => (d.version === undefined ? [id, d.bound] : [id, d.bound, d.version])),
+    [...seen].map(([id, d]) =>
+      d.version === undefined ? [id, d.bound] : [id, d.bound, d.version],
+    ),
   );
 
 export function createSyncState(opts: SyncStateOptions): SyncState {

@@ -91,5 +91,10 @@ export async function readChanges<R>(opts: ChangesOptions<R>): Promise<ChangesSt
     opts.seen.set(id, { bound: opts.now, ...(version !== undefined ? { version } : {}) });
   }
   for (const id of removed) opts.seen.delete(id);
-  return { records, removed, position, more: read < r.events.length || r.events.length >= maxEvents };
+  return {
+    records,
+    removed,
+    position,
+    more: read < r.events.length || r.events.length >= maxEvents,
+  };
 }

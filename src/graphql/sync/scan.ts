@@ -131,7 +131,10 @@ export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>
 }
 
 /** Whether a record is new to the chain, or a version it has not delivered (an unknown version is the same). */
-export function changedSince(delivered: Delivery | undefined, version: string | undefined): boolean {
+export function changedSince(
+  delivered: Delivery | undefined,
+  version: string | undefined,
+): boolean {
   if (!delivered) return true;
   return version !== undefined && delivered.version !== undefined && delivered.version !== version;
 }
