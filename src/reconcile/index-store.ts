@@ -6,6 +6,7 @@
  * under the hash tag `{<ref>}` so each script touches one slot of a Redis Cluster.
  */
 import type { Redis } from '../store/redis.js';
+import { promised } from '../util/promised.js';
 
 export interface Swap {
   id: string;
@@ -42,8 +43,6 @@ export interface IndexStore {
   active(kind: ActivityKind, since: number): Promise<string[]>;
 }
 
-const done = <T>(value: T): Promise<T> => Promise.resolve(value);
-
 /** A day's spend is kept two days: long enough for either side of midnight. */
 const SPEND_TTL_MS = 2 * 86_400_000;
 
@@ -65,71 +64,76 @@ export function createMemoryIndexStore(now: () => number = Date.now): IndexStore
   const held = (c: MemoryConnection, owner?: string) =>
     c.lock !== undefined && c.lock.until > now() && (owner === undefined || c.lock.owner === owner);
   return {
-    get(ref, ids) {
-      const c = of(ref);
-      return done(ids.map((id) => c.entries.get(id)?.value));
-    },
-    swap(ref, swaps) {
-      const c = of(ref);
-      return done(
-        swaps.map((s) => {
+    get: (ref, ids) =>
+      promised(() => {
+        const c = of(ref);
+        return ids.map((id) => c.entries.get(id)?.value);
+      }),
+    swap: (ref, swaps) =>
+      promised(() => {
+        const c = of(ref);
+        return swaps.map((s) => {
           if (c.entries.get(s.id)?.value !== s.expected) return false;
           if (s.next === undefined) c.entries.delete(s.id);
           else c.entries.set(s.id, { value: s.next, started: s.started });
           return true;
-        }),
-      );
-    },
-    range(ref, from, to) {
-      const out: [string, string][] = [];
-      for (const [id, e] of of(ref).entries)
-        if (e.started >= from && e.started < to) out.push([id, e.value]);
-      return done(out);
-    },
-    size: (ref) => done(of(ref).entries.size),
-    meta: (ref) => done(Object.fromEntries(of(ref).meta)),
-    setMeta(ref, fields) {
-      const m = of(ref).meta;
-      for (const [k, v] of Object.entries(fields)) m.set(k, v);
-      return done(undefined);
-    },
-    lock(ref, owner, ttlMs) {
-      const c = of(ref);
-      if (held(c)) return done(false);
-      c.lock = { owner, until: now() + ttlMs };
-      return done(true);
-    },
-    renew(ref, owner, ttlMs) {
-      const c = of(ref);
-      if (!held(c, owner)) return done(false);
-      c.lock = { owner, until: now() + ttlMs };
-      return done(true);
-    },
-    unlock(ref, owner) {
-      const c = of(ref);
-      if (c.lock?.owner === owner) c.lock = undefined;
-      return done(undefined);
-    },
-    spend(ref, day, n, cap) {
-      const s = of(ref).spent;
-      const total = (s.get(day) ?? 0) + n;
-      if (total > cap) return done(false);
-      s.set(day, total);
-      for (const d of s.keys()) if (d < day) s.delete(d);
-      return done(true);
-    },
-    spent: (ref, day) => done(of(ref).spent.get(day) ?? 0),
-    touch(ref, kind, at) {
-      const a = activity[kind];
-      a.set(ref, Math.max(at, a.get(ref) ?? 0));
-      return done(undefined);
-    },
-    active(kind, since) {
-      const a = activity[kind];
-      // What is no longer in use is forgotten, so the set stays bounded by the connections in use.
-      for (const [ref, at] of a) if (at < since) a.delete(ref);
-      return done([...a.keys()]);
-    },
+        });
+      }),
+    range: (ref, from, to) =>
+      promised(() => {
+        const out: [string, string][] = [];
+        for (const [id, e] of of(ref).entries)
+          if (e.started >= from && e.started < to) out.push([id, e.value]);
+        return out;
+      }),
+    size: (ref) => promised(() => of(ref).entries.size),
+    meta: (ref) => promised(() => Object.fromEntries(of(ref).meta)),
+    setMeta: (ref, fields) =>
+      promised(() => {
+        const m = of(ref).meta;
+        for (const [k, v] of Object.entries(fields)) m.set(k, v);
+      }),
+    lock: (ref, owner, ttlMs) =>
+      promised(() => {
+        const c = of(ref);
+        if (held(c)) return false;
+        c.lock = { owner, until: now() + ttlMs };
+        return true;
+      }),
+    renew: (ref, owner, ttlMs) =>
+      promised(() => {
+        const c = of(ref);
+        if (!held(c, owner)) return false;
+        c.lock = { owner, until: now() + ttlMs };
+        return true;
+      }),
+    unlock: (ref, owner) =>
+      promised(() => {
+        const c = of(ref);
+        if (c.lock?.owner === owner) c.lock = undefined;
+      }),
+    spend: (ref, day, n, cap) =>
+      promised(() => {
+        const s = of(ref).spent;
+        const total = (s.get(day) ?? 0) + n;
+        if (total > cap) return false;
+        s.set(day, total);
+        for (const d of s.keys()) if (d < day) s.delete(d);
+        return true;
+      }),
+    spent: (ref, day) => promised(() => of(ref).spent.get(day) ?? 0),
+    touch: (ref, kind, at) =>
+      promised(() => {
+        const a = activity[kind];
+        a.set(ref, Math.max(at, a.get(ref) ?? 0));
+      }),
+    active: (kind, since) =>
+      promised(() => {
+        const a = activity[kind];
+        // What is no longer in use is forgotten, so the set stays bounded by the connections in use.
+        for (const [ref, at] of a) if (at < since) a.delete(ref);
+        return [...a.keys()];
+      }),
   };
 }
 

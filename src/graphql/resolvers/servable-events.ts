@@ -7,6 +7,7 @@
  */
 import type { LoggedEvent } from '../../events/event-log.js';
 import type { CallStanding } from '../../privacy/call-privacy.js';
+import { asError } from '../../util/promised.js';
 import type { GatewayContext } from '../context.js';
 
 /** The events `keep` accepts, in order; ending or throwing passes through to the source. */
@@ -22,8 +23,7 @@ export function servableOnly(
       }
     },
     return: () => source.return?.() ?? Promise.resolve({ value: undefined, done: true }),
-    throw: (e?: unknown) =>
-      source.throw?.(e) ?? Promise.reject(e instanceof Error ? e : new Error(String(e))),
+    throw: (e?: unknown) => source.throw?.(e) ?? Promise.reject(asError(e)),
     [Symbol.asyncIterator]: () => it,
   };
   return it;
