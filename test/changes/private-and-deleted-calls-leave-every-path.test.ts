@@ -14,6 +14,7 @@ import {
   callsStarted,
   changesSoFar,
   DAY,
+  indexed,
   startChangeRig,
   type ChangeEvent,
   type ChangeRig,
@@ -64,8 +65,7 @@ const byId = (id: string, includePrivate = false) =>
 
 beforeAll(async () => {
   rig = await startChangeRig({ env: { SYNC_START_DAYS: '3' } });
-  await rig.gw.gql('{ gongWorkspaces { id } }');
-  await rig.gw.gateway.changes.tick();
+  await indexed(rig);
   const recent = callsStarted(rig, DAY - 7_200_000, 3_600_000).filter((c) => !c.metaData.isPrivate);
   hidden = recent[0]!.metaData.id;
   deleted = recent[1]!.metaData.id;

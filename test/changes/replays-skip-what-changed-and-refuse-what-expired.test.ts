@@ -12,7 +12,7 @@ import { createRedisEventLog } from '../../src/events/redis-event-log.js';
 import { subscribe } from '../events/gateway-harness.js';
 import { eventually } from '../events/support.js';
 import { describeRedis, startRedis, type RedisServer } from '../support/redis.js';
-import { callsStarted, DAY, startChangeRig, type ChangeRig } from './support.js';
+import { callsStarted, DAY, indexed, startChangeRig, type ChangeRig } from './support.js';
 
 const HOUR = 3_600_000;
 
@@ -20,8 +20,7 @@ describe('replays through the gateway', () => {
   let rig: ChangeRig;
   beforeAll(async () => {
     rig = await startChangeRig({ env: { EVENT_RETENTION_HOURS: '1' } });
-    await rig.gw.gql('{ gongWorkspaces { id } }');
-    await rig.gw.gateway.changes.tick();
+    await indexed(rig);
   });
   afterAll(() => rig?.close());
 

@@ -4,7 +4,7 @@
  * (`gateway.changes.tick()`), and count what they cost from the sandbox's request log. The
  * sandbox's webhook rule points at the first gateway; subscriptions use the events suites' client.
  */
-import { createGateway, type Gateway } from '../../src/app.js';
+import { createGateway, type Gateway, type GatewayDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -65,6 +65,7 @@ export async function startInstance(
   sandbox: Sandbox,
   clock: Clock,
   env: Record<string, string> = {},
+  deps: Omit<GatewayDeps, 'sandbox' | 'now'> = {},
 ): Promise<Instance> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -81,6 +82,7 @@ export async function startInstance(
   const gateway = await createGateway(config, {
     sandbox,
     logger: silentLogger(),
+    ...deps,
     now: () => clock.now(),
   });
   return {
@@ -104,6 +106,8 @@ export async function startChangeRig(
     /** Gateways on the same sandbox and clock (share state only through `env`, e.g. REDIS_URL). */
     instances?: number;
     clock?: Clock;
+    /** What the gateways are built with besides the sandbox and clock (a registry, ...). */
+    deps?: (sandbox: Sandbox) => Omit<GatewayDeps, 'sandbox' | 'now'>;
   } = {},
 ): Promise<ChangeRig> {
   const clock = opts.clock ?? testClock();
@@ -120,7 +124,7 @@ export async function startChangeRig(
   });
   const instances: Instance[] = [];
   for (let i = 0; i < (opts.instances ?? 1); i++)
-    instances.push(await startInstance(sandbox, clock, opts.env));
+    instances.push(await startInstance(sandbox, clock, opts.env, opts.deps?.(sandbox)));
   const gw = instances[0]!;
   sandbox.control.addWebhookRule({
     targetUrl: `${gw.gateway.url.replace(/\/graphql$/, '')}/webhooks/gong/default`,
@@ -138,6 +142,12 @@ export async function startChangeRig(
       await sandbox.close();
     },
   };
+}
+
+/** Puts the connection in use (any operation does) and runs its first sweep, which builds its change index. */
+export async function indexed(rig: ChangeRig): Promise<void> {
+  await rig.gw.gql('{ gongWorkspaces { id } }');
+  await rig.gw.gateway.changes.tick();
 }
 
 export interface ChangeEvent {

@@ -6,14 +6,20 @@
  * a chain started before it, and reported CREATED once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callsStarted, changesSoFar, DAY, startChangeRig, type ChangeRig } from './support.js';
+import {
+  callsStarted,
+  changesSoFar,
+  DAY,
+  indexed,
+  startChangeRig,
+  type ChangeRig,
+} from './support.js';
 
 let rig: ChangeRig;
 let checkpoint: string | null = null;
 beforeAll(async () => {
   rig = await startChangeRig({ env: { SYNC_START_DAYS: '5' } });
-  await rig.gw.gql('{ gongWorkspaces { id } }');
-  await rig.gw.gateway.changes.tick();
+  await indexed(rig);
 });
 afterAll(() => rig?.close());
 

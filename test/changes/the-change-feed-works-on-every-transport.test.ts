@@ -11,6 +11,7 @@ import {
   CALL_CHANGED,
   callsStarted,
   DAY,
+  indexed,
   startChangeRig,
   type ChangeEvent,
   type ChangeRig,
@@ -18,17 +19,10 @@ import {
 
 let rig: ChangeRig;
 beforeAll(async () => {
-  const t0 = Date.now();
   rig = await startChangeRig();
-  (await import('node:fs')).writeFileSync('/tmp/start.txt', String(Date.now() - t0));
-  await rig.gw.gql('{ gongWorkspaces { id } }');
-  await rig.gw.gateway.changes.tick();
+  await indexed(rig);
 });
-afterAll(async () => {
-  const t = Date.now();
-  await rig?.close();
-  (await import('node:fs')).writeFileSync('/tmp/close.txt', String(Date.now() - t));
-});
+afterAll(() => rig?.close());
 
 const open = async (n: number) =>
   eventually(
@@ -73,6 +67,7 @@ async function multipartEvent(
         const body = JSON.parse(json.trim()) as {
           payload: { data: { gongCallChanged: ChangeEvent } };
         };
+        await reader.cancel();
         return body.payload.data.gongCallChanged;
       } catch {
         // Not the whole part yet.

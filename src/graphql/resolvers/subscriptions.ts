@@ -129,15 +129,9 @@ export const subscriptionResolvers: Resolvers = {
             if (d.isPrivate && !includePrivate) return false;
             return workspaceId === undefined || d.callData.metaData.workspaceId === workspaceId;
           },
-          // A test delivery is not a call of the tenant: nothing newer is known of it.
           callServable(ctx, includePrivate, (e) => {
             const d = readCallCreated(e.data);
-            return (
-              d &&
-              (d.isTest
-                ? { callId: '', isPrivate: d.isPrivate }
-                : { callId: d.callData.metaData.id, isPrivate: d.isPrivate })
-            );
+            return d && { callId: d.callData.metaData.id, isPrivate: d.isPrivate };
           }),
         );
       },
