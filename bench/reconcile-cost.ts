@@ -116,8 +116,7 @@ async function simulateDay(callsPerDay: number, log: (l: string) => void): Promi
       const made = await counter(gateway, 'MADE_PRIVATE');
       while (flips.length < made) flips.push((clock - dayStart) / MIN);
     }
-    const stretch =
-      (await gateway.metrics.reconcileStretch.get()).values[0]?.value ?? Number.NaN;
+    const stretch = (await gateway.metrics.reconcileStretch.get()).values[0]?.value ?? Number.NaN;
     return {
       callsPerDay,
       inWindow,
