@@ -6,6 +6,7 @@
  * sandbox's request log: one request per 100 calls listed, one per 100 confirmed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../events/support.js';
 import {
   callsStarted,
   changesSoFar,
@@ -128,5 +129,23 @@ describe('the reconciler', () => {
     const events: ChangeEvent[] = await changesSoFar(rig.gw.wsUrl, before + 2);
     expect(events.filter((e) => e.callId === read).map((e) => e.kind)).toEqual(['CREATED']);
     expect(events.filter((e) => e.callId === announced).map((e) => e.kind)).toEqual(['CREATED']);
+  });
+
+  it('sweeps only connections in use: idle for RECONCILE_IDLE_HOURS, it is left alone until a read', async () => {
+    // The replays above have ended (an open subscription keeps its connection in use).
+    await eventually(
+      async () =>
+        (await rig.gw.gateway.metrics.openSubscriptions.get()).values.every((v) => v.value === 0)
+          ? true
+          : undefined,
+      5_000,
+      'no open subscription',
+    );
+    rig.clock.advance(73 * 3_600_000);
+    rig.reset();
+    expect(await rig.gw.gateway.changes.tick()).toEqual([]);
+    expect(rig.upstream()).toHaveLength(0);
+    await rig.gw.gql('{ gongWorkspaces { id } }');
+    expect((await rig.gw.gateway.changes.tick()).map((r) => r.kind)).toEqual(['full']);
   });
 });
