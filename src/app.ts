@@ -5,6 +5,7 @@
  * port 0 against an in-process sandbox and may bring their own registry, authentication, routes
  * and plugins through `deps`.
  */
+import type { TranscriptInterest } from './events/transcript-interest.js';
 import type { Server } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
@@ -100,6 +101,8 @@ export interface Gateway {
     /** Resolves once what reads and webhooks showed of the connection's calls is in its change index and published. */
     settled(connectionRef: string): Promise<void>;
   };
+  /** Who waits for transcripts: an embedder (or the read model) registers here to have them polled. */
+  transcriptInterest: TranscriptInterest;
   logger: Logger;
   metrics: Metrics;
   close(): Promise<void>;
@@ -110,6 +113,7 @@ export function readSettings(config: Config, now: () => number = Date.now): Read
     syncCallsOverlapMs: config.SYNC_CALLS_OVERLAP_MINUTES * 60_000,
     syncTranscriptsOverlapMs: config.SYNC_TRANSCRIPTS_OVERLAP_MINUTES * 60_000,
     syncStartDays: config.SYNC_START_DAYS,
+    flowsRefreshMaxRequests: config.FLOWS_REFRESH_MAX_REQUESTS,
     now,
   };
 }
@@ -156,6 +160,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     store,
     log: shared.eventLog,
     schedule: shared.transcriptSchedule,
+    interest: shared.transcriptInterest,
     connectionExists: async (ref) => (await registry.get(ref)) !== null,
     onCallLearned: learn,
     entities: shared.entities,
@@ -326,6 +331,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       tick: () => reconcile.reconciler.tick(),
       settled: (ref) => reconcile.feeder.drain(ref),
     },
+    transcriptInterest: shared.transcriptInterest,
     logger,
     metrics,
     close: () =>

@@ -222,7 +222,12 @@ export const VARS = {
   CACHE_FLOWS_TTL_SECONDS: {
     schema: int(1, 604_800).default(21_600),
     description:
-      "TTL of the full flows read (when caching is on): each refresh costs one GET /v2/flows per active user (~465 requests at 500 users), so a day at 6 h is ~4 refreshes (~19% of Gong's 10,000/day at that size).",
+      'TTL of the full flows read (when caching is on): a refresh costs one GET /v2/flows per active user, at most FLOWS_REFRESH_MAX_REQUESTS, so a day at 6 h is ~4 refreshes.',
+  },
+  FLOWS_REFRESH_MAX_REQUESTS: {
+    schema: int(1, 100_000).default(250),
+    description:
+      'Most Gong requests one full flows read or refresh may send (one per owner): past it, owners never read and then those read longest ago go first and the rest stay stale (GongFlowConnection.freshness). 250 at the 6 h refresh is ≤1,000 a day, 10% of the budget.',
   },
   CACHE_STALE_SECONDS: {
     schema: int(0, 604_800).default(86_400),
@@ -382,8 +387,14 @@ export const VARS = {
       'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).',
   },
   TRANSCRIPT_POLL_INITIAL_SECONDS: {
-    schema: z.coerce.number().positive().default(60),
-    description: 'First transcript re-check after a call.created event; doubles up to the maximum.',
+    schema: z.coerce.number().nonnegative().default(30),
+    description:
+      'Gap between the first transcript checks after a call.created (the dense phase): transcript.ready comes within this of the transcript being readable. Only calls someone waits for are checked, ≤100 a request.',
+  },
+  TRANSCRIPT_POLL_DENSE_SECONDS: {
+    schema: z.coerce.number().nonnegative().default(180),
+    description:
+      'How long the checks stay TRANSCRIPT_POLL_INITIAL_SECONDS apart; then the gap doubles up to the maximum. Calls Gong marks short, without media or without speech give up at its end.',
   },
   TRANSCRIPT_POLL_MAX_SECONDS: {
     schema: z.coerce.number().positive().default(3_600),
@@ -392,6 +403,11 @@ export const VARS = {
   TRANSCRIPT_POLL_GIVE_UP_HOURS: {
     schema: z.coerce.number().positive().default(48),
     description: 'Stop waiting for a transcript after this long.',
+  },
+  TRANSCRIPT_POLL_SHORT_CALL_SECONDS: {
+    schema: z.coerce.number().nonnegative().default(15),
+    description:
+      'Calls shorter than this (metaData.duration) give up at the end of the dense phase: dialer calls of a few seconds rarely get a transcript.',
   },
 
   // ---- embedded / standalone sandbox

@@ -15,6 +15,7 @@ import {
   verifyWebhookToken,
   type WebhookVerification,
 } from './verify-webhook.js';
+import { hintsOf, type CallHints } from './transcript-poller.js';
 import type { WebhookKeys } from './webhook-keys.js';
 
 export interface WebhookIntakeOptions {
@@ -29,6 +30,8 @@ export interface WebhookIntakeOptions {
     callId: string;
     isPrivate: boolean;
     started?: string | null | undefined;
+    /** What metaData says of the call's length, media and language (the poller gives up early on some). */
+    call?: CallHints;
   }) => Promise<void>;
   /** Called with the callData of each accepted non-test delivery (the shared entity cache keeps the sections it carries). */
   onCallData?: (connectionRef: string, callData: CallData) => Promise<void>;
@@ -151,6 +154,7 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
           callId: data.callData.metaData.id,
           isPrivate: data.isPrivate,
           started: data.callData.metaData.started,
+          call: hintsOf(data.callData.metaData),
         });
       return { kind: 'accepted', eventId, duplicate };
     },

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
-import { badInput } from '../errors.js';
+import { badInput, GatewayError } from '../errors.js';
 import { gongAnswerError, gongErrors, schemaMismatch } from './errors.js';
 import { createStatsEndpoints } from './client-stats.js';
 import { createByIdReads } from './reads/by-ids.js';
@@ -373,7 +373,17 @@ export function createGongClient(
         idempotent: true,
         body: request,
       };
-      const data = parse(NewCallAddingResponse, req, await send(req));
+      const res = await send(req);
+      if (res.status === 409) {
+        // What the create service needs to tell Gong's duplicate answer from another conflict.
+        const e = gongAnswerError(what(req), res);
+        throw new GatewayError(e.code, e.message, {
+          ...e.details,
+          resent: res.resent === true,
+          gongErrors: gongErrors(res.body),
+        });
+      }
+      const data = parse(NewCallAddingResponse, req, res);
       return { requestId: data.requestId, callId: data.callId };
     },
   };

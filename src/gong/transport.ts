@@ -30,7 +30,7 @@ import {
   type Outcome,
   type RawAnswer,
 } from './attempt.js';
-import type { GongRequest, GongTransport, Priority } from './types.js';
+import type { GongRequest, GongResponse, GongTransport, Priority } from './types.js';
 import { asError } from '../util/promised.js';
 
 export interface TransportOptions {
@@ -231,7 +231,10 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       else if (step.breaker === 'failure') opts.breaker.failure();
       else opts.breaker.success();
       observe(outcome, log, retries);
-      if (step.action === 'answer') return answer!.res;
+      if (step.action === 'answer') {
+        if (retries > 0 && 'body' in answer!.res) (answer!.res as GongResponse).resent = true;
+        return answer!.res;
+      }
       // A body that is not handed back is freed before waiting (a retry, or Gong's 429).
       await answer?.discard();
       if (step.pauseMs !== undefined) await opts.scheduler.pause(step.pauseMs);

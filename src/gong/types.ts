@@ -66,6 +66,11 @@ export interface GongResponse {
   body: unknown;
   /** Gong's requestId, when the body carried one. */
   requestId?: string;
+  /**
+   * The request was sent more than once (an earlier attempt failed with 5xx, a timeout or a lost
+   * connection): Gong may have acted on an earlier one, as a create that now meets its duplicate.
+   */
+  resent?: boolean;
 }
 
 export interface GongTransport {

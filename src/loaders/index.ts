@@ -65,7 +65,7 @@ export interface Loaders {
   /** Stats, scorecards, trackers, library and call outcomes (./stats.ts). */
   stats: StatsLoaders;
   /** A full read shared through the cache (flows fan-out, ...); `schema` checks what comes back from Redis. */
-  cached<T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T>;
+  cached<T>(key: string, load: (previous?: T) => Promise<T>, schema?: z.ZodType<T>): Promise<T>;
   /** Calls Gong answered for `selector` on a list or sync page: later by-id loads of them (here and in other operations) are free. */
   rememberCalls(calls: readonly CallData[], selector: ContentSelector | undefined): void;
   rememberTranscripts(transcripts: readonly CallTranscript[]): void;
@@ -79,7 +79,11 @@ const USERS_PAGE = 100;
 
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
-  const cached = <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T> =>
+  const cached = <T>(
+    key: string,
+    load: (previous?: T) => Promise<T>,
+    schema?: z.ZodType<T>,
+  ): Promise<T> =>
     opts.cache && opts.cacheTtlSeconds > 0
       ? opts.cache.getOrLoad(
           client.connectionRef,
@@ -193,7 +197,12 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     standings: createStandingLoader(opts.standings, ref),
     usersPage,
     cached,
-    stats: createStatsLoaders(client, metrics, cached),
+    stats: createStatsLoaders(client, metrics, cached, async (ids) => {
+      const found = await users.loadMany(ids);
+      const failed = found.find((u) => u instanceof Error);
+      if (failed) throw failed;
+      return new Set(found.flatMap((u) => (u && !(u instanceof Error) ? [u.id] : [])));
+    }),
     rememberCalls(list, selector) {
       const loader = calls(selector);
       for (const c of list) loader.prime(c.metaData.id, c);

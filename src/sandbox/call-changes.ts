@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { CallBasicData, CallContent } from '../gong/wire.js';
+import { gongAiOutcome } from './call-outcomes.js';
+import * as W from './seed-words.js';
 import type { Tenant } from './tenant.js';
 import type { CallChangeControl } from './types.js';
 
@@ -53,9 +55,21 @@ export function createCallChanges(deps: { tenant: Tenant; now: () => number }): 
       return call.meta;
     },
     setCallOutcome(id, outcome) {
+      if (typeof outcome === 'string') {
+        // A definition's name: the outcome as Gong AI writes it for that definition.
+        const def = W.OUTCOMES.find(([name]) => name.toLowerCase() === outcome.toLowerCase());
+        if (!def)
+          throw badInput(
+            `setCallOutcome: no call outcome definition named ${JSON.stringify(outcome)} (GET /v2/call-outcomes lists them)`,
+          );
+        processed('setCallOutcome', id).details().content.callOutcome = gongAiOutcome(def);
+        return;
+      }
       const parsed = Outcome.safeParse(outcome);
       if (!parsed.success)
-        throw badInput('setCallOutcome: expected {id?, category?, name?} or null');
+        throw badInput(
+          "setCallOutcome: expected a definition's name, Gong AI's {id, category, name}, or null",
+        );
       const content = processed('setCallOutcome', id).details().content;
       // "Returned when it is available": absent until set.
       if (parsed.data == null) delete content.callOutcome;

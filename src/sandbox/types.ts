@@ -93,7 +93,9 @@ export interface FaultRule {
       }
     | { type: 'latency'; ms: number }
     | { type: 'malformed' }
-    | { type: 'reset' };
+    | { type: 'reset' }
+    /** Gong acts on the request (a create creates), then the answer is lost: this status instead. */
+    | { type: 'lost-answer'; status: 500 | 502 | 503 };
 }
 
 export interface WebhookRule {
@@ -144,8 +146,11 @@ export interface CallChangeControl {
     callId: string,
     changes: Partial<Omit<CallBasicData, 'id' | 'url' | 'scheduled' | 'started' | 'duration'>>,
   ): CallBasicData;
-  /** Sets (or, with null, clears) a processed call's `content.callOutcome`. */
-  setCallOutcome(callId: string, outcome: CallOutcomeValue | null): void;
+  /**
+   * Sets (or, with null, clears) a processed call's `content.callOutcome`: the name of one of the
+   * tenant's outcome definitions (written as Gong AI writes it), or the object itself.
+   */
+  setCallOutcome(callId: string, outcome: string | CallOutcomeValue | null): void;
   /** Deletes a call: no read lists or finds it any more, and its transcript is gone too. */
   deleteCall(callId: string): void;
   /**

@@ -73,12 +73,18 @@ describe('gongCallsSync', () => {
 
   it('does not deliver a call again for a change to a field it does not select', async () => {
     const target = callsStarted(rig, 4 * DAY, 2 * DAY).filter((c) => !c.metaData.isPrivate)[1]!;
-    rig.sandbox.control.setCallOutcome(target.metaData.id, {
-      id: 'X',
-      category: 'Answered',
-      name: 'Later',
-    });
+    const first = target.content?.callOutcome?.name;
+    rig.sandbox.control.setCallOutcome(
+      target.metaData.id,
+      first === 'Call back later' ? 'Busy' : 'Call back later',
+    );
     await sweep();
+    // The change was seen (and published), but the sync selects no outcome: nothing to deliver.
+    const changes = await changesSoFar(rig.gw.wsUrl, 2);
+    expect(changes.find((e) => e.callId === target.metaData.id)).toMatchObject({
+      kind: 'UPDATED',
+      changedFields: ['content.callOutcome'],
+    });
     expect((await step()).map((n) => n.id)).not.toContain(target.metaData.id);
   });
 

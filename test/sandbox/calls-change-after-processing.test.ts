@@ -82,6 +82,18 @@ describe('calls change after processing', () => {
         }
       ).content?.callOutcome;
     expect(await read()).toEqual(outcome);
+    // By a definition's name, as Gong AI writes it.
+    expect(
+      (await control('PUT', `/calls/${id}/outcome`, { callOutcome: 'Not interested' })).status,
+    ).toBe(200);
+    expect(await read()).toEqual({
+      id: 'NOT_INTERESTED',
+      category: 'Answered',
+      name: 'Not interested',
+    });
+    expect((await control('PUT', `/calls/${id}/outcome`, { callOutcome: 'Nope' })).status).toBe(
+      400,
+    );
     await control('PUT', `/calls/${id}/outcome`, { callOutcome: null });
     expect(await read()).toBeUndefined();
   });

@@ -11,6 +11,7 @@ import { assertConnectionRef } from '../../connections/types.js';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
 import { readCallChanged, readCallCreated, readTranscriptReady } from '../../events/payloads.js';
+import { ALL_CALLS } from '../../events/transcript-interest.js';
 import { servable } from '../../privacy/call-privacy.js';
 import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
 import { openEventStream } from '../../events/event-stream.js';
@@ -21,6 +22,9 @@ import { checkFirst } from '../cursor.js';
 import { gongId } from './ids.js';
 import { servableOnly, standingNow } from './servable-events.js';
 import { callFromWebhook } from './webhook-call.js';
+
+/** A subscriber's interest lease; renewed every third of it while the stream is open. */
+const SUBSCRIBER_LEASE_MS = 120_000;
 
 function isLoggedEvent(v: unknown): v is LoggedEvent {
   return (
@@ -48,6 +52,7 @@ async function open(
   after: string | null | undefined,
   filter: (e: LoggedEvent) => boolean,
   servableNow: (e: LoggedEvent) => Promise<boolean>,
+  onEnd?: () => void,
 ) {
   const ev = ctx.services.events;
   const socket = ctx.subscriberSocket;
@@ -71,6 +76,7 @@ async function open(
     },
     onEnd: () => {
       release?.();
+      onEnd?.();
       if (!shared) ev.metrics?.openSubscriptions.dec({ subscription: name });
     },
     onLiveDelivery: (e) =>
@@ -94,6 +100,30 @@ const callServable =
     const d = recorded(e);
     return d !== undefined && servable(d, await standingNow(ctx, d.callId), includePrivate);
   };
+
+/**
+ * A subscriber waits for every transcript of its connection: the poller asks Gong about the
+ * connection's calls only while one does. The lease is renewed while the stream is open (it expires
+ * by itself if this instance dies); the returned function lets go.
+ */
+async function waitForTranscripts(ctx: GatewayContext): Promise<() => void> {
+  const interest = ctx.services.events.interest;
+  if (!interest) return () => undefined;
+  const lease = await interest.want(ctx.connectionRef, ALL_CALLS, 'subscriber', {
+    ttlMs: SUBSCRIBER_LEASE_MS,
+  });
+  const warn = (err: unknown) =>
+    ctx.logger.warn(
+      { err: err instanceof Error ? err.message : String(err) },
+      "could not renew a subscriber's interest in transcripts",
+    );
+  const renew = setInterval(() => void lease.renew().catch(warn), SUBSCRIBER_LEASE_MS / 3);
+  renew.unref();
+  return () => {
+    clearInterval(renew);
+    void lease.release().catch(warn);
+  };
+}
 
 export const subscriptionResolvers: Resolvers = {
   Query: {
@@ -153,18 +183,26 @@ export const subscriptionResolvers: Resolvers = {
       },
     },
     gongTranscriptReady: {
-      subscribe: (_p, args, ctx) =>
-        open(
-          ctx,
-          'gongTranscriptReady',
-          'transcript.ready',
-          args.after,
-          (e) => {
-            const d = readTranscriptReady(e.data);
-            return d !== undefined && (!d.isPrivate || args.includePrivate === true);
-          },
-          callServable(ctx, args.includePrivate === true, (e) => readTranscriptReady(e.data)),
-        ),
+      subscribe: async (_p, args, ctx) => {
+        const waiting = await waitForTranscripts(ctx);
+        try {
+          return await open(
+            ctx,
+            'gongTranscriptReady',
+            'transcript.ready',
+            args.after,
+            (e) => {
+              const d = readTranscriptReady(e.data);
+              return d !== undefined && (!d.isPrivate || args.includePrivate === true);
+            },
+            callServable(ctx, args.includePrivate === true, (e) => readTranscriptReady(e.data)),
+            waiting,
+          );
+        } catch (e) {
+          waiting();
+          throw e;
+        }
+      },
       resolve: (payload: unknown, _args: unknown, ctx: GatewayContext) => {
         const d = isLoggedEvent(payload) ? readTranscriptReady(payload.data) : undefined;
         if (!isLoggedEvent(payload) || !d) throw corrupt('transcript.ready');

@@ -7,6 +7,7 @@
  * go first in the connection's budget.
  */
 import type { CallChangedData } from '../../events/payloads.js';
+import { ALL_CALLS } from '../../events/transcript-interest.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { CallData } from '../../gong/wire.js';
 import { hiddenIds } from '../../privacy/call-privacy.js';
@@ -17,6 +18,9 @@ import type { ChangeAction } from '../sync/changes.js';
 import { runSyncStep } from '../sync/run.js';
 import { hiddenCallIds, planOf, primeCalls } from './call-plan.js';
 import { toIso } from './ids.js';
+
+/** A transcripts sync chain counts as waiting for transcripts this long after its last page. */
+const SYNC_INTEREST_MS = 3_600_000;
 
 /** The records a by-id batch found; a failed batch fails the step (the checkpoint is not advanced). */
 function found<T>(results: readonly (T | null | Error)[]): T[] {
@@ -106,6 +110,18 @@ export const syncResolvers: Resolvers = {
     gongTranscriptsSync: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
       const includePrivate = args.includePrivate === true;
+      // A chain reads the transcripts of learned calls by id: the poller finds them ready meanwhile.
+      await ctx.services.events.interest
+        ?.want(ctx.connectionRef, ALL_CALLS, 'sync', {
+          holder: 'transcripts-sync',
+          ttlMs: SYNC_INTEREST_MS,
+        })
+        .catch((err: unknown) =>
+          ctx.logger.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            "could not record the sync chain's interest in transcripts",
+          ),
+        );
       const hidden = new Set<string>();
       // A transcript does not say whether its call is private: one calls lookup per page.
       const hide = async (callIds: string[]) => {
