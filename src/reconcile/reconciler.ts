@@ -86,6 +86,8 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
     plan: Cadence,
     at: number,
   ): SweepKind | undefined => {
+    // A sweep the day's share cut short goes on as soon as there is share again.
+    if (meta.resumeKind === 'full' || meta.resumeKind === 'recent') return meta.resumeKind;
     const fullAt = num(meta.fullAt);
     const recentAt = num(meta.recentAt);
     if (fullAt === undefined || at - fullAt >= plan.fullMs) return 'full';
