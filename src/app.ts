@@ -29,6 +29,8 @@ import { createGongClients, limitsFromConfig, type GongClients } from './gong/cl
 import { createCallObserver } from './gong/call-observer.js';
 import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
+import { mergeResolvers } from './graphql/resolvers/index.js';
+import { createGraphqlTracing } from './graphql/tracing.js';
 import { createSyncState } from './sync/sync-state.js';
 import { createExplorer } from './http/explorer.js';
 import { graphqlRoute } from './http/graphql-route.js';
@@ -47,6 +49,7 @@ import {
 } from './observability/graphql-metrics-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { traceExport } from './observability/tracing.js';
 import type { Sandbox } from './sandbox/types.js';
 import { createConnectionsFeature } from './wiring/connections.js';
 import { createEventsFeature, type OnCallLearned } from './wiring/events.js';
@@ -236,7 +239,11 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     return ctx;
   };
 
-  const schema = buildGatewaySchema();
+  // With tracing on (src/observability/tracing.ts), GraphQL phases and Gong-reaching resolvers get spans.
+  const graphqlTracing = traceExport(config) ? createGraphqlTracing() : undefined;
+  const schema = buildGatewaySchema(
+    graphqlTracing ? graphqlTracing.traced(mergeResolvers()) : undefined,
+  );
   // HTTP and WebSocket operations share one bounded set of operation labels.
   const operationLabel = createOperationLabel();
   const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
@@ -245,6 +252,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     logger,
     plugins: [
       graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }),
+      ...(graphqlTracing ? [graphqlTracing.plugin] : []),
       ...(deps.plugins ?? []),
     ],
     limits: {

@@ -58,6 +58,38 @@ export const VARS = {
     description:
       '/metrics (series labelled by connection ref) needs `Authorization: Bearer <METRICS_TOKEN>`. Unset: open, for scrapes from inside the network only.',
   },
+  // ---- tracing (OpenTelemetry's standard variables; docs/operations.md "Traces")
+  OTEL_TRACES_EXPORTER: {
+    schema: z.enum(['otlp', 'console', 'none']).optional(),
+    description:
+      'Traces exporter: `otlp`, `console` or `none`. Unset: `otlp` when an OTLP endpoint is set, else tracing is off (no SDK is started).',
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: url.optional(),
+    description:
+      'OTLP/HTTP base URL (e.g. `http://localhost:4318`); traces go to `<endpoint>/v1/traces`. Setting it turns tracing on.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    schema: url.optional(),
+    description: 'Full URL for traces, used as is (wins over OTEL_EXPORTER_OTLP_ENDPOINT).',
+  },
+  OTEL_EXPORTER_OTLP_PROTOCOL: {
+    schema: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+    description:
+      'OTLP encoding: `http/protobuf` or `http/json` (gRPC is not bundled). OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER(_ARG), OTEL_RESOURCE_ATTRIBUTES and OTEL_BSP_* are read by the SDK as the specification says.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: {
+    schema: z.enum(['http/protobuf', 'http/json']).optional(),
+    description: 'The encoding for traces only (wins over OTEL_EXPORTER_OTLP_PROTOCOL).',
+  },
+  OTEL_SERVICE_NAME: {
+    schema: z.string().min(1).default('gong-gateway'),
+    description: "The traces' `service.name`.",
+  },
+  OTEL_SDK_DISABLED: {
+    schema: bool.default(false),
+    description: 'true: no tracing whatever the other OTEL_* variables say.',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     schema: int(0, 600_000).default(8_000),
     description:

@@ -18,6 +18,7 @@
  */
 import { collectPages } from '../gong/reads/pages.js';
 import type { GongClient } from '../gong/types.js';
+import { PAGE_SIZE } from '../gong/wire/common.js';
 import type { Logger } from '../observability/logger.js';
 import type { TranscriptReadyData } from './payloads.js';
 import type { EventLog } from './event-log.js';
@@ -116,7 +117,7 @@ export const slotAfter = (now: number, gapMs: number) =>
 
 export function createTranscriptPoller(opts: TranscriptPollerOptions): TranscriptPoller {
   const now = opts.now ?? Date.now;
-  const batchSize = opts.batchSize ?? 100;
+  const batchSize = opts.batchSize ?? PAGE_SIZE;
   const leaseMs = opts.leaseMs ?? 120_000;
   const denseMs = opts.denseMs ?? 180_000;
   const shortCallSeconds = opts.shortCallSeconds ?? 15;

@@ -7,6 +7,7 @@
  */
 import { WebhookPayload, type CallData } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
+import { inSpan } from '../observability/tracing.js';
 import { callCreatedData } from './payloads.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { EventLog } from './event-log.js';
@@ -60,7 +61,7 @@ export interface WebhookIntake {
 }
 
 export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
-  return {
+  const intake: WebhookIntake = {
     async checkToken(connectionRef, authorization, calledUrl) {
       const found = await opts.keys.lookup(connectionRef);
       if (found.state === 'unparsable') {
@@ -158,5 +159,14 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
         });
       return { kind: 'accepted', eventId, duplicate };
     },
+  };
+  return {
+    ...intake,
+    acceptBody: (connectionRef, token, rawBody) =>
+      inSpan('gong webhook intake', { 'gong.connection': connectionRef }, async (span) => {
+        const outcome = await intake.acceptBody(connectionRef, token, rawBody);
+        span.setAttribute('gong.webhook.outcome', outcome.kind);
+        return outcome;
+      }),
   };
 }

@@ -702,12 +702,22 @@ export type GongOutlineSection = {
   startTime?: Maybe<Scalars['Float']['output']>;
 };
 
-/** Relay page info of every Gong connection type. */
+/**
+ * Relay page info of every Gong connection type (the Relay cursor connections spec). Pages go
+ * forward only (`first`/`after`): Gong's lists have no backward cursors.
+ */
 export type GongPageInfo = {
   __typename?: 'GongPageInfo';
   /** Cursor of the last edge; pass it as `after` for the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * Whether edges come before this page: true when it starts after a cursor (`after` was given).
+   * The connections page forward only, so there is no `before`/`last` to reach them with.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first edge; null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type GongParty = {
@@ -950,7 +960,11 @@ export type GongTranscript = {
   __typename?: 'GongTranscript';
   call?: Maybe<GongCall>;
   callId: Scalars['ID']['output'];
-  /** The call's id: a call has one transcript, so it is the transcript's identity (normalising caches key on it by default). */
+  /**
+   * `transcript:<callId>`. Gong gives a transcript no id of its own, and every `id` in this schema is
+   * unique across types (Relay's store and other normalising caches key on it), so it cannot be the
+   * call's id. Federation and `callId` still identify it by the call (docs/clients.md, "Ids").
+   */
   id: Scalars['ID']['output'];
   monologues: Array<GongMonologue>;
 };
@@ -2131,6 +2145,8 @@ export type GongOutlineSectionResolvers<ContextType = GatewayContext, ParentType
 export type GongPageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongPageInfo'] = ResolversParentTypes['GongPageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type GongPartyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongParty'] = ResolversParentTypes['GongParty']> = ResolversObject<{

@@ -13,6 +13,7 @@ import { createByIdReads } from './reads/by-ids.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallObserver } from './call-observer.js';
 import type {
+  BodyAtDispatch,
   ByIdReads,
   GongClient,
   GongRequest,
@@ -54,8 +55,8 @@ export interface GongClientOptions {
   observer?: CallObserver;
 }
 
-/** A request body known now, or built when the request leaves the connection's queue. */
-type Body<T> = { now: T } | { atDispatch: () => T };
+/** A request body known now, or built at dispatch. */
+type Body<T> = { now: T } | { atDispatch: BodyAtDispatch<T> };
 
 const emptyRecords: Records = { totalRecords: 0, currentPageSize: 0, currentPageNumber: 0 };
 

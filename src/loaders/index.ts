@@ -19,6 +19,7 @@ import {
   type CallTranscript,
   type ContentSelector,
 } from '../gong/wire.js';
+import { PAGE_SIZE } from '../gong/wire/common.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -74,8 +75,6 @@ export interface Loaders {
 
 /** Cursors of slices of a cached full list (Gong's own cursors never start so). */
 const SLICE = 'gg-slice:';
-/** Gong's page size. */
-const USERS_PAGE = 100;
 
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
@@ -170,15 +169,15 @@ export function createLoaders(opts: LoaderOptions): Loaders {
       z.array(UserMetadata),
     );
     const from = offset ?? 0;
-    const items = all.slice(from, from + USERS_PAGE);
-    const next = from + USERS_PAGE < all.length ? `${SLICE}${from + USERS_PAGE}` : undefined;
+    const items = all.slice(from, from + PAGE_SIZE);
+    const next = from + PAGE_SIZE < all.length ? `${SLICE}${from + PAGE_SIZE}` : undefined;
     return {
       items,
       requestId: '',
       records: {
         totalRecords: all.length,
         currentPageSize: items.length,
-        currentPageNumber: Math.floor(from / USERS_PAGE),
+        currentPageNumber: Math.floor(from / PAGE_SIZE),
         ...(next ? { cursor: next } : {}),
       },
     };

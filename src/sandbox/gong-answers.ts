@@ -37,6 +37,3 @@ export const usersNotFound = (ids: readonly string[]) =>
 /** Real Gong's 401 for a Bearer token whose app lacks the scope (seen on ten endpoints). */
 export const missingScope = (scope: string) =>
   `You don't have permission to use '${scope}' in your app.`;
-
-/** Gong's page size: 100 records, no page-size parameter. */
-export const PAGE_SIZE = 100;

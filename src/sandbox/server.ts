@@ -133,6 +133,9 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
       auth: authKindOf(req.headers.authorization),
       listener,
       query: Object.fromEntries(sreq.query),
+      ...(typeof req.headers.traceparent === 'string'
+        ? { traceparent: req.headers.traceparent }
+        : {}),
     };
     const finish = (reply: SandboxReply) => {
       entry.status = reply.status;

@@ -76,6 +76,8 @@ export interface RequestLogEntry {
   body?: unknown;
   /** Bytes received in a media upload's `mediaFile` part (the bytes themselves are discarded). */
   mediaBytes?: number;
+  /** The W3C trace context the request carried (the gateway sends it when tracing is on). */
+  traceparent?: string;
 }
 
 export interface FaultRule {

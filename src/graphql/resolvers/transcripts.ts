@@ -9,7 +9,7 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
 import { hiddenCallIds, loadCall } from './call-plan.js';
-import { dateWindow, gongId, gongIds, isGongId } from './ids.js';
+import { dateWindow, gongId, gongIds, isGongId, transcriptId } from './ids.js';
 
 export const transcriptResolvers: Resolvers = {
   Query: {
@@ -52,7 +52,7 @@ export const transcriptResolvers: Resolvers = {
       if ((await hiddenCallIds(ctx, info, [ref.callId], false)).size > 0) return null;
       return ctx.loaders.transcripts.load(ref.callId);
     },
-    id: (t) => t.callId,
+    id: (t) => transcriptId(t.callId),
     call: (t, _a, ctx, info) => loadCall(ctx, info, t.callId),
     monologues: (t) => t.transcript.map((monologue) => ({ callId: t.callId, monologue })),
   },
