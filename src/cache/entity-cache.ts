@@ -7,7 +7,13 @@
  * Misses are not remembered: an id Gong does not know (yet) is asked again next time, since a call
  * becomes visible, and gets its transcript, hours after it ends.
  */
-import type { CallData, CallTranscript, ContentSelector, UserMetadata } from '../gong/wire.js';
+import type {
+  CallBasicData,
+  CallData,
+  CallTranscript,
+  ContentSelector,
+  UserMetadata,
+} from '../gong/wire.js';
 import type { Metrics } from '../observability/metrics.js';
 import {
   callOf,
@@ -70,6 +76,8 @@ export interface EntityCache {
   rememberUsers(ref: string, users: readonly UserMetadata[]): Promise<void>;
   /** Forgets the given calls (with their transcripts), or everything cached for the connection. */
   evict(ref: string, callIds?: readonly string[]): Promise<void>;
+  /** The calls' cached metaData, without asking Gong or counting a lookup (privacy checks of logged events). */
+  peekCalls(ref: string, ids: readonly string[]): Promise<(CallBasicData | undefined)[]>;
 }
 
 export interface EntityCacheOptions {
@@ -245,6 +253,11 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
           'user',
           users.map((u) => ({ id: u.id, value: u, ttlMs: ms(opts.ttls.userSeconds) })),
         );
+    },
+
+    async peekCalls(ref, ids) {
+      if (opts.ttls.callSeconds <= 0 || ids.length === 0) return ids.map(() => undefined);
+      return (await records(ref, ids)).map((r) => r?.metaData);
     },
 
     async evict(ref, callIds) {

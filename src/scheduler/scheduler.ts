@@ -1,12 +1,12 @@
 /**
  * One upstream scheduler per connection: every request start waits here for the connection's
- * limiter. Waiters form a bounded priority queue (interactive before background, FIFO within a
- * class), each with a deadline; one pump per instance asks the limiter for a start and hands it
+ * limiter. Waiters form a bounded priority queue (interactive, then background, then the
+ * reconciler's sweeps; FIFO within a class), each with a deadline; one pump per instance asks the limiter for a start and hands it
  * to the first waiter. Work that cannot be served in time fails with UPSTREAM_RATE_LIMITED and a
  * `retryAfter`, and never by sending more to Gong.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { Priority } from './priority.js';
+import { PRIORITIES, type Priority } from './priority.js';
 import type { Metrics } from '../observability/metrics.js';
 import { budgetWaitSpan, type WaitSpan } from '../observability/upstream-spans.js';
 import type { Acquisition, RateLimiter, Slot } from './limiter.js';
@@ -65,7 +65,8 @@ const rateLimited = (message: string, retryAfterMs: number) =>
 export function createScheduler(opts: SchedulerOptions): Scheduler {
   const now = opts.now ?? Date.now;
   const factor = opts.backgroundTimeoutFactor ?? 10;
-  const queues: Record<Priority, Waiter[]> = { interactive: [], background: [] };
+  const queues: Record<Priority, Waiter[]> = { interactive: [], background: [], reconcile: [] };
+  const waiting = () => PRIORITIES.flatMap((p) => queues[p]);
   const labels = { connection: opts.connectionRef };
   let pumping = false;
   let closed = false;
@@ -74,7 +75,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   /** Last wait the limiter reported: the best guess of a retryAfter for waiters that time out. */
   let lastWaitMs = 1000;
 
-  const depth = () => queues.interactive.length + queues.background.length;
+  const depth = () => PRIORITIES.reduce((n, p) => n + queues[p].length, 0);
   const report = () => opts.metrics?.rateLimitQueueDepth.set(labels, depth());
   const timeoutOf = (p: Priority) =>
     p === 'interactive' ? opts.queueTimeoutMs : opts.queueTimeoutMs * factor;
@@ -92,7 +93,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     else w.reject(err);
   };
 
-  const first = (): Waiter | undefined => queues.interactive[0] ?? queues.background[0];
+  const first = (): Waiter | undefined =>
+    queues.interactive[0] ?? queues.background[0] ?? queues.reconcile[0];
 
   /** A pause or spent budget that outlasts a waiter's deadline fails it now, with the real retryAfter. */
   const failThoseWhoCannotWait = (a: Extract<Acquisition, { ok: false }>) => {
@@ -102,7 +104,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       a.reason === 'paused'
         ? 'Gong asked us to pause (429 Retry-After)'
         : "today's Gong request budget is spent";
-    for (const w of [...queues.interactive, ...queues.background])
+    for (const w of waiting())
       if (w.deadline < readyAt)
         settle(
           w,
@@ -226,7 +228,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         ErrorCode.UPSTREAM_UNAVAILABLE,
         'The Gong scheduler is shut down',
       );
-      for (const w of [...queues.interactive, ...queues.background]) settle(w, err);
+      for (const w of waiting()) settle(w, err);
     },
   };
 }
