@@ -56,6 +56,8 @@ import { traceExport } from './observability/tracing.js';
 import type { Sandbox } from './sandbox/types.js';
 import { createConnectionsFeature } from './wiring/connections.js';
 import { createEventsFeature, type OnCallLearned } from './wiring/events.js';
+import { createReconcileFeature } from './wiring/reconcile.js';
+import type { SweepReport } from './reconcile/reconciler.js';
 import { createSharedState } from './wiring/stores.js';
 import { createWritesFeature } from './wiring/writes.js';
 
@@ -77,6 +79,11 @@ export interface GatewayDeps {
   now?: () => number;
   /** Largest GraphQL request body. @default 1 MiB */
   maxGraphQLBodyBytes?: number;
+  /**
+   * Sweep connections in use on a timer (`npm start` does). Off, sweeps run only when
+   * `gateway.changes.tick()` is called, as tests do after moving their clock. @default false
+   */
+  reconcileTimer?: boolean;
 }
 
 export interface Gateway {
@@ -101,6 +108,13 @@ export interface Gateway {
   clients: GongClients;
   /** The full-read cache (workspaces, users, flows). */
   cache: FullReadCache;
+  /** Calls that change after processing (src/reconcile/). */
+  changes: {
+    /** Runs the reconciler's due sweeps now (for connections in use). */
+    tick(): Promise<SweepReport[]>;
+    /** Resolves once what reads and webhooks showed of the connection's calls is in its change index and published. */
+    settled(connectionRef: string): Promise<void>;
+  };
   /** Who waits for transcripts: an embedder (or the read model) registers here to have them polled. */
   transcriptInterest: TranscriptInterest;
   logger: Logger;
@@ -168,6 +182,19 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     now,
   });
 
+  // Calls that change after processing: the change index every call record feeds, the reconciler's sweeps.
+  const reconcile = createReconcileFeature(config, {
+    store: shared.changeIndex,
+    observer,
+    clients,
+    log: shared.eventLog,
+    entities: shared.entities,
+    now,
+    logger,
+    metrics,
+    onCreated: (connectionRef, callId, started) => learn({ connectionRef, callId, started }),
+  });
+
   const embeddedSandbox = deps.sandbox !== undefined && usesEmbeddedSandbox(config);
   const authenticate =
     deps.authenticate ??
@@ -205,9 +232,10 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     sync,
     caches,
     live,
+    calls: reconcile.services,
     ...deps.services,
   };
-  const context = createContextFactory({
+  const operationContext = createContextFactory({
     gongClient: (ref) => clients.client(ref),
     authenticate,
     logger,
@@ -219,6 +247,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     services,
     maxRequestsPerOperation: config.GONG_MAX_REQUESTS_PER_OPERATION,
   });
+  // Every operation keeps its connection in use, so the reconciler sweeps it (RECONCILE_IDLE_HOURS).
+  const context: ContextFactory = async (request) => {
+    const ctx = await operationContext(request);
+    reconcile.activity.read(ctx.connectionRef);
+    return ctx;
+  };
 
   // With tracing on (src/observability/tracing.ts), GraphQL phases and Gong-reaching resolvers get spans.
   const graphqlTracing = traceExport(config) ? createGraphqlTracing() : undefined;
@@ -288,7 +322,9 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     ...(explorer.route ? [explorer.route] : []),
     healthRoute(),
     // Readiness: each dependency this instance was built with.
-    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog })),
+    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog }), {
+      details: () => ({ reconciler: reconcile.reconciler.readiness() }),
+    }),
     metricsRoute(metrics.registry, config.METRICS_TOKEN),
     ...(connections?.routes ?? []),
     ...events.routes,
@@ -310,6 +346,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     allowedOrigins: config.CORS_ORIGINS,
   });
   events.poller.start();
+  if (deps.reconcileTimer) reconcile.reconciler.start();
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
   let closing: Promise<void> | undefined;
@@ -325,6 +362,10 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     goingAway: () => pipeline.goingAway(),
     clients,
     cache: shared.cache,
+    changes: {
+      tick: () => reconcile.reconciler.tick(),
+      settled: (ref) => reconcile.feeder.drain(ref),
+    },
     transcriptInterest: shared.transcriptInterest,
     logger,
     metrics,
@@ -335,6 +376,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         pipeline.close();
         await ws.dispose();
         await events.poller.close();
+        await reconcile.close();
         await closeServer(server);
         await apollo.stop();
         await clients.close();

@@ -7,7 +7,13 @@
  * Misses are not remembered: an id Gong does not know (yet) is asked again next time, since a call
  * becomes visible, and gets its transcript, hours after it ends.
  */
-import type { CallData, CallTranscript, ContentSelector, UserMetadata } from '../gong/wire.js';
+import type {
+  CallBasicData,
+  CallData,
+  CallTranscript,
+  ContentSelector,
+  UserMetadata,
+} from '../gong/wire.js';
 import type { Metrics } from '../observability/metrics.js';
 import {
   callOf,
@@ -73,6 +79,8 @@ export interface EntityCache {
   evict(ref: string, callIds?: readonly string[]): Promise<void>;
   /** The ids of `kind` a read would have to ask Gong for now (an estimate: call parts are not looked at). */
   uncached(ref: string, kind: EntityKind, ids: readonly string[]): Promise<string[]>;
+  /** The calls' cached metaData, without asking Gong or counting a lookup (privacy checks of logged events). */
+  peekCalls(ref: string, ids: readonly string[]): Promise<(CallBasicData | undefined)[]>;
 }
 
 export interface EntityCacheOptions {
@@ -312,6 +320,11 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       if (ttl <= 0 || ids.length === 0) return [...ids];
       const found = await read(ref, kind, ids);
       return ids.filter((_, i) => found[i] === undefined);
+    },
+
+    async peekCalls(ref, ids) {
+      if (opts.ttls.callSeconds <= 0 || ids.length === 0) return ids.map(() => undefined);
+      return (await records(ref, ids)).map((r) => r?.metaData);
     },
 
     async evict(ref, callIds) {

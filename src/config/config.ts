@@ -312,6 +312,38 @@ export const VARS = {
     description: 'How far back a sync without checkpoint starts.',
   },
 
+  // ---- calls that change after processing (the reconciler, docs/caching.md)
+  RECONCILE_RECENT_INTERVAL_SECONDS: {
+    schema: int(1, 86_400).default(300),
+    description:
+      'How often the reconciler re-reads the last 24 h of calls of a connection in use, to notice calls made private, deleted, renamed or uploaded without a webhook. Any value from 1 s up.',
+  },
+  RECONCILE_INTERVAL_SECONDS: {
+    schema: int(1, 2_592_000).default(3_600),
+    description:
+      'How often the reconciler re-reads the whole window (RECONCILE_WINDOW_DAYS). Any value from 1 s up.',
+  },
+  RECONCILE_WINDOW_DAYS: {
+    schema: int(1, 365).default(14),
+    description:
+      'How far back (by call start) the reconciler notices changes; changes to older calls show only when a read meets them.',
+  },
+  RECONCILE_BUDGET_SHARE: {
+    schema: z.coerce.number().min(0).max(1).default(0.1),
+    description:
+      "Largest share of a connection's GONG_DAILY_BUDGET the reconciler spends a day; past it the sweeps wait for the next UTC day. A tenant too large for the cadence gets longer intervals (the gong_gateway_reconcile_stretch metric and /readyz say so). 0 turns the reconciler off.",
+  },
+  RECONCILE_IDLE_HOURS: {
+    schema: z.coerce.number().positive().max(8_760).default(72),
+    description:
+      'A connection is swept while it has subscribers, a sync chain whose state is kept (SYNC_STATE_RETENTION_HOURS), or reads in the last this many hours (72 h keeps a weekday-only frontend swept over a weekend).',
+  },
+  EVENT_RETENTION_HOURS: {
+    schema: int(1, 87_600).default(336),
+    description:
+      'How long subscription events (call.created, transcript.ready, call.changed) are kept for `after` replay and sync change positions, beside EVENT_LOG_MAX_EVENTS; older positions are refused as past retention.',
+  },
+
   // ---- GraphQL limits
   GRAPHQL_MAX_DEPTH: { schema: int(1, 100).default(10), description: 'Maximum query depth.' },
   GRAPHQL_MAX_COST: {

@@ -13,6 +13,7 @@ import type { ConnectionServices } from '../connections/services.js';
 import type { EventServices, SharedStream, SubscriberSocket } from '../events/services.js';
 import type { GongClient } from '../gong/types.js';
 import type { SyncState } from '../sync/sync-state.js';
+import type { CallChangeServices } from '../reconcile/services.js';
 import type { CreateCallService } from '../call-creation/create-call.js';
 import { createLoaders, type FullReadCache, type Loaders } from '../loaders/index.js';
 import type { EntityCache } from '../cache/entity-cache.js';
@@ -58,6 +59,8 @@ export interface GatewayServices {
   caches: { evict(connectionRef: string, callIds?: readonly string[]): Promise<void> };
   /** Ends what runs live on a connection (subscriptions, streams, sockets) once it is disconnected. */
   live?: { connectionGone(connectionRef: string): void };
+  /** The newest knowledge of calls for the privacy rule, and the uses that keep a connection swept; absent: records decide their own privacy. */
+  calls?: CallChangeServices;
 }
 
 export interface GatewayContext {
@@ -139,6 +142,7 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
       cacheTtlSeconds: opts.cacheTtlSeconds,
       entities: opts.entities,
       fresh,
+      standings: opts.services.calls?.standings,
     });
   return async (request) => {
     const requestId = request.requestId ?? randomUUID();

@@ -84,7 +84,11 @@ export async function runReadinessChecks(
 
 export function readinessRoute(
   checks: readonly ReadinessCheck[],
-  opts: { timeoutMs?: number } = {},
+  opts: {
+    timeoutMs?: number;
+    /** Facts that never fail readiness but an operator should see (e.g. a stretched reconciler). */
+    details?: () => Record<string, string>;
+  } = {},
 ): Route {
   const timeoutMs = opts.timeoutMs ?? 1_000;
   return {
@@ -93,9 +97,15 @@ export function readinessRoute(
     async handle({ res }) {
       const r = await runReadinessChecks(checks, timeoutMs);
       const headers = { 'cache-control': 'no-store' };
-      if (r.ready) sendJson(res, 200, { status: 'ready', checks: r.checks }, headers);
+      const details = opts.details ? { details: opts.details() } : {};
+      if (r.ready) sendJson(res, 200, { status: 'ready', checks: r.checks, ...details }, headers);
       else
-        sendJson(res, 503, { status: 'not_ready', failing: r.failing, checks: r.checks }, headers);
+        sendJson(
+          res,
+          503,
+          { status: 'not_ready', failing: r.failing, checks: r.checks, ...details },
+          headers,
+        );
     },
   };
 }

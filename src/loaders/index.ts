@@ -21,16 +21,20 @@ import {
   type ContentSelector,
 } from '../gong/wire.js';
 import { PAGE_SIZE } from '../gong/wire/common.js';
-import type { FullReadCache } from '../cache/full-read-cache.js';
+import type { FullReadCache, FullReadPeek } from '../cache/full-read-cache.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { loaderById } from './batch.js';
 import { byKeys } from '../util/by-keys.js';
 import { createStatsLoaders, type StatsLoaders } from './stats.js';
 import { STATS_SCOPES } from '../gong/wire-stats.js';
+import {
+  createStandingLoader,
+  type CallStandings,
+  type StandingLoader,
+} from '../privacy/call-privacy.js';
 
 export type { FullReadCache };
-import type { FullReadPeek } from '../cache/full-read-cache.js';
 
 export interface LoaderOptions {
   client: GongClient;
@@ -41,6 +45,8 @@ export interface LoaderOptions {
   entities?: EntityCache;
   /** Cache-Control: no-cache: read from Gong and refresh the caches. */
   fresh?: boolean;
+  /** The newest knowledge of calls (privacy, deletion) the privacy rule checks records against. */
+  standings?: CallStandings | undefined;
 }
 
 export interface Loaders {
@@ -52,6 +58,8 @@ export interface Loaders {
   basicCall: DataLoader<string, CallBasicData | null>;
   /** Every workspace, fetched at most once per request. */
   workspaces(): Promise<Workspace[]>;
+  /** Calls' standing now (deleted, private), for the privacy rule: one index read per batch. */
+  standings: StandingLoader;
   /**
    * One page of GET /v2/users. With full reads cached, a slice of the cached full list (every
    * page fetched once per TTL, and each user kept by id too); else Gong's own page.
@@ -223,6 +231,7 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     calls,
     basicCall,
     workspaces,
+    standings: createStandingLoader(opts.standings, ref),
     usersPage,
     cached,
     stats: createStatsLoaders(client, metrics, cached, async (ids) => {

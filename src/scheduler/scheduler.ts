@@ -1,13 +1,14 @@
 /**
  * One upstream scheduler per connection: every request start waits here for the connection's
- * limiter. Waiters form a bounded priority queue (interactive before background), each with a
- * deadline; within a class, operations take turns (round-robin by the operation a request is for,
- * FIFO within one operation), so one client's long queue does not starve another's interactive
- * reads. One pump per instance asks the limiter for a start and hands it to the next waiter. Work that cannot be served in time fails with UPSTREAM_RATE_LIMITED and a
- * `retryAfter`, and never by sending more to Gong.
+ * limiter. Waiters form a bounded priority queue (interactive, then background, then the
+ * reconciler's sweeps), each with a deadline; within a class, operations take turns (round-robin
+ * by the operation a request is for, FIFO within one operation), so one client's long queue does
+ * not starve another's interactive reads. One pump per instance asks the limiter for a start and
+ * hands it to the next waiter. Work that cannot be served in time fails with UPSTREAM_RATE_LIMITED
+ * and a `retryAfter`, and never by sending more to Gong.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { Priority } from './priority.js';
+import { PRIORITIES, type Priority } from './priority.js';
 import type { Metrics } from '../observability/metrics.js';
 import { budgetWaitSpan, type WaitSpan } from '../observability/upstream-spans.js';
 import type { Acquisition, RateLimiter, Slot } from './limiter.js';
@@ -77,12 +78,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const queues: Record<Priority, Map<object, Waiter[]>> = {
     interactive: new Map(),
     background: new Map(),
+    reconcile: new Map(),
   };
-  const sizes: Record<Priority, number> = { interactive: 0, background: 0 };
-  const all = (): Waiter[] => [
-    ...[...queues.interactive.values()].flat(),
-    ...[...queues.background.values()].flat(),
-  ];
+  const sizes: Record<Priority, number> = { interactive: 0, background: 0, reconcile: 0 };
+  const waiting = (): Waiter[] => PRIORITIES.flatMap((p) => [...queues[p].values()].flat());
   const labels = { connection: opts.connectionRef };
   let pumping = false;
   let closed = false;
@@ -91,7 +90,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   /** Last wait the limiter reported: the best guess of a retryAfter for waiters that time out. */
   let lastWaitMs = 1000;
 
-  const depth = () => sizes.interactive + sizes.background;
+  const depth = () => PRIORITIES.reduce((n, p) => n + sizes[p], 0);
   const report = () => opts.metrics?.rateLimitQueueDepth.set(labels, depth());
   const timeoutOf = (p: Priority) =>
     p === 'interactive' ? opts.queueTimeoutMs : opts.queueTimeoutMs * factor;
@@ -117,7 +116,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   };
 
   const head = (p: Priority): Waiter | undefined => queues[p].values().next().value?.[0];
-  const first = (): Waiter | undefined => head('interactive') ?? head('background');
+  const first = (): Waiter | undefined =>
+    head('interactive') ?? head('background') ?? head('reconcile');
 
   /** A pause or spent budget that outlasts a waiter's deadline fails it now, with the real retryAfter. */
   const failThoseWhoCannotWait = (a: Extract<Acquisition, { ok: false }>) => {
@@ -127,7 +127,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       a.reason === 'paused'
         ? 'Gong asked us to pause (429 Retry-After)'
         : "today's Gong request budget is spent";
-    for (const w of all())
+    for (const w of waiting())
       if (w.deadline < readyAt)
         settle(
           w,
@@ -257,7 +257,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         ErrorCode.UPSTREAM_UNAVAILABLE,
         'The Gong scheduler is shut down',
       );
-      for (const w of all()) settle(w, err);
+      for (const w of waiting()) settle(w, err);
     },
   };
 }
