@@ -24,7 +24,12 @@ import {
   type GatewayServices,
   type ReadSettings,
 } from './graphql/context.js';
-import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
+import {
+  createGongClients,
+  limitsFromConfig,
+  type GongClients,
+  type GongLimits,
+} from './gong/clients.js';
 import { createCallObserver } from './gong/call-observer.js';
 import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
@@ -70,6 +75,8 @@ export interface GatewayDeps {
   now?: () => number;
   /** Largest GraphQL request body. @default 1 MiB */
   maxGraphQLBodyBytes?: number;
+  /** Overrides of the Gong client's limits that have no variable (tests shorten the retry backoff). */
+  gongLimits?: Partial<GongLimits>;
 }
 
 export interface Gateway {
@@ -119,7 +126,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     registry,
     redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
-    limits: limitsFromConfig(config),
+    limits: { ...limitsFromConfig(config), ...deps.gongLimits },
     metrics,
     logger,
     observer,
