@@ -28,6 +28,7 @@ import {
   createGongClients,
   limitsFromConfig,
   type GongClients,
+  type GongClientsDeps,
   type GongLimits,
 } from './gong/clients.js';
 import { createCallObserver } from './gong/call-observer.js';
@@ -77,6 +78,8 @@ export interface GatewayDeps {
   maxGraphQLBodyBytes?: number;
   /** Overrides of the Gong client's limits that have no variable (tests shorten the retry backoff). */
   gongLimits?: Partial<GongLimits>;
+  /** Wraps each connection's rate limiter (tests hold its slots). */
+  wrapLimiter?: GongClientsDeps['wrapLimiter'];
 }
 
 export interface Gateway {
@@ -127,6 +130,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
     limits: { ...limitsFromConfig(config), ...deps.gongLimits },
+    wrapLimiter: deps.wrapLimiter,
     metrics,
     logger,
     observer,
