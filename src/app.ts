@@ -278,6 +278,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     metrics,
     maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
     maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED_SOCKETS,
+    connectionInitWaitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
     allowedOrigins: config.CORS_ORIGINS,
     // The same policy Apollo applies over HTTP.
     policy: { introspection, hideSuggestions: production },

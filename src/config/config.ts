@@ -344,6 +344,11 @@ export const VARS = {
     description:
       'WebSockets that may wait for connection_init at once; more are closed with 1013 (try again later).',
   },
+  WS_CONNECTION_INIT_TIMEOUT_MS: {
+    schema: int(100, 600_000).default(3_000),
+    description:
+      'How long a WebSocket may wait before sending connection_init: then it is closed with 4408, and cut off 1 s later if the peer ignores the close.',
+  },
   WS_MAX_PENDING_EVENTS: {
     schema: int(1, 100_000).default(1_000),
     description:
