@@ -33,32 +33,40 @@ const builtAt = () => {
   }
 };
 
+/** Builds under the lock unless another caller did meanwhile; returns tsc's exit code. */
+function buildLocked() {
+  if (builtAt() >= sourcesAt()) return 0;
+  const started = Date.now();
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status === 0)
+    writeFileSync(stamp, `${new Date().toISOString()} ${Date.now() - started} ms\n`);
+  return r.status ?? 1;
+}
+
 mkdirSync(join(root, 'dist'), { recursive: true });
 const deadline = Date.now() + 180_000;
+let code = 0;
 for (;;) {
-  if (builtAt() >= sourcesAt()) process.exit(0);
+  if (builtAt() >= sourcesAt()) break;
   try {
     mkdirSync(lock);
   } catch {
-    if (Date.now() > deadline) throw new Error(`${lock} held for 3 minutes: remove it`);
-    await sleep(200);
+    // A lock left by a killed build (older than any build takes) is taken over.
+    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000)
+      rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new Error(`${lock} held for 3 minutes`);
+    else await sleep(200);
     continue;
   }
   try {
-    if (builtAt() >= sourcesAt()) process.exit(0);
-    const started = Date.now();
-    const r = spawnSync(
-      process.execPath,
-      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
-    );
-    if (r.status !== 0) process.exit(r.status ?? 1);
-    writeFileSync(stamp, `${new Date().toISOString()} ${Date.now() - started} ms\n`);
-    process.exit(0);
+    code = buildLocked();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+  break;
 }
+process.exit(code);
