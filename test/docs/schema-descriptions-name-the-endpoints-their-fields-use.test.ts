@@ -8,11 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildASTSchema } from 'graphql';
-import type { ConnectionRegistry } from '../../src/connections/types.js';
 import { loadTypeDefs } from '../../src/graphql/schema.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { bearerToken } from '../sandbox/support.js';
+import { scopedRegistry } from '../support/scoped-registry.js';
 
 const ENDPOINT = /\b(GET|POST|PUT|DELETE|PATCH) (\/v2\/[\w/{}-]+)([^.;]*)/g;
 
@@ -41,23 +39,6 @@ function claims(): Map<string, Claim[]> {
     if (named.length > 0) out.set(f.name, named);
   }
   return out;
-}
-
-const BASIC_SCOPES = ['api:calls:read:basic', 'api:users:read'];
-
-/** `default` as an OAuth connection granted only the basic call scope (a real sandbox token). */
-function basicScopeRegistry(sb: Sandbox): ConnectionRegistry {
-  const at = new Date().toISOString();
-  const conn = {
-    ...{ ref: 'default', authKind: 'OAUTH' as const, baseUrl: sb.tenantUrl },
-    ...{ scopes: BASIC_SCOPES, status: 'ACTIVE' as const, createdAt: at, updatedAt: at },
-  };
-  const token = bearerToken(sb, BASIC_SCOPES);
-  return {
-    get: (ref) => Promise.resolve(ref === 'default' ? conn : null),
-    list: () => Promise.resolve([conn]),
-    authorization: async () => `Bearer ${(await token).access_token}`,
-  };
 }
 
 interface Exercise {
@@ -96,7 +77,7 @@ beforeAll(async () => {
   full = await startGateway({ sandbox: { users: 10, calls: 40 } });
   basic = await startGateway({
     sandbox: full.sandbox,
-    deps: (sb) => ({ registry: basicScopeRegistry(sb) }),
+    deps: (sb) => ({ registry: scopedRegistry(sb) }),
   });
   id = full.sandbox.control.allCalls().find((c) => c.metaData.isPrivate !== true)!.metaData.id;
 });

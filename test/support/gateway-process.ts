@@ -28,7 +28,7 @@ export interface GatewayProcess {
   sandboxUrl: string | undefined;
   /** Everything it wrote to stdout and stderr so far. */
   output(): string;
-  /** Its exit code (null after a signal). */
+  /** Its exit code (null after a signal), once its output has ended too. */
   exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL after `ms`; resolves once it exited. */
   stop(ms?: number): Promise<void>;
@@ -42,7 +42,8 @@ export function runMain(
   let output = '';
   proc.stdout?.on('data', (b: Buffer) => (output += b.toString()));
   proc.stderr?.on('data', (b: Buffer) => (output += b.toString()));
-  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, output })));
+  // 'close' comes after the output streams ended: nothing written before exit is missed.
+  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, output })));
 }
 
 /** Starts `node dist/main.js` with `env` and waits for the URLs it prints. */
