@@ -1,5 +1,6 @@
 // `npm run test:fast`, the inner loop: everything that runs in this process, without child
-// processes, Redis, the Redis Cluster or a browser (`npm test` runs those too).
+// processes, Redis, the Redis Cluster, a browser or the one test at Gong's real 3/s (`npm test`
+// runs those too).
 import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
@@ -12,6 +13,7 @@ export default mergeConfig(
         ...configDefaults.exclude,
         'test/browser/**',
         'test/federation/mesh-compose-and-hive-gateway-cli-serve-every-root-field.test.ts',
+        'test/gong/burst-stays-within-gong-rate.test.ts',
         'test/ops/node-subscription-example-prints-and-resumes.test.ts',
         'test/ops/production-without-gong-credentials-refuses-to-start.test.ts',
         'test/ops/sigterm-drains-and-exits.test.ts',
