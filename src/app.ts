@@ -25,7 +25,13 @@ import {
   type GatewayServices,
   type ReadSettings,
 } from './graphql/context.js';
-import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
+import {
+  createGongClients,
+  limitsFromConfig,
+  type GongClients,
+  type GongClientsDeps,
+  type GongLimits,
+} from './gong/clients.js';
 import { createCallObserver } from './gong/call-observer.js';
 import { createApollo } from './graphql/apollo.js';
 import { pipelinePlugin } from './graphql/pipeline/apollo-plugin.js';
@@ -84,6 +90,10 @@ export interface GatewayDeps {
    * `gateway.changes.tick()` is called, as tests do after moving their clock. @default false
    */
   reconcileTimer?: boolean;
+  /** Overrides of the Gong client's limits that have no variable (tests shorten the retry backoff). */
+  gongLimits?: Partial<GongLimits>;
+  /** Wraps each connection's rate limiter (tests hold its slots). */
+  wrapLimiter?: GongClientsDeps['wrapLimiter'];
 }
 
 export interface Gateway {
@@ -151,7 +161,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     registry,
     redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
-    limits: limitsFromConfig(config),
+    limits: { ...limitsFromConfig(config), ...deps.gongLimits },
+    wrapLimiter: deps.wrapLimiter,
     metrics,
     logger,
     observer,
@@ -343,6 +354,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED_SOCKETS,
     maxUnauthenticatedPerPeer: config.WS_MAX_UNAUTHENTICATED_PER_PEER,
     trustProxy: config.TRUST_PROXY,
+    connectionInitWaitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
     allowedOrigins: config.CORS_ORIGINS,
   });
   events.poller.start();

@@ -433,6 +433,11 @@ export const VARS = {
     description:
       "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry this many hops from the right (0: the socket's own address; X-Forwarded-For is ignored).",
   },
+  WS_CONNECTION_INIT_TIMEOUT_MS: {
+    schema: int(100, 600_000).default(3_000),
+    description:
+      'How long a WebSocket may wait before sending connection_init: then it is closed with 4408, and cut off 1 s later if the peer ignores the close.',
+  },
   WS_MAX_PENDING_EVENTS: {
     schema: int(1, 100_000).default(1_000),
     description:

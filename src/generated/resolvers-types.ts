@@ -1241,9 +1241,11 @@ export type Query = {
   /** Call outcome definitions (GET /v2/call-outcomes), in Gong's order. */
   gongCallOutcomes: Array<GongCallOutcomeDefinition>;
   /**
-   * Calls in a date range, `first` 1..100 (default 100). GET /v2/calls when only basic fields are
-   * selected (and no ids/primaryUserIds filter), else POST /v2/calls/extensive with a
-   * contentSelector built from the selection.
+   * Calls whose actual start is in a date range, `first` 1..100 (default 100): POST
+   * /v2/calls/extensive with a contentSelector built from the selection (none when only basic
+   * fields are selected). GET /v2/calls only for a connection without the
+   * api:calls:read:extensive scope, and only basic fields (its window is a web conference's
+   * scheduled time).
    */
   gongCalls: GongCallConnection;
   /** Calls by id in one batch, in the order asked, null for unknown (or private) ids. */
