@@ -63,7 +63,7 @@ const EXERCISES: Record<string, Exercise[]> = {
     { kind: 'basic', query: `query (${ID}) { gongCall(id: $id) { id title } }` },
     { kind: 'sections', query: `query (${ID}) { gongCall(id: $id) { id parties { name } } }` },
   ],
-  gongCallOutcomes: [{ kind: 'basic', query: '{ gongCallOutcomes { id } }' }],
+  gongCallOutcomes: [{ kind: 'basic', query: '{ gongCallOutcomes { name } }' }],
   gongTranscriptsSync: [
     { kind: 'basic', query: '{ gongTranscriptsSync(first: 5) { nodes { callId } } }' },
   ],
