@@ -5,7 +5,7 @@
  */
 /** Folders that hold domain logic: they never reach up to the HTTP edge. */
 const DOMAIN =
-  '^src/(auth|cache|call-creation|config|connections|events|gong|graphql|lifecycle|loaders|observability|scheduler|store|sync|util)/';
+  '^src/(auth|cache|call-creation|config|connections|events|gong|graphql|lifecycle|loaders|observability|read-model|scheduler|store|sync|util)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -52,6 +52,16 @@ module.exports = {
       comment:
         'The Gong client speaks Gong, not GraphQL; the graphql folder adapts one to the other.',
       from: { path: '^src/gong/' },
+      to: {
+        path: ['^src/graphql/', '^src/generated/', '(^|/)node_modules/(graphql|@apollo/[^/]+)/'],
+      },
+    },
+    {
+      name: 'read-model-knows-no-graphql',
+      severity: 'error',
+      comment:
+        'The read model stores and queries calls; the graphql folder adapts its answers to the schema.',
+      from: { path: '^src/read-model/' },
       to: {
         path: ['^src/graphql/', '^src/generated/', '(^|/)node_modules/(graphql|@apollo/[^/]+)/'],
       },

@@ -49,6 +49,8 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { Sandbox } from './sandbox/types.js';
 import { createConnectionsFeature } from './wiring/connections.js';
 import { createEventsFeature, type OnCallLearned } from './wiring/events.js';
+import { createReadModelFeature } from './wiring/read-model.js';
+import type { ReadModel } from './read-model/read-model.js';
 import { createSharedState } from './wiring/stores.js';
 import { createWritesFeature } from './wiring/writes.js';
 
@@ -86,6 +88,8 @@ export interface Gateway {
   clients: GongClients;
   /** The full-read cache (workspaces, users, flows). */
   cache: FullReadCache;
+  /** The search read model (absent with READ_MODEL=off). */
+  readModel?: ReadModel;
   logger: Logger;
   metrics: Metrics;
   close(): Promise<void>;
@@ -149,6 +153,17 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     now,
   });
 
+  // Search: a local read model fed by the observer and the event log (docs/search.md).
+  const readModel = await createReadModelFeature(config, {
+    clients,
+    registry,
+    observer,
+    events: shared.eventLog,
+    metrics,
+    logger,
+    now,
+  });
+
   const embeddedSandbox = deps.sandbox !== undefined && usesEmbeddedSandbox(config);
   const authenticate =
     deps.authenticate ??
@@ -183,6 +198,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     writes: writes.services,
     sync,
     caches,
+    ...(readModel ? { search: readModel } : {}),
     ...deps.services,
   };
   const context = createContextFactory({
@@ -247,7 +263,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     ...(explorer.route ? [explorer.route] : []),
     healthRoute(),
     // Readiness: each dependency this instance was built with.
-    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog })),
+    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog, readModel })),
     metricsRoute(metrics.registry, config.METRICS_TOKEN),
     ...(connections?.routes ?? []),
     ...events.routes,
@@ -285,6 +301,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     validationRules,
     clients,
     cache: shared.cache,
+    ...(readModel ? { readModel } : {}),
     logger,
     metrics,
     close: () =>
@@ -294,6 +311,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         httpOperations.close();
         await closeServer(server);
         await apollo.server.stop();
+        await readModel?.close();
         await clients.close();
         await shared.close();
       })()),

@@ -18,6 +18,8 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** The search read model is off (READ_MODEL=off) or its database does not answer. */
+  SEARCH_UNAVAILABLE: 'SEARCH_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -36,6 +38,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   UPSTREAM_ERROR: 502,
   UPSTREAM_SCHEMA_MISMATCH: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  SEARCH_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 

@@ -18,6 +18,7 @@ import { createLoaders, type FullReadCache, type Loaders } from '../loaders/inde
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { CallSearchService } from '../read-model/read-model.js';
 import { createSelectionCache, type SelectedFields } from './selection.js';
 
 /** Who is calling, as decided by `authenticate` (defined by the auth module). */
@@ -53,6 +54,8 @@ export interface GatewayServices {
   sync: SyncState;
   /** Evicts cached calls (with their transcripts), or everything cached for a connection. */
   caches: { evict(connectionRef: string, callIds?: readonly string[]): Promise<void> };
+  /** Searches of the read model (gongCallSearch); absent with READ_MODEL=off. */
+  search?: CallSearchService;
 }
 
 export interface GatewayContext {

@@ -39,6 +39,7 @@ export async function startEventGateway(
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({
+    READ_MODEL: 'off',
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: publicUrl,

@@ -37,6 +37,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const sandbox = await startSandbox({ rateLimit: false, users: 20, calls: 300, ...opts.sandbox });
   const config = loadConfig({
+    READ_MODEL: 'off',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

@@ -61,6 +61,7 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
   const sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10, ...opts.sandbox });
   const port = await freePort();
   const config = loadConfig({
+    READ_MODEL: 'off',
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,

@@ -53,6 +53,7 @@ export async function startWritesHarness(
     ...opts.sandbox,
   });
   const config = loadConfig({
+    READ_MODEL: 'off',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
