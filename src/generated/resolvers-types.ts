@@ -338,9 +338,9 @@ export type GongCallSearchFilter = {
   /** Internal, External or Unknown; case-insensitive. */
   scope?: InputMaybe<Scalars['String']['input']>;
   /**
-   * Words said in the call's transcript, matched per sentence with the stemming of the call's language
-   * (web-search syntax: `"data residency"` for a phrase, `-word` to exclude, `or` between
-   * alternatives). Hits come best match first, with the matching sentences as snippets.
+   * Words said in the call (matched per transcript sentence) or in its title, with the stemming of
+   * the call's language (web-search syntax: `"data residency"` for a phrase, `-word` to exclude, `or`
+   * between alternatives). Hits come best match first, with the matching sentences as snippets.
    */
   text?: InputMaybe<Scalars['String']['input']>;
   /** Exclusive upper bound on the call's actual start. */

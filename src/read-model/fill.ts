@@ -69,8 +69,26 @@ export async function runFill(
   ref: string,
   signal: AbortSignal,
 ): Promise<void> {
+  const conn = await deps.writes.connId(ref);
+  try {
+    await fillConnection(deps, ref, conn, signal);
+  } finally {
+    // Another instance (or this one after a restart) may take over at once.
+    await deps.state
+      .release(conn, deps.owner)
+      .catch((err: unknown) =>
+        deps.logger.warn({ err }, 'read model: could not release the fill lease'),
+      );
+  }
+}
+
+async function fillConnection(
+  deps: BackgroundDeps,
+  ref: string,
+  conn: number,
+  signal: AbortSignal,
+): Promise<void> {
   const { state, writes, ingest, logger } = deps;
-  const conn = await writes.connId(ref);
   const now = deps.now();
   const windowStart = now - deps.windowMs;
   let fill = await state.ensure(conn, windowStart, now);
@@ -90,8 +108,18 @@ export async function runFill(
   let read = fill.callsRead;
   let backoff = 1_000;
 
+  // Calls stored before a stop whose transcripts were not asked yet (the stop came in between).
+  for (;;) {
+    const ids = await writes.transcriptsNeverAsked(conn, position, 100);
+    if (ids.length === 0 || signal.aborted) break;
+    const got = await askTranscripts(deps, ref, conn, ids, signal);
+    if (got === undefined) return;
+    await state.advance(conn, { position, calls: 0, transcripts: got });
+  }
+
   while (!signal.aborted) {
     if (!(await state.lease(conn, deps.owner, LEASE_MS))) {
+      logger.debug('read model: another instance fills this connection; waiting');
       await deps.sleep(LEASE_MS / 2, signal);
       continue;
     }
@@ -121,6 +149,7 @@ export async function runFill(
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       continue;
     }
+    logger.debug({ calls: items.length, next: next !== undefined }, 'read model: fill page read');
     await ingest.flush(ref);
     const transcripts = await fillTranscripts(deps, ref, conn, items, signal);
     if (transcripts === undefined) return;
@@ -135,13 +164,11 @@ export async function runFill(
     read += items.length;
     if (!next) {
       await state.finish(conn, deps.now());
-      await state.release(conn, deps.owner);
       logger.info({ calls: read }, 'read model: fill done');
       return;
     }
     walk.cursor = next;
   }
-  await state.release(conn, deps.owner);
 }
 
 /**
@@ -159,18 +186,27 @@ async function fillTranscripts(
     conn,
     items.map((c) => c.metaData.id),
   );
-  if (lacking.length === 0) return 0;
+  return lacking.length === 0 ? 0 : askTranscripts(deps, ref, conn, lacking, signal);
+}
+
+async function askTranscripts(
+  deps: BackgroundDeps,
+  ref: string,
+  conn: number,
+  ids: string[],
+  signal: AbortSignal,
+): Promise<number | undefined> {
   let backoff = 1_000;
   while (!signal.aborted) {
     if (!(await spendOrWait(deps, conn, signal))) return undefined;
     try {
-      const got = await deps.client(ref).transcriptsByIds(lacking, 'background');
+      const got = await deps.client(ref).transcriptsByIds(ids, 'background');
       deps.metrics.requests.inc({ purpose: 'fill_transcripts' });
       await deps.ingest.flush(ref);
       const have = new Set(got.map((t) => t.callId));
       await deps.writes.markTranscriptsMissing(
         conn,
-        lacking.filter((id) => !have.has(id)),
+        ids.filter((id) => !have.has(id)),
       );
       return got.length;
     } catch (err) {

@@ -50,6 +50,8 @@ CREATE TABLE rm_call (
   -- Set by a MADE_PRIVATE change: a record read earlier cannot make the call public again.
   privacy_by_event boolean NOT NULL DEFAULT false,
   meta jsonb NOT NULL,
+  -- The title's words, in the call's language (text search matches titles and sentences).
+  title_tsv tsvector NOT NULL,
   -- Sections as Gong sent them; NULL: not held (a read that did not ask for them).
   parties jsonb,
   context jsonb,
@@ -64,6 +66,7 @@ CREATE TABLE rm_call (
 CREATE INDEX rm_call_by_start ON rm_call (conn, started DESC, call_id DESC);
 CREATE INDEX rm_call_by_host ON rm_call (conn, primary_user_id, started DESC);
 CREATE INDEX rm_call_by_workspace ON rm_call (conn, workspace_id, started DESC);
+CREATE INDEX rm_call_title_text ON rm_call USING gin (title_tsv);
 ${child('rm_party', 'email text, domain text, user_id text')}
 CREATE INDEX rm_party_by_email ON rm_party (conn, email);
 CREATE INDEX rm_party_by_domain ON rm_party (conn, domain);

@@ -279,8 +279,9 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
     async close() {
       abort.abort();
       waker.wake();
-      for (const u of unlisten) u?.();
+      // Background reads still in flight are written through the listeners: unlisten after them.
       await Promise.allSettled([loops, ...fills.values()]);
+      for (const u of unlisten) u?.();
       await ingest.flush();
       await sql.close();
     },

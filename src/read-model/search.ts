@@ -89,18 +89,18 @@ interface HitRow {
 /** Config names come from pg_ts_config through our own table; checked anyway before they meet SQL. */
 const CONFIG_NAME = /^[a-z_]+$/;
 
-/** The text match over sentences `s` for each configuration the connection's transcripts use. */
-function textMatch(configs: readonly string[], textParam: string) {
+/** The text match over a tsvector column for each configuration the connection's text uses. */
+function textMatch(configs: readonly string[], textParam: string, column: string) {
   const queries = configs
     .filter((c) => CONFIG_NAME.test(c))
     .map((c) => `websearch_to_tsquery('${c}'::regconfig, ${textParam})`);
   if (queries.length === 0) return undefined;
   return {
-    match: `(${queries.map((q) => `s.tsv @@ ${q}`).join(' OR ')})`,
+    match: `(${queries.map((q) => `${column} @@ ${q}`).join(' OR ')})`,
     rank:
       queries.length === 1
-        ? `ts_rank(s.tsv, ${queries[0]})`
-        : `GREATEST(${queries.map((q) => `ts_rank(s.tsv, ${q})`).join(', ')})`,
+        ? `ts_rank(${column}, ${queries[0]})`
+        : `GREATEST(${queries.map((q) => `ts_rank(${column}, ${q})`).join(', ')})`,
   };
 }
 
@@ -148,12 +148,21 @@ export async function searchCalls(
   let source = 'rm_call c';
   let score = 'NULL::float8';
   if (f.text !== undefined) {
-    const text = textMatch(await textConfigsOf(db, conn), p(f.text));
-    // No transcript indexed for this connection yet: nothing can match.
-    if (!text) return { totalCount: 0, hits: [], hasNextPage: false };
+    const configs = await textConfigsOf(db, conn);
+    const textParam = p(f.text);
+    const said = textMatch(configs, textParam, 's.tsv');
+    const titled = textMatch(configs, textParam, 't.title_tsv');
+    // Nothing indexed for this connection yet: nothing can match.
+    if (!said || !titled) return { totalCount: 0, hits: [], hasNextPage: false };
+    // A call matches by a sentence said or by its title; its score is its best match.
     source = `rm_call c JOIN (
-      SELECT s.call_id, max(${text.rank})::float8 AS score FROM rm_sentence s
-      WHERE s.conn = $1 AND ${text.match} GROUP BY s.call_id) m ON m.call_id = c.call_id`;
+      SELECT call_id, max(score)::float8 AS score FROM (
+        SELECT s.call_id, ${said.rank} AS score FROM rm_sentence s
+        WHERE s.conn = $1 AND ${said.match}
+        UNION ALL
+        SELECT t.call_id, ${titled.rank} AS score FROM rm_call t
+        WHERE t.conn = $1 AND ${titled.match}
+      ) u GROUP BY call_id) m ON m.call_id = c.call_id`;
     score = 'm.score';
   }
   const ranked = f.text !== undefined;
@@ -224,7 +233,7 @@ export async function snippetsOf(
 ): Promise<Map<string, Snippet[]>> {
   const out = new Map<string, Snippet[]>();
   if (callIds.length === 0) return out;
-  const match = textMatch(await textConfigsOf(db, conn), '$3');
+  const match = textMatch(await textConfigsOf(db, conn), '$3', 's.tsv');
   if (!match) return out;
   const rows = await db.query<{
     call_id: string;

@@ -51,6 +51,8 @@ export interface Writes {
   updateMeta(conn: number, call: CallData['metaData']): Promise<void>;
   /** Which of these held calls Gong was never asked the transcript of. */
   lackingTranscripts(conn: number, callIds: readonly string[]): Promise<string[]>;
+  /** Up to `limit` held calls that started before `before` (ms) whose transcript was never asked. */
+  transcriptsNeverAsked(conn: number, before: number, limit: number): Promise<string[]>;
   /** The ref of a connection id. */
   refOf(conn: number): Promise<string | undefined>;
   /** Drops calls that started before `before` (ms): the model keeps READ_MODEL_DAYS. */
@@ -102,17 +104,19 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
       const col = <T>(f: (r: CallRecord) => T) => live.map(f);
       await tx.query(
         `INSERT INTO rm_call AS c (conn, call_id, started, title, workspace_id, primary_user_id,
-           direction, scope, duration, language, is_private, meta, parties, context, trackers, topics)
+           direction, scope, duration, language, is_private, meta, parties, context, trackers, topics,
+           title_tsv)
          SELECT $1::int, u.id, u.started::timestamptz, u.title, u.ws, u.host, u.dir, u.scope, u.dur,
            u.lang, u.priv, u.meta::jsonb, u.parties::jsonb, u.context::jsonb, u.trackers::jsonb,
-           u.topics::jsonb
+           u.topics::jsonb, to_tsvector(u.config::regconfig, coalesce(u.title, ''))
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
            $8::text[], $9::int[], $10::text[], $11::boolean[], $12::text[], $13::text[], $14::text[],
-           $15::text[], $16::text[])
+           $15::text[], $16::text[], $17::text[])
            AS u(id, started, title, ws, host, dir, scope, dur, lang, priv, meta, parties, context,
-             trackers, topics)
+             trackers, topics, config)
          ON CONFLICT (conn, call_id) DO UPDATE SET
-           started = EXCLUDED.started, title = EXCLUDED.title, workspace_id = EXCLUDED.workspace_id,
+           started = EXCLUDED.started, title = EXCLUDED.title, title_tsv = EXCLUDED.title_tsv,
+           workspace_id = EXCLUDED.workspace_id,
            primary_user_id = EXCLUDED.primary_user_id, direction = EXCLUDED.direction,
            scope = EXCLUDED.scope, duration = EXCLUDED.duration, language = EXCLUDED.language,
            is_private = EXCLUDED.is_private OR (c.privacy_by_event AND c.is_private),
@@ -139,7 +143,13 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
           col((r) => (r.held.context ? json(basicContext(r.call.context)) : null)),
           col((r) => (r.held.trackers ? json(trackersHeld(r.call)) : null)),
           col((r) => (r.held.topics ? json(r.call.content?.topics ?? []) : null)),
+          m.map((x) => configOf(x.language)),
         ],
+      );
+      await tx.query(
+        `INSERT INTO rm_text_config (conn, config) SELECT $1::int, unnest($2::text[])
+         ON CONFLICT DO NOTHING`,
+        [conn, [...new Set(m.map((x) => configOf(x.language)))]],
       );
 
       const replace = async (
@@ -310,6 +320,15 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
       );
       return rows.map((r) => r.call_id);
     },
+    async transcriptsNeverAsked(conn, before, limit) {
+      const rows = await sql.query<{ call_id: string }>(
+        `SELECT call_id FROM rm_call
+         WHERE conn = $1 AND transcript_state = 0 AND started < $2::timestamptz
+         ORDER BY started LIMIT $3`,
+        [conn, new Date(before).toISOString(), limit],
+      );
+      return rows.map((r) => r.call_id);
+    },
     async refOf(conn) {
       const [row] = await sql.query<{ ref: string }>(
         'SELECT ref FROM rm_connection WHERE id = $1',
@@ -333,7 +352,8 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
       await sql.query(
         `UPDATE rm_call SET title = $3, started = COALESCE($4::timestamptz, started),
            workspace_id = $5, primary_user_id = $6, direction = $7, scope = $8, duration = $9,
-           language = $10, meta = $11::jsonb, updated_at = now()
+           language = $10, meta = $11::jsonb, updated_at = now(),
+           title_tsv = to_tsvector($12::regconfig, coalesce($3, ''))
          WHERE conn = $1 AND call_id = $2`,
         [
           conn,
@@ -347,6 +367,7 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
           m.duration == null ? null : Math.round(m.duration),
           m.language ?? null,
           JSON.stringify(m),
+          configOf(m.language),
         ],
       );
     },
