@@ -11,7 +11,7 @@ import { createAccessKeyRegistry } from '../../src/connections/access-key.js';
 import type { ConnectionRegistry } from '../../src/connections/types.js';
 import type { CallChangedData } from '../../src/events/payloads.js';
 import type { CallData } from '../../src/gong/wire.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { Harness } from '../read/harness.js';
 import {
@@ -70,9 +70,7 @@ for (const engine of ENGINES)
         {
           sandbox: a,
           registry: registryOf({ default: a, other: b }),
-          logger: process.env.TEST_LOG
-            ? (await import('../../src/observability/logger.js')).createLogger({ level: 'debug' })
-            : silentLogger(),
+          logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
         },
       );
       const g = gateway;
@@ -89,7 +87,7 @@ for (const engine of ENGINES)
             },
             body: JSON.stringify({ query, variables }),
           });
-          return { status: res.status, ...((await res.json()) as object) } as never;
+          return { status: res.status, ...((await res.json()) as object) };
         },
         upstream: () => a.control.requestLog().filter((e) => e.path.startsWith('/v2/')),
         reset: () => a.control.resetLog(),
