@@ -1275,7 +1275,7 @@ export type Query = {
   gongConnection?: Maybe<GongConnection>;
   /** Every connection (admin API keys only). */
   gongConnections: Array<GongConnection>;
-  /** A CRM record by id, to reach its Gong calls (what a router's `_entities` fetch does). */
+  /** A CRM record by id, to reach its Gong calls (as a router's entity fetch does). */
   gongCrmRecord: GongCrmRecord;
   /**
    * Flows visible to `ownerEmail` (Company flows plus that user's Personal and Shared flows).
