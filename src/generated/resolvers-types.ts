@@ -338,9 +338,9 @@ export type GongCallSearchFilter = {
   /** Internal, External or Unknown; case-insensitive. */
   scope?: InputMaybe<Scalars['String']['input']>;
   /**
-   * Words said in the call (matched per transcript sentence) or in its title, with the stemming of
-   * the call's language (web-search syntax: `"data residency"` for a phrase, `-word` to exclude, `or`
-   * between alternatives). Hits come best match first, with the matching sentences as snippets.
+   * Words said in the call or in its title, with the stemming of the call's language (web-search
+   * syntax: `"data residency"` for a phrase, `-word` to exclude, `or` between alternatives). Hits
+   * still come newest first, each with its `score` and the best-matching sentences as snippets.
    */
   text?: InputMaybe<Scalars['String']['input']>;
   /** Exclusive upper bound on the call's actual start. */
@@ -360,7 +360,7 @@ export type GongCallSearchHit = {
    * the loaders, as for any call (one batch per 100 hits).
    */
   call: GongCall;
-  /** How well the transcript matched `text` (higher is better); null without `text`. */
+  /** How well the transcript or title matched `text` (higher is better); null without `text`. */
   score?: Maybe<Scalars['Float']['output']>;
   /** The best-matching sentences, best first (`first` 1..20); empty without `text`. */
   snippets: Array<GongTranscriptSnippet>;
@@ -1249,8 +1249,8 @@ export type Query = {
   /**
    * Calls by participant, account, CRM object, tracker, topic and words said: what Gong's API cannot
    * filter on. Answered from the gateway's read model with no Gong request (`hit.call` fields beyond
-   * what the model holds go through the loaders). `first` 1..100. Private calls only with
-   * `includePrivate`.
+   * what the model holds go through the loaders). Newest first; `first` 1..100. Private calls only
+   * with `includePrivate`.
    */
   gongCallSearch: GongCallSearchConnection;
   /**

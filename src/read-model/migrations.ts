@@ -76,8 +76,10 @@ ${child('rm_tracker', 'name text NOT NULL, tracker_id text, count real')}
 CREATE INDEX rm_tracker_by_name ON rm_tracker (conn, name);
 ${child('rm_topic', 'name text NOT NULL, duration real')}
 CREATE INDEX rm_topic_by_name ON rm_topic (conn, name);
+-- A transcript's words, one row per call, for matching (GIN); its sentences, for snippets.
+${child('rm_transcript', 'tsv tsvector NOT NULL')}
+CREATE INDEX rm_transcript_text ON rm_transcript USING gin (tsv);
 ${child('rm_sentence', 'seq integer NOT NULL, speaker_id text, start_ms integer, text text NOT NULL, tsv tsvector NOT NULL')}
-CREATE INDEX rm_sentence_text ON rm_sentence USING gin (tsv);
 
 -- The text search configurations a connection's sentences were indexed with (queries parse the
 -- search text with each).

@@ -1,9 +1,10 @@
 /**
  * Search queries over the read model: the filters AND-ed, each list matching any of its values,
  * always fixed to one connection (`c.conn = $1` is the first condition of every query, and the
- * text match and snippets read sentences of that connection only). Newest first, or best text
- * match first when `text` is given; pages by keyset, so a page never repeats or skips a call
- * while the model changes under a client's cursor. Not public API.
+ * text match and snippets read transcripts of that connection only). Newest first, with or
+ * without text (a text hit's score is ranked for the page's hits only, so a query costs the same
+ * however many calls match); pages by keyset, so a page never repeats or skips a call while the
+ * model changes under a client's cursor. Not public API.
  */
 import type { CallData, CallContext, Party } from '../gong/wire.js';
 import type { HeldSections } from './rows.js';
@@ -32,9 +33,8 @@ export interface SearchFilter {
   maxDuration?: number;
 }
 
-/** Where a page ends: the last hit's sort key. */
+/** Where a page ends: the last hit's sort key (hits come newest first, with or without text). */
 export interface SearchKey {
-  score: number | null;
   /** The start as Postgres printed it (full precision). */
   started: string;
   callId: string;
@@ -145,47 +145,41 @@ export async function searchCalls(
   if (f.minDuration !== undefined) where.push(`c.duration >= ${p(f.minDuration)}::int`);
   if (f.maxDuration !== undefined) where.push(`c.duration <= ${p(f.maxDuration)}::int`);
 
-  let source = 'rm_call c';
   let score = 'NULL::float8';
   if (f.text !== undefined) {
     const configs = await textConfigsOf(db, conn);
     const textParam = p(f.text);
-    const said = textMatch(configs, textParam, 's.tsv');
-    const titled = textMatch(configs, textParam, 't.title_tsv');
+    const said = textMatch(configs, textParam, 't.tsv');
+    const titled = textMatch(configs, textParam, 'c.title_tsv');
     // Nothing indexed for this connection yet: nothing can match.
     if (!said || !titled) return { totalCount: 0, hits: [], hasNextPage: false };
-    // A call matches by a sentence said or by its title; its score is its best match.
-    source = `rm_call c JOIN (
-      SELECT call_id, max(score)::float8 AS score FROM (
-        SELECT s.call_id, ${said.rank} AS score FROM rm_sentence s
-        WHERE s.conn = $1 AND ${said.match}
-        UNION ALL
-        SELECT t.call_id, ${titled.rank} AS score FROM rm_call t
-        WHERE t.conn = $1 AND ${titled.match}
-      ) u GROUP BY call_id) m ON m.call_id = c.call_id`;
-    score = 'm.score';
+    // Said in the call (one transcript row per call, GIN) or in its title.
+    where.push(
+      `(c.call_id IN (SELECT t.call_id FROM rm_transcript t WHERE t.conn = $1 AND ${said.match}) OR ${titled.match})`,
+    );
+    // Ranked for the page's hits only (after LIMIT), never for every match.
+    score = `GREATEST(COALESCE(${said.rank}, 0), ${titled.rank})::float8`;
   }
-  const ranked = f.text !== undefined;
-  const order = ranked
-    ? 'x.score DESC, x.started DESC, x.call_id DESC'
-    : 'x.started DESC, x.call_id DESC';
   const filterParams = params.length;
-  let after = 'true';
-  if (input.after) {
-    const a = input.after;
-    after = ranked
-      ? `(x.score, x.started, x.call_id) < (${p(a.score ?? 0)}::float8, ${p(a.started)}::timestamptz, ${p(a.callId)})`
-      : `(x.started, x.call_id) < (${p(a.started)}::timestamptz, ${p(a.callId)})`;
-  }
+  const after = input.after
+    ? `(x.started, x.call_id) < (${p(input.after.started)}::timestamptz, ${p(input.after.callId)})`
+    : 'true';
   const rows = await db.query<HitRow>(
-    `SELECT * FROM (
-       SELECT c.call_id, c.started, c.started::text AS started_key, c.meta, c.parties, c.context,
-         c.trackers, c.topics, ${score} AS score, count(*) OVER ()::int AS total
-       FROM ${source} WHERE ${where.join(' AND ')}
-     ) x
-     WHERE ${after}
-     ORDER BY ${order}
-     LIMIT ${p(input.first + 1)}::int`,
+    `WITH page AS (
+       SELECT x.call_id, x.started, x.total FROM (
+         SELECT c.call_id, c.started, count(*) OVER ()::int AS total
+         FROM rm_call c WHERE ${where.join(' AND ')}
+       ) x
+       WHERE ${after}
+       ORDER BY x.started DESC, x.call_id DESC
+       LIMIT ${p(input.first + 1)}::int
+     )
+     SELECT c.call_id, c.started::text AS started_key, c.meta, c.parties, c.context, c.trackers,
+       c.topics, ${score} AS score, page.total
+     FROM page
+     JOIN rm_call c ON c.conn = $1 AND c.call_id = page.call_id
+     LEFT JOIN rm_transcript t ON t.conn = $1 AND t.call_id = page.call_id
+     ORDER BY page.started DESC, page.call_id DESC`,
     params,
   );
   const hits = rows.slice(0, input.first).map((r): SearchHitRow => ({
@@ -209,13 +203,13 @@ export async function searchCalls(
       topics: r.topics !== null,
     },
     score: r.score,
-    key: { score: r.score, started: r.started_key, callId: r.call_id },
+    key: { started: r.started_key, callId: r.call_id },
   }));
   let totalCount = rows[0]?.total ?? 0;
   if (rows.length === 0 && input.after) {
     // Past the last hit: the page is empty, so count without the keyset.
     const [row] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM ${source} WHERE ${where.join(' AND ')}`,
+      `SELECT count(*)::int AS n FROM rm_call c WHERE ${where.join(' AND ')}`,
       params.slice(0, filterParams),
     );
     totalCount = row?.n ?? 0;

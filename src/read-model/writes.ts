@@ -228,10 +228,12 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
       );
       const heldIds = held.map((h) => h.call_id);
       if (heldIds.length > 0) {
-        await tx.query('DELETE FROM rm_sentence WHERE conn = $1 AND call_id = ANY($2::text[])', [
-          conn,
-          heldIds,
-        ]);
+        for (const table of ['rm_sentence', 'rm_transcript'])
+          await tx.query(`DELETE FROM ${table} WHERE conn = $1 AND call_id = ANY($2::text[])`, [
+            conn,
+            heldIds,
+          ]);
+        const whole: [string[], string[], string[]] = [[], [], []];
         const cols: [string[], number[], (string | null)[], number[], string[], string[]] = [
           [],
           [],
@@ -244,7 +246,11 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
         for (const h of held) {
           const config = configOf(h.language);
           configs.add(config);
-          for (const s of sentenceRows(byId.get(h.call_id) as CallTranscript)) {
+          const sentences = sentenceRows(byId.get(h.call_id) as CallTranscript);
+          whole[0].push(h.call_id);
+          whole[1].push(config);
+          whole[2].push(sentences.map((x) => x.text).join('\n'));
+          for (const s of sentences) {
             cols[0].push(h.call_id);
             cols[1].push(s.seq);
             cols[2].push(s.speakerId);
@@ -262,6 +268,12 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
                AS u(call_id, seq, speaker, start_ms, text, config)`,
             [conn, ...cols],
           );
+        await tx.query(
+          `INSERT INTO rm_transcript (conn, call_id, tsv)
+           SELECT $1::int, u.call_id, to_tsvector(u.config::regconfig, u.text)
+           FROM unnest($2::text[], $3::text[], $4::text[]) AS u(call_id, config, text)`,
+          [conn, ...whole],
+        );
         await tx.query(
           `INSERT INTO rm_text_config (conn, config) SELECT $1::int, unnest($2::text[])
            ON CONFLICT DO NOTHING`,

@@ -27,7 +27,8 @@ beforeAll(async () => {
   await h.gateway.readModel!.fillsSettled();
   await h.gateway.readModel!.settle();
   h.reset();
-});
+  // The first PGlite template of a run is made here (initdb in WASM): seconds, more under load.
+}, 120_000);
 afterAll(async () => {
   await stack?.close();
   dir?.remove();

@@ -104,7 +104,7 @@ for (const engine of ENGINES)
         startSandbox({ rateLimit: false, users: 20, calls: 160, seed: 7 }),
         startSandbox({ rateLimit: false, users: 20, calls: 130, seed: 99 }),
       ]);
-    });
+    }, 120_000);
     afterAll(async () => {
       await gateway?.close();
       await Promise.all([a?.close(), b?.close()]);

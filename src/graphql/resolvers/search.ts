@@ -48,7 +48,6 @@ const HELD_BY: Record<string, 'parties' | 'context' | 'trackers' | 'topics'> = {
 };
 
 const SearchCursor = z.object({
-  s: z.number().nullable(),
   t: z.string().max(64),
   i: z.string().max(40),
   /** The search the cursor belongs to. */
@@ -207,7 +206,7 @@ export async function searchConnection(
       throw badInput('after belongs to a different search (another filter or includePrivate)', {
         field: 'after',
       });
-    after = { score: c.s, started: c.t, callId: c.i };
+    after = { started: c.t, callId: c.i };
   }
   const query: SearchInput = {
     filter: input.filter,
@@ -255,7 +254,7 @@ export async function searchConnection(
     }
     const parties = call.call.parties ?? h.call.parties ?? [];
     edges.push({
-      cursor: encodeOpaque({ s: h.key.score, t: h.key.started, i: h.key.callId, f }),
+      cursor: encodeOpaque({ t: h.key.started, i: h.key.callId, f }),
       node: {
         call,
         score: h.score,
@@ -271,7 +270,7 @@ export async function searchConnection(
     pageInfo: {
       hasNextPage: page.hasNextPage,
       endCursor: last
-        ? encodeOpaque({ s: last.key.score, t: last.key.started, i: last.key.callId, f })
+        ? encodeOpaque({ t: last.key.started, i: last.key.callId, f })
         : (input.after ?? null),
     },
     indexedThrough: status.indexedThrough,
