@@ -154,12 +154,9 @@ async function run(engine: Engine, sandbox: Sandbox, calls: CallData[], queries:
   };
   const metrics = await gateway.metrics.registry.metrics();
   const bytes = Number(/gong_gateway_read_model_bytes (\d+(\.\d+)?)/.exec(metrics)?.[1] ?? 0);
-  const rows = Object.fromEntries(
-    [...metrics.matchAll(/gong_gateway_read_model_rows\{kind="(\w+)"\} (\d+)/g)].map((m) => [
-      m[1],
-      Number(m[2]),
-    ]),
-  );
+  const rows: Record<string, number> = {};
+  for (const m of metrics.matchAll(/gong_gateway_read_model_rows\{kind="(\w+)"\} (\d+)/g))
+    rows[m[1] ?? ''] = Number(m[2]);
   const dirBytes = pg
     ? undefined
     : Number(
