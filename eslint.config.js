@@ -36,5 +36,7 @@ export default tseslint.config(
     files: ['**/*.cjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // CommonJS config files (dependency-cruiser's) see `module` and `require`.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
   prettier,
 );

@@ -180,7 +180,7 @@ export async function fanout(o: BenchOptions): Promise<ScenarioResult> {
     try {
       for (let i = 0; i < o.runs; i++) runs.push(await measureRun(sandbox, subs, spaced, burst));
     } finally {
-      await Promise.all(subs.map((s) => s.client.dispose()));
+      for (const s of subs) await s.client.dispose();
     }
     raw[`${label} ${n}`] = { runs, rssPerSubscriberBytes: rssPer, heapPerSubscriberBytes: heapPer };
     const p99 = medianOf(runs, (r) => r.p99);

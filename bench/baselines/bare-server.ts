@@ -15,5 +15,5 @@ export async function startBareServer(): Promise<HostedApollo> {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
   });
-  return hostApollo(apollo, async () => ({}));
+  return hostApollo(apollo, () => Promise.resolve({}));
 }

@@ -25,5 +25,5 @@ export async function startBareViewServer(answer: unknown): Promise<HostedApollo
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
   });
-  return hostApollo(apollo, async () => ({}));
+  return hostApollo(apollo, () => Promise.resolve({}));
 }

@@ -12,7 +12,7 @@ export interface Rest {
  * client never gets a 429, it waits for its budget.
  */
 function pacer(perSecond: number | undefined): () => Promise<void> {
-  if (perSecond === undefined) return async () => undefined;
+  if (perSecond === undefined) return () => Promise.resolve();
   let tokens = perSecond;
   let at = Date.now();
   let chain = Promise.resolve();

@@ -7,7 +7,7 @@ export interface BenchOptions {
   /** Repetitions whose median is reported. */
   runs: number;
   /** Progress lines (stderr), so stdout stays the tables. */
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export interface ScenarioResult {

@@ -7,7 +7,6 @@ import { createGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import type { SandboxOptions } from '../../src/sandbox/types.js';
 import { startBareServer } from '../baselines/bare-server.js';
 import { startBareViewServer } from '../baselines/bare-view-server.js';
 import type { ChildInfo, ChildRequest, ChildStats, ServerSpec } from './spawn.js';
@@ -35,7 +34,7 @@ async function start(): Promise<{
     const bare = await startBareServer();
     return {
       info: { url: bare.url, port: Number(new URL(bare.url).port) },
-      subscriptions: async () => 0,
+      subscriptions: () => Promise.resolve(0),
       close: () => bare.close(),
     };
   }
@@ -43,11 +42,11 @@ async function start(): Promise<{
     const bare = await startBareViewServer(spec.answer);
     return {
       info: { url: bare.url, port: Number(new URL(bare.url).port) },
-      subscriptions: async () => 0,
+      subscriptions: () => Promise.resolve(0),
       close: () => bare.close(),
     };
   }
-  const sandbox = await startSandbox(spec.options as SandboxOptions);
+  const sandbox = await startSandbox(spec.options);
   return {
     info: {
       url: sandbox.url,
@@ -55,7 +54,7 @@ async function start(): Promise<{
       accessKey: sandbox.accessKey,
       accessKeySecret: sandbox.accessKeySecret,
     },
-    subscriptions: async () => 0,
+    subscriptions: () => Promise.resolve(0),
     upstream: () =>
       Object.entries(sandbox.control.counters()).reduce(
         (n, [k, v]) => (k.includes(' /v2/') ? n + v : n),

@@ -6,7 +6,7 @@
 type Json = Record<string, unknown>;
 
 export function gongSpecForMesh(spec: Json): Json {
-  const copy = structuredClone(spec) as Json;
+  const copy = structuredClone<Json>(spec);
   const schemas = ((copy.components as Json).schemas ?? {}) as Record<string, Json>;
   const props = (name: string) => ((schemas[name] ?? {}).properties ?? {}) as Record<string, Json>;
 

@@ -133,7 +133,7 @@ export async function meshPeer(sb: Sandbox, log: (line: string) => void): Promis
         upstreamRetry: { maxRetries: 20 },
         logging: false,
       });
-      const server: Server = createServer(runtime);
+      const server: Server = createServer(runtime.requestListener);
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
       return {

@@ -110,7 +110,7 @@ export interface RowResult {
 }
 
 interface Peer {
-  view(id: string): Promise<View>;
+  view: (id: string) => Promise<View>;
   close(): Promise<void>;
 }
 

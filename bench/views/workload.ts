@@ -101,7 +101,7 @@ export async function runViews(
   concurrency: number,
   view: (id: string) => Promise<View>,
 ): Promise<View[]> {
-  const out: View[] = new Array(draw.length);
+  const out = new Array<View>(draw.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

@@ -13,6 +13,7 @@ import {
   getIntrospectionQuery,
   GraphQLObjectType,
   GraphQLSchema,
+  OperationTypeNode,
   print,
   type ExecutionResult,
   type IntrospectionQuery,
@@ -79,7 +80,7 @@ export function gongExecutor(endpoint: GongEndpoint): {
   const executor = ((request) => {
     const query = print(request.document);
     const variables = request.variables as Record<string, unknown> | undefined;
-    return request.operationType === 'subscription'
+    return request.operationType === OperationTypeNode.SUBSCRIPTION
       ? overWebSocket(query, variables, request.operationName)
       : overHttp(query, variables, request.operationName);
   }) as Executor;

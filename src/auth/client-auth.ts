@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ConfigError, type Config } from '../config/config.js';
-import { badInput, forbidden, unauthenticated } from '../errors.js';
+import { forbidden, unauthenticated } from '../errors.js';
 import {
   CONNECTION_REF_PATTERN,
   DEFAULT_CONNECTION_REF,
@@ -188,7 +188,7 @@ export function credentialsFromConnectionParams(params: unknown): Credentials {
   if (typeof params !== 'object' || params === null) return {};
   const p = params as Record<string, unknown>;
   const str = (...keys: string[]) => {
-    for (const k of keys) if (typeof p[k] === 'string') return p[k] as string;
+    for (const k of keys) if (typeof p[k] === 'string') return p[k];
     return undefined;
   };
   return {

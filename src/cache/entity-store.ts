@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Redis } from '../store/redis.js';
+import { promised } from '../util/promised.js';
 
 export type EntityKind = 'call' | 'transcript' | 'user';
 
@@ -64,27 +65,28 @@ export function createMemoryEntityStore(opts: {
   });
   const report = () => opts.metrics?.entityCacheBytes.set(lru.calculatedSize);
   return {
-    async get(ref, kind, ids) {
-      return ids.map((id) => lru.get(memoryKey(ref, kind, id))?.value);
-    },
-    async set(ref, kind, writes) {
-      for (const w of writes) {
-        const key = memoryKey(ref, kind, w.id);
-        // The JSON size is what an entry costs in Redis too, and close to its heap cost.
-        const size = Buffer.byteLength(JSON.stringify(w.value)) + key.length;
-        if (w.ttlMs > 0) lru.set(key, { value: w.value, size }, { ttl: w.ttlMs });
-      }
-      report();
-    },
-    async evict(ref, target, reason = 'admin') {
-      const keys = target
-        ? target.ids.map((id) => memoryKey(ref, target.kind, id))
-        : [...lru.keys()].filter((k) => k.startsWith(`${ref}\u0000`));
-      for (const k of keys)
-        if (lru.delete(k))
-          opts.metrics?.entityEvictions.inc({ kind: k.split('\u0000')[1] ?? 'unknown', reason });
-      report();
-    },
+    get: (ref, kind, ids) =>
+      promised(() => ids.map((id) => lru.get(memoryKey(ref, kind, id))?.value)),
+    set: (ref, kind, writes) =>
+      promised(() => {
+        for (const w of writes) {
+          const key = memoryKey(ref, kind, w.id);
+          // The JSON size is what an entry costs in Redis too, and close to its heap cost.
+          const size = Buffer.byteLength(JSON.stringify(w.value)) + key.length;
+          if (w.ttlMs > 0) lru.set(key, { value: w.value, size }, { ttl: w.ttlMs });
+        }
+        report();
+      }),
+    evict: (ref, target, reason = 'admin') =>
+      promised(() => {
+        const keys = target
+          ? target.ids.map((id) => memoryKey(ref, target.kind, id))
+          : [...lru.keys()].filter((k) => k.startsWith(`${ref}\u0000`));
+        for (const k of keys)
+          if (lru.delete(k))
+            opts.metrics?.entityEvictions.inc({ kind: k.split('\u0000')[1] ?? 'unknown', reason });
+        report();
+      }),
     bytes: () => lru.calculatedSize,
   };
 }

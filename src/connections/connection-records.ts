@@ -9,6 +9,7 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import type { TokenCrypto } from '../store/crypto.js';
 import type { KeyValueStore } from '../store/types.js';
 import type { Connection } from './types.js';
+import { omit } from '../util/omit.js';
 
 export const CONNECTION_KEY_PREFIX = 'conn:';
 export const connectionKey = (ref: string) => `${CONNECTION_KEY_PREFIX}${ref}`;
@@ -105,6 +106,5 @@ export function createConnectionRecords(
 
 /** The public view of a record: never the sealed tokens. */
 export function publicConnection(rec: StoredConnection): Connection {
-  const { sealedTokens: _omit, ...pub } = rec;
-  return pub;
+  return omit(rec, 'sealedTokens');
 }

@@ -10,6 +10,7 @@ import { GONG_SCOPES } from '../gong/wire/oauth.js';
 import type { Logger } from '../observability/logger.js';
 import type { KeyValueStore } from '../store/types.js';
 import { assertConnectionRef } from './types.js';
+import { omit } from '../util/omit.js';
 
 export const OAUTH_CALLBACK_PATH = '/callbacks/v1/oauth';
 const stateKey = (state: string) => `oauth-state:${state}`;
@@ -173,8 +174,7 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
       const parsed = Pending.safeParse(JSON.parse(raw));
       // The stored expiry is checked too, so an injected clock governs it whatever the store.
       if (!parsed.success || parsed.data.expiresAt <= now()) return null;
-      const { expiresAt: _e, ...pending } = parsed.data;
-      return pending;
+      return omit(parsed.data, 'expiresAt');
     },
   };
 }

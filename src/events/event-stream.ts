@@ -13,6 +13,7 @@
 import { badInput } from '../errors.js';
 import { compareEventIds } from './event-id.js';
 import type { EventLog, EventTopic, LoggedEvent } from './event-log.js';
+import { asError } from '../util/promised.js';
 
 export interface EventStreamOptions {
   log: EventLog;
@@ -161,13 +162,13 @@ export async function openEventStream(
       // The listener hands the next wanted live event straight to this waiter (or ends it).
       return new Promise<IteratorResult<LoggedEvent>>((resolve) => (waiter = resolve));
     },
-    async return() {
+    return() {
       end();
-      return { value: undefined, done: true };
+      return Promise.resolve({ value: undefined, done: true });
     },
-    async throw(e?: unknown) {
+    throw(e?: unknown) {
       end();
-      throw e;
+      return Promise.reject(asError(e));
     },
     [Symbol.asyncIterator]() {
       return iterator;

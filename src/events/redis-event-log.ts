@@ -132,7 +132,7 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
     let cursor = start;
     while (!stopped && reader) {
       try {
-        const reply = (await reader.xread(
+        const reply = await reader.xread(
           'COUNT',
           500,
           'BLOCK',
@@ -140,7 +140,7 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
           'STREAMS',
           fanoutKey,
           cursor,
-        )) as [string, StreamEntries][] | null;
+        );
         for (const [, entries] of reply ?? []) {
           for (const [, fields] of entries) {
             const id = field(fields, 'id');

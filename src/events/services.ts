@@ -3,6 +3,7 @@
  * `services.events`), and the per-operation handles the transports put on the context: the
  * subscriber's socket and a shared stream.
  */
+import type { WsCloseCode } from '../close-codes.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { EventLog, LoggedEvent } from './event-log.js';
@@ -21,7 +22,7 @@ export interface EventServices {
 
 /** Closes the WebSocket an operation runs on (graphql-ws wiring provides it). */
 export interface SubscriberSocket {
-  close(code: number, reason: string): void;
+  close(code: WsCloseCode, reason: string): void;
 }
 
 /** The 4413 reason: where the closed subscriber resumes without gap or duplicate. */

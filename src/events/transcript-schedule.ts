@@ -8,6 +8,7 @@
  */
 import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Redis } from '../store/redis.js';
+import { promised } from '../util/promised.js';
 
 export interface ScheduledCheck {
   connectionRef: string;
@@ -68,26 +69,28 @@ function parseCheck(json: string | null | undefined): ParsedCheck {
 export function createMemoryTranscriptSchedule(): TranscriptSchedule {
   const items = new Map<string, { check: ScheduledCheck; dueAt: number }>();
   return {
-    async add(check, dueAt) {
-      if (!items.has(member(check))) items.set(member(check), { check, dueAt });
-    },
-    async takeDue(now, limit, leaseMs) {
-      const due = [...items.values()]
-        .filter((i) => i.dueAt <= now)
-        .sort((a, b) => a.dueAt - b.dueAt)
-        .slice(0, limit);
-      for (const i of due) i.dueAt = now + leaseMs;
-      return due.map((i) => ({ ...i.check }));
-    },
-    async reschedule(check, dueAt) {
-      items.set(member(check), { check, dueAt });
-    },
-    async remove(check) {
-      items.delete(member(check));
-    },
-    async size() {
-      return items.size;
-    },
+    add: (check, dueAt) =>
+      promised(() => {
+        if (!items.has(member(check))) items.set(member(check), { check, dueAt });
+      }),
+    takeDue: (now, limit, leaseMs) =>
+      promised(() => {
+        const due = [...items.values()]
+          .filter((i) => i.dueAt <= now)
+          .sort((a, b) => a.dueAt - b.dueAt)
+          .slice(0, limit);
+        for (const i of due) i.dueAt = now + leaseMs;
+        return due.map((i) => ({ ...i.check }));
+      }),
+    reschedule: (check, dueAt) =>
+      promised(() => {
+        items.set(member(check), { check, dueAt });
+      }),
+    remove: (check) =>
+      promised(() => {
+        items.delete(member(check));
+      }),
+    size: () => Promise.resolve(items.size),
   };
 }
 

@@ -145,7 +145,7 @@ function requestInit(init: AttemptInit, signal: AbortSignal): RequestInit {
     // whatever host the Location names. A 3xx is passed back as Gong's answer instead.
     redirect: 'manual',
     ...(streamed ? { duplex: 'half' } : {}),
-  } as RequestInit;
+  };
 }
 
 /** A JSON attempt: the whole exchange, body included, within `timeoutMs`. */

@@ -21,17 +21,8 @@ import {
   StatsByPeriodRequest,
   StatsRequest,
   TrackersResponse,
-  type AnsweredScorecard,
-  type CallOutcomeDefinition,
-  type KeywordTracker,
-  type LibraryFolder,
-  type LibraryFolderContent,
-  type UserActivityByPeriod,
-  type UserAggregateActivity,
-  type UserDayByDayActivity,
-  type UserInteractionStats,
 } from './wire-stats.js';
-import { ScorecardsResponse, type Scorecard } from './wire/scorecards.js';
+import { ScorecardsResponse } from './wire/scorecards.js';
 
 /** What ./client.ts lends: sending, answer validation, input validation, id checks. */
 export interface ClientHelpers {

@@ -20,6 +20,7 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import { connectionFor, createTransport, type ConnectionTransport } from './transport.js';
 import type { GongClient } from './types.js';
 import type { CallObserver } from './call-observer.js';
+import { promised } from '../util/promised.js';
 
 /** The connection-independent limits, from config (see `limitsFromConfig`). */
 export interface GongLimits {
@@ -247,11 +248,12 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
       return { queueDepth: pc?.scheduler.depth() ?? 0, breaker: pc?.breaker.state() ?? 'closed' };
     },
     live: () => [...made.keys()],
-    async close() {
-      clearInterval(sweep);
-      for (const pc of made.values()) pc.scheduler.close();
-      made.clear();
-      facades.clear();
-    },
+    close: () =>
+      promised(() => {
+        clearInterval(sweep);
+        for (const pc of made.values()) pc.scheduler.close();
+        made.clear();
+        facades.clear();
+      }),
   };
 }

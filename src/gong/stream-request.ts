@@ -21,7 +21,7 @@ export interface StreamRequestInit {
 
 /** A web stream that reads from `source` only when its reader asks (no read-ahead). */
 export function pullOnly(source: Readable): ReadableStream<Uint8Array> {
-  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string, undefined>;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -29,8 +29,8 @@ export function pullOnly(source: Readable): ReadableStream<Uint8Array> {
         if (done) controller.close();
         else controller.enqueue(typeof value === 'string' ? Buffer.from(value) : value);
       },
-      async cancel(reason) {
-        await chunks.return?.(reason);
+      async cancel() {
+        await chunks.return?.();
       },
     },
     { highWaterMark: 0 },
@@ -66,7 +66,7 @@ export function streamRequest(url: string, init: StreamRequestInit): Promise<Res
   if (headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
   return new Promise((resolve, reject) => {
     let bodyError: unknown;
-    const fail = (err: unknown) =>
+    const fail = (err: Error) =>
       reject(
         bodyError === undefined
           ? err

@@ -31,6 +31,7 @@ import {
   type RawAnswer,
 } from './attempt.js';
 import type { GongRequest, GongTransport, Priority } from './types.js';
+import { asError } from '../util/promised.js';
 
 export interface TransportOptions {
   connectionRef: string;
@@ -69,14 +70,14 @@ const rateLimited = (what: string, retryAfterMs: number, requestId: string | und
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(asError(signal.reason));
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(signal?.reason);
+      reject(asError(signal?.reason));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -386,9 +387,9 @@ function withoutAuthorization(headers: Record<string, string> | undefined): Reco
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) return Promise.reject(asError(signal.reason));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => reject(asError(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

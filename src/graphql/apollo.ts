@@ -2,11 +2,17 @@
  * Apollo Server 5 over the gateway schema, with GraphQL Armor's limits from configuration.
  * `validationRules` is exported with the server so WebSocket execution applies the same ones.
  */
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, specifiedRules, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  OperationTypeNode,
+  specifiedRules,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { Logger } from '../observability/logger.js';
 import { formatError, unexpectedErrorLogger } from './format-error.js';
@@ -60,16 +66,17 @@ export const SUBSCRIPTION_TRANSPORTS_MESSAGE =
 /** A subscription reaching Apollo came over plain HTTP: a 400 naming the streaming transports. */
 function subscriptionsNeedAStream(): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation }) {
-          if (operation?.operation !== 'subscription') return;
-          throw new GraphQLError(SUBSCRIPTION_TRANSPORTS_MESSAGE, {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
-        },
-      };
-    },
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ operation }) =>
+          operation?.operation === OperationTypeNode.SUBSCRIPTION
+            ? Promise.reject(
+                new GraphQLError(SUBSCRIPTION_TRANSPORTS_MESSAGE, {
+                  extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+                }),
+              )
+            : Promise.resolve(),
+      }),
   };
 }
 

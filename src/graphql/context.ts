@@ -158,11 +158,12 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
  * while serving the embedded sandbox (or with GATEWAY_AUTH=none, an explicit opt-in).
  */
 export function openAccess(allowed: boolean): AuthenticateRequest {
-  return async () => {
-    if (!allowed)
-      throw unauthenticated(
-        'No client authentication is configured: set GATEWAY_API_KEYS or GATEWAY_JWT_SECRET (or GATEWAY_AUTH=none to serve Gong without client auth)',
-      );
-    return { kind: 'open', connectionRef: 'default', admin: true };
-  };
+  return () =>
+    allowed
+      ? Promise.resolve({ kind: 'open', connectionRef: 'default', admin: true })
+      : Promise.reject(
+          unauthenticated(
+            'No client authentication is configured: set GATEWAY_API_KEYS or GATEWAY_JWT_SECRET (or GATEWAY_AUTH=none to serve Gong without client auth)',
+          ),
+        );
 }

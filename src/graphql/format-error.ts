@@ -10,6 +10,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { GatewayContext } from './context.js';
 import type { Logger } from '../observability/logger.js';
+import { promised } from '../util/promised.js';
 
 /** The GatewayError behind an error, following `originalError` / `cause` links. */
 export function findGatewayError(error: unknown): GatewayError | undefined {
@@ -91,27 +92,27 @@ const isUnexpected = (error: unknown) =>
 /** Logs every error that formatError masks, with the request id, so operators can find it. */
 export function unexpectedErrorLogger(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, contextValue }) {
-          for (const e of errors) {
-            if (findGatewayError(e)) continue;
-            const code = e.extensions?.code;
-            if (typeof code === 'string' && APOLLO_CODES.has(code) && !isUnexpected(e)) continue;
-            if (isClientRequestError(e)) {
-              (contextValue?.logger ?? logger).warn(
-                { message: e.message, requestId: contextValue?.requestId },
-                "GraphQL request refused as the client's error",
+    requestDidStart: () =>
+      Promise.resolve({
+        didEncounterErrors: ({ errors, contextValue }) =>
+          promised(() => {
+            for (const e of errors) {
+              if (findGatewayError(e)) continue;
+              const code = e.extensions?.code;
+              if (typeof code === 'string' && APOLLO_CODES.has(code) && !isUnexpected(e)) continue;
+              if (isClientRequestError(e)) {
+                (contextValue?.logger ?? logger).warn(
+                  { message: e.message, requestId: contextValue?.requestId },
+                  "GraphQL request refused as the client's error",
+                );
+                continue;
+              }
+              (contextValue?.logger ?? logger).error(
+                { err: e.originalError ?? e, path: e.path, requestId: contextValue?.requestId },
+                'unexpected error in a GraphQL operation',
               );
-              continue;
             }
-            (contextValue?.logger ?? logger).error(
-              { err: e.originalError ?? e, path: e.path, requestId: contextValue?.requestId },
-              'unexpected error in a GraphQL operation',
-            );
-          }
-        },
-      };
-    },
+          }),
+      }),
   };
 }

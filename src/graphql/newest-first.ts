@@ -95,9 +95,7 @@ export async function readNewestFirst<R extends Listed, T>(
       rate === undefined ||
       rate === 0 ||
       (left !== undefined && left <= TARGET);
-    const a = whole
-      ? lo
-      : Math.max(lo as number, Math.floor((hi as number) - TARGET / (rate as number)));
+    const a = whole ? lo : Math.max(lo, Math.floor((hi as number) - TARGET / (rate as number)));
     const read = await readWindow(opts, a, hi, narrowed < 4);
     if (total === undefined) total = read.count;
     if (read.records === undefined) {
@@ -151,8 +149,6 @@ export async function readNewestFirst<R extends Listed, T>(
   }
 }
 
-type Record_ = { [k: string]: string };
-
 /**
  * Every record of `[a, hi)` (one Gong request, two when it holds up to PAGE_THROUGH_MAX), or
  * just the density of its newest part when it holds more, so the caller can narrow it.
@@ -174,7 +170,7 @@ async function readWindow<R extends Listed, T>(
   const narrowable = mayNarrow && a !== undefined && hi !== undefined && hi - a > 1000;
   if (next && count > PAGE_THROUGH_MAX && narrowable) {
     const oldestNewest = startOf(records.at(-1) as Listed);
-    return { count, rate: (count - records.length) / Math.max(1, (hi as number) - oldestNewest) };
+    return { count, rate: (count - records.length) / Math.max(1, hi - oldestNewest) };
   }
   while (next) {
     const more = await opts.fetchPage(window, next);

@@ -9,6 +9,8 @@ import {
   isInterfaceType,
   isObjectType,
   isEnumType,
+  Kind,
+  OperationTypeNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -58,7 +60,7 @@ export function collectSelectedFields(
   const seenFragments = new Set<string>();
   const walk = (set: SelectionSetNode, type: GraphQLNamedType | undefined): void => {
     for (const sel of set.selections) {
-      if (sel.kind === 'Field') {
+      if (sel.kind === Kind.FIELD) {
         if (!type || !(isObjectType(type) || isInterfaceType(type))) continue;
         const def = type.getFields()[sel.name.value];
         if (!def) continue;
@@ -66,7 +68,7 @@ export function collectSelectedFields(
         for (const arg of enumArguments(def, sel, variables))
           out.add(`${type.name}.${sel.name.value}${arg}`);
         if (sel.selectionSet) walk(sel.selectionSet, getNamedType(def.type));
-      } else if (sel.kind === 'InlineFragment') {
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         walk(
           sel.selectionSet,
           sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? undefined) : type,
@@ -81,9 +83,9 @@ export function collectSelectedFields(
     }
   };
   const root =
-    operation.operation === 'query'
+    operation.operation === OperationTypeNode.QUERY
       ? schema.getQueryType()
-      : operation.operation === 'mutation'
+      : operation.operation === OperationTypeNode.MUTATION
         ? schema.getMutationType()
         : schema.getSubscriptionType();
   walk(operation.selectionSet, root ?? undefined);

@@ -125,7 +125,7 @@ Server-Sent Events (<code>Accept: text/event-stream</code>) or Apollo multipart 
 
 export interface Explorer {
   /** Answers a browser's visit to `/graphql`. */
-  page(res: ServerResponse): void;
+  page: (res: ServerResponse) => void;
   /** `/explorer/*`: GraphiQL's files (development only). */
   route: Route | undefined;
 }
@@ -160,7 +160,7 @@ export function createExplorer(opts: { production: boolean }): Explorer {
     route: assets && {
       prefix: '/explorer/',
       methods: ['GET'],
-      async handle({ res, rest }) {
+      handle({ res, rest }) {
         if (rest === 'init.js') return send(res, 200, 'text/javascript; charset=utf-8', INIT_JS);
         const file = assets.get(rest);
         if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');

@@ -20,6 +20,7 @@ import {
 import { readBody, sendJson, type BodyDeadlines } from './respond.js';
 import type { Route } from './router.js';
 import { isSseRequest, type SseSubscriptions } from './sse-subscriptions.js';
+import { asError } from '../util/promised.js';
 
 /** Generic in the context so benchmarks host a bare Apollo Server exactly the way the gateway is hosted. */
 export interface GraphQLRouteOptions<C extends BaseContext = GatewayContext> {
@@ -48,9 +49,7 @@ const isPageVisit = (req: IncomingMessage, url: URL) =>
 
 function paramsOf(url: URL, body: unknown): OperationParams {
   if (body !== undefined)
-    return typeof body === 'object' && body !== null && !Array.isArray(body)
-      ? (body as OperationParams)
-      : {};
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {};
   const json = (name: string) => {
     const v = url.searchParams.get(name);
     if (v === null) return undefined;
@@ -76,8 +75,8 @@ function headerMap(req: IncomingMessage): HeaderMap {
 }
 
 /** Context creation failures (authentication) keep their code and HTTP status. */
-function asGraphQLError(e: unknown): unknown {
-  if (!(e instanceof GatewayError)) return e;
+function asGraphQLError(e: unknown): Error {
+  if (!(e instanceof GatewayError)) return asError(e);
   const headers = new HeaderMap(Object.entries(challengeFor(e.code)));
   const extensions: Record<string, unknown> = {
     code: e.code,
@@ -160,10 +159,10 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
       }
       const result = await opts.server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => {
-          if (!authenticated.ok) throw asGraphQLError(authenticated.error);
-          return authenticated.value;
-        },
+        context: () =>
+          authenticated.ok
+            ? Promise.resolve(authenticated.value)
+            : Promise.reject(asGraphQLError(authenticated.error)),
       });
       for (const [k, v] of result.headers) res.setHeader(k, v);
       res.statusCode = result.status ?? 200;

@@ -5,5 +5,5 @@ import { sendJson } from './respond.js';
 export const healthRoute = (): Route => ({
   path: '/healthz',
   methods: ['GET', 'HEAD'],
-  handle: async ({ res }) => sendJson(res, 200, { status: 'ok' }),
+  handle: ({ res }) => sendJson(res, 200, { status: 'ok' }),
 });

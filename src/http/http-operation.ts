@@ -16,7 +16,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLSchema,
-  type OperationTypeNode,
+  OperationTypeNode,
   type ValidationRule,
 } from 'graphql';
 import type { IncomingMessage } from 'node:http';
@@ -169,7 +169,8 @@ export function createHttpOperations(opts: HttpOperationsOptions): HttpOperation
     },
 
     run: (args) =>
-      getOperationAST(args.document, args.operationName)?.operation === 'subscription'
+      getOperationAST(args.document, args.operationName)?.operation ===
+      OperationTypeNode.SUBSCRIPTION
         ? hub.subscribe(args)
         : Promise.resolve(execute(args)),
 
@@ -247,7 +248,7 @@ export function createHttpOperations(opts: HttpOperationsOptions): HttpOperation
           'OPERATION_RESOLUTION_FAILURE',
         ),
       };
-    if (op.operation === 'mutation' && req.method === 'GET')
+    if (op.operation === OperationTypeNode.MUTATION && req.method === 'GET')
       return {
         ok: false,
         answer: { ...badRequest('Mutations cannot be sent with GET; use POST'), status: 405 },

@@ -83,10 +83,10 @@ export function closableStream(onEnd?: () => void): ClosableStream {
             };
           return done;
         },
-        async return() {
+        return() {
           stop();
           finish();
-          return done;
+          return Promise.resolve(done);
         },
       };
       return wrapped;

@@ -27,7 +27,7 @@ export interface Route {
   prefix?: string;
   /** Methods served; others get 405. */
   methods: readonly string[];
-  handle(r: RouteRequest): Promise<void>;
+  handle(r: RouteRequest): void | Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

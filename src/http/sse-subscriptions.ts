@@ -16,7 +16,7 @@ import {
   type Request as SseRequest,
   type Response as SseResponse,
 } from 'graphql-sse';
-import type { EarlyAnswer, HttpOperations, OperationParams } from './http-operation.js';
+import type { EarlyAnswer, HttpOperations } from './http-operation.js';
 import { writeWithBackpressure, type ClosableStream } from './http-stream.js';
 
 export const STREAM_TOKEN_HEADER = 'x-graphql-event-stream-token';
@@ -69,12 +69,7 @@ export function createSseSubscriptions(ops: HttpOperations): SseSubscriptions {
       // graphql-sse ends each operation itself when the reserved stream closes.)
       if (req.headers.get('accept') === 'text/event-stream')
         req.raw.res.once('close', () => stream.stop());
-      const prepared = await ops.prepare(
-        req.raw.req,
-        req.raw.requestId,
-        params as OperationParams,
-        stream,
-      );
+      const prepared = await ops.prepare(req.raw.req, req.raw.requestId, params, stream);
       if (!prepared.ok) {
         stream.stop();
         return toTuple(prepared.answer);

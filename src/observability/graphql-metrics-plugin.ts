@@ -7,6 +7,7 @@
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Metrics } from './metrics.js';
+import { promised } from '../util/promised.js';
 
 /** `success`: no errors; `partial`: data and errors; `error`: errors and no data (incl. parse/validation failures). */
 export type OperationOutcome = 'success' | 'partial' | 'error';
@@ -34,23 +35,27 @@ export function graphqlMetricsPlugin<C extends BaseContext>(
 ): ApolloServerPlugin<C> {
   const label = opts.label ?? createOperationLabel(opts.maxOperationNames);
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse(rc) {
-          // `operation` is only set once the document parsed, validated and named a known operation.
-          const op = rc.operation;
-          const body = rc.response.body;
-          const single = body.kind === 'single' ? body.singleResult : body.initialResult;
-          const hasErrors = (single.errors?.length ?? 0) > 0 || (rc.errors?.length ?? 0) > 0;
-          const hasData = single.data !== undefined && single.data !== null;
-          const outcome: OperationOutcome = !hasErrors ? 'success' : hasData ? 'partial' : 'error';
-          metrics.graphqlOperations.inc({
-            operation: label(op?.name?.value ?? rc.operationName, op !== undefined),
-            type: op?.operation ?? 'unknown',
-            outcome,
-          });
-        },
-      };
-    },
+    requestDidStart: () =>
+      Promise.resolve({
+        willSendResponse: (rc) =>
+          promised(() => {
+            // `operation` is only set once the document parsed, validated and named a known operation.
+            const op = rc.operation;
+            const body = rc.response.body;
+            const single = body.kind === 'single' ? body.singleResult : body.initialResult;
+            const hasErrors = (single.errors?.length ?? 0) > 0 || (rc.errors?.length ?? 0) > 0;
+            const hasData = single.data !== undefined && single.data !== null;
+            const outcome: OperationOutcome = !hasErrors
+              ? 'success'
+              : hasData
+                ? 'partial'
+                : 'error';
+            metrics.graphqlOperations.inc({
+              operation: label(op?.name?.value ?? rc.operationName, op !== undefined),
+              type: op?.operation ?? 'unknown',
+              outcome,
+            });
+          }),
+      }),
   };
 }

@@ -10,7 +10,7 @@ import sonicBoom from 'sonic-boom';
 import type { DestinationStream } from 'pino';
 
 // A CommonJS module whose class is both module.exports and its SonicBoom property.
-const { SonicBoom } = sonicBoom as unknown as typeof import('sonic-boom');
+const { SonicBoom } = sonicBoom;
 
 export interface LogDestination extends DestinationStream {
   /** Calls back once the buffer is written, or at once when the destination is broken. */

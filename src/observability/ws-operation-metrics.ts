@@ -58,7 +58,7 @@ export function createWsOperationMetrics(
   return {
     subscribed(socket, id) {
       let ops = sockets.get(socket);
-      if (!ops) sockets.set(socket, (ops = new Map()));
+      if (!ops) sockets.set(socket, (ops = new Map<string, Tracked>()));
       ops.set(id, {
         operation: label(undefined, false),
         type: 'unknown',

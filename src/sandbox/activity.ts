@@ -97,7 +97,7 @@ function grouped(
   for (const e of events) {
     if (e.day < from || e.day >= to || (users && !users.has(e.userId))) continue;
     let perUser = out.get(e.userId);
-    if (!perUser) out.set(e.userId, (perUser = new Map()));
+    if (!perUser) out.set(e.userId, (perUser = new Map<string, CallIdSets>()));
     const key = bucket(e.day);
     let sets = perUser.get(key);
     if (!sets) perUser.set(key, (sets = emptySets()));

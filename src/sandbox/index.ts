@@ -27,6 +27,7 @@ import { Tenant } from './tenant.js';
 import type { CallData } from '../gong/wire.js';
 import type { Sandbox, SandboxControl, SandboxOptions, WebhookDelivery } from './types.js';
 import { WebhookEmitter } from './webhooks.js';
+import { promised } from '../util/promised.js';
 
 export type { Sandbox, SandboxOptions } from './types.js';
 
@@ -98,34 +99,35 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let tenantUrl = '';
 
   const control: SandboxControl = {
-    async endCall(input = {}) {
-      const primary =
-        input.primaryUserId === undefined ? undefined : tenant.userById(input.primaryUserId);
-      if (input.primaryUserId !== undefined && !primary)
-        throw new GatewayError(
-          ErrorCode.BAD_USER_INPUT,
-          `endCall: primaryUserId must be a tenant user id, got ${input.primaryUserId}`,
-        );
-      const endedAt = now();
-      const durationSeconds = input.durationSeconds ?? 1800;
-      // It started its duration plus a little before it ended (or when told).
-      const startedMs = endedAt - (input.startedAgoMs ?? durationSeconds * 1000 + 90_000);
-      const call = tenant.createCall({
-        startedMs,
-        kind: 'conference',
-        durationSeconds,
-        // A web conference's calendar slot; GET /v2/calls filters it on this, not on its start.
-        ...(input.scheduledAgoMs !== undefined
-          ? { scheduledMs: endedAt - input.scheduledAgoMs }
-          : {}),
-        ...(primary ? { primary } : {}),
-        ...(input.title !== undefined ? { title: input.title } : {}),
-        ...(input.workspaceId !== undefined ? { workspaceId: input.workspaceId } : {}),
-        ...(input.isPrivate !== undefined ? { isPrivate: input.isPrivate } : {}),
-      });
-      processing.enqueue(call, endedAt);
-      return call.id;
-    },
+    endCall: (input = {}) =>
+      promised(() => {
+        const primary =
+          input.primaryUserId === undefined ? undefined : tenant.userById(input.primaryUserId);
+        if (input.primaryUserId !== undefined && !primary)
+          throw new GatewayError(
+            ErrorCode.BAD_USER_INPUT,
+            `endCall: primaryUserId must be a tenant user id, got ${input.primaryUserId}`,
+          );
+        const endedAt = now();
+        const durationSeconds = input.durationSeconds ?? 1800;
+        // It started its duration plus a little before it ended (or when told).
+        const startedMs = endedAt - (input.startedAgoMs ?? durationSeconds * 1000 + 90_000);
+        const call = tenant.createCall({
+          startedMs,
+          kind: 'conference',
+          durationSeconds,
+          // A web conference's calendar slot; GET /v2/calls filters it on this, not on its start.
+          ...(input.scheduledAgoMs !== undefined
+            ? { scheduledMs: endedAt - input.scheduledAgoMs }
+            : {}),
+          ...(primary ? { primary } : {}),
+          ...(input.title !== undefined ? { title: input.title } : {}),
+          ...(input.workspaceId !== undefined ? { workspaceId: input.workspaceId } : {}),
+          ...(input.isPrivate !== undefined ? { isPrivate: input.isPrivate } : {}),
+        });
+        processing.enqueue(call, endedAt);
+        return call.id;
+      }),
     tick: () => processing.tick(),
     answerScorecard(callId, reviewerUserId) {
       const call = tenant.callById(callId);

@@ -20,6 +20,7 @@ import {
 import { selectCall } from './call-view.js';
 import { CALL_NOT_FOUND, NO_CALLS_FOUND } from './gong-answers.js';
 import type { StoredCall } from './seed-calls.js';
+import { omit } from '../util/omit.js';
 
 const byListKey = (a: StoredCall, b: StoredCall) =>
   a.listKeyMs - b.listKeyMs || a.id.localeCompare(b.id);
@@ -109,7 +110,7 @@ export const callReadRoutes: ApiRoute[] = [
       const { from, to } = filterWindow(f);
       const ids = f.callIds ? new Set(f.callIds) : undefined;
       const primaries = f.primaryUserIds ? new Set(f.primaryUserIds) : undefined;
-      const { cursor: _cursor, ...inputs } = body;
+      const inputs = omit(body, 'cursor');
       // The extensive endpoint filters on the actual start time.
       const page = pagedRead(ctx, this.label, body.cursor, inputs, (snapshot) =>
         ctx.tenant

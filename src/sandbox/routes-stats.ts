@@ -24,6 +24,7 @@ import {
 import { ActivityStats, dayOf, type StatsQuery } from './activity.js';
 import { answeredScorecardJson } from './seed-scorecards.js';
 import type { SandboxRequest } from './http.js';
+import { omit } from '../util/omit.js';
 
 /** Inferred: Gong documents a 404 for these endpoints but not its message. */
 export const NO_RECORDS_FOUND = 'No records found corresponding to the provided filters';
@@ -58,7 +59,7 @@ function statsInput(
   // "This value should not exceed the current day" (toDate is exclusive, in the company's zone).
   if (f.toDate > dayOf(ctx.now, ctx.tenant.opts.utcOffset))
     throw badRequest('filter.toDate: should not exceed the current day');
-  const { cursor: _cursor, ...inputs } = body;
+  const inputs = omit(body, 'cursor');
   const query = (at: number): StatsQuery => ({
     from: f.fromDate,
     to: f.toDate,
@@ -155,7 +156,7 @@ export const statsRoutes: ApiRoute[] = [
         (from === undefined || day >= from) && (to === undefined || day < to);
       const reviewed = f.reviewedUserIds ? new Set(f.reviewedUserIds) : undefined;
       const cards = f.scorecardIds ? new Set(f.scorecardIds) : undefined;
-      const { cursor: _cursor, ...inputs } = body;
+      const inputs = omit(body, 'cursor');
       const page = pagedRead(ctx, this.label, body.cursor, inputs, (snapshot) =>
         ctx.insights
           .visibleReviews(snapshot)

@@ -14,6 +14,7 @@ import {
   type ApiRoute,
 } from './api.js';
 import { NO_CALLS_FOUND } from './gong-answers.js';
+import { omit } from '../util/omit.js';
 
 export const transcriptRoutes: ApiRoute[] = [
   {
@@ -26,7 +27,7 @@ export const transcriptRoutes: ApiRoute[] = [
       const f = body.filter;
       const { from, to } = filterWindow(f);
       const ids = f.callIds ? new Set(f.callIds) : undefined;
-      const { cursor: _cursor, ...inputs } = body;
+      const inputs = omit(body, 'cursor');
       const page = pagedRead(ctx, this.label, body.cursor, inputs, (snapshot) =>
         ctx.tenant
           .visibleCalls(snapshot)

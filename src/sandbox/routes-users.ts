@@ -14,6 +14,7 @@ import {
   type ApiRoute,
 } from './api.js';
 import { USER_NOT_FOUND, usersNotFound } from './gong-answers.js';
+import { omit } from '../util/omit.js';
 
 const usersScope = () => [SCOPES.usersRead];
 
@@ -77,7 +78,7 @@ export const userRoutes: ApiRoute[] = [
         if (missing.length > 0) throw gongError(404, usersNotFound(missing));
       }
       const wanted = f.userIds ? new Set(f.userIds) : undefined;
-      const { cursor: _cursor, ...inputs } = body;
+      const inputs = omit(body, 'cursor');
       const page = pagedRead(ctx, this.label, body.cursor, inputs, () =>
         ctx.tenant.users
           .filter(

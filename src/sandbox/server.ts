@@ -289,7 +289,7 @@ export async function startServers(
   const apiServer = createServer({ keepAliveTimeout: 10_000 }, createHandler(deps, 'api'));
   const tenantServer = createServer({ keepAliveTimeout: 10_000 }, createHandler(deps, 'tenant'));
   const apiPort = await listen(apiServer, host, port);
-  const tPort = await listen(tenantServer, host, tenantPort).catch(async (e: unknown) => {
+  const tPort = await listen(tenantServer, host, tenantPort).catch((e: unknown) => {
     apiServer.close();
     throw e;
   });

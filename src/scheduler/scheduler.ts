@@ -9,6 +9,7 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import type { Priority } from './priority.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Acquisition, RateLimiter, Slot } from './limiter.js';
+import { asError } from '../util/promised.js';
 
 export interface SchedulerOptions {
   connectionRef: string;
@@ -163,7 +164,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         return Promise.reject(
           new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The Gong scheduler is shut down'),
         );
-      if (o.signal?.aborted) return Promise.reject(o.signal.reason);
+      if (o.signal?.aborted) return Promise.reject(asError(o.signal.reason));
       if (depth() >= opts.queueMax)
         return Promise.reject(
           rateLimited(
@@ -196,7 +197,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
             ),
           Math.max(0, deadline - now()),
         );
-        o.signal?.addEventListener('abort', () => settle(w, o.signal?.reason), { once: true });
+        o.signal?.addEventListener('abort', () => settle(w, asError(o.signal?.reason)), {
+          once: true,
+        });
         queues[priority].push(w);
         report();
         void pump();

@@ -3,6 +3,7 @@
  * lazily on read against an injectable clock, so tests can move time without waiting.
  */
 import type { KeyValueStore } from './types.js';
+import { promised } from '../util/promised.js';
 
 interface Entry {
   value: string;
@@ -30,30 +31,33 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): KeyValueStore 
   };
 
   return {
-    async get(key) {
-      return live(key)?.value ?? null;
-    },
-    async set(key, value, setOpts = {}) {
-      if (setOpts.onlyIfAbsent && live(key) !== undefined) return false;
-      const entry: Entry = { value };
-      if (setOpts.ttlMs !== undefined) entry.expiresAt = now() + setOpts.ttlMs;
-      entries.set(key, entry);
-      return true;
-    },
-    async take(key) {
-      const e = live(key);
-      entries.delete(key);
-      return e?.value ?? null;
-    },
-    async del(key) {
-      entries.delete(key);
-    },
-    async keys(prefix) {
-      return [...entries.keys()].filter((k) => k.startsWith(prefix) && live(k) !== undefined);
-    },
+    get: (key) => promised(() => live(key)?.value ?? null),
+    set: (key, value, setOpts = {}) =>
+      promised(() => {
+        if (setOpts.onlyIfAbsent && live(key) !== undefined) return false;
+        const entry: Entry = { value };
+        if (setOpts.ttlMs !== undefined) entry.expiresAt = now() + setOpts.ttlMs;
+        entries.set(key, entry);
+        return true;
+      }),
+    take: (key) =>
+      promised(() => {
+        const e = live(key);
+        entries.delete(key);
+        return e?.value ?? null;
+      }),
+    del: (key) =>
+      promised(() => {
+        entries.delete(key);
+      }),
+    keys: (prefix) =>
+      promised(() =>
+        [...entries.keys()].filter((k) => k.startsWith(prefix) && live(k) !== undefined),
+      ),
     async ping() {},
-    async close() {
-      entries.clear();
-    },
+    close: () =>
+      promised(() => {
+        entries.clear();
+      }),
   };
 }

@@ -35,7 +35,7 @@ export interface EventsFeatureDeps {
   log: EventLog;
   schedule: TranscriptSchedule;
   /** Whether the connection registry knows a ref. */
-  connectionExists(ref: string): Promise<boolean>;
+  connectionExists: (ref: string) => Promise<boolean>;
   onCallLearned: OnCallLearned;
   /** Keeps what webhooks and the transcript poller receive, so views of those calls cost no request. */
   entities?: EntityCache | undefined;

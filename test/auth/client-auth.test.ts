@@ -11,6 +11,7 @@ import {
   type Credentials,
 } from '../../src/auth/client-auth.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { expectAny } from '../support/match.js';
 
 const SECRET = 'a-jwt-secret-of-at-least-32-characters!!';
 const auth = createAuthenticator({
@@ -85,7 +86,7 @@ describe('client auth', () => {
       admin: false,
       connectionRef: 'tenant-a',
       subject: 'user-7',
-      expiresAt: expect.any(Number),
+      expiresAt: expectAny(Number),
     });
     expect(
       await auth({ authorization: `Bearer ${token}`, connectionHeader: 'tenant-a' }),

@@ -53,7 +53,7 @@ describe('WebSocket client auth', () => {
         { query },
         {
           next: (r) => {
-            resolve(r as { data?: unknown; errors?: unknown });
+            resolve(r);
             void client.dispose();
           },
           error: () => undefined,

@@ -35,7 +35,7 @@ describe('the in-memory full-read cache', () => {
     await cache.getOrLoad('c1', 'users:1', 300, loader, 'users');
     expect(calls.n).toBe(2);
     const results = Object.fromEntries(
-      (await metrics.cacheLookups.get()).values.map((v) => [v.labels.result, v.value]),
+      (await metrics.cacheLookups.get()).values.map((v) => [String(v.labels.result), v.value]),
     );
     expect(results).toEqual({ miss: 2, shared: 4, hit: 1 });
   });
@@ -60,10 +60,8 @@ describe('the in-memory full-read cache', () => {
   it('does not cache a failed load', async () => {
     const cache = createFullReadCache();
     let n = 0;
-    const flaky = async () => {
-      if (++n === 1) throw new Error('Gong down');
-      return 'ok';
-    };
+    const flaky = () =>
+      ++n === 1 ? Promise.reject(new Error('Gong down')) : Promise.resolve('ok');
     await expect(cache.getOrLoad('c1', 'k', 60, flaky)).rejects.toThrow('Gong down');
     expect(await cache.getOrLoad('c1', 'k', 60, flaky)).toBe('ok');
   });

@@ -65,7 +65,7 @@ describe('stale-while-revalidate in memory', () => {
     expect(s.calls).toHaveLength(2);
 
     const results = Object.fromEntries(
-      (await metrics.cacheLookups.get()).values.map((v) => [v.labels.result, v.value]),
+      (await metrics.cacheLookups.get()).values.map((v) => [String(v.labels.result), v.value]),
     );
     // The three concurrent callers share one lookup.
     expect(results).toMatchObject({ miss: 1, shared: 2, stale: 1, refreshed: 1, hit: 1 });
@@ -101,7 +101,7 @@ describe('per-kind TTL', () => {
     let t = 0;
     const cache = createFullReadCache({ now: () => t, ttlByKind: { flows: 3_600 } });
     let n = 0;
-    const load = async () => ++n;
+    const load = () => Promise.resolve(++n);
     await cache.getOrLoad('c1', 'flows:*', 60, load, 'flows');
     await cache.getOrLoad('c1', 'workspaces', 60, load, 'workspaces');
     t = 61_000;

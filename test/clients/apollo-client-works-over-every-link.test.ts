@@ -233,7 +233,7 @@ describe('Apollo Client', () => {
           }
         `,
       })
-      .subscribe({ next: (r) => r.data && got.next(r.data as never), error: got.error });
+      .subscribe({ next: (r) => r.data && got.next(r.data as never), error: (e) => got.error(e) });
     await openSubscriptionsAre(s.gw, 1);
     const id = await s.endCall('Apollo over WebSocket');
     const [event] = await got.done;
@@ -269,7 +269,7 @@ describe('Apollo Client', () => {
     await openSubscriptionsAre(s.gw, 0);
     const sub = client
       .subscribe({ query: SUB })
-      .subscribe({ next: (r) => r.data && got.next(r.data as never), error: got.error });
+      .subscribe({ next: (r) => r.data && got.next(r.data as never), error: (e) => got.error(e) });
     await openSubscriptionsAre(s.gw, 1);
     const id = await s.endCall('Apollo over multipart');
     const [event] = await got.done;
@@ -282,7 +282,10 @@ describe('Apollo Client', () => {
     const resumed = collect<{ gongCallCreated: { call: { id: string } } }>();
     const again = client
       .subscribe({ query: SUB, variables: { after: event?.gongCallCreated.eventId } })
-      .subscribe({ next: (r) => r.data && resumed.next(r.data as never), error: resumed.error });
+      .subscribe({
+        next: (r) => r.data && resumed.next(r.data as never),
+        error: (e) => resumed.error(e),
+      });
     const [first] = await resumed.done;
     expect(first?.gongCallCreated.call.id).toBe(missed);
     again.unsubscribe();

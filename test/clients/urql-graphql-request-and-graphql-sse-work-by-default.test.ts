@@ -86,16 +86,17 @@ const quietAbortFetch: typeof fetch = async (input, init) => {
 async function receivesCallCreated(client: Client, title: string): Promise<void> {
   const got = collect<CallCreated>();
   await openSubscriptionsAre(s.gw, 0);
-  const { unsubscribe } = pipe(
+  const subscription = pipe(
     client.subscription(CALL_CREATED, {}),
-    wonkaSubscribe((r) =>
-      r.error ? got.error(r.error) : r.data && got.next(r.data as CallCreated),
-    ),
+    wonkaSubscribe((r) => {
+      if (r.error) got.error(r.error);
+      else if (r.data) got.next(r.data as CallCreated);
+    }),
   );
   await openSubscriptionsAre(s.gw, 1);
   const id = await s.endCall(title);
   expect((await got.done)[0]?.gongCallCreated.call).toEqual({ id, title });
-  unsubscribe();
+  subscription.unsubscribe();
 }
 
 describe('urql', () => {

@@ -6,7 +6,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/app.js';
-import type { ConnectionsFeature } from '../../src/wiring/connections.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startOAuthGateway, type OAuthGateway } from '../security/oauth-gateway.js';
 
@@ -23,7 +22,6 @@ interface GqlResult {
 describe('gateway OAuth end to end', () => {
   let sandbox: Sandbox;
   let gateway: Gateway;
-  let feature: ConnectionsFeature;
   const tokenRequests: string[] = [];
 
   let h: OAuthGateway;
@@ -31,7 +29,9 @@ describe('gateway OAuth end to end', () => {
   beforeAll(async () => {
     // Counts what reaches Gong's token endpoint (the sandbox's request log covers /v2 only).
     const countingFetch: typeof fetch = async (input, init) => {
-      tokenRequests.push(new URL(String(input)).searchParams.get('grant_type') ?? '');
+      tokenRequests.push(
+        new URL(input instanceof Request ? input.url : input).searchParams.get('grant_type') ?? '',
+      );
       return fetch(input, init);
     };
     h = await startOAuthGateway({
@@ -43,7 +43,7 @@ describe('gateway OAuth end to end', () => {
       },
       fetch: countingFetch,
     });
-    ({ sandbox, gateway, feature } = h);
+    ({ sandbox, gateway } = h);
   });
   afterAll(() => h?.close());
 

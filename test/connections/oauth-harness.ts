@@ -108,14 +108,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     });
   const registry = makeRegistry();
 
-  let handler:
-    | ((
-        req: import('node:http').IncomingMessage,
-        res: import('node:http').ServerResponse,
-      ) => Promise<void>)
-    | undefined;
+  // The callback handler needs the server's URL; it is made once the server listens, before any
+  // authorization is started, so no callback can arrive before it exists.
   const server: Server = createServer((req, res) => {
-    if (handler && (req.url ?? '').startsWith(OAUTH_CALLBACK_PATH)) void handler(req, res);
+    if ((req.url ?? '').startsWith(OAUTH_CALLBACK_PATH)) void handler(req, res);
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -132,7 +128,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     reservedRefs: ['default'],
     ...(opts.now ? { now: opts.now } : {}),
   });
-  handler = createOAuthCallbackHandler({
+  const handler = createOAuthCallbackHandler({
     flow,
     registry,
     oauth,

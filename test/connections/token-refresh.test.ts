@@ -144,9 +144,7 @@ describe('token refresh', () => {
     h = await startHarness({ now: () => t });
     expect((await h.connect('acme')).status).toBe(200);
     const registry = h.anotherInstance({
-      fetch: async () => {
-        throw new TypeError('fetch failed: ECONNREFUSED');
-      },
+      fetch: () => Promise.reject(new TypeError('fetch failed: ECONNREFUSED')),
     });
     t += 86_400_000;
     await expect(registry.authorization('acme')).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });

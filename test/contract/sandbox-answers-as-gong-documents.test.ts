@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { bearerToken } from '../sandbox/support.js';
 import { responseProblems, specLists } from './support/gong-spec.js';
+import { expectAny, expectMatching, expectObjectContaining } from '../support/match.js';
 
 let sb: Sandbox;
 let limited: Sandbox;
@@ -64,7 +65,7 @@ async function call(
 
 /** Gong's ErrorResponse with exactly these messages. */
 const errorBody = (...errors: string[]) => ({
-  requestId: expect.stringMatching(REQUEST_ID),
+  requestId: expectMatching(REQUEST_ID),
   errors,
 });
 
@@ -76,7 +77,7 @@ describe('documented answers', () => {
       totalRecords: 130,
       currentPageSize: 100,
       currentPageNumber: 0,
-      cursor: expect.any(String),
+      cursor: expectAny(String),
     });
     const cursor = (first.body.records as { cursor: string }).cursor;
     const second = await call('GET /v2/users', `/v2/users?cursor=${encodeURIComponent(cursor)}`);
@@ -90,8 +91,8 @@ describe('documented answers', () => {
   it('GET /v2/users/{id}: 200 {requestId, user}; 404 "User not found"', async () => {
     const id = sb.control.allCalls()[0]!.metaData.primaryUserId!;
     expect((await call('GET /v2/users/{id}', `/v2/users/${id}`)).body).toEqual({
-      requestId: expect.any(String),
-      user: expect.objectContaining({ id }),
+      requestId: expectAny(String),
+      user: expectObjectContaining({ id }),
     });
     const missing = await call('GET /v2/users/{id}', '/v2/users/99999999999999');
     expect([missing.status, missing.body]).toEqual([404, errorBody('User not found')]);
@@ -125,8 +126,8 @@ describe('documented answers', () => {
     expect(list.status).toBe(200);
     const id = (list.body.calls as { id: string }[])[0]!.id;
     expect((await call('GET /v2/calls/{id}', `/v2/calls/${id}`)).body).toEqual({
-      requestId: expect.any(String),
-      call: expect.objectContaining({ id }),
+      requestId: expectAny(String),
+      call: expectObjectContaining({ id }),
     });
     const none = await call('GET /v2/calls', `/v2/calls?${EMPTY_TIME}`);
     expect([none.status, none.body]).toEqual([
@@ -242,8 +243,8 @@ describe('documented answers', () => {
       },
     });
     expect(created.body).toEqual({
-      requestId: expect.any(String),
-      callId: expect.stringMatching(/^\d{1,20}$/),
+      requestId: expectAny(String),
+      callId: expectMatching(/^\d{1,20}$/),
     });
     const form = new FormData();
     form.append('mediaFile', new Blob([Buffer.alloc(64)], { type: 'audio/mpeg' }), 'a.mp3');
@@ -313,7 +314,7 @@ describe('documented answers', () => {
     expect(r?.status).toBe(429);
     expect(r?.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(r?.body).toEqual({
-      requestId: expect.stringMatching(REQUEST_ID),
+      requestId: expectMatching(REQUEST_ID),
       errors: [expect.any(String)],
     });
   });

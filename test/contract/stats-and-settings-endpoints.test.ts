@@ -11,7 +11,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
+/** Gong's Records. */
+interface Records {
+  totalRecords: number;
+  currentPageSize: number;
+  currentPageNumber: number;
+  cursor?: string;
+}
+/** Every answer's envelope; the rest is read as plain JSON. */
+interface Body extends Json {
+  requestId?: string;
+  errors?: unknown;
+  records: Records;
+}
 
 let sb: Sandbox;
 let basic: string;
@@ -24,7 +37,7 @@ async function call(
   body?: unknown,
   auth = basic,
   base = sb.url,
-): Promise<{ status: number; body: Json }> {
+): Promise<{ status: number; body: Body }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: {
@@ -33,11 +46,11 @@ async function call(
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: (await res.json()) as Json };
+  return { status: res.status, body: (await res.json()) as Body };
 }
 
 /** Gong's Records: 0-based page number, cursor only when another page exists. */
-function expectRecords(r: Json, total: number, pageNumber = 0) {
+function expectRecords(r: Records, total: number, pageNumber = 0) {
   expect(r).toMatchObject({ totalRecords: total, currentPageNumber: pageNumber });
   expect(typeof r.currentPageSize).toBe('number');
 }
@@ -89,8 +102,8 @@ describe('POST /v2/stats/activity/aggregate, aggregate-by-period, day-by-day', (
     const [first] = r.body.usersAggregateActivityStats as Json[];
     expect(first?.userId).toMatch(/^\d{1,20}$/);
     expect(first?.userEmailAddress).toMatch(/@/);
-    for (const k of COUNT_FIELDS)
-      expect(Number.isInteger(first?.userAggregateActivityStats[k])).toBe(true);
+    const stats = first?.userAggregateActivityStats as Json;
+    for (const k of COUNT_FIELDS) expect(Number.isInteger(stats[k])).toBe(true);
 
     const next = await call('POST', '/v2/stats/activity/aggregate', {
       filter: filter(),
@@ -140,10 +153,12 @@ describe('POST /v2/stats/activity/aggregate, aggregate-by-period, day-by-day', (
     expect(r.status).toBe(200);
     const users = r.body.usersDetailedActivities as Json[];
     const days = users.flatMap((u) => u.userDailyActivityStats as Json[]);
-    expect(days.some((d) => d.callsAsHost.length > 0)).toBe(true);
+    expect(days.some((d) => (d.callsAsHost as unknown[]).length > 0)).toBe(true);
     for (const d of days.slice(0, 50))
       for (const k of COUNT_FIELDS)
-        expect(d[k].every((id: unknown) => typeof id === 'string' && /^\d+$/.test(id))).toBe(true);
+        expect((d[k] as unknown[]).every((id) => typeof id === 'string' && /^\d+$/.test(id))).toBe(
+          true,
+        );
   });
 
   it('fromDate and toDate are required days; a missing filter is 400 with an ErrorResponse', async () => {
@@ -237,8 +252,8 @@ describe('settings and library reads (no paging, no records)', () => {
     expect(t?.trackerId).toMatch(/^\d+$/);
     expect(['Anyone', 'Company', 'NonCompany']).toContain(t?.affiliation);
     expect(['Anytime', 'First', 'Last']).toContain(t?.saidAt);
-    const ws = (await call('GET', `/v2/settings/trackers?workspaceId=${t?.workspaceId}`)).body
-      .keywordTrackers as Json[];
+    const ws = (await call('GET', `/v2/settings/trackers?workspaceId=${String(t?.workspaceId)}`))
+      .body.keywordTrackers as Json[];
     expect(ws.every((x) => x.workspaceId === t?.workspaceId)).toBe(true);
   });
 
@@ -247,12 +262,15 @@ describe('settings and library reads (no paging, no records)', () => {
     expect(r.status).toBe(200);
     const folders = r.body.folders as Json[];
     expect(folders.some((f) => f.parentFolderId === null)).toBe(true);
-    const content = await call('GET', `/v2/library/folder-content?folderId=${folders[0]?.id}`);
+    const content = await call(
+      'GET',
+      `/v2/library/folder-content?folderId=${String(folders[0]?.id)}`,
+    );
     expect(content.status).toBe(200);
     expect(content.body).toMatchObject({ id: folders[0]?.id, name: folders[0]?.name });
     const [c] = content.body.calls as Json[];
     expect(c?.id).toMatch(/^\d+$/);
-    expect(c?.url).toContain(`id=${c?.id}`);
+    expect(c?.url).toContain(`id=${String(c?.id)}`);
     const missing = await call('GET', '/v2/library/folder-content');
     expect(missing.status).toBe(400);
     expectErrorResponse(missing.body);
@@ -298,7 +316,7 @@ describe('scopes (Bearer tokens only)', () => {
         },
       })
     ).json()) as Json;
-    const bearer = `Bearer ${t.access_token}`;
+    const bearer = `Bearer ${String(t.access_token)}`;
     const base = t.api_base_url_for_customer as string;
     const cases: [string, string, unknown, string][] = [
       [

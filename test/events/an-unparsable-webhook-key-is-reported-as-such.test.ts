@@ -18,7 +18,7 @@ function intakeWith(defaultKey: string | undefined) {
   const store = createMemoryStore();
   const intake = createWebhookIntake({
     keys: createWebhookKeys({ store, defaultKey }),
-    connectionExists: async (ref) => ref === 'default',
+    connectionExists: (ref) => Promise.resolve(ref === 'default'),
     log: createMemoryEventLog({ maxEvents: 10 }),
     deadLetters: createDeadLetters({ store }),
     logger: createLogger({ level: 'info', destination: logs.stream }),

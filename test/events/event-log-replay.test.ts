@@ -84,7 +84,7 @@ function contract(name: string, make: (maxEvents: number) => Promise<EventLog>) 
   });
 }
 
-contract('memory event log', async (maxEvents) => createMemoryEventLog({ maxEvents }));
+contract('memory event log', (maxEvents) => Promise.resolve(createMemoryEventLog({ maxEvents })));
 
 describeRedis('redis event log', () => {
   let server: RedisServer;

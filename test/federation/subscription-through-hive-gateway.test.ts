@@ -85,7 +85,7 @@ async function startHiveRouter(opts: {
     logging: false,
     landingPage: false,
   });
-  const server = createServer(runtime);
+  const server = createServer(runtime.requestListener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const router = { runtime, server, url: `http://127.0.0.1:${port}/graphql` };

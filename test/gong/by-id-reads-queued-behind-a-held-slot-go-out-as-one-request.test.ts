@@ -79,7 +79,7 @@ function setup(maxRetries = 0): {
     // The HTTP edge: records what went on the wire.
     fetch: (url, init) => {
       sent.push({
-        path: new URL(String(url)).pathname,
+        path: new URL(url instanceof Request ? url.url : url).pathname,
         body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
       });
       return globalThis.fetch(url, init);

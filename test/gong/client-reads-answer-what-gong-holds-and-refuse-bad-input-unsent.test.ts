@@ -133,9 +133,9 @@ describe('the Gong client against the sandbox', () => {
     expect((await rejectionOf(gong.listFlows({ flowOwnerEmail: 'nobody' }))).code).toBe(
       'BAD_USER_INPUT',
     );
-    expect(
-      (await rejectionOf(gong.callsExtensive({ filter: { callIds: ['x'] } } as never))).code,
-    ).toBe('BAD_USER_INPUT');
+    expect((await rejectionOf(gong.callsExtensive({ filter: { callIds: ['x'] } }))).code).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(sb.control.requestLog().length).toBe(before);
   });
 

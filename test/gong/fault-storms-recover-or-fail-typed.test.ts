@@ -153,7 +153,7 @@ describe('fault storms against the sandbox', () => {
       }
       return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
     };
-    const clients = makeClients(sb, { fetch: edit as typeof fetch, limits: { perSecond: 50 } });
+    const clients = makeClients(sb, { fetch: edit, limits: { perSecond: 50 } });
     const ws = await clients.client('default').listWorkspaces();
     expect(ws[0]).toHaveProperty('brandNewGongField');
     mode = 'broken';

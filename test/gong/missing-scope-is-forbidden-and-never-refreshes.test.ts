@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionRegistry } from '../../src/connections/types.js';
 import { startHarness, type Harness } from '../connections/oauth-harness.js';
 import { makeClients, rejectionOf } from './support/clients.js';
+import { expectMatching } from '../support/match.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -77,7 +78,7 @@ describe("Gong's 401 for a missing scope", () => {
       .requestRaw({ method: 'GET', path: '/v2/workspaces', endpoint: 'proxy' });
     expect(res.status).toBe(401);
     expect(JSON.parse(await new Response(res.body).text())).toEqual({
-      requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/),
+      requestId: expectMatching(/^[0-9a-z]{18,19}$/),
       errors: ["You don't have permission to use 'api:workspaces:read' in your app."],
     });
     expect(v2(h, '/v2/workspaces')).toEqual([401]);

@@ -27,7 +27,7 @@ describe('the page walker', () => {
       b: page([4], 'a'),
     };
     const all = await collectPages({
-      fetchPage: async (c) => (asked.push(c), pages[c ?? 'first']!),
+      fetchPage: (c) => (asked.push(c), Promise.resolve(pages[c ?? 'first']!)),
       idOf: String,
     });
     expect(all).toEqual([1, 2, 3, 4]);
@@ -36,15 +36,15 @@ describe('the page walker', () => {
 
   it('drops what it collected when rows without ids restart after an expired cursor', async () => {
     let expired = false;
-    const fetchPage = async (c: string | undefined) => {
-      if (c === undefined) return page(expired ? [7, 8] : [1, 2], 'next');
+    const fetchPage = (c: string | undefined) => {
+      if (c === undefined) return Promise.resolve(page(expired ? [7, 8] : [1, 2], 'next'));
       if (!expired) {
         expired = true;
-        throw new CursorExpiredError('Failed to verify cursor: cursor has expired', {
-          status: 400,
-        });
+        return Promise.reject(
+          new CursorExpiredError('Failed to verify cursor: cursor has expired', { status: 400 }),
+        );
       }
-      return page([9]);
+      return Promise.resolve(page([9]));
     };
     expect(await collectPages({ fetchPage })).toEqual([7, 8, 9]);
   });

@@ -35,7 +35,7 @@ describe('a webhook payload with content.scorecardsAnswers', () => {
   it('leaves out an entry it cannot read (an id past 2^53 sent as a number, no id) but keeps the delivery', () => {
     const parsed = WebhookPayload.safeParse(
       callData([
-        { answeredScorecardId: 12345678901234567890 },
+        { answeredScorecardId: Number.MAX_SAFE_INTEGER + 2 },
         { scorecardName: 'no id' },
         { answeredScorecardId: '1' },
       ]),

@@ -7,6 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../read/harness.js';
+import { expectObjectContaining } from '../support/match.js';
 
 let h: Harness;
 let client: Client;
@@ -54,7 +55,7 @@ describe('WebSocket limits', () => {
     expect(ws.errors).toEqual([
       expect.objectContaining({
         message: http.errors?.[0]?.message,
-        extensions: expect.objectContaining({ code: 'GRAPHQL_PARSE_FAILED' }),
+        extensions: expectObjectContaining({ code: 'GRAPHQL_PARSE_FAILED' }),
       }),
     ]);
   });

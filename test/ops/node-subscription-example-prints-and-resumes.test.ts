@@ -56,7 +56,7 @@ describe('the Node subscription example', () => {
     const first = await sandbox.control.endCall({ title: 'Example first', isPrivate: false });
     await sandbox.control.tick();
     await eventually(
-      async () => (printed().some((e) => e.callId === first) ? true : undefined),
+      () => (printed().some((e) => e.callId === first) ? true : undefined),
       10_000,
       'the first event',
     );
@@ -71,7 +71,7 @@ describe('the Node subscription example', () => {
     const second = await sandbox.control.endCall({ title: 'Example second', isPrivate: false });
     await sandbox.control.tick();
     await eventually(
-      async () => (printed().some((e) => e.callId === second) ? true : undefined),
+      () => (printed().some((e) => e.callId === second) ? true : undefined),
       15_000,
       'the event after the reconnect',
     );

@@ -25,13 +25,13 @@ async function startMain(env: Record<string, string>): Promise<Started> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stderr.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<number | null>((resolve) =>
     proc.once('exit', (code) => resolve(code)),
   );
   const urls = await eventually(
-    async () => {
+    () => {
       const g = /GraphQL: (http:\/\/\S+)/.exec(out)?.[1];
       const s = /embedded Gong sandbox at (http:\/\/\S+)/.exec(out)?.[1];
       return g && s ? { graphqlUrl: g, sandboxUrl: s } : undefined;
@@ -151,11 +151,7 @@ describe('SIGTERM', () => {
 
     const code = await main.exited;
     expect(code).toBe(0);
-    await eventually(
-      async () => (closeCode !== undefined ? true : undefined),
-      5_000,
-      'the close event',
-    );
+    await eventually(() => (closeCode !== undefined ? true : undefined), 5_000, 'the close event');
     expect(closeCode).toBe(1001);
     expect(order).toEqual(['query completed', 'socket closed']);
     const logs = main.output();

@@ -7,23 +7,25 @@ export function sample(text: string, name: string, labels: Record<string, string
     if (line.startsWith('#')) continue;
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries(
+    const got = new Map(
       [...(m[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]),
     );
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) total += Number(m[4]);
+    if (Object.entries(labels).every(([k, v]) => got.get(k) === v)) total += Number(m[4]);
   }
   return total;
 }
 
 /** Polls `fn` until it returns something other than undefined (every 25 ms, up to `ms`). */
 export async function eventually<T>(
-  fn: () => Promise<T | undefined>,
+  fn: () => T | undefined | Promise<T | undefined>,
   ms = 10_000,
   what = 'condition',
 ): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
-    const v = await fn().catch(() => undefined);
+    const v = await Promise.resolve()
+      .then(fn)
+      .catch(() => undefined);
     if (v !== undefined) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));

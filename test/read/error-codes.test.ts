@@ -18,7 +18,7 @@ beforeEach(() => h.sandbox.control.clearFaults());
 function expectSafe(r: GraphQLResponse): void {
   const text = JSON.stringify(r);
   expect(text).not.toMatch(
-    /stacktrace|    at |node_modules|sandbox-access-key-secret|Basic [A-Za-z0-9+/=]{8,}/,
+    /stacktrace| {4}at |node_modules|sandbox-access-key-secret|Basic [A-Za-z0-9+/=]{8,}/,
   );
   for (const e of r.errors ?? [])
     expect(

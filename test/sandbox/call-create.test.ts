@@ -86,7 +86,7 @@ function upload(
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const chunk = Buffer.alloc(64 * 1024, 7);
-  async function* parts() {
+  function* parts() {
     yield head;
     for (let left = size; left > 0; left -= chunk.length)
       yield left >= chunk.length ? chunk : chunk.subarray(0, left);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tenant } from '../../src/sandbox/tenant.js';
 import { startSandbox } from '../../src/sandbox/index.js';
+import { omit } from '../../src/util/omit.js';
 
 const opts = (seed: number) => ({
   seed,
@@ -62,7 +63,7 @@ describe('seeded tenant', () => {
       rateLimit: false,
     });
     try {
-      const strip = (s: typeof a) => s.control.allCalls().map(({ media: _m, ...c }) => c);
+      const strip = (s: typeof a) => s.control.allCalls().map((c) => omit(c, 'media'));
       expect(strip(a)).toEqual(strip(b));
     } finally {
       await Promise.all([a.close(), b.close()]);

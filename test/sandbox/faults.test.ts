@@ -44,7 +44,7 @@ describe('fault injection', () => {
     sb.control.addFault({ kind: { type: 'malformed' }, count: 1 });
     const r = await gong(sb, 'GET', '/v2/workspaces');
     expect(r.status).toBe(200);
-    expect(() => JSON.parse(r.text)).toThrow();
+    expect((): unknown => JSON.parse(r.text)).toThrow();
   });
 
   it('resets the connection', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES, TokenResponse } from '../contract/support/gong-bodies.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { expectMatching } from '../support/match.js';
 
 const REDIRECT = 'http://127.0.0.1:1/oauth/callback';
 
@@ -78,7 +79,7 @@ describe('OAuth through HTTP: authorize → token → Bearer on the tenant URL o
     });
     expect(extensive.status).toBe(401);
     expect(await extensive.json()).toEqual({
-      requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/),
+      requestId: expectMatching(/^[0-9a-z]{18,19}$/),
       errors: ["You don't have permission to use 'api:calls:read:extensive' in your app."],
     });
 

@@ -7,6 +7,7 @@ import {
 } from '../contract/support/gong-bodies.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { bearerToken, gong, q, REQUEST_ID, sandbox } from './support.js';
+import { expectMatching } from '../support/match.js';
 
 let sb: Sandbox;
 let limited: Sandbox;
@@ -51,7 +52,7 @@ describe('the /v2 pipeline', () => {
     const ws = await gong(sb, 'GET', '/v2/workspaces', undefined, { authorization });
     expect(ws.status).toBe(401);
     expect(ws.body).toEqual({
-      requestId: expect.stringMatching(REQUEST_ID),
+      requestId: expectMatching(REQUEST_ID),
       errors: ["You don't have permission to use 'api:workspaces:read' in your app."],
     });
     const id = sb.control.allCalls()[0]?.metaData.id;
@@ -72,7 +73,7 @@ describe('the /v2 pipeline', () => {
     );
     expect(media.status).toBe(401);
     expect(media.body).toEqual({
-      requestId: expect.stringMatching(REQUEST_ID),
+      requestId: expectMatching(REQUEST_ID),
       errors: ["You don't have permission to use 'api:calls:read:media-url' in your app."],
     });
   });

@@ -152,9 +152,9 @@ describe('signed deliveries', () => {
       jwtVerify(jwt, await importSPKI(pem(emitter.publicKey()), 'RS256')),
     ).rejects.toThrow(/exp/);
     const [, body] = jwt.split('.');
-    expect(JSON.parse(Buffer.from(body ?? '', 'base64url').toString()).exp).toBe(
-      Date.UTC(2020, 0, 1) / 1000 + 120,
-    );
+    expect(
+      (JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as { exp: number }).exp,
+    ).toBe(Date.UTC(2020, 0, 1) / 1000 + 120);
   });
 
   it('an unsigned rule sends no Authorization header', async () => {
@@ -202,7 +202,9 @@ describe('rules', () => {
     const [d] = await emitter.deliver(call(), { isTest: true, onlyRuleId: picky.id });
     expect(d).toMatchObject({ ruleId: picky.id, isTest: true, status: 200 });
     expect(receiver.received.map((r) => r.url)).toEqual(['/picky']);
-    expect(JSON.parse(receiver.received[0]?.raw.toString() ?? '').isTest).toBe(true);
+    expect(
+      (JSON.parse(receiver.received[0]?.raw.toString() ?? '') as { isTest: boolean }).isTest,
+    ).toBe(true);
     await expect(emitter.deliver(call(), { onlyRuleId: 'nope' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

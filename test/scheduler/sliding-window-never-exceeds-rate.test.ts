@@ -73,7 +73,8 @@ describe('the in-process sliding window', () => {
             const a = await limiter.tryAcquire();
             if (!a.ok) continue;
             arrivals.push(t + op.where * op.latency);
-            pending.push({ at: t + op.latency, settle: () => a.slot.settle() });
+            // The memory limiter settles at once.
+            pending.push({ at: t + op.latency, settle: () => void a.slot.settle() });
           }
           arrivals.sort((x, y) => x - y);
           expect(maxInWindow(arrivals, 1000)).toBeLessThanOrEqual(3);
@@ -100,7 +101,7 @@ describe('the in-process sliding window', () => {
       waitMs: 500 + 1100 - 200,
     });
     // Its answer came at 200: the window now counts from there.
-    if (a.ok) a.slot.settle();
+    if (a.ok) await a.slot.settle();
     expect(await limiter.tryAcquire()).toMatchObject({ ok: false, reason: 'rate', waitMs: 1100 });
   });
 

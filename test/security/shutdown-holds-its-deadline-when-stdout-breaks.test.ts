@@ -31,14 +31,14 @@ describe('a broken log destination', () => {
         const onData = (b: Buffer) => {
           out += b.toString();
           if (out.includes('"msg":"ready"')) {
-            proc.stdout!.off('data', onData);
+            proc.stdout.off('data', onData);
             resolve();
           }
         };
-        proc.stdout!.on('data', onData);
+        proc.stdout.on('data', onData);
       });
       // The reader goes away: from now on every write to stdout fails.
-      proc.stdout!.destroy();
+      proc.stdout.destroy();
       proc.kill('SIGTERM');
       const code = await exited;
       expect([0, 1]).toContain(code);

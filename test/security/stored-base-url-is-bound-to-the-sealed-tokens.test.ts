@@ -43,7 +43,8 @@ describe('a connection record rewritten in the store', () => {
   };
 
   it('sends the token nowhere when the base URL was rewritten, even to a configured host', async () => {
-    const original = JSON.parse((await h.feature.store.get('conn:acme'))!).baseUrl as string;
+    const original = (JSON.parse((await h.feature.store.get('conn:acme'))!) as { baseUrl: string })
+      .baseUrl;
     for (const baseUrl of [thiefUrl, 'https://attacker.example.net']) {
       await rewriteBaseUrl(baseUrl);
       h.advance(1_100); // past the registry's 1 s record cache

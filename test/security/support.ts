@@ -4,7 +4,11 @@
  * every upstream connection and the bytes it carried.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import WebSocket from 'ws';
+import WebSocket, { type RawData } from 'ws';
+
+/** A WebSocket message's text, however ws framed it. */
+const text = (m: RawData): string =>
+  (Buffer.isBuffer(m) ? m : Array.isArray(m) ? Buffer.concat(m) : Buffer.from(m)).toString();
 
 export interface RawAnswer {
   status: number;
@@ -132,7 +136,7 @@ export function rawWebSocket(
 } {
   const ws = new WebSocket(url, 'graphql-transport-ws', { headers });
   const messages: unknown[] = [];
-  ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+  ws.on('message', (m) => messages.push(JSON.parse(text(m))));
   ws.on('error', () => undefined);
   const opened = new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -157,7 +161,7 @@ export async function wsOperation(
   s.ws.send(JSON.stringify({ type: 'connection_init', payload: connectionParams }));
   const answer = new Promise<{ type: string; payload?: unknown }>((resolve) =>
     s.ws.on('message', (m) => {
-      const msg = JSON.parse(String(m)) as { type: string; payload?: unknown };
+      const msg = JSON.parse(text(m)) as { type: string; payload?: unknown };
       if (msg.type === 'connection_ack')
         s.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
       else if (msg.type === 'next' || msg.type === 'error') resolve(msg);

@@ -86,8 +86,8 @@ describe('objects of known connections', () => {
       ]),
     );
     const registry: ConnectionRegistry = {
-      get: async (ref) => conns.get(ref) ?? null,
-      list: async () => [...conns.values()],
+      get: (ref) => Promise.resolve(conns.get(ref) ?? null),
+      list: () => Promise.resolve([...conns.values()]),
       authorization: () => basic.authorization('default'),
     };
     const clients = makeClients(sandbox, { registry, now: () => clock, idleEvictMs: 60_000 });

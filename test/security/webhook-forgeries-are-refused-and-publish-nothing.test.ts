@@ -22,6 +22,7 @@ import {
   webhookBody,
   type RouteServer,
 } from '../events/support.js';
+import { expectArrayContaining } from '../support/match.js';
 
 const MAX_BYTES = 256 * 1024;
 
@@ -61,10 +62,10 @@ describe('POST /webhooks/gong/{connectionRef}', () => {
       maxBytes: MAX_BYTES,
       intake: createWebhookIntake({
         keys,
-        connectionExists: async (ref) => ref === 'registered',
+        connectionExists: (ref) => Promise.resolve(ref === 'registered'),
         log,
         deadLetters,
-        onCallCreated: async ({ callId }) => void scheduled.push(callId),
+        onCallCreated: ({ callId }) => Promise.resolve(void scheduled.push(callId)),
         now: Date.now,
       }),
       metrics,
@@ -177,7 +178,7 @@ describe('POST /webhooks/gong/{connectionRef}', () => {
       stream.ok && stream.events.some((e) => JSON.stringify(e.data).includes('900000000000000002')),
     ).toBe(false);
     expect(await metrics.webhooksReceived.get()).toMatchObject({
-      values: expect.arrayContaining([
+      values: expectArrayContaining([
         expect.objectContaining({ labels: { outcome: 'unauthorized' }, value: cases.length }),
       ]),
     });

@@ -51,7 +51,7 @@ beforeAll(async () => {
       ?.gongUsers.nodes ?? [];
   employees = employeesFromGongUsers(users);
   const gong = gongExecutor(endpoint);
-  dispose = gong.dispose;
+  dispose = () => gong.dispose();
   stitched = stitch([
     gongSubschema(await loadGongSchema(endpoint), gong.executor),
     employeesSubschema(buildEmployeesSchema(employees)),

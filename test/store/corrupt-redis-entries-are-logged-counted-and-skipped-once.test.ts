@@ -5,7 +5,7 @@
  * entry of another shape is loaded again instead of served. Each is logged and counted once.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFullReadCache } from '../../src/cache/full-read-cache.js';
 import { createRedisEventLog } from '../../src/events/redis-event-log.js';
 import { createRedisTranscriptSchedule } from '../../src/events/transcript-schedule.js';
@@ -107,7 +107,7 @@ describeRedis('corrupt entries in Redis', () => {
       JSON.stringify({ v: [{ id: 7 }], f: Date.now() + 60_000 }),
     );
     let loads = 0;
-    const load = async () => (loads++, [{ id: '7' }]);
+    const load = () => (loads++, Promise.resolve([{ id: '7' }]));
 
     expect(
       await cache.getOrLoad('default', 'workspaces', 60, load, 'workspaces', Workspaces),

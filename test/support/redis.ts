@@ -34,11 +34,11 @@ async function spawnRedisServer(args: string[]): Promise<ChildProcess> {
     const onData = (b: Buffer) => {
       out += b.toString();
       if (out.includes('Ready to accept connections')) {
-        proc.stdout!.off('data', onData);
+        proc.stdout.off('data', onData);
         resolve();
       }
     };
-    proc.stdout!.on('data', onData);
+    proc.stdout.on('data', onData);
     proc.once('exit', (code) =>
       reject(new Error(`redis-server ${args.join(' ')} exited with ${code}: ${out}`)),
     );
@@ -143,7 +143,7 @@ export async function redisCluster(size = 3): Promise<RedisCluster> {
     await Promise.all(
       procs.map((p) =>
         p.exitCode !== null
-          ? undefined
+          ? Promise.resolve()
           : new Promise<void>((resolve) => (p.once('exit', () => resolve()), p.kill('SIGTERM'))),
       ),
     );

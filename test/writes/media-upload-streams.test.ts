@@ -11,6 +11,7 @@ import { mediaRoute } from '../../src/http/media-route.js';
 import { closeServer, createHttpServer, listen } from '../../src/http/server.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { API_KEY, startWritesHarness, type WritesHarness } from './harness.js';
+import { expectMatching } from '../support/match.js';
 
 const MB = 1024 * 1024;
 const BOUNDARY = '----gong-gateway-test-boundary';
@@ -95,7 +96,7 @@ describe('media upload', () => {
     expect(reply.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(reply.body)).toMatchObject({
       callId,
-      requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/),
+      requestId: expectMatching(/^[0-9a-z]{18,19}$/),
     });
     expect(h.upstream()).toEqual([
       expect.objectContaining({
@@ -131,7 +132,7 @@ describe('media upload', () => {
       empty,
     );
     expect(noFile.status).toBe(400);
-    expect(JSON.parse(noFile.body).errors[0]).toContain('mediaFile');
+    expect((JSON.parse(noFile.body) as { errors: string[] }).errors[0]).toContain('mediaFile');
     expect(h.upstream().map((e) => e.status)).toEqual([404, 400]);
   });
 
@@ -173,7 +174,8 @@ describe('media upload', () => {
     const server = createHttpServer(
       [
         mediaRoute({
-          authenticate: async () => ({ kind: 'open', admin: true, connectionRef: 'default' }),
+          authenticate: () =>
+            Promise.resolve({ kind: 'open', admin: true, connectionRef: 'default' }),
           transport: (ref) => h.gateway.clients.transport(ref),
           maxBytes: MB,
         }),

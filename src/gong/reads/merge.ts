@@ -11,6 +11,7 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { isCursorExpiredError } from '../errors.js';
+import { asError } from '../../util/promised.js';
 
 /**
  * Sends one read for the ids that `idsAtDispatch()` returns; the request must call it when it
@@ -40,8 +41,8 @@ export interface Merger<T> {
 
 interface Waiter<T> {
   ids: ReadonlySet<string>;
-  resolve(items: T[]): void;
-  reject(err: unknown): void;
+  resolve: (items: T[]) => void;
+  reject: (err: unknown) => void;
 }
 
 interface Group<T> {
@@ -99,7 +100,7 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
     try {
       return fetch(idsAtDispatch);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asError(err));
     }
   };
 

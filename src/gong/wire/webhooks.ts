@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { obj, opt } from './common.js';
 import { CallData } from './calls.js';
-import { WebhookScorecardsAnswers } from './scorecards.js';
 
 /** Body of an automation-rule webhook delivery. */
 export const WebhookPayload = obj({

@@ -10,7 +10,7 @@ import type {
   GongContextTiming,
   Resolvers,
 } from '../../generated/resolvers-types.js';
-import type { CallBasicData, CallContext, CallData } from '../../gong/wire.js';
+import type { CallBasicData, CallContext } from '../../gong/wire.js';
 import { CONTEXT_TIMING } from '../content-selector.js';
 import type { CallParent } from '../parents.js';
 import { loadCall } from './call-plan.js';
@@ -22,10 +22,8 @@ type Section = 'parties' | 'context' | 'content' | 'interaction' | 'collaboratio
 function section<K extends Section>(key: K) {
   return (p: CallParent, _a: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) =>
     p.sections
-      ? ((p.call[key] ?? null) as NonNullable<CallData[K]> | null)
-      : loadCall(ctx, info, p.call.metaData.id).then(
-          (c) => (c?.call[key] ?? null) as NonNullable<CallData[K]> | null,
-        );
+      ? (p.call[key] ?? null)
+      : loadCall(ctx, info, p.call.metaData.id).then((c) => c?.call[key] ?? null);
 }
 
 /**

@@ -39,7 +39,7 @@ export function missingPart(
     )
       return 'context fields';
   }
-  const content = call.content as Record<string, unknown> | null | undefined;
+  const content = call.content;
   const trackerLacks = (key: string) => {
     const trackers = content?.trackers;
     return (
@@ -47,7 +47,7 @@ export function missingPart(
       trackers.some((t: unknown) => typeof t !== 'object' || t === null || !(key in t))
     );
   };
-  for (const flag of selected(f?.content as Flags)) {
+  for (const flag of selected(f?.content)) {
     if (flag === 'trackerOccurrences') {
       if (trackerLacks('occurrences')) return 'tracker occurrences';
     } else if (content?.[flag] == null) return `content.${flag}`;
@@ -55,8 +55,8 @@ export function missingPart(
   // Phrases ride on the trackers flag; the capture's trackers had none.
   if (f?.content?.trackers && fields.has('GongTracker.phrases') && trackerLacks('phrases'))
     return 'tracker phrases';
-  const interaction = call.interaction as Record<string, unknown> | null | undefined;
-  for (const flag of selected(f?.interaction as Flags))
+  const interaction = call.interaction;
+  for (const flag of selected(f?.interaction))
     if (interaction?.[INTERACTION_KEY[flag] ?? flag] == null) return `interaction.${flag}`;
   if (f?.collaboration?.publicComments && call.collaboration?.publicComments == null)
     return 'collaboration.publicComments';

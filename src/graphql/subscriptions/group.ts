@@ -85,7 +85,7 @@ export function createGroups() {
   };
 
   /** Closes a member's socket; for 4413 with the reason naming where that member resumes. */
-  const closeMember = (g: Group, m: Member, code: number, why: string) => {
+  const closeMember = (g: Group, m: Member, code: WsCloseCode, why: string) => {
     // A replaying group only has members that started at its `after`.
     const last = m.delivered ?? g.after;
     const socket = m.ctx.subscriberSocket;

@@ -19,6 +19,7 @@
  */
 import {
   getOperationAST,
+  OperationTypeNode,
   print,
   subscribe,
   type ExecutionArgs,
@@ -33,7 +34,7 @@ export type SubscribeOutcome = AsyncIterableIterator<ExecutionResult> | Executio
 
 export interface SubscriptionHub {
   /** graphql-ws's `subscribe`: shares subscription operations, hands anything else to graphql-js. */
-  subscribe(args: ExecutionArgs): Promise<SubscribeOutcome>;
+  subscribe: (args: ExecutionArgs) => Promise<SubscribeOutcome>;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -66,7 +67,8 @@ export function createSubscriptionHub(): SubscriptionHub {
     async subscribe(args) {
       const ctx = args.contextValue;
       const op = getOperationAST(args.document, args.operationName);
-      if (op?.operation !== 'subscription' || !isGatewayContext(ctx)) return subscribe(args);
+      if (op?.operation !== OperationTypeNode.SUBSCRIPTION || !isGatewayContext(ctx))
+        return subscribe(args);
       const ev = ctx.services.events;
       const key = groupKey(args, ctx);
       const g = find(key) ?? create(key, args, ctx, ev);

@@ -5,6 +5,7 @@
  */
 import type { ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../context.js';
+import { asError } from '../../util/promised.js';
 
 /** One executed event, the same object for every member. */
 export interface Delivery {
@@ -73,13 +74,13 @@ export function memberIterator(m: Member, ops: MemberOps): AsyncIterableIterator
         (resolve, reject) => (m.waiter = { resolve, reject }),
       );
     },
-    async return() {
+    return() {
       ops.leave();
-      return { value: undefined, done: true };
+      return Promise.resolve({ value: undefined, done: true });
     },
-    async throw(e?: unknown) {
+    throw(e?: unknown) {
       ops.leave();
-      throw e;
+      return Promise.reject(asError(e));
     },
     [Symbol.asyncIterator]: () => it,
   };

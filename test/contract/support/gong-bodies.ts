@@ -7,6 +7,7 @@
  */
 import { expect } from 'vitest';
 import { responseProblems, schemaProblems } from './gong-spec.js';
+import { expectAny, expectArrayContaining, expectMatching } from '../../support/match.js';
 
 type N<T> = T | null | undefined;
 
@@ -187,8 +188,8 @@ export const ErrorResponse = {
   /** Gong's ErrorResponse: `{requestId, errors}` and nothing else. */
   parse(body: unknown): ErrorBody {
     expect(body).toEqual({
-      requestId: expect.stringMatching(/^[0-9a-z]{18,19}$/),
-      errors: expect.arrayContaining([expect.any(String)]),
+      requestId: expectMatching(/^[0-9a-z]{18,19}$/),
+      errors: expectArrayContaining([expectAny(String)]),
     });
     return body as ErrorBody;
   },
@@ -248,8 +249,8 @@ export const TokenResponse = {
     api_base_url_for_customer?: N<string>;
   } {
     expect(body).toMatchObject({
-      access_token: expect.any(String),
-      api_base_url_for_customer: expect.stringMatching(/^https?:\/\//),
+      access_token: expectAny(String),
+      api_base_url_for_customer: expectMatching(/^https?:\/\//),
     });
     return body as ReturnType<typeof TokenResponse.parse>;
   },
@@ -264,7 +265,7 @@ export type TokenResponse = ReturnType<typeof TokenResponse.parse>;
 export const WebhookPayload = {
   parse(body: unknown): { callData: CallData; isTest?: N<boolean>; isPrivate?: N<boolean> } {
     expect(body).toMatchObject({
-      callData: { metaData: { id: expect.stringMatching(/^\d{1,20}$/) } },
+      callData: { metaData: { id: expectMatching(/^\d{1,20}$/) } },
     });
     expect(
       schemaProblems('CallData', (body as { callData: unknown }).callData),
@@ -278,9 +279,9 @@ export const WebhookPayload = {
 export const WebhookJwtClaims = {
   parse(claims: unknown): { webhook_url: string; body_sha256: string; exp: number } {
     expect(claims).toMatchObject({
-      webhook_url: expect.any(String),
-      body_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-      exp: expect.any(Number),
+      webhook_url: expectAny(String),
+      body_sha256: expectMatching(/^[0-9a-f]{64}$/),
+      exp: expectAny(Number),
     });
     return claims as ReturnType<typeof WebhookJwtClaims.parse>;
   },
