@@ -40,7 +40,15 @@ export interface BackgroundDeps {
   owner: string;
   now(): number;
   sleep: Sleep;
+  /**
+   * Refreshes the planner's statistics. PGlite runs no autovacuum, so without it the planner
+   * guesses row counts and picks plans that are slow once the model is large.
+   */
+  analyze(): Promise<void>;
 }
+
+/** Statistics are refreshed every this many pages while a fill runs, and when it ends. */
+const ANALYZE_EVERY = 20;
 
 const LEASE_MS = 120_000;
 const MAX_BACKOFF_MS = 300_000;
@@ -107,6 +115,7 @@ async function fillConnection(
   let position = fill.position.getTime();
   let read = fill.callsRead;
   let backoff = 1_000;
+  let pages = 0;
 
   // Calls stored before a stop whose transcripts were not asked yet (the stop came in between).
   for (;;) {
@@ -162,8 +171,10 @@ async function fillConnection(
       ...(newWalk ? { expected: read + total } : {}),
     });
     read += items.length;
+    if (++pages % ANALYZE_EVERY === 0) await deps.analyze();
     if (!next) {
       await state.finish(conn, deps.now());
+      await deps.analyze();
       logger.info({ calls: read }, 'read model: fill done');
       return;
     }

@@ -76,7 +76,9 @@ ${child('rm_tracker', 'name text NOT NULL, tracker_id text, count real')}
 CREATE INDEX rm_tracker_by_name ON rm_tracker (conn, name);
 ${child('rm_topic', 'name text NOT NULL, duration real')}
 CREATE INDEX rm_topic_by_name ON rm_topic (conn, name);
--- A transcript's words, one row per call, for matching (GIN); its sentences, for snippets.
+-- A transcript's words, one row per call, for matching (GIN): its sentences' words joined in
+-- order (tsvector || shifts positions, so phrases keep their order); the sentences, for snippets.
+CREATE AGGREGATE rm_tsvector_agg (tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '');
 ${child('rm_transcript', 'tsv tsvector NOT NULL')}
 CREATE INDEX rm_transcript_text ON rm_transcript USING gin (tsv);
 ${child('rm_sentence', 'seq integer NOT NULL, speaker_id text, start_ms integer, text text NOT NULL, tsv tsvector NOT NULL')}

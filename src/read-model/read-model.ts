@@ -100,6 +100,15 @@ export interface ReadModel extends CallSearchService {
 }
 
 const DAY_MS = 86_400_000;
+const ANALYZED = [
+  'rm_call',
+  'rm_party',
+  'rm_crm_object',
+  'rm_tracker',
+  'rm_topic',
+  'rm_transcript',
+  'rm_sentence',
+];
 
 /** A sleep that `wake()` cuts short. */
 function createWaker(): { sleep: Sleep; wake(): void } {
@@ -155,7 +164,16 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
     owner: randomUUID(),
     now,
     sleep: waker.sleep,
+    analyze: async () => {
+      try {
+        await sql.query(`ANALYZE ${ANALYZED.join(', ')}`);
+      } catch (err) {
+        logger.warn({ err }, 'read model: ANALYZE failed');
+      }
+    },
   };
+  // Statistics for what an earlier run stored (PGlite has no autovacuum to gather them).
+  await deps.analyze();
 
   const fills = new Map<string, Promise<void>>();
   const fill = (ref: string) => {

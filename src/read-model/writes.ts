@@ -233,7 +233,6 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
             conn,
             heldIds,
           ]);
-        const whole: [string[], string[], string[]] = [[], [], []];
         const cols: [string[], number[], (string | null)[], number[], string[], string[]] = [
           [],
           [],
@@ -246,11 +245,7 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
         for (const h of held) {
           const config = configOf(h.language);
           configs.add(config);
-          const sentences = sentenceRows(byId.get(h.call_id) as CallTranscript);
-          whole[0].push(h.call_id);
-          whole[1].push(config);
-          whole[2].push(sentences.map((x) => x.text).join('\n'));
-          for (const s of sentences) {
+          for (const s of sentenceRows(byId.get(h.call_id) as CallTranscript)) {
             cols[0].push(h.call_id);
             cols[1].push(s.seq);
             cols[2].push(s.speakerId);
@@ -270,9 +265,9 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
           );
         await tx.query(
           `INSERT INTO rm_transcript (conn, call_id, tsv)
-           SELECT $1::int, u.call_id, to_tsvector(u.config::regconfig, u.text)
-           FROM unnest($2::text[], $3::text[], $4::text[]) AS u(call_id, config, text)`,
-          [conn, ...whole],
+           SELECT conn, call_id, rm_tsvector_agg(tsv ORDER BY seq) FROM rm_sentence
+           WHERE conn = $1 AND call_id = ANY($2::text[]) GROUP BY conn, call_id`,
+          [conn, heldIds],
         );
         await tx.query(
           `INSERT INTO rm_text_config (conn, config) SELECT $1::int, unnest($2::text[])
