@@ -211,15 +211,7 @@ async function askTranscripts(
   while (!signal.aborted) {
     if (!(await spendOrWait(deps, conn, signal))) return undefined;
     try {
-      const got = await deps.client(ref).transcriptsByIds(ids, 'background');
-      deps.metrics.requests.inc({ purpose: 'fill_transcripts' });
-      await deps.ingest.flush(ref);
-      const have = new Set(got.map((t) => t.callId));
-      await deps.writes.markTranscriptsMissing(
-        conn,
-        ids.filter((id) => !have.has(id)),
-      );
-      return got.length;
+      return await readTranscripts(deps, ref, conn, ids, 'fill_transcripts');
     } catch (err) {
       deps.logger.warn({ err }, 'read model: a fill transcripts request failed; retrying');
       await deps.sleep(backoff, signal);
@@ -227,4 +219,26 @@ async function askTranscripts(
     }
   }
   return undefined;
+}
+
+/**
+ * One `/v2/calls/transcript` request for `ids` (at most 100): what Gong answers is written through
+ * the call observer; calls it has no transcript for are marked so. Returns the transcripts read.
+ */
+export async function readTranscripts(
+  deps: BackgroundDeps,
+  ref: string,
+  conn: number,
+  ids: readonly string[],
+  purpose: 'fill_transcripts' | 'refresh_transcripts',
+): Promise<number> {
+  const got = await deps.client(ref).transcriptsByIds(ids, 'background');
+  deps.metrics.requests.inc({ purpose });
+  await deps.ingest.flush(ref);
+  const have = new Set(got.map((t) => t.callId));
+  await deps.writes.markTranscriptsMissing(
+    conn,
+    ids.filter((id) => !have.has(id)),
+  );
+  return got.length;
 }

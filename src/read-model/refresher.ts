@@ -4,7 +4,7 @@
  * transcript was never asked, one `/v2/calls/transcript`; a call Gong no longer returns leaves
  * the model. Requests count against the same daily share as the fill. Not public API.
  */
-import { untilNextDay, type BackgroundDeps } from './fill.js';
+import { readTranscripts, untilNextDay, type BackgroundDeps } from './fill.js';
 import type { RefreshQueue } from './refresh.js';
 import { INDEX_SELECTOR } from './rows.js';
 
@@ -57,14 +57,7 @@ export async function runRefreshes(
     const lacking = await deps.writes.lackingTranscripts(conn, returned);
     if (lacking.length > 0 && (await deps.state.spend(conn, 1, deps.dailyCap, deps.now()))) {
       try {
-        const got = await deps.client(ref).transcriptsByIds(lacking, 'background');
-        deps.metrics.requests.inc({ purpose: 'refresh_transcripts' });
-        await deps.ingest.flush(ref);
-        const found = new Set(got.map((t) => t.callId));
-        await deps.writes.markTranscriptsMissing(
-          conn,
-          lacking.filter((id) => !found.has(id)),
-        );
+        await readTranscripts(deps, ref, conn, lacking, 'refresh_transcripts');
       } catch (err) {
         deps.logger.warn({ err }, 'read model: a refresh transcripts read failed');
       }
