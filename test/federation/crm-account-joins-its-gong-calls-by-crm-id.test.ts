@@ -20,7 +20,7 @@ beforeAll(async () => {
   const d = await pgliteDir();
   dir = d;
   stack = await startCrmSupergraph(
-    { users: 30, calls: 150 },
+    { users: 30, calls: 100 },
     { READ_MODEL: 'on', READ_MODEL_DIR: d.dir },
   );
   ({ h, router } = stack);

@@ -49,7 +49,7 @@ export async function startSearchHarness(
 ): Promise<Harness> {
   const h = await startHarness({
     ...opts,
-    sandbox: { users: 20, calls: 160, ...opts.sandbox },
+    sandbox: { users: 20, calls: 120, ...opts.sandbox },
     env: { READ_MODEL: 'on', ...(await store.env(name)), ...opts.env },
   });
   await h.gateway.readModel?.fillsSettled();

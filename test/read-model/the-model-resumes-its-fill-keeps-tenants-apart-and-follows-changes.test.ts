@@ -101,8 +101,8 @@ for (const engine of ENGINES)
       store = await engineStore(engine);
       env = { READ_MODEL: 'on', ...(await store.env('overtime')) };
       [a, b] = await Promise.all([
-        startSandbox({ rateLimit: false, users: 20, calls: 160, seed: 7 }),
-        startSandbox({ rateLimit: false, users: 20, calls: 130, seed: 99 }),
+        startSandbox({ rateLimit: false, users: 20, calls: 120, seed: 7 }),
+        startSandbox({ rateLimit: false, users: 10, calls: 40, seed: 99 }),
       ]);
     }, 120_000);
     afterAll(async () => {
