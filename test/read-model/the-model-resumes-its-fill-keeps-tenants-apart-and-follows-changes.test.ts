@@ -13,7 +13,7 @@ import type { CallChangedData } from '../../src/events/payloads.js';
 import type { CallData } from '../../src/gong/wire.js';
 import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import type { Harness } from '../read/harness.js';
+import { graphqlOver, type Harness } from '../read/harness.js';
 import {
   describeEngine,
   engineStore,
@@ -77,18 +77,7 @@ for (const engine of ENGINES)
       h = {
         sandbox: a,
         gateway: g,
-        async gql(query, variables, headers = {}) {
-          const res = await fetch(g.url, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${KEY}`,
-              ...headers,
-            },
-            body: JSON.stringify({ query, variables }),
-          });
-          return { status: res.status, ...((await res.json()) as object) };
-        },
+        gql: graphqlOver(g.url, { authorization: `Bearer ${KEY}` }),
         upstream: () => a.control.requestLog().filter((e) => e.path.startsWith('/v2/')),
         reset: () => a.control.resetLog(),
         close: () => g.close(),

@@ -56,21 +56,26 @@ export async function startHarness(
   return {
     sandbox,
     gateway,
-    async gql(query, variables, headers = {}) {
-      const res = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
-      return { status: res.status, ...body } as never;
-    },
+    gql: graphqlOver(gateway.url),
     upstream: () => sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/')),
     reset: () => sandbox.control.resetLog(),
     async close() {
       await gateway.close();
       await sandbox.close();
     },
+  };
+}
+
+/** A tiny GraphQL-over-HTTP client of `url`, sending `headers` (per-call headers win). */
+export function graphqlOver(url: string, headers: Record<string, string> = {}): Harness['gql'] {
+  return async (query, variables, extra = {}) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers, ...extra },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
+    return { status: res.status, ...body } as never;
   };
 }
 
