@@ -1,11 +1,42 @@
 /**
  * Import rules of the gateway (docs/ARCHITECTURE.md, "Import rules"), checked by `npm run lint:deps`
- * as part of `npm test`. Data flows one way: HTTP/WS edge -> GraphQL -> loaders -> Gong client ->
- * scheduler -> sandbox or Gong; only the wiring (src/wiring, src/app.ts) knows every folder.
+ * as part of `npm test`. Data flows one way: HTTP/WS edge -> GraphQL -> loaders, caches and the
+ * other services -> Gong client -> scheduler -> store -> shared helpers; only the wiring
+ * (src/wiring, src/app.ts, src/main.ts) knows every folder.
  */
-/** Folders that hold domain logic: they never reach up to the HTTP edge. */
-const DOMAIN =
-  '^src/(auth|cache|call-creation|config|connections|events|gong|graphql|lifecycle|loaders|observability|read-model|scheduler|store|sync|util)/';
+
+/**
+ * The layers, top to bottom. A module imports its own layer or one below it, never one above.
+ * Within a layer, folders still depend one way (no-folder-cycles).
+ */
+const LAYERS = [
+  { name: 'edge', path: '^src/(http|lifecycle)/', what: 'transport adapters and the process edge' },
+  { name: 'graphql', path: '^src/graphql/', what: 'the schema, resolvers and subscription hub' },
+  {
+    name: 'services',
+    path: '^src/(loaders|cache|sync|events|call-creation|auth|connections|read-model)/',
+    what: 'loaders, caches, sync state, events, call creation, client auth, connections and the search read model',
+  },
+  { name: 'gong', path: '^src/gong/', what: "the Gong client, its reads and Gong's wire format" },
+  { name: 'scheduler', path: '^src/scheduler/', what: "each connection's rate window and queue" },
+  { name: 'store', path: '^src/store/', what: 'key-value storage (memory or Redis)' },
+  {
+    name: 'shared',
+    path: '^src/(util|config|observability)/|^src/(errors|close-codes)\\.ts$',
+    what: 'config, errors, close codes, logging, metrics and small helpers',
+  },
+];
+
+/** One rule per layer: nothing in it imports a layer above it. */
+const layerRules = LAYERS.slice(1).map((layer, i) => ({
+  name: `${layer.name}-never-imports-up`,
+  severity: 'error',
+  comment: `${layer.what} (${layer.name}) never import ${LAYERS.slice(0, i + 1)
+    .map((l) => l.name)
+    .join(', ')}: arrows point down the layers only.`,
+  from: { path: layer.path },
+  to: { path: LAYERS.slice(0, i + 1).map((l) => l.path) },
+}));
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -27,14 +58,7 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
-    {
-      name: 'domain-never-imports-http',
-      severity: 'error',
-      comment:
-        'HTTP routes are thin adapters over domain functions; the domain must not know its transport.',
-      from: { path: DOMAIN },
-      to: { path: '^src/http/' },
-    },
+    ...layerRules,
     {
       name: 'only-wiring-imports-the-sandbox',
       severity: 'error',
@@ -47,21 +71,22 @@ module.exports = {
       to: { path: '^src/sandbox/' },
     },
     {
+      name: 'the-sandbox-knows-only-gongs-wire-format',
+      severity: 'error',
+      comment:
+        "The sandbox simulates Gong: it shares Gong's wire format with the client and nothing of the gateway.",
+      from: { path: '^src/sandbox/' },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/sandbox/', '^src/gong/wire', '^src/(util|config)/', '^src/errors\\.ts$'],
+      },
+    },
+    {
       name: 'gong-client-knows-no-graphql',
       severity: 'error',
       comment:
         'The Gong client speaks Gong, not GraphQL; the graphql folder adapts one to the other.',
       from: { path: '^src/gong/' },
-      to: {
-        path: ['^src/graphql/', '^src/generated/', '(^|/)node_modules/(graphql|@apollo/[^/]+)/'],
-      },
-    },
-    {
-      name: 'read-model-knows-no-graphql',
-      severity: 'error',
-      comment:
-        'The read model stores and queries calls; the graphql folder adapts its answers to the schema.',
-      from: { path: '^src/read-model/' },
       to: {
         path: ['^src/graphql/', '^src/generated/', '(^|/)node_modules/(graphql|@apollo/[^/]+)/'],
       },

@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: build TypeScript with dev dependencies, run with production dependencies only.
+# Node 24, the active LTS (Node 20 reached end of life in April 2026); CI runs the suite on it too.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +11,7 @@ COPY src ./src
 COPY schema ./schema
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=4000
 WORKDIR /app

@@ -74,7 +74,7 @@ function shapes(
         )(),
     },
     'interaction-100-users': {
-      query: `{ gongInteractionStats(userIds: ${ids}, from: "${from}", to: "${to}") { talkRatio } }`,
+      query: `{ gongInteractionStats(userIds: ${ids}, from: "${from}", to: "${to}") { questionRate } }`,
       lowerBound: async (g) => void (await allPagesOf(g, '/v2/stats/interaction', filter(userIds))),
       perUser: (g) => each((id) => g.post('/v2/stats/interaction', filter([id])))(),
     },

@@ -5,6 +5,7 @@
  * port 0 against an in-process sandbox and may bring their own registry, authentication, routes
  * and plugins through `deps`.
  */
+import type { TranscriptInterest } from './events/transcript-interest.js';
 import type { Server } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
@@ -28,6 +29,8 @@ import { createGongClients, limitsFromConfig, type GongClients } from './gong/cl
 import { createCallObserver } from './gong/call-observer.js';
 import { createApollo } from './graphql/apollo.js';
 import { buildGatewaySchema } from './graphql/schema.js';
+import { mergeResolvers } from './graphql/resolvers/index.js';
+import { createGraphqlTracing } from './graphql/tracing.js';
 import { createSyncState } from './sync/sync-state.js';
 import { createExplorer } from './http/explorer.js';
 import { graphqlRoute } from './http/graphql-route.js';
@@ -46,6 +49,7 @@ import {
 } from './observability/graphql-metrics-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { traceExport } from './observability/tracing.js';
 import type { Sandbox } from './sandbox/types.js';
 import { createConnectionsFeature } from './wiring/connections.js';
 import { createEventsFeature, type OnCallLearned } from './wiring/events.js';
@@ -90,6 +94,8 @@ export interface Gateway {
   cache: FullReadCache;
   /** The search read model (absent with READ_MODEL=off). */
   readModel?: ReadModel;
+  /** Who waits for transcripts: an embedder (or the read model) registers here to have them polled. */
+  transcriptInterest: TranscriptInterest;
   logger: Logger;
   metrics: Metrics;
   close(): Promise<void>;
@@ -100,6 +106,7 @@ export function readSettings(config: Config, now: () => number = Date.now): Read
     syncCallsOverlapMs: config.SYNC_CALLS_OVERLAP_MINUTES * 60_000,
     syncTranscriptsOverlapMs: config.SYNC_TRANSCRIPTS_OVERLAP_MINUTES * 60_000,
     syncStartDays: config.SYNC_START_DAYS,
+    flowsRefreshMaxRequests: config.FLOWS_REFRESH_MAX_REQUESTS,
     now,
   };
 }
@@ -146,6 +153,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     store,
     log: shared.eventLog,
     schedule: shared.transcriptSchedule,
+    interest: shared.transcriptInterest,
     connectionExists: async (ref) => (await registry.get(ref)) !== null,
     onCallLearned: learn,
     entities: shared.entities,
@@ -159,6 +167,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     registry,
     observer,
     events: shared.eventLog,
+    interest: shared.transcriptInterest,
     metrics,
     logger,
     now,
@@ -213,7 +222,11 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     services,
   });
 
-  const schema = buildGatewaySchema();
+  // With tracing on (src/observability/tracing.ts), GraphQL phases and Gong-reaching resolvers get spans.
+  const graphqlTracing = traceExport(config) ? createGraphqlTracing() : undefined;
+  const schema = buildGatewaySchema(
+    graphqlTracing ? graphqlTracing.traced(mergeResolvers()) : undefined,
+  );
   // HTTP and WebSocket operations share one bounded set of operation labels.
   const operationLabel = createOperationLabel();
   const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
@@ -222,6 +235,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     logger,
     plugins: [
       graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }),
+      ...(graphqlTracing ? [graphqlTracing.plugin] : []),
       ...(deps.plugins ?? []),
     ],
     limits: {
@@ -302,6 +316,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     clients,
     cache: shared.cache,
     ...(readModel ? { readModel } : {}),
+    transcriptInterest: shared.transcriptInterest,
     logger,
     metrics,
     close: () =>

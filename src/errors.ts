@@ -20,6 +20,10 @@ export const ErrorCode = {
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   /** The search read model is off (READ_MODEL=off) or its database does not answer. */
   SEARCH_UNAVAILABLE: 'SEARCH_UNAVAILABLE',
+  /** A `documentId` that no trusted document has (PERSISTED_DOCUMENTS_PATH). */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** PERSISTED_DOCUMENTS_ONLY refused an operation that is not one of the trusted documents. */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -33,6 +37,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   REQUEST_TIMEOUT: 408,
+  PERSISTED_QUERY_NOT_FOUND: 400,
+  PERSISTED_QUERY_NOT_IN_LIST: 400,
   RECONNECT_REQUIRED: 424,
   UPSTREAM_RATE_LIMITED: 429,
   UPSTREAM_ERROR: 502,

@@ -4,7 +4,7 @@
  * GONG_API_BASE_URL. An entry point: the only place besides other entry points that reads the
  * environment (through loadConfig).
  */
-import { createGateway } from './app.js';
+import { createGateway, type Gateway } from './app.js';
 import {
   ConfigError,
   embeddedSandboxRefusal,
@@ -12,9 +12,11 @@ import {
   usesEmbeddedSandbox,
   type Config,
 } from './config/config.js';
+import { listenFailure } from './lifecycle/listen-errors.js';
 import { createShutdown, installSignalHandlers } from './lifecycle/shutdown.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { startTracing, traceExport } from './observability/tracing.js';
 import { startSandbox } from './sandbox/index.js';
 import { sandboxOptionsFromConfig } from './sandbox/options-from-config.js';
 import type { Sandbox } from './sandbox/types.js';
@@ -31,6 +33,17 @@ export const FIRST_QUERY = `{
   }
 }`;
 
+/** Where traces go, when they are on (docs/operations.md, "Traces"). */
+function tracesLine(config: Config): string[] {
+  const target = traceExport(config);
+  if (!target) return [];
+  return [
+    target.kind === 'console'
+      ? 'Traces: printed to stdout'
+      : `Traces: OTLP ${target.json ? 'http/json' : 'http/protobuf'} to ${target.url}`,
+  ];
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -46,6 +59,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
+  // Before anything listens: the http instrumentation traces servers created after it starts.
+  const tracing = await startTracing(config);
   let sandbox: Sandbox | undefined;
   if (usesEmbeddedSandbox(config)) {
     sandbox = await startSandbox(sandboxOptionsFromConfig(config));
@@ -54,11 +69,19 @@ async function main(): Promise<void> {
   // signed automation rule posts to our webhook route, so gongCallCreated works out of the box.
   if (sandbox && config.GONG_WEBHOOK_PUBLIC_KEY === undefined)
     config = { ...config, GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey() };
-  const gateway = await createGateway(config, {
-    sandbox,
-    logger,
-    metrics: createMetrics({ defaultMetrics: true }),
-  });
+  let gateway: Gateway;
+  try {
+    gateway = await createGateway(config, {
+      sandbox,
+      logger,
+      metrics: createMetrics({ defaultMetrics: true }),
+    });
+  } catch (e) {
+    const why = listenFailure(e, 'PORT', config.PORT);
+    if (why === undefined) throw e;
+    process.stderr.write(`Cannot start: ${why}\n`);
+    process.exit(1);
+  }
   const webhookUrl = `${config.publicUrl}/webhooks/gong/default`;
   const wired = sandbox !== undefined && (config.PUBLIC_URL !== undefined || config.PORT !== 0);
   if (wired) sandbox!.control.addWebhookRule({ targetUrl: webhookUrl });
@@ -69,6 +92,7 @@ async function main(): Promise<void> {
     [
       `gong-gateway: serving the ${mode}`,
       `GraphQL: ${gateway.url}`,
+      ...tracesLine(config),
       'A first query to paste:',
       FIRST_QUERY,
       `curl -s ${gateway.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: FIRST_QUERY.replace(/\s+/g, ' ') })}'`,
@@ -83,12 +107,13 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  // SIGTERM/SIGINT: stop accepting, drain HTTP, close WebSockets with 1001, exit 0 (src/lifecycle/shutdown.ts).
+  // SIGTERM/SIGINT/SIGHUP: stop accepting, drain HTTP, close WebSockets with 1001, exit 0 (src/lifecycle/shutdown.ts).
   const shutdown = createShutdown({
     server: gateway.server,
     close: async () => {
       await gateway.close();
       await sandbox?.close();
+      await tracing?.shutdown();
     },
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,

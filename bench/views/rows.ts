@@ -3,6 +3,8 @@
  * same seed and tenant as every other lane (so the same calls and the same draw), its own 3 req/s
  * limit and request log, and a fresh (cold) peer. Lanes share nothing, so rows can run at once.
  */
+import type { Gateway } from '../../src/app.js';
+import { ALL_CALLS } from '../../src/events/transcript-interest.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
 import { freePort } from '../../test/support/ports.js';
@@ -120,8 +122,13 @@ const gatewayEnv = {
   GONG_QUEUE_TIMEOUT_MS: '600000',
 };
 
-async function startGateway(sb: Sandbox, env: Record<string, string>): Promise<Peer> {
+async function startGateway(
+  sb: Sandbox,
+  env: Record<string, string>,
+  ready?: (gw: Gateway) => Promise<unknown>,
+): Promise<Peer> {
   const gw = await startGatewayOn(sb, { ...gatewayEnv, ...env });
+  await ready?.(gw);
   return {
     view: async (id) =>
       expectData(await gql<View>(gw.url, VIEW_QUERY, { id }), `gateway view ${id}`),
@@ -213,12 +220,17 @@ export async function runRow(
     // Gong signs the URL it calls, so the gateway must know its public URL before it listens.
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
-    peer = await startGateway(sb, {
-      PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      GONG_WEBHOOK_PUBLIC_KEY: sb.control.webhookPublicKey(),
-      TRANSCRIPT_POLL_INITIAL_SECONDS: '1',
-    });
+    peer = await startGateway(
+      sb,
+      {
+        PORT: String(port),
+        PUBLIC_URL: publicUrl,
+        GONG_WEBHOOK_PUBLIC_KEY: sb.control.webhookPublicKey(),
+        TRANSCRIPT_POLL_INITIAL_SECONDS: '1',
+      },
+      // Someone waits for the transcripts (a subscriber, the read model): the poller asks only then.
+      (gw) => gw.transcriptInterest.want('default', ALL_CALLS, 'read-model', { ttlMs: Infinity }),
+    );
     sb.control.addWebhookRule({ targetUrl: `${publicUrl}/webhooks/gong/default` });
   } else {
     const mesh = await meshPeer(sb, log);

@@ -1,10 +1,11 @@
 /**
  * Mesh Compose configuration: the Gong gateway (a Federation 2 subgraph; Mesh reads its
  * `_service { sdl }`) composed with the company's CRM subgraph into a supergraph that Hive Gateway
- * serves. Endpoints come from the environment:
- *   GONG_SUBGRAPH_URL=http://127.0.0.1:4000/graphql CRM_SUBGRAPH_URL=http://127.0.0.1:4001/graphql \
+ * serves. Endpoints come from the environment; with `npx tsx examples/federation/gateway.ts`
+ * serving both subgraphs:
+ *   GONG_SUBGRAPH_URL=http://127.0.0.1:4102/graphql CRM_SUBGRAPH_URL=http://127.0.0.1:4101/graphql \
  *     npx mesh-compose -c examples/mesh-compose/mesh.config.ts -o supergraph.graphql
- *   npx hive-gateway supergraph supergraph.graphql
+ *   npx hive-gateway supergraph supergraph.graphql --port 4200
  * With client auth on, add `operationHeaders`/`schemaHeaders` with the router's API key to the Gong
  * source (docs/federation.md). Subscriptions reach the gateway over GraphQL over SSE on the same URL.
  */

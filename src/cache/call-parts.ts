@@ -1,93 +1,53 @@
 /**
- * A cached call is kept per part: each contentSelector flag fills one part of CallData (parties,
- * content.topics, interaction.interactionStats, media, ...), fetched with a flavour (the context
- * a party's CRM objects came with; trackers with or without occurrences). A request needs some
- * parts; those missing or expired are the only ones asked of Gong, and answers merge into the
+ * A cached call is kept per part: each section of CallData (parties, content.topics,
+ * interaction.interactionStats, media, ...; the table in src/gong/wire/call-sections.ts) is
+ * stored with the flavour it was fetched in. A request needs some parts; those missing, expired or
+ * only held in a plainer flavour are the only ones asked of Gong, and answers merge into the
  * record, so views selecting different sections of one call share it.
  */
 import type { CallBasicData, CallData, ContentSelector } from '../gong/wire.js';
+import {
+  CALL_SECTIONS,
+  COUNTS,
+  SECTION_BY_PATH,
+  contextSelector,
+  type CallSections,
+  type Flavour,
+} from '../gong/wire/call-sections.js';
 
 /** A part's path in CallData → the flavour it is needed (or was fetched) with; '' is plain. */
-export type Parts = Map<string, string>;
-
-/** Gong's interaction flag → the key its answer uses (Gong's naming quirk). */
-const INTERACTION_KEY: Record<string, string> = { personInteractionStats: 'interactionStats' };
-const INTERACTION_FLAG: Record<string, string> = { interactionStats: 'personInteractionStats' };
-const OCCURRENCES = 'occurrences';
+export type Parts = Map<string, Flavour>;
 
 export interface CallRecord {
   metaData: CallBasicData;
   /** metaData is fresh until then (ms). */
   until: number;
   /** path → [flavour, fresh until (ms)]. */
-  parts: Record<string, [string, number]>;
+  parts: Record<string, [Flavour, number]>;
   /** The parts' values, as CallData has them. */
-  call: Omit<CallData, 'metaData'>;
-}
-
-const on = (flags: Record<string, boolean | undefined> | undefined) =>
-  Object.entries(flags ?? {})
-    .filter(([, v]) => v === true)
-    .map(([k]) => k);
-
-function contextFlavour(selector: ContentSelector): string | undefined {
-  if (selector.context === undefined || selector.context === 'None') return undefined;
-  return `${selector.context}:${[...(selector.contextTiming ?? [])].sort().join(',')}`;
+  call: CallSections;
 }
 
 /** The parts a contentSelector asks Gong for. */
 export function partsOf(selector: ContentSelector | undefined): Parts {
   const parts: Parts = new Map();
   if (!selector) return parts;
-  const ctx = contextFlavour(selector);
-  const f = selector.exposedFields;
-  if (ctx !== undefined) parts.set('context', ctx);
-  if (f?.parties) parts.set('parties', ctx ?? '');
-  for (const flag of on(f?.content)) {
-    if (flag === 'trackerOccurrences') parts.set('content.trackers', OCCURRENCES);
-    else if (flag !== 'trackers' || !parts.has('content.trackers'))
-      parts.set(`content.${flag}`, '');
+  for (const section of CALL_SECTIONS) {
+    const flavour = section.need(selector);
+    if (flavour !== undefined) parts.set(section.path, flavour);
   }
-  for (const flag of on(f?.interaction))
-    parts.set(`interaction.${INTERACTION_KEY[flag] ?? flag}`, '');
-  if (f?.collaboration?.publicComments) parts.set('collaboration.publicComments', '');
-  if (f?.media) parts.set('media', '');
   return parts;
 }
 
 /** The contentSelector that fetches `parts` (undefined: metaData only). */
 export function selectorOf(parts: Parts): ContentSelector | undefined {
   if (parts.size === 0) return undefined;
-  const selector: ContentSelector = {};
+  const context = parts.get('context') || parts.get('parties') || '';
+  const selector: ContentSelector = context === '' ? {} : contextSelector(context);
   const exposed: NonNullable<ContentSelector['exposedFields']> = {};
-  const ctx = parts.get('context') || parts.get('parties') || '';
-  if (ctx !== '') {
-    const [context, timings] = ctx.split(':');
-    selector.context = context as ContentSelector['context'];
-    if (timings)
-      selector.contextTiming = timings.split(',') as NonNullable<ContentSelector['contextTiming']>;
-  }
-  for (const [path, flavour] of parts) {
-    const [section, key] = path.split('.') as [string, string | undefined];
-    if (section === 'parties') exposed.parties = true;
-    else if (section === 'media') exposed.media = true;
-    else if (section === 'collaboration') exposed.collaboration = { publicComments: true };
-    else if (section === 'content' && key) {
-      exposed.content = { ...exposed.content, [key]: true };
-      if (flavour === OCCURRENCES) exposed.content.trackerOccurrences = true;
-    } else if (section === 'interaction' && key)
-      exposed.interaction = { ...exposed.interaction, [INTERACTION_FLAG[key] ?? key]: true };
-  }
+  for (const [path, flavour] of parts) SECTION_BY_PATH.get(path)?.ask(exposed, flavour);
   if (Object.keys(exposed).length > 0) selector.exposedFields = exposed;
   return selector;
-}
-
-/** Whether a part fetched with `stored` serves a need of `wanted`. */
-function covers(path: string, stored: string, wanted: string): boolean {
-  if (stored === wanted) return true;
-  // Parties fetched with CRM context serve a view that does not select it; trackers with occurrences serve one without.
-  if (wanted === '' && (path === 'parties' || path === 'content.trackers')) return true;
-  return false;
 }
 
 /** The parts of `needed` the record cannot serve at `now`: all of them once its metaData expired. */
@@ -96,32 +56,22 @@ export function missingParts(record: CallRecord | undefined, needed: Parts, now:
   const missing: Parts = new Map();
   for (const [path, flavour] of needed) {
     const have = record.parts[path];
-    if (!have || have[1] <= now || !covers(path, have[0], flavour)) missing.set(path, flavour);
+    const serves = have && have[1] > now && SECTION_BY_PATH.get(path)?.serves(have[0], flavour);
+    if (!serves) missing.set(path, flavour);
   }
   return missing;
 }
 
-/** The parts a call from elsewhere (a webhook's callData, a list page) provably carries. */
+/**
+ * The parts a call from elsewhere (a webhook's callData, a list page) provably carries, in a
+ * flavour some selector asks for (a webhook's phrase-less trackers serve no cached view).
+ */
 export function carriedParts(call: CallData): Parts {
   const parts: Parts = new Map();
-  // Party CRM context depends on a selector we did not see: these parties serve views without it.
-  if (call.parties != null) parts.set('parties', '');
-  for (const [key, value] of Object.entries(call.content ?? {})) {
-    if (value == null || key === 'scorecardsAnswers') continue;
-    if (key === 'trackers') {
-      const trackers = value as Record<string, unknown>[];
-      // A webhook rule may leave phrases or occurrences out of its trackers: only complete ones count.
-      if (!trackers.every((t) => 'phrases' in t)) continue;
-      parts.set(
-        'content.trackers',
-        trackers.length > 0 && trackers.every((t) => OCCURRENCES in t) ? OCCURRENCES : '',
-      );
-    } else parts.set(`content.${key}`, '');
+  for (const section of CALL_SECTIONS) {
+    const flavour = section.carried(call);
+    if (flavour !== undefined && flavour !== COUNTS) parts.set(section.path, flavour);
   }
-  for (const [key, value] of Object.entries(call.interaction ?? {}))
-    if (value != null) parts.set(`interaction.${key}`, '');
-  if (call.collaboration?.publicComments != null) parts.set('collaboration.publicComments', '');
-  if (call.media != null) parts.set('media', '');
   return parts;
 }
 
@@ -146,16 +96,10 @@ export function mergeCall(
     parts: { ...record?.parts },
     call: { ...record?.call },
   };
-  const sections = next.call as Record<string, unknown>;
-  const answer = call as Record<string, unknown>;
   for (const [path, flavour] of parts) {
-    const [section, key] = path.split('.') as [string, string | undefined];
-    if (key === undefined) sections[section] = answer[section] ?? undefined;
-    else
-      sections[section] = {
-        ...(sections[section] as object | undefined),
-        [key]: (answer[section] as Record<string, unknown> | undefined)?.[key] ?? undefined,
-      };
+    const section = SECTION_BY_PATH.get(path);
+    if (!section) continue;
+    section.copy(call, next.call);
     next.parts[path] = [
       flavour,
       now + (path === 'media' ? Math.min(ttl.mediaMs, ttl.callMs) : ttl.callMs),

@@ -25,7 +25,8 @@ export interface FullReadCache {
     connectionRef: string,
     key: string,
     ttlSeconds: number,
-    loader: () => Promise<T>,
+    /** Given the stale value when it refreshes one (an incremental refresh can build on it). */
+    loader: (previous?: T) => Promise<T>,
     kind?: string,
     schema?: z.ZodType<T>,
     refresh?: boolean,
@@ -193,7 +194,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
       connectionRef: string,
       key: string,
       ttlSeconds: number,
-      loader: () => Promise<T>,
+      loader: (previous?: T) => Promise<T>,
       kind = 'object',
       schema?: z.ZodType<T>,
       refresh = false,
@@ -207,7 +208,8 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
       if (refresh) {
         // Cache-Control: no-cache: Gong's answer now, which then serves everyone else.
         count(kind, 'bypass');
-        const value = await loader();
+        const prior = await read(k, schema);
+        const value = await loader(prior.hit ? (prior.value as T) : undefined);
         await write(k, value, ttl);
         return value;
       }
@@ -220,7 +222,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
         const cached = await read(k, schema);
         if (cached.hit) {
           count(kind, cached.fresh ? 'hit' : 'stale');
-          if (!cached.fresh) refreshInBackground(k, ttl, loader, kind);
+          if (!cached.fresh) refreshInBackground(k, ttl, () => loader(cached.value as T), kind);
           return cached.value as T;
         }
         count(kind, 'miss');

@@ -4,11 +4,16 @@
  * which), so the gateway remembers `clientUniqueId → {callId, requestId}` per connection in the
  * KeyValueStore once a create succeeded, and lets concurrent identical creates share one
  * upstream request. A retried create therefore returns the first payload without asking Gong.
+ *
+ * A create whose answer was lost (5xx, timeout) and that the transport sent again meets Gong's
+ * own duplicate answer (409) with no record here. That is the same call, so its id is resolved
+ * (./existing-call.ts) and returned instead of a CONFLICT.
  */
 import { createHash } from 'node:crypto';
 import { ErrorCode, GatewayError, isGatewayError } from '../errors.js';
 import type { GongClient } from '../gong/types.js';
 import type { KeyValueStore } from '../store/types.js';
+import { existingCallOf } from './existing-call.js';
 import { validateCreateCall } from './validate-create.js';
 
 export interface CreatedCall {
@@ -71,6 +76,16 @@ export function createCallService(opts: CreateCallServiceOptions): CreateCallSer
       if (isGatewayError(e) && e.code === ErrorCode.CONFLICT) {
         const raced = parseRecord(await opts.store.get(key));
         if (raced) return raced;
+        const existing = await existingCallOf(opts.client(connectionRef), body, e);
+        if (existing) {
+          await opts.store.set(key, JSON.stringify(existing), { ttlMs: rememberMs });
+          await opts.onCreated?.({
+            connectionRef,
+            callId: existing.callId,
+            started: body.actualStart,
+          });
+          return existing;
+        }
         throw new GatewayError(
           ErrorCode.CONFLICT,
           `${e.message} (this gateway has no record of creating clientUniqueId ${JSON.stringify(body.clientUniqueId.slice(0, 200))})`,

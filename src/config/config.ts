@@ -58,6 +58,38 @@ export const VARS = {
     description:
       '/metrics (series labelled by connection ref) needs `Authorization: Bearer <METRICS_TOKEN>`. Unset: open, for scrapes from inside the network only.',
   },
+  // ---- tracing (OpenTelemetry's standard variables; docs/operations.md "Traces")
+  OTEL_TRACES_EXPORTER: {
+    schema: z.enum(['otlp', 'console', 'none']).optional(),
+    description:
+      'Traces exporter: `otlp`, `console` or `none`. Unset: `otlp` when an OTLP endpoint is set, else tracing is off (no SDK is started).',
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: url.optional(),
+    description:
+      'OTLP/HTTP base URL (e.g. `http://localhost:4318`); traces go to `<endpoint>/v1/traces`. Setting it turns tracing on.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    schema: url.optional(),
+    description: 'Full URL for traces, used as is (wins over OTEL_EXPORTER_OTLP_ENDPOINT).',
+  },
+  OTEL_EXPORTER_OTLP_PROTOCOL: {
+    schema: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+    description:
+      'OTLP encoding: `http/protobuf` or `http/json` (gRPC is not bundled). OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER(_ARG), OTEL_RESOURCE_ATTRIBUTES and OTEL_BSP_* are read by the SDK as the specification says.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: {
+    schema: z.enum(['http/protobuf', 'http/json']).optional(),
+    description: 'The encoding for traces only (wins over OTEL_EXPORTER_OTLP_PROTOCOL).',
+  },
+  OTEL_SERVICE_NAME: {
+    schema: z.string().min(1).default('gong-gateway'),
+    description: "The traces' `service.name`.",
+  },
+  OTEL_SDK_DISABLED: {
+    schema: bool.default(false),
+    description: 'true: no tracing whatever the other OTEL_* variables say.',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     schema: int(0, 600_000).default(8_000),
     description:
@@ -256,7 +288,12 @@ export const VARS = {
   CACHE_FLOWS_TTL_SECONDS: {
     schema: int(1, 604_800).default(21_600),
     description:
-      "TTL of the full flows read (when caching is on): each refresh costs one GET /v2/flows per active user (~465 requests at 500 users), so a day at 6 h is ~4 refreshes (~19% of Gong's 10,000/day at that size).",
+      'TTL of the full flows read (when caching is on): a refresh costs one GET /v2/flows per active user, at most FLOWS_REFRESH_MAX_REQUESTS, so a day at 6 h is ~4 refreshes.',
+  },
+  FLOWS_REFRESH_MAX_REQUESTS: {
+    schema: int(1, 100_000).default(250),
+    description:
+      'Most Gong requests one full flows read or refresh may send (one per owner): past it, owners never read and then those read longest ago go first and the rest stay stale (GongFlowConnection.freshness). 250 at the 6 h refresh is ≤1,000 a day, 10% of the budget.',
   },
   CACHE_STALE_SECONDS: {
     schema: int(0, 604_800).default(86_400),
@@ -384,8 +421,14 @@ export const VARS = {
       'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).',
   },
   TRANSCRIPT_POLL_INITIAL_SECONDS: {
-    schema: z.coerce.number().positive().default(60),
-    description: 'First transcript re-check after a call.created event; doubles up to the maximum.',
+    schema: z.coerce.number().nonnegative().default(30),
+    description:
+      'Gap between the first transcript checks after a call.created (the dense phase): transcript.ready comes within this of the transcript being readable. Only calls someone waits for are checked, ≤100 a request.',
+  },
+  TRANSCRIPT_POLL_DENSE_SECONDS: {
+    schema: z.coerce.number().nonnegative().default(180),
+    description:
+      'How long the checks stay TRANSCRIPT_POLL_INITIAL_SECONDS apart; then the gap doubles up to the maximum. Calls Gong marks short, without media or without speech give up at its end.',
   },
   TRANSCRIPT_POLL_MAX_SECONDS: {
     schema: z.coerce.number().positive().default(3_600),
@@ -394,6 +437,11 @@ export const VARS = {
   TRANSCRIPT_POLL_GIVE_UP_HOURS: {
     schema: z.coerce.number().positive().default(48),
     description: 'Stop waiting for a transcript after this long.',
+  },
+  TRANSCRIPT_POLL_SHORT_CALL_SECONDS: {
+    schema: z.coerce.number().nonnegative().default(15),
+    description:
+      'Calls shorter than this (metaData.duration) give up at the end of the dense phase: dialer calls of a few seconds rarely get a transcript.',
   },
 
   // ---- embedded / standalone sandbox

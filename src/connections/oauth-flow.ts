@@ -154,12 +154,18 @@ export function createOAuthFlow(opts: OAuthFlowOptions): OAuthFlow {
       };
       await opts.store.set(stateKey(state), JSON.stringify(pending), { ttlMs });
 
+      // Percent-encoding, as Gong's guide writes the URL: URLSearchParams would join scopes with '+'.
       const url = new URL(opts.authorizeUrl);
-      url.searchParams.set('client_id', opts.clientId);
-      url.searchParams.set('response_type', 'code');
-      url.searchParams.set('scope', scopes.join(' '));
-      url.searchParams.set('redirect_uri', opts.redirectUri);
-      url.searchParams.set('state', state);
+      const params = {
+        client_id: opts.clientId,
+        response_type: 'code',
+        scope: scopes.join(' '),
+        redirect_uri: opts.redirectUri,
+        state,
+      };
+      url.search = Object.entries(params)
+        .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+        .join('&');
       return {
         authorizationUrl: url.toString(),
         state,

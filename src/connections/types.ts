@@ -4,6 +4,7 @@
  * the builder, like Ampersand's groupRef).
  */
 import { badInput } from '../errors.js';
+import type { GongCredentials } from '../gong/types.js';
 
 /** The access-key connection from the environment (GONG_ACCESS_KEY), and what requests use unless they pick one. */
 export const DEFAULT_CONNECTION_REF = 'default';
@@ -36,18 +37,12 @@ export interface Connection {
   updatedAt: string;
 }
 
-/** Gives the Authorization header for a connection, refreshing OAuth tokens as needed. */
-export interface CredentialProvider {
-  /**
-   * The header value for the next request. With `forceRefresh` (after a 401), refreshes first.
-   * Refreshes are single-flight per connection (and across instances with Redis). Rejects with
-   * RECONNECT_REQUIRED when the connection cannot be used any more.
-   */
-  authorization(connectionRef: string, opts?: { forceRefresh?: boolean }): Promise<string>;
-}
-
-/** Lookup of connections; the OAuth callback and admin mutations write through it. */
-export interface ConnectionRegistry extends CredentialProvider {
+/**
+ * Lookup of connections; the OAuth callback and admin mutations write through it. It is the Gong
+ * client's source of credentials: `authorization` refreshes OAuth tokens as needed, single-flight
+ * per connection (and across instances with Redis).
+ */
+export interface ConnectionRegistry extends GongCredentials {
   get(ref: string): Promise<Connection | null>;
   list(): Promise<Connection[]>;
 }

@@ -7,10 +7,13 @@ import type { WsCloseCode } from '../close-codes.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { EventLog, LoggedEvent } from './event-log.js';
+import type { TranscriptInterest } from './transcript-interest.js';
 import type { WebhookKeys } from './webhook-keys.js';
 
 export interface EventServices {
   log: EventLog;
+  /** Subscribers and sync chains say here that they wait for transcripts (the poller asks Gong only then). */
+  interest?: TranscriptInterest | undefined;
   keys: WebhookKeys;
   /** Signed deliveries that could not be accepted, for gongWebhookDeadLetters. */
   deadLetters: DeadLetters;

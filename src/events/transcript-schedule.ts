@@ -15,9 +15,13 @@ export interface ScheduledCheck {
   callId: string;
   /** Checks done so far. */
   attempt: number;
-  /** ms since epoch of the call.created event: the give-up clock starts here. */
+  /** ms since epoch of the call.created event: the check ladder starts here. */
   firstAt: number;
   isPrivate: boolean;
+  /** When to stop waiting (entries written before it existed: the poller's default). */
+  giveUpAt?: number;
+  /** Why the call gives up early (short, no-media, no-speech), for logs. */
+  mark?: string;
 }
 
 export interface TranscriptSchedule {
@@ -62,6 +66,8 @@ function parseCheck(json: string | null | undefined): ParsedCheck {
       attempt: o.attempt,
       firstAt: o.firstAt,
       isPrivate: o.isPrivate === true,
+      ...(typeof o.giveUpAt === 'number' ? { giveUpAt: o.giveUpAt } : {}),
+      ...(typeof o.mark === 'string' ? { mark: o.mark } : {}),
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { WebhookPayload, type CallData } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
+import { inSpan } from '../observability/tracing.js';
 import { callCreatedData } from './payloads.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { EventLog } from './event-log.js';
@@ -15,6 +16,7 @@ import {
   verifyWebhookToken,
   type WebhookVerification,
 } from './verify-webhook.js';
+import { hintsOf, type CallHints } from './transcript-poller.js';
 import type { WebhookKeys } from './webhook-keys.js';
 
 export interface WebhookIntakeOptions {
@@ -29,6 +31,8 @@ export interface WebhookIntakeOptions {
     callId: string;
     isPrivate: boolean;
     started?: string | null | undefined;
+    /** What metaData says of the call's length, media and language (the poller gives up early on some). */
+    call?: CallHints;
   }) => Promise<void>;
   /** Called with the callData of each accepted non-test delivery (the shared entity cache keeps the sections it carries). */
   onCallData?: (connectionRef: string, callData: CallData) => Promise<void>;
@@ -57,7 +61,7 @@ export interface WebhookIntake {
 }
 
 export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
-  return {
+  const intake: WebhookIntake = {
     async checkToken(connectionRef, authorization, calledUrl) {
       const found = await opts.keys.lookup(connectionRef);
       if (found.state === 'unparsable') {
@@ -151,8 +155,18 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
           callId: data.callData.metaData.id,
           isPrivate: data.isPrivate,
           started: data.callData.metaData.started,
+          call: hintsOf(data.callData.metaData),
         });
       return { kind: 'accepted', eventId, duplicate };
     },
+  };
+  return {
+    ...intake,
+    acceptBody: (connectionRef, token, rawBody) =>
+      inSpan('gong webhook intake', { 'gong.connection': connectionRef }, async (span) => {
+        const outcome = await intake.acceptBody(connectionRef, token, rawBody);
+        span.setAttribute('gong.webhook.outcome', outcome.kind);
+        return outcome;
+      }),
   };
 }

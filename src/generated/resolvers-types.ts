@@ -80,8 +80,9 @@ export type GongAnsweredScorecard = {
   reviewedUser?: Maybe<GongUser>;
   /** The team member reviewed: the call's host. */
   reviewedUserId?: Maybe<Scalars['ID']['output']>;
+  /** Null for Gong's system user `-1`. */
   reviewer?: Maybe<GongUser>;
-  /** The team member who filled the scorecard in. */
+  /** The team member who filled the scorecard in; `-1` is Gong's system user (automatic reviews). */
   reviewerUserId?: Maybe<Scalars['ID']['output']>;
   /** The definition (scope api:settings:scorecards:read); null when it is no longer listed. */
   scorecard?: Maybe<GongScorecard>;
@@ -273,21 +274,38 @@ export type GongCallOrder =
 export type GongCallOutcome = {
   __typename?: 'GongCallOutcome';
   category?: Maybe<Scalars['String']['output']>;
-  /** The outcome's definition (GET /v2/call-outcomes, cached). */
+  /**
+   * The outcome's definition (GET /v2/call-outcomes, cached), matched by name, ignoring case: Gong
+   * AI's outcome id (MEETING_BOOKED) is not the definitions' key. Null when no definition has the name.
+   */
   definition?: Maybe<GongCallOutcomeDefinition>;
   id?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
 };
 
 /**
- * A call outcome definition (GET /v2/call-outcomes). The endpoint is newer than Gong's published spec
- * copy: its envelope and scope are inferred, so no scope is checked before asking Gong.
+ * A call outcome definition (GET /v2/call-outcomes, full read, cached), each value exactly as Gong
+ * sends it (`ANSWERED`, `CONNECTED`, `POSITIVE`, `COMPLETE_AND_REMOVE`). Gong gives definitions no
+ * id: the name is the key, and a call's outcome (`GongCallOutcome`) joins to its definition by name.
+ * The endpoint is newer than Gong's published spec copy and its scope is unknown, so none is checked
+ * before asking Gong.
  */
 export type GongCallOutcomeDefinition = {
   __typename?: 'GongCallOutcomeDefinition';
+  /** As Gong sends it (only null has been seen). */
+  automation?: Maybe<Scalars['String']['output']>;
+  /** ANSWERED or NOT_ANSWERED in recorded answers. */
   category?: Maybe<Scalars['String']['output']>;
-  id: Scalars['ID']['output'];
-  name?: Maybe<Scalars['String']['output']>;
+  /** CONNECTED or NOT_CONNECTED in recorded answers. */
+  connectStatus?: Maybe<Scalars['String']['output']>;
+  /** The outcome's place in Gong's list. */
+  displayOrder?: Maybe<Scalars['Int']['output']>;
+  /** The outcome's name (Gong's `callOutcome`), e.g. Meeting booked. */
+  name: Scalars['String']['output'];
+  /** POSITIVE, NEUTRAL or NEGATIVE in recorded answers. */
+  sentiment?: Maybe<Scalars['String']['output']>;
+  /** What happens to the task: COMPLETE or COMPLETE_AND_REMOVE in recorded answers. */
+  todoAction?: Maybe<Scalars['String']['output']>;
 };
 
 export type GongCallSearchConnection = {
@@ -570,6 +588,8 @@ export type GongFlow = {
 export type GongFlowConnection = {
   __typename?: 'GongFlowConnection';
   edges: Array<GongFlowEdge>;
+  /** How current the full read is; null for a read of one `ownerEmail` (asked of Gong now). */
+  freshness?: Maybe<GongFlowsFreshness>;
   nodes: Array<GongFlow>;
   pageInfo: GongPageInfo;
   totalCount: Scalars['Int']['output'];
@@ -579,6 +599,24 @@ export type GongFlowEdge = {
   __typename?: 'GongFlowEdge';
   cursor: Scalars['String']['output'];
   node: GongFlow;
+};
+
+/**
+ * How current a full flows read is. Gong lists flows per owner, one request each, so a refresh sends
+ * at most FLOWS_REFRESH_MAX_REQUESTS: past it, owners never read and then those read longest ago go
+ * first, and the others keep their earlier answer.
+ */
+export type GongFlowsFreshness = {
+  __typename?: 'GongFlowsFreshness';
+  /** When the stalest owner's flows were read from Gong; null before any owner was. */
+  oldestOwnerReadAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Active owners Gong listed at the last refresh. */
+  owners: Scalars['Int']['output'];
+  /** Owners whose flows the read holds (the others have not been read yet). */
+  ownersRead: Scalars['Int']['output'];
+  /** Owners re-read by the last refresh. */
+  ownersRefreshed: Scalars['Int']['output'];
+  refreshedAt: Scalars['DateTime']['output'];
 };
 
 export type GongHighlight = {
@@ -725,12 +763,22 @@ export type GongOutlineSection = {
   startTime?: Maybe<Scalars['Float']['output']>;
 };
 
-/** Relay page info of every Gong connection type. */
+/**
+ * Relay page info of every Gong connection type (the Relay cursor connections spec). Pages go
+ * forward only (`first`/`after`): Gong's lists have no backward cursors.
+ */
 export type GongPageInfo = {
   __typename?: 'GongPageInfo';
   /** Cursor of the last edge; pass it as `after` for the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * Whether edges come before this page: true when it starts after a cursor (`after` was given).
+   * The connections page forward only, so there is no `before`/`last` to reach them with.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first edge; null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type GongParty = {
@@ -790,11 +838,14 @@ export type GongScorecard = {
   created?: Maybe<Scalars['DateTime']['output']>;
   enabled?: Maybe<Scalars['Boolean']['output']>;
   questions?: Maybe<Array<GongScorecardQuestion>>;
+  /** How reviews are made, as Gong sends it (e.g. MANUAL; not in Gong's published spec). */
+  reviewMethod?: Maybe<Scalars['String']['output']>;
   scorecardId: Scalars['ID']['output'];
   scorecardName?: Maybe<Scalars['String']['output']>;
   updated?: Maybe<Scalars['DateTime']['output']>;
-  /** The user `updaterUserId` points to. */
+  /** The user `updaterUserId` points to; null for Gong's system user `-1` (not a user; no lookup). */
   updater?: Maybe<GongUser>;
+  /** Who last edited the scorecard: a user id, or `-1` for Gong's system user (Gong's own edits). */
   updaterUserId?: Maybe<Scalars['ID']['output']>;
   workspaceId?: Maybe<Scalars['ID']['output']>;
 };
@@ -832,12 +883,16 @@ export type GongScorecardQuestion = {
   /** The scorecard's main, overall question. */
   isOverall?: Maybe<Scalars['Boolean']['output']>;
   maxRange?: Maybe<Scalars['Int']['output']>;
-  /** Null for questions without a range. */
+  /** Null for questions without a range. Real Gong sends the bounds as strings; they are read as numbers. */
   minRange?: Maybe<Scalars['Int']['output']>;
   questionId: Scalars['ID']['output'];
   questionRevisionId?: Maybe<Scalars['ID']['output']>;
   questionText?: Maybe<Scalars['String']['output']>;
   questionType?: Maybe<Scalars['String']['output']>;
+  /** The user `updaterUserId` points to; null for `-1`. */
+  updater?: Maybe<GongUser>;
+  /** Who last edited the question (not in Gong's published spec): a user id, or `-1` for Gong's system user. */
+  updaterUserId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type GongSentence = {
@@ -966,7 +1021,11 @@ export type GongTranscript = {
   __typename?: 'GongTranscript';
   call?: Maybe<GongCall>;
   callId: Scalars['ID']['output'];
-  /** The call's id: a call has one transcript, so it is the transcript's identity (normalising caches key on it by default). */
+  /**
+   * `transcript:<callId>`. Gong gives a transcript no id of its own, and every `id` in this schema is
+   * unique across types (Relay's store and other normalising caches key on it), so it cannot be the
+   * call's id. Federation and `callId` still identify it by the call (docs/clients.md, "Ids").
+   */
   id: Scalars['ID']['output'];
   monologues: Array<GongMonologue>;
 };
@@ -1050,12 +1109,13 @@ export type GongUser = {
   meetingConsentPageUrl?: Maybe<Scalars['String']['output']>;
   personalMeetingUrls?: Maybe<Array<Scalars['String']['output']>>;
   phoneNumber?: Maybe<Scalars['String']['output']>;
-  /** Scorecards this user filled in, reviewed in `[from, to)`. Gong has no reviewer filter: one read of the range serves every user. */
+  /** Scorecards this user filled in, reviewed in `[from, to)`; `from` defaults to 90 days back. Gong has no reviewer filter: the range's one cached read serves every user. */
   scorecardsGiven: Array<GongAnsweredScorecard>;
   /**
    * Scorecards answered on this user's calls, reviewed in `[from, to)` (days, YYYY-MM-DD, company
-   * time zone; open bounds allowed). Scope api:stats:scorecards; one request for every user of the
-   * operation with the same range.
+   * time zone). Without `from`, the last 90 days (a bounded read); `to` may stay open. Scope
+   * api:stats:scorecards. One read of the range (paged by Gong, cached like the other full reads)
+   * serves scorecardsReceived and scorecardsGiven of every user.
    */
   scorecardsReceived: Array<GongAnsweredScorecard>;
   settings?: Maybe<GongUserSettings>;
@@ -1135,12 +1195,16 @@ export type GongUserInteractionStats = {
   fromDate: Scalars['String']['output'];
   interactivity?: Maybe<Scalars['Float']['output']>;
   longestCustomerStory?: Maybe<Scalars['Float']['output']>;
+  /**
+   * The stats the spec lists for this endpoint: Longest Monologue, Longest Customer Story,
+   * Interactivity, Patience and Question Rate (null when Gong did not send one). It sends no Talk
+   * Ratio: a call's own is in `GongCall.interaction.interactionStats`.
+   */
   longestMonologue?: Maybe<Scalars['Float']['output']>;
   patience?: Maybe<Scalars['Float']['output']>;
   /** Every stat Gong sent, by Gong's name. */
   personInteractionStats?: Maybe<Array<GongInteractionStat>>;
-  /** The stats Gong names Talk Ratio, Longest Monologue, Longest Customer Story, Interactivity and Patience. */
-  talkRatio?: Maybe<Scalars['Float']['output']>;
+  questionRate?: Maybe<Scalars['Float']['output']>;
   toDate: Scalars['String']['output'];
   user?: Maybe<GongUser>;
   userEmailAddress?: Maybe<Scalars['String']['output']>;
@@ -1244,7 +1308,7 @@ export type Query = {
    * only basic fields are selected (scope api:calls:read:basic), else POST /v2/calls/extensive.
    */
   gongCall?: Maybe<GongCall>;
-  /** Call outcome definitions (GET /v2/call-outcomes). */
+  /** Call outcome definitions (GET /v2/call-outcomes), in Gong's order. */
   gongCallOutcomes: Array<GongCallOutcomeDefinition>;
   /**
    * Calls by participant, account, CRM object, tracker, topic and words said: what Gong's API cannot
@@ -1280,7 +1344,8 @@ export type Query = {
   /**
    * Flows visible to `ownerEmail` (Company flows plus that user's Personal and Shared flows).
    * Without `ownerEmail`: the full read Gong requires, fanned out over every active user and
-   * de-duplicated by id (one upstream request per active user; cached).
+   * de-duplicated by id (one upstream request per active user; cached; each refresh at most
+   * FLOWS_REFRESH_MAX_REQUESTS requests, `freshness` says how stale the rest is).
    */
   gongFlows: GongFlowConnection;
   /** Interaction stats of up to 100 users, in the order asked (null where Gong has none): one request. */
@@ -1583,7 +1648,7 @@ export type FederationReferenceTypes = ResolversObject<{
     & GraphQLRecursivePick<FederationTypes['GongCall'], {"id":true}> );
   GongCallOutcomeDefinition:
     ( { __typename: 'GongCallOutcomeDefinition' }
-    & GraphQLRecursivePick<FederationTypes['GongCallOutcomeDefinition'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['GongCallOutcomeDefinition'], {"name":true}> );
   GongCrmRecord:
     ( { __typename: 'GongCrmRecord' }
     & GraphQLRecursivePick<FederationTypes['GongCrmRecord'], {"crmObjectId":true}> );
@@ -1659,6 +1724,7 @@ export type ResolversTypes = ResolversObject<{
   GongFlow: ResolverTypeWrapper<Flow>;
   GongFlowConnection: ResolverTypeWrapper<Omit<GongFlowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongFlowEdge']>, nodes: Array<ResolversTypes['GongFlow']> }>;
   GongFlowEdge: ResolverTypeWrapper<Omit<GongFlowEdge, 'node'> & { node: ResolversTypes['GongFlow'] }>;
+  GongFlowsFreshness: ResolverTypeWrapper<GongFlowsFreshness>;
   GongHighlight: ResolverTypeWrapper<GongHighlight>;
   GongHighlightItem: ResolverTypeWrapper<GongHighlightItem>;
   GongInteractionStat: ResolverTypeWrapper<GongInteractionStat>;
@@ -1757,6 +1823,7 @@ export type ResolversParentTypes = ResolversObject<{
   GongFlow: Flow;
   GongFlowConnection: Omit<GongFlowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongFlowEdge']>, nodes: Array<ResolversParentTypes['GongFlow']> };
   GongFlowEdge: Omit<GongFlowEdge, 'node'> & { node: ResolversParentTypes['GongFlow'] };
+  GongFlowsFreshness: GongFlowsFreshness;
   GongHighlight: GongHighlight;
   GongHighlightItem: GongHighlightItem;
   GongInteractionStat: GongInteractionStat;
@@ -1965,9 +2032,13 @@ export type GongCallOutcomeResolvers<ContextType = GatewayContext, ParentType ex
 
 export type GongCallOutcomeDefinitionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallOutcomeDefinition'] = ResolversParentTypes['GongCallOutcomeDefinition'], FederationReferenceType extends FederationReferenceTypes['GongCallOutcomeDefinition'] = FederationReferenceTypes['GongCallOutcomeDefinition']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GongCallOutcomeDefinition']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  automation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  connectStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayOrder?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sentiment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  todoAction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type GongCallSearchConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallSearchConnection'] = ResolversParentTypes['GongCallSearchConnection']> = ResolversObject<{
@@ -2068,6 +2139,7 @@ export type GongFlowResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type GongFlowConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongFlowConnection'] = ResolversParentTypes['GongFlowConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['GongFlowEdge']>, ParentType, ContextType>;
+  freshness?: Resolver<Maybe<ResolversTypes['GongFlowsFreshness']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['GongFlow']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['GongPageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2076,6 +2148,14 @@ export type GongFlowConnectionResolvers<ContextType = GatewayContext, ParentType
 export type GongFlowEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongFlowEdge'] = ResolversParentTypes['GongFlowEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['GongFlow'], ParentType, ContextType>;
+}>;
+
+export type GongFlowsFreshnessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongFlowsFreshness'] = ResolversParentTypes['GongFlowsFreshness']> = ResolversObject<{
+  oldestOwnerReadAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  owners?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ownersRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ownersRefreshed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type GongHighlightResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongHighlight'] = ResolversParentTypes['GongHighlight']> = ResolversObject<{
@@ -2164,6 +2244,8 @@ export type GongOutlineSectionResolvers<ContextType = GatewayContext, ParentType
 export type GongPageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongPageInfo'] = ResolversParentTypes['GongPageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type GongPartyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongParty'] = ResolversParentTypes['GongParty']> = ResolversObject<{
@@ -2205,6 +2287,7 @@ export type GongScorecardResolvers<ContextType = GatewayContext, ParentType exte
   created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   questions?: Resolver<Maybe<Array<ResolversTypes['GongScorecardQuestion']>>, ParentType, ContextType>;
+  reviewMethod?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   scorecardId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   scorecardName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updated?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2240,6 +2323,8 @@ export type GongScorecardQuestionResolvers<ContextType = GatewayContext, ParentT
   questionRevisionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   questionText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   questionType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updater?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
+  updaterUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type GongSentenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongSentence'] = ResolversParentTypes['GongSentence']> = ResolversObject<{
@@ -2402,7 +2487,7 @@ export type GongUserInteractionStatsResolvers<ContextType = GatewayContext, Pare
   longestMonologue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   patience?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   personInteractionStats?: Resolver<Maybe<Array<ResolversTypes['GongInteractionStat']>>, ParentType, ContextType>;
-  talkRatio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  questionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   toDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['GongUser']>, ParentType, ContextType>;
   userEmailAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2507,6 +2592,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongFlow?: GongFlowResolvers<ContextType>;
   GongFlowConnection?: GongFlowConnectionResolvers<ContextType>;
   GongFlowEdge?: GongFlowEdgeResolvers<ContextType>;
+  GongFlowsFreshness?: GongFlowsFreshnessResolvers<ContextType>;
   GongHighlight?: GongHighlightResolvers<ContextType>;
   GongHighlightItem?: GongHighlightItemResolvers<ContextType>;
   GongInteractionStat?: GongInteractionStatResolvers<ContextType>;

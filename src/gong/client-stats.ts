@@ -1,11 +1,13 @@
 /**
  * The Gong client's functions for the stats, settings and library endpoints (one per endpoint,
- * like ./client.ts, whose validation helpers they share). These list endpoints have no id in the
- * path, so any 404 is Gong's "nothing matched" and becomes an empty page; its wording is not
- * documented for them, so it is not matched.
+ * like ./client.ts, whose validation helpers they share). A 404 of the activity endpoints is
+ * Gong's "User not found" for a batch naming an unknown user: it fails as UsersNotFoundError,
+ * never as "no activity". Elsewhere a 404 is "nothing matched" (an empty page), except for a
+ * read of one workspace, where it may mean that Gong does not know the workspace (NOT_FOUND).
  */
 import type { z } from 'zod';
 import type { GongRequest, GongResponse, GongStatsClient, Page, Priority } from './types.js';
+import { gongAnswerError, idsNamedIn, UsersNotFoundError } from './errors.js';
 import type { Records } from './wire.js';
 import {
   ActivityByPeriodResponse,
@@ -41,7 +43,10 @@ const empty = (res: GongResponse): Page<never> => ({
 });
 
 export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
-  /** One paged POST: validates the body, treats 404 as empty, returns the named list. */
+  /**
+   * One paged POST: validates the body, returns the named list. A 404 is an empty page, or with
+   * `notFound: 'users'` a UsersNotFoundError (the activity endpoints' "User not found").
+   */
   async function pagedPost<S extends z.ZodType, T>(
     path: string,
     endpoint: string,
@@ -51,6 +56,7 @@ export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
     schema: S,
     pick: (data: z.output<S>) => T[],
     priority: Priority | undefined,
+    notFound: 'empty' | 'users' = 'empty',
   ): Promise<Page<T>> {
     const request = h.input(bodySchema, body, `${endpoint} body`);
     const req: GongRequest = {
@@ -63,12 +69,20 @@ export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
       body: request,
     };
     const res = await h.send(req);
+    if (res.status === 404 && notFound === 'users') {
+      const plain = gongAnswerError(`${req.method} ${req.path}`, res);
+      throw new UsersNotFoundError(plain.message, plain.details ?? {}, idsNamedIn(res));
+    }
     if (res.status === 404) return empty(res);
     const data = h.parse(schema, req, res) as z.output<S> & { records: Records; requestId: string };
     return { items: pick(data), records: data.records, requestId: data.requestId };
   }
 
-  /** A full read without paging: 404 is an empty list. */
+  /**
+   * A full read without paging: 404 is an empty list, unless the caller named a workspace: then
+   * it may be Gong's answer for an unknown id ("Workspace not found", "No folders found"), so it
+   * fails as NOT_FOUND and the caller, who can tell a known workspace, decides.
+   */
   async function fullGet<S extends z.ZodType, T>(
     req: Omit<GongRequest, 'method'>,
     schema: S,
@@ -76,7 +90,7 @@ export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
   ): Promise<T[]> {
     const full: GongRequest = { method: 'GET', ...req };
     const res = await h.send(full);
-    if (res.status === 404) return [];
+    if (res.status === 404 && full.query?.workspaceId === undefined) return [];
     return pick(h.parse(schema, full, res));
   }
 
@@ -94,6 +108,7 @@ export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
         AggregateActivityResponse,
         (d) => d.usersAggregateActivityStats,
         priority,
+        'users',
       ),
     activityByPeriod: (body, priority) =>
       pagedPost(
@@ -105,6 +120,7 @@ export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
         ActivityByPeriodResponse,
         (d) => d.usersAggregateActivity,
         priority,
+        'users',
       ),
     activityDayByDay: (body, priority) =>
       pagedPost(
@@ -116,6 +132,7 @@ export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
         DayByDayActivityResponse,
         (d) => d.usersDetailedActivities,
         priority,
+        'users',
       ),
     interactionStats: (body, priority) =>
       pagedPost(
@@ -181,7 +198,7 @@ export function createStatsEndpoints(h: ClientHelpers): GongStatsClient {
       fullGet(
         { path: '/v2/call-outcomes', endpoint: 'settings.call-outcomes', priority },
         CallOutcomesResponse,
-        (d) => d.callOutcomes,
+        (d) => d.outcomes,
       ),
     async libraryFolderContent(folderId, priority) {
       const req: GongRequest = {

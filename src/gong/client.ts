@@ -6,13 +6,14 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
-import { badInput } from '../errors.js';
+import { badInput, GatewayError } from '../errors.js';
 import { gongAnswerError, gongErrors, schemaMismatch } from './errors.js';
 import { createStatsEndpoints } from './client-stats.js';
 import { createByIdReads } from './reads/by-ids.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallObserver } from './call-observer.js';
 import type {
+  BodyAtDispatch,
   ByIdReads,
   GongClient,
   GongRequest,
@@ -54,8 +55,8 @@ export interface GongClientOptions {
   observer?: CallObserver;
 }
 
-/** A request body known now, or built when the request leaves the connection's queue. */
-type Body<T> = { now: T } | { atDispatch: () => T };
+/** A request body known now, or built at dispatch. */
+type Body<T> = { now: T } | { atDispatch: BodyAtDispatch<T> };
 
 const emptyRecords: Records = { totalRecords: 0, currentPageSize: 0, currentPageNumber: 0 };
 
@@ -369,7 +370,17 @@ export function createGongClient(
         idempotent: true,
         body: request,
       };
-      const data = parse(NewCallAddingResponse, req, await send(req));
+      const res = await send(req);
+      if (res.status === 409) {
+        // What the create service needs to tell Gong's duplicate answer from another conflict.
+        const e = gongAnswerError(what(req), res);
+        throw new GatewayError(e.code, e.message, {
+          ...e.details,
+          resent: res.resent === true,
+          gongErrors: gongErrors(res.body),
+        });
+      }
+      const data = parse(NewCallAddingResponse, req, res);
       return { requestId: data.requestId, callId: data.callId };
     },
   };

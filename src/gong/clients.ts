@@ -8,7 +8,6 @@
  */
 import type { Redis } from '../store/redis.js';
 import type { Config } from '../config/config.js';
-import type { ConnectionRegistry } from '../connections/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createBreaker, type Breaker } from '../scheduler/breaker.js';
@@ -18,7 +17,7 @@ import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import { createGongClient } from './client.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { connectionFor, createTransport, type ConnectionTransport } from './transport.js';
-import type { GongClient } from './types.js';
+import type { GongClient, GongCredentials } from './types.js';
 import type { CallObserver } from './call-observer.js';
 import { promised } from '../util/promised.js';
 
@@ -58,7 +57,7 @@ export function limitsFromConfig(c: Config): GongLimits {
 }
 
 export interface GongClientsDeps {
-  registry: ConnectionRegistry;
+  registry: GongCredentials;
   /** Shares the budget and the 429 pause between instances. */
   redis?: Redis;
   /** REDIS_KEY_PREFIX. */

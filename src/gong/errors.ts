@@ -50,6 +50,23 @@ export class CursorExpiredError extends GatewayError {
 export const isCursorExpiredError = (e: unknown): e is CursorExpiredError =>
   e instanceof CursorExpiredError;
 
+/**
+ * A 404 of a stats endpoint whose filter names users: Gong refuses the whole batch when some ids
+ * are unknown ("User not found"). `namedIds` are the ids its messages name, if any; the stats
+ * loaders then find the unknown ones and ask again without them.
+ */
+export class UsersNotFoundError extends GatewayError {
+  readonly namedIds: string[];
+  constructor(message: string, details: ErrorDetails, namedIds: string[]) {
+    super(ErrorCode.NOT_FOUND, message, details);
+    this.namedIds = namedIds;
+  }
+}
+
+/** The numeric ids Gong's messages name ("The following userIds were not found: 1, 2"). */
+export const idsNamedIn = (res: Pick<GongResponse, 'body'>): string[] =>
+  gongErrors(res.body).flatMap((m) => m.match(/\b\d{1,20}\b/g) ?? []);
+
 /** Seconds from a Retry-After header (delta-seconds or HTTP date); undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;

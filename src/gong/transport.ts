@@ -13,9 +13,9 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ErrorCode, GatewayError, forbidden, notFound } from '../errors.js';
-import type { Connection, ConnectionRegistry } from '../connections/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { attemptSpan, requestSpan, type AttemptSummary } from '../observability/upstream-spans.js';
 import type { Breaker } from '../scheduler/breaker.js';
 import { backoffMs, type RetryPolicy } from '../scheduler/retry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -30,13 +30,21 @@ import {
   type Outcome,
   type RawAnswer,
 } from './attempt.js';
-import type { GongRequest, GongTransport, Priority } from './types.js';
+import type {
+  BodyAtDispatch,
+  GongConnection,
+  GongCredentials,
+  GongRequest,
+  GongResponse,
+  GongTransport,
+  Priority,
+} from './types.js';
 import { asError } from '../util/promised.js';
 
 export interface TransportOptions {
   connectionRef: string;
   /** Looked up on every request (cheap: the registry caches) for baseUrl, scopes, status and credentials. */
-  registry: ConnectionRegistry;
+  registry: GongCredentials;
   scheduler: Scheduler;
   breaker: Breaker;
   retry: RetryPolicy;
@@ -92,11 +100,11 @@ export function urlOf(baseUrl: string, req: Pick<GongRequest, 'path' | 'query'>)
 
 /** Checks that the connection can be used for `req`; no upstream request is spent on a refusal. */
 export async function connectionFor(
-  registry: ConnectionRegistry,
+  registry: GongCredentials,
   ref: string,
   scope: string | undefined,
   what: string,
-): Promise<Connection> {
+): Promise<GongConnection> {
   const conn = await registry.get(ref);
   if (!conn)
     throw notFound(`No Gong connection with ref ${JSON.stringify(ref)}`, { connectionRef: ref });
@@ -138,7 +146,7 @@ export interface ConnectionTransport extends GongTransport {
 }
 
 /** What the retry loop sends: a raw request, whose body may be built when it leaves the queue. */
-type LoopRequest = RawGongRequest & { bodyAtDispatch?: () => string };
+type LoopRequest = RawGongRequest & { bodyAtDispatch?: BodyAtDispatch<string> };
 
 export function createTransport(opts: TransportOptions): ConnectionTransport {
   const ref = opts.connectionRef;
@@ -147,13 +155,25 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
   const coalescer = createCoalescer();
   const maxRetries = opts.retry.maxRetries;
 
+  /** One request to Gong, traced as a span over its budget wait and attempts. */
+  function run<A extends Answer>(
+    req: LoopRequest,
+    conn: GongConnection,
+    send: (url: string, init: AttemptInit) => Promise<Outcome<A>>,
+    replayable: boolean,
+  ): Promise<A> {
+    return requestSpan({ connection: ref, method: req.method, endpoint: req.endpoint }, () =>
+      loop(req, conn, send, replayable),
+    );
+  }
+
   /**
    * The retry loop shared by JSON and raw requests. `send` makes one attempt; `replayable` says
    * whether the body can be sent again (a stream cannot: no retry once it has been sent).
    */
-  async function run<A extends Answer>(
+  async function loop<A extends Answer>(
     req: LoopRequest,
-    conn: Connection,
+    conn: GongConnection,
     send: (url: string, init: AttemptInit) => Promise<Outcome<A>>,
     replayable: boolean,
   ): Promise<A> {
@@ -164,6 +184,7 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
     const url = urlOf(conn.baseUrl, req);
     const log = { connection: ref, endpoint: req.endpoint };
     let retries = 0;
+    let attempts = 0;
     let refreshed = false;
     let forceRefresh = false;
     let body = req.body;
@@ -182,18 +203,23 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
         const slot = await opts.scheduler.acquire({ priority, deadline, signal: req.signal });
         const started = now();
         try {
-          // Built once, on the first slot: what merged while the request waited goes out; retries resend it.
+          // BodyAtDispatch's contract: once, on the first slot; retries resend what it built.
           if (bodyAtDispatch) {
             body = bodyAtDispatch();
             bodyAtDispatch = undefined;
           }
-          outcome = await send(url, {
-            method: req.method,
-            headers: { ...withoutAuthorization(req.headers), authorization },
-            body,
-            timeoutMs: Math.min(opts.requestTimeoutMs, deadline - started),
-            signal: req.signal,
-          });
+          outcome = await attemptSpan(
+            { method: req.method, url, endpoint: req.endpoint, resends: attempts++ },
+            (traceHeaders) =>
+              send(url, {
+                method: req.method,
+                headers: { ...withoutAuthorization(req.headers), ...traceHeaders, authorization },
+                body,
+                timeoutMs: Math.min(opts.requestTimeoutMs, deadline - started),
+                signal: req.signal,
+              }),
+            attemptSummary,
+          );
         } finally {
           void slot.settle();
         }
@@ -231,7 +257,10 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       else if (step.breaker === 'failure') opts.breaker.failure();
       else opts.breaker.success();
       observe(outcome, log, retries);
-      if (step.action === 'answer') return answer!.res;
+      if (step.action === 'answer') {
+        if (retries > 0 && 'body' in answer!.res) (answer!.res as GongResponse).resent = true;
+        return answer!.res;
+      }
       // A body that is not handed back is freed before waiting (a retry, or Gong's 429).
       await answer?.discard();
       if (step.pauseMs !== undefined) await opts.scheduler.pause(step.pauseMs);
@@ -323,7 +352,6 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       };
       const go = (signal: AbortSignal | undefined) =>
         run({ ...loopReq, signal }, conn, (url, init) => attemptJson(doFetch, url, init), true);
-      // A body still to be built cannot be compared with another request's: never coalesced.
       if (!(req.idempotent ?? req.method === 'GET') || bodyAtDispatch) return go(req.signal);
       // The shared request must not die with one caller: it runs without the caller's signal.
       const shared = coalescer.run(requestKey(req), () => go(undefined));
@@ -340,6 +368,12 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       return run(req, conn, (url, init) => attemptRaw(doFetch, url, init), replayable);
     },
   };
+}
+
+/** What a span records of an attempt: Gong's status, or the kind of failure. */
+function attemptSummary(outcome: Outcome<Answer>): AttemptSummary {
+  if (outcome.kind === 'answer') return { status: outcome.res.status };
+  return { error: outcome.kind === 'network' ? outcome.what : outcome.kind };
 }
 
 /** A client-caused failure as the 4xx it is (a GatewayError from the client's body stays itself). */

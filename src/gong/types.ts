@@ -37,6 +37,39 @@ import type { Scorecard } from './wire/scorecards.js';
 
 export type { Priority };
 
+/**
+ * A request body built at dispatch, so that reads merged while the request waited for its rate
+ * slot go out as one (./reads/merge.ts). The contract, for every layer that passes one down:
+ * - the transport calls it exactly once, after the request's rate slot is granted and before the
+ *   first attempt (never, if the request fails before it gets a slot);
+ * - a retry resends the body that call returned; it is not called again;
+ * - a request with one is never coalesced: its body cannot be compared while it waits.
+ */
+export type BodyAtDispatch<T = unknown> = () => T;
+
+/** What the Gong client must know of a connection before each request. */
+export interface GongConnection {
+  /** Every Gong call for this connection goes here (OAuth: api_base_url_for_customer). */
+  baseUrl: string;
+  /** Granted scopes; null = not scope-checked (access keys). */
+  scopes: readonly string[] | null;
+  /** Requests go out only while it is `ACTIVE`; any other status is named in the refusal. */
+  status: string;
+}
+
+/**
+ * Where the Gong client gets its connections and credentials (the connection registry provides
+ * it); the client knows nothing else of how connections are made or stored.
+ */
+export interface GongCredentials {
+  get(ref: string): Promise<GongConnection | null>;
+  /**
+   * The Authorization header value for the next request. With `forceRefresh` (after a 401),
+   * refreshes first; rejects with RECONNECT_REQUIRED when the connection cannot be used any more.
+   */
+  authorization(ref: string, opts?: { forceRefresh?: boolean }): Promise<string>;
+}
+
 export interface GongRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   /** Path under the connection's base URL, e.g. `/v2/calls/extensive`. */
@@ -44,11 +77,8 @@ export interface GongRequest {
   query?: Record<string, string | undefined>;
   /** JSON body. */
   body?: unknown;
-  /**
-   * A JSON body built when the request leaves the connection's queue (first attempt; retries resend
-   * it), so reads merged while waiting go out as one. Such a request is never coalesced.
-   */
-  bodyAtDispatch?: () => unknown;
+  /** A JSON body built at dispatch (instead of `body`). */
+  bodyAtDispatch?: BodyAtDispatch;
   priority?: Priority;
   /** Safe to retry (GETs, read POSTs, creates carrying a clientUniqueId). Default: method is GET. */
   idempotent?: boolean;
@@ -66,6 +96,11 @@ export interface GongResponse {
   body: unknown;
   /** Gong's requestId, when the body carried one. */
   requestId?: string;
+  /**
+   * The request was sent more than once (an earlier attempt failed with 5xx, a timeout or a lost
+   * connection): Gong may have acted on an earlier one, as a create that now meets its duplicate.
+   */
+  resent?: boolean;
 }
 
 export interface GongTransport {

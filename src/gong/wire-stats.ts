@@ -3,11 +3,11 @@
  * aggregate-by-period, day-by-day), interaction stats, answered scorecards, scorecard and
  * tracker settings, library folders and their content, call outcomes. Shared by the client
  * (validates answers) and the sandbox (validates requests). Source: Gong's OpenAPI document;
- * call outcomes are newer than it and inferred (docs/stats-and-settings.md says what is).
+ * call outcomes are newer than it and follow a recorded live answer (docs/gong-contract.md).
  */
 import { z } from 'zod';
 import { Records } from './wire.js';
-import { AnsweredScorecard, Int64Id } from './wire/scorecards.js';
+import { AnsweredScorecard, Int64Id, IntLike } from './wire/scorecards.js';
 
 const obj = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
@@ -236,18 +236,29 @@ export const LibraryFolderContentResponse = obj({
 });
 export type LibraryFolderContent = z.infer<typeof LibraryFolderContentResponse>;
 
-// ---------------------------------------------------------------- call outcomes (inferred)
+// ---------------------------------------------------------------- call outcomes (recorded)
 
-/** One outcome definition: the same `{id, category, name}` a call's `content.callOutcome` carries. */
+/**
+ * One outcome definition of GET /v2/call-outcomes, as a live answer showed it: no id; the
+ * outcome's name is `callOutcome`, and category, connect status, sentiment and todo action are
+ * upper case (`ANSWERED`, `CONNECTED`, `POSITIVE`, `COMPLETE_AND_REMOVE`). A call's
+ * `content.callOutcome` is Gong AI's `{id: "MEETING_BOOKED", category: "Answered", name}`: it
+ * matches a definition by name, not by id.
+ */
 export const CallOutcomeDefinition = obj({
-  id: z.union([z.string(), z.number()]).transform(String),
-  name: opt(z.string()),
+  callOutcome: z.string(),
+  displayOrder: opt(IntLike),
+  connectStatus: opt(z.string()),
+  sentiment: opt(z.string()),
+  todoAction: opt(z.string()),
+  /** Seen only as null: a value of another type is kept as its JSON text rather than refused. */
+  automation: opt(z.union([z.string(), z.unknown().transform((v) => JSON.stringify(v))])),
   category: opt(z.string()),
 });
 export type CallOutcomeDefinition = z.infer<typeof CallOutcomeDefinition>;
 export const CallOutcomesResponse = obj({
   requestId: z.string(),
-  callOutcomes: z.array(CallOutcomeDefinition),
+  outcomes: z.array(CallOutcomeDefinition),
 });
 
 export { AnsweredScorecard, Int64Id };

@@ -4,26 +4,23 @@
  * another scope, and smaller answers are faster).
  */
 import type { ContentSelector } from '../gong/wire.js';
+import {
+  CALL_SECTIONS,
+  OCCURRENCES,
+  PLAIN,
+  SECTION_BY_PATH,
+  type CallGroup,
+} from '../gong/wire/call-sections.js';
 import type { SelectedFields } from './selection.js';
 
-/** GraphQL field of GongCallContent → Gong's content flag (same names). */
-const CONTENT: Record<string, string> = {
-  structure: 'structure',
-  topics: 'topics',
-  trackers: 'trackers',
-  pointsOfInterest: 'pointsOfInterest',
-  brief: 'brief',
-  outline: 'outline',
-  highlights: 'highlights',
-  callOutcome: 'callOutcome',
-  keyPoints: 'keyPoints',
-};
-/** GraphQL field of GongCallInteraction → Gong's interaction flag (Gong's naming quirk included). */
-const INTERACTION: Record<string, string> = {
-  speakers: 'speakers',
-  video: 'video',
-  interactionStats: 'personInteractionStats',
-  questions: 'questions',
+/**
+ * The GraphQL field of GongCall that holds a group of sections, and the type whose fields are
+ * those sections, named as Gong's answer names them (GongCallContent.topics is content.topics).
+ */
+const GROUPS: Record<CallGroup, { field: string; type: string }> = {
+  content: { field: 'GongCall.content', type: 'GongCallContent' },
+  interaction: { field: 'GongCall.interaction', type: 'GongCallInteraction' },
+  collaboration: { field: 'GongCall.collaboration', type: 'GongCallCollaboration' },
 };
 
 /** GongContextTiming value → Gong's contextTiming value. */
@@ -47,26 +44,20 @@ export interface CallFetchPlan {
   basicOnly: boolean;
 }
 
-const flagsFor = (fields: SelectedFields, type: string, map: Record<string, string>) => {
-  const flags: Record<string, boolean> = {};
-  for (const [field, flag] of Object.entries(map))
-    if (fields.has(`${type}.${field}`)) flags[flag] = true;
-  return flags;
-};
-
 export function callFetchPlan(fields: SelectedFields): CallFetchPlan {
   const exposed: NonNullable<ContentSelector['exposedFields']> = {};
   // A monologue's speaker is found among the call's parties.
   if (fields.has('GongCall.parties') || fields.has('GongMonologue.speaker')) exposed.parties = true;
-  if (fields.has('GongCall.content')) {
-    const content = flagsFor(fields, 'GongCallContent', CONTENT);
-    if (fields.has('GongTracker.occurrences')) content.trackerOccurrences = true;
-    exposed.content = content;
+  // A selected group is sent (Gong answers it empty), with the flags of its selected sections.
+  for (const group of ['content', 'interaction', 'collaboration'] as const)
+    if (fields.has(GROUPS[group].field)) exposed[group] = {};
+  for (const section of CALL_SECTIONS) {
+    const group = section.group && GROUPS[section.group];
+    if (group && fields.has(group.field) && fields.has(`${group.type}.${section.key}`))
+      section.ask(exposed, PLAIN);
   }
-  if (fields.has('GongCall.interaction'))
-    exposed.interaction = flagsFor(fields, 'GongCallInteraction', INTERACTION);
-  if (fields.has('GongCall.collaboration'))
-    exposed.collaboration = { publicComments: fields.has('GongCallCollaboration.publicComments') };
+  if (fields.has('GongCall.content') && fields.has('GongTracker.occurrences'))
+    SECTION_BY_PATH.get('content.trackers')?.ask(exposed, OCCURRENCES);
   if (fields.has('GongCall.mediaUrls')) exposed.media = true;
 
   const wantsContext =

@@ -38,6 +38,8 @@ export interface ReadSettings {
   syncCallsOverlapMs: number;
   syncTranscriptsOverlapMs: number;
   syncStartDays: number;
+  /** FLOWS_REFRESH_MAX_REQUESTS: the ceiling of one full flows read or refresh. */
+  flowsRefreshMaxRequests: number;
   /** Clock for default date windows and sync scans. */
   now: () => number;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { badInput } from '../errors.js';
+import { PAGE_SIZE } from '../gong/wire/common.js';
 
 export const PageCursor = z.object({
   /** Gong's cursor of the page the position lies in; absent = the first page. */
@@ -49,8 +50,10 @@ export const decodeCursor = (after: string | null | undefined): PageCursor | und
 
 /** `first` must be 1..100 (Gong's page size bounds what one upstream request can return). */
 export function checkFirst(first: number | null | undefined, arg = 'first'): number {
-  const n = first ?? 100;
-  if (!Number.isInteger(n) || n < 1 || n > 100)
-    throw badInput(`${arg} must be an integer from 1 to 100, but got: ${n}`, { field: arg });
+  const n = first ?? PAGE_SIZE;
+  if (!Number.isInteger(n) || n < 1 || n > PAGE_SIZE)
+    throw badInput(`${arg} must be an integer from 1 to ${PAGE_SIZE}, but got: ${n}`, {
+      field: arg,
+    });
   return n;
 }

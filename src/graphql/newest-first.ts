@@ -7,13 +7,14 @@
  */
 import { z } from 'zod';
 import type { Page } from '../gong/types.js';
+import { PAGE_SIZE } from '../gong/wire/common.js';
 import { decodeOpaque, encodeOpaque } from './cursor.js';
-import type { Connection } from './paging.js';
+import { connectionOf, type Connection, type Edge } from './paging.js';
 
 /** How many calls a window should hold: under Gong's 100-record page, with room for estimation error. */
-const TARGET = 90;
-/** A window over this many records is re-sized instead of paged through (paging would cost more). */
-const PAGE_THROUGH_MAX = 200;
+const TARGET = (PAGE_SIZE * 9) / 10;
+/** A window over this many records (two pages) is re-sized instead of paged through (paging would cost more). */
+const PAGE_THROUGH_MAX = 2 * PAGE_SIZE;
 
 export const DescCursor = z.object({
   /** Start (ms) and id of the record just before the position (the newest not yet served is older). */
@@ -64,14 +65,9 @@ export async function readNewestFirst<R extends Listed, T>(
   opts: NewestFirstOptions<R, T>,
 ): Promise<Connection<T>> {
   const { first, after, fixed } = opts;
-  const edges: { cursor: string; node: T }[] = [];
+  const edges: Edge<T>[] = [];
   if (after?.e)
-    return {
-      nodes: [],
-      edges,
-      pageInfo: { hasNextPage: false, endCursor: null },
-      totalCount: after.t,
-    };
+    return connectionOf(edges, { hasNextPage: false, totalCount: after.t, after: true });
 
   const lo = fixed.from === undefined ? undefined : Date.parse(fixed.from);
   // Exclusive bound just past the last served record: ties on its start are filtered by id below.
@@ -130,12 +126,12 @@ export async function readNewestFirst<R extends Listed, T>(
   const endCursor = lastRead
     ? encodeOpaque(cursorAt(lastRead, served))
     : ((after && encodeOpaque(after)) ?? null);
-  return {
-    nodes: edges.map((e) => e.node),
-    edges,
-    pageInfo: { hasNextPage, endCursor },
+  return connectionOf(edges, {
+    hasNextPage,
+    endCursor,
     totalCount: total ?? 0,
-  };
+    after: after !== undefined,
+  });
 
   function cursorAt(r: Listed, n: number): DescCursor {
     return {

@@ -9,11 +9,45 @@ import { isCursorExpiredError } from '../gong/errors.js';
 import type { Page } from '../gong/types.js';
 import { encodeOpaque, type PageCursor } from './cursor.js';
 
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+}
+
 export interface Connection<T> {
   nodes: T[];
-  edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
   totalCount: number;
+}
+
+/**
+ * Every connection's answer, built in one place. Pages go forward only, so a page has edges before
+ * it exactly when it starts after a cursor. `endCursor` defaults to the last edge's; a walk that
+ * consumed records past it (left out as private) passes its own so none is read twice.
+ */
+export function connectionOf<T>(
+  edges: Edge<T>[],
+  page: { hasNextPage: boolean; totalCount: number; after: boolean; endCursor?: string | null },
+): Connection<T> {
+  return {
+    nodes: edges.map((e) => e.node),
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      endCursor: page.endCursor !== undefined ? page.endCursor : (edges.at(-1)?.cursor ?? null),
+      hasPreviousPage: page.after,
+      startCursor: edges[0]?.cursor ?? null,
+    },
+    totalCount: page.totalCount,
+  };
 }
 
 export interface ReadConnectionOptions<R, T> {
@@ -31,8 +65,9 @@ export async function readConnection<R, T>(
   opts: ReadConnectionOptions<R, T>,
 ): Promise<Connection<T>> {
   const { first, after, fixed } = opts;
-  const edges: { cursor: string; node: T }[] = [];
-  if (after?.e) return connection(edges, false, after.t ?? 0);
+  const edges: Edge<T>[] = [];
+  if (after?.e)
+    return connectionOf(edges, { hasNextPage: false, totalCount: after.t ?? 0, after: true });
 
   let gongCursor = after?.g;
   let offset = after?.o ?? 0;
@@ -71,7 +106,7 @@ export async function readConnection<R, T>(
     gongCursor = next;
     offset = 0;
   }
-  return connection(edges, hasNextPage, totalCount);
+  return connectionOf(edges, { hasNextPage, totalCount, after: after !== undefined });
 }
 
 async function fetchPage<R, T>(
@@ -88,19 +123,6 @@ async function fetchPage<R, T>(
       );
     throw e;
   }
-}
-
-function connection<T>(
-  edges: { cursor: string; node: T }[],
-  hasNextPage: boolean,
-  totalCount: number,
-): Connection<T> {
-  return {
-    nodes: edges.map((e) => e.node),
-    edges,
-    pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount,
-  };
 }
 
 /** An in-memory list as a single Gong-like page (full reads: flows fan-out). */

@@ -8,7 +8,8 @@ import type { RequestListener } from 'node:http';
 /**
  * Every header a first-party client sends by default: Apollo Client (`accept` with a quoted
  * `subscriptionSpec`, which is not CORS-safelisted; clientAwareness' `apollographql-client-*`),
- * urql and graphql-sse (`accept`, the SSE reservation token), Hive/GraphQL client identification.
+ * urql and graphql-sse (`accept`, the SSE reservation token), Hive/GraphQL client identification,
+ * and the trace context that OpenTelemetry's web SDK and Sentry add to every fetch.
  */
 export const CORS_ALLOWED_HEADERS = [
   'authorization',
@@ -23,6 +24,10 @@ export const CORS_ALLOWED_HEADERS = [
   'graphql-client-version',
   'x-graphql-event-stream-token',
   'x-request-id',
+  'traceparent',
+  'tracestate',
+  'baggage',
+  'sentry-trace',
 ].join(', ');
 // DELETE: graphql-sse's single-connection mode stops an operation with it.
 const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';

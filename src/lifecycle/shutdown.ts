@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown on SIGTERM/SIGINT, in the order a load balancer and clients expect:
+ * Graceful shutdown on SIGTERM/SIGINT/SIGHUP, in the order a load balancer and clients expect:
  * 1. stop accepting connections (`server.close()`; idle keep-alive sockets are closed);
  * 2. let in-flight HTTP requests finish (counted from the moment `createShutdown` was called);
  * 3. `close()`: the gateway closes every WebSocket with 1001 "Going away" (graphql-ws `dispose()`)
@@ -102,14 +102,18 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
   };
 }
 
-/** Installs SIGTERM and SIGINT: the first starts `shutdown`, a second one exits 1 immediately. */
+/**
+ * Installs SIGTERM, SIGINT and SIGHUP: the first starts `shutdown`, a second one exits 1
+ * immediately. SIGHUP (a closed terminal, some supervisors' stop) drains like the others, where
+ * Node's default would exit at once; configuration is read once, so there is nothing to reload.
+ */
 export function installSignalHandlers(
   s: Shutdown,
   opts: { logger: Logger; exit?: (code: number) => void; signals?: readonly NodeJS.Signals[] },
 ): void {
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   let received = false;
-  for (const signal of opts.signals ?? (['SIGTERM', 'SIGINT'] as const)) {
+  for (const signal of opts.signals ?? (['SIGTERM', 'SIGINT', 'SIGHUP'] as const)) {
     process.on(signal, () => {
       if (received) {
         opts.logger.warn({ signal }, 'second signal during shutdown; exiting with 1 now');

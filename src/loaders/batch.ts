@@ -3,10 +3,8 @@
  * Gong ids, batches hold at most 100 ids (Gong's page size), and a missing id is a per-key null.
  */
 import DataLoader from 'dataloader';
+import { PAGE_SIZE } from '../gong/wire/common.js';
 import type { Metrics } from '../observability/metrics.js';
-
-/** Gong returns at most 100 records a page, so a batch of 100 ids is one request. */
-export const MAX_BATCH = 100;
 
 export const observeBatch = (metrics: Metrics | undefined, loader: string, size: number): void => {
   metrics?.loaderBatchSize.labels(loader).observe(size);
@@ -23,6 +21,6 @@ export function loaderById<T>(
       observeBatch(metrics, name, keys.length);
       return read([...keys]);
     },
-    { maxBatchSize: MAX_BATCH, name },
+    { maxBatchSize: PAGE_SIZE, name },
   );
 }

@@ -19,6 +19,7 @@ import {
   type CallTranscript,
   type ContentSelector,
 } from '../gong/wire.js';
+import { PAGE_SIZE } from '../gong/wire/common.js';
 import type { FullReadCache } from '../cache/full-read-cache.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -56,7 +57,7 @@ export interface Loaders {
   /** Stats, scorecards, trackers, library and call outcomes (./stats.ts). */
   stats: StatsLoaders;
   /** A full read shared through the cache (flows fan-out, ...); `schema` checks what comes back from Redis. */
-  cached<T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T>;
+  cached<T>(key: string, load: (previous?: T) => Promise<T>, schema?: z.ZodType<T>): Promise<T>;
   /** Calls Gong answered for `selector` on a list or sync page: later by-id loads of them (here and in other operations) are free. */
   rememberCalls(calls: readonly CallData[], selector: ContentSelector | undefined): void;
   rememberTranscripts(transcripts: readonly CallTranscript[]): void;
@@ -65,12 +66,14 @@ export interface Loaders {
 
 /** Cursors of slices of a cached full list (Gong's own cursors never start so). */
 const SLICE = 'gg-slice:';
-/** Gong's page size. */
-const USERS_PAGE = 100;
 
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
-  const cached = <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>): Promise<T> =>
+  const cached = <T>(
+    key: string,
+    load: (previous?: T) => Promise<T>,
+    schema?: z.ZodType<T>,
+  ): Promise<T> =>
     opts.cache && opts.cacheTtlSeconds > 0
       ? opts.cache.getOrLoad(
           client.connectionRef,
@@ -157,15 +160,15 @@ export function createLoaders(opts: LoaderOptions): Loaders {
       z.array(UserMetadata),
     );
     const from = offset ?? 0;
-    const items = all.slice(from, from + USERS_PAGE);
-    const next = from + USERS_PAGE < all.length ? `${SLICE}${from + USERS_PAGE}` : undefined;
+    const items = all.slice(from, from + PAGE_SIZE);
+    const next = from + PAGE_SIZE < all.length ? `${SLICE}${from + PAGE_SIZE}` : undefined;
     return {
       items,
       requestId: '',
       records: {
         totalRecords: all.length,
         currentPageSize: items.length,
-        currentPageNumber: Math.floor(from / USERS_PAGE),
+        currentPageNumber: Math.floor(from / PAGE_SIZE),
         ...(next ? { cursor: next } : {}),
       },
     };
@@ -183,7 +186,12 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     workspaces,
     usersPage,
     cached,
-    stats: createStatsLoaders(client, metrics, cached),
+    stats: createStatsLoaders(client, metrics, cached, async (ids) => {
+      const found = await users.loadMany(ids);
+      const failed = found.find((u) => u instanceof Error);
+      if (failed) throw failed;
+      return new Set(found.flatMap((u) => (u && !(u instanceof Error) ? [u.id] : [])));
+    }),
     rememberCalls(list, selector) {
       const loader = calls(selector);
       for (const c of list) loader.prime(c.metaData.id, c);

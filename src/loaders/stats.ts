@@ -9,7 +9,7 @@
 import DataLoader from 'dataloader';
 import type { GongClient } from '../gong/types.js';
 import { z } from 'zod';
-import { Scorecard, type AnsweredScorecard } from '../gong/wire/scorecards.js';
+import { AnsweredScorecard, Scorecard } from '../gong/wire/scorecards.js';
 import { CallOutcomeDefinition, KeywordTracker, LibraryFolder } from '../gong/wire-stats.js';
 import type {
   AggregationPeriod,
@@ -21,6 +21,8 @@ import type {
 } from '../gong/wire-stats.js';
 import type { Metrics } from '../observability/metrics.js';
 import { collectPages } from '../gong/reads/pages.js';
+import type { Page } from '../gong/types.js';
+import { sparingUnknownUsers, type KnownUsers } from './stats-unknown-users.js';
 import { observeBatch } from './batch.js';
 
 /** A user's stats over `[from, to)` (company-local days, YYYY-MM-DD), per `period` where it applies. */
@@ -42,9 +44,9 @@ export interface StatsLoaders {
   byPeriod: DataLoader<UserRangeKey, UserActivityByPeriod | null, string>;
   dayByDay: DataLoader<UserRangeKey, UserDayByDayActivity | null, string>;
   interaction: DataLoader<UserRangeKey, UserInteractionStats | null, string>;
-  /** Answered scorecards whose reviewed user (the call's host) is `userId`. */
+  /** Answered scorecards whose reviewed user (the call's host) is `userId` (from the range's cached read). */
   scorecardsReceived: DataLoader<DayRangeKey & { userId: string }, AnsweredScorecard[], string>;
-  /** Answered scorecards `userId` filled in (Gong has no reviewer filter: one read of the range, split by reviewer). */
+  /** Answered scorecards `userId` filled in (Gong has no reviewer filter: the range's cached read, split by reviewer). */
   scorecardsGiven: DataLoader<DayRangeKey & { userId: string }, AnsweredScorecard[], string>;
   /** Answered scorecards of a call; `day` is the call's company-local start day. */
   callScorecards: DataLoader<{ callId: string; day: string }, AnsweredScorecard[], string>;
@@ -61,11 +63,11 @@ const rangeOf = (k: {
   period?: string | undefined;
 }) => `${k.from ?? ''}|${k.to ?? ''}|${k.period ?? ''}`;
 
-/** Groups keys by range; `fetch` answers one range for all its users, indexed by user id. */
+/** Groups keys by range; `fetch` answers one range for all its users, indexed by user id (an Error fails that key only). */
 function byRange<K extends { userId: string; from?: string; to?: string; period?: string }, V>(
   name: string,
   metrics: Metrics | undefined,
-  fetch: (range: K, userIds: string[]) => Promise<Map<string, V>>,
+  fetch: (range: K, userIds: string[]) => Promise<Map<string, V | Error>>,
   missing: V,
 ): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>(
@@ -73,7 +75,7 @@ function byRange<K extends { userId: string; from?: string; to?: string; period?
       observeBatch(metrics, name, keys.length);
       const groups = new Map<string, K[]>();
       for (const k of keys) groups.set(rangeOf(k), [...(groups.get(rangeOf(k)) ?? []), k]);
-      const answers = new Map<string, Map<string, V>>();
+      const answers = new Map<string, Map<string, V | Error>>();
       await Promise.all(
         [...groups].map(async ([range, ks]) => {
           answers.set(range, await fetch(ks[0] as K, [...new Set(ks.map((k) => k.userId))]));
@@ -101,56 +103,59 @@ const groupBy = <T>(items: T[], key: (t: T) => string | null | undefined): Map<s
   return out;
 };
 
+/**
+ * @param knownUsers Which ids are Gong users (the users loader): finds the unknown id behind an
+ *   activity endpoint's 404 ("User not found"), see ./stats-unknown-users.ts.
+ */
 export function createStatsLoaders(
   client: GongClient,
   metrics: Metrics | undefined,
   cached: <T>(key: string, load: () => Promise<T>, schema?: z.ZodType<T>) => Promise<T>,
+  knownUsers: KnownUsers,
 ): StatsLoaders {
   const filter = (k: UserRangeKey, userIds: string[]) => ({
     fromDate: k.from,
     toDate: k.to,
     userIds,
   });
+  /** One activity read of a range, sparing the batch from the users Gong does not know. */
+  const activity = <T extends { userId: string }>(
+    read: (k: UserRangeKey, userIds: string[], cursor: string | undefined) => Promise<Page<T>>,
+  ) =>
+    async function (k: UserRangeKey, userIds: string[]) {
+      return sparingUnknownUsers(
+        userIds,
+        async (ids) =>
+          indexBy(
+            await collectPages({ fetchPage: (cursor) => read(k, ids, cursor) }),
+            (u) => u.userId,
+          ),
+        knownUsers,
+      );
+    };
 
   const aggregate = byRange<UserRangeKey, UserAggregateActivity | null>(
     'stats.aggregate',
     metrics,
-    async (k, userIds) =>
-      indexBy(
-        await collectPages({
-          fetchPage: (cursor) => client.activityAggregate({ cursor, filter: filter(k, userIds) }),
-        }),
-        (u) => u.userId,
-      ),
+    activity((k, ids, cursor) => client.activityAggregate({ cursor, filter: filter(k, ids) })),
     null,
   );
   const byPeriod = byRange<UserRangeKey, UserActivityByPeriod | null>(
     'stats.by-period',
     metrics,
-    async (k, userIds) =>
-      indexBy(
-        await collectPages({
-          fetchPage: (cursor) =>
-            client.activityByPeriod({
-              cursor,
-              filter: filter(k, userIds),
-              aggregationPeriod: k.period ?? 'WEEK',
-            }),
-        }),
-        (u) => u.userId,
-      ),
+    activity((k, ids, cursor) =>
+      client.activityByPeriod({
+        cursor,
+        filter: filter(k, ids),
+        aggregationPeriod: k.period ?? 'WEEK',
+      }),
+    ),
     null,
   );
   const dayByDay = byRange<UserRangeKey, UserDayByDayActivity | null>(
     'stats.day-by-day',
     metrics,
-    async (k, userIds) =>
-      indexBy(
-        await collectPages({
-          fetchPage: (cursor) => client.activityDayByDay({ cursor, filter: filter(k, userIds) }),
-        }),
-        (u) => u.userId,
-      ),
+    activity((k, ids, cursor) => client.activityDayByDay({ cursor, filter: filter(k, ids) })),
     null,
   );
   const interaction = byRange<UserRangeKey, UserInteractionStats | null>(
@@ -166,36 +171,40 @@ export function createStatsLoaders(
     null,
   );
 
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, load: () => Promise<T>, schema: z.ZodType<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) memo.set(key, (p = cached(key, load, schema)));
+    return p;
+  };
+
   const reviewWindow = (k: DayRangeKey) => ({
     ...(k.from ? { reviewFromDate: k.from } : {}),
     ...(k.to ? { reviewToDate: k.to } : {}),
   });
+  /**
+   * Every answer reviewed in a range, one cached full read (like the other full reads): it serves
+   * scorecardsReceived and scorecardsGiven of every user, in this operation and the next ones.
+   */
+  const reviewsIn = (k: DayRangeKey) =>
+    once(
+      `answered-scorecards:${k.from ?? ''}|${k.to ?? ''}`,
+      () =>
+        collectPages({
+          fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) }),
+        }),
+      z.array(AnsweredScorecard),
+    );
   const scorecardsReceived = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>(
     'stats.scorecards',
     metrics,
-    async (k, userIds) =>
-      groupBy(
-        await collectPages({
-          fetchPage: (cursor) =>
-            client.answeredScorecards({
-              cursor,
-              filter: { ...reviewWindow(k), reviewedUserIds: userIds },
-            }),
-        }),
-        (a) => a.reviewedUserId,
-      ),
+    async (k) => groupBy(await reviewsIn(k), (a) => a.reviewedUserId),
     [],
   );
   const scorecardsGiven = byRange<DayRangeKey & { userId: string }, AnsweredScorecard[]>(
     'stats.scorecards',
     metrics,
-    async (k) =>
-      groupBy(
-        await collectPages({
-          fetchPage: (cursor) => client.answeredScorecards({ cursor, filter: reviewWindow(k) }),
-        }),
-        (a) => a.reviewerUserId,
-      ),
+    async (k) => groupBy(await reviewsIn(k), (a) => a.reviewerUserId),
     [],
   );
 
@@ -230,13 +239,6 @@ export function createStatsLoaders(
     async (ids) => Promise.all(ids.map((id) => client.libraryFolderContent(id))),
     { name: 'library.folder-content' },
   );
-
-  const memo = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, load: () => Promise<T>, schema: z.ZodType<T>): Promise<T> => {
-    let p = memo.get(key) as Promise<T> | undefined;
-    if (!p) memo.set(key, (p = cached(key, load, schema)));
-    return p;
-  };
 
   return {
     aggregate,

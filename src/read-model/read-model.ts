@@ -10,6 +10,11 @@ import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { Connection } from '../connections/types.js';
 import type { EventLog } from '../events/event-log.js';
+import {
+  ALL_CALLS,
+  type InterestLease,
+  type TranscriptInterest,
+} from '../events/transcript-interest.js';
 import type { CallObserver } from '../gong/call-observer.js';
 import type { GongClient } from '../gong/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -67,6 +72,11 @@ export interface ReadModelOptions {
   connections(): Promise<Connection[]>;
   observer: CallObserver;
   events?: EventLog;
+  /**
+   * Where the transcript poller learns whose transcripts someone waits for: the model waits for
+   * every call of each connection it fills, so new calls' transcripts reach it as they are ready.
+   */
+  interest?: TranscriptInterest;
   registry: Registry;
   logger: Logger;
   /** READ_MODEL_DAYS. */
@@ -175,6 +185,32 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
   // Statistics for what an earlier run stored (PGlite has no autovacuum to gather them).
   await deps.analyze();
 
+  // One lease per connection, renewed by the background loop well within its ttl.
+  const leases = new Map<string, { lease: Promise<InterestLease>; renewedAt: number }>();
+  const INTEREST_TTL_MS = 600_000;
+  const wantTranscripts = (ref: string) => {
+    if (!opts.interest) return;
+    const held = leases.get(ref);
+    if (!held) {
+      const lease = opts.interest.want(ref, ALL_CALLS, 'read-model', {
+        holder: `read-model:${deps.owner}`,
+        ttlMs: INTEREST_TTL_MS,
+      });
+      lease.catch((err: unknown) => {
+        leases.delete(ref);
+        logger.warn({ err }, 'read model: could not register its transcript interest');
+      });
+      leases.set(ref, { lease, renewedAt: Date.now() });
+    } else if (Date.now() - held.renewedAt > INTEREST_TTL_MS / 3) {
+      held.renewedAt = Date.now();
+      held.lease
+        .then((l) => l.renew())
+        .catch((err: unknown) =>
+          logger.warn({ err }, 'read model: could not renew its transcript interest'),
+        );
+    }
+  };
+
   const fills = new Map<string, Promise<void>>();
   const fill = (ref: string) => {
     if (fills.has(ref) || abort.signal.aborted) return;
@@ -185,7 +221,11 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
   };
   const scan = async () => {
     try {
-      for (const c of await opts.connections()) if (c.status === 'ACTIVE') fill(c.ref);
+      for (const c of await opts.connections())
+        if (c.status === 'ACTIVE') {
+          fill(c.ref);
+          wantTranscripts(c.ref);
+        }
     } catch (err) {
       logger.warn({ err }, 'read model: could not list connections to fill');
     }
@@ -199,6 +239,7 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
         lastScan = Date.now();
         await scan();
       }
+      for (const ref of leases.keys()) wantTranscripts(ref);
       try {
         await runRefreshes(deps, queue, abort.signal);
       } catch (err) {
@@ -299,6 +340,7 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
       waker.wake();
       // Background reads still in flight are written through the listeners: unlisten after them.
       await Promise.allSettled([loops, ...fills.values()]);
+      await Promise.allSettled([...leases.values()].map(async (l) => (await l.lease).release()));
       for (const u of unlisten) u?.();
       await ingest.flush();
       await sql.close();

@@ -186,7 +186,12 @@ export class ActivityStats {
     }));
   }
 
-  /** Averages of the interaction stats of the calls each user hosted in the range. */
+  /**
+   * Averages of the interaction stats of the calls each user hosted in the range, under the names
+   * the spec lists for this endpoint: Longest Monologue, Longest Customer Story, Interactivity,
+   * Patience and Question Rate (the company side's questions per hour of call). Calls carry a Talk
+   * Ratio too; this endpoint does not send it.
+   */
   interaction(q: StatsQuery): Record<string, unknown>[] {
     const sums = new Map<string, { n: number; byName: Map<string, number> }>();
     for (const call of this.tenant.visibleCalls(q.at)) {
@@ -196,7 +201,13 @@ export class ActivityStats {
       let s = sums.get(host);
       if (!s) sums.set(host, (s = { n: 0, byName: new Map() }));
       s.n += 1;
-      for (const stat of call.details().interaction.interactionStats ?? [])
+      const { interactionStats, questions } = call.details().interaction;
+      const hours = Math.max(1, call.meta.duration ?? 0) / 3600;
+      const stats = [
+        ...(interactionStats ?? []).filter((x) => x.name !== 'Talk Ratio'),
+        { name: 'Question Rate', value: (questions?.companyCount ?? 0) / hours },
+      ];
+      for (const stat of stats)
         if (stat.name) s.byName.set(stat.name, (s.byName.get(stat.name) ?? 0) + (stat.value ?? 0));
     }
     return this.#ordered(sums).map(([userId, s]) => ({

@@ -3,7 +3,7 @@
  * section not asked for is absent (Gong's behaviour, docs/gong-contract.md §2). Internal to the sandbox.
  */
 import type { CallContext, CallData, ContentSelector, Party } from '../gong/wire.js';
-import { CONTENT_FLAGS } from '../gong/wire.js';
+import { CALL_SECTIONS, type CallSections } from '../gong/wire/call-sections.js';
 import type { StoredCall } from './seed-calls.js';
 
 /** Media URLs expire after 8 hours (docs/gong-contract.md §2). */
@@ -56,6 +56,8 @@ export function mediaOf(call: StoredCall, env: ViewEnv): NonNullable<CallData['m
   };
 }
 
+const LEVELLED = new Set(['context', 'parties']);
+
 export function selectCall(
   call: StoredCall,
   selector: ContentSelector | undefined,
@@ -68,38 +70,25 @@ export function selectCall(
   const context = contextFor(call, level, timing);
   if (context) out.context = context;
   if (f?.parties) out.parties = call.parties.map((p) => partyView(p, level));
-  const details = call.details();
-  const c = f?.content;
-  if (c && CONTENT_FLAGS.some((k) => c[k])) {
-    const content: NonNullable<CallData['content']> = {};
-    if (c.structure) content.structure = details.content.structure;
-    if (c.topics) content.topics = details.content.topics;
-    // Tracker occurrences are their own opt-in; without it trackers carry counts only.
-    if (c.trackers || c.trackerOccurrences)
-      content.trackers = (details.content.trackers ?? []).map(({ occurrences, ...t }) =>
-        c.trackerOccurrences ? { ...t, occurrences } : t,
-      );
-    if (c.pointsOfInterest) content.pointsOfInterest = details.content.pointsOfInterest;
-    if (c.brief) content.brief = details.content.brief;
-    if (c.outline) content.outline = details.content.outline;
-    if (c.highlights) content.highlights = details.content.highlights;
-    if (c.callOutcome) content.callOutcome = details.content.callOutcome;
-    if (c.keyPoints) content.keyPoints = details.content.keyPoints;
-    out.content = content;
-  }
-  const i = f?.interaction;
-  if (i && (i.speakers || i.video || i.personInteractionStats || i.questions)) {
-    const interaction: NonNullable<CallData['interaction']> = {};
-    if (i.speakers) interaction.speakers = details.interaction.speakers;
-    if (i.personInteractionStats)
-      interaction.interactionStats = details.interaction.interactionStats;
-    if (i.video) interaction.video = details.interaction.video;
-    if (i.questions) interaction.questions = details.interaction.questions;
-    out.interaction = interaction;
-  }
-  if (f?.collaboration?.publicComments)
-    out.collaboration = { publicComments: details.publicComments };
-  if (f?.media) out.media = mediaOf(call, env);
+  if (!selector) return out;
+  // Every other section the selector asks for, from the call's stored details.
+  const { content, interaction, publicComments } = call.details();
+  const stored: CallSections = {
+    content: {
+      ...content,
+      // Tracker occurrences are their own opt-in; without it trackers carry counts and phrases.
+      trackers: (content.trackers ?? []).map(({ occurrences, ...t }) =>
+        f?.content?.trackerOccurrences ? { ...t, occurrences } : t,
+      ),
+    },
+    interaction,
+    collaboration: { publicComments },
+    ...(f?.media ? { media: mediaOf(call, env) } : {}),
+  };
+  // Context and parties depend on the context level: made above.
+  for (const section of CALL_SECTIONS)
+    if (!LEVELLED.has(section.path) && section.need(selector) !== undefined)
+      section.copy(stored, out);
   return out;
 }
 

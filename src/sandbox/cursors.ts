@@ -7,7 +7,8 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Records } from '../gong/wire.js';
-import { CURSOR_EXPIRED, CURSOR_INVALID, PAGE_SIZE } from './gong-answers.js';
+import { PAGE_SIZE } from '../gong/wire/common.js';
+import { CURSOR_EXPIRED, CURSOR_INVALID } from './gong-answers.js';
 
 export interface CursorClaims {
   pageSize: number;

@@ -18,9 +18,13 @@ export class FaultInjector {
 
   add(rule: FaultRule): void {
     const kind: unknown = rule.kind?.type;
-    if (!['status', 'latency', 'malformed', 'reset'].includes(String(kind)))
+    if (!['status', 'latency', 'malformed', 'reset', 'lost-answer'].includes(String(kind)))
       throw badInput(
-        `fault kind.type must be one of status, latency, malformed, reset, but got: ${JSON.stringify(kind)}`,
+        `fault kind.type must be one of status, latency, malformed, reset, lost-answer, but got: ${JSON.stringify(kind)}`,
+      );
+    if (rule.kind.type === 'lost-answer' && ![500, 502, 503].includes(rule.kind.status))
+      throw badInput(
+        `fault lost-answer status must be 500, 502 or 503, but got: ${JSON.stringify(rule.kind.status)}`,
       );
     if (
       rule.kind.type === 'status' &&

@@ -27,8 +27,8 @@ export const NO_CALLS_FOUND = 'No calls found corresponding to the provided filt
 export const CURSOR_INVALID = 'Failed to verify cursor';
 /** 400 for a cursor past its expiry (the message peers match on contains "cursor has expired"). */
 export const CURSOR_EXPIRED = 'Failed to verify cursor: cursor has expired';
-/** 404 of GET /v2/calls/{id} and PUT /v2/calls/{id}/media for an unknown call. */
-export const CALL_NOT_FOUND = 'Call ID was not found';
+/** 404 of GET /v2/calls/{id} and PUT /v2/calls/{id}/media for an unknown call: real Gong names the id. */
+export const callNotFound = (id: string) => `Call ID ${id} was not found`;
 /** 404 of GET /v2/users/{id}. */
 export const USER_NOT_FOUND = 'User not found';
 /** 404 of POST /v2/users/extensive naming the unknown ids. */
@@ -37,6 +37,3 @@ export const usersNotFound = (ids: readonly string[]) =>
 /** Real Gong's 401 for a Bearer token whose app lacks the scope (seen on ten endpoints). */
 export const missingScope = (scope: string) =>
   `You don't have permission to use '${scope}' in your app.`;
-
-/** Gong's page size: 100 records, no page-size parameter. */
-export const PAGE_SIZE = 100;

@@ -1,7 +1,7 @@
 /**
  * The tenant's data beyond calls and people, derived from them so that every answer agrees with
  * the calls: scorecard definitions and reviews of its calls, keyword trackers (the ids calls'
- * tracker hits carry), call outcome definitions (the ids calls' outcomes carry) and library
+ * tracker hits carry), call outcome definitions (the names calls' outcomes carry) and library
  * folders holding its calls. Built on first use. Internal to the sandbox.
  */
 import type { Scorecard } from '../gong/wire/scorecards.js';
@@ -11,6 +11,7 @@ import type {
   LibraryCall,
   LibraryFolder,
 } from '../gong/wire-stats.js';
+import { outcomeDefinitions } from './call-outcomes.js';
 import { formatDate } from './dates.js';
 import { createRng, subSeed, type Rng } from './random.js';
 import type { StoredCall } from './seed-calls.js';
@@ -45,11 +46,7 @@ export class TenantInsights {
       utcOffset,
     );
     this.trackers = seedTrackers(rng, tenant, anchorMs, utcOffset);
-    this.callOutcomes = W.OUTCOMES.map((o, i) => ({
-      id: String(i + 1),
-      name: o.name,
-      category: o.category,
-    }));
+    this.callOutcomes = outcomeDefinitions();
     this.folders = seedFolders(rng, tenant);
   }
 

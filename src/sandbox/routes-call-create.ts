@@ -17,7 +17,7 @@ import {
   type ApiContext,
   type ApiRoute,
 } from './api.js';
-import { CALL_NOT_FOUND } from './gong-answers.js';
+import { callNotFound } from './gong-answers.js';
 import { NewCallRequest } from './new-call-request.js';
 import { newNumericId } from './random.js';
 import type { TenantUser } from './seed-people.js';
@@ -164,7 +164,7 @@ export const callCreateRoutes: ApiRoute[] = [
       const call = ctx.tenant.callById(params.id ?? '');
       if (!call) {
         stream.resume();
-        throw gongError(404, CALL_NOT_FOUND);
+        throw gongError(404, callNotFound(params.id ?? ''));
       }
       const bytes = await countMedia(stream);
       call.mediaBytes = bytes;

@@ -18,7 +18,7 @@ import {
   type ApiRoute,
 } from './api.js';
 import { selectCall } from './call-view.js';
-import { CALL_NOT_FOUND, NO_CALLS_FOUND } from './gong-answers.js';
+import { callNotFound, NO_CALLS_FOUND } from './gong-answers.js';
 import type { StoredCall } from './seed-calls.js';
 import { omit } from '../util/omit.js';
 
@@ -84,7 +84,7 @@ export const callReadRoutes: ApiRoute[] = [
     handle(_req, ctx, params) {
       const call = ctx.tenant.callById(params.id ?? '');
       if (!call || call.visibleAt === undefined || call.visibleAt > ctx.now)
-        throw gongError(404, CALL_NOT_FOUND);
+        throw gongError(404, callNotFound(params.id ?? ''));
       return ok({ call: call.meta });
     },
   },

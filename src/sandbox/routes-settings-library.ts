@@ -1,8 +1,8 @@
 /**
  * GET /v2/settings/scorecards, GET /v2/settings/trackers, GET /v2/call-outcomes,
  * GET /v2/library/folders and GET /v2/library/folder-content: full reads without paging, as
- * Gong serves them. Call outcomes are newer than our copy of the spec: their envelope and scope
- * are inferred (no scope is enforced). Internal to the sandbox.
+ * Gong serves them. Call outcomes are newer than our copy of the spec: their envelope follows a
+ * recorded live answer; their scope is unknown, so none is enforced. Internal to the sandbox.
  */
 import { STATS_SCOPES } from '../gong/wire-stats.js';
 import { badRequest, gongError, ok, type ApiRoute } from './api.js';
@@ -24,6 +24,8 @@ export const settingsLibraryRoutes: ApiRoute[] = [
     handle(req, ctx) {
       // "When empty, all trackers in all workspaces are returned."
       const workspaceId = req.query.get('workspaceId');
+      if (workspaceId && !ctx.tenant.workspaces.some((w) => w.id === workspaceId))
+        throw gongError(404, 'Workspace not found');
       return ok({
         keywordTrackers: ctx.insights.trackers.filter(
           (t) => !workspaceId || t.workspaceId === workspaceId,
@@ -36,7 +38,7 @@ export const settingsLibraryRoutes: ApiRoute[] = [
     pattern: /^\/v2\/call-outcomes$/,
     label: 'GET /v2/call-outcomes',
     scopes: () => [],
-    handle: (_req, ctx) => ok({ callOutcomes: ctx.insights.callOutcomes }),
+    handle: (_req, ctx) => ok({ outcomes: ctx.insights.callOutcomes }),
   },
   {
     method: 'GET',
@@ -45,6 +47,9 @@ export const settingsLibraryRoutes: ApiRoute[] = [
     scopes: () => [STATS_SCOPES.libraryRead],
     handle(req, ctx) {
       const workspaceId = req.query.get('workspaceId');
+      // The spec's 404 for this endpoint; Gong's exact wording is not recorded.
+      if (workspaceId && !ctx.tenant.workspaces.some((w) => w.id === workspaceId))
+        throw gongError(404, 'No folders found for the specified period');
       return ok({
         folders: ctx.insights.folders
           .filter((f) => !workspaceId || f.workspaceId === workspaceId)

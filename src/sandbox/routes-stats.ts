@@ -2,7 +2,9 @@
  * POST /v2/stats/activity/{aggregate,aggregate-by-period,day-by-day}, POST /v2/stats/interaction
  * and POST /v2/stats/activity/scorecards: stats computed from the tenant's calls, reviews and
  * comments. Records are per user (per review for scorecards), 100 a page; users without
- * activity are left out, and nothing at all is a 404 (its wording is our inference). Internal.
+ * activity are left out. The 404s are the spec's: the activity endpoints refuse a filter naming
+ * an unknown user with "User not found" (the whole batch, no id named); interaction stats and
+ * answered scorecards answer 404 when nothing matched. Internal.
  */
 import {
   AnsweredScorecardsRequest,
@@ -26,8 +28,12 @@ import { answeredScorecardJson } from './seed-scorecards.js';
 import type { SandboxRequest } from './http.js';
 import { omit } from '../util/omit.js';
 
-/** Inferred: Gong documents a 404 for these endpoints but not its message. */
-export const NO_RECORDS_FOUND = 'No records found corresponding to the provided filters';
+/** The spec's 404 descriptions, used as messages (Gong's exact wording is not recorded). */
+export const STATS_NOT_FOUND = {
+  user: 'User not found',
+  interaction: 'No stats found for the specified period',
+  scorecards: 'Answered scorecards not found',
+} as const;
 
 function checkDates(
   from: string | undefined,
@@ -81,6 +87,8 @@ function statsRoute(
     q: StatsQuery,
     body: { aggregationPeriod?: AggregationPeriod },
   ) => Record<string, unknown>[],
+  /** Activity: unknown userIds fail the batch. Interaction: nothing matched is a 404. */
+  notFound: 'unknown-users' | 'empty',
 ): ApiRoute {
   return {
     method: 'POST',
@@ -89,13 +97,19 @@ function statsRoute(
     scopes: () => [scope],
     handle(req, ctx) {
       const { body, inputs, query } = statsInput(schema, req, ctx);
+      if (
+        notFound === 'unknown-users' &&
+        body.filter.userIds?.some((id) => ctx.tenant.userById(id) === undefined)
+      )
+        throw gongError(404, STATS_NOT_FOUND.user);
       const stats = new ActivityStats(ctx.tenant, ctx.insights);
       let window: Record<string, string> = {};
       const page = pagedRead(ctx, label, body.cursor, inputs, (snapshot) => {
         if (withWindow) window = stats.window(query(snapshot));
         return list(stats, query(snapshot), body);
       });
-      if (page.records.totalRecords === 0) throw gongError(404, NO_RECORDS_FOUND);
+      if (notFound === 'empty' && page.records.totalRecords === 0)
+        throw gongError(404, STATS_NOT_FOUND.interaction);
       return ok({ records: page.records, [listKey]: page.items, ...window });
     },
   };
@@ -110,6 +124,7 @@ export const statsRoutes: ApiRoute[] = [
     'usersAggregateActivityStats',
     true,
     (s, q) => s.aggregate(q),
+    'unknown-users',
   ),
   statsRoute(
     '/v2/stats/activity/aggregate-by-period',
@@ -119,6 +134,7 @@ export const statsRoutes: ApiRoute[] = [
     'usersAggregateActivity',
     false,
     (s, q, body) => s.byPeriod(q, body.aggregationPeriod ?? 'WEEK'),
+    'unknown-users',
   ),
   statsRoute(
     '/v2/stats/activity/day-by-day',
@@ -128,6 +144,7 @@ export const statsRoutes: ApiRoute[] = [
     'usersDetailedActivities',
     false,
     (s, q) => s.dayByDay(q),
+    'unknown-users',
   ),
   statsRoute(
     '/v2/stats/interaction',
@@ -137,6 +154,7 @@ export const statsRoutes: ApiRoute[] = [
     'peopleInteractionStats',
     true,
     (s, q) => s.interaction(q),
+    'empty',
   ),
   {
     method: 'POST',
@@ -170,7 +188,7 @@ export const statsRoutes: ApiRoute[] = [
           .sort((a, b) => a.reviewMs - b.reviewMs || a.callId.localeCompare(b.callId))
           .map(answeredScorecardJson),
       );
-      if (page.records.totalRecords === 0) throw gongError(404, NO_RECORDS_FOUND);
+      if (page.records.totalRecords === 0) throw gongError(404, STATS_NOT_FOUND.scorecards);
       return ok({ records: page.records, answeredScorecards: page.items });
     },
   },

@@ -2,6 +2,7 @@
  * The parts of a call most reads never ask for (content, interaction, public comments), built
  * from the call's own seed on first use so that a 2,000-call tenant starts fast. Internal.
  */
+import { gongAiOutcome } from './call-outcomes.js';
 import { formatDate } from './dates.js';
 import type { Rng } from './random.js';
 import type { CallContent, CallInteraction } from '../gong/wire.js';
@@ -73,10 +74,7 @@ export function buildDetails(
         items: [{ text: rng.pick(W.SENTENCES), startTimes: [Math.floor(at())] }],
       },
     ],
-    callOutcome: (() => {
-      const o = rng.pick(W.OUTCOMES);
-      return { id: String(W.OUTCOMES.indexOf(o) + 1), category: o.category, name: o.name };
-    })(),
+    callOutcome: gongAiOutcome(rng.pick(W.OUTCOMES)),
     keyPoints: Array.from({ length: rng.int(1, 3) }, () => ({ text: rng.pick(W.SENTENCES) })),
   };
   const talk = speakers.map(() => rng.int(10, 100));

@@ -5,7 +5,11 @@
  * one to three days after the call ended; a review is visible once its time has passed.
  * Internal to the sandbox.
  */
-import type { AnsweredScorecard, Scorecard } from '../gong/wire/scorecards.js';
+import {
+  GONG_SYSTEM_USER_ID,
+  type AnsweredScorecard,
+  type Scorecard,
+} from '../gong/wire/scorecards.js';
 import { formatDate } from './dates.js';
 import { createRng, subSeed, type Rng } from './random.js';
 import type { StoredCall } from './seed-calls.js';
@@ -45,12 +49,15 @@ export function seedScorecards(
   const admins = users.filter((u) => u.role === 'head' || u.role === 'manager');
   return W.SCORECARDS.map((card, i) => {
     const created = anchorMs - rng.int(120, 400) * 24 * HOUR;
+    const admin = admins.length > 0 ? rng.pick(admins).meta.id : null;
     return {
       scorecardId: String(safeId(rng)),
       scorecardName: card.name,
       workspaceId: workspaceIds[i % workspaceIds.length] ?? null,
       enabled: card.enabled,
-      updaterUserId: admins.length > 0 ? rng.pick(admins).meta.id : null,
+      reviewMethod: 'MANUAL',
+      // Real settings carry Gong's system user "-1" for Gong's own edits; one card an admin edited.
+      updaterUserId: i === 0 && admin ? admin : GONG_SYSTEM_USER_ID,
       created: formatDate(created, offset),
       updated: formatDate(created + rng.int(1, 90) * 24 * HOUR, offset),
       questions: (card.questions as readonly QuestionSeed[]).map((q) => ({
@@ -59,10 +66,11 @@ export function seedScorecards(
         questionText: q.text,
         isOverall: q.overall ?? false,
         questionType: q.type,
-        answerGuide: q.type === 'RANGE' ? '1 = missing, 5 = excellent' : null,
+        answerGuide: q.type === 'RANGE' && i === 0 ? '1 = missing, 5 = excellent' : null,
         minRange: q.type === 'RANGE' ? 1 : null,
         maxRange: q.type === 'RANGE' ? 5 : null,
-        answerOptions: q.options ? q.options.map((text, n) => ({ id: String(n + 1), text })) : null,
+        answerOptions: q.options ? q.options.map((text, n) => ({ id: String(n + 1), text })) : [],
+        updaterUserId: GONG_SYSTEM_USER_ID,
       })),
     };
   });
@@ -156,8 +164,12 @@ export function answeredScorecardJson(r: StoredReview): Record<string, unknown> 
   };
 }
 
-/** Definitions as Gong's JSON (int64 ids as numbers; ids that are Gong user/workspace ids stay strings). */
+/**
+ * Definitions as Gong's JSON: int64 ids as numbers (ids that are Gong user/workspace ids stay
+ * strings) and, as a live answer showed, the ranges as strings (`minRange: "1"`).
+ */
 export function scorecardJson(s: Scorecard): Record<string, unknown> {
+  const text = (v: number | null | undefined) => (v == null ? null : String(v));
   return {
     ...s,
     scorecardId: Number(s.scorecardId),
@@ -165,7 +177,9 @@ export function scorecardJson(s: Scorecard): Record<string, unknown> {
       ...q,
       questionId: Number(q.questionId),
       questionRevisionId: q.questionRevisionId == null ? null : Number(q.questionRevisionId),
-      answerOptions: q.answerOptions?.map((o) => ({ id: Number(o.id), text: o.text })) ?? null,
+      minRange: text(q.minRange),
+      maxRange: text(q.maxRange),
+      answerOptions: (q.answerOptions ?? []).map((o) => ({ id: Number(o.id), text: o.text })),
     })),
   };
 }

@@ -155,11 +155,27 @@ export const TRACKERS = [
   { name: 'Next steps', type: 'SMART', phrases: [] },
   { name: 'Objections', type: 'SMART', phrases: [] },
 ] as const;
+/**
+ * The tenant's call outcome definitions (a real tenant had 16), in display order, with the
+ * upper-case values GET /v2/call-outcomes sends. Calls carry Gong AI's view of one of them.
+ */
 export const OUTCOMES = [
-  { category: 'Positive', name: 'Meeting booked' },
-  { category: 'Positive', name: 'Moved to next stage' },
-  { category: 'Neutral', name: 'Follow-up needed' },
-  { category: 'Negative', name: 'Not interested' },
+  ['Interested', 'ANSWERED', 'CONNECTED', 'POSITIVE', 'COMPLETE'],
+  ['Meeting booked', 'ANSWERED', 'CONNECTED', 'POSITIVE', 'COMPLETE_AND_REMOVE'],
+  ['Moved to next stage', 'ANSWERED', 'CONNECTED', 'POSITIVE', 'COMPLETE_AND_REMOVE'],
+  ['Follow-up needed', 'ANSWERED', 'CONNECTED', 'NEUTRAL', 'COMPLETE'],
+  ['Call back later', 'ANSWERED', 'CONNECTED', 'NEUTRAL', 'COMPLETE'],
+  ['Referred to someone else', 'ANSWERED', 'CONNECTED', 'NEUTRAL', 'COMPLETE'],
+  ['Reached gatekeeper', 'ANSWERED', 'CONNECTED', 'NEUTRAL', 'COMPLETE'],
+  ['Not interested', 'ANSWERED', 'CONNECTED', 'NEGATIVE', 'COMPLETE_AND_REMOVE'],
+  ['Not the right person', 'ANSWERED', 'CONNECTED', 'NEGATIVE', 'COMPLETE_AND_REMOVE'],
+  ['Do not call', 'ANSWERED', 'CONNECTED', 'NEGATIVE', 'COMPLETE_AND_REMOVE'],
+  ['Left voicemail', 'NOT_ANSWERED', 'NOT_CONNECTED', 'NEUTRAL', 'COMPLETE'],
+  ['No answer', 'NOT_ANSWERED', 'NOT_CONNECTED', 'NEUTRAL', 'COMPLETE'],
+  ['Busy', 'NOT_ANSWERED', 'NOT_CONNECTED', 'NEUTRAL', 'COMPLETE'],
+  ['Voicemail full', 'NOT_ANSWERED', 'NOT_CONNECTED', 'NEUTRAL', 'COMPLETE'],
+  ['Wrong number', 'NOT_ANSWERED', 'NOT_CONNECTED', 'NEGATIVE', 'COMPLETE_AND_REMOVE'],
+  ['Disconnected number', 'NOT_ANSWERED', 'NOT_CONNECTED', 'NEGATIVE', 'COMPLETE_AND_REMOVE'],
 ] as const;
 
 export const SENTENCES = [

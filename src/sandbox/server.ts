@@ -133,6 +133,9 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
       auth: authKindOf(req.headers.authorization),
       listener,
       query: Object.fromEntries(sreq.query),
+      ...(typeof req.headers.traceparent === 'string'
+        ? { traceparent: req.headers.traceparent }
+        : {}),
     };
     const finish = (reply: SandboxReply) => {
       entry.status = reply.status;
@@ -150,8 +153,10 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
         sreq.json = parseJson(sreq.rawBody);
         if (sreq.json !== undefined) entry.body = sreq.json;
       }
+      let lostAnswer: number | undefined;
       for (const fault of deps.faults.pick(sreq.path)) {
-        if (fault.type === 'latency') await sleep(fault.ms);
+        if (fault.type === 'lost-answer') lostAnswer = fault.status;
+        else if (fault.type === 'latency') await sleep(fault.ms);
         else if (fault.type === 'reset') {
           deps.log.record(entry);
           req.socket.destroy();
@@ -195,7 +200,12 @@ export function createHandler(deps: ServerDeps, listener: 'api' | 'tenant') {
         );
       if (!route) return finish(errorReply(404, [`No endpoint ${sreq.method} ${sreq.path}`]));
       const ctx = deps.context(at, (extra) => Object.assign(entry, extra));
-      finish(await route.route.handle(sreq, ctx, route.params, req));
+      const reply = await route.route.handle(sreq, ctx, route.params, req);
+      finish(
+        lostAnswer === undefined
+          ? reply
+          : errorReply(lostAnswer, [`Injected fault: HTTP ${lostAnswer} after handling`]),
+      );
     } catch (e) {
       if (e instanceof BodyTooLarge)
         return finish(errorReply(413, [`Request body exceeds ${MAX_JSON_BYTES} bytes`]));

@@ -76,6 +76,8 @@ export interface RequestLogEntry {
   body?: unknown;
   /** Bytes received in a media upload's `mediaFile` part (the bytes themselves are discarded). */
   mediaBytes?: number;
+  /** The W3C trace context the request carried (the gateway sends it when tracing is on). */
+  traceparent?: string;
 }
 
 export interface FaultRule {
@@ -93,7 +95,9 @@ export interface FaultRule {
       }
     | { type: 'latency'; ms: number }
     | { type: 'malformed' }
-    | { type: 'reset' };
+    | { type: 'reset' }
+    /** Gong acts on the request (a create creates), then the answer is lost: this status instead. */
+    | { type: 'lost-answer'; status: 500 | 502 | 503 };
 }
 
 export interface WebhookRule {

@@ -8,6 +8,7 @@
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Priority } from './priority.js';
 import type { Metrics } from '../observability/metrics.js';
+import { budgetWaitSpan, type WaitSpan } from '../observability/upstream-spans.js';
 import type { Acquisition, RateLimiter, Slot } from './limiter.js';
 import { asError } from '../util/promised.js';
 
@@ -53,6 +54,7 @@ interface Waiter {
   reject: (e: unknown) => void;
   timer: ReturnType<typeof setTimeout>;
   done: boolean;
+  span: WaitSpan;
 }
 
 const rateLimited = (message: string, retryAfterMs: number) =>
@@ -85,6 +87,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const i = q.indexOf(w);
     if (i >= 0) q.splice(i, 1);
     report();
+    w.span.end(err);
     if (slot) w.resolve(slot);
     else w.reject(err);
   };
@@ -185,6 +188,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
           reject,
           done: false,
           timer: undefined as unknown as ReturnType<typeof setTimeout>,
+          span: budgetWaitSpan(opts.connectionRef, priority, depth()),
         };
         w.timer = setTimeout(
           () =>

@@ -10,6 +10,7 @@ import { createDeadLetters, type DeadLetters } from '../events/dead-letters.js';
 import type { EventLog } from '../events/event-log.js';
 import type { EventServices } from '../events/services.js';
 import { createTranscriptPoller, type TranscriptPoller } from '../events/transcript-poller.js';
+import type { TranscriptInterest } from '../events/transcript-interest.js';
 import type { TranscriptSchedule } from '../events/transcript-schedule.js';
 import { createWebhookIntake } from '../events/webhook-intake.js';
 import { createWebhookKeys, type WebhookKeys } from '../events/webhook-keys.js';
@@ -34,6 +35,7 @@ export interface EventsFeatureDeps {
   store: KeyValueStore;
   log: EventLog;
   schedule: TranscriptSchedule;
+  interest: TranscriptInterest;
   /** Whether the connection registry knows a ref. */
   connectionExists: (ref: string) => Promise<boolean>;
   onCallLearned: OnCallLearned;
@@ -61,15 +63,18 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
   const deadLetters = createDeadLetters({ store });
   const poller = createTranscriptPoller({
     schedule: deps.schedule,
+    interest: deps.interest,
     log,
     client: (ref) => deps.clients.client(ref),
     initialDelayMs: config.TRANSCRIPT_POLL_INITIAL_SECONDS * 1000,
+    denseMs: config.TRANSCRIPT_POLL_DENSE_SECONDS * 1000,
     maxDelayMs: config.TRANSCRIPT_POLL_MAX_SECONDS * 1000,
     giveUpMs: config.TRANSCRIPT_POLL_GIVE_UP_HOURS * 3_600_000,
+    shortCallSeconds: config.TRANSCRIPT_POLL_SHORT_CALL_SECONDS,
     // Never coarser than the first delay, so short test delays are honoured.
     tickMs:
       deps.transcriptTickMs ??
-      Math.min(1_000, Math.max(10, (config.TRANSCRIPT_POLL_INITIAL_SECONDS * 1000) / 2)),
+      Math.min(1_000, Math.max(10, (config.TRANSCRIPT_POLL_INITIAL_SECONDS * 1000) / 2 || 1_000)),
     logger: deps.logger,
     now,
     onReady: deps.onCallLearned,
@@ -111,6 +116,7 @@ export function createEventsFeature(config: Config, deps: EventsFeatureDeps): Ev
     poller,
     services: {
       log,
+      interest: deps.interest,
       keys,
       deadLetters,
       maxPending: config.WS_MAX_PENDING_EVENTS,

@@ -6,6 +6,7 @@
 import type { Config } from '../config/config.js';
 import type { ConnectionRegistry } from '../connections/types.js';
 import type { EventLog } from '../events/event-log.js';
+import type { TranscriptInterest } from '../events/transcript-interest.js';
 import type { CallObserver } from '../gong/call-observer.js';
 import type { GongClients } from '../gong/clients.js';
 import type { Logger } from '../observability/logger.js';
@@ -18,6 +19,7 @@ export interface ReadModelFeatureDeps {
   registry: ConnectionRegistry;
   observer: CallObserver;
   events: EventLog;
+  interest: TranscriptInterest;
   metrics: Metrics;
   logger: Logger;
   now: () => number;
@@ -40,6 +42,7 @@ export async function createReadModelFeature(
       connections: () => deps.registry.list(),
       observer: deps.observer,
       events: deps.events,
+      interest: deps.interest,
       registry: deps.metrics.registry,
       logger: deps.logger,
       days: config.READ_MODEL_DAYS,

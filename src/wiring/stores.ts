@@ -1,7 +1,7 @@
 /**
  * The one place that decides where shared state lives: Redis with REDIS_URL or REDIS_CLUSTER_NODES (every instance sees
  * it), else memory (one instance). Every feature takes its store, event log, transcript schedule
- * and cache from here, so no feature can fall back to memory on its own while others share Redis.
+ * and interest, and cache from here, so no feature can fall back to memory on its own while others share Redis.
  */
 import type { Config } from '../config/config.js';
 import { createFullReadCache, type FullReadCache } from '../cache/full-read-cache.js';
@@ -13,6 +13,11 @@ import {
   createRedisTranscriptSchedule,
   type TranscriptSchedule,
 } from '../events/transcript-schedule.js';
+import {
+  createMemoryTranscriptInterest,
+  createRedisTranscriptInterest,
+  type TranscriptInterest,
+} from '../events/transcript-interest.js';
 import { createEntityCache, type EntityCache } from '../cache/entity-cache.js';
 import { createMemoryEntityStore, createRedisEntityStore } from '../cache/entity-store.js';
 import { corruptEntryReporter, type ReportCorruptEntry } from '../observability/corrupt-entries.js';
@@ -29,6 +34,8 @@ export interface SharedState {
   store: KeyValueStore;
   eventLog: EventLog;
   transcriptSchedule: TranscriptSchedule;
+  /** Who waits for transcripts (subscribers, sync chains, the read model): what the poller may ask about. */
+  transcriptInterest: TranscriptInterest;
   /** Full reads (workspaces, users, flows), keys per connection; stale-while-revalidate past the TTL. */
   cache: FullReadCache;
   /** Calls (per part), transcripts and users by id, keys per connection; absent with CACHE_MAX_BYTES=0. */
@@ -100,6 +107,9 @@ export function createSharedState(config: Config, deps: SharedStateDeps): Shared
     transcriptSchedule: redis
       ? createRedisTranscriptSchedule(redis, prefix, reportCorrupt)
       : createMemoryTranscriptSchedule(),
+    transcriptInterest: redis
+      ? createRedisTranscriptInterest(redis, prefix, { now })
+      : createMemoryTranscriptInterest({ now }),
     entities: entityCacheFromConfig(config, {
       redis,
       reportCorrupt,

@@ -36,6 +36,22 @@ describe('CORS', () => {
     expect(res.headers.get('vary')).toBe('Origin');
   });
 
+  it('allows the trace context headers OpenTelemetry web and Sentry add to each fetch', async () => {
+    const res = await fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'traceparent,tracestate,baggage,sentry-trace',
+      },
+    });
+    expect(res.status).toBe(204);
+    const allowed = (res.headers.get('access-control-allow-headers') ?? '').split(/,\s*/);
+    expect(allowed).toEqual(
+      expect.arrayContaining(['traceparent', 'tracestate', 'baggage', 'sentry-trace']),
+    );
+  });
+
   it('refuses a preflight from any other origin and gives it no CORS headers on requests', async () => {
     const res = await preflight('https://evil.example.com');
     expect(res.status).toBe(403);

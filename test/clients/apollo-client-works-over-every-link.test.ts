@@ -93,7 +93,7 @@ describe('Apollo Client', () => {
     expect(client.readQuery({ query: TRACKERS })).toEqual(raw.data);
   });
 
-  it('transcripts normalise by their id (the call id)', async () => {
+  it('transcripts normalise by their own id, apart from their call', async () => {
     const cache = new InMemoryCache();
     const client = new ApolloClient({ link: new HttpLink({ uri: s.url, headers: AUTH }), cache });
     const { data } = await client.query<{
@@ -114,7 +114,7 @@ describe('Apollo Client', () => {
       `,
     });
     const first = data?.gongTranscripts.nodes[0];
-    expect(first?.id).toBe(first?.callId);
+    expect(first?.id).toBe(`transcript:${first?.callId}`);
     expect(cache.extract()[`GongTranscript:${first?.id}`]).toBeDefined();
   });
 

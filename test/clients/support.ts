@@ -75,3 +75,14 @@ export const openSubscriptionsAre = (gw: EventGateway, n: number) =>
     5_000,
     `${n} open subscriptions`,
   );
+
+/** The ids of a list's first `n` nodes as the gateway answers them, without a client in between. */
+export async function firstIds(url: string, field: string, n: number): Promise<string[]> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `{ ${field}(first: ${n}) { nodes { id } } }` }),
+  });
+  const body = (await res.json()) as { data: Record<string, { nodes: { id: string }[] }> };
+  return body.data[field]!.nodes.map((x) => x.id);
+}

@@ -5,31 +5,8 @@
  * src/gong/wire.ts: if the client's reading of Gong drifts from Gong's own, these fail.
  */
 import { describe, expect, it } from 'vitest';
-import { createGongClient } from '../../src/gong/client.js';
-import type { GongRequest, GongResponse, GongTransport } from '../../src/gong/types.js';
+import { gongAnswering } from './support/gong-answering.js';
 import { exampleOf } from './support/gong-spec.js';
-
-/** A transport that answers each request with the next literal answer and records the requests. */
-function gongAnswering(...answers: { status: number; body: unknown }[]) {
-  const sent: GongRequest[] = [];
-  const transport: GongTransport = {
-    connectionRef: 'contract',
-    request(req) {
-      sent.push(req);
-      const next = answers.shift();
-      if (!next) throw new Error(`no answer left for ${req.method} ${req.path}`);
-      const body = next.body as { requestId?: string };
-      const res: GongResponse = {
-        status: next.status,
-        headers: { 'content-type': 'application/json' },
-        body: next.body,
-        ...(body?.requestId ? { requestId: body.requestId } : {}),
-      };
-      return Promise.resolve(res);
-    },
-  };
-  return { client: createGongClient(transport), sent };
-}
 
 const failure = async (p: Promise<unknown>) => {
   const e = (await p.then(

@@ -135,7 +135,10 @@ describe('documented answers', () => {
       errorBody('No calls found corresponding to the provided filters'),
     ]);
     const unknown = await call('GET /v2/calls/{id}', '/v2/calls/1234567890123456789');
-    expect([unknown.status, unknown.body]).toEqual([404, errorBody('Call ID was not found')]);
+    expect([unknown.status, unknown.body]).toEqual([
+      404,
+      errorBody('Call ID 1234567890123456789 was not found'),
+    ]);
   });
 
   it('POST /v2/calls/extensive with every section and both context timings conforms; empty is the same 404', async () => {

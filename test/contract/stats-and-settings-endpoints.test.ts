@@ -181,16 +181,15 @@ describe('POST /v2/stats/interaction', () => {
     });
     expect(r.status).toBe(200);
     const [u] = r.body.peopleInteractionStats as Json[];
-    const names = (u?.personInteractionStats as Json[]).map((s) => s.name);
-    expect(names).toEqual(
-      expect.arrayContaining([
-        'Talk Ratio',
-        'Longest Monologue',
-        'Longest Customer Story',
-        'Interactivity',
-        'Patience',
-      ]),
-    );
+    const names = (u?.personInteractionStats as Json[]).map((s) => s.name as string);
+    // The spec's list for this endpoint; it has no Talk Ratio.
+    expect(names.sort()).toEqual([
+      'Interactivity',
+      'Longest Customer Story',
+      'Longest Monologue',
+      'Patience',
+      'Question Rate',
+    ]);
     for (const s of u?.personInteractionStats as Json[]) expect(typeof s.value).toBe('number');
   });
 });
@@ -276,11 +275,53 @@ describe('settings and library reads (no paging, no records)', () => {
     expectErrorResponse(missing.body);
   });
 
-  it('GET /v2/call-outcomes: the outcomes calls carry in content.callOutcome', async () => {
+  it("GET /v2/call-outcomes: a live answer's envelope, no ids, upper-case values; a call's outcome matches one by name", async () => {
     const r = await call('GET', '/v2/call-outcomes');
     expect(r.status).toBe(200);
-    for (const o of r.body.callOutcomes as Json[])
+    expectRequestId(r.body);
+    expect(r.body.callOutcomes).toBeUndefined();
+    const outcomes = r.body.outcomes as Json[];
+    expect(outcomes).toHaveLength(16);
+    for (const o of outcomes) {
+      expect(Object.keys(o).sort()).toEqual([
+        'automation',
+        'callOutcome',
+        'category',
+        'connectStatus',
+        'displayOrder',
+        'sentiment',
+        'todoAction',
+      ]);
+      expect(['ANSWERED', 'NOT_ANSWERED']).toContain(o.category);
+      expect(['CONNECTED', 'NOT_CONNECTED']).toContain(o.connectStatus);
+      expect(['POSITIVE', 'NEUTRAL', 'NEGATIVE']).toContain(o.sentiment);
+      expect(['COMPLETE', 'COMPLETE_AND_REMOVE']).toContain(o.todoAction);
+      expect(Number.isInteger(o.displayOrder)).toBe(true);
+      expect(o.automation).toBeNull();
+    }
+    expect(outcomes.find((o) => o.callOutcome === 'Meeting booked')).toMatchObject({
+      displayOrder: 2,
+      connectStatus: 'CONNECTED',
+      sentiment: 'POSITIVE',
+      todoAction: 'COMPLETE_AND_REMOVE',
+      category: 'ANSWERED',
+    });
+    // A call's content.callOutcome is Gong AI's {id, category, name} (the spec's CallOutcome).
+    const calls = await call('POST', '/v2/calls/extensive', {
+      filter: { fromDateTime: new Date(Date.now() - 30 * 86_400_000).toISOString() },
+      contentSelector: { exposedFields: { content: { callOutcome: true } } },
+    });
+    expect(calls.status).toBe(200);
+    const carried = (calls.body.calls as { content?: { callOutcome?: Json } }[]).flatMap((c) =>
+      c.content?.callOutcome ? [c.content.callOutcome] : [],
+    );
+    expect(carried.length).toBeGreaterThan(0);
+    for (const o of carried) {
       expect(Object.keys(o).sort()).toEqual(['category', 'id', 'name']);
+      expect(o.id).toMatch(/^[A-Z0-9_]+$/);
+      expect(['Answered', 'Not answered']).toContain(o.category);
+      expect(outcomes.map((d) => d.callOutcome as string)).toContain(o.name);
+    }
   });
 });
 

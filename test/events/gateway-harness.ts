@@ -5,12 +5,10 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import type { Gateway } from '../../src/app.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { freePort } from '../support/ports.js';
-import { eventually } from './support.js';
+import { eventually } from '../support/eventually.js';
+import { startGateway } from '../support/gateway.js';
 
 export async function startEventSandbox(): Promise<Sandbox> {
   return startSandbox({
@@ -32,38 +30,19 @@ export interface EventGateway {
   close(): Promise<void>;
 }
 
+/** The shared gateway harness (../support/gateway.ts) receiving `sandbox`'s webhooks. */
 export async function startEventGateway(
   sandbox: Sandbox,
   env: Record<string, string> = {},
 ): Promise<EventGateway> {
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    READ_MODEL: 'off',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: publicUrl,
-    LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0',
-    CACHE_MAX_BYTES: '0',
-    GONG_RATE_PER_SECOND: '1000',
-    GONG_DAILY_BUDGET: '1000000',
-    GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
-    TRANSCRIPT_POLL_INITIAL_SECONDS: '0.05',
-    TRANSCRIPT_POLL_MAX_SECONDS: '0.2',
-    ...env,
-  });
-  const gateway = await createGateway(config, { sandbox, logger: silentLogger() });
+  const h = await startGateway({ sandbox, env, webhooks: true });
   return {
-    gateway,
-    publicUrl,
-    wsUrl: `ws://127.0.0.1:${port}/graphql`,
-    webhookUrl: (ref = 'default') => `${publicUrl}/webhooks/gong/${ref}`,
-    async openSubscriptions() {
-      const m = await gateway.metrics.openSubscriptions.get();
-      return m.values.reduce((n, v) => n + v.value, 0);
-    },
-    close: () => gateway.close(),
+    gateway: h.gateway,
+    publicUrl: h.origin,
+    wsUrl: h.wsUrl,
+    webhookUrl: h.webhookUrl,
+    openSubscriptions: h.openSubscriptions,
+    close: h.close,
   };
 }
 

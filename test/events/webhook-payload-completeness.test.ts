@@ -70,9 +70,9 @@ describe('what a thin delivery lacks', () => {
     expect(lacks({ exposedFields: { content: { keyPoints: true } } })).toBe('content.keyPoints');
     expect(
       lacks({ exposedFields: { content: { trackers: true, trackerOccurrences: true } } }),
-    ).toBe('tracker occurrences');
+    ).toBe('content.trackers');
     expect(lacks({ exposedFields: { content: { trackers: true } } }, ['GongTracker.phrases'])).toBe(
-      'tracker phrases',
+      'content.trackers',
     );
     expect(lacks({ exposedFields: { interaction: { speakers: true } } })).toBe(
       'interaction.speakers',
@@ -98,6 +98,29 @@ describe('what a thin delivery lacks', () => {
       ],
     } as unknown as CallData;
     expect(missingPart(withContext, { context: 'Basic' })).toBeUndefined();
-    expect(missingPart(withContext, { context: 'Extended' })).toBe('context fields');
+    expect(missingPart(withContext, { context: 'Extended' })).toBe('context');
+  });
+
+  it("serves Basic and Extended views from a full rule's context (Now), never one at the time of the call", () => {
+    const withFields = {
+      ...capture,
+      context: [
+        {
+          system: 'Salesforce',
+          objects: [
+            {
+              objectType: 'Account',
+              objectId: '0013601230sV7grAAC',
+              fields: [{ name: 'Name', value: 'Acme' }],
+            },
+          ],
+        },
+      ],
+    } as unknown as CallData;
+    expect(missingPart(withFields, { context: 'Basic' })).toBeUndefined();
+    expect(missingPart(withFields, { context: 'Extended' })).toBeUndefined();
+    expect(
+      missingPart(withFields, { context: 'Extended', contextTiming: ['Now', 'TimeOfCall'] }),
+    ).toBe('context');
   });
 });

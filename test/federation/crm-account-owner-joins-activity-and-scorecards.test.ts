@@ -29,7 +29,7 @@ const count = (endpoint: string) => h.upstream().filter((e) => e.endpoint === en
 interface Owner {
   id: string;
   activity: { aggregate: { callsAsHost: number } | null; byPeriod: { callsAsHost: number }[] };
-  interactionStats: { talkRatio: number | null } | null;
+  interactionStats: { questionRate: number | null } | null;
   scorecardsReceived: { reviewedUserId: string; scorecard: { scorecardName: string } | null }[];
 }
 
@@ -38,14 +38,14 @@ describe('supergraph: CRM account owners joined to their Gong activity and score
     expect(supergraphSdl).toMatch(/type GongScorecard\s[^{]*key: "scorecardId"/);
     expect(supergraphSdl).toMatch(/type GongTrackerDefinition\s[^{]*key: "trackerId"/);
     expect(supergraphSdl).toMatch(/type GongLibraryFolder\s[^{]*key: "id"/);
-    expect(supergraphSdl).toMatch(/type GongCallOutcomeDefinition\s[^{]*key: "id"/);
+    expect(supergraphSdl).toMatch(/type GongCallOutcomeDefinition\s[^{]*key: "name"/);
   });
 
   it("20 accounts' owners with activity, interaction stats and scorecards: one request per stats endpoint", async () => {
     const res = await router.executeOperation({
       query: `query($from: String!, $to: String!) { accounts(first: 20) { id owner { id
         activity(from: $from, to: $to, period: MONTH) { aggregate { callsAsHost } byPeriod { callsAsHost } }
-        interactionStats(from: $from, to: $to) { talkRatio }
+        interactionStats(from: $from, to: $to) { questionRate }
         scorecardsReceived(from: $from) { reviewedUserId scorecard { scorecardName } } } } }`,
       variables: { from: FROM, to: TO },
     });
@@ -75,7 +75,12 @@ describe('supergraph: CRM account owners joined to their Gong activity and score
     expect(count('POST /v2/stats/activity/aggregate')).toBe(1);
     expect(count('POST /v2/stats/activity/aggregate-by-period')).toBe(1);
     expect(count('POST /v2/stats/interaction')).toBe(1);
-    expect(count('POST /v2/stats/activity/scorecards')).toBe(1);
+    // scorecardsReceived: the pages of one read of the range, shared by every owner (and cached).
+    const scorecardReads = h
+      .upstream()
+      .filter((e) => e.endpoint === 'POST /v2/stats/activity/scorecards')
+      .map((e) => JSON.stringify((e.body as { filter: unknown }).filter));
+    expect(new Set(scorecardReads)).toEqual(new Set([JSON.stringify({ reviewFromDate: FROM })]));
     expect(count('GET /v2/settings/scorecards')).toBe(1);
   });
 

@@ -15,19 +15,5 @@ export function sample(text: string, name: string, labels: Record<string, string
   return total;
 }
 
-/** Polls `fn` until it returns something other than undefined (every 25 ms, up to `ms`). */
-export async function eventually<T>(
-  fn: () => T | undefined | Promise<T | undefined>,
-  ms = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await Promise.resolve()
-      .then(fn)
-      .catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The shared polling helper: an error thrown by the check fails at once. */
+export { eventually } from '../support/eventually.js';

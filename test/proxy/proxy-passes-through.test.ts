@@ -54,7 +54,7 @@ describe('proxy', () => {
     const res = await proxy('/v2/calls/1234567890123456789');
     expect(res.status).toBe(404);
     const body = (await res.json()) as { requestId: string; errors: string[] };
-    expect(body.errors).toEqual(['Call ID was not found']);
+    expect(body.errors).toEqual(['Call ID 1234567890123456789 was not found']);
     expect(h.upstream().map((e) => `${e.endpoint} ${e.status}`)).toEqual([
       'GET /v2/calls/{id} 404',
     ]);

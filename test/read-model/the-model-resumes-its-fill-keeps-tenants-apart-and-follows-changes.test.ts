@@ -5,15 +5,14 @@
  * MADE_PRIVATE at once and for good, UPDATED at once then re-read by id).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
+import type { Gateway } from '../../src/app.js';
 import { createAccessKeyRegistry } from '../../src/connections/access-key.js';
 import type { ConnectionRegistry } from '../../src/connections/types.js';
 import type { CallChangedData } from '../../src/events/payloads.js';
 import type { CallData } from '../../src/gong/wire.js';
-import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { graphqlOver, type Harness } from '../read/harness.js';
+import type { Harness } from '../read/harness.js';
+import { startGateway } from '../support/gateway.js';
 import {
   describeEngine,
   engineStore,
@@ -54,35 +53,18 @@ for (const engine of ENGINES)
     let h: Harness;
 
     const start = async (extra: Record<string, string> = {}) => {
-      gateway = await createGateway(
-        loadConfig({
-          PORT: '0',
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'silent',
-          CACHE_TTL_SECONDS: '0',
-          CACHE_MAX_BYTES: '0',
-          GONG_RATE_PER_SECOND: '1000',
-          GONG_DAILY_BUDGET: '1000000',
-          GATEWAY_API_KEYS: KEY,
-          ...env,
-          ...extra,
-        }),
-        {
-          sandbox: a,
-          registry: registryOf({ default: a, other: b }),
-          logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
-        },
-      );
-      const g = gateway;
-      h = {
+      const t = await startGateway({
         sandbox: a,
-        gateway: g,
-        gql: graphqlOver(g.url, { authorization: `Bearer ${KEY}` }),
-        upstream: () => a.control.requestLog().filter((e) => e.path.startsWith('/v2/')),
-        reset: () => a.control.resetLog(),
-        close: () => g.close(),
+        env: { GATEWAY_API_KEYS: KEY, ...env, ...extra },
+        deps: () => ({ registry: registryOf({ default: a, other: b }) }),
+      });
+      const auth = { authorization: `Bearer ${KEY}` };
+      h = {
+        ...t,
+        gql: (query, variables, headers) => t.gql(query, variables, { ...auth, ...headers }),
       };
-      return g;
+      gateway = t.gateway;
+      return t.gateway;
     };
     const other = { 'x-gong-connection': 'other' };
 
@@ -246,7 +228,7 @@ for (const engine of ENGINES)
       expect((reread[0]!.body as { filter: { callIds: string[] } }).filter.callIds).toEqual([id]);
     });
 
-    it('readiness shows the fill, and the metrics count rows per kind', async () => {
+    it('readiness shows the fill, the metrics count rows per kind, and transcripts are waited for', async () => {
       const ready = await fetch(gateway!.url.replace('/graphql', '/readyz'));
       const body = (await ready.json()) as {
         details?: { read_model?: { fill?: { done: number } } };
@@ -257,5 +239,9 @@ for (const engine of ENGINES)
       expect(metrics).toMatch(/gong_gateway_read_model_rows\{kind="sentence"\} [1-9]/);
       expect(metrics).toMatch(/gong_gateway_read_model_fill_progress_ratio 1/);
       expect(metrics).not.toMatch(/read_model[^\n]*connection=/);
+      // It waits for every call's transcript, so the poller polls new calls for it.
+      const id = a.control.allCalls()[0]!.metaData.id;
+      expect(await gateway!.transcriptInterest.wanted('default', [id])).toEqual(new Set([id]));
+      expect(await gateway!.transcriptInterest.wanted('other', ['123'])).toEqual(new Set(['123']));
     });
   });

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type GraphQLResponse, type Harness } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,13 +21,7 @@ afterAll(() => h?.close());
 beforeEach(() => h.reset());
 
 /** Waits (polling, bounded) until `cond` holds. */
-async function until(cond: () => boolean | Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (cond: () => boolean | Promise<boolean>) => eventually(cond, 20_000, 'the condition');
 
 /** DataLoader batches a loader has dispatched so far (each operation's loader batches once here). */
 async function batches(loader: string): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,13 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-async function until(cond: () => boolean, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits (polling, bounded) until `cond` holds. */
+const until = (cond: () => boolean | Promise<boolean>) => eventually(cond, 20_000, 'the condition');
 
 describe('priority in the connection budget', () => {
   it('serves a later interactive query before the rest of a background flows fan-out', async () => {

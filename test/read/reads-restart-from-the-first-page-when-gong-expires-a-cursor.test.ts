@@ -6,9 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryEventLog } from '../../src/events/memory-event-log.js';
+import { createMemoryTranscriptInterest } from '../../src/events/transcript-interest.js';
 import { createTranscriptPoller } from '../../src/events/transcript-poller.js';
 import { createMemoryTranscriptSchedule } from '../../src/events/transcript-schedule.js';
 import { allFlows } from '../../src/graphql/resolvers/flows.js';
+
+const unbounded = { maxRequests: 100_000, now: Date.now };
 import type { GongClient } from '../../src/gong/types.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { makeClients } from '../gong/support/clients.js';
@@ -49,10 +52,12 @@ describe('a cursor that expires in the middle of a read', () => {
   it('reads every user once when the users read of the flows fan-out meets an expired cursor, and asks each owner once', async () => {
     const clients = makeClients(sb, { limits: { perSecond: 1000 } });
     const gong = clients.client('default');
-    const expected = await allFlows(gong, undefined);
+    const expected = (await allFlows(gong, undefined, undefined, unbounded)).flows;
     sb.control.resetLog();
 
-    const flows = await allFlows(expiringAfter(gong, 'listUsers', 1), undefined);
+    const flows = (
+      await allFlows(expiringAfter(gong, 'listUsers', 1), undefined, undefined, unbounded)
+    ).flows;
 
     expect(flows.map((f) => f.id).sort()).toEqual(expected.map((f) => f.id).sort());
     const log = sb.control.requestLog();
@@ -77,8 +82,11 @@ describe('a cursor that expires in the middle of a read', () => {
     const log = createMemoryEventLog({ maxEvents: 1000 });
     const published: string[] = [];
     log.listen((e) => void published.push((e.data as { callId: string }).callId));
+    const interest = createMemoryTranscriptInterest();
+    await interest.want('default', 'all', 'subscriber');
     const poller = createTranscriptPoller({
       schedule: createMemoryTranscriptSchedule(),
+      interest,
       log,
       client: () => gong,
       initialDelayMs: 0,

@@ -15,7 +15,12 @@ type Conn<T> = {
   totalCount: number;
   nodes: T[];
   edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    endCursor: string | null;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+  };
 };
 
 async function pageAll<T>(
@@ -28,11 +33,14 @@ async function pageAll<T>(
   let after: string | null = null;
   for (let i = 0; i < 50; i++) {
     const r = await h.gql<Record<string, Conn<T>>>(
-      `query($after: String) { ${field}(first: ${first}, after: $after${args}) { totalCount nodes { ${selection} } edges { cursor node { ${selection} } } pageInfo { hasNextPage endCursor } } }`,
+      `query($after: String) { ${field}(first: ${first}, after: $after${args}) { totalCount nodes { ${selection} } edges { cursor node { ${selection} } } pageInfo { hasNextPage endCursor hasPreviousPage startCursor } } }`,
       { after },
     );
     expect(r.errors).toBeUndefined();
     const page = r.data?.[field] as Conn<T>;
+    // Relay's PageInfo: pages go forward only, so edges come before every page but the first.
+    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+    expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
     pages.push(page);
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;

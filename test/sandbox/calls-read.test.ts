@@ -100,14 +100,16 @@ describe('GET /v2/calls', () => {
 });
 
 describe('GET /v2/calls/{id}', () => {
-  it('returns the call, private ones included, and 404 "Call ID was not found"', async () => {
+  it('returns the call, private ones included, and 404 "Call ID <id> was not found"', async () => {
     const priv = calls.find((c) => c.metaData.isPrivate);
     if (!priv) throw new Error('seed has no private call');
     const r = await gong(sb, 'GET', `/v2/calls/${priv.metaData.id}`);
     expect(CallResponse.parse(r.body).call).toEqual(priv.metaData);
     const missing = await gong(sb, 'GET', '/v2/calls/1234567890123456789');
     expect(missing.status).toBe(404);
-    expect(ErrorResponse.parse(missing.body).errors).toEqual(['Call ID was not found']);
+    expect(ErrorResponse.parse(missing.body).errors).toEqual([
+      'Call ID 1234567890123456789 was not found',
+    ]);
   });
 
   it('emits Gong-shaped metadata: 18-19 digit ids, tenant offset, explicit nulls, some fractional seconds', () => {

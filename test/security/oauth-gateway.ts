@@ -4,25 +4,20 @@
  * and back to the callback.
  */
 import { SignJWT } from 'jose';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
+import type { Gateway } from '../../src/app.js';
 import { createConnectionsFeature, type ConnectionsFeature } from '../../src/wiring/connections.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMemoryStore } from '../../src/store/memory.js';
-import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
-import { freePort } from '../support/ports.js';
+import { startGateway, type GraphQLResult } from '../support/gateway.js';
 
 export const JWT_SECRET = 'security-jwt-secret-with-at-least-32-chars';
 export const SERVER_KEY = 'security-server-key';
 export const ADMIN_KEY = 'security-admin-key';
 export const RETURN_ORIGIN = 'https://app.example.com';
 
-export interface GqlResult {
-  status: number;
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
+/** The shared GraphQLResult under the security suites' older name. */
+export type GqlResult = GraphQLResult;
 
 export interface OAuthGateway {
   sandbox: Sandbox;
@@ -58,51 +53,42 @@ export interface OAuthGatewayOptions {
 }
 
 export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise<OAuthGateway> {
-  const sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10, ...opts.sandbox });
-  const port = await freePort();
-  const config = loadConfig({
-    READ_MODEL: 'off',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0',
-    CACHE_MAX_BYTES: '0',
-    GONG_MAX_RETRIES: '0',
-    GATEWAY_API_KEYS: SERVER_KEY,
-    GATEWAY_ADMIN_API_KEYS: ADMIN_KEY,
-    GATEWAY_JWT_SECRET: JWT_SECRET,
-    OAUTH_RETURN_ORIGINS: RETURN_ORIGIN,
-    ...opts.env,
-  });
   const logger = silentLogger();
   let offset = 0;
-  const feature = createConnectionsFeature(config, {
-    sandbox,
-    logger,
-    store: createMemoryStore(),
-    now: () => Date.now() + offset,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  let feature: ConnectionsFeature | undefined;
+  const h = await startGateway({
+    sandbox: { users: 5, calls: 10, ...opts.sandbox },
+    publicUrl: true,
+    env: {
+      GATEWAY_API_KEYS: SERVER_KEY,
+      GATEWAY_ADMIN_API_KEYS: ADMIN_KEY,
+      GATEWAY_JWT_SECRET: JWT_SECRET,
+      OAUTH_RETURN_ORIGINS: RETURN_ORIGIN,
+      ...opts.env,
+    },
+    deps: (sandbox, config) => {
+      feature = createConnectionsFeature(config, {
+        sandbox,
+        logger,
+        store: createMemoryStore(),
+        now: () => Date.now() + offset,
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      });
+      return {
+        logger,
+        registry: feature.registry,
+        services: { connections: feature.services },
+        routes: feature.routes,
+      };
+    },
   });
-  const gateway = await createGateway(config, {
-    sandbox,
-    logger,
-    registry: feature.registry,
-    services: { connections: feature.services },
-    routes: feature.routes,
-  });
-  const gql = async (
+  if (!feature) throw new Error('the connections feature was not built');
+  const { sandbox, gateway } = h;
+  const gql = (
     query: string,
     headers: Record<string, string>,
     variables?: Record<string, unknown>,
-  ): Promise<GqlResult> => {
-    const res = await fetch(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: res.status, ...((await res.json()) as Omit<GqlResult, 'status'>) };
-  };
+  ): Promise<GqlResult> => h.gql(query, variables, headers);
   const startOAuth = (input: Record<string, unknown>) =>
     gql(
       'mutation($input: GongStartOAuthInput!) { gongStartOAuth(input: $input) { authorizationUrl state } }',
@@ -133,9 +119,6 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
         .setProtectedHeader({ alg: 'HS256' })
         .setExpirationTime('5m')
         .sign(new TextEncoder().encode(JWT_SECRET)),
-    async close() {
-      await gateway.close();
-      await sandbox.close();
-    },
+    close: h.close,
   };
 }

@@ -2,17 +2,12 @@
  * An in-process sandbox and a real gateway on port 0 for the writes and proxy suites, plus small
  * clients for GraphQL and raw HTTP. Counting assertions read the sandbox's request log.
  */
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
+import type { Gateway } from '../../src/app.js';
 import type { UserMetadata, Workspace } from '../../src/gong/wire.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { startSandbox } from '../../src/sandbox/index.js';
 import type { RequestLogEntry, Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
+import { startGateway, type GraphQLResult } from '../support/gateway.js';
 
-export interface GraphQLResult<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
+export type { GraphQLResult } from '../support/gateway.js';
 
 export interface WritesHarness {
   sandbox: Sandbox;
@@ -44,57 +39,32 @@ async function sandboxGet<T>(sandbox: Sandbox, path: string): Promise<T> {
 export async function startWritesHarness(
   opts: { sandbox?: SandboxOptions; env?: Record<string, string> } = {},
 ): Promise<WritesHarness> {
-  const sandbox = await startSandbox({
-    rateLimit: false,
-    users: 10,
-    calls: 20,
-    processingDelayMs: 0,
-    transcriptDelayMs: 60_000,
-    ...opts.sandbox,
+  const h = await startGateway({
+    sandbox: {
+      users: 10,
+      calls: 20,
+      processingDelayMs: 0,
+      transcriptDelayMs: 60_000,
+      ...opts.sandbox,
+    },
+    env: { GATEWAY_API_KEYS: API_KEY, ...opts.env },
   });
-  const config = loadConfig({
-    READ_MODEL: 'off',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    CACHE_TTL_SECONDS: '0',
-    CACHE_MAX_BYTES: '0',
-    GONG_RATE_PER_SECOND: '1000',
-    GONG_DAILY_BUDGET: '1000000',
-    GATEWAY_API_KEYS: API_KEY,
-    ...opts.env,
-  });
-  const gateway = await createGateway(config, { sandbox, logger: silentLogger() });
-  const users = (await sandboxGet<{ users: UserMetadata[] }>(sandbox, '/v2/users')).users.filter(
+  const users = (await sandboxGet<{ users: UserMetadata[] }>(h.sandbox, '/v2/users')).users.filter(
     (u) => u.active,
   );
-  const workspaces = (await sandboxGet<{ workspaces: Workspace[] }>(sandbox, '/v2/workspaces'))
+  const workspaces = (await sandboxGet<{ workspaces: Workspace[] }>(h.sandbox, '/v2/workspaces'))
     .workspaces;
-  sandbox.control.resetLog();
-  const origin = new URL(gateway.url).origin;
+  h.reset();
   return {
-    sandbox,
-    gateway,
-    origin,
+    sandbox: h.sandbox,
+    gateway: h.gateway,
+    origin: h.origin,
     users,
     workspaces,
-    async gql(query, variables, headers = {}) {
-      const res = await fetch(gateway.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${API_KEY}`,
-          ...headers,
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as never;
-    },
-    upstream: () => sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/')),
-    reset: () => sandbox.control.resetLog(),
-    async close() {
-      await gateway.close();
-      await sandbox.close();
-    },
+    gql: (query, variables, headers = {}) =>
+      h.gql(query, variables, { authorization: `Bearer ${API_KEY}`, ...headers }),
+    upstream: h.upstream,
+    reset: h.reset,
+    close: h.close,
   };
 }

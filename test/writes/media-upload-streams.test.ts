@@ -119,7 +119,9 @@ describe('media upload', () => {
       multipart(1024).stream,
     );
     expect(unknown.status).toBe(404);
-    expect(JSON.parse(unknown.body)).toMatchObject({ errors: ['Call ID was not found'] });
+    expect(JSON.parse(unknown.body)).toMatchObject({
+      errors: ['Call ID 1234567890123456789 was not found'],
+    });
     const callId = await h.sandbox.control.endCall();
     const empty = Readable.from([
       Buffer.from(

@@ -2,13 +2,14 @@
  * Reads by id over Gong's batch endpoints (calls/extensive, users/extensive, calls/transcript):
  * every id list becomes requests of at most 100 ids (Gong's page size), unknown ids are absent
  * from the answer, and each page of an answer is followed. Loads of one endpoint that wait for the
- * connection's budget at the same time merge into one request (./merge.ts).
+ * connection's budget at the same time merge into one request (./merge.ts). Layer 3 of the read
+ * layers (./README.md).
  */
 import type { Metrics } from '../../observability/metrics.js';
 import { stableStringify } from '../../util/stable-stringify.js';
 import { createMerger, type MergedFetch } from './merge.js';
 import { collectPages } from './pages.js';
-import type { ByIdReads, GongClient, Page, Priority } from '../types.js';
+import type { BodyAtDispatch, ByIdReads, GongClient, Page, Priority } from '../types.js';
 import type {
   CallData,
   CallsExtensiveRequest,
@@ -17,34 +18,37 @@ import type {
   UserMetadata,
   UsersExtensiveRequest,
 } from '../wire.js';
+import { PAGE_SIZE } from '../wire/common.js';
 
-/** Gong returns at most 100 records a page, so 100 ids are one request. */
-export const MAX_IDS_PER_REQUEST = 100;
-
-/** The batch endpoints with a body built when the request leaves the connection's queue (./client.ts). */
+/** The batch endpoints with a body built at dispatch (../client.ts). */
 export interface DispatchTimeReads {
-  callsExtensive(body: () => CallsExtensiveRequest, priority?: Priority): Promise<Page<CallData>>;
+  callsExtensive(
+    body: BodyAtDispatch<CallsExtensiveRequest>,
+    priority?: Priority,
+  ): Promise<Page<CallData>>;
   usersExtensive(
-    body: () => UsersExtensiveRequest,
+    body: BodyAtDispatch<UsersExtensiveRequest>,
     priority?: Priority,
   ): Promise<Page<UserMetadata>>;
-  transcripts(body: () => TranscriptsRequest, priority?: Priority): Promise<Page<CallTranscript>>;
+  transcripts(
+    body: BodyAtDispatch<TranscriptsRequest>,
+    priority?: Priority,
+  ): Promise<Page<CallTranscript>>;
 }
 
 const chunks = (ids: readonly string[]): string[][] => {
   const unique = [...new Set(ids)];
   const out: string[][] = [];
-  for (let i = 0; i < unique.length; i += MAX_IDS_PER_REQUEST)
-    out.push(unique.slice(i, i + MAX_IDS_PER_REQUEST));
+  for (let i = 0; i < unique.length; i += PAGE_SIZE) out.push(unique.slice(i, i + PAGE_SIZE));
   return out;
 };
 
 /**
- * One merged read: the first page asks for the ids the group holds when it leaves the queue; the
- * next pages (and a restart after an expired cursor) ask for those same ids.
+ * One merged read: the first page asks for the ids the group holds at dispatch; the next pages
+ * (and a restart after an expired cursor) ask for those same ids.
  */
 function pagesOf<T>(
-  first: (ids: () => string[]) => Promise<Page<T>>,
+  first: (ids: BodyAtDispatch<string[]>) => Promise<Page<T>>,
   next: (ids: string[], cursor: string | undefined) => Promise<Page<T>>,
   idOf: (item: T) => string,
 ): MergedFetch<T> {
@@ -69,19 +73,19 @@ export function createByIdReads(
   const calls = createMerger({
     endpoint: 'calls.extensive',
     idOf: callId,
-    maxIds: MAX_IDS_PER_REQUEST,
+    maxIds: PAGE_SIZE,
     metrics: opts.metrics,
   });
   const users = createMerger({
     endpoint: 'users.extensive',
     idOf: userId,
-    maxIds: MAX_IDS_PER_REQUEST,
+    maxIds: PAGE_SIZE,
     metrics: opts.metrics,
   });
   const transcripts = createMerger({
     endpoint: 'calls.transcript',
     idOf: transcriptId,
-    maxIds: MAX_IDS_PER_REQUEST,
+    maxIds: PAGE_SIZE,
     metrics: opts.metrics,
   });
   // Loads merge only with loads that would send the same request but for the ids.

@@ -1,7 +1,8 @@
 /**
  * Identical in-flight requests share one upstream request: concurrent GraphQL operations asking
  * Gong the same thing (same connection, method, path, query, body, scope, priority) spend one
- * request of the budget and get the same answer. Only idempotent requests are coalesced.
+ * request of the budget and get the same answer. Only idempotent requests are coalesced, and never
+ * one whose body is built at dispatch. Layer 6 of the read layers (./README.md).
  */
 import { stableStringify } from '../../util/stable-stringify.js';
 import type { GongRequest } from '../types.js';

@@ -6,18 +6,20 @@
  * gets only its own ids' records, so a per-key miss stays a null for that key. A load whose ids
  * are all in a request already sent shares its answer (identical requests in flight were shared
  * before merging; this keeps that, and for subsets too). One merger per endpoint of one
- * connection's client: merging never crosses connections.
+ * connection's client: merging never crosses connections. Layer 4 of the read layers (./README.md).
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { isCursorExpiredError } from '../errors.js';
+import type { BodyAtDispatch } from '../types.js';
+import { PAGE_SIZE } from '../wire/common.js';
 import { asError } from '../../util/promised.js';
 
 /**
- * Sends one read for the ids that `idsAtDispatch()` returns; the request must call it when it
- * leaves the queue (the first call closes the group; later calls return the same ids).
+ * Sends one read for the ids that `idsAtDispatch()` returns, called as a BodyAtDispatch is. Its
+ * first call closes the group; a later call (a restart after an expired cursor) returns the same ids.
  */
-export type MergedFetch<T> = (idsAtDispatch: () => readonly string[]) => Promise<T[]>;
+export type MergedFetch<T> = (idsAtDispatch: BodyAtDispatch<readonly string[]>) => Promise<T[]>;
 
 export interface MergerOptions<T> {
   /** Metric label, e.g. `calls.extensive`. */
@@ -70,7 +72,7 @@ export function mayBeOneWaitersFault(err: unknown): boolean {
 }
 
 export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
-  const maxIds = opts.maxIds ?? 100;
+  const maxIds = opts.maxIds ?? PAGE_SIZE;
   /** Groups still in the queue, by key; a load joins the first one with room. */
   const open = new Map<string, Group<T>[]>();
   /** Groups sent and not yet answered; a load whose ids they all carry shares the answer. */

@@ -3,7 +3,7 @@
  * of the gateway goes through it. Gong's cursors expire ("Failed to verify cursor", "cursor has
  * expired"); peers lost records by giving up there, so an expired cursor restarts from the first
  * page, a bounded number of times. A cursor loop (Gong handing back a cursor it already gave) ends
- * the walk, as does `maxPages`.
+ * the walk, as does `maxPages`. Layer 5 of the read layers (./README.md).
  */
 import { isCursorExpiredError } from '../errors.js';
 import type { Page } from '../types.js';

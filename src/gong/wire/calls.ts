@@ -125,7 +125,7 @@ export const CallInteraction = obj({
   speakers: opt(
     z.array(obj({ id: opt(z.string()), userId: opt(z.string()), talkTime: opt(z.number()) })),
   ),
-  /** Selected by `personInteractionStats` in the contentSelector: Gong's naming. */
+  /** Its contentSelector flag is named otherwise (./call-sections.ts). */
   interactionStats: opt(z.array(obj({ name: opt(z.string()), value: opt(z.number()) }))),
   video: opt(z.array(obj({ name: opt(z.string()), duration: opt(z.number()) }))),
   questions: opt(obj({ companyCount: opt(z.number()), nonCompanyCount: opt(z.number()) })),

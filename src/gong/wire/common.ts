@@ -38,5 +38,8 @@ export const NO_CALLS_FOUND = 'No calls found corresponding to the provided filt
 /** Gong's message for a bad or expired cursor (HTTP 400). */
 export const CURSOR_INVALID = 'Failed to verify cursor';
 
-/** Gong's page size (fixed, undocumented parameter). */
+/**
+ * Gong's page size: 100 records a page, with no parameter to change it. So 100 ids are one by-id
+ * request (a longer id filter would page), and every batch, merge and page here holds at most this.
+ */
 export const PAGE_SIZE = 100;

@@ -24,6 +24,28 @@ export const Int64Id = z.union([
     .transform(String),
 ]);
 
+/**
+ * Gong's system user: real settings carry `updaterUserId: "-1"` where Gong itself made the edit.
+ * It is not a user (a lookup finds nothing), so it is kept as written and links to nothing.
+ */
+export const GONG_SYSTEM_USER_ID = '-1';
+
+/** A user id Gong writes: a numeric id (string or int64 number), or its system user `-1`. */
+export const UserIdOrSystem = z.union([
+  z.literal(GONG_SYSTEM_USER_ID),
+  z.literal(-1).transform(() => GONG_SYSTEM_USER_ID),
+  Int64Id,
+]);
+
+/** The spec types these int32; real answers send some as strings (`minRange: "1"`): both read as numbers. */
+export const IntLike = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d{1,9}$/, 'an integer')
+    .transform(Number),
+]);
+
 export const ScorecardQuestionOption = obj({
   id: opt(z.union([z.number(), z.string()]).transform(String)),
   text: opt(z.string()),
@@ -36,9 +58,11 @@ export const ScorecardQuestion = obj({
   isOverall: opt(z.boolean()),
   questionType: opt(z.string()),
   answerGuide: opt(z.string()),
-  minRange: opt(z.number()),
-  maxRange: opt(z.number()),
+  minRange: opt(IntLike),
+  maxRange: opt(IntLike),
   answerOptions: opt(z.array(ScorecardQuestionOption)),
+  /** Not in the spec; real questions carry it (`"-1"` for Gong's own edits). */
+  updaterUserId: opt(UserIdOrSystem),
 });
 export type ScorecardQuestion = z.infer<typeof ScorecardQuestion>;
 
@@ -47,7 +71,9 @@ export const Scorecard = obj({
   scorecardName: opt(z.string()),
   workspaceId: opt(Int64Id),
   enabled: opt(z.boolean()),
-  updaterUserId: opt(Int64Id),
+  /** Not in the spec; real scorecards carry `MANUAL` (so other methods exist). */
+  reviewMethod: opt(z.string()),
+  updaterUserId: opt(UserIdOrSystem),
   created: opt(z.string()),
   updated: opt(z.string()),
   questions: opt(z.array(ScorecardQuestion)),
@@ -60,7 +86,7 @@ export const ScorecardAnswer = obj({
   questionRevisionId: opt(Int64Id),
   isOverall: opt(z.boolean()),
   /** 1..50 when answered. */
-  score: opt(z.number()),
+  score: opt(IntLike),
   answerText: opt(z.string()),
   notApplicable: opt(z.boolean()),
   selectedOptions: opt(z.array(z.union([z.number(), z.string()]).transform(String))),
@@ -73,8 +99,8 @@ export const AnsweredScorecard = obj({
   scorecardName: opt(z.string()),
   callId: opt(Int64Id),
   callStartTime: opt(z.string()),
-  reviewedUserId: opt(Int64Id),
-  reviewerUserId: opt(Int64Id),
+  reviewedUserId: opt(UserIdOrSystem),
+  reviewerUserId: opt(UserIdOrSystem),
   reviewTime: opt(z.string()),
   /** PUBLIC, PRIVATE or OPT_IN_USERS. */
   visibilityType: opt(z.string()),

@@ -1,6 +1,6 @@
 /** Argument checks shared by the read resolvers. */
 import { badInput } from '../../errors.js';
-import { GongId } from '../../gong/wire.js';
+import { GongId, PAGE_SIZE } from '../../gong/wire.js';
 
 /** Gong ids are numeric strings of up to 20 digits; anything else is BAD_USER_INPUT, not a Gong round trip. */
 export function gongIds(ids: readonly string[], arg: string): string[] {
@@ -10,8 +10,10 @@ export function gongIds(ids: readonly string[], arg: string): string[] {
         `${arg} must hold Gong ids (numeric strings of up to 20 digits), but got: ${JSON.stringify(id)}`,
         { field: arg },
       );
-  if (ids.length > 100)
-    throw badInput(`${arg} may hold at most 100 ids, but got ${ids.length}`, { field: arg });
+  if (ids.length > PAGE_SIZE)
+    throw badInput(`${arg} may hold at most ${PAGE_SIZE} ids, but got ${ids.length}`, {
+      field: arg,
+    });
   return [...ids];
 }
 
@@ -22,6 +24,12 @@ export function gongId(id: string, arg: string): string {
   gongIds([id], arg);
   return id;
 }
+
+/**
+ * The `id` of an object Gong gives no id of its own: its kind and the Gong id it belongs to, so it
+ * never equals a Gong id (normalising caches key every object on `id`, whatever its type).
+ */
+export const transcriptId = (callId: string): string => `transcript:${callId}`;
 
 export const toIso = (ms: number): string => new Date(ms).toISOString();
 

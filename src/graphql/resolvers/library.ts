@@ -7,6 +7,7 @@ import type { GatewayContext } from '../context.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { loadCall } from './call-plan.js';
 import { gongId, isGongId } from './ids.js';
+import { readOfWorkspace } from './workspace-read.js';
 
 const folderById = async (ctx: GatewayContext, id: string) =>
   (await ctx.loaders.stats.libraryFolders()).find((f) => f.id === id) ?? null;
@@ -14,9 +15,7 @@ const folderById = async (ctx: GatewayContext, id: string) =>
 export const libraryResolvers: Resolvers = {
   Query: {
     gongLibraryFolders: (_p, { workspaceId }, ctx) =>
-      ctx.loaders.stats.libraryFolders(
-        workspaceId ? gongId(workspaceId, 'workspaceId') : undefined,
-      ),
+      readOfWorkspace(ctx, workspaceId, (id) => ctx.loaders.stats.libraryFolders(id)),
     gongLibraryFolder: (_p, { id }, ctx) => folderById(ctx, gongId(id, 'id')),
   },
   GongLibraryFolder: {

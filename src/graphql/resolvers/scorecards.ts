@@ -11,7 +11,7 @@ import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
 import { loadCall } from './call-plan.js';
 import { gongIds, isGongId } from './ids.js';
-import { dayRange } from './stats-args.js';
+import { dayRange, reviewRange } from './stats-args.js';
 
 const scorecardById = async (ctx: GatewayContext, id: string | null | undefined) =>
   id ? ((await ctx.loaders.stats.scorecards()).find((s) => s.scorecardId === id) ?? null) : null;
@@ -29,6 +29,7 @@ async function questionOf(
   return null;
 }
 
+/** Gong's system user `-1` (and anything else that is not a Gong id) links to null without a lookup. */
 const user = (ctx: GatewayContext, id: string | null | undefined) =>
   id && isGongId(id) ? ctx.loaders.users.load(id) : null;
 const call = (ctx: GatewayContext, info: GraphQLResolveInfo, id: string | null | undefined) =>
@@ -73,6 +74,9 @@ export const scorecardResolvers: Resolvers = {
     reviewedUser: (a, _a, ctx) => user(ctx, a.reviewedUserId),
     reviewer: (a, _a, ctx) => user(ctx, a.reviewerUserId),
   },
+  GongScorecardQuestion: {
+    updater: (q, _a, ctx) => user(ctx, q.updaterUserId),
+  },
   GongScorecardAnswer: {
     question: (a, _a, ctx) => questionOf(ctx, a),
     selectedAnswerOptions: async (a, _a, ctx) => {
@@ -90,9 +94,15 @@ export const scorecardResolvers: Resolvers = {
   },
   GongUser: {
     scorecardsReceived: (u, args, ctx) =>
-      ctx.loaders.stats.scorecardsReceived.load({ userId: u.id, ...dayRange(args.from, args.to) }),
+      ctx.loaders.stats.scorecardsReceived.load({
+        userId: u.id,
+        ...reviewRange(args.from, args.to, ctx.settings.now()),
+      }),
     scorecardsGiven: (u, args, ctx) =>
-      ctx.loaders.stats.scorecardsGiven.load({ userId: u.id, ...dayRange(args.from, args.to) }),
+      ctx.loaders.stats.scorecardsGiven.load({
+        userId: u.id,
+        ...reviewRange(args.from, args.to, ctx.settings.now()),
+      }),
   },
   GongCallContent: {
     scorecardsAnswers: (c) => c.scorecardsAnswers ?? null,

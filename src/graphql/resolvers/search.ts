@@ -26,6 +26,7 @@ import type {
 import type { GatewayContext } from '../context.js';
 import { checkFirst, decodeOpaque, encodeOpaque } from '../cursor.js';
 import type { CallParent, SearchHitParent, SnippetParent } from '../parents.js';
+import { connectionOf } from '../paging.js';
 import { planOf } from './call-plan.js';
 import { gongId, gongIds } from './ids.js';
 
@@ -262,17 +263,21 @@ export async function searchConnection(
       },
     });
   }
+  // The next page starts after the model's last hit, also when fresh reads left some out.
   const last = page.hits.at(-1);
-  return {
+  const c = connectionOf(edges, {
+    hasNextPage: page.hasNextPage,
     totalCount: page.totalCount,
-    hits: edges.map((e) => e.node),
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      endCursor: last
-        ? encodeOpaque({ t: last.key.started, i: last.key.callId, f })
-        : (input.after ?? null),
-    },
+    after: input.after != null,
+    endCursor: last
+      ? encodeOpaque({ t: last.key.started, i: last.key.callId, f })
+      : (input.after ?? null),
+  });
+  return {
+    totalCount: c.totalCount,
+    hits: c.nodes,
+    edges: c.edges,
+    pageInfo: c.pageInfo,
     indexedThrough: status.indexedThrough,
     indexedFrom: status.indexedFrom,
   };

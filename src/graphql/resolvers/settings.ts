@@ -4,13 +4,19 @@
  */
 import type { GatewayContext } from '../context.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
-import { gongId, isGongId } from './ids.js';
+import { isGongId } from './ids.js';
+import { readOfWorkspace } from './workspace-read.js';
 
 const trackerById = async (ctx: GatewayContext, id: string | null | undefined) =>
   id ? ((await ctx.loaders.stats.trackers()).find((t) => t.trackerId === id) ?? null) : null;
 
-const outcomeById = async (ctx: GatewayContext, id: string | null | undefined) =>
-  id ? ((await ctx.loaders.stats.callOutcomes()).find((o) => o.id === id) ?? null) : null;
+/** Definitions have no id: a call's outcome and a federation reference find theirs by name, ignoring case. */
+const outcomeByName = async (ctx: GatewayContext, name: string | null | undefined) => {
+  const wanted = name?.trim().toLowerCase();
+  if (!wanted) return null;
+  const all = await ctx.loaders.stats.callOutcomes();
+  return all.find((o) => o.callOutcome.trim().toLowerCase() === wanted) ?? null;
+};
 
 /** The parent is Gong's wire tracker hit, whose `id` is the tracker's id whatever the GraphQL field is called. */
 const wireId = (parent: unknown) => (parent as { id?: string | null }).id;
@@ -18,7 +24,7 @@ const wireId = (parent: unknown) => (parent as { id?: string | null }).id;
 export const settingsResolvers: Resolvers = {
   Query: {
     gongTrackers: (_p, { workspaceId }, ctx) =>
-      ctx.loaders.stats.trackers(workspaceId ? gongId(workspaceId, 'workspaceId') : undefined),
+      readOfWorkspace(ctx, workspaceId, (id) => ctx.loaders.stats.trackers(id)),
     gongCallOutcomes: (_p, _a, ctx) => ctx.loaders.stats.callOutcomes(),
   },
   GongTrackerDefinition: {
@@ -32,12 +38,13 @@ export const settingsResolvers: Resolvers = {
       t.creatorUserId && isGongId(t.creatorUserId) ? ctx.loaders.users.load(t.creatorUserId) : null,
   },
   GongCallOutcomeDefinition: {
-    __resolveReference: (ref, ctx) => outcomeById(ctx, ref.id),
+    __resolveReference: (ref, ctx) => outcomeByName(ctx, ref.name),
+    name: (d) => d.callOutcome,
   },
   GongTracker: {
     definition: (t, _a, ctx) => trackerById(ctx, wireId(t)),
   },
   GongCallOutcome: {
-    definition: (o, _a, ctx) => outcomeById(ctx, wireId(o)),
+    definition: (o, _a, ctx) => outcomeByName(ctx, o.name),
   },
 };

@@ -32,3 +32,26 @@ export function requiredDayRange(from: string, to: string): { from: string; to: 
   const r = dayRange(from, to);
   return { from: r.from as string, to: r.to as string };
 }
+
+/**
+ * Reviews are read over a bounded range: without `from`, the last `REVIEW_DEFAULT_DAYS` days (UTC
+ * days back from now), so an open range cannot page through a company's whole review history.
+ */
+export const REVIEW_DEFAULT_DAYS = 90;
+
+/** `[from, to)` of review days for scorecardsGiven / scorecardsReceived, `from` defaulted. */
+export function reviewRange(
+  from: string | null | undefined,
+  to: string | null | undefined,
+  now: number,
+): { from: string; to?: string } {
+  const r = dayRange(from, to);
+  const fallback = new Date(now - REVIEW_DEFAULT_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const start = r.from ?? (r.to !== undefined && r.to <= fallback ? undefined : fallback);
+  if (start === undefined)
+    throw badInput(
+      `from is needed when to (${r.to}) is more than ${REVIEW_DEFAULT_DAYS} days back`,
+      { field: 'from' },
+    );
+  return { ...r, from: start };
+}

@@ -14,12 +14,13 @@ import { requiredDayRange } from './stats-args.js';
 /** Gong's per-user interaction stats with the range they cover. */
 export type InteractionStatsParent = UserInteractionStats & { fromDate: string; toDate: string };
 
+/** The names the spec lists for POST /v2/stats/interaction (it sends no Talk Ratio). */
 const STAT_NAMES = {
-  talkRatio: 'Talk Ratio',
   longestMonologue: 'Longest Monologue',
   longestCustomerStory: 'Longest Customer Story',
   interactivity: 'Interactivity',
   patience: 'Patience',
+  questionRate: 'Question Rate',
 } as const;
 
 const statNamed = (name: string) => (p: InteractionStatsParent) =>

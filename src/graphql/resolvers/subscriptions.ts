@@ -11,6 +11,7 @@ import { assertConnectionRef } from '../../connections/types.js';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
 import { readCallCreated, readTranscriptReady } from '../../events/payloads.js';
+import { ALL_CALLS } from '../../events/transcript-interest.js';
 import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
 import { openEventStream } from '../../events/event-stream.js';
 import { WsCloseCode } from '../../close-codes.js';
@@ -19,6 +20,9 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
 import { gongId } from './ids.js';
 import { callFromWebhook } from './webhook-call.js';
+
+/** A subscriber's interest lease; renewed every third of it while the stream is open. */
+const SUBSCRIBER_LEASE_MS = 120_000;
 
 function isLoggedEvent(v: unknown): v is LoggedEvent {
   return (
@@ -41,6 +45,7 @@ async function open(
   topic: EventTopic,
   after: string | null | undefined,
   filter: (e: LoggedEvent) => boolean,
+  onEnd?: () => void,
 ) {
   const ev = ctx.services.events;
   const socket = ctx.subscriberSocket;
@@ -60,7 +65,10 @@ async function open(
       ctx.logger.warn({ subscription: name, lastDelivered: last }, 'subscriber too slow: closing');
       socket?.close(WsCloseCode.SubscriberTooSlow, tooSlowReason(last));
     },
-    onEnd: () => (shared ? undefined : ev.metrics?.openSubscriptions.dec({ subscription: name })),
+    onEnd: () => {
+      onEnd?.();
+      if (!shared) ev.metrics?.openSubscriptions.dec({ subscription: name });
+    },
     onLiveDelivery: (e) =>
       shared
         ? shared.live(e)
@@ -68,6 +76,30 @@ async function open(
             Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000,
           ),
   });
+}
+
+/**
+ * A subscriber waits for every transcript of its connection: the poller asks Gong about the
+ * connection's calls only while one does. The lease is renewed while the stream is open (it expires
+ * by itself if this instance dies); the returned function lets go.
+ */
+async function waitForTranscripts(ctx: GatewayContext): Promise<() => void> {
+  const interest = ctx.services.events.interest;
+  if (!interest) return () => undefined;
+  const lease = await interest.want(ctx.connectionRef, ALL_CALLS, 'subscriber', {
+    ttlMs: SUBSCRIBER_LEASE_MS,
+  });
+  const warn = (err: unknown) =>
+    ctx.logger.warn(
+      { err: err instanceof Error ? err.message : String(err) },
+      "could not renew a subscriber's interest in transcripts",
+    );
+  const renew = setInterval(() => void lease.renew().catch(warn), SUBSCRIBER_LEASE_MS / 3);
+  renew.unref();
+  return () => {
+    clearInterval(renew);
+    void lease.release().catch(warn);
+  };
 }
 
 export const subscriptionResolvers: Resolvers = {
@@ -117,11 +149,25 @@ export const subscriptionResolvers: Resolvers = {
       },
     },
     gongTranscriptReady: {
-      subscribe: (_p, args, ctx) =>
-        open(ctx, 'gongTranscriptReady', 'transcript.ready', args.after, (e) => {
-          const d = readTranscriptReady(e.data);
-          return d !== undefined && (!d.isPrivate || args.includePrivate === true);
-        }),
+      subscribe: async (_p, args, ctx) => {
+        const waiting = await waitForTranscripts(ctx);
+        try {
+          return await open(
+            ctx,
+            'gongTranscriptReady',
+            'transcript.ready',
+            args.after,
+            (e) => {
+              const d = readTranscriptReady(e.data);
+              return d !== undefined && (!d.isPrivate || args.includePrivate === true);
+            },
+            waiting,
+          );
+        } catch (e) {
+          waiting();
+          throw e;
+        }
+      },
       resolve: (payload: unknown, _args: unknown, ctx: GatewayContext) => {
         const d = isLoggedEvent(payload) ? readTranscriptReady(payload.data) : undefined;
         if (!isLoggedEvent(payload) || !d) throw corrupt('transcript.ready');

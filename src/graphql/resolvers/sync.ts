@@ -4,11 +4,15 @@
  * start time with the operation's contentSelector; transcripts from POST /v2/calls/transcript.
  * Both run at background priority: interactive reads go first in the connection's budget.
  */
+import { ALL_CALLS } from '../../events/transcript-interest.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
 import { runSyncStep } from '../sync/run.js';
 import { planOf, primeCalls, privateCallIds } from './call-plan.js';
 import { toIso } from './ids.js';
+
+/** A transcripts sync chain counts as waiting for transcripts this long after its last page. */
+const SYNC_INTEREST_MS = 3_600_000;
 
 /** The records a by-id batch found; a failed batch fails the step (the checkpoint is not advanced). */
 function found<T>(results: readonly (T | null | Error)[]): T[] {
@@ -54,6 +58,18 @@ export const syncResolvers: Resolvers = {
     },
     gongTranscriptsSync: async (_p, args, ctx, info) => {
       const first = checkFirst(args.first);
+      // A chain reads the transcripts of learned calls by id: the poller finds them ready meanwhile.
+      await ctx.services.events.interest
+        ?.want(ctx.connectionRef, ALL_CALLS, 'sync', {
+          holder: 'transcripts-sync',
+          ttlMs: SYNC_INTEREST_MS,
+        })
+        .catch((err: unknown) =>
+          ctx.logger.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            "could not record the sync chain's interest in transcripts",
+          ),
+        );
       const hidden = new Set<string>();
       const hide = async (callIds: string[]) => {
         // A transcript does not say whether its call is private: one calls lookup per page.

@@ -7,7 +7,7 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
 import { loadCall, privateCallIds } from './call-plan.js';
-import { dateWindow, gongId, gongIds, isGongId } from './ids.js';
+import { dateWindow, gongId, gongIds, isGongId, transcriptId } from './ids.js';
 
 export const transcriptResolvers: Resolvers = {
   Query: {
@@ -51,7 +51,7 @@ export const transcriptResolvers: Resolvers = {
   GongTranscript: {
     __resolveReference: (ref, ctx) =>
       isGongId(ref.callId) ? ctx.loaders.transcripts.load(ref.callId) : null,
-    id: (t) => t.callId,
+    id: (t) => transcriptId(t.callId),
     call: (t, _a, ctx, info) => loadCall(ctx, info, t.callId),
     monologues: (t) => t.transcript.map((monologue) => ({ callId: t.callId, monologue })),
   },

@@ -8,59 +8,35 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { CallData, ContentSelector } from '../../gong/wire.js';
+import { CALL_SECTIONS, COUNTS, PLAIN } from '../../gong/wire/call-sections.js';
 import type { CallParent } from '../parents.js';
 import type { SelectedFields } from '../selection.js';
 import { planOf } from './call-plan.js';
 
-type Flags = Record<string, boolean | undefined> | undefined;
-const selected = (flags: Flags) =>
-  Object.entries(flags ?? {})
-    .filter(([, on]) => on === true)
-    .map(([k]) => k);
-
-/** Gong's interaction flag → the key its answer uses (Gong's naming quirk). */
-const INTERACTION_KEY: Record<string, string> = { personInteractionStats: 'interactionStats' };
-
-/** The first selected part the payload does not carry, or undefined when it carries everything selected. */
+/**
+ * The first selected section the payload does not carry (its path in CallData), or undefined when
+ * it carries everything selected. What counts as carried, and which flavour serves which need, is
+ * the call-section table's (src/gong/wire/call-sections.ts), the entity cache's rule too.
+ */
 export function missingPart(
   call: CallData,
   selector: ContentSelector | undefined,
   fields: SelectedFields = new Set(),
 ): string | undefined {
   if (!selector) return undefined;
-  const f = selector.exposedFields;
-  if (f?.parties && call.parties == null) return 'parties';
-  if (selector.context !== undefined) {
-    // The capture's context was an empty list: a rule may leave it out, so empty proves nothing.
-    if (call.context == null || call.context.length === 0) return 'context';
+  for (const section of CALL_SECTIONS) {
+    let wanted = section.need(selector);
+    if (wanted === undefined) continue;
+    // Phrases ride on the trackers flag: a view that shows none is served by a webhook's counts.
     if (
-      selector.context === 'Extended' &&
-      call.context.some((c) => (c.objects ?? []).some((o) => o.fields == null))
+      section.path === 'content.trackers' &&
+      wanted === PLAIN &&
+      !fields.has('GongTracker.phrases')
     )
-      return 'context fields';
+      wanted = COUNTS;
+    const carried = section.carried(call);
+    if (carried === undefined || !section.serves(carried, wanted)) return section.path;
   }
-  const content = call.content;
-  const trackerLacks = (key: string) => {
-    const trackers = content?.trackers;
-    return (
-      !Array.isArray(trackers) ||
-      trackers.some((t: unknown) => typeof t !== 'object' || t === null || !(key in t))
-    );
-  };
-  for (const flag of selected(f?.content)) {
-    if (flag === 'trackerOccurrences') {
-      if (trackerLacks('occurrences')) return 'tracker occurrences';
-    } else if (content?.[flag] == null) return `content.${flag}`;
-  }
-  // Phrases ride on the trackers flag; the capture's trackers had none.
-  if (f?.content?.trackers && fields.has('GongTracker.phrases') && trackerLacks('phrases'))
-    return 'tracker phrases';
-  const interaction = call.interaction;
-  for (const flag of selected(f?.interaction))
-    if (interaction?.[INTERACTION_KEY[flag] ?? flag] == null) return `interaction.${flag}`;
-  if (f?.collaboration?.publicComments && call.collaboration?.publicComments == null)
-    return 'collaboration.publicComments';
-  if (f?.media && call.media == null) return 'media';
   return undefined;
 }
 

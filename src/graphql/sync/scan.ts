@@ -10,6 +10,7 @@
  */
 import { walkPages } from '../../gong/reads/pages.js';
 import type { Page } from '../../gong/types.js';
+import { PAGE_SIZE } from '../../gong/wire/common.js';
 import type { Scan } from './checkpoint.js';
 import type { LearnedCall } from '../../sync/sync-state.js';
 
@@ -40,8 +41,6 @@ export interface SyncStep<R> {
   hasMore: boolean;
 }
 
-/** Ids looked up per request in the learned pass (Gong's page size). */
-const BY_ID_BATCH = 100;
 const LEARN_SLACK_MS = 3_600_000;
 
 export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>> {
@@ -112,7 +111,7 @@ export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>
         const last = pending[i - 1] as LearnedCall;
         return paused(opts, records, { f: scan.f, t: scan.t, o: 0, l: [last.at, last.callId] });
       }
-      const batch = pending.slice(i, i + Math.min(room, BY_ID_BATCH));
+      const batch = pending.slice(i, i + Math.min(room, PAGE_SIZE));
       for (const r of await opts.fetchByIds(batch.map((e) => e.callId))) take(r);
       i += batch.length;
     }
