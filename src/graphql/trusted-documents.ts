@@ -10,8 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import { ErrorCode, GatewayError } from '../errors.js';
+import { parse, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode, GatewayError, httpStatusOf } from '../errors.js';
 
 export interface TrustedDocuments {
   /** Documents in the manifest. */
@@ -154,4 +154,32 @@ export function resolveDocument(
   // The full text of a trusted document is that document (clients that send both, or only text).
   if (documents?.has(query)) return { kind: 'document', query };
   return refused(ErrorCode.PERSISTED_QUERY_NOT_IN_LIST, `${ONLY}; this query is not one of them`);
+}
+
+/**
+ * The step as the operation pipeline runs it before parsing: the document to run (undefined when
+ * the request names none the gateway knows, for the executor to answer), or a refusal with the
+ * HTTP status of its code and the error every transport delivers.
+ */
+export function trustedDocumentStep(
+  policy: TrustedDocumentPolicy,
+): (
+  req: DocumentRequest,
+) =>
+  | { ok: true; query: string | undefined }
+  | { ok: false; status: number; error: GraphQLFormattedError } {
+  return (req) => {
+    const r = resolveDocument(req, policy);
+    if (r.kind === 'refused') {
+      const { code, message, details } = r.error;
+      const shown = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
+      return {
+        ok: false,
+        status: httpStatusOf[code],
+        error: { message, extensions: { ...shown, code } },
+      };
+    }
+    if (r.kind === 'document') return { ok: true, query: r.query };
+    return { ok: true, query: typeof req.query === 'string' ? req.query : undefined };
+  };
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseManifest,
   resolveDocument,
+  trustedDocumentStep,
   type ResolvedDocument,
 } from '../../src/graphql/trusted-documents.js';
 
@@ -78,6 +79,26 @@ describe('trusted documents', () => {
     }
     // The exact text of a trusted document is that document.
     expect(resolveDocument({ query: DOC }, only)).toEqual({ kind: 'document', query: DOC });
+  });
+
+  it("as the pipeline's step: the document to run, or a refusal with its status and code", () => {
+    const step = trustedDocumentStep(only);
+    expect(step({ documentId: sha1 })).toEqual({ ok: true, query: DOC });
+    expect(step({})).toEqual({ ok: true, query: undefined });
+    expect(step({ query: '{ a }' })).toEqual({
+      ok: false,
+      status: 400,
+      error: {
+        message: expect.stringMatching(/PERSISTED_DOCUMENTS_ONLY/) as unknown,
+        extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' },
+      },
+    });
+    expect(trustedDocumentStep(open)({ documentId: 'nope' })).toMatchObject({
+      ok: false,
+      status: 400,
+      error: { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', field: 'documentId' } },
+    });
+    expect(trustedDocumentStep(open)({ query: '{ a }' })).toEqual({ ok: true, query: '{ a }' });
   });
 
   it('a manifest that is not hash → document stops start-up with the reason', () => {
