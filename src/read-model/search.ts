@@ -83,7 +83,6 @@ interface HitRow {
   trackers: NonNullable<CallData['content']>['trackers'] | null;
   topics: NonNullable<CallData['content']>['topics'] | null;
   score: number | null;
-  total: number;
 }
 
 /** Config names come from pg_ts_config through our own table; checked anyway before they meet SQL. */
@@ -162,26 +161,27 @@ export async function searchCalls(
   }
   const filterParams = params.length;
   const after = input.after
-    ? `(x.started, x.call_id) < (${p(input.after.started)}::timestamptz, ${p(input.after.callId)})`
+    ? `(c.started, c.call_id) < (${p(input.after.started)}::timestamptz, ${p(input.after.callId)})`
     : 'true';
-  const rows = await db.query<HitRow>(
-    `WITH page AS (
-       SELECT x.call_id, x.started, x.total FROM (
-         SELECT c.call_id, c.started, count(*) OVER ()::int AS total
-         FROM rm_call c WHERE ${where.join(' AND ')}
-       ) x
-       WHERE ${after}
-       ORDER BY x.started DESC, x.call_id DESC
-       LIMIT ${p(input.first + 1)}::int
-     )
-     SELECT c.call_id, c.started::text AS started_key, c.meta, c.parties, c.context, c.trackers,
-       c.topics, ${score} AS score, page.total
-     FROM page
-     JOIN rm_call c ON c.conn = $1 AND c.call_id = page.call_id
-     LEFT JOIN rm_transcript t ON t.conn = $1 AND t.call_id = page.call_id
-     ORDER BY page.started DESC, page.call_id DESC`,
-    params,
-  );
+  const limit = p(input.first + 1);
+  // The page walks the start index newest first and stops after `first + 1` matches; the count is
+  // its own query (no sort, no window over every match). Ranks are computed for the page only.
+  const [rows, counted] = await Promise.all([
+    db.query<HitRow>(
+      `SELECT c.call_id, c.started::text AS started_key, c.meta, c.parties, c.context, c.trackers,
+         c.topics, ${score} AS score
+       FROM rm_call c
+       ${f.text !== undefined ? 'LEFT JOIN rm_transcript t ON t.conn = $1 AND t.call_id = c.call_id' : ''}
+       WHERE ${where.join(' AND ')} AND ${after}
+       ORDER BY c.started DESC, c.call_id DESC
+       LIMIT ${limit}::int`,
+      params,
+    ),
+    db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM rm_call c WHERE ${where.join(' AND ')}`,
+      params.slice(0, filterParams),
+    ),
+  ]);
   const hits = rows.slice(0, input.first).map((r): SearchHitRow => ({
     call: {
       metaData: r.meta,
@@ -205,15 +205,7 @@ export async function searchCalls(
     score: r.score,
     key: { started: r.started_key, callId: r.call_id },
   }));
-  let totalCount = rows[0]?.total ?? 0;
-  if (rows.length === 0 && input.after) {
-    // Past the last hit: the page is empty, so count without the keyset.
-    const [row] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM rm_call c WHERE ${where.join(' AND ')}`,
-      params.slice(0, filterParams),
-    );
-    totalCount = row?.n ?? 0;
-  }
+  const totalCount = counted[0]?.n ?? 0;
   return { totalCount, hits, hasNextPage: rows.length > input.first };
 }
 
