@@ -2,9 +2,10 @@
  * Search queries over the read model: the filters AND-ed, each list matching any of its values,
  * always fixed to one connection (`c.conn = $1` is the first condition of every query, and the
  * text match and snippets read transcripts of that connection only). Newest first, with or
- * without text (a text hit's score is ranked for the page's hits only, so a query costs the same
- * however many calls match); pages by keyset, so a page never repeats or skips a call while the
- * model changes under a client's cursor. Not public API.
+ * without text: a page walks the start index and stops after `first + 1` matches, a text hit's
+ * score is ranked for the page's hits only, and `totalCount` is a plain count of the matches.
+ * Pages go by keyset, so a page never repeats or skips a call while the model changes under a
+ * client's cursor. Not public API.
  */
 import type { CallData, CallContext, Party } from '../gong/wire.js';
 import type { HeldSections } from './rows.js';
