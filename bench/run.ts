@@ -15,6 +15,7 @@ import { sync } from './sync.js';
 import { syncCost } from './sync-cost.js';
 import { fullReadRefresh } from './full-read-refresh.js';
 import { callPageViews } from './call-page-views.js';
+import { reconcileCost } from './reconcile-cost.js';
 
 const SCENARIOS: Record<string, Scenario> = {
   upstream: upstreamEfficiency,
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'sync-cost': syncCost,
   'full-read-refresh': fullReadRefresh,
   views: callPageViews,
+  'reconcile-cost': reconcileCost,
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; runs?: number } {

@@ -28,6 +28,10 @@ import {
 import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
 import { createCallObserver } from './gong/call-observer.js';
 import { createApollo } from './graphql/apollo.js';
+import { pipelinePlugin } from './graphql/pipeline/apollo-plugin.js';
+import { createLiveOperations } from './graphql/pipeline/live.js';
+import { createOperationPipeline, type OperationPipeline } from './graphql/pipeline/operation.js';
+import { createValidation } from './graphql/pipeline/rules.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { mergeResolvers } from './graphql/resolvers/index.js';
 import { createGraphqlTracing } from './graphql/tracing.js';
@@ -35,7 +39,6 @@ import { createSyncState } from './sync/sync-state.js';
 import { createExplorer } from './http/explorer.js';
 import { graphqlRoute } from './http/graphql-route.js';
 import { healthRoute } from './http/health-route.js';
-import { createHttpOperations } from './http/http-operation.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { createMultipartSubscriptions } from './http/multipart-subscriptions.js';
 import { gatewayReadinessChecks, readinessRoute } from './http/readiness-route.js';
@@ -55,6 +58,8 @@ import { createConnectionsFeature } from './wiring/connections.js';
 import { createEventsFeature, type OnCallLearned } from './wiring/events.js';
 import { createReadModelFeature } from './wiring/read-model.js';
 import type { ReadModel } from './read-model/read-model.js';
+import { createReconcileFeature } from './wiring/reconcile.js';
+import type { SweepReport } from './reconcile/reconciler.js';
 import { createSharedState } from './wiring/stores.js';
 import { createWritesFeature } from './wiring/writes.js';
 
@@ -76,6 +81,11 @@ export interface GatewayDeps {
   now?: () => number;
   /** Largest GraphQL request body. @default 1 MiB */
   maxGraphQLBodyBytes?: number;
+  /**
+   * Sweep connections in use on a timer (`npm start` does). Off, sweeps run only when
+   * `gateway.changes.tick()` is called, as tests do after moving their clock. @default false
+   */
+  reconcileTimer?: boolean;
 }
 
 export interface Gateway {
@@ -87,13 +97,28 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   /** Builds the context of one operation (graphql-ws uses it too). */
   context: ContextFactory;
-  /** Every validation rule to run (spec rules plus the query limits), for WebSocket execution. */
+  /** Every validation rule to run (spec rules plus the query limits and the policy). */
   validationRules: readonly ValidationRule[];
+  /** The one operation pipeline every transport goes through. */
+  pipeline: OperationPipeline;
+  /**
+   * Shutdown begins: SSE and multipart streams end with a SHUTTING_DOWN error (else they would hold
+   * the drain of in-flight HTTP) and new operations are refused; `close()` then closes WebSockets
+   * with 1001.
+   */
+  goingAway(): void;
   clients: GongClients;
   /** The full-read cache (workspaces, users, flows). */
   cache: FullReadCache;
   /** The search read model (absent with READ_MODEL=off). */
   readModel?: ReadModel;
+  /** Calls that change after processing (src/reconcile/). */
+  changes: {
+    /** Runs the reconciler's due sweeps now (for connections in use). */
+    tick(): Promise<SweepReport[]>;
+    /** Resolves once what reads and webhooks showed of the connection's calls is in its change index and published. */
+    settled(connectionRef: string): Promise<void>;
+  };
   /** Who waits for transcripts: an embedder (or the read model) registers here to have them polled. */
   transcriptInterest: TranscriptInterest;
   logger: Logger;
@@ -173,6 +198,19 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     now,
   });
 
+  // Calls that change after processing: the change index every call record feeds, the reconciler's sweeps.
+  const reconcile = createReconcileFeature(config, {
+    store: shared.changeIndex,
+    observer,
+    clients,
+    log: shared.eventLog,
+    entities: shared.entities,
+    now,
+    logger,
+    metrics,
+    onCreated: (connectionRef, callId, started) => learn({ connectionRef, callId, started }),
+  });
+
   const embeddedSandbox = deps.sandbox !== undefined && usesEmbeddedSandbox(config);
   const authenticate =
     deps.authenticate ??
@@ -201,6 +239,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       if (!callIds) await shared.cache.invalidate(ref);
     },
   };
+  // What outlives a request (subscriptions, sockets, streams), so expiry, disconnect and shutdown reach it.
+  const live = createLiveOperations(deps.now);
   const services: GatewayServices = {
     connections: connections?.services,
     events: events.services,
@@ -208,9 +248,11 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     sync,
     caches,
     ...(readModel ? { search: readModel } : {}),
+    live,
+    calls: reconcile.services,
     ...deps.services,
   };
-  const context = createContextFactory({
+  const operationContext = createContextFactory({
     gongClient: (ref) => clients.client(ref),
     authenticate,
     logger,
@@ -220,7 +262,14 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     entities: shared.entities,
     settings: readSettings(config, deps.now),
     services,
+    maxRequestsPerOperation: config.GONG_MAX_REQUESTS_PER_OPERATION,
   });
+  // Every operation keeps its connection in use, so the reconciler sweeps it (RECONCILE_IDLE_HOURS).
+  const context: ContextFactory = async (request) => {
+    const ctx = await operationContext(request);
+    reconcile.activity.read(ctx.connectionRef);
+    return ctx;
+  };
 
   // With tracing on (src/observability/tracing.ts), GraphQL phases and Gong-reaching resolvers get spans.
   const graphqlTracing = traceExport(config) ? createGraphqlTracing() : undefined;
@@ -230,54 +279,69 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   // HTTP and WebSocket operations share one bounded set of operation labels.
   const operationLabel = createOperationLabel();
   const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
+  const policy = { introspection, hideSuggestions: production };
+  const validation = createValidation({
+    maxDepth: config.GRAPHQL_MAX_DEPTH,
+    maxCost: config.GRAPHQL_MAX_COST,
+    maxAliases: config.GRAPHQL_MAX_ALIASES,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
+    ...policy,
+  });
+  const pipeline = createOperationPipeline({
+    schema,
+    context,
+    validation,
+    policy,
+    live,
+    metrics,
+    operationLabel,
+    maxEntities: config.GRAPHQL_MAX_ENTITIES,
+  });
   const apollo = createApollo({
     schema,
     logger,
+    validationRules: validation.extra,
+    parseOptions: validation.parseOptions,
+    policy,
+    formatError: (formatted, error) => pipeline.formatError(formatted, error),
     plugins: [
+      pipelinePlugin(pipeline),
       graphqlMetricsPlugin<GatewayContext>(metrics, { label: operationLabel }),
       ...(graphqlTracing ? [graphqlTracing.plugin] : []),
       ...(deps.plugins ?? []),
     ],
-    limits: {
-      maxDepth: config.GRAPHQL_MAX_DEPTH,
-      maxCost: config.GRAPHQL_MAX_COST,
-      maxAliases: config.GRAPHQL_MAX_ALIASES,
-      maxTokens: config.GRAPHQL_MAX_TOKENS,
-      maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
-      hideSuggestions: production,
-      introspection,
-    },
   });
-  await apollo.server.start();
-  const validationRules = apollo.allValidationRules;
-
-  // Subscriptions (and any operation) over SSE and Apollo multipart share one preparation and hub.
-  const httpOperations = createHttpOperations({
-    schema,
-    context,
-    validationRules,
-    maxTokens: config.GRAPHQL_MAX_TOKENS,
-    metrics,
-    operationLabel,
+  await apollo.start();
+  const validationRules = validation.all;
+  // Subscriptions (and any operation) over SSE and Apollo multipart, through the same pipeline.
+  const sse = createSseSubscriptions(pipeline, {
+    reservationTtlMs: config.SSE_RESERVATION_TTL_MS,
+    maxPerCredential: config.SSE_MAX_STREAMS_PER_CREDENTIAL,
+    maxOperations: 100,
+    heartbeatMs: 12_000,
+    drainGraceMs: 5_000,
   });
+  const multipart = createMultipartSubscriptions(pipeline);
   const explorer = createExplorer({ production });
   const routes: Route[] = [
     graphqlRoute({
-      server: apollo.server,
-      context,
+      server: apollo,
+      authenticate: (request) => pipeline.authenticate(request),
       maxBodyBytes: deps.maxGraphQLBodyBytes,
       bodyDeadlines,
       maxBatchSize: config.GRAPHQL_MAX_BATCH_SIZE,
-      streams: {
-        sse: createSseSubscriptions(httpOperations),
-        multipart: createMultipartSubscriptions(httpOperations),
-      },
-      explorer: explorer.page,
+      maxTokens: config.GRAPHQL_MAX_TOKENS,
+      streams: { sse, multipart, context: (c) => c },
+      scoped: (ctx, signal, fn) => pipeline.scoped({ ...ctx, signal }, fn),
+      explorer: (res) => explorer.page(res),
     }),
     ...(explorer.route ? [explorer.route] : []),
     healthRoute(),
     // Readiness: each dependency this instance was built with.
-    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog, readModel })),
+    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog, readModel }), {
+      details: () => ({ reconciler: reconcile.reconciler.readiness() }),
+    }),
     metricsRoute(metrics.registry, config.METRICS_TOKEN),
     ...(connections?.routes ?? []),
     ...events.routes,
@@ -288,20 +352,18 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const port = await listen(server, config.PORT, host);
   const ws = attachGraphQLWebSocket({
     server,
-    schema,
-    context,
-    validationRules,
+    pipeline,
     operationLabel,
-    maxTokens: config.GRAPHQL_MAX_TOKENS,
     logger,
     metrics,
     maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
     maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED_SOCKETS,
+    maxUnauthenticatedPerPeer: config.WS_MAX_UNAUTHENTICATED_PER_PEER,
+    trustProxy: config.TRUST_PROXY,
     allowedOrigins: config.CORS_ORIGINS,
-    // The same policy Apollo applies over HTTP.
-    policy: { introspection, hideSuggestions: production },
   });
   events.poller.start();
+  if (deps.reconcileTimer) reconcile.reconciler.start();
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
   let closing: Promise<void> | undefined;
@@ -310,22 +372,31 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     port,
     server,
     schema,
-    apollo: apollo.server,
+    apollo,
     context,
     validationRules,
+    pipeline,
+    goingAway: () => pipeline.goingAway(),
     clients,
     cache: shared.cache,
     ...(readModel ? { readModel } : {}),
+    changes: {
+      tick: () => reconcile.reconciler.tick(),
+      settled: (ref) => reconcile.feeder.drain(ref),
+    },
     transcriptInterest: shared.transcriptInterest,
     logger,
     metrics,
     close: () =>
       (closing ??= (async () => {
+        // Streams and sockets hear why they end (SHUTTING_DOWN, close 1001) before the server closes.
+        pipeline.goingAway();
+        pipeline.close();
         await ws.dispose();
         await events.poller.close();
-        httpOperations.close();
+        await reconcile.close();
         await closeServer(server);
-        await apollo.server.stop();
+        await apollo.stop();
         await readModel?.close();
         await clients.close();
         await shared.close();

@@ -20,6 +20,9 @@ export const ErrorCode = {
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   /** The search read model is off (READ_MODEL=off) or its database does not answer. */
   SEARCH_UNAVAILABLE: 'SEARCH_UNAVAILABLE',
+  UPSTREAM_CEILING_EXCEEDED: 'UPSTREAM_CEILING_EXCEEDED',
+  SUBSCRIBER_TOO_SLOW: 'SUBSCRIBER_TOO_SLOW',
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
   /** A `documentId` that no trusted document has (PERSISTED_DOCUMENTS_PATH). */
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   /** PERSISTED_DOCUMENTS_ONLY refused an operation that is not one of the trusted documents. */
@@ -37,6 +40,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   REQUEST_TIMEOUT: 408,
+  UPSTREAM_CEILING_EXCEEDED: 400,
+  SUBSCRIBER_TOO_SLOW: 429,
+  SHUTTING_DOWN: 503,
   PERSISTED_QUERY_NOT_FOUND: 400,
   PERSISTED_QUERY_NOT_IN_LIST: 400,
   RECONNECT_REQUIRED: 424,
@@ -48,7 +54,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
-/** Extra, client-safe facts attached to an error (`retryAfter`, Gong's `requestId`, `scope`, `field`...). */
+/** Extra, client-safe facts attached to an error (`retryAfter` in seconds, Gong's `requestId`, `scope`, `field`...). */
 export type ErrorDetails = Record<string, string | number | boolean | string[] | undefined>;
 
 export class GatewayError extends Error {

@@ -110,6 +110,7 @@ async function main(): Promise<void> {
   // SIGTERM/SIGINT/SIGHUP: stop accepting, drain HTTP, close WebSockets with 1001, exit 0 (src/lifecycle/shutdown.ts).
   const shutdown = createShutdown({
     server: gateway.server,
+    goingAway: () => gateway.goingAway(),
     close: async () => {
       await gateway.close();
       await sandbox?.close();

@@ -19,7 +19,10 @@ export async function hostApollo<C extends BaseContext>(
   context: () => Promise<C>,
 ): Promise<HostedApollo> {
   await apollo.start();
-  const server = createHttpServer([graphqlRoute<C>({ server: apollo, context })], silentLogger());
+  const server = createHttpServer(
+    [graphqlRoute<C>({ server: apollo, authenticate: context })],
+    silentLogger(),
+  );
   const port = await listen(server, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}/graphql`,

@@ -7,7 +7,13 @@
  * Misses are not remembered: an id Gong does not know (yet) is asked again next time, since a call
  * becomes visible, and gets its transcript, hours after it ends.
  */
-import type { CallData, CallTranscript, ContentSelector, UserMetadata } from '../gong/wire.js';
+import type {
+  CallBasicData,
+  CallData,
+  CallTranscript,
+  ContentSelector,
+  UserMetadata,
+} from '../gong/wire.js';
 import type { Metrics } from '../observability/metrics.js';
 import {
   callOf,
@@ -22,7 +28,8 @@ import {
   type Parts,
   type PartTtls,
 } from './call-parts.js';
-import type { EntityKind, EntityStore } from './entity-store.js';
+import type { EntityKind, EntityStore, EntityWrite } from './entity-store.js';
+import type { ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import { byKeys } from '../util/by-keys.js';
 
 /** Gong's media URLs expire after 8 hours; one served from the cache stays valid for at least one more. */
@@ -70,14 +77,44 @@ export interface EntityCache {
   rememberUsers(ref: string, users: readonly UserMetadata[]): Promise<void>;
   /** Forgets the given calls (with their transcripts), or everything cached for the connection. */
   evict(ref: string, callIds?: readonly string[]): Promise<void>;
+  /** The ids of `kind` a read would have to ask Gong for now (an estimate: call parts are not looked at). */
+  uncached(ref: string, kind: EntityKind, ids: readonly string[]): Promise<string[]>;
+  /** The calls' cached metaData, without asking Gong or counting a lookup (privacy checks of logged events). */
+  peekCalls(ref: string, ids: readonly string[]): Promise<(CallBasicData | undefined)[]>;
 }
 
 export interface EntityCacheOptions {
   store: EntityStore;
   ttls: EntityTtls;
   metrics?: Metrics;
+  /** Where an entry bound to another connection or kind is reported (then it is a miss). */
+  reportCorrupt?: ReportCorruptEntry;
   now?: () => number;
 }
+
+/**
+ * What the store holds: the value with the connection and kind it was written for. A store that
+ * is shared (Redis) can be written by others; an entry copied under another connection's or
+ * kind's key is never served there.
+ */
+interface BoundEntry {
+  c: string;
+  k: EntityKind;
+  v: unknown;
+}
+
+const isBoundTo = (e: unknown, ref: string, kind: EntityKind): e is BoundEntry =>
+  typeof e === 'object' &&
+  e !== null &&
+  'v' in e &&
+  (e as { c?: unknown }).c === ref &&
+  (e as { k?: unknown }).k === kind;
+
+const bound = (ref: string, kind: EntityKind, value: unknown): BoundEntry => ({
+  c: ref,
+  k: kind,
+  v: value,
+});
 
 export function createEntityCache(opts: EntityCacheOptions): EntityCache {
   const now = opts.now ?? Date.now;
@@ -88,15 +125,35 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
     n > 0 && opts.metrics?.entityLookups.inc({ kind, result }, n);
   const saved = () => opts.metrics?.upstreamRequestsSaved.inc({ reason: 'cache' });
 
+  /** The stored values of `ids`, each only if it was written for this connection and kind. */
+  async function read(ref: string, kind: EntityKind, ids: readonly string[]): Promise<unknown[]> {
+    return (await store.get(ref, kind, ids)).map((e, i) => {
+      if (e === undefined) return undefined;
+      if (isBoundTo(e, ref, kind)) return e.v;
+      opts.reportCorrupt?.(
+        'cache',
+        `entity:${ref}:${kind}:${ids[i]}`,
+        'not bound to this connection and kind',
+      );
+      return undefined;
+    });
+  }
+  const write = (ref: string, kind: EntityKind, writes: EntityWrite[]) =>
+    store.set(
+      ref,
+      kind,
+      writes.map((w) => ({ ...w, value: bound(ref, kind, w.value) })),
+    );
+
   async function records(ref: string, ids: readonly string[]): Promise<(CallRecord | undefined)[]> {
-    return (await store.get(ref, 'call', ids)).map((r, i) =>
+    return (await read(ref, 'call', ids)).map((r, i) =>
       isCallRecord(r) && r.metaData.id === ids[i] ? r : undefined,
     );
   }
 
   async function writeCalls(ref: string, merged: CallRecord[]): Promise<void> {
     const at = now();
-    await store.set(
+    await write(
       ref,
       'call',
       merged.map((r) => ({ id: r.metaData.id, value: r, ttlMs: recordUntil(r) - at })),
@@ -120,7 +177,7 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
     if (ttlSeconds <= 0) return byKeys(ids, await fetch([...ids]), idOf);
     const cached = o.fresh
       ? ids.map(() => undefined)
-      : (await store.get(ref, kind, ids)).map((v, i) =>
+      : (await read(ref, kind, ids)).map((v, i) =>
           v !== undefined && looksLike(v, ids[i] as string) ? (v as T) : undefined,
         );
     const misses = ids.filter((_, i) => cached[i] === undefined);
@@ -131,12 +188,17 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
       return cached.map((c) => c ?? null);
     }
     const found = await fetch(misses);
-    await store.set(
+    await write(
       ref,
       kind,
       found.filter(storable).map((t) => ({ id: idOf(t), value: t, ttlMs: ms(ttlSeconds) })),
     );
     const got = new Map(found.map((t) => [idOf(t), t]));
+    // Read past the cache (no-cache), an id Gong no longer answers must not stay cached either.
+    if (o.fresh) {
+      const gone = misses.filter((id) => !got.has(id));
+      if (gone.length > 0) await store.evict(ref, { kind, ids: gone }, 'gone');
+    }
     return ids.map((id, i) => cached[i] ?? got.get(id) ?? null);
   }
 
@@ -190,8 +252,9 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
           await writeCalls(ref, merged);
         }),
       );
-      // An id Gong did not return is unknown (deleted, or no longer visible): its older record goes.
-      const gone = [...asked].filter((id) => !answered.has(id) && byId.has(id));
+      // An id Gong did not return is unknown (deleted, or no longer visible): its older record
+      // goes, also when the read skipped the cache (no-cache) and so never looked at it.
+      const gone = [...asked].filter((id) => !answered.has(id) && (o.fresh || byId.has(id)));
       if (gone.length > 0) await store.evict(ref, { kind: 'call', ids: gone }, 'gone');
       return ids.map((id) => {
         const r = byId.get(id);
@@ -231,7 +294,7 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
     async rememberTranscripts(ref, transcripts) {
       const final = transcripts.filter(isFinal);
       if (opts.ttls.transcriptSeconds > 0 && final.length > 0)
-        await store.set(
+        await write(
           ref,
           'transcript',
           final.map((t) => ({ id: t.callId, value: t, ttlMs: ms(opts.ttls.transcriptSeconds) })),
@@ -240,11 +303,28 @@ export function createEntityCache(opts: EntityCacheOptions): EntityCache {
 
     async rememberUsers(ref, users) {
       if (opts.ttls.userSeconds > 0 && users.length > 0)
-        await store.set(
+        await write(
           ref,
           'user',
           users.map((u) => ({ id: u.id, value: u, ttlMs: ms(opts.ttls.userSeconds) })),
         );
+    },
+
+    async uncached(ref, kind, ids) {
+      const ttl =
+        kind === 'call'
+          ? opts.ttls.callSeconds
+          : kind === 'transcript'
+            ? opts.ttls.transcriptSeconds
+            : opts.ttls.userSeconds;
+      if (ttl <= 0 || ids.length === 0) return [...ids];
+      const found = await read(ref, kind, ids);
+      return ids.filter((_, i) => found[i] === undefined);
+    },
+
+    async peekCalls(ref, ids) {
+      if (opts.ttls.callSeconds <= 0 || ids.length === 0) return ids.map(() => undefined);
+      return (await records(ref, ids)).map((r) => r?.metaData);
     },
 
     async evict(ref, callIds) {

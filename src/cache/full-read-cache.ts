@@ -31,11 +31,18 @@ export interface FullReadCache {
     schema?: z.ZodType<T>,
     refresh?: boolean,
   ): Promise<T>;
+  /**
+   * What a read of `key` would cost now, without loading: in flight (shared, free), cached (its
+   * value, free) or missing. For estimates made before an operation runs.
+   */
+  peek(connectionRef: string, key: string): Promise<FullReadPeek>;
   /** Forgets one key, or every key of the connection when `key` is omitted (memory) / the one key (Redis). */
   invalidate(connectionRef: string, key?: string): Promise<void>;
   /** Resolves when the background refreshes running now have finished (tests, shutdown). */
   settled(): Promise<void>;
 }
+
+export type FullReadPeek = { state: 'missing' | 'in-flight' } | { state: 'cached'; value: unknown };
 
 export interface FullReadCacheOptions {
   redis?: Redis;
@@ -91,14 +98,17 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
         } catch {
           return corrupt(k, 'not JSON');
         }
-        // `{v, f}`: value, fresh until (ms). Anything else predates stale-while-revalidate: a fresh bare value.
+        // `{v, f, k}`: value, fresh until (ms), and the key (connection and kind) it was written
+        // under. An entry copied under another key, or not bound to one, is never served.
         const envelope =
           typeof stored === 'object' &&
           stored !== null &&
           'v' in stored &&
           typeof (stored as { f?: unknown }).f === 'number';
-        const value = envelope ? (stored as { v: unknown }).v : stored;
-        const fresh = envelope ? (stored as { f: number }).f > now() : true;
+        if (!envelope || (stored as { k?: unknown }).k !== k)
+          return corrupt(k, 'not bound to this connection and key');
+        const value = (stored as { v: unknown }).v;
+        const fresh = (stored as { f: number }).f > now();
         if (schema && value !== null) {
           const checked = schema.safeParse(value);
           if (!checked.success)
@@ -135,7 +145,7 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
       try {
         await opts.redis.set(
           redisKey(k),
-          JSON.stringify({ v: value ?? null, f: now() + ttlSeconds * 1000 }),
+          JSON.stringify({ v: value ?? null, f: now() + ttlSeconds * 1000, k }),
           'PX',
           Math.round(ttlSeconds * 1000 + staleMs),
         );
@@ -236,6 +246,13 @@ export function createFullReadCache(opts: FullReadCacheOptions = {}): FullReadCa
 
     async settled() {
       await Promise.all([...refreshing.values()]);
+    },
+
+    async peek(connectionRef, key) {
+      const k = `${connectionRef}:${key}`;
+      if (inFlight.has(k)) return { state: 'in-flight' };
+      const found = await read(k, undefined);
+      return found.hit ? { state: 'cached', value: found.value } : { state: 'missing' };
     },
 
     async invalidate(connectionRef, key) {

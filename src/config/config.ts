@@ -272,6 +272,11 @@ export const VARS = {
     schema: int(0, 20).default(4),
     description: 'Retries of an idempotent upstream request on 429, 5xx, timeouts and resets.',
   },
+  GONG_MAX_REQUESTS_PER_OPERATION: {
+    schema: int(1, 1_000_000).default(1_000),
+    description:
+      'Gong requests one operation may cause (an HTTP batch counts as one operation): estimated before execution from the selection, its arguments and what is cached or in flight, and counted during it; past it the operation gets UPSTREAM_CEILING_EXCEEDED before the request that would pass it is sent.',
+  },
   GONG_BREAKER_THRESHOLD: {
     schema: int(1, 1000).default(8),
     description: 'Consecutive upstream failures that open the circuit breaker.',
@@ -341,6 +346,38 @@ export const VARS = {
     description: 'How far back a sync without checkpoint starts.',
   },
 
+  // ---- calls that change after processing (the reconciler, docs/caching.md)
+  RECONCILE_RECENT_INTERVAL_SECONDS: {
+    schema: int(1, 86_400).default(300),
+    description:
+      'How often the reconciler re-reads the last 24 h of calls of a connection in use, to notice calls made private, deleted, renamed or uploaded without a webhook. Any value from 1 s up.',
+  },
+  RECONCILE_INTERVAL_SECONDS: {
+    schema: int(1, 2_592_000).default(3_600),
+    description:
+      'How often the reconciler re-reads the whole window (RECONCILE_WINDOW_DAYS). Any value from 1 s up.',
+  },
+  RECONCILE_WINDOW_DAYS: {
+    schema: int(1, 365).default(14),
+    description:
+      'How far back (by call start) the reconciler notices changes; changes to older calls show only when a read meets them.',
+  },
+  RECONCILE_BUDGET_SHARE: {
+    schema: z.coerce.number().min(0).max(1).default(0.1),
+    description:
+      "Largest share of a connection's GONG_DAILY_BUDGET the reconciler spends a day; past it the sweeps wait for the next UTC day. A tenant too large for the cadence gets longer intervals (the gong_gateway_reconcile_stretch metric and /readyz say so). 0 turns the reconciler off.",
+  },
+  RECONCILE_IDLE_HOURS: {
+    schema: z.coerce.number().positive().max(8_760).default(72),
+    description:
+      'A connection is swept while it has subscribers, a sync chain whose state is kept (SYNC_STATE_RETENTION_HOURS), or reads in the last this many hours (72 h keeps a weekday-only frontend swept over a weekend).',
+  },
+  EVENT_RETENTION_HOURS: {
+    schema: int(1, 87_600).default(336),
+    description:
+      'How long subscription events (call.created, transcript.ready, call.changed) are kept for `after` replay and sync change positions, beside EVENT_LOG_MAX_EVENTS; older positions are refused as past retention.',
+  },
+
   // ---- GraphQL limits
   GRAPHQL_MAX_DEPTH: { schema: int(1, 100).default(10), description: 'Maximum query depth.' },
   GRAPHQL_MAX_COST: {
@@ -362,7 +399,12 @@ export const VARS = {
   GRAPHQL_MAX_BATCH_SIZE: {
     schema: int(1, 1000).default(10),
     description:
-      "Most operations in one batched HTTP request (a JSON array, as Apollo's BatchHttpLink sends); each runs within the limits above.",
+      "Most operations in one batched HTTP request (a JSON array, as Apollo's BatchHttpLink sends); the batch counts as one request for the cost and alias limits and GONG_MAX_REQUESTS_PER_OPERATION.",
+  },
+  GRAPHQL_MAX_ENTITIES: {
+    schema: int(1, 1_000_000).default(1_000),
+    description:
+      'Most representations one federation `_entities` query may ask for (BAD_USER_INPUT above).',
   },
   GRAPHQL_INTROSPECTION: {
     schema: bool.optional(),
@@ -415,10 +457,30 @@ export const VARS = {
     description:
       'WebSockets that may wait for connection_init at once; more are closed with 1013 (try again later).',
   },
+  WS_MAX_UNAUTHENTICATED_PER_PEER: {
+    schema: int(1, 1_000_000).default(10),
+    description:
+      "WebSockets one peer address may hold waiting for connection_init; more are closed with 1013 (the address is the socket's, or taken from X-Forwarded-For past TRUST_PROXY hops).",
+  },
+  TRUST_PROXY: {
+    schema: int(0, 10).default(0),
+    description:
+      "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry this many hops from the right (0: the socket's own address; X-Forwarded-For is ignored).",
+  },
   WS_MAX_PENDING_EVENTS: {
     schema: int(1, 100_000).default(1_000),
     description:
-      'Events buffered per subscription before a slow subscriber is closed (it can resume with `after`).',
+      'Events queued per subscriber, on every transport (WebSocket, SSE, multipart), before a subscriber too slow to read is closed (it resumes with `after`).',
+  },
+  SSE_RESERVATION_TTL_MS: {
+    schema: int(100, 3_600_000).default(10_000),
+    description:
+      'How long a GraphQL-over-SSE stream reserved with PUT waits to be opened (GET) before it and its operations are dropped.',
+  },
+  SSE_MAX_STREAMS_PER_CREDENTIAL: {
+    schema: int(1, 100_000).default(100),
+    description:
+      'GraphQL-over-SSE streams (reserved or open, both modes) one credential may hold at once; more get 429 STREAM_LIMIT_EXCEEDED.',
   },
   TRANSCRIPT_POLL_INITIAL_SECONDS: {
     schema: z.coerce.number().nonnegative().default(30),

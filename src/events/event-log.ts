@@ -46,8 +46,16 @@ export interface EventLog {
   /** Resolves once the event is durably stored (and deduplicated); only then may a webhook get 2xx. */
   append(input: AppendInput): Promise<AppendResult>;
   /**
+   * The eventId an append with this key already got, if its dedupe mark still lives: checked
+   * before anything a delivery carries is written elsewhere (a replayed delivery must change nothing).
+   */
+  seen(
+    input: Pick<AppendInput, 'topic' | 'connectionRef' | 'dedupeKey'>,
+  ): Promise<string | undefined>;
+  /**
    * Events of one stream strictly after `after`, oldest first, at most `limit`. `after` must be
-   * an id this stream handed out (or `0-0`); an id older than retention is `past-retention`.
+   * an id this stream handed out (or `0-0`); an id followed by events the log no longer holds
+   * (trimmed by count, EVENT_LOG_MAX_EVENTS, or by age, EVENT_RETENTION_HOURS) is `past-retention`.
    */
   replay(
     topic: EventTopic,
@@ -55,6 +63,8 @@ export interface EventLog {
     after: string,
     limit: number,
   ): Promise<ReplayResult>;
+  /** The newest eventId of a stream, or `0-0` when it is empty: where a reader of only what comes next starts. */
+  lastEventId(topic: EventTopic, connectionRef: string): Promise<string>;
   /**
    * Calls `listener` for every event appended from now on, on any instance, in each stream's
    * order. Listeners must not block: fan-out never awaits a subscriber.

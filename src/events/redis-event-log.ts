@@ -1,7 +1,9 @@
 /**
  * EventLog on Redis Streams (`REDIS_URL` or `REDIS_CLUSTER_NODES`). Each topic and connection is
- * one stream (`<prefix>{eventlog}:events:<ref>` for call.created, `…:transcripts:<ref>` for transcript.ready) whose
- * entry ids are the eventIds; XADD trims it with `MAXLEN ~ maxEvents`. The dedupe mark, the append
+ * one stream (`<prefix>{eventlog}:events:<ref>` for call.created, `…:transcripts:<ref>` for
+ * transcript.ready, `…:changes:<ref>` for call.changed) whose entry ids are the eventIds; each
+ * append trims it to `maxEvents` and drops entries older than EVENT_RETENTION_HOURS, and marks
+ * the newest id it dropped (`…:trimmed:<name>:<ref>`), so a replay after an older id is refused. The dedupe mark, the append
  * and a copy into one shared fan-out stream happen in a single Lua script, so a crash cannot
  * store an event without its mark (a double publish) or a mark without its event (a loss).
  * Every instance tails the fan-out stream with XREAD BLOCK on a dedicated connection and calls
@@ -29,6 +31,10 @@ export interface RedisEventLogOptions {
   prefix: string;
   /** Events kept per stream (EVENT_LOG_MAX_EVENTS). */
   maxEvents: number;
+  /** How long an event is kept (EVENT_RETENTION_HOURS). @default 14 days */
+  retentionMs?: number;
+  /** The clock the age bound is measured with; stream ids come from Redis' own clock. @default Date.now */
+  now?: () => number;
   /** How long a dedupe mark lives. @default 7 days */
   dedupeTtlMs?: number;
   /** Entries kept in the shared fan-out stream (only live tailing reads it). @default 10_000 */
@@ -40,13 +46,41 @@ export interface RedisEventLogOptions {
   reportCorrupt?: ReportCorruptEntry;
 }
 
+/**
+ * Trims stream KEYS[s] to at most ARGV[n] entries and drops those older than ARGV[c] (an id),
+ * recording in KEYS[m] the newest id it dropped: a replay after an older id has a gap (Redis 7
+ * keeps no such mark for trims, only for XDEL).
+ */
+const trim = (s: number, m: number, n: number, c: number) => `
+local trimmedTo = false
+local over = redis.call('XLEN', KEYS[${s}]) - tonumber(ARGV[${n}])
+if over > 0 then
+  local old = redis.call('XRANGE', KEYS[${s}], '-', '+', 'COUNT', over)
+  trimmedTo = old[#old][1]
+  redis.call('XTRIM', KEYS[${s}], 'MAXLEN', ARGV[${n}])
+end
+local aged = redis.call('XREVRANGE', KEYS[${s}], '(' .. ARGV[${c}], '-', 'COUNT', 1)
+if #aged > 0 then
+  trimmedTo = aged[1][1]
+  redis.call('XTRIM', KEYS[${s}], 'MINID', ARGV[${c}])
+end
+if trimmedTo then redis.call('SET', KEYS[${m}], trimmedTo) end
+`;
+
 const APPEND = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {0, existing} end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2])
+local id = redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
+${trim(2, 4, 1, 5)}
 redis.call('SET', KEYS[1], id, 'PX', ARGV[3])
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', id, 'e', ARGV[2])
 return {1, id}
+`;
+
+/** Age is enforced when read too: a quiet stream has no append to trim it. Returns the mark. */
+const TRIM = `
+${trim(1, 2, 1, 2)}
+return redis.call('GET', KEYS[2])
 `;
 
 interface StoredEntry {
@@ -107,8 +141,18 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
   // mark and the shared fan-out stream at once, so on a Redis Cluster they must share a slot.
   const tag = `${prefix}{eventlog}:`;
   const fanoutKey = `${tag}evfanout`;
-  const streamKey = (topic: EventTopic, ref: string) =>
-    `${tag}${topic === 'call.created' ? 'events' : 'transcripts'}:${ref}`;
+  const retentionMs = opts.retentionMs ?? 14 * 24 * 3600_000;
+  const now = opts.now ?? Date.now;
+  /** Entries older than this id are past the age bound. */
+  const cutoff = () => `${Math.max(0, Math.floor(now() - retentionMs))}-0`;
+  const STREAM_NAMES: Record<EventTopic, string> = {
+    'call.created': 'events',
+    'transcript.ready': 'transcripts',
+    'call.changed': 'changes',
+  };
+  const streamKey = (topic: EventTopic, ref: string) => `${tag}${STREAM_NAMES[topic]}:${ref}`;
+  const trimmedKey = (topic: EventTopic, ref: string) =>
+    `${tag}trimmed:${STREAM_NAMES[topic]}:${ref}`;
   const dedupeKey = (topic: EventTopic, ref: string, key: string) =>
     `${tag}evdedupe:${topic}:${ref}:${key}`;
 
@@ -174,24 +218,12 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
     void tail(start);
   })();
 
-  /** Whether XADD's MAXLEN has trimmed anything from the stream (Redis 7: entries-added > length). */
-  const trimmed = async (key: string): Promise<boolean> => {
-    try {
-      const info = (await redis.xinfo('STREAM', key)) as unknown[];
-      const num = (name: string) => {
-        for (let i = 0; i + 1 < info.length; i += 2)
-          if (info[i] === name) return Number(info[i + 1]);
-        return undefined;
-      };
-      const added = num('entries-added');
-      const length = num('length');
-      return added !== undefined && length !== undefined && added > length;
-    } catch {
-      return false; // no such stream yet
-    }
-  };
-
   return {
+    async seen(input) {
+      const id = await redis.get(dedupeKey(input.topic, input.connectionRef, input.dedupeKey));
+      return id ?? undefined;
+    },
+
     async append(input: AppendInput): Promise<AppendResult> {
       const entry: StoredEntry = {
         topic: input.topic,
@@ -201,14 +233,16 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
       };
       const reply = (await redis.eval(
         APPEND,
-        3,
+        4,
         dedupeKey(input.topic, input.connectionRef, input.dedupeKey),
         streamKey(input.topic, input.connectionRef),
         fanoutKey,
+        trimmedKey(input.topic, input.connectionRef),
         opts.maxEvents,
         JSON.stringify(entry),
         dedupeTtlMs,
         fanoutMax,
+        cutoff(),
       )) as [number, string];
       return { eventId: String(reply[1]), duplicate: reply[0] === 0 };
     },
@@ -216,14 +250,18 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
     async replay(topic, connectionRef, after, limit): Promise<ReplayResult> {
       if (!isEventId(after)) return { ok: false, problem: 'malformed' };
       const key = streamKey(topic, connectionRef);
-      // `after` is an id this stream handed out: older than its first entry means trimmed away.
-      if (after === START_EVENT_ID) {
-        if (await trimmed(key)) return { ok: false, problem: 'past-retention' };
-      } else {
-        const first = (await redis.xrange(key, '-', '+', 'COUNT', 1)) as StreamEntries;
-        const firstId = first[0]?.[0];
-        if (firstId !== undefined && compareEventIds(after, firstId) < 0)
-          return { ok: false, problem: 'past-retention' };
+      const mark = (await redis.eval(
+        TRIM,
+        2,
+        key,
+        trimmedKey(topic, connectionRef),
+        opts.maxEvents,
+        cutoff(),
+      )) as string | null;
+      const trimmedTo = mark ?? START_EVENT_ID;
+      // `after` is an id this stream handed out: older than the newest trimmed one means a gap.
+      if (compareEventIds(after, trimmedTo) < 0) return { ok: false, problem: 'past-retention' };
+      if (after !== START_EVENT_ID && after !== trimmedTo) {
         const hit = (await redis.xrange(key, after, after)) as StreamEntries;
         if (hit.length === 0) return { ok: false, problem: 'unknown' };
       }
@@ -248,6 +286,17 @@ export function createRedisEventLog(opts: RedisEventLogOptions): EventLog {
         from = last[0];
       }
       return { ok: true, events };
+    },
+
+    async lastEventId(topic, connectionRef) {
+      const last = (await redis.xrevrange(
+        streamKey(topic, connectionRef),
+        '+',
+        '-',
+        'COUNT',
+        1,
+      )) as StreamEntries;
+      return last[0]?.[0] ?? START_EVENT_ID;
     },
 
     listen(listener) {

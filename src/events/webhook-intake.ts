@@ -3,7 +3,9 @@
  * translates): first the signed JWT against the connection's key, before a byte of the body is
  * read; then, on the bounded body, its `body_sha256`, JSON and Gong's payload shape (a body that
  * fails either is kept as a dead letter), and the append to the event log deduplicated on
- * (isTest, callId), so Gong's redeliveries become one event. Every outcome is a typed value.
+ * (isTest, callId), so Gong's redeliveries become one event; a delivery already taken is found
+ * before anything it carries is written (the entity cache, the learned calls). Every outcome is a
+ * typed value.
  */
 import { WebhookPayload, type CallData } from '../gong/wire.js';
 import type { Logger } from '../observability/logger.js';
@@ -61,6 +63,19 @@ export interface WebhookIntake {
 }
 
 export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
+  const scheduleFollowUp = async (
+    connectionRef: string,
+    data: ReturnType<typeof callCreatedData>,
+  ): Promise<void> => {
+    if (!data.isTest && opts.onCallCreated)
+      await opts.onCallCreated({
+        connectionRef,
+        callId: data.callData.metaData.id,
+        isPrivate: data.isPrivate,
+        started: data.callData.metaData.started,
+        call: hintsOf(data.callData.metaData),
+      });
+  };
   const intake: WebhookIntake = {
     async checkToken(connectionRef, authorization, calledUrl) {
       const found = await opts.keys.lookup(connectionRef);
@@ -126,6 +141,15 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
       }
 
       const data = callCreatedData(payload.data);
+      const dedupeKey = `${data.isTest}:${data.callData.metaData.id}`;
+      // A delivery already taken (Gong's retry, or a captured one replayed) writes nothing: its
+      // callData could otherwise overwrite what the gateway learned since (a call made private).
+      const already = await opts.log.seen({ topic: 'call.created', connectionRef, dedupeKey });
+      if (already !== undefined) {
+        // Only the idempotent follow-up runs again (a first attempt may have stopped before it).
+        await scheduleFollowUp(connectionRef, data);
+        return { kind: 'accepted', eventId: already, duplicate: true };
+      }
       // Cached before the event is published, so a subscriber that needs more of the call fetches only what is missing.
       if (!data.isTest && opts.onCallData) {
         // The payload's top-level isPrivate is Gong's word even where metaData leaves it out.
@@ -145,18 +169,11 @@ export function createWebhookIntake(opts: WebhookIntakeOptions): WebhookIntake {
       const { eventId, duplicate } = await opts.log.append({
         topic: 'call.created',
         connectionRef,
-        dedupeKey: `${data.isTest}:${data.callData.metaData.id}`,
+        dedupeKey,
         data,
         receivedAt,
       });
-      if (!data.isTest && opts.onCallCreated)
-        await opts.onCallCreated({
-          connectionRef,
-          callId: data.callData.metaData.id,
-          isPrivate: data.isPrivate,
-          started: data.callData.metaData.started,
-          call: hintsOf(data.callData.metaData),
-        });
+      await scheduleFollowUp(connectionRef, data);
       return { kind: 'accepted', eventId, duplicate };
     },
   };

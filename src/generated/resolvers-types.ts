@@ -181,6 +181,44 @@ export type GongCallContextArgs = {
   timing?: InputMaybe<Array<GongContextTiming>>;
 };
 
+/**
+ * What happened to a call after Gong processed it. Gong has no change feed (its calls carry no
+ * modified time, and webhooks fire for new calls only): the gateway derives one from everything it
+ * reads, from webhooks, and from re-reading recent calls (docs/caching.md, "When Gong changes a call").
+ */
+export type GongCallChangeKind =
+  /** A call the gateway had not seen, whatever its start: announced by a webhook, or found by a re-read (e.g. another integration's upload). */
+  | 'CREATED'
+  /** Gong no longer has the call (deleted, or erased for a data-privacy request): drop it and its transcript. */
+  | 'DELETED'
+  /** The call was made private (`changedFields` lists every field that changed, `isPrivate` among them). */
+  | 'MADE_PRIVATE'
+  /** The call was made public again. */
+  | 'MADE_PUBLIC'
+  /** Fields of the call changed (`changedFields` names them): renamed, its outcome set later, other metaData edited. */
+  | 'UPDATED';
+
+/** One change to a call. */
+export type GongCallChangedEvent = {
+  __typename?: 'GongCallChangedEvent';
+  /**
+   * The call as the change left it (basic fields as of the change; sections and links read now).
+   * Null for DELETED, and for MADE_PRIVATE when the subscription did not ask for private calls.
+   */
+  call?: Maybe<GongCall>;
+  callId: Scalars['ID']['output'];
+  /**
+   * Every field that changed, named as on GongCall (`title`, `isPrivate`, `content.callOutcome`, ...);
+   * empty for CREATED and DELETED.
+   */
+  changedFields: Array<Scalars['String']['output']>;
+  /** Stable, ordered id (`<ms>-<seq>`); resume with `after: eventId`. */
+  eventId: Scalars['ID']['output'];
+  kind: GongCallChangeKind;
+  /** When the gateway noticed the change (a re-read notices it up to one sweep interval after Gong made it). */
+  receivedAt: Scalars['DateTime']['output'];
+};
+
 export type GongCallCollaboration = {
   __typename?: 'GongCallCollaboration';
   publicComments?: Maybe<Array<GongPublicComment>>;
@@ -396,7 +434,16 @@ export type GongCallSyncPage = {
   checkpoint: Scalars['String']['output'];
   /** True while the current scan has unread pages: call again right away. */
   hasMore: Scalars['Boolean']['output'];
+  /**
+   * Calls new to this chain, and calls it delivered before that changed since (renamed, outcome set,
+   * made public...): upsert each by id. Each version is delivered once; an unchanged call never again.
+   */
   nodes: Array<GongCall>;
+  /**
+   * Calls to drop from your copy: deleted in Gong, or made private while this sync leaves private
+   * calls out. An id may be one this chain never delivered (or already dropped): ignore it then.
+   */
+  removedCallIds: Array<Scalars['ID']['output']>;
 };
 
 export type GongCallsFilter = {
@@ -1069,7 +1116,10 @@ export type GongTranscriptSyncPage = {
   __typename?: 'GongTranscriptSyncPage';
   checkpoint: Scalars['String']['output'];
   hasMore: Scalars['Boolean']['output'];
+  /** Transcripts new to this chain (also of calls made public since, when private ones are left out). */
   nodes: Array<GongTranscript>;
+  /** Calls whose transcript to drop: deleted in Gong, or made private while this sync leaves them out. */
+  removedCallIds: Array<Scalars['ID']['output']>;
 };
 
 export type GongTranscriptsFilter = {
@@ -1330,9 +1380,14 @@ export type Query = {
    * window behind the last one (SYNC_CALLS_OVERLAP_MINUTES, default 24 h: Gong filters on the start,
    * but shows a call only after it ends and is processed) and then reads by id the calls this gateway
    * learned of another way (call.created webhooks, gongCreateCall, ready transcripts), whatever their
-   * start. A chain of checkpoints delivers every call exactly once; the checkpoint is small and the
-   * delivered ids stay in the gateway's store (SYNC_STATE_RETENTION_HOURS). Without a checkpoint it
-   * starts SYNC_START_DAYS back. `first` 1..100.
+   * start. A chain of checkpoints delivers every call exactly once, and each later version of it once
+   * more: changes Gong makes after processing (renames, outcomes, privacy) come again in `nodes`,
+   * deletions in `removedCallIds`, also for calls older than the overlap, and a call the gateway
+   * finds that no webhook announced (another integration's upload, whatever its start) is delivered
+   * too (docs/caching.md, "When Gong changes a call"). The checkpoint is small and the delivered ids
+   * stay in the gateway's store (SYNC_STATE_RETENTION_HOURS); a checkpoint whose changes are past
+   * EVENT_RETENTION_HOURS is refused (BAD_USER_INPUT, reason CHANGES_PAST_RETENTION): start again
+   * without one. Without a checkpoint it starts SYNC_START_DAYS back. `first` 1..100.
    */
   gongCallsSync: GongCallSyncPage;
   /** A connection by ref; null when unknown. API keys: any; connection JWTs: only their own. */
@@ -1524,14 +1579,31 @@ export type QueryGongWorkspaceArgs = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * Every change to the connection's calls, once each (across instances), in the order noticed:
+   * calls created (also those no webhook announced), updated, made private or public, deleted.
+   * Without `includePrivate`, changes to private calls are left out, except MADE_PRIVATE (with a
+   * null `call`) so a copy of the call can be dropped. `after` replays what came after that eventId
+   * first, then continues live; a replayed change to a call that is private (without
+   * `includePrivate`) or deleted now is skipped. BAD_USER_INPUT when `after` is unknown or past
+   * EVENT_RETENTION_HOURS.
+   */
+  gongCallChanged: GongCallChangedEvent;
+  /**
    * Calls of the caller's connection as Gong's webhooks deliver them. `after` replays events
    * after that eventId first (BAD_USER_INPUT when unknown or past retention: re-sync with
    * gongCallsSync). Private calls are left out unless `includePrivate: true`, test deliveries unless
-   * `includeTest: true`.
+   * `includeTest: true`; a replayed or queued event whose call is private (without
+   * `includePrivate`) or deleted by now is skipped.
    */
   gongCallCreated: GongCallCreatedEvent;
   /** Transcripts of calls received through gongCallCreated, once Gong has them (private calls only with `includePrivate: true`). */
   gongTranscriptReady: GongTranscriptReadyEvent;
+};
+
+
+export type SubscriptionGongCallChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  includePrivate?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -1693,6 +1765,8 @@ export type ResolversTypes = ResolversObject<{
   GongAnsweredScorecardsFilter: GongAnsweredScorecardsFilter;
   GongCall: ResolverTypeWrapper<CallParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  GongCallChangeKind: GongCallChangeKind;
+  GongCallChangedEvent: ResolverTypeWrapper<Omit<GongCallChangedEvent, 'call'> & { call?: Maybe<ResolversTypes['GongCall']> }>;
   GongCallCollaboration: ResolverTypeWrapper<GongCallCollaboration>;
   GongCallConnection: ResolverTypeWrapper<Omit<GongCallConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GongCallEdge']>, nodes: Array<ResolversTypes['GongCall']> }>;
   GongCallContent: ResolverTypeWrapper<Omit<GongCallContent, 'callOutcome' | 'scorecardsAnswers' | 'trackers'> & { callOutcome?: Maybe<ResolversTypes['GongCallOutcome']>, scorecardsAnswers?: Maybe<Array<ResolversTypes['GongAnsweredScorecard']>>, trackers?: Maybe<Array<ResolversTypes['GongTracker']>> }>;
@@ -1797,6 +1871,7 @@ export type ResolversParentTypes = ResolversObject<{
   GongAnsweredScorecardsFilter: GongAnsweredScorecardsFilter;
   GongCall: CallParent;
   Boolean: Scalars['Boolean']['output'];
+  GongCallChangedEvent: Omit<GongCallChangedEvent, 'call'> & { call?: Maybe<ResolversParentTypes['GongCall']> };
   GongCallCollaboration: GongCallCollaboration;
   GongCallConnection: Omit<GongCallConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GongCallEdge']>, nodes: Array<ResolversParentTypes['GongCall']> };
   GongCallContent: Omit<GongCallContent, 'callOutcome' | 'scorecardsAnswers' | 'trackers'> & { callOutcome?: Maybe<ResolversParentTypes['GongCallOutcome']>, scorecardsAnswers?: Maybe<Array<ResolversParentTypes['GongAnsweredScorecard']>>, trackers?: Maybe<Array<ResolversParentTypes['GongTracker']>> };
@@ -1975,6 +2050,15 @@ export type GongCallResolvers<ContextType = GatewayContext, ParentType extends R
   workspaceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
+export type GongCallChangedEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallChangedEvent'] = ResolversParentTypes['GongCallChangedEvent']> = ResolversObject<{
+  call?: Resolver<Maybe<ResolversTypes['GongCall']>, ParentType, ContextType>;
+  callId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['GongCallChangeKind'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export type GongCallCollaborationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongCallCollaboration'] = ResolversParentTypes['GongCallCollaboration']> = ResolversObject<{
   publicComments?: Resolver<Maybe<Array<ResolversTypes['GongPublicComment']>>, ParentType, ContextType>;
 }>;
@@ -2065,6 +2149,7 @@ export type GongCallSyncPageResolvers<ContextType = GatewayContext, ParentType e
   checkpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['GongCall']>, ParentType, ContextType>;
+  removedCallIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type GongConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongConnection'] = ResolversParentTypes['GongConnection']> = ResolversObject<{
@@ -2430,6 +2515,7 @@ export type GongTranscriptSyncPageResolvers<ContextType = GatewayContext, Parent
   checkpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['GongTranscript']>, ParentType, ContextType>;
+  removedCallIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type GongUserResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GongUser'] = ResolversParentTypes['GongUser'], FederationReferenceType extends FederationReferenceTypes['GongUser'] = FederationReferenceTypes['GongUser']> = ResolversObject<{
@@ -2557,6 +2643,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
 }>;
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  gongCallChanged?: SubscriptionResolver<ResolversTypes['GongCallChangedEvent'], "gongCallChanged", ParentType, ContextType, RequireFields<SubscriptionGongCallChangedArgs, 'includePrivate'>>;
   gongCallCreated?: SubscriptionResolver<ResolversTypes['GongCallCreatedEvent'], "gongCallCreated", ParentType, ContextType, RequireFields<SubscriptionGongCallCreatedArgs, 'includePrivate' | 'includeTest'>>;
   gongTranscriptReady?: SubscriptionResolver<ResolversTypes['GongTranscriptReadyEvent'], "gongTranscriptReady", ParentType, ContextType, RequireFields<SubscriptionGongTranscriptReadyArgs, 'includePrivate'>>;
 }>;
@@ -2569,6 +2656,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GongAnsweredScorecardConnection?: GongAnsweredScorecardConnectionResolvers<ContextType>;
   GongAnsweredScorecardEdge?: GongAnsweredScorecardEdgeResolvers<ContextType>;
   GongCall?: GongCallResolvers<ContextType>;
+  GongCallChangedEvent?: GongCallChangedEventResolvers<ContextType>;
   GongCallCollaboration?: GongCallCollaborationResolvers<ContextType>;
   GongCallConnection?: GongCallConnectionResolvers<ContextType>;
   GongCallContent?: GongCallContentResolvers<ContextType>;

@@ -10,6 +10,7 @@
  * consumer's bug never fails the read that fed it). A record is reported as Gong sent it: `selector`
  * says which sections a call record can hold (undefined: basic fields only).
  */
+import type { Priority } from '../scheduler/priority.js';
 import type { CallData, CallTranscript, ContentSelector } from './wire.js';
 
 export type CallRecordSource = 'read' | 'webhook';
@@ -20,6 +21,8 @@ export interface CallsObserved {
   calls: readonly CallData[];
   /** The contentSelector the records were asked with; `'carried'` for a webhook's callData. */
   selector: ContentSelector | 'carried' | undefined;
+  /** The read's priority class (`reconcile`: the reconciler's own sweep); absent for a webhook. */
+  priority?: Priority | undefined;
 }
 
 export interface TranscriptsObserved {

@@ -80,8 +80,11 @@ export function createGongClient(
 ): GongClient {
   const ref = transport.connectionRef;
   const observe = {
-    calls: (calls: readonly CallData[], selector: ContentSelector | undefined) =>
-      opts.observer?.calls({ connectionRef: ref, source: 'read', calls, selector }),
+    calls: (
+      calls: readonly CallData[],
+      selector: ContentSelector | undefined,
+      priority: Priority | undefined,
+    ) => opts.observer?.calls({ connectionRef: ref, source: 'read', calls, selector, priority }),
     transcripts: (transcripts: readonly CallTranscript[]) =>
       opts.observer?.transcripts({ connectionRef: ref, transcripts }),
   };
@@ -162,7 +165,7 @@ export function createGongClient(
     const res = await send(req);
     if (isNoCallsFound(res)) return emptyPage(res);
     const data = parse(CallsExtensiveResponse, req, res);
-    observe.calls(data.calls, sent?.contentSelector);
+    observe.calls(data.calls, sent?.contentSelector, priority);
     return { items: data.calls, records: data.records, requestId: data.requestId };
   }
 
@@ -239,6 +242,10 @@ export function createGongClient(
 
   const endpoints: Omit<GongClient, keyof ByIdReads> = {
     connectionRef: ref,
+    async assertGranted(scopes, what) {
+      if (scopes.length === 0) await transport.check?.(undefined, what);
+      for (const scope of scopes) await transport.check?.(scope, what);
+    },
     ...createStatsEndpoints({ send, parse, input, id }),
 
     async listUsers(params = {}, priority) {
@@ -333,6 +340,7 @@ export function createGongClient(
       observe.calls(
         data.calls.map((metaData) => ({ metaData })),
         undefined,
+        priority,
       );
       return { items: data.calls, records: data.records, requestId: data.requestId };
     },
@@ -348,7 +356,7 @@ export function createGongClient(
       const res = await send(req);
       if (res.status === 404) return null;
       const call = parse(CallResponse, req, res).call;
-      observe.calls([{ metaData: call }], undefined);
+      observe.calls([{ metaData: call }], undefined, priority);
       return call;
     },
 

@@ -207,6 +207,8 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
     if (f) return f;
     const transport: ConnectionTransport = {
       connectionRef: ref,
+      // Nothing is built for a check: it only reads the registry.
+      check: async (scope, what) => void (await connectionFor(deps.registry, ref, scope, what)),
       request: (req) => use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.request(req)),
       requestRaw: (req) =>
         use(ref, `${req.method} ${req.path}`, (pc) => pc.transport.requestRaw(req)),

@@ -19,6 +19,7 @@ import { attemptSpan, requestSpan, type AttemptSummary } from '../observability/
 import type { Breaker } from '../scheduler/breaker.js';
 import { backoffMs, type RetryPolicy } from '../scheduler/retry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import { currentOperation } from '../scheduler/operation-scope.js';
 import { createCoalescer, requestKey } from './reads/coalesce.js';
 import { parseRetryAfter, schemaMismatch } from './errors.js';
 import { nextStep, type AttemptFacts } from './next-step.js';
@@ -338,6 +339,10 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
   return {
     connectionRef: ref,
 
+    async check(scope, what) {
+      await connectionFor(opts.registry, ref, scope, what);
+    },
+
     async request(req) {
       const what = `${req.method} ${req.path}`;
       const conn = await connectionFor(opts.registry, ref, req.scope, what);
@@ -350,12 +355,23 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         bodyAtDispatch: bodyAtDispatch && (() => JSON.stringify(bodyAtDispatch())),
       };
-      const go = (signal: AbortSignal | undefined) =>
-        run({ ...loopReq, signal }, conn, (url, init) => attemptJson(doFetch, url, init), true);
-      if (!(req.idempotent ?? req.method === 'GET') || bodyAtDispatch) return go(req.signal);
-      // The shared request must not die with one caller: it runs without the caller's signal.
-      const shared = coalescer.run(requestKey(req), () => go(undefined));
-      return req.signal ? raceAbort(shared, req.signal) : shared;
+      // The operation the request is for: its budget pays, and its client's leaving drops it.
+      const op = currentOperation();
+      const signal = req.signal ?? op?.signal;
+      const go = (s: AbortSignal | undefined) => {
+        op?.budget?.spend(what);
+        return run(
+          { ...loopReq, signal: s },
+          conn,
+          (url, init) => attemptJson(doFetch, url, init),
+          true,
+        );
+      };
+      // A body still to be built cannot be compared with another request's: never coalesced.
+      if (!(req.idempotent ?? req.method === 'GET') || bodyAtDispatch) return go(signal);
+      // Shared by identical callers: it is dropped only once every one of them went away.
+      const shared = coalescer.run(requestKey(req), signal, go);
+      return signal ? raceAbort(shared, signal) : shared;
     },
 
     async requestRaw(req) {
@@ -365,7 +381,14 @@ export function createTransport(opts: TransportOptions): ConnectionTransport {
       const conn = await connectionFor(opts.registry, ref, req.scope, what);
       const replayable =
         req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
-      return run(req, conn, (url, init) => attemptRaw(doFetch, url, init), replayable);
+      const op = currentOperation();
+      op?.budget?.spend(what);
+      return run(
+        { ...req, signal: req.signal ?? op?.signal },
+        conn,
+        (url, init) => attemptRaw(doFetch, url, init),
+        replayable,
+      );
     },
   };
 }

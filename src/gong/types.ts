@@ -112,6 +112,12 @@ export interface GongTransport {
    * scope, ...) when no answer can be had.
    */
   request(req: GongRequest): Promise<GongResponse>;
+  /**
+   * Rejects as a request needing `scope` would be refused before it is sent (NOT_FOUND,
+   * RECONNECT_REQUIRED, FORBIDDEN for a scope the connection's current grant lacks), spending
+   * nothing: what a cached answer must pass too. Absent: nothing is checked.
+   */
+  check?(scope: string | undefined, what: string): Promise<void>;
 }
 
 export interface Page<T> {
@@ -179,6 +185,11 @@ export interface ByIdReads {
 
 export interface GongClient extends GongStatsClient, ByIdReads {
   readonly connectionRef: string;
+  /**
+   * Rejects unless the connection is usable and its current grant holds every scope: checked
+   * before an answer is served from a cache, as Gong would refuse the same read.
+   */
+  assertGranted(scopes: readonly string[], what: string): Promise<void>;
   listUsers(
     params?: { cursor?: string; includeAvatars?: boolean },
     priority?: Priority,

@@ -13,10 +13,12 @@ import type { ConnectionServices } from '../connections/services.js';
 import type { EventServices, SharedStream, SubscriberSocket } from '../events/services.js';
 import type { GongClient } from '../gong/types.js';
 import type { SyncState } from '../sync/sync-state.js';
+import type { CallChangeServices } from '../reconcile/services.js';
 import type { CreateCallService } from '../call-creation/create-call.js';
 import { createLoaders, type FullReadCache, type Loaders } from '../loaders/index.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Logger } from '../observability/logger.js';
+import { createRequestBudget, type RequestBudget } from '../scheduler/operation-scope.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallSearchService } from '../read-model/read-model.js';
 import { createSelectionCache, type SelectedFields } from './selection.js';
@@ -58,6 +60,10 @@ export interface GatewayServices {
   caches: { evict(connectionRef: string, callIds?: readonly string[]): Promise<void> };
   /** Searches of the read model (gongCallSearch); absent with READ_MODEL=off. */
   search?: CallSearchService;
+  /** Ends what runs live on a connection (subscriptions, streams, sockets) once it is disconnected. */
+  live?: { connectionGone(connectionRef: string): void };
+  /** The newest knowledge of calls for the privacy rule, and the uses that keep a connection swept; absent: records decide their own privacy. */
+  calls?: CallChangeServices;
 }
 
 export interface GatewayContext {
@@ -77,6 +83,13 @@ export interface GatewayContext {
   subscriberSocket?: SubscriberSocket;
   /** Set by the subscription hub for a group of identical subscriptions that share one stream. */
   sharedStream?: SharedStream;
+  /**
+   * The Gong requests the operation may still cause (GONG_MAX_REQUESTS_PER_OPERATION). One per
+   * context, so the operations of an HTTP batch (which share their context) share it.
+   */
+  requestBudget: RequestBudget;
+  /** Aborted once the client went away: its queued Gong requests are dropped (set by the transport). */
+  signal?: AbortSignal;
 }
 
 export interface ContextFactoryOptions {
@@ -91,6 +104,8 @@ export interface ContextFactoryOptions {
   entities?: EntityCache;
   settings: ReadSettings;
   services: GatewayServices;
+  /** GONG_MAX_REQUESTS_PER_OPERATION. @default 1000 */
+  maxRequestsPerOperation?: number;
 }
 
 const NO_CACHE = /(^|,)\s*no-cache\s*(,|$)/i;
@@ -130,6 +145,7 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
       cacheTtlSeconds: opts.cacheTtlSeconds,
       entities: opts.entities,
       fresh,
+      standings: opts.services.calls?.standings,
     });
   return async (request) => {
     const requestId = request.requestId ?? randomUUID();
@@ -151,6 +167,7 @@ export function createContextFactory(opts: ContextFactoryOptions): ContextFactor
       selected: createSelectionCache(),
       freshLoaders: () => loadersFor(gong, fresh),
       services: opts.services,
+      requestBudget: createRequestBudget(opts.maxRequestsPerOperation ?? 1_000),
     };
   };
 }

@@ -1,32 +1,38 @@
 /**
- * `/graphql` over HTTP. Queries and mutations (one, or a batch of up to `maxBatchSize` as a JSON
- * array) go through Apollo Server's `executeHTTPGraphQLRequest`; GET queries need no preflight
- * header (docs/security.md says why CSRF prevention is off) and GET mutations are refused (405).
- * Streaming transports get their own modules: GraphQL over SSE (`Accept: text/event-stream`, and
- * graphql-sse's PUT/DELETE) and Apollo multipart subscriptions (`subscriptionSpec`). A browser
- * opening the URL gets the explorer page. Bodies above `maxBodyBytes` get 413 JSON; both complete
- * and chunked (incremental) answers are streamed back; a 401 carries `WWW-Authenticate: Bearer`.
+ * `/graphql` over HTTP: a thin adapter that authenticates, reads the body, negotiates the answer
+ * from `Accept` (./negotiate.ts) and hands the operation to its framing:
+ * - JSON (queries and mutations, one or a batch of up to `maxBatchSize`): Apollo Server's
+ *   `executeHTTPGraphQLRequest`, with the operation pipeline's rules, formatter and plugin; GET
+ *   queries need no preflight header (docs/security.md says why CSRF prevention is off) and GET
+ *   mutations are refused (405);
+ * - GraphQL over SSE (./sse-subscriptions.ts; graphql-sse's PUT, DELETE and token requests too);
+ * - Apollo multipart subscriptions (./multipart-subscriptions.ts).
+ * Every request is authenticated before a byte of its body is read: a refused one is answered
+ * (401 with `WWW-Authenticate: Bearer`, or 403; `{errors}` as GraphQL errors, in
+ * `application/graphql-response+json` when accepted) and its connection closed. A browser opening
+ * the URL gets the explorer page. Bodies above `maxBodyBytes` get 413 JSON.
  */
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import type { IncomingMessage } from 'node:http';
+import { OperationTypeNode, getOperationAST, parse } from 'graphql';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode, GatewayError, httpErrorBody } from '../errors.js';
 import type { GatewayContext } from '../graphql/context.js';
-import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf } from '../errors.js';
-import { challengeFor, type OperationParams } from './http-operation.js';
-import {
-  acceptsMultipartSubscriptions,
-  type MultipartSubscriptions,
-} from './multipart-subscriptions.js';
+import type { AuthRequest } from '../graphql/context.js';
+import { isRefusal, type OperationParams, type Refusal } from '../graphql/pipeline/operation.js';
+import type { ResolveDocument } from '../graphql/pipeline/document.js';
+import type { MultipartSubscriptions } from './multipart-subscriptions.js';
+import { jsonTypeFor, negotiate } from './negotiate.js';
 import { readBody, sendJson, type BodyDeadlines } from './respond.js';
 import type { Route } from './router.js';
-import { isSseRequest, type SseSubscriptions } from './sse-subscriptions.js';
-import { asError } from '../util/promised.js';
+import { isSseControlRequest, type SseSubscriptions } from './sse-subscriptions.js';
 
 /** Generic in the context so benchmarks host a bare Apollo Server exactly the way the gateway is hosted. */
 export interface GraphQLRouteOptions<C extends BaseContext = GatewayContext> {
   server: ApolloServer<C>;
-  /** A ContextFactory for the gateway; any context builder for a bare server. */
-  context: (request: { headers: IncomingMessage['headers']; requestId?: string }) => Promise<C>;
+  /** Authenticates a request: its context, or the refusal to answer (the pipeline's `authenticate`). */
+  authenticate: (request: AuthRequest & { requestId?: string }) => Promise<C | Refusal>;
+  /** The pipeline's document step (persisted documents), run before Apollo parses. @default as sent */
+  resolveDocument?: ResolveDocument | undefined;
   /** @default 1 MiB */
   maxBodyBytes?: number;
   /** HTTP_BODY_IDLE_MS / HTTP_BODY_DEADLINE_MS. @default DEFAULT_BODY_DEADLINES */
@@ -35,10 +41,20 @@ export interface GraphQLRouteOptions<C extends BaseContext = GatewayContext> {
   path?: string;
   /** Most operations in one batched request (GRAPHQL_MAX_BATCH_SIZE). @default 10 */
   maxBatchSize?: number | undefined;
+  /** The parser's token limit, for finding a subscription's type before choosing its framing. */
+  maxTokens?: number | undefined;
   /** Subscriptions (and any operation) over SSE and Apollo multipart; without them, only Apollo. */
-  streams?: { sse: SseSubscriptions; multipart: MultipartSubscriptions } | undefined;
+  streams?:
+    | {
+        sse: SseSubscriptions;
+        multipart: MultipartSubscriptions;
+        context: (c: C) => GatewayContext;
+      }
+    | undefined;
   /** Serves a page to a browser that opens the URL (a GET asking for HTML without a query). */
-  explorer?: ((res: import('node:http').ServerResponse) => void) | undefined;
+  explorer?: ((res: ServerResponse) => void) | undefined;
+  /** Runs the request as one operation (the pipeline's scope: turns, ceiling, client presence). */
+  scoped?: (<T>(ctx: C, signal: AbortSignal, fn: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 /** A browser navigating to the URL, not a client sending a GET query. */
@@ -64,6 +80,7 @@ function paramsOf(url: URL, body: unknown): OperationParams {
     operationName: url.searchParams.get('operationName') ?? undefined,
     variables: json('variables'),
     extensions: json('extensions'),
+    documentId: url.searchParams.get('documentId') ?? undefined,
   };
 }
 
@@ -74,15 +91,33 @@ function headerMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
-/** Context creation failures (authentication) keep their code and HTTP status. */
-function asGraphQLError(e: unknown): Error {
-  if (!(e instanceof GatewayError)) return asError(e);
-  const headers = new HeaderMap(Object.entries(challengeFor(e.code)));
-  const extensions: Record<string, unknown> = {
-    code: e.code,
-    http: { status: httpStatusOf[e.code], headers },
-  };
-  return new GraphQLError(e.message, { originalError: e, extensions });
+const badRequest = (res: ServerResponse, message: string) =>
+  sendJson(res, 400, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+
+/** A refusal as GraphQL errors with its HTTP status, in the JSON type the client reads them from. */
+function sendRefusal(req: IncomingMessage, res: ServerResponse, r: Refusal, close: boolean) {
+  sendJson(
+    res,
+    r.status,
+    { errors: r.errors },
+    {
+      ...r.headers,
+      'content-type': jsonTypeFor(req.headers),
+      ...(close ? { connection: 'close' } : {}),
+    },
+  );
+}
+
+/** Whether a document selects a subscription (only asked when that changes the framing). */
+function isSubscription(params: OperationParams, maxTokens: number | undefined): boolean {
+  if (typeof params.query !== 'string') return false;
+  try {
+    const doc = parse(params.query, maxTokens === undefined ? undefined : { maxTokens });
+    const name = typeof params.operationName === 'string' ? params.operationName : undefined;
+    return getOperationAST(doc, name)?.operation === OperationTypeNode.SUBSCRIPTION;
+  } catch {
+    return false; // Apollo answers the parse error
+  }
 }
 
 export function graphqlRoute<C extends BaseContext = GatewayContext>(
@@ -91,6 +126,25 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
   const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
   const maxBatchSize = opts.maxBatchSize ?? 10;
   const streams = opts.streams;
+  const resolve = opts.resolveDocument;
+
+  /** The document step for the JSON path: Apollo then parses what it resolved to. */
+  const resolved = (p: OperationParams): OperationParams | Refusal => {
+    if (!resolve) return p;
+    const r = resolve(p);
+    if (!r.ok)
+      return {
+        ok: false,
+        stage: 'operation',
+        status: r.status,
+        headers: {},
+        errors: [r.error],
+      };
+    if (r.query === undefined) return p;
+    // The resolved text replaces whatever named it.
+    return { ...p, query: r.query, documentId: undefined };
+  };
+
   return {
     path: opts.path ?? '/graphql',
     methods: streams ? ['GET', 'POST', 'PUT', 'DELETE'] : ['GET', 'POST'],
@@ -99,11 +153,25 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
         opts.explorer(res);
         return;
       }
-      if (streams && isSseRequest(req)) {
-        await streams.sse.handle(req, res, requestId, async () =>
-          req.method === 'POST'
-            ? (await readBody(req, maxBodyBytes, opts.bodyDeadlines)).toString('utf8')
-            : '',
+      // Authenticate before reading the body: a stranger must not make us buffer up to maxBodyBytes.
+      const ctx = await opts.authenticate({ headers: req.headers, requestId });
+      if (isRefusal(ctx)) {
+        sendRefusal(req, res, ctx, true);
+        return;
+      }
+      const readJson = async (): Promise<unknown> => {
+        if (req.method !== 'POST') return undefined;
+        const raw = (await readBody(req, maxBodyBytes, opts.bodyDeadlines)).toString('utf8');
+        if (!(req.headers['content-type'] ?? '').includes('json')) return raw;
+        try {
+          return JSON.parse(raw) as unknown;
+        } catch {
+          return BAD_JSON;
+        }
+      };
+      if (streams && isSseControlRequest(req, url)) {
+        await streams.sse.control(req, res, url, streams.context(ctx), async () =>
+          paramsOf(url, await readJson()),
         );
         return;
       }
@@ -115,55 +183,77 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
         sendJson(res, 405, httpErrorBody(e), { allow: 'GET, POST' });
         return;
       }
-      const headers = headerMap(req);
-      // Authenticate before reading the body: a stranger must not make us buffer up to maxBodyBytes.
-      // A failure is rethrown from Apollo's context step below, so its answer keeps GraphQL's shape.
-      const authenticated = await opts.context({ headers: req.headers, requestId }).then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-      let body: unknown;
-      if (!authenticated.ok) res.setHeader('connection', 'close');
-      else if (req.method === 'POST') {
-        const raw = (await readBody(req, maxBodyBytes, opts.bodyDeadlines)).toString('utf8');
-        if ((headers.get('content-type') ?? '').includes('json')) {
-          try {
-            body = JSON.parse(raw);
-          } catch {
-            sendJson(res, 400, {
-              errors: [
-                {
-                  message: 'The request body is not valid JSON',
-                  extensions: { code: 'BAD_REQUEST' },
-                },
-              ],
-            });
-            return;
-          }
-        } else body = raw;
-      }
-      if (streams && acceptsMultipartSubscriptions(req)) {
-        await streams.multipart.handle(req, res, requestId, paramsOf(url, body));
+      const body = await readJson();
+      if (body === BAD_JSON) {
+        badRequest(res, 'The request body is not valid JSON');
         return;
       }
       if (Array.isArray(body) && body.length > maxBatchSize) {
-        sendJson(res, 400, {
-          errors: [
-            {
-              message: `A batch may hold at most ${maxBatchSize} operations (GRAPHQL_MAX_BATCH_SIZE), but got ${body.length}`,
-              extensions: { code: 'BAD_REQUEST' },
-            },
-          ],
-        });
+        badRequest(
+          res,
+          `A batch may hold at most ${maxBatchSize} operations (GRAPHQL_MAX_BATCH_SIZE), but got ${body.length}`,
+        );
         return;
       }
-      const result = await opts.server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () =>
-          authenticated.ok
-            ? Promise.resolve(authenticated.value)
-            : Promise.reject(asGraphQLError(authenticated.error)),
+      if (streams && !Array.isArray(body)) {
+        const params = paramsOf(url, body);
+        const n = negotiate(req.headers);
+        const kind =
+          n.operation === n.subscription
+            ? n.operation
+            : isSubscription(params, opts.maxTokens)
+              ? n.subscription
+              : n.operation;
+        if (kind === 'sse') {
+          await streams.sse.distinct(req, res, streams.context(ctx), params);
+          return;
+        }
+        if (kind === 'multipart') {
+          await streams.multipart.handle(req, res, streams.context(ctx), params);
+          return;
+        }
+      }
+      // The JSON path: Apollo parses, validates (with the pipeline's rules) and executes.
+      let apolloBody = body;
+      let search = url.search;
+      if (Array.isArray(body)) {
+        const each = body.map((p: unknown) =>
+          typeof p === 'object' && p !== null ? resolved(p) : p,
+        );
+        const refused = each.find(isRefusal);
+        if (refused) return sendRefusal(req, res, refused, false);
+        apolloBody = each;
+      } else if (body !== undefined && typeof body === 'object' && body !== null) {
+        const one = resolved(body);
+        if (isRefusal(one)) return sendRefusal(req, res, one, false);
+        apolloBody = one;
+      } else if (body === undefined && resolve) {
+        const one = resolved(paramsOf(url, undefined));
+        if (isRefusal(one)) return sendRefusal(req, res, one, false);
+        if (typeof one.query === 'string' && one.query !== url.searchParams.get('query')) {
+          const q = new URLSearchParams(url.search);
+          q.set('query', one.query);
+          q.delete('documentId');
+          search = `?${q.toString()}`;
+        }
+      }
+      // One operation scope for the request (a batch counts as one): its Gong requests take turns
+      // with other operations' and are dropped if the client goes away while they wait.
+      const gone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) gone.abort(new Error('The client went away'));
       });
+      const run = () =>
+        opts.server.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: req.method ?? 'GET',
+            headers: headerMap(req),
+            search,
+            body: apolloBody,
+          },
+          context: () => Promise.resolve(ctx),
+        });
+      const result = opts.scoped ? await opts.scoped(ctx, gone.signal, run) : await run();
       for (const [k, v] of result.headers) res.setHeader(k, v);
       res.statusCode = result.status ?? 200;
       if (result.body.kind === 'complete') {
@@ -175,3 +265,5 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
     },
   };
 }
+
+const BAD_JSON = Symbol('bad JSON');

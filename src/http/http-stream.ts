@@ -5,13 +5,15 @@
  * code and where to resume (`after`). Internal to the HTTP edge.
  */
 import type { ServerResponse } from 'node:http';
-import type { SubscriberSocket } from '../events/services.js';
+import { tooSlowReason, type SubscriberSocket } from '../events/services.js';
 
 export interface ClosableStream {
   /** Handed to the operation's context as `services.subscriberSocket`. */
   socket: SubscriberSocket;
   /** The client went away: ends the stream at once, even while it waits for the next event. */
   stop(): void;
+  /** Aborted by `stop`: the operation's queued Gong requests are dropped. */
+  signal: AbortSignal;
   /**
    * Yields the source's results until it ends, `socket.close` or `stop` is called. Unlike an async
    * generator, its `return()` does not queue behind a pending `next()`: it ends the source at once.
@@ -22,6 +24,24 @@ export interface ClosableStream {
 export interface ClosedResult {
   errors: { message: string; extensions: { code: 'SUBSCRIBER_TOO_SLOW'; closeCode: number } }[];
 }
+
+/**
+ * The too-slow result with the resume point a transport knows better than the hub: the eventId of
+ * the last result it wrote (the hub counts a result delivered only when the next one is asked for).
+ */
+export function resumingAfter(closed: ClosedResult, lastWritten: string | undefined): ClosedResult {
+  if (lastWritten === undefined) return closed;
+  return {
+    errors: closed.errors.map((e) => ({ ...e, message: tooSlowReason(lastWritten) })),
+  };
+}
+
+/** Whether a result is the one a too-slow close produced (the stream ends after it). */
+export const isClosedResult = (r: unknown): r is ClosedResult =>
+  typeof r === 'object' &&
+  r !== null &&
+  Array.isArray((r as ClosedResult).errors) &&
+  (r as ClosedResult).errors.some((e) => e.extensions?.code === 'SUBSCRIBER_TOO_SLOW');
 
 const CLOSED = Symbol('closed');
 
@@ -37,12 +57,15 @@ export function closableStream(onEnd?: () => void): ClosableStream {
     ended = true;
     onEnd?.();
   };
+  const aborted = new AbortController();
   const stop = () => {
     stopped = true;
     wake();
     end();
+    aborted.abort(new Error('The client went away'));
   };
   return {
+    signal: aborted.signal,
     socket: {
       close(code, reason) {
         closed ??= { code, reason };
@@ -66,10 +89,12 @@ export function closableStream(onEnd?: () => void): ClosableStream {
         async next() {
           if (finished) return done;
           const next = await Promise.race([it.next(), signal]);
-          if (next !== CLOSED && !next.done && !finished) return next;
+          // A close from inside can end the source first (the hub lets the member go, then closes
+          // its socket): the close still wins, so the last result names where to resume.
+          if (next !== CLOSED && !next.done && !finished && !closed) return next;
           finish();
           // A close from inside (too slow) is reported once, with where to resume.
-          if (next === CLOSED && closed && !stopped)
+          if (closed && !stopped)
             return {
               done: false,
               value: {
@@ -110,4 +135,20 @@ export async function writeWithBackpressure(res: ServerResponse, chunk: string):
     res.once('drain', done);
     res.once('close', done);
   });
+}
+
+/**
+ * Ends a streamed response with its last bytes, and frees the socket of a client that does not
+ * read them within `graceMs`: a stream ended for being too slow, or at shutdown, must not keep a
+ * buffer (or the server's drain) waiting on a peer that never reads.
+ */
+export function endStream(res: ServerResponse, last: string, graceMs: number): void {
+  if (res.destroyed) return;
+  if (res.writableEnded) return;
+  res.end(last);
+  if (res.writableFinished) return;
+  const timer = setTimeout(() => res.destroy(), graceMs);
+  timer.unref();
+  res.once('finish', () => clearTimeout(timer));
+  res.once('close', () => clearTimeout(timer));
 }

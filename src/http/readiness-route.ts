@@ -91,7 +91,11 @@ export async function runReadinessChecks(
 
 export function readinessRoute(
   checks: readonly ReadinessCheck[],
-  opts: { timeoutMs?: number } = {},
+  opts: {
+    timeoutMs?: number;
+    /** Facts that never fail readiness but an operator should see (e.g. a stretched reconciler). */
+    details?: () => Record<string, string>;
+  } = {},
 ): Route {
   const timeoutMs = opts.timeoutMs ?? 1_000;
   return {
@@ -100,7 +104,8 @@ export function readinessRoute(
     async handle({ res }) {
       const r = await runReadinessChecks(checks, timeoutMs);
       const headers = { 'cache-control': 'no-store' };
-      const details = Object.keys(r.details).length > 0 ? { details: r.details } : {};
+      const all: Record<string, unknown> = { ...r.details, ...opts.details?.() };
+      const details = Object.keys(all).length > 0 ? { details: all } : {};
       if (r.ready) sendJson(res, 200, { status: 'ready', checks: r.checks, ...details }, headers);
       else
         sendJson(

@@ -1,28 +1,23 @@
 /**
  * GraphQL over WebSocket (graphql-ws, subprotocol `graphql-transport-ws`) on the HTTP server's
- * port and `/graphql` path. Authentication happens in `connection_init` (`authorization` param,
- * the same API keys and JWTs as HTTP): missing or invalid closes with 4401, forbidden with 4403.
- * Operations run the same validation rules as HTTP (spec rules plus the query limits) and their
- * errors go through the same formatError. Each operation's context carries a handle on its socket
- * (`services.subscriberSocket`) so a too-slow subscriber can be closed with 4413. Operations are
- * counted in `gong_gateway_graphql_operations_total` like HTTP ones, once each, when they end.
+ * port and `/graphql` path: a thin adapter over the operation pipeline. Authentication happens in
+ * `connection_init` (`authorization` param, the same API keys and JWTs as HTTP): missing or
+ * invalid closes with 4401, forbidden with 4403. Each operation is authenticated again, prepared
+ * (document, limits, policy) and executed by the pipeline, its errors formatted by it. A socket
+ * lives as long as its credential and connection: expiry closes it with 4401, `gongDisconnect`
+ * with 4403, shutdown with 1001. Each operation's context carries a handle on its socket
+ * (`subscriberSocket`) so a too-slow subscriber can be closed with 4413. Operations are counted
+ * in `gong_gateway_graphql_operations_total` like HTTP ones, once each, when they end.
  */
 import type { Server } from 'node:http';
 import { handleProtocols } from 'graphql-ws';
 import { WsCloseCode } from '../close-codes.js';
 import { useServer } from 'graphql-ws/use/ws';
-import {
-  GraphQLError,
-  parse,
-  validate,
-  type DocumentNode,
-  type GraphQLSchema,
-  type ValidationRule,
-} from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { WebSocketServer } from 'ws';
-import type { ContextFactory, GatewayContext } from '../graphql/context.js';
+import type { GatewayContext } from '../graphql/context.js';
 import { ErrorCode } from '../errors.js';
-import { findGatewayError, formatError } from '../graphql/format-error.js';
+import { isRefusal, type OperationPipeline, type Refusal } from '../graphql/pipeline/operation.js';
 import {
   createOperationLabel,
   type OperationLabel,
@@ -31,18 +26,11 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createWsOperationMetrics } from '../observability/ws-operation-metrics.js';
 import type { SubscriberSocket } from '../events/services.js';
-import { createSubscriptionHub } from '../graphql/subscriptions/hub.js';
-import { applyPolicy, policyRules, type OperationPolicy } from '../graphql/operation-policy.js';
 import { guardWebSocketServer, verifyOrigin } from './websocket-guard.js';
 
 export interface GraphQLWebSocketOptions {
   server: Server;
-  schema: GraphQLSchema;
-  context: ContextFactory;
-  /** Every rule HTTP runs (gateway.validationRules). */
-  validationRules: readonly ValidationRule[];
-  /** The parser's token limit, as on HTTP (GRAPHQL_MAX_TOKENS): a huge document fails before validation. */
-  maxTokens?: number | undefined;
+  pipeline: OperationPipeline;
   logger: Logger;
   /** Counts operations; without it nothing is counted. */
   metrics?: Metrics | undefined;
@@ -58,10 +46,12 @@ export interface GraphQLWebSocketOptions {
   maxMessageBytes?: number;
   /** Sockets that may wait for `connection_init` at once (WS_MAX_UNAUTHENTICATED_SOCKETS). @default 100 */
   maxUnauthenticated?: number;
+  /** The same, per peer address (WS_MAX_UNAUTHENTICATED_PER_PEER). @default 10 */
+  maxUnauthenticatedPerPeer?: number;
+  /** TRUST_PROXY: proxies in front that append to X-Forwarded-For. @default 0 */
+  trustProxy?: number;
   /** CORS_ORIGINS: browsers from other origins cannot upgrade. @default [] (not checked) */
   allowedOrigins?: readonly string[];
-  /** The policy HTTP applies too (introspection, suggestions). @default both allowed */
-  policy?: OperationPolicy;
 }
 
 export interface GraphQLWebSocket {
@@ -72,12 +62,20 @@ export interface GraphQLWebSocket {
 /** Close reasons must fit one frame (< 124 bytes). */
 const reason = (s: string) => (Buffer.byteLength(s) > 120 ? `${s.slice(0, 117)}...` : s);
 
-/** The close code for a failed authentication: 4403 when forbidden, 4401 otherwise. */
-function authCloseCode(err: unknown): number {
-  return findGatewayError(err)?.code === ErrorCode.FORBIDDEN
+/** The close code for a refused credential: 4403 when forbidden, 4401 otherwise. */
+const authCloseCode = (r: Refusal): number =>
+  r.errors[0]?.extensions?.code === ErrorCode.FORBIDDEN
     ? WsCloseCode.Forbidden
     : WsCloseCode.Unauthorized;
-}
+
+/** graphql-ws takes GraphQLErrors from `onSubscribe`; `onError` formats them back. */
+const asErrors = (errors: readonly GraphQLFormattedError[]) =>
+  errors.map(
+    (e) =>
+      new GraphQLError(e.message, {
+        extensions: { ...e.extensions, formatted: true },
+      }),
+  );
 
 export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWebSocket {
   const wss = new WebSocketServer({
@@ -90,99 +88,89 @@ export function attachGraphQLWebSocket(opts: GraphQLWebSocketOptions): GraphQLWe
   // Registered before graphql-ws's own listener, so a refused socket is closed first.
   const guard = guardWebSocketServer(wss, {
     maxUnauthenticated: opts.maxUnauthenticated ?? 100,
+    maxUnauthenticatedPerPeer: opts.maxUnauthenticatedPerPeer ?? 10,
+    trustProxy: opts.trustProxy ?? 0,
     initTimeoutMs,
   });
-  const policy = opts.policy ?? { introspection: true, hideSuggestions: false };
-  const shown = (e: GraphQLError) => applyPolicy(formatError(e.toJSON(), e), policy);
-  const rules = [...new Set([...opts.validationRules, ...policyRules(policy)])];
+  const { pipeline } = opts;
+  const presence = new WeakMap<object, AbortSignal>();
+  const shown = (e: GraphQLError): GraphQLFormattedError => {
+    if (e.extensions.formatted !== true) return pipeline.formatError(e.toJSON(), e);
+    return { message: e.message, extensions: { ...e.extensions, formatted: undefined } };
+  };
   const counted = opts.metrics
     ? createWsOperationMetrics(opts.metrics, opts.operationLabel ?? createOperationLabel())
     : undefined;
+  const authRequest = (ctx: {
+    extra: { request: { headers: import('node:http').IncomingHttpHeaders } };
+    connectionParams?: Readonly<Record<string, unknown>> | undefined;
+  }) => ({ headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
 
   const disposable = useServer(
     {
-      schema: opts.schema,
+      schema: pipeline.schema,
       connectionInitWaitTimeout: initTimeoutMs,
       // Identical subscriptions share one execution per event instead of one per subscriber.
-      subscribe: createSubscriptionHub().subscribe,
+      subscribe: (args) => pipeline.subscribe(args),
+      execute: (args) => pipeline.executeArgs(args),
       onConnect: async (ctx) => {
-        try {
-          // Authenticate once here so a bad credential closes the socket before any operation.
-          const c = await opts.context({
-            headers: ctx.extra.request.headers,
-            connectionParams: ctx.connectionParams ?? {},
-          });
-          // The socket lives as long as its credential: a JWT's exp closes it with 4401.
-          guard.authenticated(ctx.extra.socket, c.principal.expiresAt);
-          return true;
-        } catch (err) {
-          const gw = findGatewayError(err);
-          ctx.extra.socket.close(authCloseCode(err), reason(gw?.message ?? 'Unauthorized'));
+        // Authenticate once here so a bad credential closes the socket before any operation.
+        const c = await pipeline.authenticate(authRequest(ctx));
+        if (isRefusal(c)) {
+          ctx.extra.socket.close(authCloseCode(c), reason(c.errors[0]?.message ?? 'Unauthorized'));
           return false;
         }
+        guard.authenticated(ctx.extra.socket);
+        // The socket's operations drop their queued Gong requests once it closes.
+        const gone = new AbortController();
+        presence.set(ctx.extra.socket, gone.signal);
+        ctx.extra.socket.once('close', () => gone.abort(new Error('The socket closed')));
+        // The socket lives as long as its credential and connection, and the instance.
+        const untrack = pipeline.live.track({
+          kind: 'socket',
+          connectionRef: c.connectionRef,
+          expiresAt: c.principal.expiresAt,
+          end: (why) => ctx.extra.socket.close(why.closeCode, reason(why.error.message)),
+        });
+        ctx.extra.socket.once('close', untrack);
+        return true;
       },
-      // Parse and validate here, not inside graphql-ws: there a parse failure (a syntax error, a
-      // document over the token limit) is an internal error that closes the whole socket with
-      // 4500; here it fails only its operation, with the codes HTTP gives.
-      onSubscribe: (ctx, id, payload) => {
+      // The pipeline parses and validates here, not graphql-ws: there a parse failure (a syntax
+      // error, a document over the token limit) is an internal error that closes the whole
+      // socket with 4500; here it fails only its operation, with the codes HTTP gives.
+      onSubscribe: async (ctx, id, payload) => {
         counted?.subscribed(ctx, id);
-        let document: DocumentNode;
-        try {
-          document = parse(
-            payload.query,
-            opts.maxTokens === undefined ? undefined : { maxTokens: opts.maxTokens },
-          );
-        } catch (err) {
-          const message =
-            err instanceof GraphQLError ? err.message : 'The document could not be parsed';
-          return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-        }
-        const errors = validate(opts.schema, document, rules);
-        if (errors.length > 0)
-          return errors.map(
-            (e) =>
-              new GraphQLError(applyPolicy(e, policy).message, {
-                nodes: e.nodes,
-                extensions: {
-                  ...e.extensions,
-                  code: e.extensions['code'] ?? 'GRAPHQL_VALIDATION_FAILED',
-                },
-              }),
-          );
-        return {
-          schema: opts.schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-        };
-      },
-      // Called once the document parsed and validated, right before execution.
-      context: async (ctx, id, _payload, args): Promise<GatewayContext> => {
-        let base: GatewayContext;
-        try {
-          base = await opts.context({
-            headers: ctx.extra.request.headers,
-            connectionParams: ctx.connectionParams ?? {},
-          });
-        } catch (err) {
+        const base = await pipeline.authenticate(authRequest(ctx));
+        if (isRefusal(base)) {
           // The credential expired or was revoked since connection_init.
-          counted?.error(ctx, id);
           ctx.extra.socket.close(
-            authCloseCode(err),
-            reason(findGatewayError(err)?.message ?? 'Unauthorized'),
+            authCloseCode(base),
+            reason(base.errors[0]?.message ?? 'Unauthorized'),
           );
-          throw err;
+          return asErrors(base.errors);
         }
-        counted?.started(ctx, id, args.document, args.operationName);
+        const prepared = await pipeline.prepare(base, payload, { method: 'POST' });
+        if (isRefusal(prepared)) return asErrors(prepared.errors);
+        counted?.started(ctx, id, prepared.document, prepared.operationName);
         const subscriberSocket: SubscriberSocket = {
           close: (code, why) => ctx.extra.socket.close(code, reason(why)),
         };
-        return { ...base, subscriberSocket };
+        return {
+          schema: pipeline.schema,
+          document: prepared.document,
+          operationName: prepared.operationName,
+          variableValues: prepared.variables,
+          contextValue: {
+            ...prepared.ctx,
+            subscriberSocket,
+            signal: presence.get(ctx.extra.socket),
+          } satisfies GatewayContext,
+        };
       },
       onNext: (ctx, id, _payload, _args, result) => {
         counted?.next(ctx, id, result);
         if (!result.errors?.length) return undefined;
-        return { ...result, errors: result.errors.map(shown) };
+        return pipeline.formatResult(result);
       },
       onError: (ctx, id, _payload, errors) => {
         counted?.error(ctx, id);

@@ -1,6 +1,8 @@
 /**
  * Graceful shutdown on SIGTERM/SIGINT/SIGHUP, in the order a load balancer and clients expect:
- * 1. stop accepting connections (`server.close()`; idle keep-alive sockets are closed);
+ * 1. stop accepting connections (`server.close()`; idle keep-alive sockets are closed), and end
+ *    the SSE and multipart streams with the last message their clients understand (`goingAway`:
+ *    a SHUTTING_DOWN error): they would otherwise never let the drain finish;
  * 2. let in-flight HTTP requests finish (counted from the moment `createShutdown` was called);
  * 3. `close()`: the gateway closes every WebSocket with 1001 "Going away" (graphql-ws `dispose()`)
  *    so clients reconnect to another replica and resume with `after`, stops its timers (poller,
@@ -14,6 +16,8 @@ import type { Logger } from '../observability/logger.js';
 export interface ShutdownOptions {
   /** The HTTP server to drain (the gateway's). */
   server: Server;
+  /** Ends streams and subscriptions with their protocol's last word (`gateway.goingAway()`). */
+  goingAway?: () => void;
   /** Releases everything else once HTTP is drained: `gateway.close()`, then the sandbox. */
   close(): Promise<void>;
   logger: Logger;
@@ -70,6 +74,7 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     const steps = (async () => {
       opts.server.close();
       opts.server.closeIdleConnections();
+      opts.goingAway?.();
       await tracker.drained();
       log.info('in-flight requests done; closing WebSockets (1001), timers and stores');
       await opts.close();

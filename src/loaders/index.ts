@@ -12,6 +12,7 @@ import type { GongClient, Page } from '../gong/types.js';
 import { collectPages } from '../gong/reads/pages.js';
 import { z } from 'zod';
 import {
+  SCOPES,
   UserMetadata,
   Workspace,
   type CallBasicData,
@@ -20,12 +21,18 @@ import {
   type ContentSelector,
 } from '../gong/wire.js';
 import { PAGE_SIZE } from '../gong/wire/common.js';
-import type { FullReadCache } from '../cache/full-read-cache.js';
+import type { FullReadCache, FullReadPeek } from '../cache/full-read-cache.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { loaderById } from './batch.js';
 import { byKeys } from '../util/by-keys.js';
 import { createStatsLoaders, type StatsLoaders } from './stats.js';
+import { STATS_SCOPES } from '../gong/wire-stats.js';
+import {
+  createStandingLoader,
+  type CallStandings,
+  type StandingLoader,
+} from '../privacy/call-privacy.js';
 
 export type { FullReadCache };
 
@@ -38,6 +45,8 @@ export interface LoaderOptions {
   entities?: EntityCache;
   /** Cache-Control: no-cache: read from Gong and refresh the caches. */
   fresh?: boolean;
+  /** The newest knowledge of calls (privacy, deletion) the privacy rule checks records against. */
+  standings?: CallStandings | undefined;
 }
 
 export interface Loaders {
@@ -49,6 +58,8 @@ export interface Loaders {
   basicCall: DataLoader<string, CallBasicData | null>;
   /** Every workspace, fetched at most once per request. */
   workspaces(): Promise<Workspace[]>;
+  /** Calls' standing now (deleted, private), for the privacy rule: one index read per batch. */
+  standings: StandingLoader;
   /**
    * One page of GET /v2/users. With full reads cached, a slice of the cached full list (every
    * page fetched once per TTL, and each user kept by id too); else Gong's own page.
@@ -62,56 +73,91 @@ export interface Loaders {
   rememberCalls(calls: readonly CallData[], selector: ContentSelector | undefined): void;
   rememberTranscripts(transcripts: readonly CallTranscript[]): void;
   rememberUsers(users: readonly UserMetadata[]): void;
+  /** What reads would cost now, without reading: for estimates made before an operation runs. */
+  peek: {
+    /** The ids a by-id read of `kind` would ask Gong for (cached ones cost nothing). */
+    uncached(kind: 'call' | 'user' | 'transcript', ids: readonly string[]): Promise<string[]>;
+    /** Whether a full read is cached (with its value) or in flight (both free), else missing. */
+    fullRead(key: string): Promise<FullReadPeek>;
+  };
 }
+
+/**
+ * The Gong scopes each full read needs, by the first part of its cache key: a cached answer is
+ * served only to a connection whose current grant would let it read the same from Gong.
+ */
+const FULL_READ_SCOPES: Record<string, readonly string[]> = {
+  users: [SCOPES.usersRead],
+  workspaces: [SCOPES.workspacesRead],
+  // The fan-out lists every user, then each one's flows.
+  flows: [SCOPES.usersRead, SCOPES.flowsRead],
+  scorecards: [STATS_SCOPES.settingsScorecards],
+  'answered-scorecards': [STATS_SCOPES.statsScorecards],
+  trackers: [STATS_SCOPES.settingsTrackers],
+  'library-folders': [STATS_SCOPES.libraryRead],
+  'call-outcomes': [],
+};
 
 /** Cursors of slices of a cached full list (Gong's own cursors never start so). */
 const SLICE = 'gg-slice:';
 
 export function createLoaders(opts: LoaderOptions): Loaders {
   const { client, metrics } = opts;
-  const cached = <T>(
+  const cached = async <T>(
     key: string,
     load: (previous?: T) => Promise<T>,
     schema?: z.ZodType<T>,
-  ): Promise<T> =>
-    opts.cache && opts.cacheTtlSeconds > 0
-      ? opts.cache.getOrLoad(
-          client.connectionRef,
-          key,
-          opts.cacheTtlSeconds,
-          load,
-          key.split(':')[0],
-          schema,
-          opts.fresh === true,
-        )
-      : load();
+  ): Promise<T> => {
+    if (!opts.cache || opts.cacheTtlSeconds <= 0) return load();
+    const kind = key.split(':')[0] ?? key;
+    // An unknown kind needs the connection to be usable at least.
+    await client.assertGranted(FULL_READ_SCOPES[kind] ?? [], `the cached ${kind} read`);
+    return opts.cache.getOrLoad(
+      client.connectionRef,
+      key,
+      opts.cacheTtlSeconds,
+      load,
+      kind,
+      schema,
+      opts.fresh === true,
+    );
+  };
+  /** A read through the entity cache needs what the same read from Gong would. */
+  const granted = (scope: string, what: string) => client.assertGranted([scope], what);
 
   const ref = client.connectionRef;
   // Feeding the shared cache never fails or delays the read that fed it (a store failure is logged by the store).
   const feed = (write: Promise<void> | undefined) => void write?.catch(() => undefined);
   const { entities } = opts;
   const read = { fresh: opts.fresh === true };
-  const users = loaderById('users', metrics, (ids) =>
-    entities
-      ? entities.users(ref, ids, (m) => client.usersByIds(m), read)
-      : client.usersByIds(ids).then((f) => byKeys(ids, f, (u) => u.id)),
-  );
-  const transcripts = loaderById('transcripts', metrics, (ids) =>
-    entities
-      ? entities.transcripts(ref, ids, (m) => client.transcriptsByIds(m), read)
-      : client.transcriptsByIds(ids).then((f) => byKeys(ids, f, (t) => t.callId)),
-  );
+  const users = loaderById('users', metrics, async (ids) => {
+    if (!entities) return client.usersByIds(ids).then((f) => byKeys(ids, f, (u) => u.id));
+    await granted(SCOPES.usersRead, 'reading users');
+    return entities.users(ref, ids, (m) => client.usersByIds(m), read);
+  });
+  const transcripts = loaderById('transcripts', metrics, async (ids) => {
+    if (!entities) return client.transcriptsByIds(ids).then((f) => byKeys(ids, f, (t) => t.callId));
+    await granted(SCOPES.transcripts, 'reading transcripts');
+    return entities.transcripts(ref, ids, (m) => client.transcriptsByIds(m), read);
+  });
 
   const callLoaders = new Map<string, DataLoader<string, CallData | null>>();
   const calls = (selector: ContentSelector | undefined) => {
     const key = JSON.stringify(selector ?? {});
     let loader = callLoaders.get(key);
     if (!loader) {
-      loader = loaderById('calls', metrics, (ids) =>
-        entities
-          ? entities.calls(ref, ids, selector, (m, lacking) => client.callsByIds(m, lacking), read)
-          : client.callsByIds(ids, selector).then((f) => byKeys(ids, f, (c) => c.metaData.id)),
-      );
+      loader = loaderById('calls', metrics, async (ids) => {
+        if (!entities)
+          return client.callsByIds(ids, selector).then((f) => byKeys(ids, f, (c) => c.metaData.id));
+        await granted(SCOPES.callsExtensive, 'reading calls');
+        return entities.calls(
+          ref,
+          ids,
+          selector,
+          (m, lacking) => client.callsByIds(m, lacking),
+          read,
+        );
+      });
       callLoaders.set(key, loader);
     }
     return loader;
@@ -133,6 +179,7 @@ export function createLoaders(opts: LoaderOptions): Loaders {
         );
         return got.filter((m): m is CallBasicData => m != null).map((metaData) => ({ metaData }));
       };
+      if (entities) await granted(SCOPES.callsBasic, 'reading a call');
       const calls = entities
         ? await entities.calls(ref, ids, undefined, getEach, read)
         : await getEach(ids);
@@ -184,6 +231,7 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     calls,
     basicCall,
     workspaces,
+    standings: createStandingLoader(opts.standings, ref),
     usersPage,
     cached,
     stats: createStatsLoaders(client, metrics, cached, async (ids) => {
@@ -200,6 +248,14 @@ export function createLoaders(opts: LoaderOptions): Loaders {
     rememberTranscripts(list) {
       for (const t of list) transcripts.prime(t.callId, t);
       feed(entities?.rememberTranscripts(ref, list));
+    },
+    peek: {
+      uncached: (kind, ids) =>
+        entities && !opts.fresh ? entities.uncached(ref, kind, ids) : Promise.resolve([...ids]),
+      fullRead: (key) =>
+        opts.cache && opts.cacheTtlSeconds > 0 && !opts.fresh
+          ? opts.cache.peek(ref, key)
+          : Promise.resolve({ state: 'missing' }),
     },
     rememberUsers(list) {
       for (const u of list) users.prime(u.id, u);

@@ -25,6 +25,12 @@ export interface Metrics {
   entityEvictions: Counter<'kind' | 'reason'>;
   upstreamMergedRequests: Counter<'endpoint'>;
   upstreamRequestsSaved: Counter<'reason'>;
+  callChanges: Counter<'connection' | 'kind'>;
+  reconcileRequests: Counter<'connection' | 'sweep'>;
+  reconcileSweeps: Counter<'connection' | 'sweep' | 'outcome'>;
+  reconcileStretch: Gauge<'connection'>;
+  reconcileIntervalSeconds: Gauge<'connection' | 'sweep'>;
+  reconcileDropped: Counter<'connection'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -139,6 +145,42 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'gong_gateway_upstream_requests_saved_total',
       help: "Upstream requests the gateway did not need to send, by reason (cache: a by-id batch answered from the entity cache; merge: reads served by another read's merged request).",
       labelNames: ['reason'],
+      registers: r,
+    }),
+    callChanges: new Counter({
+      name: 'gong_gateway_call_changes_total',
+      help: 'Changes to calls the gateway noticed and published as call.changed events (CREATED, UPDATED, MADE_PRIVATE, MADE_PUBLIC, DELETED), by connection.',
+      labelNames: ['connection', 'kind'],
+      registers: r,
+    }),
+    reconcileRequests: new Counter({
+      name: 'gong_gateway_reconcile_requests_total',
+      help: "Upstream requests the reconciler's sweeps sent (listing pages and by-id confirmations), by connection and sweep (recent, full).",
+      labelNames: ['connection', 'sweep'],
+      registers: r,
+    }),
+    reconcileSweeps: new Counter({
+      name: 'gong_gateway_reconcile_sweeps_total',
+      help: 'Reconciler sweeps by connection, sweep (recent, full) and outcome (done; budget: stopped at RECONCILE_BUDGET_SHARE; failed).',
+      labelNames: ['connection', 'sweep', 'outcome'],
+      registers: r,
+    }),
+    reconcileStretch: new Gauge({
+      name: 'gong_gateway_reconcile_stretch',
+      help: "How many times longer than configured the reconciler's intervals are, so its sweeps fit RECONCILE_BUDGET_SHARE (1: the configured cadence).",
+      labelNames: ['connection'],
+      registers: r,
+    }),
+    reconcileIntervalSeconds: new Gauge({
+      name: 'gong_gateway_reconcile_interval_seconds',
+      help: 'The interval the reconciler sweeps at now, by connection and sweep (recent, full): the staleness bound of a change to a call in that range.',
+      labelNames: ['connection', 'sweep'],
+      registers: r,
+    }),
+    reconcileDropped: new Counter({
+      name: 'gong_gateway_reconcile_dropped_total',
+      help: 'Call records not folded into the change index because its queue was full (the next sweep reads them again).',
+      labelNames: ['connection'],
       registers: r,
     }),
   };

@@ -137,7 +137,8 @@ export function createIngest(deps: IngestDeps): Ingest {
             case 'CREATED':
             case 'UPDATED':
               // What the change carries applies now (a renamed call is found by its new title at
-              // once); the rest of the call is read again by id.
+              // once). An UPDATED call is read again by id; a CREATED one (a first sighting) only
+              // if the model lacks a section the fill will not bring.
               if (d.metaData)
                 await writes.upsertCalls(conn, [
                   {
@@ -145,7 +146,8 @@ export function createIngest(deps: IngestDeps): Ingest {
                     held: NO_SECTIONS,
                   },
                 ]);
-              await refresh.enqueue(conn, [d.callId]);
+              if (d.kind === 'UPDATED') await refresh.enqueue(conn, [d.callId]);
+              else await refresh.enqueueIfLacking(conn, [d.callId]);
               return;
           }
         });

@@ -6,6 +6,7 @@
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { ApiContext } from './api.js';
 import { SandboxAuth } from './auth.js';
+import { createCallChanges } from './call-changes.js';
 import { fullCall, mediaOf } from './call-view.js';
 import { CursorCodec } from './cursors.js';
 import { FaultInjector } from './faults.js';
@@ -99,6 +100,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let tenantUrl = '';
 
   const control: SandboxControl = {
+    ...createCallChanges({ tenant, now }),
     endCall: (input = {}) =>
       promised(() => {
         const primary =

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, GatewayError, httpErrorBody, httpStatusOf, isGatewayError } from '../errors.js';
 import type { SandboxReply, SandboxRequest } from './http.js';
+import { importInput } from './call-changes.js';
 import type { FaultRule, SandboxControl, WebhookRule } from './types.js';
 
 type Handler = (req: SandboxRequest, params: Record<string, string>) => unknown;
@@ -30,6 +31,39 @@ export function createControlRoutes(
       async (req) => ({ callId: await control.endCall(objectBody(req)) }),
     ],
     ['GET', /^\/__sandbox\/calls$/, () => ({ calls: control.allCalls() })],
+    [
+      'POST',
+      /^\/__sandbox\/calls\/import$/,
+      (req) => {
+        const input = importInput.safeParse(objectBody(req));
+        if (!input.success)
+          throw new GatewayError(
+            ErrorCode.BAD_USER_INPUT,
+            `Expected {startedAgoMs?, title?, primaryUserId?, workspaceId?, isPrivate?, durationSeconds?}: ${input.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+          );
+        return { callId: control.importCall(input.data) };
+      },
+    ],
+    [
+      'PATCH',
+      /^\/__sandbox\/calls\/(?<id>\d+)$/,
+      (req, p) => ({ metaData: control.editCall(p.id ?? '', objectBody(req)) }),
+    ],
+    [
+      'PUT',
+      /^\/__sandbox\/calls\/(?<id>\d+)\/outcome$/,
+      (req, p) => {
+        const { callOutcome } = objectBody(req);
+        // The shape is checked by setCallOutcome itself.
+        control.setCallOutcome(p.id ?? '', callOutcome === undefined ? null : callOutcome);
+        return { ok: true };
+      },
+    ],
+    [
+      'DELETE',
+      /^\/__sandbox\/calls\/(?<id>\d+)$/,
+      (_req, p) => (control.deleteCall(p.id ?? ''), { ok: true }),
+    ],
     ['POST', /^\/__sandbox\/tick$/, async () => (await control.tick(), { ok: true })],
     [
       'POST',

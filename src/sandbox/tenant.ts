@@ -111,6 +111,20 @@ export class Tenant {
     if (call.meta.clientUniqueId) this.byClientUniqueId.set(call.meta.clientUniqueId, call);
   }
 
+  /**
+   * Deletes a call as Gong does (by a user, or erased for a data-privacy request): no read lists
+   * or finds it any more, and its transcript goes with it. Returns whether it existed.
+   */
+  deleteCall(id: string): boolean {
+    const call = this.byId.get(id);
+    if (!call) return false;
+    this.calls.splice(this.calls.indexOf(call), 1);
+    this.byId.delete(id);
+    this.transcripts.delete(id);
+    if (call.meta.clientUniqueId) this.byClientUniqueId.delete(call.meta.clientUniqueId);
+    return true;
+  }
+
   /** Any call, visible or not (for writes such as media upload). */
   callById(id: string): StoredCall | undefined {
     return this.byId.get(id);

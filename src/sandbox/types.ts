@@ -2,7 +2,7 @@
  * The public surface of the Gong sandbox: what `npm start`, every integration test and every
  * benchmark uses to start and steer it. Behaviour is specified in docs/sandbox.md.
  */
-import type { CallData } from '../gong/wire.js';
+import type { CallBasicData, CallData } from '../gong/wire.js';
 
 export interface SandboxOptions {
   /** Same seed, same tenant. @default 42 */
@@ -127,8 +127,52 @@ export interface WebhookDelivery {
   at: number;
 }
 
+/** A call's `content.callOutcome` as Gong AI sets it, e.g. `{id: 'MEETING_BOOKED', category: 'Answered', name: 'Meeting booked'}`. */
+export interface CallOutcomeValue {
+  id?: string | null;
+  category?: string | null;
+  name?: string | null;
+}
+
+/**
+ * Changes Gong makes to a call after processing it, which no webhook announces
+ * (docs/sandbox.md, "Calls change after processing").
+ */
+export interface CallChangeControl {
+  /**
+   * Renames a processed call or edits its metaData fields; `isPrivate` makes it private or public.
+   * The fields tied to when it happened (id, url, scheduled, started, duration) cannot change.
+   * Returns the call's metaData now.
+   */
+  editCall(
+    callId: string,
+    changes: Partial<Omit<CallBasicData, 'id' | 'url' | 'scheduled' | 'started' | 'duration'>>,
+  ): CallBasicData;
+  /**
+   * Sets (or, with null, clears) a processed call's `content.callOutcome`: the name of one of the
+   * tenant's outcome definitions (written as Gong AI writes it), or the object itself.
+   */
+  setCallOutcome(callId: string, outcome: string | CallOutcomeValue | null): void;
+  /** Deletes a call: no read lists or finds it any more, and its transcript is gone too. */
+  deleteCall(callId: string): void;
+  /**
+   * A call another integration uploaded (a dialer backfill): visible with its transcript at once,
+   * its start `startedAgoMs` back (default 3 days), and no webhook fires. Returns its id.
+   */
+  importCall(
+    input?: Partial<{
+      startedAgoMs: number;
+      title: string;
+      primaryUserId: string;
+      workspaceId: string;
+      isPrivate: boolean;
+      durationSeconds: number;
+    }>,
+  ): string;
+}
+
 /** In-process handle of the control API (the same operations as `/__sandbox/...` over HTTP). */
-export interface SandboxControl {
+export interface SandboxControl extends CallChangeControl {
   /** "A call just ended": it becomes visible after processingDelayMs, its transcript after transcriptDelayMs. Returns its id. */
   endCall(
     input?: Partial<{

@@ -1,16 +1,22 @@
 /**
  * One upstream scheduler per connection: every request start waits here for the connection's
- * limiter. Waiters form a bounded priority queue (interactive before background, FIFO within a
- * class), each with a deadline; one pump per instance asks the limiter for a start and hands it
- * to the first waiter. Work that cannot be served in time fails with UPSTREAM_RATE_LIMITED and a
- * `retryAfter`, and never by sending more to Gong.
+ * limiter. Waiters form a bounded priority queue (interactive, then background, then the
+ * reconciler's sweeps), each with a deadline; within a class, operations take turns (round-robin
+ * by the operation a request is for, FIFO within one operation), so one client's long queue does
+ * not starve another's interactive reads. One pump per instance asks the limiter for a start and
+ * hands it to the next waiter. Work that cannot be served in time fails with UPSTREAM_RATE_LIMITED
+ * and a `retryAfter`, and never by sending more to Gong.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { Priority } from './priority.js';
+import { PRIORITIES, type Priority } from './priority.js';
 import type { Metrics } from '../observability/metrics.js';
 import { budgetWaitSpan, type WaitSpan } from '../observability/upstream-spans.js';
 import type { Acquisition, RateLimiter, Slot } from './limiter.js';
+import { currentOperation } from './operation-scope.js';
 import { asError } from '../util/promised.js';
+
+/** The owner of work done outside any operation (the poller, webhooks): one turn among the others. */
+const NO_OWNER = {};
 
 export interface SchedulerOptions {
   connectionRef: string;
@@ -27,6 +33,8 @@ export interface SchedulerOptions {
 
 export interface AcquireOptions {
   priority?: Priority;
+  /** Whose turn this is (the operation); default: the current operation scope's owner. */
+  owner?: object;
   /** Absolute time (ms) after which the caller no longer wants a start; the queue timeout applies too. */
   deadline?: number;
   signal?: AbortSignal;
@@ -49,6 +57,7 @@ export interface Scheduler {
 
 interface Waiter {
   priority: Priority;
+  owner: object;
   deadline: number;
   resolve: (slot: Slot) => void;
   reject: (e: unknown) => void;
@@ -65,7 +74,14 @@ const rateLimited = (message: string, retryAfterMs: number) =>
 export function createScheduler(opts: SchedulerOptions): Scheduler {
   const now = opts.now ?? Date.now;
   const factor = opts.backgroundTimeoutFactor ?? 10;
-  const queues: Record<Priority, Waiter[]> = { interactive: [], background: [] };
+  // Per class, each owner's FIFO; the Map's order is the turn order (an owner served moves last).
+  const queues: Record<Priority, Map<object, Waiter[]>> = {
+    interactive: new Map(),
+    background: new Map(),
+    reconcile: new Map(),
+  };
+  const sizes: Record<Priority, number> = { interactive: 0, background: 0, reconcile: 0 };
+  const waiting = (): Waiter[] => PRIORITIES.flatMap((p) => [...queues[p].values()].flat());
   const labels = { connection: opts.connectionRef };
   let pumping = false;
   let closed = false;
@@ -74,7 +90,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   /** Last wait the limiter reported: the best guess of a retryAfter for waiters that time out. */
   let lastWaitMs = 1000;
 
-  const depth = () => queues.interactive.length + queues.background.length;
+  const depth = () => PRIORITIES.reduce((n, p) => n + sizes[p], 0);
   const report = () => opts.metrics?.rateLimitQueueDepth.set(labels, depth());
   const timeoutOf = (p: Priority) =>
     p === 'interactive' ? opts.queueTimeoutMs : opts.queueTimeoutMs * factor;
@@ -84,15 +100,24 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     w.done = true;
     clearTimeout(w.timer);
     const q = queues[w.priority];
-    const i = q.indexOf(w);
-    if (i >= 0) q.splice(i, 1);
+    const mine = q.get(w.owner);
+    const i = mine ? mine.indexOf(w) : -1;
+    if (mine && i >= 0) {
+      mine.splice(i, 1);
+      sizes[w.priority] -= 1;
+      // Served (or gone): the owner's next waiter takes its turn after every other owner's.
+      q.delete(w.owner);
+      if (mine.length > 0) q.set(w.owner, mine);
+    }
     report();
     w.span.end(err);
     if (slot) w.resolve(slot);
     else w.reject(err);
   };
 
-  const first = (): Waiter | undefined => queues.interactive[0] ?? queues.background[0];
+  const head = (p: Priority): Waiter | undefined => queues[p].values().next().value?.[0];
+  const first = (): Waiter | undefined =>
+    head('interactive') ?? head('background') ?? head('reconcile');
 
   /** A pause or spent budget that outlasts a waiter's deadline fails it now, with the real retryAfter. */
   const failThoseWhoCannotWait = (a: Extract<Acquisition, { ok: false }>) => {
@@ -102,7 +127,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       a.reason === 'paused'
         ? 'Gong asked us to pause (429 Retry-After)'
         : "today's Gong request budget is spent";
-    for (const w of [...queues.interactive, ...queues.background])
+    for (const w of waiting())
       if (w.deadline < readyAt)
         settle(
           w,
@@ -183,6 +208,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       return new Promise<Slot>((resolve, reject) => {
         const w: Waiter = {
           priority,
+          owner: o.owner ?? currentOperation()?.owner ?? NO_OWNER,
           deadline,
           resolve,
           reject,
@@ -201,10 +227,15 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
             ),
           Math.max(0, deadline - now()),
         );
+        // A waiter whose client went away is dropped before anything is sent.
         o.signal?.addEventListener('abort', () => settle(w, asError(o.signal?.reason)), {
           once: true,
         });
-        queues[priority].push(w);
+        const q = queues[priority];
+        const mine = q.get(w.owner);
+        if (mine) mine.push(w);
+        else q.set(w.owner, [w]);
+        sizes[priority] += 1;
         report();
         void pump();
       });
@@ -226,7 +257,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         ErrorCode.UPSTREAM_UNAVAILABLE,
         'The Gong scheduler is shut down',
       );
-      for (const w of [...queues.interactive, ...queues.background]) settle(w, err);
+      for (const w of waiting()) settle(w, err);
     },
   };
 }

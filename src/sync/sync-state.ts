@@ -10,6 +10,17 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyValueStore } from '../store/types.js';
 
+/** What a chain delivered of one record: the scan bound it was delivered under, and its version. */
+export interface Delivery {
+  /** Upper bound (ms) of the scan that delivered it (or the step's time, for a re-delivered change). */
+  bound: number;
+  /** The version delivered (calls: metaData and outcome); absent in snapshots older than versions. */
+  version?: string;
+}
+
+/** Delivered records by id: one immutable snapshot per step of a chain. */
+export type Delivered = Map<string, Delivery>;
+
 export interface LearnedCall {
   callId: string;
   /** When the gateway learned of it (ms). */
@@ -24,14 +35,14 @@ export interface SyncState {
   /** Calls learned in `(since, until]`, oldest first (ties by id). */
   learned(connectionRef: string, since: number, until: number): Promise<LearnedCall[]>;
   /** The delivered ids of a checkpoint's snapshot; empty when it never existed or was lost. */
-  loadSeen(connectionRef: string, chain: string, step: number): Promise<Map<string, number>>;
+  loadSeen(connectionRef: string, chain: string, step: number): Promise<Delivered>;
   /** Writes the snapshot of `step` and shortens the life of the one before it. */
   saveSeen(
     connectionRef: string,
     chain: string,
     step: number,
-    seen: Map<string, number>,
-    previous?: Map<string, number>,
+    seen: Delivered,
+    previous?: Delivered,
   ): Promise<void>;
   newChain(): string;
 }
@@ -59,21 +70,29 @@ function parseLearned(callId: string, raw: string | null): LearnedCall | undefin
   }
 }
 
-function parseSeen(raw: string | null): Map<string, number> {
-  if (raw === null) return new Map();
+/** `[id, bound]` or `[id, bound, version]` per record: compact, and older snapshots still read. */
+function parseSeen(raw: string | null): Delivered {
+  const out: Delivered = new Map();
+  if (raw === null) return out;
   try {
     const v = JSON.parse(raw) as unknown;
-    if (!Array.isArray(v)) return new Map();
-    return new Map(
-      v.filter(
-        (e): e is [string, number] =>
-          Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number',
-      ),
-    );
+    if (!Array.isArray(v)) return out;
+    for (const e of v as unknown[]) {
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number') continue;
+      out.set(e[0], typeof e[2] === 'string' ? { bound: e[1], version: e[2] } : { bound: e[1] });
+    }
   } catch {
-    return new Map();
+    // A lost snapshot re-delivers inside the overlap: at least once, never a miss.
   }
+  return out;
 }
+
+const serialise = (seen: Delivered) =>
+  JSON.stringify(
+    [...seen].map(([id, d]) =>
+      d.version === undefined ? [id, d.bound] : [id, d.bound, d.version],
+    ),
+  );
 
 export function createSyncState(opts: SyncStateOptions): SyncState {
   const previousMs = opts.previousSnapshotMs ?? 3_600_000;
@@ -103,11 +122,11 @@ export function createSyncState(opts: SyncStateOptions): SyncState {
       return parseSeen(await opts.store.get(seenKey(ref, chain, step)));
     },
     async saveSeen(ref, chain, step, seen, previous) {
-      await opts.store.set(seenKey(ref, chain, step), JSON.stringify([...seen]), {
+      await opts.store.set(seenKey(ref, chain, step), serialise(seen), {
         ttlMs: opts.retentionMs,
       });
       if (previous && step > 0)
-        await opts.store.set(seenKey(ref, chain, step - 1), JSON.stringify([...previous]), {
+        await opts.store.set(seenKey(ref, chain, step - 1), serialise(previous), {
           ttlMs: previousMs,
         });
     },

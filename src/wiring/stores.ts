@@ -23,6 +23,11 @@ import { createMemoryEntityStore, createRedisEntityStore } from '../cache/entity
 import { corruptEntryReporter, type ReportCorruptEntry } from '../observability/corrupt-entries.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import {
+  createMemoryIndexStore,
+  createRedisIndexStore,
+  type IndexStore,
+} from '../reconcile/index-store.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createRedisStore, redisFromConfig, type Redis } from '../store/redis.js';
 import type { KeyValueStore } from '../store/types.js';
@@ -40,6 +45,8 @@ export interface SharedState {
   cache: FullReadCache;
   /** Calls (per part), transcripts and users by id, keys per connection; absent with CACHE_MAX_BYTES=0. */
   entities: EntityCache | undefined;
+  /** The change index of each connection's calls, its sweep schedule and lock (src/reconcile/). */
+  changeIndex: IndexStore;
   /** Closes the event log and the Redis client. */
   close(): Promise<void>;
 }
@@ -82,6 +89,7 @@ function entityCacheFromConfig(
       userSeconds: config.CACHE_USERS_TTL_SECONDS,
     },
     metrics: deps.metrics,
+    reportCorrupt: deps.reportCorrupt,
     now: deps.now,
   });
 }
@@ -96,14 +104,20 @@ export function createSharedState(config: Config, deps: SharedStateDeps): Shared
         redis,
         prefix,
         maxEvents: config.EVENT_LOG_MAX_EVENTS,
+        retentionMs: config.EVENT_RETENTION_HOURS * 3_600_000,
         logger: deps.logger,
         reportCorrupt,
       })
-    : createMemoryEventLog({ maxEvents: config.EVENT_LOG_MAX_EVENTS, now });
+    : createMemoryEventLog({
+        maxEvents: config.EVENT_LOG_MAX_EVENTS,
+        retentionMs: config.EVENT_RETENTION_HOURS * 3_600_000,
+        now,
+      });
   return {
     redis,
     store: redis ? createRedisStore(redis, prefix) : createMemoryStore({ now }),
     eventLog,
+    changeIndex: redis ? createRedisIndexStore(redis, prefix) : createMemoryIndexStore(now),
     transcriptSchedule: redis
       ? createRedisTranscriptSchedule(redis, prefix, reportCorrupt)
       : createMemoryTranscriptSchedule(),

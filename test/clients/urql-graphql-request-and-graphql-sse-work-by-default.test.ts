@@ -260,17 +260,21 @@ describe("graphql-sse's client", () => {
     );
   });
 
-  it('applies the query limits to operations over SSE', async () => {
+  it('applies the query limits to operations over SSE, answered as the protocol says errors are', async () => {
     const deep = `{ gongCalls(first: 1) { nodes { primaryUser { manager { manager { manager { manager { manager { manager { manager { manager { id } } } } } } } } } } } }`;
     const res = await fetch(s.url, {
       method: 'POST',
       headers: { ...AUTH, 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ query: deep }),
     });
-    expect(res.status).toBe(400);
+    // graphql-sse: validation errors travel in a `next` of an accepted stream, then `complete`.
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const next = /event: next\ndata: (.*)\n/.exec(text)?.[1];
     expect(
-      ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions
-        .code,
+      (JSON.parse(next ?? '{}') as { errors: { extensions: { code: string } }[] }).errors[0]
+        ?.extensions.code,
     ).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(text).toContain('event: complete');
   });
 });

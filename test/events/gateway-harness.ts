@@ -5,46 +5,11 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
-import type { Gateway } from '../../src/app.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { eventually } from '../support/eventually.js';
-import { startGateway } from '../support/gateway.js';
+import { startEventGateway, startEventSandbox, type EventGateway } from './gateway-start.js';
 
-export async function startEventSandbox(): Promise<Sandbox> {
-  return startSandbox({
-    rateLimit: false,
-    users: 10,
-    calls: 30,
-    processingDelayMs: 0,
-    transcriptDelayMs: 0,
-    webhookRetry: { attempts: 3, delayMs: 50 },
-  });
-}
-
-export interface EventGateway {
-  gateway: Gateway;
-  publicUrl: string;
-  wsUrl: string;
-  webhookUrl(ref?: string): string;
-  openSubscriptions(): Promise<number>;
-  close(): Promise<void>;
-}
-
-/** The shared gateway harness (../support/gateway.ts) receiving `sandbox`'s webhooks. */
-export async function startEventGateway(
-  sandbox: Sandbox,
-  env: Record<string, string> = {},
-): Promise<EventGateway> {
-  const h = await startGateway({ sandbox, env, webhooks: true });
-  return {
-    gateway: h.gateway,
-    publicUrl: h.origin,
-    wsUrl: h.wsUrl,
-    webhookUrl: h.webhookUrl,
-    openSubscriptions: h.openSubscriptions,
-    close: h.close,
-  };
-}
+export { startEventGateway, startEventSandbox, type EventGateway };
 
 export interface Received<T> {
   items: T[];

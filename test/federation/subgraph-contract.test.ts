@@ -151,12 +151,21 @@ describe('Federation 2 subgraph contract', () => {
     expect(endpoints()).toEqual(['POST /v2/calls/extensive']);
   });
 
-  it('100 GongTranscript representations cost one POST /v2/calls/transcript', async () => {
+  it('100 GongTranscript representations cost one calls batch (their privacy) and one POST /v2/calls/transcript', async () => {
     const hundred = ids.calls.slice(0, 100);
     const r = await entities(hundred.map((callId) => ({ __typename: 'GongTranscript', callId })));
     expect(r.errors).toBeUndefined();
     // Every seeded call is processed, so every one has its transcript.
     expect(r.data?._entities.map((e) => e?.callId)).toEqual(hundred);
-    expect(endpoints()).toEqual(['POST /v2/calls/transcript']);
+    // `_entities` has no includePrivate: each call's privacy is checked before its transcript is read.
+    expect(endpoints()).toEqual(['POST /v2/calls/extensive', 'POST /v2/calls/transcript']);
+  });
+
+  it("a private call's transcript is never a representation's answer", async () => {
+    const hidden = h.sandbox.control.allCalls().find((c) => c.metaData.isPrivate === true)!;
+    const r = await entities([{ __typename: 'GongTranscript', callId: hidden.metaData.id }]);
+    expect(r.errors).toBeUndefined();
+    expect(r.data?._entities).toEqual([null]);
+    expect(endpoints()).toEqual(['POST /v2/calls/extensive']);
   });
 });

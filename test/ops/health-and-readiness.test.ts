@@ -36,10 +36,14 @@ describe('health and readiness without Redis', () => {
     expect(res.headers.get('x-request-id')).toBe('probe-123');
   });
 
-  it('/readyz is 200 with the in-memory store and event log checked', async () => {
+  it('/readyz is 200 with the in-memory store and event log checked, and says how the reconciler keeps up', async () => {
     const r = await readyz(h);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'ready', checks: { store: 'ok', event_log: 'ok' } });
+    expect(r.body).toEqual({
+      status: 'ready',
+      checks: { store: 'ok', event_log: 'ok' },
+      details: { reconciler: 'ok' },
+    });
   });
 });
 

@@ -3,44 +3,10 @@
  * subscription is open: new connections are refused, the query completes with data, then the
  * WebSocket closes with 1001 (so clients reconnect elsewhere) and the process exits 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, sample } from './support.js';
-
-interface Started {
-  proc: ChildProcess;
-  graphqlUrl: string;
-  sandboxUrl: string;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-/** Starts `node --import tsx src/main.ts` and reads the URLs it prints. */
-async function startMain(env: Record<string, string>): Promise<Started> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('../..', import.meta.url),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', READ_MODEL: 'off', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    proc.once('exit', (code) => resolve(code)),
-  );
-  const urls = await eventually(
-    () => {
-      const g = /GraphQL: (http:\/\/\S+)/.exec(out)?.[1];
-      const s = /embedded Gong sandbox at (http:\/\/\S+)/.exec(out)?.[1];
-      return g && s ? { graphqlUrl: g, sandboxUrl: s } : undefined;
-    },
-    20_000,
-    `main.ts to print its URLs; output so far:\n${out}`,
-  );
-  return { proc, ...urls, exited, output: () => out };
-}
+import { eventually, sample, startMain, type Started } from './support.js';
 
 describe('SIGTERM', () => {
   let main: Started | undefined;

@@ -46,6 +46,26 @@ describe('the per-connection scheduler', () => {
     expect(order).toEqual(['i1', 'i2', 'b1', 'b2']);
   });
 
+  it("serves the reconciler's sweeps after every interactive and background waiter", async () => {
+    const s = make();
+    await s.acquire();
+    const order: string[] = [];
+    const track = (name: string, priority: 'interactive' | 'background' | 'reconcile') =>
+      s.acquire({ priority }).then(() => order.push(name));
+    const all = [
+      track('r1', 'reconcile'),
+      track('b1', 'background'),
+      track('r2', 'reconcile'),
+      track('i1', 'interactive'),
+    ];
+    await vi.advanceTimersByTimeAsync(1_500);
+    // An interactive read arriving while sweeps wait still goes first.
+    all.push(track('i2', 'interactive'));
+    await vi.advanceTimersByTimeAsync(5_000);
+    await Promise.all(all);
+    expect(order).toEqual(['i1', 'i2', 'b1', 'r1', 'r2']);
+  });
+
   it('admits one start per window: four waiters at 1/s take three more seconds', async () => {
     const s = make();
     const served: number[] = [];

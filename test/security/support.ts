@@ -174,3 +174,24 @@ export async function wsOperation(
   s.ws.close();
   return first;
 }
+
+/** Posts one signed `call.created` delivery for `callId` to the gateway's webhook route. */
+export async function postWebhook(
+  webhookUrl: string,
+  privateKey: import('node:crypto').KeyObject,
+  callId: string,
+  extra: { title?: string; isPrivate?: boolean } = {},
+): Promise<number> {
+  const { signDelivery, webhookBody } = await import('../events/support.js');
+  const body = webhookBody(callId, extra);
+  const res = await fetch(webhookUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: await signDelivery({ privateKey, url: webhookUrl, body }),
+    },
+    body,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}

@@ -11,6 +11,13 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { isCursorExpiredError } from '../errors.js';
+import {
+  createSharedSignal,
+  currentOperation,
+  runInOperation,
+  type OperationScope,
+  type SharedSignal,
+} from '../../scheduler/operation-scope.js';
 import type { BodyAtDispatch } from '../types.js';
 import { PAGE_SIZE } from '../wire/common.js';
 import { asError } from '../../util/promised.js';
@@ -52,6 +59,9 @@ interface Group<T> {
   ids: Set<string>;
   waiters: Waiter<T>[];
   fetch: MergedFetch<T>;
+  /** The operation of the first load (its budget pays), with a signal shared by every load's. */
+  scope: OperationScope | undefined;
+  shared: SharedSignal;
   /** The ids that went out, once the request left the queue. */
   sent?: readonly string[];
 }
@@ -117,7 +127,9 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
       }
       return g.sent;
     };
-    send(g.fetch, idsAtDispatch).then(
+    // The request is dropped only once every load's client went away.
+    const scope = { owner: g.scope?.owner ?? g, budget: g.scope?.budget, signal: g.shared.signal };
+    runInOperation(scope, () => send(g.fetch, idsAtDispatch)).then(
       (items) => {
         remove(open, g);
         remove(flying, g);
@@ -132,7 +144,10 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
         if (g.sent && g.waiters.length > 1 && mayBeOneWaitersFault(err)) {
           for (const w of g.waiters) {
             const alone = [...w.ids];
-            send(g.fetch, () => alone).then((items) => w.resolve(own(w, items)), w.reject);
+            runInOperation(scope, () => send(g.fetch, () => alone)).then(
+              (items) => w.resolve(own(w, items)),
+              (e: unknown) => w.reject(e),
+            );
           }
           return;
         }
@@ -149,21 +164,34 @@ export function createMerger<T>(opts: MergerOptions<T>): Merger<T> {
         return Promise.reject(
           new RangeError(`A merged read carries at most ${maxIds} ids, but got ${mine.length}`),
         );
+      const op = currentOperation();
       return new Promise<T[]>((resolve, reject) => {
         const w: Waiter<T> = { ids: new Set(mine), resolve, reject };
+        const live = (g: Group<T>) => !g.shared.signal.aborted;
         // A request already on its way with every id asked for answers this load too.
-        const sent = flying.get(key)?.find((g) => mine.every((id) => g.ids.has(id)));
+        const sent = flying.get(key)?.find((g) => live(g) && mine.every((id) => g.ids.has(id)));
         if (sent) {
+          sent.shared.join(op?.signal);
           sent.waiters.push(w);
           return;
         }
-        const joined = open.get(key)?.find((g) => fits(g, mine));
+        const joined = open.get(key)?.find((g) => live(g) && fits(g, mine));
         if (joined) {
           for (const id of mine) joined.ids.add(id);
+          joined.shared.join(op?.signal);
           joined.waiters.push(w);
           return;
         }
-        const g: Group<T> = { key, ids: new Set(mine), waiters: [w], fetch };
+        const shared = createSharedSignal();
+        shared.join(op?.signal);
+        const g: Group<T> = {
+          key,
+          ids: new Set(mine),
+          waiters: [w],
+          fetch,
+          scope: op,
+          shared,
+        };
         add(open, g);
         start(g);
       });

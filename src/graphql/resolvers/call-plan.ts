@@ -1,5 +1,10 @@
-/** The operation's call fetch plan, and the by-id path shared by root fields, links and references. */
+/**
+ * The operation's call fetch plan, and the by-id path shared by root fields, links and references.
+ * Every call it hands out passes the privacy rule (src/privacy/call-privacy.ts): not deleted, and
+ * not private by the record or by the newest knowledge unless the caller asked for private calls.
+ */
 import type { GraphQLResolveInfo } from 'graphql';
+import { hiddenIds, servable } from '../../privacy/call-privacy.js';
 import type { GatewayContext } from '../context.js';
 import type { CallData } from '../../gong/wire.js';
 import { callFetchPlan, type CallFetchPlan } from '../content-selector.js';
@@ -15,8 +20,11 @@ export async function loadCall(
   id: string,
   includePrivate = true,
 ): Promise<CallParent | null> {
+  // The standing first: a call known to be deleted costs no request.
+  const standing = await ctx.loaders.standings.load(id);
+  if (standing?.deleted) return null;
   const call = await ctx.loaders.calls(planOf(ctx, info).selector).load(id);
-  if (!call || (!includePrivate && call.metaData.isPrivate === true)) return null;
+  if (!call || !servable(call.metaData, standing, includePrivate)) return null;
   return { call, sections: true };
 }
 
@@ -31,8 +39,10 @@ export async function loadOneCall(
   includePrivate: boolean,
 ): Promise<CallParent | null> {
   if (!planOf(ctx, info).basicOnly) return loadCall(ctx, info, id, includePrivate);
+  const standing = await ctx.loaders.standings.load(id);
+  if (standing?.deleted) return null;
   const metaData = await ctx.loaders.basicCall.load(id);
-  if (!metaData || (!includePrivate && metaData.isPrivate === true)) return null;
+  if (!metaData || !servable(metaData, standing, includePrivate)) return null;
   // Sections (none selected by this operation) would come through the by-id loader.
   return { call: { metaData }, sections: false };
 }
@@ -43,20 +53,34 @@ export function primeCalls(ctx: GatewayContext, info: GraphQLResolveInfo, calls:
 }
 
 /**
- * Which of `callIds` belong to private calls (Gong asks integrations to drop them). Looked up with
- * the operation's selector, so a selected `call` field reuses the batch: one /v2/calls/extensive per
- * 100 ids. A call Gong does not return counts as private: unknown privacy fails closed.
+ * Which of `callIds` must not be served with them (their transcripts: a transcript does not say
+ * whether its call is private). Without `includePrivate` the calls are looked up with the
+ * operation's selector, so a selected `call` field reuses the batch (one /v2/calls/extensive per
+ * 100 ids), and a call Gong does not return counts as hidden: unknown privacy fails closed. With
+ * it, only deleted calls are hidden (no call lookup).
  */
-export async function privateCallIds(
+export async function hiddenCallIds(
   ctx: GatewayContext,
   info: GraphQLResolveInfo,
   callIds: readonly string[],
+  includePrivate: boolean,
 ): Promise<Set<string>> {
+  if (includePrivate)
+    return hiddenIds(
+      ctx.loaders.standings,
+      callIds.map((id) => ({ id })),
+      true,
+    );
   const calls = await ctx.loaders.calls(planOf(ctx, info).selector).loadMany(callIds);
-  const hidden = new Set<string>();
-  calls.forEach((call, i) => {
+  const found = calls.map((call, i) => {
     if (call instanceof Error) throw call;
-    if (call === null || call.metaData.isPrivate === true) hidden.add(callIds[i] as string);
+    return { id: callIds[i] as string, call };
   });
+  const hidden = await hiddenIds(
+    ctx.loaders.standings,
+    found.map(({ id, call }) => ({ id, isPrivate: call?.metaData.isPrivate })),
+    false,
+  );
+  for (const { id, call } of found) if (call === null) hidden.add(id);
   return hidden;
 }

@@ -4,7 +4,8 @@
  * with no contentSelector (metaData only, same cost as GET /v2/calls) when only basic fields are
  * selected. GET /v2/calls would filter Gong-recorded web conferences on their scheduled time, so
  * it serves only connections without the extensive scope (README "Date windows").
- * Private calls are left out unless `includePrivate: true`.
+ * Private calls are left out unless `includePrivate: true`, deleted ones always (the privacy rule:
+ * each page's calls are checked against the newest knowledge in one lookup).
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import type { Page } from '../../gong/types.js';
@@ -16,6 +17,7 @@ import type { CallParent } from '../parents.js';
 import { loadCall, loadOneCall, planOf, primeCalls } from './call-plan.js';
 import { dateWindow, gongId, gongIds } from './ids.js';
 import { isGatewayError } from '../../errors.js';
+import { hiddenIds } from '../../privacy/call-privacy.js';
 import { SCOPES } from '../../gong/wire.js';
 
 export const callResolvers: Resolvers = {
@@ -42,7 +44,14 @@ export const callResolvers: Resolvers = {
           ...(ids && !f.from && !f.to ? {} : dateWindow(f.from, f.to, now(), syncStartDays)),
           k: 'extensive',
         };
-      const keep = (c: CallData) => includePrivate || c.metaData.isPrivate !== true;
+      const hidden = new Set<string>();
+      const keep = (c: CallData) => !hidden.has(c.metaData.id);
+      const check = async (page: Page<CallData>): Promise<Page<CallData>> => {
+        const ids = page.items.map((c) => ({ id: c.metaData.id, isPrivate: c.metaData.isPrivate }));
+        for (const id of await hiddenIds(ctx.loaders.standings, ids, includePrivate))
+          hidden.add(id);
+        return page;
+      };
 
       // One Gong page of a window `[from, to)`, by either endpoint; the extensive one primes by-id loads.
       const fetchBasic = async (
@@ -55,7 +64,7 @@ export const callResolvers: Resolvers = {
           workspaceId,
           cursor,
         });
-        return { ...page, items: page.items.map((metaData) => ({ metaData })) };
+        return check({ ...page, items: page.items.map((metaData) => ({ metaData })) });
       };
       const fetchExtensive = async (
         w: { from?: string; to?: string },
@@ -73,7 +82,7 @@ export const callResolvers: Resolvers = {
           ...(plan.selector ? { contentSelector: plan.selector } : {}),
         });
         primeCalls(ctx, info, page.items);
-        return page;
+        return check(page);
       };
       // Basic pages carry metaData only: sections (should a later page select them) come through the by-id loader.
       const toNode =

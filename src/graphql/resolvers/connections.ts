@@ -32,7 +32,13 @@ export const connectionResolvers: Resolvers = {
     },
     gongDisconnect: async (_p, { connectionRef }, ctx) => {
       assertConnectionAccess(ctx.principal, assertConnectionRef(connectionRef));
-      return connectionServices(ctx.services.connections).registry.disconnect(connectionRef);
+      const gone = await connectionServices(ctx.services.connections).registry.disconnect(
+        connectionRef,
+      );
+      // Nothing read under the old grant is served again, and nothing live goes on receiving.
+      ctx.services.live?.connectionGone(connectionRef);
+      await ctx.services.caches.evict(connectionRef);
+      return gone;
     },
   },
 };

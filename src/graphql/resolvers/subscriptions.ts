@@ -10,8 +10,9 @@ import { assertAdmin } from '../../auth/client-auth.js';
 import { assertConnectionRef } from '../../connections/types.js';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, forbidden, GatewayError } from '../../errors.js';
-import { readCallCreated, readTranscriptReady } from '../../events/payloads.js';
+import { readCallChanged, readCallCreated, readTranscriptReady } from '../../events/payloads.js';
 import { ALL_CALLS } from '../../events/transcript-interest.js';
+import { servable } from '../../privacy/call-privacy.js';
 import type { EventTopic, LoggedEvent } from '../../events/event-log.js';
 import { openEventStream } from '../../events/event-stream.js';
 import { WsCloseCode } from '../../close-codes.js';
@@ -19,6 +20,7 @@ import { tooSlowReason } from '../../events/services.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst } from '../cursor.js';
 import { gongId } from './ids.js';
+import { servableOnly, standingNow } from './servable-events.js';
 import { callFromWebhook } from './webhook-call.js';
 
 /** A subscriber's interest lease; renewed every third of it while the stream is open. */
@@ -38,13 +40,18 @@ const corrupt = (what: string) =>
     `A stored ${what} event does not have the expected shape`,
   );
 
-/** Opens a subscriber's stream with metrics and the 4413 close on overflow. */
+/**
+ * Opens a subscriber's stream with metrics and the 4413 close on overflow. `filter` decides on
+ * what the event recorded; `servableNow` checks each event handed out against the call's standing
+ * now (the privacy rule), so a replay never serves a call made private or deleted since.
+ */
 async function open(
   ctx: GatewayContext,
   name: string,
   topic: EventTopic,
   after: string | null | undefined,
   filter: (e: LoggedEvent) => boolean,
+  servableNow: (e: LoggedEvent) => Promise<boolean>,
   onEnd?: () => void,
 ) {
   const ev = ctx.services.events;
@@ -54,7 +61,9 @@ async function open(
   shared?.opened(name, after ?? undefined);
   // Counted before opening: a refused `after` ends the stream at once, and onEnd takes it back.
   if (!shared) ev.metrics?.openSubscriptions.inc({ subscription: name });
-  return openEventStream({
+  // An open subscription keeps its connection swept for changes.
+  const release = ctx.services.calls?.activity.subscribe(ctx.connectionRef);
+  const stream = await openEventStream({
     log: ev.log,
     topic,
     connectionRef: ctx.connectionRef,
@@ -66,6 +75,7 @@ async function open(
       socket?.close(WsCloseCode.SubscriberTooSlow, tooSlowReason(last));
     },
     onEnd: () => {
+      release?.();
       onEnd?.();
       if (!shared) ev.metrics?.openSubscriptions.dec({ subscription: name });
     },
@@ -76,7 +86,20 @@ async function open(
             Math.max(0, ev.now() - Date.parse(e.receivedAt)) / 1000,
           ),
   });
+  return servableOnly(stream, servableNow);
 }
+
+/** Whether the call an event is about may still be handed out: not deleted, and not private now unless asked for. */
+const callServable =
+  (
+    ctx: GatewayContext,
+    includePrivate: boolean,
+    recorded: (e: LoggedEvent) => { callId: string; isPrivate: boolean } | undefined,
+  ) =>
+  async (e: LoggedEvent) => {
+    const d = recorded(e);
+    return d !== undefined && servable(d, await standingNow(ctx, d.callId), includePrivate);
+  };
 
 /**
  * A subscriber waits for every transcript of its connection: the poller asks Gong about the
@@ -123,13 +146,24 @@ export const subscriptionResolvers: Resolvers = {
     gongCallCreated: {
       subscribe: (_p, args, ctx) => {
         const workspaceId = args.workspaceId ? gongId(args.workspaceId, 'workspaceId') : undefined;
-        return open(ctx, 'gongCallCreated', 'call.created', args.after, (e) => {
-          const d = readCallCreated(e.data);
-          if (!d) return false;
-          if (d.isTest && !args.includeTest) return false;
-          if (d.isPrivate && !args.includePrivate) return false;
-          return workspaceId === undefined || d.callData.metaData.workspaceId === workspaceId;
-        });
+        const includePrivate = args.includePrivate === true;
+        return open(
+          ctx,
+          'gongCallCreated',
+          'call.created',
+          args.after,
+          (e) => {
+            const d = readCallCreated(e.data);
+            if (!d) return false;
+            if (d.isTest && !args.includeTest) return false;
+            if (d.isPrivate && !includePrivate) return false;
+            return workspaceId === undefined || d.callData.metaData.workspaceId === workspaceId;
+          },
+          callServable(ctx, includePrivate, (e) => {
+            const d = readCallCreated(e.data);
+            return d && { callId: d.callData.metaData.id, isPrivate: d.isPrivate };
+          }),
+        );
       },
       resolve: async (
         payload: unknown,
@@ -161,6 +195,7 @@ export const subscriptionResolvers: Resolvers = {
               const d = readTranscriptReady(e.data);
               return d !== undefined && (!d.isPrivate || args.includePrivate === true);
             },
+            callServable(ctx, args.includePrivate === true, (e) => readTranscriptReady(e.data)),
             waiting,
           );
         } catch (e) {
@@ -175,6 +210,49 @@ export const subscriptionResolvers: Resolvers = {
         loaders.transcripts.prime(d.callId, d.transcript);
         ctx.loaders = loaders;
         return { eventId: payload.eventId, callId: d.callId, transcript: d.transcript };
+      },
+    },
+    gongCallChanged: {
+      subscribe: (_p, args, ctx) => {
+        const includePrivate = args.includePrivate === true;
+        return open(
+          ctx,
+          'gongCallChanged',
+          'call.changed',
+          args.after,
+          (e) => {
+            const d = readCallChanged(e.data);
+            // A subscriber without private calls still learns that one it may hold became private.
+            return d !== undefined && (includePrivate || !d.isPrivate || d.kind === 'MADE_PRIVATE');
+          },
+          async (e) => {
+            const d = readCallChanged(e.data);
+            if (!d) return false;
+            // What says a call is gone or hidden is always handed out; the rest only while the call may be.
+            if (d.kind === 'DELETED' || (d.kind === 'MADE_PRIVATE' && !includePrivate)) return true;
+            return servable(d, await standingNow(ctx, d.callId), includePrivate);
+          },
+        );
+      },
+      resolve: (
+        payload: unknown,
+        args: { includePrivate?: boolean | null },
+        ctx: GatewayContext,
+      ) => {
+        const d = isLoggedEvent(payload) ? readCallChanged(payload.data) : undefined;
+        if (!isLoggedEvent(payload) || !d) throw corrupt('call.changed');
+        ctx.loaders = ctx.freshLoaders();
+        const hidden =
+          d.kind === 'DELETED' || (d.kind === 'MADE_PRIVATE' && args.includePrivate !== true);
+        return {
+          eventId: payload.eventId,
+          receivedAt: payload.receivedAt,
+          kind: d.kind,
+          callId: d.callId,
+          changedFields: d.changedFields,
+          // Sections and links are read now, through the privacy rule like any by-id read.
+          call: hidden || !d.metaData ? null : { call: { metaData: d.metaData }, sections: false },
+        };
       },
     },
   },

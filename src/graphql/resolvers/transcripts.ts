@@ -1,12 +1,14 @@
 /**
  * Transcripts: pages of POST /v2/calls/transcript, `call` and speakers through the calls loader.
- * Transcripts of private calls are dropped unless `includePrivate: true`; a transcript does not say
- * whether its call is private, so each page's calls are looked up (one batch per page).
+ * Transcripts of private calls are dropped unless `includePrivate: true`, and those of deleted calls
+ * always (the privacy rule); a transcript does not say whether its call is private, so each page's
+ * calls are looked up (one batch per page). A federation reference has no `includePrivate`: it
+ * never resolves the transcript of a private or deleted call.
  */
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { checkFirst, decodeCursor } from '../cursor.js';
 import { readConnection } from '../paging.js';
-import { loadCall, privateCallIds } from './call-plan.js';
+import { hiddenCallIds, loadCall } from './call-plan.js';
 import { dateWindow, gongId, gongIds, isGongId, transcriptId } from './ids.js';
 
 export const transcriptResolvers: Resolvers = {
@@ -34,13 +36,8 @@ export const transcriptResolvers: Resolvers = {
             filter: { fromDateTime: fixed.from, toDateTime: fixed.to, workspaceId, callIds },
           });
           ctx.loaders.rememberTranscripts(page.items);
-          if (!includePrivate)
-            for (const id of await privateCallIds(
-              ctx,
-              info,
-              page.items.map((t) => t.callId),
-            ))
-              hidden.add(id);
+          const ids = page.items.map((t) => t.callId);
+          for (const id of await hiddenCallIds(ctx, info, ids, includePrivate)) hidden.add(id);
           return page;
         },
         keep: (t) => !hidden.has(t.callId),
@@ -49,8 +46,12 @@ export const transcriptResolvers: Resolvers = {
     },
   },
   GongTranscript: {
-    __resolveReference: (ref, ctx) =>
-      isGongId(ref.callId) ? ctx.loaders.transcripts.load(ref.callId) : null,
+    __resolveReference: async (ref, ctx, info) => {
+      if (!isGongId(ref.callId)) return null;
+      // The call first: a hidden one's transcript is never fetched.
+      if ((await hiddenCallIds(ctx, info, [ref.callId], false)).size > 0) return null;
+      return ctx.loaders.transcripts.load(ref.callId);
+    },
     id: (t) => transcriptId(t.callId),
     call: (t, _a, ctx, info) => loadCall(ctx, info, t.callId),
     monologues: (t) => t.transcript.map((monologue) => ({ callId: t.callId, monologue })),

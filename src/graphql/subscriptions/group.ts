@@ -5,6 +5,7 @@
  * src/graphql/subscriptions/hub.ts. Internal to the subscription hub.
  */
 import {
+  GraphQLError,
   createSourceEventStream,
   execute,
   type ExecutionArgs,
@@ -12,6 +13,7 @@ import {
 } from 'graphql';
 import { WsCloseCode } from '../../close-codes.js';
 import type { GatewayContext } from '../context.js';
+import { createRequestBudget, runInOperation } from '../../scheduler/operation-scope.js';
 import type { LoggedEvent } from '../../events/event-log.js';
 import {
   tooSlowReason,
@@ -19,7 +21,7 @@ import {
   type SharedStream,
   type SubscriberSocket,
 } from '../../events/services.js';
-import { memberIterator, type Delivery, type Member } from './member.js';
+import { memberIterator, tagEventId, type Delivery, type Member } from './member.js';
 
 /** A group is `opening` until its source stream exists, then `streaming`, then `ended` for good. */
 export type GroupPhase = 'opening' | 'streaming' | 'ended';
@@ -40,12 +42,26 @@ export interface Group {
   phase: GroupPhase;
   /** Wakes the pump when it waits for a replay backlog to drain. */
   paced: (() => void) | undefined;
+  /** Aborted when the group ends: its queued Gong requests are dropped. */
+  gone: AbortController;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 function isLoggedEvent(v: unknown): v is LoggedEvent {
   return isObject(v) && typeof v.eventId === 'string' && typeof v.receivedAt === 'string';
+}
+
+/** The error result for a group whose connection can no longer be used, if it cannot. */
+async function connectionGone(args: ExecutionArgs): Promise<ExecutionResult | undefined> {
+  const ctx = args.contextValue as GatewayContext;
+  try {
+    await ctx.gong.assertGranted([], 'a subscription event');
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'The Gong connection is gone';
+    return { errors: [new GraphQLError(message, { originalError: error as Error })] };
+  }
 }
 
 /** The live groups, keyed by what makes subscriptions identical, and what a member does with its group. */
@@ -65,6 +81,7 @@ export function createGroups() {
     g.phase = 'ended';
     unlist(g);
     wake(g);
+    g.gone.abort(new Error('The subscription group ended'));
     // Ends the stream's listener; a pending source.next() then resolves done and the pump stops.
     void g.source?.return?.().catch(() => undefined);
   };
@@ -151,7 +168,24 @@ export function createGroups() {
         if (next.done || ended(g)) break;
         const event = isLoggedEvent(next.value) ? next.value : undefined;
         const live = event !== undefined && event.eventId === g.lastLive;
-        const result = await execute({ ...args, rootValue: next.value });
+        // The connection may have been disconnected (on any instance) since the stream opened:
+        // its subscribers are told so, once, and the group ends.
+        const gone = await connectionGone(args);
+        if (gone) {
+          publish(g, { result: gone, eventId: undefined, receivedAt: undefined, live: false });
+          break;
+        }
+        // Each event is an operation of its own: its own ceiling, the group's turn in the queue.
+        const ctx = args.contextValue as GatewayContext;
+        const result = await runInOperation(
+          {
+            owner: g,
+            signal: g.gone.signal,
+            budget: createRequestBudget(ctx.requestBudget.ceiling),
+          },
+          () => execute({ ...args, rootValue: next.value }),
+        );
+        tagEventId(result, event?.eventId);
         // A later joiner of a replaying group would miss what is published from here on.
         if (g.after !== undefined) unlist(g);
         publish(g, { result, eventId: event?.eventId, receivedAt: event?.receivedAt, live });
@@ -179,6 +213,7 @@ export function createGroups() {
       lastLive: undefined,
       phase: 'opening',
       paced: undefined,
+      gone: new AbortController(),
     };
     const shared: SharedStream = {
       opened: (name, after) => {
@@ -202,7 +237,9 @@ export function createGroups() {
       } satisfies GatewayContext,
     };
     groups.set(key, g);
-    g.opening = createSourceEventStream(groupArgs).then(
+    // The group outlives the member that created it: its work runs in a scope of its own.
+    const scope = { owner: g, signal: g.gone.signal };
+    g.opening = runInOperation(scope, () => createSourceEventStream(groupArgs)).then(
       (src) => {
         if (!(Symbol.asyncIterator in src)) {
           // Refused (bad `after`, bad workspaceId...): every member waiting gets the same errors.
@@ -215,7 +252,7 @@ export function createGroups() {
         if (g.phase === 'ended') void it.return?.().catch(() => undefined);
         else {
           g.phase = 'streaming';
-          void pump(g, it, groupArgs);
+          void runInOperation(scope, () => pump(g, it, groupArgs));
         }
         return undefined;
       },

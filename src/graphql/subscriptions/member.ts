@@ -7,6 +7,22 @@ import type { ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { asError } from '../../util/promised.js';
 
+/**
+ * The eventId a delivered result carries, for a transport that writes results without waiting
+ * for its consumer (SSE, multipart): it knows which one it wrote last, so its resume point is
+ * exact even when it is closed while that write drains.
+ */
+const EVENT_ID = Symbol('eventId');
+
+export const tagEventId = (result: ExecutionResult, eventId: string | undefined): void => {
+  if (eventId !== undefined) Object.defineProperty(result, EVENT_ID, { value: eventId });
+};
+
+export const eventIdOf = (result: unknown): string | undefined =>
+  typeof result === 'object' && result !== null
+    ? ((result as { [EVENT_ID]?: string })[EVENT_ID] ?? undefined)
+    : undefined;
+
 /** One executed event, the same object for every member. */
 export interface Delivery {
   result: ExecutionResult;

@@ -4,11 +4,13 @@
  * - `c`, `n`: the chain and step whose delivered-id snapshot lives server-side (./sync-state.ts);
  * - `scan`: the scan in progress when it spans several pages: its fixed `[f, t)` window (so
  *   Gong's cursor stays valid), Gong's cursor `g`, the offset `o` within that page, and once the
- *   window is done `l`, the position in the calls learned of another way (null: at their start).
+ *   window is done `l`, the position in the calls learned of another way (null: at their start);
+ * - `e`: the position in the connection's call.changed events (the last one this chain consumed).
  * Version 1 carried the delivered ids inline (`seen`); it is still accepted and continues as 2.
  */
 import { z } from 'zod';
 import { encodeOpaque, decodeOpaque } from '../cursor.js';
+import type { Delivered } from '../../sync/sync-state.js';
 
 const Kind = z.enum(['calls', 'transcripts']);
 const Scan = z.object({
@@ -37,6 +39,10 @@ export const Checkpoint = z.object({
   c: z.string().min(1).max(64),
   n: z.number().int().min(0),
   scan: Scan.optional(),
+  e: z
+    .string()
+    .regex(/^\d{1,20}-\d{1,20}$/)
+    .optional(),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
 export type SyncKind = Checkpoint['k'];
@@ -48,7 +54,9 @@ export interface DecodedCheckpoint {
   chain: string | undefined;
   step: number;
   scan: Scan | undefined;
-  inlineSeen?: Map<string, number>;
+  inlineSeen?: Delivered;
+  /** Position in the connection's call.changed events (absent: a chain begun before changes were read). */
+  changes: string | undefined;
 }
 
 export function decodeCheckpoint(
@@ -56,7 +64,7 @@ export function decodeCheckpoint(
   kind: SyncKind,
 ): DecodedCheckpoint {
   if (token === null || token === undefined)
-    return { kind, s: null, chain: undefined, step: 0, scan: undefined };
+    return { kind, s: null, chain: undefined, step: 0, scan: undefined, changes: undefined };
   const cp = decodeOpaque(z.union([Checkpoint, CheckpointV1]), token, 'checkpoint');
   if (cp.k !== kind) return decodeOpaque(z.never(), token, 'checkpoint');
   if (cp.v === 1)
@@ -66,9 +74,10 @@ export function decodeCheckpoint(
       chain: undefined,
       step: 0,
       scan: cp.scan,
-      inlineSeen: new Map(cp.seen),
+      inlineSeen: new Map(cp.seen.map(([id, bound]) => [id, { bound }])),
+      changes: undefined,
     };
-  return { kind, s: cp.s, chain: cp.c, step: cp.n, scan: cp.scan };
+  return { kind, s: cp.s, chain: cp.c, step: cp.n, scan: cp.scan, changes: cp.e };
 }
 
 export const encodeCheckpoint = (cp: Checkpoint): string => encodeOpaque(cp);

@@ -1,7 +1,8 @@
 /**
- * One step of an incremental read, exactly once across late-processed data. Each scan covers
+ * One step of an incremental read, exactly once per version across late-processed data. Each scan covers
  * `[scannedTo − overlap, now)` (the first one starts `startDays` back) and skips ids already
- * delivered; a chain of checkpoints therefore delivers every record once, including records Gong
+ * delivered in the version it has now; a chain of checkpoints therefore delivers every record once
+ * (and again when it changed), including records Gong
  * finished processing after their start time had been scanned, as long as Gong's lag is below the
  * overlap. After its window, a scan reads by id the calls the gateway learned of another way
  * since shortly before the last scan (a webhook, a create): those are delivered once whatever
@@ -12,14 +13,14 @@ import { walkPages } from '../../gong/reads/pages.js';
 import type { Page } from '../../gong/types.js';
 import { PAGE_SIZE } from '../../gong/wire/common.js';
 import type { Scan } from './checkpoint.js';
-import type { LearnedCall } from '../../sync/sync-state.js';
+import type { Delivered, Delivery, LearnedCall } from '../../sync/sync-state.js';
 
 export interface SyncStepOptions<R> {
   /** The last completed scan's upper bound (null before the first) and the scan in progress. */
   scannedTo: number | null;
   scan: Scan | undefined;
-  /** Ids already delivered, each with the upper bound of the scan that delivered it; updated in place. */
-  seen: Map<string, number>;
+  /** Ids already delivered, each with the upper bound of the scan that delivered it and its version; updated in place. */
+  seen: Delivered;
   first: number;
   overlapMs: number;
   startDays: number;
@@ -32,6 +33,8 @@ export interface SyncStepOptions<R> {
   idOf(record: R): string;
   /** Records to leave out (never delivered, not remembered). */
   keep?: (record: R) => boolean;
+  /** A record's version: one delivered before is delivered again when its version changed. */
+  versionOf?: (record: R) => string | undefined;
 }
 
 export interface SyncStep<R> {
@@ -61,9 +64,11 @@ export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>
   // while that bound is within the overlap (a learned call, only while learned within it too).
   const take = (r: R) => {
     const id = opts.idOf(r);
-    if (seen.has(id) || (opts.keep && !opts.keep(r))) return;
+    if (opts.keep && !opts.keep(r)) return;
+    const version = opts.versionOf?.(r);
+    if (!changedSince(seen.get(id), version)) return;
     records.push(r);
-    seen.set(id, window.to);
+    seen.set(id, { bound: window.to, ...(version !== undefined ? { version } : {}) });
   };
 
   if (scan.l === undefined) {
@@ -120,8 +125,17 @@ export async function syncStep<R>(opts: SyncStepOptions<R>): Promise<SyncStep<R>
   // Scan complete: the high-water mark moves to its upper bound; forget what no overlap can meet
   // again. The slack covers a webhook that lands moments after the scan already delivered its call.
   const keepAfter = scan.t - opts.overlapMs - LEARN_SLACK_MS;
-  for (const [id, bound] of seen) if (bound < keepAfter) seen.delete(id);
+  for (const [id, d] of seen) if (d.bound < keepAfter) seen.delete(id);
   return { records, hasMore: false, scannedTo: scan.t, scan: undefined };
+}
+
+/** Whether a record is new to the chain, or a version it has not delivered (an unknown version is the same). */
+export function changedSince(
+  delivered: Delivery | undefined,
+  version: string | undefined,
+): boolean {
+  if (!delivered) return true;
+  return version !== undefined && delivered.version !== undefined && delivered.version !== version;
 }
 
 function paused<R>(opts: SyncStepOptions<R>, records: R[], scan: Scan): SyncStep<R> {
