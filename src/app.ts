@@ -62,6 +62,8 @@ import { traceExport } from './observability/tracing.js';
 import type { Sandbox } from './sandbox/types.js';
 import { createConnectionsFeature } from './wiring/connections.js';
 import { createEventsFeature, type OnCallLearned } from './wiring/events.js';
+import { createReadModelFeature } from './wiring/read-model.js';
+import type { ReadModel } from './read-model/read-model.js';
 import { createReconcileFeature } from './wiring/reconcile.js';
 import type { SweepReport } from './reconcile/reconciler.js';
 import { createSharedState } from './wiring/stores.js';
@@ -118,6 +120,8 @@ export interface Gateway {
   clients: GongClients;
   /** The full-read cache (workspaces, users, flows). */
   cache: FullReadCache;
+  /** The search read model (absent with READ_MODEL=off). */
+  readModel?: ReadModel;
   /** Calls that change after processing (src/reconcile/). */
   changes: {
     /** Runs the reconciler's due sweeps now (for connections in use). */
@@ -193,6 +197,18 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     now,
   });
 
+  // Search: a local read model fed by the observer and the event log (docs/search.md).
+  const readModel = await createReadModelFeature(config, {
+    clients,
+    registry,
+    observer,
+    events: shared.eventLog,
+    interest: shared.transcriptInterest,
+    metrics,
+    logger,
+    now,
+  });
+
   // Calls that change after processing: the change index every call record feeds, the reconciler's sweeps.
   const reconcile = createReconcileFeature(config, {
     store: shared.changeIndex,
@@ -242,6 +258,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     writes: writes.services,
     sync,
     caches,
+    ...(readModel ? { search: readModel } : {}),
     live,
     calls: reconcile.services,
     ...deps.services,
@@ -333,7 +350,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     ...(explorer.route ? [explorer.route] : []),
     healthRoute(),
     // Readiness: each dependency this instance was built with.
-    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog }), {
+    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog, readModel }), {
       details: () => ({ reconciler: reconcile.reconciler.readiness() }),
     }),
     metricsRoute(metrics.registry, config.METRICS_TOKEN),
@@ -374,6 +391,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     goingAway: () => pipeline.goingAway(),
     clients,
     cache: shared.cache,
+    ...(readModel ? { readModel } : {}),
     changes: {
       tick: () => reconcile.reconciler.tick(),
       settled: (ref) => reconcile.feeder.drain(ref),
@@ -391,6 +409,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         await reconcile.close();
         await closeServer(server);
         await apollo.stop();
+        await readModel?.close();
         await clients.close();
         await shared.close();
       })()),

@@ -1,7 +1,8 @@
 /**
  * The gateway as a process, for tests that need one (signals, stdout, two instances): `node
  * dist/main.js`, exactly `npm start`'s entry point, built once by scripts/build-cached.mjs and
- * reused while src/ is unchanged. The environment is only what the test gives (plus PATH, HOME).
+ * reused while src/ is unchanged. The environment is only what the test gives (plus PATH, HOME,
+ * and READ_MODEL=off unless given).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +84,9 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
 function spawnMain(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [builtMain()], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // The search read model is off unless a test turns it on: its fill would spend the
+    // sandbox's budget and the test's time, and its files would land in the repository.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', READ_MODEL: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
