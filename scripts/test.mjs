@@ -4,13 +4,15 @@
 import { spawn } from 'node:child_process';
 import process from 'node:process';
 
+/** A tool from node_modules/.bin, started without npx's own start-up. */
+const bin = (name) => `node_modules/.bin/${name}`;
+
 const CHECKS = [
   ['build (for the process suites)', 'node', ['scripts/build-cached.mjs']],
-  ['typecheck', 'npx', ['tsc', '--noEmit']],
-  ['lint', 'npx', ['eslint', '.']],
-  ['format:check', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
-  ['lint:deps', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']],
-  ['codegen:check', 'npx', ['graphql-codegen', '--config', 'codegen.yml', '--check']],
+  ['typecheck and lint', 'node', ['scripts/typecheck-and-lint.mjs']],
+  ['format:check', bin('prettier'), ['--check', '.', '--log-level', 'warn']],
+  ['lint:deps', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']],
+  ['codegen:check', bin('graphql-codegen'), ['--config', 'codegen.yml', '--check']],
 ];
 
 /** Runs one command; its output is kept (printed only if it fails). */
@@ -38,7 +40,7 @@ const checks = (async () => {
   for (const [name, cmd, args] of CHECKS) results.push({ name, ...(await run(cmd, args)) });
   return results;
 })();
-const tests = run('npx', ['vitest', 'run'], { live: true });
+const tests = run(bin('vitest'), ['run'], { live: true });
 
 const [results, vitest] = await Promise.all([checks, tests]);
 process.stdout.write('\n');
