@@ -1,47 +1,21 @@
 /**
- * `npm start`'s process (src/main.ts, embedded sandbox) as an operator meets it: SIGHUP (a closed
+ * `npm start`'s process (built, embedded sandbox) as an operator meets it: SIGHUP (a closed
  * terminal, some supervisors) drains and exits 0 like SIGTERM instead of dying at once, and a
  * PORT that another process holds is one line on stderr naming PORT, with exit code 1.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { runMain, startGatewayProcess } from '../support/gateway-process.js';
 import { eventually } from './support.js';
 
-/** Runs `node --import tsx src/main.ts` and collects what it prints. */
-function main(env: Record<string, string>) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('../..', import.meta.url),
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      HOST: '127.0.0.1',
-      READ_MODEL: 'off',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  proc.stdout.on('data', (b: Buffer) => (out.stdout += b.toString()));
-  proc.stderr.on('data', (b: Buffer) => (out.stderr += b.toString()));
-  // 'close', not 'exit': the exit code once every line it printed has been read.
-  const exited = new Promise<number | null>((resolve) => proc.once('close', resolve));
-  return { proc, out, exited };
-}
+const ENV = { HOST: '127.0.0.1', SANDBOX_CALLS: '20', SANDBOX_USERS: '5' };
 
 describe('npm start', () => {
   it('SIGHUP drains the query in flight, then exits 0', async () => {
-    const m = main({ PORT: '0', LOG_LEVEL: 'info', SANDBOX_CALLS: '20', SANDBOX_USERS: '5' });
+    const m = await startGatewayProcess({ ...ENV, PORT: '0', LOG_LEVEL: 'info' });
     try {
-      const [graphqlUrl, sandboxUrl] = await eventually(
-        () => {
-          const g = /GraphQL: (http:\/\/\S+)/.exec(m.out.stdout)?.[1];
-          const s = /embedded Gong sandbox at (http:\/\/\S+)/.exec(m.out.stdout)?.[1];
-          return g && s ? [g, s] : undefined;
-        },
-        20_000,
-        'main.ts to print its URLs',
-      );
+      const graphqlUrl = m.url;
+      const sandboxUrl = m.sandboxUrl!;
       // A query whose second upstream request (the users) the sandbox holds for a second.
       await fetch(`${sandboxUrl}/__sandbox/faults`, {
         method: 'POST',
@@ -72,9 +46,9 @@ describe('npm start', () => {
       m.proc.kill('SIGHUP');
       expect((await query).data?.gongCalls.nodes).toHaveLength(2);
       expect(await m.exited).toBe(0);
-      expect(m.out.stdout).toMatch(/"shutdown":"SIGHUP","inFlight":1,.*shutting down/);
+      expect(m.output()).toMatch(/"shutdown":"SIGHUP","inFlight":1,.*shutting down/);
     } finally {
-      if (m.proc.exitCode === null) m.proc.kill('SIGKILL');
+      await m.stop(0);
     }
   });
 
@@ -83,14 +57,9 @@ describe('npm start', () => {
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
     const port = (holder.address() as { port: number }).port;
     try {
-      const m = main({
-        PORT: String(port),
-        LOG_LEVEL: 'silent',
-        SANDBOX_CALLS: '20',
-        SANDBOX_USERS: '5',
-      });
-      expect(await m.exited).toBe(1);
-      expect(m.out.stderr.trimEnd().split('\n')).toEqual([
+      const m = await runMain({ ...ENV, PORT: String(port), LOG_LEVEL: 'silent' });
+      expect(m.code).toBe(1);
+      expect(m.stderr.trimEnd().split('\n')).toEqual([
         `Cannot start: PORT: port ${port} is already in use by another process; stop it or set PORT to a free port (0 picks one)`,
       ]);
     } finally {

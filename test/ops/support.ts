@@ -1,8 +1,7 @@
 /**
- * Helpers for the operations suites: Prometheus text parsing, polling without sleeps in tests, and
- * a real `src/main.ts` process.
+ * Helpers for the operations suites: Prometheus text parsing and polling without sleeps in tests
+ * (the gateway as a process is test/support/gateway-process.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { eventually } from '../support/eventually.js';
 
 /** The value of one sample, e.g. `sample(text, 'gong_gateway_graphql_operations_total', {operation: 'Calls'})`; 0 when absent. Sums matching series. */
@@ -22,36 +21,3 @@ export function sample(text: string, name: string, labels: Record<string, string
 
 /** The shared polling helper: an error thrown by the check fails at once. */
 export { eventually };
-
-export interface Started {
-  proc: ChildProcess;
-  graphqlUrl: string;
-  sandboxUrl: string;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-/** Starts `node --import tsx src/main.ts` and reads the URLs it prints. */
-export async function startMain(env: Record<string, string>): Promise<Started> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('../..', import.meta.url),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', READ_MODEL: 'off', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>(
-    (resolve) => proc.once('close', (code) => resolve(code)), // after its output was read
-  );
-  const urls = await eventually(
-    () => {
-      const g = /GraphQL: (http:\/\/\S+)/.exec(out)?.[1];
-      const s = /embedded Gong sandbox at (http:\/\/\S+)/.exec(out)?.[1];
-      return g && s ? { graphqlUrl: g, sandboxUrl: s } : undefined;
-    },
-    20_000,
-    `main.ts to print its URLs; output so far:\n${out}`,
-  );
-  return { proc, ...urls, exited, output: () => out };
-}

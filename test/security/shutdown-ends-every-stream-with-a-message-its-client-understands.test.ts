@@ -7,17 +7,16 @@
  * within its deadline.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, sample, startMain, type Started } from '../ops/support.js';
+import { eventually, sample } from '../ops/support.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { STREAMING, subscribeOver } from './transports.js';
 
 describe('shutdown with streams open', () => {
-  let main: Started | undefined;
-  afterAll(() => {
-    if (main && main.proc.exitCode === null) main.proc.kill('SIGKILL');
-  });
+  let main: GatewayProcess | undefined;
+  afterAll(() => main?.stop(0));
 
   it('ends SSE (both modes) and multipart with SHUTTING_DOWN, WebSockets with 1001, and exits 0', async () => {
-    main = await startMain({
+    main = await startGatewayProcess({
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
@@ -25,7 +24,7 @@ describe('shutdown with streams open', () => {
       SANDBOX_CALLS: '10',
       SHUTDOWN_TIMEOUT_MS: '8000',
     });
-    const { graphqlUrl } = main;
+    const graphqlUrl = main.url;
     const streams = await Promise.all(
       STREAMING.map(async (t) => ({
         t,

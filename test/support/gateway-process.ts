@@ -35,16 +35,25 @@ export interface GatewayProcess {
   stop(ms?: number): Promise<void>;
 }
 
+/** What a process run to its end printed: both streams interleaved, and each alone. */
+export interface RunOutput {
+  code: number | null;
+  output: string;
+  stdout: string;
+  stderr: string;
+}
+
 /** Runs `node dist/main.js` with `env` until it exits (configuration refusals). */
-export function runMain(
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
+export function runMain(env: Record<string, string>): Promise<RunOutput> {
   const proc = spawnMain(env);
-  let output = '';
-  proc.stdout?.on('data', (b: Buffer) => (output += b.toString()));
-  proc.stderr?.on('data', (b: Buffer) => (output += b.toString()));
+  const out = { output: '', stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr'] as const)
+    proc[stream]?.on('data', (b: Buffer) => {
+      out.output += b.toString();
+      out[stream] += b.toString();
+    });
   // 'close' comes after the output streams ended: nothing written before exit is missed.
-  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, output })));
+  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, ...out })));
 }
 
 /** Starts `node dist/main.js` with `env` and waits for the URLs it prints. */
@@ -53,8 +62,9 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   let out = '';
   proc.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  // 'close' comes after the output streams ended: nothing written before exit is missed.
   const exited = new Promise<number | null>((resolve) =>
-    proc.once('exit', (code) => resolve(code)),
+    proc.once('close', (code) => resolve(code)),
   );
   let early: number | null | undefined;
   void exited.then((code) => (early = code));
