@@ -149,7 +149,9 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
     if (r.documentId === undefined) return { ...p, query: r.query };
     // A trusted document replaces whatever named it; Apollo's APQ would check the name against
     // the sha256 of the text (a manifest key is not always that) and cache the text again.
-    return { ...p, query: r.query, documentId: undefined, extensions: withoutApq(p.extensions) };
+    const kept = withoutApq(p.extensions);
+    const rest = omit(omit(p, 'documentId'), 'extensions');
+    return { ...rest, query: r.query, ...(kept === undefined ? {} : { extensions: kept }) };
   };
   /** The text a request runs, for choosing its framing before the stream runs the step again. */
   const textOf = (p: OperationParams): unknown => {
