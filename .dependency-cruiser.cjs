@@ -14,8 +14,8 @@ const LAYERS = [
   { name: 'graphql', path: '^src/graphql/', what: 'the schema, resolvers and subscription hub' },
   {
     name: 'services',
-    path: '^src/(loaders|cache|sync|events|call-creation|auth|connections|reconcile|privacy)/',
-    what: 'loaders, caches, sync state, events, call creation, client auth, connections, the change index and reconciler, the privacy rule',
+    path: '^src/(loaders|cache|sync|events|call-creation|auth|connections|reconcile|privacy|read-model)/',
+    what: 'loaders, caches, sync state, events, call creation, client auth, connections, the change index and reconciler, the privacy rule, the search read model',
   },
   { name: 'gong', path: '^src/gong/', what: "the Gong client, its reads and Gong's wire format" },
   { name: 'scheduler', path: '^src/scheduler/', what: "each connection's rate window and queue" },

@@ -19,7 +19,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schema ./schema
-# The image needs no write access: run as the unprivileged user of the node image.
+# The image needs no write access but for the embedded search read model (READ_MODEL_DIR,
+# docs/search.md): keep it on a volume, or the fill starts again after every redeploy; with
+# DATABASE_URL (or READ_MODEL=off) nothing is written. Run as the unprivileged user of the node image.
+RUN mkdir -p /app/.data && chown node:node /app/.data
+VOLUME ["/app/.data"]
 USER node
 EXPOSE 4000
 # `docker stop` sends SIGTERM: the gateway drains HTTP, closes WebSockets with 1001 and exits 0

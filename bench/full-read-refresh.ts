@@ -28,6 +28,7 @@ export async function fullReadRefresh(o: BenchOptions): Promise<ScenarioResult> 
     rateLimit: { perSecond: RATE, perDay: 100_000 },
   });
   const config = loadConfig({
+    READ_MODEL: 'off',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

@@ -72,6 +72,7 @@ async function simulateDay(callsPerDay: number, log: (l: string) => void): Promi
   });
   // The defaults, but for a rate that lets the simulation run fast (the budget is the default).
   const config = loadConfig({
+    READ_MODEL: 'off',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

@@ -47,6 +47,7 @@ async function simulateDay(
     processingIntervalMs: 3_600_000,
   });
   const config = loadConfig({
+    READ_MODEL: 'off',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

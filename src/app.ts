@@ -25,7 +25,13 @@ import {
   type GatewayServices,
   type ReadSettings,
 } from './graphql/context.js';
-import { createGongClients, limitsFromConfig, type GongClients } from './gong/clients.js';
+import {
+  createGongClients,
+  limitsFromConfig,
+  type GongClients,
+  type GongClientsDeps,
+  type GongLimits,
+} from './gong/clients.js';
 import { createCallObserver } from './gong/call-observer.js';
 import { createApollo } from './graphql/apollo.js';
 import { pipelinePlugin } from './graphql/pipeline/apollo-plugin.js';
@@ -57,6 +63,8 @@ import { traceExport } from './observability/tracing.js';
 import type { Sandbox } from './sandbox/types.js';
 import { createConnectionsFeature } from './wiring/connections.js';
 import { createEventsFeature, type OnCallLearned } from './wiring/events.js';
+import { createReadModelFeature } from './wiring/read-model.js';
+import type { ReadModel } from './read-model/read-model.js';
 import { createReconcileFeature } from './wiring/reconcile.js';
 import type { SweepReport } from './reconcile/reconciler.js';
 import { createSharedState } from './wiring/stores.js';
@@ -85,6 +93,10 @@ export interface GatewayDeps {
    * `gateway.changes.tick()` is called, as tests do after moving their clock. @default false
    */
   reconcileTimer?: boolean;
+  /** Overrides of the Gong client's limits that have no variable (tests shorten the retry backoff). */
+  gongLimits?: Partial<GongLimits>;
+  /** Wraps each connection's rate limiter (tests hold its slots). */
+  wrapLimiter?: GongClientsDeps['wrapLimiter'];
 }
 
 export interface Gateway {
@@ -109,6 +121,8 @@ export interface Gateway {
   clients: GongClients;
   /** The full-read cache (workspaces, users, flows). */
   cache: FullReadCache;
+  /** The search read model (absent with READ_MODEL=off). */
+  readModel?: ReadModel;
   /** Calls that change after processing (src/reconcile/). */
   changes: {
     /** Runs the reconciler's due sweeps now (for connections in use). */
@@ -167,7 +181,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     registry,
     redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
-    limits: limitsFromConfig(config),
+    limits: { ...limitsFromConfig(config), ...deps.gongLimits },
+    wrapLimiter: deps.wrapLimiter,
     metrics,
     logger,
     observer,
@@ -195,6 +210,18 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     onCallLearned: learn,
     entities: shared.entities,
     observer,
+    now,
+  });
+
+  // Search: a local read model fed by the observer and the event log (docs/search.md).
+  const readModel = await createReadModelFeature(config, {
+    clients,
+    registry,
+    observer,
+    events: shared.eventLog,
+    interest: shared.transcriptInterest,
+    metrics,
+    logger,
     now,
   });
 
@@ -247,6 +274,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     writes: writes.services,
     sync,
     caches,
+    ...(readModel ? { search: readModel } : {}),
     live,
     calls: reconcile.services,
     ...deps.services,
@@ -340,7 +368,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     ...(explorer.route ? [explorer.route] : []),
     healthRoute(),
     // Readiness: each dependency this instance was built with.
-    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog }), {
+    readinessRoute(gatewayReadinessChecks({ store, redis, eventLog: shared.eventLog, readModel }), {
       details: () => ({ reconciler: reconcile.reconciler.readiness() }),
     }),
     metricsRoute(metrics.registry, config.METRICS_TOKEN),
@@ -361,6 +389,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     maxUnauthenticated: config.WS_MAX_UNAUTHENTICATED_SOCKETS,
     maxUnauthenticatedPerPeer: config.WS_MAX_UNAUTHENTICATED_PER_PEER,
     trustProxy: config.TRUST_PROXY,
+    connectionInitWaitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
     allowedOrigins: config.CORS_ORIGINS,
   });
   events.poller.start();
@@ -380,6 +409,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     goingAway: () => pipeline.goingAway(),
     clients,
     cache: shared.cache,
+    ...(readModel ? { readModel } : {}),
     changes: {
       tick: () => reconcile.reconciler.tick(),
       settled: (ref) => reconcile.feeder.drain(ref),
@@ -397,6 +427,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         await reconcile.close();
         await closeServer(server);
         await apollo.stop();
+        await readModel?.close();
         await clients.close();
         await shared.close();
       })()),

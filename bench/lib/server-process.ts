@@ -20,7 +20,9 @@ async function start(): Promise<{
   close: () => Promise<void>;
 }> {
   if (spec.kind === 'gateway') {
-    const gateway = await createGateway(loadConfig(spec.env), { logger: silentLogger() });
+    const gateway = await createGateway(loadConfig({ READ_MODEL: 'off', ...spec.env }), {
+      logger: silentLogger(),
+    });
     return {
       info: { url: gateway.url, port: gateway.port },
       subscriptions: async () =>

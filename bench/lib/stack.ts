@@ -34,7 +34,13 @@ export async function startGatewayOn(
   sandbox: Sandbox,
   env: Record<string, string> = {},
 ): Promise<Gateway> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    READ_MODEL: 'off',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   return createGateway(config, { sandbox, logger: silentLogger() });
 }
 

@@ -29,6 +29,7 @@ const sandbox = await spawnServer({
 });
 const gateway = await createGateway(
   loadConfig({
+    READ_MODEL: 'off',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

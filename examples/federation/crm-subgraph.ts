@@ -17,6 +17,8 @@ export interface Account {
   name: string;
   ownerId: string;
   callIds: string[];
+  /** The account's id in the CRM (Salesforce), as Gong's CRM context names it. */
+  crmId: string | null;
 }
 
 /** The subset of a Gong call the fixture reads (CallData from the sandbox fits). */
@@ -27,6 +29,8 @@ export interface SeedCall {
     primaryUserId?: string | null;
     isPrivate?: boolean | null;
   };
+  context?:
+    { objects?: { objectType?: string | null; objectId?: string | null }[] | null }[] | null;
 }
 
 export const crmTypeDefs = parse(/* GraphQL */ `
@@ -39,6 +43,15 @@ export const crmTypeDefs = parse(/* GraphQL */ `
     owner: GongUser!
     "Calls logged against the account: Gong calls, resolved by the Gong subgraph."
     calls: [GongCall!]!
+    "The account's id in the CRM (Salesforce), as Gong's CRM context names it."
+    crmId: ID
+    "The account as the Gong subgraph knows it: its Gong calls come from the Gong subgraph's search."
+    gong: GongCrmRecord
+  }
+
+  "A reference only: the Gong subgraph resolves a CRM record's calls by its CRM id."
+  type GongCrmRecord @key(fields: "crmObjectId", resolvable: false) {
+    crmObjectId: ID!
   }
 
   "Contributes the owner's accounts to Gong's user type."
@@ -80,11 +93,17 @@ export function accountsFromCalls(
     const counterpart = owned
       .map((c) => /^(.+?) <> /.exec(c.metaData.title ?? '')?.[1])
       .find((n) => n !== undefined);
+    const crmId =
+      owned
+        .flatMap((c) => c.context ?? [])
+        .flatMap((x) => x.objects ?? [])
+        .find((o) => o.objectType === 'Account')?.objectId ?? null;
     return {
       id: `acc-${i + 1}`,
       name: `${counterpart ?? 'Account'} #${i + 1}`,
       ownerId,
       callIds: owned.slice(0, callsPerAccount).map((c) => c.metaData.id),
+      crmId,
     };
   });
 }
@@ -95,6 +114,7 @@ export function buildCrmSchema(accounts: readonly Account[]): GraphQLSchema {
     ...a,
     owner: { id: a.ownerId },
     calls: a.callIds.map((id) => ({ id })),
+    gong: a.crmId ? { crmObjectId: a.crmId } : null,
   });
   return buildSubgraphSchema([
     {

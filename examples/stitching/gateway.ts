@@ -48,6 +48,7 @@ const sandbox = await startSandbox({
 });
 const publicUrl = `http://127.0.0.1:${GONG_PORT}`;
 const config = loadConfig({
+  READ_MODEL: 'off',
   PORT: GONG_PORT,
   HOST: '127.0.0.1',
   PUBLIC_URL: publicUrl,

@@ -187,6 +187,40 @@ export const VARS = {
       'The previous key during a key rotation: read with either, write with the new one.',
   },
 
+  // ---- search read model (docs/search.md)
+  READ_MODEL: {
+    schema: z.enum(['on', 'off']).default('on'),
+    description:
+      '`off` turns off the search read model (gongCallSearch answers SEARCH_UNAVAILABLE; no fill, no database).',
+  },
+  READ_MODEL_DIR: {
+    schema: z.string().min(1).default('.data/read-model'),
+    description:
+      'Directory of the embedded read model (PGlite), relative to the working directory. One gateway process per directory. Unused with DATABASE_URL.',
+  },
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+      .optional(),
+    description:
+      'A Postgres server for the read model, shared by every instance (migrations run at start-up). Unset: embedded PGlite in READ_MODEL_DIR.',
+  },
+  DATABASE_POOL_MAX: {
+    schema: int(1, 100).default(5),
+    description: 'Connections each instance opens to DATABASE_URL.',
+  },
+  READ_MODEL_DAYS: {
+    schema: int(1, 3_650).default(90),
+    description:
+      'The read model keeps calls that started in the last this many days; its first fill reads them.',
+  },
+  READ_MODEL_BUDGET_SHARE: {
+    schema: z.coerce.number().min(0).max(1).default(0.5),
+    description:
+      "Share of GONG_DAILY_BUDGET the read model's fill and by-id refreshes may spend per connection per UTC day. A cap, not a pace: with budget left the fill goes as fast as the rate limit allows, behind interactive requests.",
+  },
+
   // ---- client auth
   GATEWAY_AUTH: {
     schema: z.enum(['auto', 'none']).default('auto'),
@@ -444,6 +478,11 @@ export const VARS = {
     description:
       "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry this many hops from the right (0: the socket's own address; X-Forwarded-For is ignored).",
   },
+  WS_CONNECTION_INIT_TIMEOUT_MS: {
+    schema: int(100, 600_000).default(3_000),
+    description:
+      'How long a WebSocket may wait before sending connection_init: then it is closed with 4408, and cut off 1 s later if the peer ignores the close.',
+  },
   WS_MAX_PENDING_EVENTS: {
     schema: int(1, 100_000).default(1_000),
     description:
@@ -550,7 +589,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     else {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
       const shown =
-        name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN')
+        name.includes('SECRET') ||
+        name.includes('KEY') ||
+        name.includes('TOKEN') ||
+        name === 'DATABASE_URL'
           ? '(hidden)'
           : JSON.stringify(given);
       problems.push(`${name}: ${why}, got ${shown}`);

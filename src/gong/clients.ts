@@ -65,6 +65,8 @@ export interface GongClientsDeps {
   limits: GongLimits;
   /** Per-connection rate and budget (Gong support can change a company's limits). */
   perConnection?: Record<string, { perSecond?: number; perDay?: number }>;
+  /** Wraps each connection's limiter (tests hold its rate slots instead of waiting on a slow rate). */
+  wrapLimiter?: (limiter: RateLimiter, connectionRef: string) => RateLimiter;
   metrics: Metrics;
   logger: Logger;
   fetch?: typeof fetch;
@@ -130,7 +132,7 @@ export function createGongClients(deps: GongClientsDeps): GongClients {
     }
     const scheduler = createScheduler({
       connectionRef: ref,
-      limiter,
+      limiter: deps.wrapLimiter ? deps.wrapLimiter(limiter, ref) : limiter,
       queueMax: limits.queueMax,
       queueTimeoutMs: limits.queueTimeoutMs,
       backgroundTimeoutFactor: limits.backgroundTimeoutFactor,

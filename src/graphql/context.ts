@@ -20,6 +20,7 @@ import type { EntityCache } from '../cache/entity-cache.js';
 import type { Logger } from '../observability/logger.js';
 import { createRequestBudget, type RequestBudget } from '../scheduler/operation-scope.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { CallSearchService } from '../read-model/read-model.js';
 import { createSelectionCache, type SelectedFields } from './selection.js';
 
 /** Who is calling, as decided by `authenticate` (defined by the auth module). */
@@ -57,6 +58,8 @@ export interface GatewayServices {
   sync: SyncState;
   /** Evicts cached calls (with their transcripts), or everything cached for a connection. */
   caches: { evict(connectionRef: string, callIds?: readonly string[]): Promise<void> };
+  /** Searches of the read model (gongCallSearch); absent with READ_MODEL=off. */
+  search?: CallSearchService;
   /** Ends what runs live on a connection (subscriptions, streams, sockets) once it is disconnected. */
   live?: { connectionGone(connectionRef: string): void };
   /** The newest knowledge of calls for the privacy rule, and the uses that keep a connection swept; absent: records decide their own privacy. */

@@ -14,14 +14,16 @@ import type { Route } from './router.js';
 export interface ReadinessCheck {
   /** Shown in the answer, e.g. `store`, `redis`, `event_log`. */
   name: string;
-  /** Resolves when the dependency answers; rejects (or never settles) otherwise. */
-  check(): Promise<void>;
+  /** Resolves when the dependency answers (optionally with details to show); rejects (or never settles) otherwise. */
+  check(): Promise<void | Record<string, unknown>>;
 }
 
 export interface ReadinessReport {
   ready: boolean;
   checks: Record<string, string>;
   failing: string[];
+  /** What passing checks had to say (e.g. the read model's fill progress). */
+  details: Record<string, Record<string, unknown>>;
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -65,13 +67,18 @@ export async function runReadinessChecks(
   checks: readonly ReadinessCheck[],
   timeoutMs: number,
 ): Promise<ReadinessReport> {
+  const details: Record<string, Record<string, unknown>> = {};
   const results = await Promise.all(
     checks.map(async (c) => {
       try {
+        let detail: Record<string, unknown> | undefined;
         await withTimeout(
-          Promise.resolve().then(() => c.check()),
+          Promise.resolve()
+            .then(() => c.check())
+            .then((d) => void (detail = d ?? undefined)),
           timeoutMs,
         );
+        if (detail) details[c.name] = detail;
         return [c.name, 'ok'] as const;
       } catch (err) {
         return [c.name, sanitiseReason(err)] as const;
@@ -79,7 +86,7 @@ export async function runReadinessChecks(
     }),
   );
   const failing = results.filter(([, r]) => r !== 'ok').map(([n]) => n);
-  return { ready: failing.length === 0, checks: Object.fromEntries(results), failing };
+  return { ready: failing.length === 0, checks: Object.fromEntries(results), failing, details };
 }
 
 export function readinessRoute(
@@ -97,7 +104,8 @@ export function readinessRoute(
     async handle({ res }) {
       const r = await runReadinessChecks(checks, timeoutMs);
       const headers = { 'cache-control': 'no-store' };
-      const details = opts.details ? { details: opts.details() } : {};
+      const all: Record<string, unknown> = { ...r.details, ...opts.details?.() };
+      const details = Object.keys(all).length > 0 ? { details: all } : {};
       if (r.ready) sendJson(res, 200, { status: 'ready', checks: r.checks, ...details }, headers);
       else
         sendJson(
@@ -137,15 +145,22 @@ export const eventLogCheck = (log: EventLog): ReadinessCheck => ({
   },
 });
 
+/** The read model's database answers; the detail is its fill progress (summed over connections). */
+export const readModelCheck = (model: {
+  readiness(): Promise<Record<string, unknown>>;
+}): ReadinessCheck => ({ name: 'read_model', check: () => model.readiness() });
+
 /** The checks of a gateway built from config: only the dependencies it actually has. */
 export function gatewayReadinessChecks(deps: {
   store?: KeyValueStore;
   redis?: { ping(): Promise<unknown> };
   eventLog?: EventLog;
+  readModel?: { readiness(): Promise<Record<string, unknown>> } | undefined;
 }): ReadinessCheck[] {
   return [
     ...(deps.store ? [storeCheck(deps.store)] : []),
     ...(deps.redis ? [redisCheck(deps.redis)] : []),
     ...(deps.eventLog ? [eventLogCheck(deps.eventLog)] : []),
+    ...(deps.readModel ? [readModelCheck(deps.readModel)] : []),
   ];
 }

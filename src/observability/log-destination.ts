@@ -29,16 +29,37 @@ export function stdoutDestination(
     sync: false,
     maxLength: opts.maxBufferBytes ?? 4 * 1024 * 1024,
   });
+  // Bytes handed to the stream and not yet written: sonic-boom's own flush(cb) calls back at once
+  // when minLength is 0 (as here), before its pending async write lands, so the last lines before
+  // an exit were lost; flush waits for this to reach 0 instead.
+  let pending = 0;
+  const settled = new Set<() => void>();
+  const settle = () => {
+    if (pending > 0 && !broken) return;
+    for (const done of settled) done();
+    settled.clear();
+  };
   stream.on('error', () => {
     broken = true;
+    settle();
+  });
+  stream.on('write', (n: number) => {
+    pending = Math.max(0, pending - n);
+    settle();
+  });
+  stream.on('drop', (data: string) => {
+    pending = Math.max(0, pending - Buffer.byteLength(data));
+    settle();
   });
   return {
     write(line: string) {
-      if (!broken) stream.write(line);
+      if (broken) return;
+      pending += Buffer.byteLength(line);
+      stream.write(line);
     },
     flush(cb) {
-      if (broken) return cb();
-      stream.flush((err?: Error) => cb(err));
+      if (broken || pending === 0) return cb();
+      settled.add(() => cb());
     },
     broken: () => broken,
   };

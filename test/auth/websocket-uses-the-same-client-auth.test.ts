@@ -21,6 +21,7 @@ describe('WebSocket client auth', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimit: false, users: 3, calls: 5 });
     const config = loadConfig({
+      READ_MODEL: 'off',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',

@@ -54,6 +54,7 @@ export interface ChangeRig {
 
 /** Default knobs: sweeps every minute (recent) and ten minutes (whole window), caches on. */
 export const RIG_ENV: Record<string, string> = {
+  READ_MODEL: 'off',
   RECONCILE_RECENT_INTERVAL_SECONDS: '60',
   RECONCILE_INTERVAL_SECONDS: '600',
   GONG_RATE_PER_SECOND: '1000',

@@ -27,8 +27,11 @@ export interface CrmSupergraph {
   close(): Promise<void>;
 }
 
-export async function startCrmSupergraph(sandbox: SandboxOptions): Promise<CrmSupergraph> {
-  const h = await startHarness({ sandbox });
+export async function startCrmSupergraph(
+  sandbox: SandboxOptions,
+  env: Record<string, string> = {},
+): Promise<CrmSupergraph> {
+  const h = await startHarness({ sandbox, env });
   const accounts = accountsFromCalls(h.sandbox.control.allCalls(), 20);
   const crm = await startCrmSubgraph(accounts);
   const subgraphs: SubgraphEndpoint[] = [

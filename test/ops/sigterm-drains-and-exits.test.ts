@@ -1,21 +1,22 @@
 /**
- * SIGTERM on a real `src/main.ts` process (embedded sandbox) while a query is in flight and a
+ * SIGTERM on a real gateway process (`npm start`'s entry point, built; embedded sandbox) while a query is in flight and a
  * subscription is open: new connections are refused, the query completes with data, then the
  * WebSocket closes with 1001 (so clients reconnect elsewhere) and the process exits 0.
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, sample, startMain, type Started } from './support.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
+import { eventually, sample } from './support.js';
 
 describe('SIGTERM', () => {
-  let main: Started | undefined;
+  let main: GatewayProcess | undefined;
   afterAll(() => {
     if (main && main.proc.exitCode === null) main.proc.kill('SIGKILL');
   });
 
   it('drains the in-flight query, closes the subscription with 1001 and exits 0', async () => {
-    main = await startMain({
+    main = await startGatewayProcess({
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
@@ -25,7 +26,8 @@ describe('SIGTERM', () => {
       GONG_RATE_PER_SECOND: '1000',
       SHUTDOWN_TIMEOUT_MS: '15000',
     });
-    const { graphqlUrl, sandboxUrl } = main;
+    const graphqlUrl = main.url;
+    const sandboxUrl = main.sandboxUrl!;
     const order: string[] = [];
 
     // An open subscription.

@@ -1,24 +1,26 @@
 /**
  * Different GraphQL operations whose loads wait for the connection's budget at the same time share
- * one upstream request: with the connection's window taken (a slow rate, and a request that just
- * went out), several operations asking for calls by id go out as one POST /v2/calls/extensive,
+ * one upstream request: with the connection's rate slots held, several operations asking for calls by id go out as one POST /v2/calls/extensive,
  * each operation gets its own calls, and an unknown id is null only where it was asked. Gong's
  * whole-batch 404 for an unknown user stays that user's: the other operation's users arrive.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type GraphQLResponse, type Harness } from './harness.js';
 import { eventually } from '../support/eventually.js';
+import { heldRateSlots } from '../support/held-rate-slots.js';
 
 let h: Harness;
+// While held, whatever asks Gong waits for the next start, as behind a full window.
+const slots = heldRateSlots();
 beforeAll(async () => {
-  // One start per 4 s: whatever arrives just after a request waits for the next start.
   h = await startHarness({
     sandbox: { users: 20, calls: 60 },
-    env: { GONG_RATE_PER_SECOND: '0.25', GONG_QUEUE_TIMEOUT_MS: '60000' },
+    deps: () => ({ wrapLimiter: slots.wrapLimiter }),
   });
 });
 afterAll(() => h?.close());
 beforeEach(() => h.reset());
+afterEach(() => slots.release());
 
 /** Waits (polling, bounded) until `cond` holds. */
 const until = (cond: () => boolean | Promise<boolean>) => eventually(cond, 20_000, 'the condition');
@@ -54,8 +56,7 @@ describe('concurrent operations', () => {
       .filter((x) => !x.metaData.isPrivate)
       .map((x) => x.metaData.id);
     const before = await batches('calls');
-    // Takes the window: everything after it waits for the next start.
-    expect((await h.gql('{ gongWorkspaces { id } }')).errors).toBeUndefined();
+    slots.hold();
 
     const ops: Promise<GraphQLResponse>[] = [
       h.gql(`query A($id: ID!) { gongCall(id: $id) { ...C } } ${CALL}`, { id: a }),
@@ -70,6 +71,7 @@ describe('concurrent operations', () => {
     // Every operation's loader has asked while the merged request still waits for its start.
     await until(async () => (await batches('calls')) - before >= 4);
     expect(h.upstream().filter((e) => e.path === '/v2/calls/extensive')).toHaveLength(0);
+    slots.release();
 
     const [ra, rb, rmany, rmissing] = (await Promise.all(ops)) as [
       GraphQLResponse<{ gongCall: Call }>,
@@ -95,12 +97,13 @@ describe('concurrent operations', () => {
 
   it("keep Gong's 404 for an unknown user to that operation: the other operation's users arrive", async () => {
     const before = await batches('users');
-    // Takes the window, and names two users.
+    // Names two users.
     const listed = await h.gql<{ gongUsers: { nodes: { id: string }[] } }>(
       '{ gongUsers(first: 2) { nodes { id } } }',
     );
     const [u1, u2] = listed.data!.gongUsers.nodes.map((u) => u.id) as [string, string];
     h.reset();
+    slots.hold();
 
     const known = h.gql<{ gongUsersByIds: ({ id: string } | null)[] }>(
       'query Known($ids: [ID!]!) { gongUsersByIds(ids: $ids) { id } }',
@@ -112,6 +115,7 @@ describe('concurrent operations', () => {
     );
     await until(async () => (await batches('users')) - before >= 2);
     expect(h.upstream().filter((e) => e.path === '/v2/users/extensive')).toHaveLength(0);
+    slots.release();
 
     const [rk, ru] = await Promise.all([known, unknown]);
     expect(rk.errors).toBeUndefined();

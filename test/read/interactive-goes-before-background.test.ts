@@ -1,15 +1,21 @@
 /**
  * Interactive reads go ahead of background work in a connection's budget: while the flows full
- * read fans out (one request per active user, background priority) at Gong's real 3/s, a
- * `gongUser` query that arrives later reaches Gong before the fan-out has finished.
+ * read fans out (one request per active user, background priority) and waits for the
+ * connection's rate slots (held by the test), a `gongUser` query that arrives later reaches Gong
+ * before the fan-out has finished.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
 import { eventually } from '../support/eventually.js';
+import { heldRateSlots } from '../support/held-rate-slots.js';
 
 let h: Harness;
+const slots = heldRateSlots();
 beforeAll(async () => {
-  h = await startHarness({ sandbox: { users: 12, calls: 20 }, env: { GONG_RATE_PER_SECOND: '3' } });
+  h = await startHarness({
+    sandbox: { users: 12, calls: 20 },
+    deps: () => ({ wrapLimiter: slots.wrapLimiter }),
+  });
 });
 afterAll(() => h?.close());
 
@@ -24,15 +30,23 @@ describe('priority in the connection budget', () => {
       )
     ).data!.gongUsers.nodes[0]!.id;
     h.reset();
+    // The users list and two flows requests go out; the rest of the fan-out waits for a slot.
+    slots.holdAfter(3);
     const flows = h.gql<{ gongFlows: { totalCount: number } }>(
       '{ gongFlows(first: 100) { totalCount } }',
     );
-    // Wait until the fan-out is under way, then ask for one user interactively.
-    await until(() => h.upstream().filter((e) => e.endpoint === 'GET /v2/flows').length >= 1);
-    const user = await h.gql<{ gongUser: { id: string } }>(
+    const depth = () => h.gateway.clients.stats('default').queueDepth;
+    await until(() => h.upstream().filter((e) => e.endpoint === 'GET /v2/flows').length >= 2);
+    await until(() => depth() >= 3);
+    // Then one user, interactively, queued behind them.
+    const queued = depth();
+    const pending = h.gql<{ gongUser: { id: string } }>(
       'query ($id: ID!) { gongUser(id: $id) { id } }',
       { id: userId },
     );
+    await until(() => depth() > queued);
+    slots.release();
+    const user = await pending;
     expect(user.data?.gongUser.id).toBe(userId);
     expect((await flows).data?.gongFlows.totalCount).toBeGreaterThan(0);
 

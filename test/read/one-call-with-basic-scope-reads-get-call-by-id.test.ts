@@ -4,32 +4,8 @@
  * the extensive endpoint, which such a connection may not use (FORBIDDEN, no request sent).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionRegistry } from '../../src/connections/types.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
-import { bearerToken } from '../sandbox/support.js';
 import { codes, startHarness, type Harness } from './harness.js';
-
-const BASIC_SCOPES = ['api:calls:read:basic', 'api:users:read'];
-
-/** The `default` connection as an OAuth connection holding a real sandbox token with BASIC_SCOPES. */
-function basicScopeRegistry(sb: Sandbox): ConnectionRegistry {
-  const at = new Date().toISOString();
-  const conn = {
-    ref: 'default',
-    authKind: 'OAUTH' as const,
-    baseUrl: sb.tenantUrl,
-    scopes: BASIC_SCOPES,
-    status: 'ACTIVE' as const,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const token = bearerToken(sb, BASIC_SCOPES);
-  return {
-    get: (ref) => Promise.resolve(ref === 'default' ? conn : null),
-    list: () => Promise.resolve([conn]),
-    authorization: async () => `Bearer ${(await token).access_token}`,
-  };
-}
+import { scopedRegistry } from '../support/scoped-registry.js';
 
 let h: Harness;
 let callId: string;
@@ -37,7 +13,7 @@ let primaryUserId: string;
 beforeAll(async () => {
   h = await startHarness({
     sandbox: { users: 10, calls: 40 },
-    deps: (sb) => ({ registry: basicScopeRegistry(sb) }),
+    deps: (sb) => ({ registry: scopedRegistry(sb) }),
   });
   const call = h.sandbox.control.allCalls().find((c) => c.metaData.isPrivate !== true)!;
   callId = call.metaData.id;

@@ -36,6 +36,7 @@ beforeAll(async () => {
     processingIntervalMs: 3_600_000,
   });
   const base = {
+    READ_MODEL: 'off',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     GONG_RATE_PER_SECOND: '1000',
@@ -183,6 +184,7 @@ describe('gongCallsSync and late calls', () => {
 
   it('continues a chain on a gateway that lost the sync state: nothing missed, the overlap delivered again', async () => {
     const base = {
+      READ_MODEL: 'off',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',

@@ -31,6 +31,7 @@ beforeAll(async () => {
     processingIntervalMs: 3_600_000,
   });
   const base = {
+    READ_MODEL: 'off',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

@@ -25,7 +25,13 @@ describe('client errors', () => {
       ),
     });
     gateway = await createGateway(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', GATEWAY_API_KEYS: 'ce-key' }),
+      loadConfig({
+        READ_MODEL: 'off',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        GATEWAY_API_KEYS: 'ce-key',
+      }),
       { sandbox, logger: createLogger({ level: 'info', destination }) },
     );
   });

@@ -19,6 +19,7 @@ describe('/metrics with METRICS_TOKEN', () => {
     sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10 });
     gateway = await createGateway(
       loadConfig({
+        READ_MODEL: 'off',
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',

@@ -44,7 +44,7 @@ describe('the listening interface', () => {
     const destination = new Writable({
       write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()),
     });
-    const g = await createGateway(loadConfig({ PORT: '0', LOG_LEVEL: 'info' }), {
+    const g = await createGateway(loadConfig({ READ_MODEL: 'off', PORT: '0', LOG_LEVEL: 'info' }), {
       sandbox,
       logger: createLogger({ level: 'info', destination }),
     });
@@ -56,13 +56,18 @@ describe('the listening interface', () => {
 
   it('with client auth, or with HOST set, the configured or public interface', async () => {
     const withAuth = await createGateway(
-      loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GATEWAY_API_KEYS: 'host-key' }),
+      loadConfig({
+        READ_MODEL: 'off',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        GATEWAY_API_KEYS: 'host-key',
+      }),
       { sandbox, logger: silentLogger() },
     );
     gateways.push(withAuth);
     expect(addressOf(withAuth)).toBe('0.0.0.0');
     const chosen = await createGateway(
-      loadConfig({ PORT: '0', LOG_LEVEL: 'silent', HOST: '0.0.0.0' }),
+      loadConfig({ READ_MODEL: 'off', PORT: '0', LOG_LEVEL: 'silent', HOST: '0.0.0.0' }),
       { sandbox, logger: silentLogger() },
     );
     gateways.push(chosen);

@@ -25,6 +25,7 @@ describe('the proxy and request smuggling', () => {
     sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10, processingDelayMs: 0 });
     relay = await startRelay(sandbox.url);
     const config = loadConfig({
+      READ_MODEL: 'off',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',

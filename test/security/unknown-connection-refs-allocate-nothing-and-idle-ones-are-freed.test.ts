@@ -21,6 +21,7 @@ describe('connection refs named by clients', () => {
     // Open mode over the embedded sandbox: anyone may name any ref.
     gateway = await createGateway(
       loadConfig({
+        READ_MODEL: 'off',
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',

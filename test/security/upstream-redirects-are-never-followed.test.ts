@@ -39,6 +39,7 @@ describe('an upstream redirect', () => {
     const gongUrl = await listen(gong);
     gateway = await createGateway(
       loadConfig({
+        READ_MODEL: 'off',
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',

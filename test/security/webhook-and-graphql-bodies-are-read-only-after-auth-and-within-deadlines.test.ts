@@ -31,10 +31,11 @@ describe('bodies and authentication', () => {
     gw = await startEventGateway(sandbox, {
       GATEWAY_API_KEYS: 'body-key',
       GONG_WEBHOOK_PUBLIC_KEY: gong.publicKey,
-      WEBHOOK_BODY_IDLE_MS: '1000',
-      WEBHOOK_BODY_DEADLINE_MS: '1500',
-      HTTP_BODY_IDLE_MS: '1000',
-      HTTP_BODY_DEADLINE_MS: '1500',
+      // Short deadlines (the drip below keeps well inside the idle one).
+      WEBHOOK_BODY_IDLE_MS: '400',
+      WEBHOOK_BODY_DEADLINE_MS: '700',
+      HTTP_BODY_IDLE_MS: '400',
+      HTTP_BODY_DEADLINE_MS: '700',
       WEBHOOK_MAX_CONCURRENT: '2',
     });
     port = Number(new URL(gw.publicUrl).port);
@@ -95,7 +96,7 @@ describe('bodies and authentication', () => {
     let drip: ReturnType<typeof setInterval> | undefined;
     const trickled = keep(
       await rawRequest(port, head('/graphql', query.length), (socket) => {
-        drip = setInterval(() => socket.write(query.charAt(sent++)), 200);
+        drip = setInterval(() => socket.write(query.charAt(sent++)), 60);
       }).finally(() => clearInterval(drip)),
     );
     expect(trickled.status).toBe(408);
@@ -118,10 +119,10 @@ describe('bodies and authentication', () => {
     const body = webhookBody('900000000000000103');
     let sent = 0;
     let drip: ReturnType<typeof setInterval> | undefined;
-    // One byte every 200 ms keeps the idle timer alive; only the total deadline can stop it.
+    // One byte every 60 ms keeps the idle timer alive; only the total deadline can stop it.
     const a = keep(
       await rawRequest(port, webhookHead(await signed(body), Buffer.byteLength(body)), (socket) => {
-        drip = setInterval(() => socket.write(body.charAt(sent++)), 200);
+        drip = setInterval(() => socket.write(body.charAt(sent++)), 60);
       }).finally(() => clearInterval(drip)),
     );
     expect(a.status).toBe(408);

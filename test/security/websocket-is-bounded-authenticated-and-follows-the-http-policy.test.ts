@@ -38,6 +38,7 @@ describe('GraphQL over WebSocket', () => {
       CORS_ORIGINS: 'https://app.example.com',
       WS_MAX_MESSAGE_BYTES: '65536',
       WS_MAX_UNAUTHENTICATED_SOCKETS: '3',
+      WS_CONNECTION_INIT_TIMEOUT_MS: '500',
     });
   });
   afterAll(async () => {

@@ -43,6 +43,8 @@ export async function graphql<T = Record<string, unknown>>(
  * exact), no retries, and a budget no test reaches. TEST_LOG=1 logs at debug level.
  */
 export const GATEWAY_TEST_ENV: Readonly<Record<string, string>> = Object.freeze({
+  // The search read model (a database and a fill of the sandbox) only where a suite asks for it.
+  READ_MODEL: 'off',
   PORT: '0',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'silent',

@@ -13,9 +13,11 @@ import { freePort } from './ports.js';
 
 export const redisAvailable = spawnSync('redis-server', ['--version']).status === 0;
 
-/** `describe` for suites that need a real redis-server. */
+/** `describe` for suites that need a real redis-server (skipped by `npm run test:fast`). */
 export const describeRedis: typeof describe =
-  redisAvailable || process.env.CI ? describe : (describe.skip as typeof describe);
+  !process.env.TEST_FAST && (redisAvailable || process.env.CI)
+    ? describe
+    : (describe.skip as typeof describe);
 
 export interface RedisServer {
   url: string;

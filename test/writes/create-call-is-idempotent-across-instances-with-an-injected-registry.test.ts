@@ -26,6 +26,7 @@ describeRedis('two instances with an injected registry and REDIS_URL', () => {
     redis = await startRedis();
     sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 5, processingDelayMs: 0 });
     const config = loadConfig({
+      READ_MODEL: 'off',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',

@@ -11,6 +11,7 @@ import { connectionResolvers } from './connections.js';
 import { flowResolvers } from './flows.js';
 import { libraryResolvers } from './library.js';
 import { scorecardResolvers } from './scorecards.js';
+import { searchResolvers } from './search.js';
 import { settingsResolvers } from './settings.js';
 import { statsResolvers } from './stats.js';
 import { subscriptionResolvers } from './subscriptions.js';
@@ -37,6 +38,7 @@ export const RESOLVER_MODULES: Record<string, Resolvers> = {
   library: libraryResolvers,
   settings: settingsResolvers,
   cache: cacheResolvers,
+  search: searchResolvers,
 };
 
 export function mergeResolvers(modules: Record<string, Resolvers> = RESOLVER_MODULES): Resolvers {

@@ -72,6 +72,7 @@ export async function startLiteralGong(
   const port = typeof address === 'object' && address ? address.port : 0;
   const gateway = await createGateway(
     loadConfig({
+      READ_MODEL: 'off',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',

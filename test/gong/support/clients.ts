@@ -12,8 +12,9 @@ import { createMetrics, type Metrics } from '../../../src/observability/metrics.
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { RequestLogEntry, Sandbox } from '../../../src/sandbox/types.js';
 
+/** Above Gong's 3/s (proved once, in burst-stays-within-gong-rate), so tests do not wait on it. */
 export const testLimits: GongLimits = {
-  perSecond: 3,
+  perSecond: 50,
   perDay: 10_000,
   queueMax: 1000,
   queueTimeoutMs: 20_000,

@@ -1,0 +1,170 @@
+/**
+ * The read model's schema, as ordered migrations run at start-up on either engine (docs/search.md
+ * "Schema"). A migration is applied once, in a transaction, under an advisory lock, so instances
+ * that share one Postgres server and start together migrate it once. Never edit an applied
+ * migration: add the next one.
+ *
+ * Every row carries its connection (`conn`, the id of its ref in rm_connection) and every child
+ * row's key is (conn, call_id) with a foreign key to its call, so a query that fixes `conn` can
+ * only ever reach that connection's rows, and deleting a call removes everything it owned.
+ */
+import type { Sql } from './sql.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const child = (name: string, columns: string) => `
+CREATE TABLE ${name} (
+  conn integer NOT NULL,
+  call_id text NOT NULL,
+  ${columns},
+  FOREIGN KEY (conn, call_id) REFERENCES rm_call (conn, call_id) ON DELETE CASCADE
+);
+CREATE INDEX ${name}_by_call ON ${name} (conn, call_id);`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'calls, parties, CRM objects, trackers, topics, sentences, fill state',
+    sql: `
+CREATE TABLE rm_connection (
+  id serial PRIMARY KEY,
+  ref text NOT NULL UNIQUE
+);
+
+CREATE TABLE rm_call (
+  conn integer NOT NULL REFERENCES rm_connection (id),
+  call_id text NOT NULL,
+  started timestamptz NOT NULL,
+  title text,
+  workspace_id text,
+  primary_user_id text,
+  direction text,
+  scope text,
+  duration integer,
+  language text,
+  is_private boolean NOT NULL,
+  -- Set by a MADE_PRIVATE change: a record read earlier cannot make the call public again.
+  privacy_by_event boolean NOT NULL DEFAULT false,
+  meta jsonb NOT NULL,
+  -- The title's words, in the call's language (text search matches titles and sentences).
+  title_tsv tsvector NOT NULL,
+  -- Sections as Gong sent them; NULL: not held (a read that did not ask for them).
+  parties jsonb,
+  context jsonb,
+  trackers jsonb,
+  topics jsonb,
+  -- 0: never asked, 1: held, 2: Gong had none when asked.
+  transcript_state smallint NOT NULL DEFAULT 0,
+  transcript_checked_at timestamptz,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (conn, call_id)
+);
+CREATE INDEX rm_call_by_start ON rm_call (conn, started DESC, call_id DESC);
+CREATE INDEX rm_call_by_host ON rm_call (conn, primary_user_id, started DESC);
+CREATE INDEX rm_call_by_workspace ON rm_call (conn, workspace_id, started DESC);
+CREATE INDEX rm_call_title_text ON rm_call USING gin (title_tsv);
+${child('rm_party', 'email text, domain text, user_id text')}
+CREATE INDEX rm_party_by_email ON rm_party (conn, email);
+CREATE INDEX rm_party_by_domain ON rm_party (conn, domain);
+${child('rm_crm_object', 'object_id text NOT NULL, object_type text, system text')}
+CREATE INDEX rm_crm_object_by_id ON rm_crm_object (conn, object_id);
+${child('rm_tracker', 'name text NOT NULL, tracker_id text, count real')}
+CREATE INDEX rm_tracker_by_name ON rm_tracker (conn, name);
+${child('rm_topic', 'name text NOT NULL, duration real')}
+CREATE INDEX rm_topic_by_name ON rm_topic (conn, name);
+-- A transcript's words, one row per call, for matching (GIN): its sentences' words joined in
+-- order (tsvector || shifts positions, so phrases keep their order); the sentences, for snippets.
+CREATE AGGREGATE rm_tsvector_agg (tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '');
+${child('rm_transcript', 'tsv tsvector NOT NULL')}
+CREATE INDEX rm_transcript_text ON rm_transcript USING gin (tsv);
+${child('rm_sentence', 'seq integer NOT NULL, speaker_id text, start_ms integer, text text NOT NULL, tsv tsvector NOT NULL')}
+
+-- The text search configurations a connection's sentences were indexed with (queries parse the
+-- search text with each).
+CREATE TABLE rm_text_config (
+  conn integer NOT NULL REFERENCES rm_connection (id),
+  config text NOT NULL,
+  PRIMARY KEY (conn, config)
+);
+
+-- Calls Gong deleted: a record read before the deletion must not bring them back.
+CREATE TABLE rm_tombstone (
+  conn integer NOT NULL REFERENCES rm_connection (id),
+  call_id text NOT NULL,
+  at timestamptz NOT NULL,
+  PRIMARY KEY (conn, call_id)
+);
+
+-- Calls to read again by id with the index's selector (changed, or seen without the sections the
+-- index needs); shared by every instance, claimed by one.
+CREATE TABLE rm_refresh (
+  conn integer NOT NULL REFERENCES rm_connection (id),
+  call_id text NOT NULL,
+  due_at timestamptz NOT NULL,
+  -- true: read again whatever the model holds (a change); false: only while a section is missing.
+  changed boolean NOT NULL,
+  claimed_until timestamptz,
+  PRIMARY KEY (conn, call_id)
+);
+CREATE INDEX rm_refresh_by_due ON rm_refresh (due_at);
+
+-- The fill of each connection: where it is, what it spent today, who runs it.
+CREATE TABLE rm_fill (
+  conn integer PRIMARY KEY REFERENCES rm_connection (id),
+  window_from timestamptz NOT NULL,
+  target_to timestamptz NOT NULL,
+  position timestamptz NOT NULL,
+  through timestamptz NOT NULL,
+  calls_read integer NOT NULL DEFAULT 0,
+  calls_expected integer NOT NULL DEFAULT 0,
+  transcripts_read integer NOT NULL DEFAULT 0,
+  requests integer NOT NULL DEFAULT 0,
+  day integer NOT NULL DEFAULT 0,
+  day_requests integer NOT NULL DEFAULT 0,
+  done_at timestamptz,
+  lease_owner text,
+  lease_until timestamptz
+);`,
+  },
+];
+
+/** Applies every migration not applied yet; returns the versions it applied. */
+export async function migrate(sql: Sql): Promise<number[]> {
+  return sql.transaction(async (tx) => {
+    // One instance at a time; the others wait, then find nothing left to do.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('gong-gateway read model'))`);
+    await tx.query(`CREATE TABLE IF NOT EXISTS rm_migration (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const done = new Set(
+      (await tx.query<{ version: number }>('SELECT version FROM rm_migration')).map(
+        (r) => r.version,
+      ),
+    );
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO rm_migration (version, name) VALUES ($1, $2)', [
+        m.version,
+        m.name,
+      ]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}
+
+/** Statements of a migration (they hold no `;` inside literals or bodies). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}

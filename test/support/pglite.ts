@@ -1,0 +1,58 @@
+/**
+ * PGlite data directories for tests. Creating one runs initdb inside WASM (2-3 s on this machine,
+ * far more under load); opening an existing one takes a few hundred ms. So a migrated template
+ * directory is made once, kept under node_modules/.cache (keyed by the PGlite version and the
+ * migrations), and every test copies it (a plain file copy).
+ */
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MIGRATIONS, migrate } from '../../src/read-model/migrations.js';
+import { openPglite } from '../../src/read-model/sql.js';
+
+let template: Promise<string> | undefined;
+
+async function makeTemplate(): Promise<string> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const pkg = join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+  const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  const key = createHash('sha256')
+    .update(JSON.stringify([version, MIGRATIONS]))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = join(root, 'node_modules', '.cache', 'gg-pglite-template', key);
+  if (existsSync(join(dir, 'PG_VERSION'))) return dir;
+  mkdirSync(dirname(dir), { recursive: true });
+  const building = mkdtempSync(join(tmpdir(), 'gg-pglite-template-'));
+  const sql = await openPglite(building);
+  await migrate(sql);
+  await sql.close();
+  // Another worker may have finished first: either copy is the same.
+  try {
+    cpSync(building, `${dir}.${process.pid}`, { recursive: true });
+    renameSync(`${dir}.${process.pid}`, dir);
+  } catch {
+    rmSync(`${dir}.${process.pid}`, { recursive: true, force: true });
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** A fresh, migrated PGlite directory; `remove()` deletes it (call after closing the engine). */
+export async function pgliteDir(): Promise<{ dir: string; remove(): void }> {
+  const from = await (template ??= makeTemplate());
+  const dir = mkdtempSync(join(tmpdir(), 'gg-pglite-'));
+  cpSync(from, dir, { recursive: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
