@@ -150,11 +150,8 @@ describe('urql graphcache with the documented keys and relayPagination()', () =>
     new Client({
       url: s.url,
       exchanges: [gongGraphcache(buildSchema(printedSchema())), fetchExchange],
-      // JSON only: urql's default Accept also lists event streams, which the gateway still
-      // answers with SSE whatever their rank (the negotiation is being fixed on its own).
-      fetchOptions: {
-        headers: { ...AUTH, accept: 'application/graphql-response+json, application/json' },
-      },
+      // urql's own Accept (JSON first, then multipart and event streams): only auth is added.
+      fetchOptions: { headers: AUTH },
     });
 
   it('pages of a broad call selection accumulate, with no warning', async () => {
