@@ -3,7 +3,8 @@
  * always fixed to one connection (`c.conn = $1` is the first condition of every query, and the
  * text match and snippets read transcripts of that connection only). Newest first, with or
  * without text: a page walks the start index and stops after `first + 1` matches, a text hit's
- * score is ranked for the page's hits only, and `totalCount` is a plain count of the matches.
+ * score is ranked for the page's hits only, and `totalCount` counts the matches the caller's
+ * privacy rule lets through (`SearchInput.hidden`).
  * Pages go by keyset, so a page never repeats or skips a call while the model changes under a
  * client's cursor. Not public API.
  */
@@ -46,6 +47,12 @@ export interface SearchInput {
   first: number;
   after?: SearchKey;
   includePrivate: boolean;
+  /**
+   * Which of the matched calls not to serve after all: the caller's privacy rule, checked against
+   * what the gateway knows now (a change the model has not applied yet). Hidden calls leave the
+   * page and the count.
+   */
+  hidden?: (callIds: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 export interface SearchHitRow {
@@ -160,29 +167,38 @@ export async function searchCalls(
     // Ranked for the page's hits only (after LIMIT), never for every match.
     score = `GREATEST(COALESCE(${said.rank}, 0), ${titled.rank})::float8`;
   }
-  const filterParams = params.length;
-  const after = input.after
-    ? `(c.started, c.call_id) < (${p(input.after.started)}::timestamptz, ${p(input.after.callId)})`
-    : 'true';
-  const limit = p(input.first + 1);
-  // The page walks the start index newest first and stops after `first + 1` matches; the count is
-  // its own query (no sort, no window over every match). Ranks are computed for the page only.
-  const [rows, counted] = await Promise.all([
-    db.query<HitRow>(
+  const matched = `FROM rm_call c WHERE ${where.join(' AND ')}`;
+  const page = (excluded: readonly string[]) => {
+    const q = [...params];
+    const at = (v: unknown) => {
+      q.push(v);
+      return `$${q.length}`;
+    };
+    const after = input.after
+      ? `(c.started, c.call_id) < (${at(input.after.started)}::timestamptz, ${at(input.after.callId)})`
+      : 'true';
+    const skip = excluded.length > 0 ? `c.call_id <> ALL(${at(excluded)}::text[])` : 'true';
+    return db.query<HitRow>(
       `SELECT c.call_id, c.started::text AS started_key, c.meta, c.parties, c.context, c.trackers,
          c.topics, ${score} AS score
        FROM rm_call c
        ${f.text !== undefined ? 'LEFT JOIN rm_transcript t ON t.conn = $1 AND t.call_id = c.call_id' : ''}
-       WHERE ${where.join(' AND ')} AND ${after}
+       WHERE ${where.join(' AND ')} AND ${after} AND ${skip}
        ORDER BY c.started DESC, c.call_id DESC
-       LIMIT ${limit}::int`,
-      params,
-    ),
-    db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM rm_call c WHERE ${where.join(' AND ')}`,
-      params.slice(0, filterParams),
-    ),
+       LIMIT ${at(input.first + 1)}::int`,
+      q,
+    );
+  };
+  // The page walks the start index newest first and stops after `first + 1` matches; the ids of
+  // every match (no sort) give the count and are what the caller's privacy rule checks. Ranks are
+  // computed for the page only.
+  const [firstTry, matches] = await Promise.all([
+    page([]),
+    db.query<{ ids: string[] | null }>(`SELECT array_agg(c.call_id) AS ids ${matched}`, params),
   ]);
+  const ids = matches[0]?.ids ?? [];
+  const hidden = input.hidden && ids.length > 0 ? await input.hidden(ids) : new Set<string>();
+  const rows = firstTry.some((r) => hidden.has(r.call_id)) ? await page([...hidden]) : firstTry;
   const hits = rows.slice(0, input.first).map((r): SearchHitRow => ({
     call: {
       metaData: r.meta,
@@ -206,7 +222,7 @@ export async function searchCalls(
     score: r.score,
     key: { started: r.started_key, callId: r.call_id },
   }));
-  const totalCount = counted[0]?.n ?? 0;
+  const totalCount = ids.filter((id) => !hidden.has(id)).length;
   return { totalCount, hits, hasNextPage: rows.length > input.first };
 }
 
