@@ -110,16 +110,7 @@ export interface ReadModel extends CallSearchService {
 }
 
 const DAY_MS = 86_400_000;
-const MAINTAINED = [
-  'rm_call',
-  'rm_call_record',
-  'rm_party',
-  'rm_crm_object',
-  'rm_tracker',
-  'rm_topic',
-  'rm_transcript',
-  'rm_transcript_sentences',
-];
+const MAINTAINED = ['rm_call', 'rm_call_record', 'rm_transcript', 'rm_transcript_sentences'];
 
 /** A sleep that `wake()` cuts short. */
 function createWaker(): { sleep: Sleep; wake(): void } {
@@ -259,10 +250,10 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
   async function snapshot(): Promise<ReadModelSnapshot> {
     const counted: Record<RowKind, string> = {
       call: 'count(*) FROM rm_call',
-      party: 'count(*) FROM rm_party',
-      crm_object: 'count(*) FROM rm_crm_object',
-      tracker: 'count(*) FROM rm_tracker',
-      topic: 'count(*) FROM rm_topic',
+      party: 'coalesce(sum(cardinality(emails)), 0) FROM rm_call',
+      crm_object: 'coalesce(sum(cardinality(crm_object_ids)), 0) FROM rm_call',
+      tracker: 'coalesce(sum(cardinality(tracker_names)), 0) FROM rm_call',
+      topic: 'coalesce(sum(cardinality(topic_names)), 0) FROM rm_call',
       sentence: 'coalesce(sum(sentences), 0) FROM rm_transcript_sentences',
     };
     const [counts] = await sql.query<Record<RowKind, number>>(

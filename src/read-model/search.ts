@@ -137,17 +137,15 @@ export async function searchCalls(
   if (!input.includePrivate) where.push('NOT c.is_private');
   if (f.from) where.push(`c.started >= ${p(f.from)}::timestamptz`);
   if (f.to) where.push(`c.started < ${p(f.to)}::timestamptz`);
-  const child = (table: string, column: string, values: string[] | undefined) => {
-    if (values)
-      where.push(
-        `EXISTS (SELECT 1 FROM ${table} x WHERE x.conn = c.conn AND x.call_id = c.call_id AND x.${column} = ANY(${p(values)}::text[]))`,
-      );
+  // A list matches any of its values: the call's array overlaps it.
+  const any = (column: string, values: string[] | undefined) => {
+    if (values) where.push(`c.${column} && ${p(values)}::text[]`);
   };
-  child('rm_party', 'email', f.participantEmails);
-  child('rm_party', 'domain', f.participantDomains);
-  child('rm_crm_object', 'object_id', f.crmObjectIds);
-  child('rm_tracker', 'name', f.trackerNames);
-  child('rm_topic', 'name', f.topicNames);
+  any('emails', f.participantEmails);
+  any('domains', f.participantDomains);
+  any('crm_object_ids', f.crmObjectIds);
+  any('tracker_names', f.trackerNames);
+  any('topic_names', f.topicNames);
   if (f.primaryUserIds) where.push(`c.primary_user_id = ANY(${p(f.primaryUserIds)}::text[])`);
   if (f.workspaceId) where.push(`c.workspace_id = ${p(f.workspaceId)}`);
   if (f.direction) where.push(`lower(c.direction) = lower(${p(f.direction)})`);

@@ -9,12 +9,10 @@ import type { ConfigOf } from './languages.js';
 import {
   basicContext,
   basicParty,
-  crmObjectRows,
-  partyRows,
+  filterValues,
   sentenceRows,
-  topicRows,
-  trackerRows,
   trackersHeld,
+  type FilterValues,
   type HeldSections,
 } from './rows.js';
 import type { Sql, SqlRunner } from './sql.js';
@@ -103,20 +101,35 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
       const m = live.map((r) => r.call.metaData);
       const col = <T>(f: (r: CallRecord) => T) => live.map(f);
       const ids = m.map((x) => x.id);
+      const values = live.map((r) => filterValues(r.call, r.held));
+      // NULL (not held) stays NULL: the call keeps the values it had.
+      const list = (f: (v: FilterValues) => string[] | null) =>
+        values.map((v) => (f(v) === null ? null : JSON.stringify(f(v))));
       await tx.query(
         `INSERT INTO rm_call AS c (conn, call_id, started, title, workspace_id, primary_user_id,
-           direction, scope, duration, language, is_private, title_tsv)
+           direction, scope, duration, language, is_private, title_tsv,
+           emails, domains, crm_object_ids, tracker_names, topic_names)
          SELECT $1::int, u.id, u.started::timestamptz, u.title, u.ws, u.host, u.dir, u.scope, u.dur,
-           u.lang, u.priv, to_tsvector(u.config::regconfig, coalesce(u.title, ''))
+           u.lang, u.priv, to_tsvector(u.config::regconfig, coalesce(u.title, '')),
+           rm_text_array(u.emails::jsonb), rm_text_array(u.domains::jsonb),
+           rm_text_array(u.crm::jsonb), rm_text_array(u.trackers::jsonb),
+           rm_text_array(u.topics::jsonb)
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-           $8::text[], $9::int[], $10::text[], $11::boolean[], $12::text[])
-           AS u(id, started, title, ws, host, dir, scope, dur, lang, priv, config)
+           $8::text[], $9::int[], $10::text[], $11::boolean[], $12::text[], $13::text[],
+           $14::text[], $15::text[], $16::text[], $17::text[])
+           AS u(id, started, title, ws, host, dir, scope, dur, lang, priv, config, emails, domains,
+             crm, trackers, topics)
          ON CONFLICT (conn, call_id) DO UPDATE SET
            started = EXCLUDED.started, title = EXCLUDED.title, title_tsv = EXCLUDED.title_tsv,
            workspace_id = EXCLUDED.workspace_id,
            primary_user_id = EXCLUDED.primary_user_id, direction = EXCLUDED.direction,
            scope = EXCLUDED.scope, duration = EXCLUDED.duration, language = EXCLUDED.language,
            is_private = EXCLUDED.is_private OR (c.privacy_by_event AND c.is_private),
+           emails = COALESCE(EXCLUDED.emails, c.emails),
+           domains = COALESCE(EXCLUDED.domains, c.domains),
+           crm_object_ids = COALESCE(EXCLUDED.crm_object_ids, c.crm_object_ids),
+           tracker_names = COALESCE(EXCLUDED.tracker_names, c.tracker_names),
+           topic_names = COALESCE(EXCLUDED.topic_names, c.topic_names),
            updated_at = now()`,
         [
           conn,
@@ -131,6 +144,11 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
           m.map((x) => x.language ?? null),
           m.map((x) => x.isPrivate === true),
           m.map((x) => configOf(x.language)),
+          list((v) => v.emails),
+          list((v) => v.domains),
+          list((v) => v.crmObjectIds),
+          list((v) => v.trackerNames),
+          list((v) => v.topicNames),
         ],
       );
       await tx.query(
@@ -161,63 +179,6 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
         [conn, [...new Set(m.map((x) => configOf(x.language)))]],
       );
 
-      const replace = async (
-        table: string,
-        which: (r: CallRecord) => boolean,
-        columns: string[],
-        types: string[],
-        rowsOf: (r: CallRecord) => unknown[][],
-      ) => {
-        const chosen = live.filter(which);
-        if (chosen.length === 0) return;
-        await tx.query(`DELETE FROM ${table} WHERE conn = $1 AND call_id = ANY($2::text[])`, [
-          conn,
-          chosen.map((r) => r.call.metaData.id),
-        ]);
-        const callIds: string[] = [];
-        const values: unknown[][] = columns.map(() => []);
-        for (const r of chosen)
-          for (const row of rowsOf(r)) {
-            callIds.push(r.call.metaData.id);
-            row.forEach((v, i) => values[i]?.push(v));
-          }
-        if (callIds.length === 0) return;
-        const params = types.map((t, i) => `$${i + 3}::${t}[]`).join(', ');
-        await tx.query(
-          `INSERT INTO ${table} (conn, call_id, ${columns.join(', ')})
-           SELECT $1::int, u.* FROM unnest($2::text[], ${params}) AS u`,
-          [conn, callIds, ...values],
-        );
-      };
-      await replace(
-        'rm_party',
-        (r) => r.held.parties,
-        ['email', 'domain', 'user_id'],
-        ['text', 'text', 'text'],
-        (r) => partyRows(r.call.parties ?? []).map((p) => [p.email, p.domain, p.userId]),
-      );
-      // Party context comes with the call's context (same selector flag).
-      await replace(
-        'rm_crm_object',
-        (r) => r.held.context,
-        ['object_id', 'object_type', 'system'],
-        ['text', 'text', 'text'],
-        (r) => crmObjectRows(r.call).map((o) => [o.objectId, o.objectType, o.system]),
-      );
-      await replace(
-        'rm_tracker',
-        (r) => r.held.trackers,
-        ['name', 'tracker_id', 'count'],
-        ['text', 'text', 'real'],
-        (r) => trackerRows(r.call).map((t) => [t.name, t.trackerId, t.count]),
-      );
-      await replace(
-        'rm_topic',
-        (r) => r.held.topics,
-        ['name', 'duration'],
-        ['text', 'real'],
-        (r) => topicRows(r.call).map((t) => [t.name, t.duration]),
-      );
       return [...gone];
     });
   }
