@@ -137,9 +137,10 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
   const { sql, logger } = opts;
   const now = opts.now ?? Date.now;
   const applied = await migrate(sql);
-  // Migration 2 dropped rm_call's JSON columns: rewrite the rows without them (outside the
-  // migration's transaction, where VACUUM cannot run), so filters scan narrow rows at once.
-  if (applied.includes(2)) await sql.query('VACUUM (FULL, ANALYZE) rm_call');
+  // Migrations 2 and 3 rewrote every rm_call row (2 dropped its JSON columns, 3 added the filter
+  // arrays): compact the table (outside the migration's transaction, where VACUUM cannot run), so
+  // filters scan live rows only from the start.
+  if (applied.includes(2) || applied.includes(3)) await sql.query('VACUUM (FULL, ANALYZE) rm_call');
   const configOf = await textConfigs(sql);
   const writes = createWrites(sql, configOf);
   const state = createFillState(sql);
