@@ -14,6 +14,7 @@ export default mergeConfig(
         'test/browser/**',
         'test/federation/mesh-compose-and-hive-gateway-cli-serve-every-root-field.test.ts',
         'test/gong/burst-stays-within-gong-rate.test.ts',
+        'test/ops/a-bad-trusted-documents-manifest-is-one-line-naming-its-variable.test.ts',
         'test/ops/node-subscription-example-prints-and-resumes.test.ts',
         'test/ops/production-without-gong-credentials-refuses-to-start.test.ts',
         'test/ops/sigterm-drains-and-exits.test.ts',

@@ -41,6 +41,7 @@ import { createValidation } from './graphql/pipeline/rules.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { mergeResolvers } from './graphql/resolvers/index.js';
 import { createGraphqlTracing } from './graphql/tracing.js';
+import { loadTrustedDocuments, trustedDocumentStep } from './graphql/trusted-documents.js';
 import { createSyncState } from './sync/sync-state.js';
 import { createExplorer } from './http/explorer.js';
 import { graphqlRoute } from './http/graphql-route.js';
@@ -151,6 +152,21 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const metrics = deps.metrics ?? createMetrics();
   const now = deps.now ?? Date.now;
   const production = config.NODE_ENV === 'production';
+  // Read once, before anything opens: a bad manifest stops start-up with a ConfigError.
+  const trusted =
+    config.PERSISTED_DOCUMENTS_PATH === undefined
+      ? undefined
+      : loadTrustedDocuments(config.PERSISTED_DOCUMENTS_PATH);
+  if (trusted)
+    logger.info(
+      { documents: trusted.size, only: config.PERSISTED_DOCUMENTS_ONLY },
+      'trusted documents loaded from PERSISTED_DOCUMENTS_PATH',
+    );
+  // Every transport's document step: documentId and APQ hashes name trusted documents.
+  const resolveDocument = trustedDocumentStep({
+    documents: trusted,
+    onlyTrusted: config.PERSISTED_DOCUMENTS_ONLY,
+  });
   const shared = createSharedState(config, { logger, metrics, now: deps.now });
   const { store, redis } = shared;
 
@@ -308,6 +324,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     metrics,
     operationLabel,
     maxEntities: config.GRAPHQL_MAX_ENTITIES,
+    resolveDocument,
   });
   const apollo = createApollo({
     schema,
@@ -339,6 +356,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     graphqlRoute({
       server: apollo,
       authenticate: (request) => pipeline.authenticate(request),
+      resolveDocument: pipeline.resolveDocument,
       maxBodyBytes: deps.maxGraphQLBodyBytes,
       bodyDeadlines,
       maxBatchSize: config.GRAPHQL_MAX_BATCH_SIZE,

@@ -77,6 +77,11 @@ async function main(): Promise<void> {
       metrics: createMetrics({ defaultMetrics: true }),
     });
   } catch (e) {
+    if (e instanceof ConfigError) {
+      // What only start-up can check (PERSISTED_DOCUMENTS_PATH's manifest): one line naming it.
+      process.stderr.write(`Cannot start: ${e.message}\n`);
+      process.exit(1);
+    }
     const why = listenFailure(e, 'PORT', config.PORT);
     if (why === undefined) throw e;
     process.stderr.write(`Cannot start: ${why}\n`);

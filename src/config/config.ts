@@ -410,6 +410,17 @@ export const VARS = {
     schema: bool.optional(),
     description: 'Allow introspection. Default: on unless NODE_ENV=production.',
   },
+  // ---- trusted documents (docs/security.md "Trusted documents")
+  PERSISTED_DOCUMENTS_PATH: {
+    schema: z.string().min(1).optional(),
+    description:
+      "A graphql-codegen client preset `persisted-documents.json` (hash → document), read once at start-up. Its operations are accepted by `documentId` and by APQ's `extensions.persistedQuery.sha256Hash`.",
+  },
+  PERSISTED_DOCUMENTS_ONLY: {
+    schema: bool.default(false),
+    description:
+      'true: every transport refuses any operation that is not in PERSISTED_DOCUMENTS_PATH (PERSISTED_QUERY_NOT_IN_LIST).',
+  },
 
   // ---- webhooks and events
   GONG_WEBHOOK_PUBLIC_KEY: {
@@ -593,6 +604,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET: set both or neither');
     if ((c.GONG_OAUTH_CLIENT_ID === undefined) !== (c.GONG_OAUTH_CLIENT_SECRET === undefined))
       problems.push('GONG_OAUTH_CLIENT_ID and GONG_OAUTH_CLIENT_SECRET: set both or neither');
+    if (c.PERSISTED_DOCUMENTS_ONLY && c.PERSISTED_DOCUMENTS_PATH === undefined)
+      problems.push(
+        'PERSISTED_DOCUMENTS_ONLY: true needs PERSISTED_DOCUMENTS_PATH (the manifest of the operations to allow)',
+      );
     if (c.REDIS_URL !== undefined && c.REDIS_CLUSTER_NODES !== undefined)
       problems.push(
         'REDIS_URL and REDIS_CLUSTER_NODES: set one of them (one server, or a cluster), not both',

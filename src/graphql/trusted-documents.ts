@@ -5,13 +5,15 @@
  * `extensions.persistedQuery.sha256Hash`; with `onlyTrusted` nothing else runs
  * (docs/security.md, "Trusted documents").
  *
- * `resolveDocument` is the pure step every transport runs on each operation before parsing: it
- * never throws and reads nothing but its arguments.
+ * `trustedDocumentStep` is the operation pipeline's document step (./pipeline/document.ts), which
+ * every transport runs before parsing: it never throws and reads nothing but its arguments.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, GatewayError, httpStatusOf } from '../errors.js';
+import { parse } from 'graphql';
+import { ConfigError } from '../config/config.js';
+import { ErrorCode, httpStatusOf } from '../errors.js';
+import type { DocumentRequest, ResolveDocument, ResolvedDocument } from './pipeline/document.js';
 
 export interface TrustedDocuments {
   /** Documents in the manifest. */
@@ -28,32 +30,31 @@ export interface TrustedDocuments {
 const sha = (algorithm: 'sha1' | 'sha256', text: string) =>
   createHash(algorithm).update(text).digest('hex');
 
-/** Reads a manifest; the error names where it came from and what is wrong with it. */
-export function parseManifest(json: string, source: string): TrustedDocuments {
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Reads a manifest's text; the error says what the text is instead of hash → document. */
+export function parseManifest(json: string): TrustedDocuments {
   let manifest: unknown;
   try {
     manifest = JSON.parse(json);
   } catch (e) {
-    throw new Error(`${source}: not JSON (${e instanceof Error ? e.message : String(e)})`, {
-      cause: e,
-    });
+    throw new Error(`which is not JSON (${reason(e)})`, { cause: e });
   }
   if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest))
     throw new Error(
-      `${source}: expected graphql-codegen's persisted documents, an object of hash → document, got ${Array.isArray(manifest) ? 'an array' : typeof manifest}`,
+      `which holds ${Array.isArray(manifest) ? 'an array' : manifest === null ? 'null' : `a ${typeof manifest}`}`,
     );
   const byId = new Map<string, string>();
   const texts = new Set<string>();
   for (const [hash, document] of Object.entries(manifest)) {
     if (typeof document !== 'string')
-      throw new Error(`${source}: the entry ${JSON.stringify(hash)} is not a document string`);
+      throw new Error(`whose entry ${JSON.stringify(hash)} is not a document string`);
     try {
       parse(document, { noLocation: true });
     } catch (e) {
-      throw new Error(
-        `${source}: the document ${JSON.stringify(hash)} does not parse: ${e instanceof Error ? e.message : String(e)}`,
-        { cause: e },
-      );
+      throw new Error(`whose document ${JSON.stringify(hash)} does not parse: ${reason(e)}`, {
+        cause: e,
+      });
     }
     texts.add(document);
     const sha256 = sha('sha256', document);
@@ -67,36 +68,31 @@ export function parseManifest(json: string, source: string): TrustedDocuments {
   };
 }
 
-/** Loads PERSISTED_DOCUMENTS_PATH at start-up. */
+/**
+ * Loads PERSISTED_DOCUMENTS_PATH once, at start-up. A file that cannot be read or is not a
+ * manifest is a ConfigError of one line: the variable, what it expects, what it was given.
+ */
 export function loadTrustedDocuments(path: string): TrustedDocuments {
-  let json: string;
   try {
-    json = readFileSync(path, 'utf8');
+    return parseManifest(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(
-      `PERSISTED_DOCUMENTS_PATH: cannot read ${path} (${e instanceof Error ? e.message : String(e)})`,
+    const why =
+      (e as { code?: unknown }).code === undefined
+        ? reason(e)
+        : `which cannot be read (${reason(e)})`;
+    throw new ConfigError(
+      `PERSISTED_DOCUMENTS_PATH: expected graphql-codegen's persisted-documents.json (a JSON object of hash → document), got ${JSON.stringify(path)}, ${why}`.replace(
+        /\s*\n\s*/g,
+        ' ',
+      ),
       { cause: e },
     );
   }
-  return parseManifest(json, `PERSISTED_DOCUMENTS_PATH ${path}`);
 }
-
-/** The parts of a GraphQL request (HTTP body or query string, a WebSocket or SSE payload) that name its document. */
-export interface DocumentRequest {
-  query?: unknown;
-  documentId?: unknown;
-  extensions?: unknown;
-}
-
-export type ResolvedDocument =
-  /** Run this document: the trusted one the request named (or sent in full, in trusted-only mode). */
-  | { kind: 'document'; query: string; documentId?: string }
-  /** Nothing trusted documents decide here: the request goes on as it was sent (APQ, plain queries). */
-  | { kind: 'as-sent' }
-  | { kind: 'refused'; error: GatewayError };
 
 export interface TrustedDocumentPolicy {
-  documents?: TrustedDocuments;
+  /** PERSISTED_DOCUMENTS_PATH's documents; none when it is not set. */
+  documents?: TrustedDocuments | undefined;
   /** PERSISTED_DOCUMENTS_ONLY. */
   onlyTrusted: boolean;
 }
@@ -107,21 +103,24 @@ const apqHash = (extensions: unknown): string | undefined => {
   return typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined;
 };
 
-const refused = (code: ErrorCode, message: string, details = {}): ResolvedDocument => ({
-  kind: 'refused',
-  error: new GatewayError(code, message, details),
+const refused = (
+  code: ErrorCode,
+  message: string,
+  details: Record<string, string> = {},
+): ResolvedDocument => ({
+  ok: false,
+  status: httpStatusOf[code],
+  error: { message, extensions: { ...details, code } },
 });
 
 const ONLY =
   'This gateway runs only its trusted documents (PERSISTED_DOCUMENTS_ONLY): send the `documentId` of one of them';
 
 /** Which document a request runs, by the rules above. Never throws. */
-export function resolveDocument(
-  req: DocumentRequest,
-  policy: TrustedDocumentPolicy,
-): ResolvedDocument {
+function resolveTrusted(req: DocumentRequest, policy: TrustedDocumentPolicy): ResolvedDocument {
   const { documents, onlyTrusted } = policy;
-  const query = typeof req.query === 'string' ? req.query : undefined;
+  // An empty query is no query: graphql-ws requires the field, so its clients send '' with a name.
+  const query = typeof req.query === 'string' && req.query !== '' ? req.query : undefined;
   const named =
     typeof req.documentId === 'string' ? req.documentId : (apqHash(req.extensions) ?? undefined);
   if (named !== undefined) {
@@ -133,7 +132,7 @@ export function resolveDocument(
           `The request names the trusted document ${JSON.stringify(named)} and sends a different query: send one of them`,
           { field: 'query' },
         );
-      return { kind: 'document', query: document, documentId: named };
+      return { ok: true, query: document, documentId: named };
     }
     if (typeof req.documentId === 'string')
       return refused(
@@ -144,42 +143,20 @@ export function resolveDocument(
         { field: 'documentId' },
       );
     // An APQ hash the manifest does not hold: Apollo's own APQ answers it, unless only trusted ones run.
-    if (!onlyTrusted) return { kind: 'as-sent' };
+    if (!onlyTrusted) return { ok: true, query };
     return refused(
       ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
       `${ONLY}; no trusted document has this hash`,
     );
   }
-  if (!onlyTrusted || query === undefined) return { kind: 'as-sent' };
+  if (!onlyTrusted || query === undefined) return { ok: true, query };
   // The full text of a trusted document is that document (clients that send both, or only text).
-  if (documents?.has(query)) return { kind: 'document', query };
+  if (documents?.has(query)) return { ok: true, query };
   return refused(ErrorCode.PERSISTED_QUERY_NOT_IN_LIST, `${ONLY}; this query is not one of them`);
 }
 
-/**
- * The step as the operation pipeline runs it before parsing: the document to run (undefined when
- * the request names none the gateway knows, for the executor to answer), or a refusal with the
- * HTTP status of its code and the error every transport delivers.
- */
-export function trustedDocumentStep(
-  policy: TrustedDocumentPolicy,
-): (
-  req: DocumentRequest,
-) =>
-  | { ok: true; query: string | undefined }
-  | { ok: false; status: number; error: GraphQLFormattedError } {
-  return (req) => {
-    const r = resolveDocument(req, policy);
-    if (r.kind === 'refused') {
-      const { code, message, details } = r.error;
-      const shown = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
-      return {
-        ok: false,
-        status: httpStatusOf[code],
-        error: { message, extensions: { ...shown, code } },
-      };
-    }
-    if (r.kind === 'document') return { ok: true, query: r.query };
-    return { ok: true, query: typeof req.query === 'string' ? req.query : undefined };
-  };
-}
+/** The pipeline's document step for a policy (PERSISTED_DOCUMENTS_PATH and _ONLY). */
+export const trustedDocumentStep =
+  (policy: TrustedDocumentPolicy): ResolveDocument =>
+  (req) =>
+    resolveTrusted(req, policy);

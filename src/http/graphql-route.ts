@@ -24,6 +24,7 @@ import type { MultipartSubscriptions } from './multipart-subscriptions.js';
 import { jsonTypeFor, negotiate } from './negotiate.js';
 import { readBody, sendJson, type BodyDeadlines } from './respond.js';
 import type { Route } from './router.js';
+import { omit } from '../util/omit.js';
 import { isSseControlRequest, type SseSubscriptions } from './sse-subscriptions.js';
 
 /** Generic in the context so benchmarks host a bare Apollo Server exactly the way the gateway is hosted. */
@@ -109,11 +110,15 @@ function sendRefusal(req: IncomingMessage, res: ServerResponse, r: Refusal, clos
 }
 
 /** Whether a document selects a subscription (only asked when that changes the framing). */
-function isSubscription(params: OperationParams, maxTokens: number | undefined): boolean {
-  if (typeof params.query !== 'string') return false;
+function isSubscription(
+  query: unknown,
+  operationName: unknown,
+  maxTokens: number | undefined,
+): boolean {
+  if (typeof query !== 'string') return false;
   try {
-    const doc = parse(params.query, maxTokens === undefined ? undefined : { maxTokens });
-    const name = typeof params.operationName === 'string' ? params.operationName : undefined;
+    const doc = parse(query, maxTokens === undefined ? undefined : { maxTokens });
+    const name = typeof operationName === 'string' ? operationName : undefined;
     return getOperationAST(doc, name)?.operation === OperationTypeNode.SUBSCRIPTION;
   } catch {
     return false; // Apollo answers the parse error
@@ -141,8 +146,17 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
         errors: [r.error],
       };
     if (r.query === undefined) return p;
-    // The resolved text replaces whatever named it.
-    return { ...p, query: r.query, documentId: undefined };
+    if (r.documentId === undefined) return { ...p, query: r.query };
+    // A trusted document replaces whatever named it; Apollo's APQ would check the name against
+    // the sha256 of the text (a manifest key is not always that) and cache the text again.
+    const kept = withoutApq(p.extensions);
+    const rest = omit(omit(p, 'documentId'), 'extensions');
+    return { ...rest, query: r.query, ...(kept === undefined ? {} : { extensions: kept }) };
+  };
+  /** The text a request runs, for choosing its framing before the stream runs the step again. */
+  const textOf = (p: OperationParams): unknown => {
+    const r = resolve?.(p);
+    return r?.ok && r.query !== undefined ? r.query : p.query;
   };
 
   return {
@@ -201,7 +215,7 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
         const kind =
           n.operation === n.subscription
             ? n.operation
-            : isSubscription(params, opts.maxTokens)
+            : isSubscription(textOf(params), params.operationName, opts.maxTokens)
               ? n.subscription
               : n.operation;
         if (kind === 'sse') {
@@ -228,12 +242,15 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
         if (isRefusal(one)) return sendRefusal(req, res, one, false);
         apolloBody = one;
       } else if (body === undefined && resolve) {
-        const one = resolved(paramsOf(url, undefined));
+        const sent = paramsOf(url, undefined);
+        const one = resolved(sent);
         if (isRefusal(one)) return sendRefusal(req, res, one, false);
-        if (typeof one.query === 'string' && one.query !== url.searchParams.get('query')) {
+        if (one.query !== sent.query || one.extensions !== sent.extensions) {
           const q = new URLSearchParams(url.search);
-          q.set('query', one.query);
+          if (typeof one.query === 'string') q.set('query', one.query);
           q.delete('documentId');
+          if (one.extensions === undefined) q.delete('extensions');
+          else q.set('extensions', JSON.stringify(one.extensions));
           search = `?${q.toString()}`;
         }
       }
@@ -267,3 +284,11 @@ export function graphqlRoute<C extends BaseContext = GatewayContext>(
 }
 
 const BAD_JSON = Symbol('bad JSON');
+
+/** Extensions without APQ's `persistedQuery` (undefined when nothing else is left). */
+function withoutApq(extensions: unknown): unknown {
+  if (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions))
+    return extensions;
+  const rest = omit(extensions as Record<string, unknown>, 'persistedQuery');
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}

@@ -3,31 +3,9 @@
  * terminal, some supervisors) drains and exits 0 like SIGTERM instead of dying at once, and a
  * PORT that another process holds is one line on stderr naming PORT, with exit code 1.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { eventually } from './support.js';
-
-/** Runs `node --import tsx src/main.ts` and collects what it prints. */
-function main(env: Record<string, string>) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('../..', import.meta.url),
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      HOST: '127.0.0.1',
-      READ_MODEL: 'off',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  proc.stdout.on('data', (b: Buffer) => (out.stdout += b.toString()));
-  proc.stderr.on('data', (b: Buffer) => (out.stderr += b.toString()));
-  // 'close', not 'exit': the exit code once every line it printed has been read.
-  const exited = new Promise<number | null>((resolve) => proc.once('close', resolve));
-  return { proc, out, exited };
-}
+import { eventually, spawnMain as main } from './support.js';
 
 describe('npm start', () => {
   it('SIGHUP drains the query in flight, then exits 0', async () => {

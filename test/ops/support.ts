@@ -31,6 +31,27 @@ export interface Started {
   output: () => string;
 }
 
+/** Runs `node --import tsx src/main.ts` on loopback and collects what it prints. */
+export function spawnMain(env: Record<string, string>) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: new URL('../..', import.meta.url),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      HOST: '127.0.0.1',
+      READ_MODEL: 'off',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  proc.stdout.on('data', (b: Buffer) => (out.stdout += b.toString()));
+  proc.stderr.on('data', (b: Buffer) => (out.stderr += b.toString()));
+  // 'close', not 'exit': the exit code once every line it printed has been read.
+  const exited = new Promise<number | null>((resolve) => proc.once('close', resolve));
+  return { proc, out, exited };
+}
+
 /** Starts `node --import tsx src/main.ts` and reads the URLs it prints. */
 export async function startMain(env: Record<string, string>): Promise<Started> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

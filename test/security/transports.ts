@@ -36,6 +36,13 @@ export interface Outcome {
   data?: unknown;
 }
 
+/**
+ * What names the document: its text, or the request's fields as a client sends them (a
+ * `documentId`, APQ's `extensions.persistedQuery`, or an empty `query` beside them over graphql-ws).
+ */
+export type Operation = string | { query?: string; documentId?: string; extensions?: object };
+const fieldsOf = (op: Operation) => (typeof op === 'string' ? { query: op } : op);
+
 const MULTIPART_ACCEPT =
   'multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json';
 
@@ -169,14 +176,15 @@ const wsParams = (headers: Record<string, string>) => ({
 export async function subscribeOver(
   t: StreamingTransport,
   url: string,
-  query: string,
+  query: Operation,
   headers: Record<string, string> = {},
   variables?: Record<string, unknown>,
 ): Promise<Live> {
   const c = liveCollector();
   const ac = new AbortController();
   const base = { ...c.live, close: () => ac.abort() };
-  const body = JSON.stringify({ query, variables });
+  const fields = fieldsOf(query);
+  const body = JSON.stringify({ ...fields, variables });
   const failed = (status: number, text: string) => {
     let parsed: unknown;
     try {
@@ -195,7 +203,7 @@ export async function subscribeOver(
     ws.on('message', (m) => {
       const msg = JSON.parse((m as Buffer).toString()) as { type: string; payload?: unknown };
       if (msg.type === 'connection_ack')
-        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { ...fields, variables } }));
       else if (msg.type === 'next') {
         const r = fromResult(undefined, msg.payload);
         if (r.errors.length > 0 && r.data == null) c.end(r);
@@ -264,7 +272,11 @@ export async function subscribeOver(
         'content-type': 'application/json',
         'x-graphql-event-stream-token': token,
       },
-      body: JSON.stringify({ query, variables, extensions: { operationId: id } }),
+      body: JSON.stringify({
+        ...fields,
+        variables,
+        extensions: { ...fields.extensions, operationId: id },
+      }),
     });
     if (post.status !== 202) {
       failed(post.status, await post.text());
@@ -298,21 +310,25 @@ export async function subscribeOver(
   return base;
 }
 
-/** Sends one query or mutation over `t` and returns its first answer. */
+/**
+ * Sends one query or mutation over `t` and returns its first answer. A batch sends it with
+ * `{ __typename }` after it, or twice when it is named rather than sent as text.
+ */
 export async function operationOver(
   t: Transport,
   url: string,
-  query: string,
+  query: Operation,
   headers: Record<string, string> = {},
   variables?: Record<string, unknown>,
 ): Promise<Outcome> {
   const json = { 'content-type': 'application/json' };
   const accept = { accept: 'application/graphql-response+json, application/json' };
+  const fields = fieldsOf(query);
   switch (t) {
     case 'http-get': {
       const u = new URL(url);
-      u.searchParams.set('query', query);
-      if (variables) u.searchParams.set('variables', JSON.stringify(variables));
+      for (const [k, v] of Object.entries({ ...fields, variables }))
+        if (v !== undefined) u.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
       const res = await fetch(u, { headers: { ...headers, ...accept } });
       return fromResult(res.status, await res.json());
     }
@@ -320,15 +336,16 @@ export async function operationOver(
       const res = await fetch(url, {
         method: 'POST',
         headers: { ...headers, ...json, ...accept },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ ...fields, variables }),
       });
       return fromResult(res.status, await res.json());
     }
     case 'http-batch': {
+      const second = typeof query === 'string' ? { query: '{ __typename }' } : fields;
       const res = await fetch(url, {
         method: 'POST',
         headers: { ...headers, ...json, ...accept },
-        body: JSON.stringify([{ query, variables }, { query: '{ __typename }' }]),
+        body: JSON.stringify([{ ...fields, variables }, second]),
       });
       const body = (await res.json()) as unknown;
       return fromResult(res.status, Array.isArray(body) ? body[0] : body);

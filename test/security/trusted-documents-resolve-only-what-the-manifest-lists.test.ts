@@ -5,66 +5,74 @@
  * test/http/client-codegen-example-generates-typed-operations-and-trusted-documents.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+import type { ResolvedDocument } from '../../src/graphql/pipeline/document.js';
 import {
+  loadTrustedDocuments,
   parseManifest,
-  resolveDocument,
   trustedDocumentStep,
-  type ResolvedDocument,
 } from '../../src/graphql/trusted-documents.js';
 
 const DOC = 'query Workspaces { gongWorkspaces { id name } }';
 const sha256 = createHash('sha256').update(DOC).digest('hex');
 const sha1 = createHash('sha1').update(DOC).digest('hex');
 // The client preset's default keys are bare sha1 hashes.
-const documents = parseManifest(JSON.stringify({ [sha1]: DOC }), 'test manifest');
-const open = { documents, onlyTrusted: false };
-const only = { documents, onlyTrusted: true };
+const documents = parseManifest(JSON.stringify({ [sha1]: DOC }));
+const open = trustedDocumentStep({ documents, onlyTrusted: false });
+const only = trustedDocumentStep({ documents, onlyTrusted: true });
+const none = trustedDocumentStep({ onlyTrusted: false });
 const apq = (hash: string) => ({
   extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
 });
-const code = (r: ResolvedDocument) => (r.kind === 'refused' ? r.error.code : r.kind);
+const code = (r: ResolvedDocument) => (r.ok ? 'ok' : r.error.extensions?.code);
+const message = (r: ResolvedDocument) => (r.ok ? '' : r.error.message);
 
 describe('trusted documents', () => {
   it('a documentId runs its document: the manifest key, or <algorithm>:<hash>', () => {
     for (const id of [sha1, `sha1:${sha1}`, `sha256:${sha256}`, sha256])
-      expect(resolveDocument({ documentId: id }, open), id).toEqual({
-        kind: 'document',
-        query: DOC,
-        documentId: id,
-      });
+      expect(open({ documentId: id }), id).toEqual({ ok: true, query: DOC, documentId: id });
   });
 
   it("APQ's sha256Hash runs the document, with or without its text", () => {
-    expect(resolveDocument(apq(sha256), only)).toMatchObject({ kind: 'document', query: DOC });
-    expect(resolveDocument({ ...apq(sha256), query: DOC }, only)).toMatchObject({
-      kind: 'document',
-    });
+    expect(only(apq(sha256))).toEqual({ ok: true, query: DOC, documentId: sha256 });
+    expect(only({ ...apq(sha256), query: DOC })).toMatchObject({ ok: true, query: DOC });
+  });
+
+  it("an empty query beside a name is no query (graphql-ws's clients must send the field)", () => {
+    expect(only({ query: '', documentId: sha1 })).toMatchObject({ ok: true, query: DOC });
+    expect(only({ query: '', ...apq(sha256) })).toMatchObject({ ok: true, query: DOC });
   });
 
   it('an unknown documentId is PERSISTED_QUERY_NOT_FOUND in either mode, and without a manifest', () => {
-    expect(code(resolveDocument({ documentId: 'sha256:00' }, open))).toBe(
-      'PERSISTED_QUERY_NOT_FOUND',
-    );
-    expect(code(resolveDocument({ documentId: 'x' }, only))).toBe('PERSISTED_QUERY_NOT_FOUND');
-    const none = resolveDocument({ documentId: 'x' }, { onlyTrusted: false });
-    expect(none.kind === 'refused' && none.error.message).toMatch(/PERSISTED_DOCUMENTS_PATH/);
+    expect(open({ documentId: 'sha256:00' })).toMatchObject({
+      ok: false,
+      status: 400,
+      error: { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', field: 'documentId' } },
+    });
+    expect(code(only({ documentId: 'x' }))).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(code(none({ documentId: 'x' }))).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(message(none({ documentId: 'x' }))).toMatch(/PERSISTED_DOCUMENTS_PATH is not set/);
   });
 
   it('a name and a different query is a contradiction, refused', () => {
-    expect(
-      code(resolveDocument({ documentId: sha1, query: '{ gongUsers { totalCount } }' }, open)),
-    ).toBe('BAD_USER_INPUT');
+    expect(code(open({ documentId: sha1, query: '{ gongUsers { totalCount } }' }))).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('without trusted-only mode, APQ registration and plain queries go on as sent', () => {
-    expect(resolveDocument(apq('f'.repeat(64)), open)).toEqual({ kind: 'as-sent' });
-    expect(resolveDocument({ query: '{ gongUsers { totalCount } }' }, open)).toEqual({
-      kind: 'as-sent',
+    // Apollo's own APQ answers a hash the manifest does not hold.
+    expect(open(apq('f'.repeat(64)))).toEqual({ ok: true, query: undefined });
+    expect(open({ query: '{ gongUsers { totalCount } }' })).toEqual({
+      ok: true,
+      query: '{ gongUsers { totalCount } }',
     });
-    expect(resolveDocument({ query: '{ a }' }, { onlyTrusted: false })).toEqual({
-      kind: 'as-sent',
-    });
+    expect(none({ query: '{ a }' })).toEqual({ ok: true, query: '{ a }' });
+    expect(only({})).toEqual({ ok: true, query: undefined });
   });
 
   it('trusted-only mode refuses any other document with PERSISTED_QUERY_NOT_IN_LIST, however it comes', () => {
@@ -73,38 +81,64 @@ describe('trusted documents', () => {
       { ...apq('f'.repeat(64)), query: '{ gongUsers { totalCount } }' },
       apq('f'.repeat(64)),
     ]) {
-      const r = resolveDocument(req, only);
-      expect(code(r)).toBe('PERSISTED_QUERY_NOT_IN_LIST');
-      expect(r.kind === 'refused' && r.error.message).toMatch(/PERSISTED_DOCUMENTS_ONLY/);
+      const r = only(req);
+      expect(r).toMatchObject({
+        ok: false,
+        status: 400,
+        error: { extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } },
+      });
+      expect(message(r)).toMatch(/PERSISTED_DOCUMENTS_ONLY.*documentId/);
     }
     // The exact text of a trusted document is that document.
-    expect(resolveDocument({ query: DOC }, only)).toEqual({ kind: 'document', query: DOC });
+    expect(only({ query: DOC })).toEqual({ ok: true, query: DOC });
   });
 
-  it("as the pipeline's step: the document to run, or a refusal with its status and code", () => {
-    const step = trustedDocumentStep(only);
-    expect(step({ documentId: sha1 })).toEqual({ ok: true, query: DOC });
-    expect(step({})).toEqual({ ok: true, query: undefined });
-    expect(step({ query: '{ a }' })).toEqual({
-      ok: false,
-      status: 400,
-      error: {
-        message: expect.stringMatching(/PERSISTED_DOCUMENTS_ONLY/) as unknown,
-        extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' },
-      },
+  describe('a manifest that is not hash → document stops start-up with one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trusted-documents-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const load = (name: string, text?: string) => {
+      const path = join(dir, name);
+      if (text !== undefined) writeFileSync(path, text);
+      try {
+        loadTrustedDocuments(path);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        const m = (e as Error).message;
+        expect(m.split('\n')).toHaveLength(1);
+        // The variable, what it expects, and what it was given.
+        expect(m).toMatch(
+          /^PERSISTED_DOCUMENTS_PATH: expected graphql-codegen's persisted-documents\.json \(a JSON object of hash → document\), got "/,
+        );
+        expect(m).toContain(JSON.stringify(path));
+        return m;
+      }
+      throw new Error(`${name} loaded`);
+    };
+
+    it.each([
+      ['missing.json', undefined, /which cannot be read \(ENOENT/],
+      ['array.json', '[1]', /which holds an array$/],
+      ['text.json', '{', /which is not JSON \(/],
+      ['number.json', '{"a": 1}', /whose entry "a" is not a document string$/],
+      ['syntax.json', '{"a": "query {"}', /whose document "a" does not parse: Syntax Error/],
+    ])('%s', (name, text, why) => {
+      expect(load(name, text)).toMatch(why);
     });
-    expect(trustedDocumentStep(open)({ documentId: 'nope' })).toMatchObject({
-      ok: false,
-      status: 400,
-      error: { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', field: 'documentId' } },
+
+    it('and a good one loads', () => {
+      const path = join(dir, 'good.json');
+      writeFileSync(path, JSON.stringify({ [sha1]: DOC }));
+      expect(loadTrustedDocuments(path).size).toBe(1);
     });
-    expect(trustedDocumentStep(open)({ query: '{ a }' })).toEqual({ ok: true, query: '{ a }' });
   });
 
-  it('a manifest that is not hash → document stops start-up with the reason', () => {
-    expect(() => parseManifest('[1]', 'm.json')).toThrow(/m.json: expected .* got an array/);
-    expect(() => parseManifest('{', 'm.json')).toThrow(/m.json: not JSON/);
-    expect(() => parseManifest('{"a": 1}', 'm.json')).toThrow(/"a" is not a document string/);
-    expect(() => parseManifest('{"a": "query {"}', 'm.json')).toThrow(/"a" does not parse/);
+  it('PERSISTED_DOCUMENTS_ONLY needs PERSISTED_DOCUMENTS_PATH', () => {
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS_ONLY: 'true' })).toThrow(
+      /^PERSISTED_DOCUMENTS_ONLY: true needs PERSISTED_DOCUMENTS_PATH/,
+    );
+    expect(
+      loadConfig({ PERSISTED_DOCUMENTS_ONLY: 'true', PERSISTED_DOCUMENTS_PATH: 'docs.json' }),
+    ).toMatchObject({ PERSISTED_DOCUMENTS_ONLY: true, PERSISTED_DOCUMENTS_PATH: 'docs.json' });
+    expect(loadConfig({}).PERSISTED_DOCUMENTS_ONLY).toBe(false);
   });
 });

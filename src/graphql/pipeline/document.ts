@@ -1,10 +1,10 @@
 /**
  * Resolving the document of a request: the one step where the text of an operation is decided,
  * before parsing, on every transport (HTTP GET/POST and batches, SSE, multipart, graphql-ws).
- * Today the document is the `query` the client sent. Persisted or trusted documents plug in
- * here: a `ResolveDocument` that looks up `documentId` (GraphQL over HTTP persisted operations)
- * or `extensions.persistedQuery.sha256Hash` (APQ) in a manifest, and refuses what is not in it
- * when only trusted documents are allowed. Internal to the operation pipeline.
+ * By default the document is the `query` the client sent; the gateway runs the trusted-documents
+ * step (../trusted-documents.ts), which looks up `documentId` (GraphQL over HTTP persisted
+ * operations) or `extensions.persistedQuery.sha256Hash` (APQ) in a manifest, and refuses what is
+ * not in it when only trusted documents are allowed. Internal to the operation pipeline.
  */
 import type { GraphQLFormattedError } from 'graphql';
 
@@ -21,7 +21,12 @@ export type ResolvedDocument =
    * (Apollo over HTTP answers APQ's PERSISTED_QUERY_NOT_FOUND itself; the streaming transports
    * refuse it as a request without a query).
    */
-  | { ok: true; query: string | undefined }
+  | {
+      ok: true;
+      query: string | undefined;
+      /** The id that named `query` in the manifest of trusted documents (the text is the manifest's, not the client's). */
+      documentId?: string;
+    }
   /** Refused before parsing: `status` for protocols that answer with one, the error for all. */
   | { ok: false; status: number; error: GraphQLFormattedError };
 
