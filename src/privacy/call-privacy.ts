@@ -1,15 +1,15 @@
 /**
  * The one privacy rule for calls, applied on every path that serves a call or anything of it
  * (by-id and list reads, links, federation `_entities`, transcripts, sync pages, live
- * subscriptions and replays):
+ * subscriptions and replays, searches of the read model and the CRM record join):
  *
  *   a call is served only if it is not deleted, and, unless the caller asked for private calls,
  *   neither the record at hand nor the newest knowledge of the call says it is private.
  *
- * The record at hand may be old (a cached entry, a webhook payload in the event log); the newest
- * knowledge is the change index (what the last sweep or read saw, tombstones of deleted calls),
- * then the entity cache. Unknown privacy fails closed wherever a call had to be looked up and was
- * not found. `_entities` has no `includePrivate`, so it never serves a private call or its
+ * The record at hand may be old (a cached entry, a webhook payload in the event log, a row of the
+ * search read model that has not applied the latest change yet); the newest knowledge is the
+ * change index (what the last sweep or read saw, tombstones of deleted calls), then the entity
+ * cache. Unknown privacy fails closed wherever a call had to be looked up and was not found. `_entities` has no `includePrivate`, so it never serves a private call or its
  * transcript.
  */
 import DataLoader from 'dataloader';
@@ -65,6 +65,31 @@ export async function hiddenIds(
     const s = standings[i];
     if (s instanceof Error) throw s;
     if (!servable(r, s, includePrivate)) hidden.add(r.id);
+  });
+  return hidden;
+}
+
+/**
+ * The ids of many calls not to serve, with one standings read and no per-operation loader: a
+ * search checks every call it matched (thousands), so that its count, its page and its snippets
+ * hold only what the caller may see. Each record's own flag is the read model's, which may be
+ * older than the standing.
+ */
+export async function hiddenAmong(
+  standings: CallStandings | undefined,
+  connectionRef: string,
+  records: readonly { id: string; isPrivate?: boolean | null | undefined }[],
+  includePrivate: boolean,
+): Promise<Set<string>> {
+  const hidden = new Set<string>();
+  const known = standings
+    ? await standings.of(
+        connectionRef,
+        records.map((r) => r.id),
+      )
+    : [];
+  records.forEach((r, i) => {
+    if (!servable(r, known[i], includePrivate)) hidden.add(r.id);
   });
   return hidden;
 }

@@ -41,14 +41,15 @@ export interface BackgroundDeps {
   now(): number;
   sleep: Sleep;
   /**
-   * Refreshes the planner's statistics. PGlite runs no autovacuum, so without it the planner
-   * guesses row counts and picks plans that are slow once the model is large.
+   * Refreshes the planner's statistics, makes dead rows reusable and checkpoints the WAL. PGlite
+   * runs no autovacuum and no checkpointer: without it the planner guesses row counts (slow
+   * plans once the model is large) and the directory grows with every write.
    */
-  analyze(): Promise<void>;
+  maintain(): Promise<void>;
 }
 
-/** Statistics are refreshed every this many pages while a fill runs, and when it ends. */
-const ANALYZE_EVERY = 20;
+/** Maintenance runs every this many pages while a fill runs, and when it ends. */
+const MAINTAIN_EVERY = 20;
 
 const LEASE_MS = 120_000;
 const MAX_BACKOFF_MS = 300_000;
@@ -171,10 +172,10 @@ async function fillConnection(
       ...(newWalk ? { expected: read + total } : {}),
     });
     read += items.length;
-    if (++pages % ANALYZE_EVERY === 0) await deps.analyze();
+    if (++pages % MAINTAIN_EVERY === 0) await deps.maintain();
     if (!next) {
       await state.finish(conn, deps.now());
-      await deps.analyze();
+      await deps.maintain();
       logger.info({ calls: read }, 'read model: fill done');
       return;
     }

@@ -42,7 +42,7 @@ export function createReadModelMetrics(
   };
   new Gauge({
     name: 'gong_gateway_read_model_rows',
-    help: 'Rows in the search read model, by kind (summed over connections).',
+    help: 'Rows in the search read model by kind (calls, sentences; for party, crm_object, tracker and topic the values the filters match), summed over connections.',
     labelNames: ['kind'],
     registers,
     async collect() {

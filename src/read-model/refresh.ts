@@ -42,9 +42,10 @@ export function createRefreshQueue(sql: Sql, opts: { lingerMs: number }): Refres
       await sql.query(
         `INSERT INTO rm_refresh (conn, call_id, due_at, changed)
          SELECT c.conn, c.call_id, now() + $3::int * interval '1 millisecond', false
-         FROM rm_call c LEFT JOIN rm_fill f ON f.conn = c.conn
+         FROM rm_call c JOIN rm_call_record d ON d.conn = c.conn AND d.call_id = c.call_id
+           LEFT JOIN rm_fill f ON f.conn = c.conn
          WHERE c.conn = $1 AND c.call_id = ANY($2::text[])
-           AND (c.parties IS NULL OR c.context IS NULL OR c.trackers IS NULL OR c.topics IS NULL)
+           AND (d.parties IS NULL OR d.context IS NULL OR d.trackers IS NULL OR d.topics IS NULL)
            AND (f.conn IS NULL OR f.done_at IS NOT NULL OR c.started < f.position
              OR c.started >= f.target_to)
          ON CONFLICT DO NOTHING`,
@@ -70,10 +71,10 @@ export function createRefreshQueue(sql: Sql, opts: { lingerMs: number }): Refres
       );
       // Queued only for a missing section that another read has brought meanwhile: nothing to do.
       const moot = await sql.query<{ call_id: string }>(
-        `DELETE FROM rm_refresh r USING rm_call c
+        `DELETE FROM rm_refresh r USING rm_call_record d
          WHERE r.conn = $1 AND r.call_id = ANY($2::text[]) AND NOT r.changed
-           AND c.conn = r.conn AND c.call_id = r.call_id AND c.parties IS NOT NULL
-           AND c.context IS NOT NULL AND c.trackers IS NOT NULL AND c.topics IS NOT NULL
+           AND d.conn = r.conn AND d.call_id = r.call_id AND d.parties IS NOT NULL
+           AND d.context IS NOT NULL AND d.trackers IS NOT NULL AND d.topics IS NOT NULL
          RETURNING r.call_id`,
         [first.conn, rows.map((r) => r.call_id)],
       );

@@ -84,61 +84,50 @@ export const basicParty = (p: Party): Party => ({
   ...(p.context != null ? { context: basicContext(p.context) } : {}),
 });
 
-export interface PartyRow {
-  email: string | null;
-  domain: string | null;
-  userId: string | null;
+/**
+ * What the filters match, per call: lower-cased party e-mails and their domains, the CRM object
+ * ids of the call and of its parties (contacts, leads), the names (lower-cased) of trackers that
+ * fired and of topics the call spent time on. Null where the record does not hold the section
+ * (the model keeps what it had).
+ */
+export interface FilterValues {
+  emails: string[] | null;
+  domains: string[] | null;
+  crmObjectIds: string[] | null;
+  trackerNames: string[] | null;
+  topicNames: string[] | null;
 }
 
-export function partyRows(parties: readonly Party[]): PartyRow[] {
-  return parties.map((p) => {
-    const email = p.emailAddress?.trim().toLowerCase() || null;
-    const at = email?.lastIndexOf('@') ?? -1;
-    return {
-      email,
-      domain: email && at > 0 ? email.slice(at + 1) : null,
-      userId: p.userId ?? null,
-    };
-  });
-}
+const distinct = (xs: (string | null | undefined)[]): string[] =>
+  [...new Set(xs)].filter((x): x is string => typeof x === 'string' && x.length > 0);
 
-export interface CrmObjectRow {
-  objectId: string;
-  objectType: string | null;
-  system: string | null;
-}
-
-/** The call's CRM objects and its parties' (contacts, leads), each object once. */
-export function crmObjectRows(call: CallData): CrmObjectRow[] {
-  const out = new Map<string, CrmObjectRow>();
-  const add = (contexts: readonly CallContext[] | null | undefined) => {
-    for (const c of contexts ?? [])
-      for (const o of c.objects ?? [])
-        if (o.objectId && !out.has(o.objectId))
-          out.set(o.objectId, {
-            objectId: o.objectId,
-            objectType: o.objectType ?? null,
-            system: c.system ?? null,
-          });
+export function filterValues(call: CallData, held: HeldSections): FilterValues {
+  const emails = distinct((call.parties ?? []).map((p) => p.emailAddress?.trim().toLowerCase()));
+  const objectIds = (contexts: readonly CallContext[] | null | undefined) =>
+    (contexts ?? []).flatMap((c) => (c.objects ?? []).map((o) => o.objectId));
+  const named = <T extends { name?: string | null }>(xs: readonly T[], on: (x: T) => boolean) =>
+    distinct(xs.filter(on).map((x) => x.name?.trim().toLowerCase()));
+  return {
+    emails: held.parties ? emails : null,
+    domains: held.parties
+      ? distinct(
+          emails.map((e) => (e.lastIndexOf('@') > 0 ? e.slice(e.lastIndexOf('@') + 1) : null)),
+        )
+      : null,
+    // Party context comes with the call's context (same selector flag).
+    crmObjectIds: held.context
+      ? distinct([
+          ...objectIds(call.context),
+          ...(call.parties ?? []).flatMap((p) => objectIds(p.context)),
+        ])
+      : null,
+    trackerNames: held.trackers
+      ? named(call.content?.trackers ?? [], (t) => (t.count ?? 0) > 0)
+      : null,
+    topicNames: held.topics
+      ? named(call.content?.topics ?? [], (t) => (t.duration ?? 0) > 0)
+      : null,
   };
-  add(call.context);
-  for (const p of call.parties ?? []) add(p.context);
-  return [...out.values()];
-}
-
-export interface TrackerRow {
-  name: string;
-  trackerId: string | null;
-  count: number;
-}
-
-/** Trackers that fired in the call (count > 0), by lower-cased name. */
-export function trackerRows(call: CallData): TrackerRow[] {
-  return (call.content?.trackers ?? []).flatMap((t) =>
-    t.name && (t.count ?? 0) > 0
-      ? [{ name: t.name.trim().toLowerCase(), trackerId: t.id ?? null, count: t.count ?? 0 }]
-      : [],
-  );
 }
 
 /** Trackers without their occurrences (the index reads them without). */
@@ -148,20 +137,6 @@ export const trackersHeld = (call: CallData) =>
     delete held.occurrences;
     return held;
   });
-
-export interface TopicRow {
-  name: string;
-  duration: number;
-}
-
-/** Topics the call spent time on, by lower-cased name. */
-export function topicRows(call: CallData): TopicRow[] {
-  return (call.content?.topics ?? []).flatMap((t) =>
-    t.name && (t.duration ?? 0) > 0
-      ? [{ name: t.name.trim().toLowerCase(), duration: t.duration ?? 0 }]
-      : [],
-  );
-}
 
 export interface SentenceRow {
   seq: number;

@@ -9,12 +9,10 @@ import type { ConfigOf } from './languages.js';
 import {
   basicContext,
   basicParty,
-  crmObjectRows,
-  partyRows,
+  filterValues,
   sentenceRows,
-  topicRows,
-  trackerRows,
   trackersHeld,
+  type FilterValues,
   type HeldSections,
 } from './rows.js';
 import type { Sql, SqlRunner } from './sql.js';
@@ -102,33 +100,40 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
       if (live.length === 0) return [...gone];
       const m = live.map((r) => r.call.metaData);
       const col = <T>(f: (r: CallRecord) => T) => live.map(f);
+      const ids = m.map((x) => x.id);
+      const values = live.map((r) => filterValues(r.call, r.held));
+      // NULL (not held) stays NULL: the call keeps the values it had.
+      const list = (f: (v: FilterValues) => string[] | null) =>
+        values.map((v) => (f(v) === null ? null : JSON.stringify(f(v))));
       await tx.query(
         `INSERT INTO rm_call AS c (conn, call_id, started, title, workspace_id, primary_user_id,
-           direction, scope, duration, language, is_private, meta, parties, context, trackers, topics,
-           title_tsv)
+           direction, scope, duration, language, is_private, title_tsv,
+           emails, domains, crm_object_ids, tracker_names, topic_names)
          SELECT $1::int, u.id, u.started::timestamptz, u.title, u.ws, u.host, u.dir, u.scope, u.dur,
-           u.lang, u.priv, u.meta::jsonb, u.parties::jsonb, u.context::jsonb, u.trackers::jsonb,
-           u.topics::jsonb, to_tsvector(u.config::regconfig, coalesce(u.title, ''))
+           u.lang, u.priv, to_tsvector(u.config::regconfig, coalesce(u.title, '')),
+           rm_text_array(u.emails::jsonb), rm_text_array(u.domains::jsonb),
+           rm_text_array(u.crm::jsonb), rm_text_array(u.trackers::jsonb),
+           rm_text_array(u.topics::jsonb)
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-           $8::text[], $9::int[], $10::text[], $11::boolean[], $12::text[], $13::text[], $14::text[],
-           $15::text[], $16::text[], $17::text[])
-           AS u(id, started, title, ws, host, dir, scope, dur, lang, priv, meta, parties, context,
-             trackers, topics, config)
+           $8::text[], $9::int[], $10::text[], $11::boolean[], $12::text[], $13::text[],
+           $14::text[], $15::text[], $16::text[], $17::text[])
+           AS u(id, started, title, ws, host, dir, scope, dur, lang, priv, config, emails, domains,
+             crm, trackers, topics)
          ON CONFLICT (conn, call_id) DO UPDATE SET
            started = EXCLUDED.started, title = EXCLUDED.title, title_tsv = EXCLUDED.title_tsv,
            workspace_id = EXCLUDED.workspace_id,
            primary_user_id = EXCLUDED.primary_user_id, direction = EXCLUDED.direction,
            scope = EXCLUDED.scope, duration = EXCLUDED.duration, language = EXCLUDED.language,
            is_private = EXCLUDED.is_private OR (c.privacy_by_event AND c.is_private),
-           meta = EXCLUDED.meta,
-           parties = COALESCE(EXCLUDED.parties, c.parties),
-           context = COALESCE(EXCLUDED.context, c.context),
-           trackers = COALESCE(EXCLUDED.trackers, c.trackers),
-           topics = COALESCE(EXCLUDED.topics, c.topics),
+           emails = COALESCE(EXCLUDED.emails, c.emails),
+           domains = COALESCE(EXCLUDED.domains, c.domains),
+           crm_object_ids = COALESCE(EXCLUDED.crm_object_ids, c.crm_object_ids),
+           tracker_names = COALESCE(EXCLUDED.tracker_names, c.tracker_names),
+           topic_names = COALESCE(EXCLUDED.topic_names, c.topic_names),
            updated_at = now()`,
         [
           conn,
-          m.map((x) => x.id),
+          ids,
           m.map((x) => x.started ?? x.scheduled ?? EPOCH),
           m.map((x) => x.title ?? null),
           m.map((x) => x.workspaceId ?? null),
@@ -138,12 +143,34 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
           m.map((x) => (x.duration == null ? null : Math.round(x.duration))),
           m.map((x) => x.language ?? null),
           m.map((x) => x.isPrivate === true),
+          m.map((x) => configOf(x.language)),
+          list((v) => v.emails),
+          list((v) => v.domains),
+          list((v) => v.crmObjectIds),
+          list((v) => v.trackerNames),
+          list((v) => v.topicNames),
+        ],
+      );
+      await tx.query(
+        `INSERT INTO rm_call_record AS r (conn, call_id, meta, parties, context, trackers, topics)
+         SELECT $1::int, u.id, u.meta::jsonb, u.parties::jsonb, u.context::jsonb,
+           u.trackers::jsonb, u.topics::jsonb
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS u(id, meta, parties, context, trackers, topics)
+         ON CONFLICT (conn, call_id) DO UPDATE SET
+           meta = EXCLUDED.meta,
+           parties = COALESCE(EXCLUDED.parties, r.parties),
+           context = COALESCE(EXCLUDED.context, r.context),
+           trackers = COALESCE(EXCLUDED.trackers, r.trackers),
+           topics = COALESCE(EXCLUDED.topics, r.topics)`,
+        [
+          conn,
+          ids,
           m.map((x) => JSON.stringify(x)),
           col((r) => (r.held.parties ? json((r.call.parties ?? []).map(basicParty)) : null)),
           col((r) => (r.held.context ? json(basicContext(r.call.context)) : null)),
           col((r) => (r.held.trackers ? json(trackersHeld(r.call)) : null)),
           col((r) => (r.held.topics ? json(r.call.content?.topics ?? []) : null)),
-          m.map((x) => configOf(x.language)),
         ],
       );
       await tx.query(
@@ -152,63 +179,6 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
         [conn, [...new Set(m.map((x) => configOf(x.language)))]],
       );
 
-      const replace = async (
-        table: string,
-        which: (r: CallRecord) => boolean,
-        columns: string[],
-        types: string[],
-        rowsOf: (r: CallRecord) => unknown[][],
-      ) => {
-        const chosen = live.filter(which);
-        if (chosen.length === 0) return;
-        await tx.query(`DELETE FROM ${table} WHERE conn = $1 AND call_id = ANY($2::text[])`, [
-          conn,
-          chosen.map((r) => r.call.metaData.id),
-        ]);
-        const callIds: string[] = [];
-        const values: unknown[][] = columns.map(() => []);
-        for (const r of chosen)
-          for (const row of rowsOf(r)) {
-            callIds.push(r.call.metaData.id);
-            row.forEach((v, i) => values[i]?.push(v));
-          }
-        if (callIds.length === 0) return;
-        const params = types.map((t, i) => `$${i + 3}::${t}[]`).join(', ');
-        await tx.query(
-          `INSERT INTO ${table} (conn, call_id, ${columns.join(', ')})
-           SELECT $1::int, u.* FROM unnest($2::text[], ${params}) AS u`,
-          [conn, callIds, ...values],
-        );
-      };
-      await replace(
-        'rm_party',
-        (r) => r.held.parties,
-        ['email', 'domain', 'user_id'],
-        ['text', 'text', 'text'],
-        (r) => partyRows(r.call.parties ?? []).map((p) => [p.email, p.domain, p.userId]),
-      );
-      // Party context comes with the call's context (same selector flag).
-      await replace(
-        'rm_crm_object',
-        (r) => r.held.context,
-        ['object_id', 'object_type', 'system'],
-        ['text', 'text', 'text'],
-        (r) => crmObjectRows(r.call).map((o) => [o.objectId, o.objectType, o.system]),
-      );
-      await replace(
-        'rm_tracker',
-        (r) => r.held.trackers,
-        ['name', 'tracker_id', 'count'],
-        ['text', 'text', 'real'],
-        (r) => trackerRows(r.call).map((t) => [t.name, t.trackerId, t.count]),
-      );
-      await replace(
-        'rm_topic',
-        (r) => r.held.topics,
-        ['name', 'duration'],
-        ['text', 'real'],
-        (r) => topicRows(r.call).map((t) => [t.name, t.duration]),
-      );
       return [...gone];
     });
   }
@@ -228,7 +198,7 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
       );
       const heldIds = held.map((h) => h.call_id);
       if (heldIds.length > 0) {
-        for (const table of ['rm_sentence', 'rm_transcript'])
+        for (const table of ['rm_transcript', 'rm_transcript_sentences'])
           await tx.query(`DELETE FROM ${table} WHERE conn = $1 AND call_id = ANY($2::text[])`, [
             conn,
             heldIds,
@@ -254,21 +224,29 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
             cols[5].push(config);
           }
         }
-        if (cols[0].length > 0)
+        // Per call: the words of the whole transcript (its sentences' vectors joined in order:
+        // tsvector || shifts positions, so a phrase keeps its order) for matching, and the
+        // sentences as arrays for snippets. A transcript without sentences has neither.
+        if (cols[0].length > 0) {
           await tx.query(
-            `INSERT INTO rm_sentence (conn, call_id, seq, speaker_id, start_ms, text, tsv)
-             SELECT $1::int, u.call_id, u.seq, u.speaker, u.start_ms, u.text,
-               to_tsvector(u.config::regconfig, u.text)
+            `INSERT INTO rm_transcript_sentences (conn, call_id, sentences, speakers, starts, texts, tsvs)
+             SELECT $1::int, s.call_id, count(*)::int, array_agg(s.speaker ORDER BY s.seq),
+               array_agg(s.start_ms ORDER BY s.seq), array_agg(s.text ORDER BY s.seq),
+               array_agg(to_tsvector(s.config::regconfig, s.text) ORDER BY s.seq)
              FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[])
-               AS u(call_id, seq, speaker, start_ms, text, config)`,
+               AS s(call_id, seq, speaker, start_ms, text, config)
+             GROUP BY s.call_id`,
             [conn, ...cols],
           );
-        await tx.query(
-          `INSERT INTO rm_transcript (conn, call_id, tsv)
-           SELECT conn, call_id, rm_tsvector_agg(tsv ORDER BY seq) FROM rm_sentence
-           WHERE conn = $1 AND call_id = ANY($2::text[]) GROUP BY conn, call_id`,
-          [conn, heldIds],
-        );
+          await tx.query(
+            `INSERT INTO rm_transcript (conn, call_id, tsv)
+             SELECT s.conn, s.call_id, rm_tsvector_agg(x.tsv ORDER BY x.seq)
+             FROM rm_transcript_sentences s, unnest(s.tsvs) WITH ORDINALITY AS x(tsv, seq)
+             WHERE s.conn = $1 AND s.call_id = ANY($2::text[])
+             GROUP BY s.conn, s.call_id`,
+            [conn, heldIds],
+          );
+        }
         await tx.query(
           `INSERT INTO rm_text_config (conn, config) SELECT $1::int, unnest($2::text[])
            ON CONFLICT DO NOTHING`,
@@ -356,27 +334,32 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
       return rows.length;
     },
     async updateMeta(conn, m) {
-      await sql.query(
-        `UPDATE rm_call SET title = $3, started = COALESCE($4::timestamptz, started),
-           workspace_id = $5, primary_user_id = $6, direction = $7, scope = $8, duration = $9,
-           language = $10, meta = $11::jsonb, updated_at = now(),
-           title_tsv = to_tsvector($12::regconfig, coalesce($3, ''))
-         WHERE conn = $1 AND call_id = $2`,
-        [
-          conn,
-          m.id,
-          m.title ?? null,
-          m.started ?? null,
-          m.workspaceId ?? null,
-          m.primaryUserId ?? null,
-          m.direction ?? null,
-          m.scope ?? null,
-          m.duration == null ? null : Math.round(m.duration),
-          m.language ?? null,
-          JSON.stringify(m),
-          configOf(m.language),
-        ],
-      );
+      await sql.transaction(async (tx) => {
+        await tx.query(
+          `UPDATE rm_call SET title = $3, started = COALESCE($4::timestamptz, started),
+             workspace_id = $5, primary_user_id = $6, direction = $7, scope = $8, duration = $9,
+             language = $10, updated_at = now(),
+             title_tsv = to_tsvector($11::regconfig, coalesce($3, ''))
+           WHERE conn = $1 AND call_id = $2`,
+          [
+            conn,
+            m.id,
+            m.title ?? null,
+            m.started ?? null,
+            m.workspaceId ?? null,
+            m.primaryUserId ?? null,
+            m.direction ?? null,
+            m.scope ?? null,
+            m.duration == null ? null : Math.round(m.duration),
+            m.language ?? null,
+            configOf(m.language),
+          ],
+        );
+        await tx.query(
+          'UPDATE rm_call_record SET meta = $3::jsonb WHERE conn = $1 AND call_id = $2',
+          [conn, m.id, JSON.stringify(m)],
+        );
+      });
     },
   };
 }

@@ -16,10 +16,10 @@ for (const engine of ENGINES)
     let h: Pick<Harness, 'gql'>;
 
     beforeAll(async () => {
-      store = await engineStore(engine);
+      store = engineStore(engine);
       rig = await startChangeRig({
         env: { READ_MODEL: 'on', ...(await store.env('sweeps')) },
-        sandbox: { calls: 120 },
+        sandbox: { calls: 60 },
       });
       h = { gql: (query, variables) => rig.gw.gql(query, variables) as never };
       await rig.gw.gateway.readModel!.fillsSettled();
@@ -28,7 +28,7 @@ for (const engine of ENGINES)
     }, 120_000);
     afterAll(async () => {
       await rig?.close();
-      await store?.close();
+      store?.close();
     });
 
     const ids = async (filter: Record<string, unknown>, includePrivate = false) =>

@@ -3,12 +3,13 @@
  * copied directory, or a database on a real Postgres server), ground truth from the sandbox's own
  * tenant, and a helper that walks every page of a search.
  */
+import { randomBytes } from 'node:crypto';
 import { describe } from 'vitest';
 import type { CallData } from '../../src/gong/wire.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { startHarness, type Harness } from '../read/harness.js';
 import { pgliteDir } from '../support/pglite.js';
-import { describePostgres, startPostgres, type PostgresServer } from '../support/postgres.js';
+import { describePostgres, runPostgres, type PostgresServer } from '../support/postgres.js';
 
 export type Engine = 'pglite' | 'postgres';
 export const ENGINES: Engine[] = ['pglite', 'postgres'];
@@ -17,25 +18,28 @@ export const ENGINES: Engine[] = ['pglite', 'postgres'];
 export const describeEngine = (engine: Engine): typeof describe =>
   engine === 'postgres' ? describePostgres : describe;
 
-/** One database per gateway: a PGlite directory, or a database on the suite's Postgres server. */
+/** One database per gateway: a PGlite directory, or a database on the test run's Postgres server. */
 export interface EngineStore {
   env(name: string): Promise<Record<string, string>>;
-  close(): Promise<void>;
+  /** Removes its PGlite directories (after the gateways using them closed). */
+  close(): void;
 }
 
-export async function engineStore(engine: Engine): Promise<EngineStore> {
+export function engineStore(engine: Engine): EngineStore {
   const dirs: { remove(): void }[] = [];
-  let server: PostgresServer | undefined;
-  if (engine === 'postgres') server = await startPostgres();
+  const server: PostgresServer | undefined = engine === 'postgres' ? runPostgres() : undefined;
   return {
     async env(name): Promise<Record<string, string>> {
-      if (server) return { DATABASE_URL: await server.createDatabase(name) };
+      // The run's server is shared: a name of this suite's own.
+      if (server)
+        return {
+          DATABASE_URL: await server.createDatabase(`${name}_${randomBytes(4).toString('hex')}`),
+        };
       const d = await pgliteDir();
       dirs.push(d);
       return { READ_MODEL_DIR: d.dir };
     },
-    async close() {
-      await server?.stop();
+    close() {
       for (const d of dirs) d.remove();
     },
   };

@@ -69,17 +69,17 @@ for (const engine of ENGINES)
     const other = { 'x-gong-connection': 'other' };
 
     beforeAll(async () => {
-      store = await engineStore(engine);
+      store = engineStore(engine);
       env = { READ_MODEL: 'on', ...(await store.env('overtime')) };
       [a, b] = await Promise.all([
         startSandbox({ rateLimit: false, users: 20, calls: 120, seed: 7 }),
-        startSandbox({ rateLimit: false, users: 10, calls: 40, seed: 99 }),
+        startSandbox({ rateLimit: false, users: 5, calls: 10, seed: 99 }),
       ]);
     }, 120_000);
     afterAll(async () => {
       await gateway?.close();
       await Promise.all([a?.close(), b?.close()]);
-      await store?.close();
+      store?.close();
     });
 
     const extensive = (sb: Sandbox) =>

@@ -1,9 +1,34 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { freePortBelowEphemeral } from './ports.js';
+import { launchPostgres, postgresAvailable } from './postgres-server.js';
 
-/** Says loudly, once per run, when Redis or Postgres suites cannot run; under CI that is a failure. */
-export default function setup(): void {
-  postgresSetup();
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run's Postgres server (see ./postgres.ts), or '' when Postgres is not installed. */
+    postgresUrl: string;
+  }
+}
+
+/**
+ * Says loudly, once per run, when Redis or Postgres suites cannot run (under CI that is a
+ * failure), and starts the run's one Postgres server in the background: initdb and start-up cost
+ * a second or more of CPU, paid once instead of once per suite; suites wait for it only when they
+ * create their first database.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const postgres = postgresSetup() ? launchPostgres(await freePortBelowEphemeral()) : undefined;
+  postgres?.ready.catch((err: unknown) =>
+    console.error('\n!! The Postgres server for this run did not start:', err),
+  );
+  project.provide('postgresUrl', postgres?.url ?? '');
+  redisSetup();
+  return async () => {
+    await postgres?.stop();
+  };
+}
+
+function redisSetup(): void {
   if (spawnSync('redis-server', ['--version']).status === 0) return;
   if (process.env.CI)
     throw new Error(
@@ -15,11 +40,9 @@ export default function setup(): void {
   );
 }
 
-function postgresSetup(): void {
-  const root = '/usr/lib/postgresql';
-  const present =
-    existsSync(root) && readdirSync(root).some((v) => existsSync(`${root}/${v}/bin/initdb`));
-  if (present) return;
+/** Whether Postgres is installed. */
+function postgresSetup(): boolean {
+  if (postgresAvailable) return true;
   if (process.env.CI)
     throw new Error(
       'CI is set but Postgres is missing: .ci/run must install it (apt-get install -y postgresql)',
@@ -28,4 +51,5 @@ function postgresSetup(): void {
   console.warn(
     `\n${bar}\n!! Postgres (/usr/lib/postgresql/*/bin/initdb) is not installed: the read model suites run on PGlite only.\n!! Install it (apt-get install -y postgresql) to run them on a server too; CI always does.\n${bar}\n`,
   );
+  return false;
 }

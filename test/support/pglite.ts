@@ -13,6 +13,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statfsSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,10 +50,25 @@ async function makeTemplate(): Promise<string> {
   return dir;
 }
 
+/**
+ * Where test directories go: memory (/dev/shm) when it has room, since copying the template's
+ * thousand files to this machine's disk took 0.8 s and to memory 0.06 s; else the temp directory
+ * (a container's /dev/shm is often 64 MB).
+ */
+const SCRATCH = (() => {
+  try {
+    const fs = statfsSync('/dev/shm');
+    if (fs.bavail * fs.bsize > 1024 ** 3) return '/dev/shm';
+  } catch {
+    // no /dev/shm here
+  }
+  return tmpdir();
+})();
+
 /** A fresh, migrated PGlite directory; `remove()` deletes it (call after closing the engine). */
 export async function pgliteDir(): Promise<{ dir: string; remove(): void }> {
   const from = await (template ??= makeTemplate());
-  const dir = mkdtempSync(join(tmpdir(), 'gg-pglite-'));
+  const dir = mkdtempSync(join(SCRATCH, 'gg-pglite-'));
   cpSync(from, dir, { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -42,77 +42,142 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/** A server started in the background: `url` is known at once, `ready` once it accepts connections. */
+export interface LaunchedPostgres extends PostgresServer {
+  ready: Promise<void>;
+}
+
 export async function startPostgres(): Promise<PostgresServer> {
+  const server = launchPostgres(await freePort());
+  await server.ready;
+  return server;
+}
+
+/** Runs initdb and the server in the background on `port` (one test run shares it: global-setup.ts). */
+export function launchPostgres(port: number): LaunchedPostgres {
   if (!BIN)
     throw new Error(
       'Postgres is not installed (apt-get install -y postgresql): no /usr/lib/postgresql/*/bin/initdb',
     );
+  const bin = BIN;
   const user = runAs();
   const dir = mkdtempSync(join(tmpdir(), 'gg-postgres-'));
   if (user) chownSync(dir, user.uid, user.gid);
   const data = join(dir, 'data');
-  const init = spawnSync(
-    join(BIN, 'initdb'),
-    ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'],
-    { ...user, encoding: 'utf8' },
-  );
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
-  const port = await freePort();
-  const proc: ChildProcess = spawn(
-    join(BIN, 'postgres'),
-    [
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `unix_socket_directories=${dir}`,
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-    ],
-    { ...user, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('ready to accept connections')) {
-        proc.stderr!.off('data', onData);
-        resolve();
-      }
-    };
-    proc.stderr!.on('data', onData);
-    proc.stdout!.resume();
-    proc.once('exit', (code) => reject(new Error(`postgres exited with ${code}: ${out}`)));
-  });
+  let proc: ChildProcess | undefined;
+  const ready = (async () => {
+    await exited(
+      spawn(
+        join(bin, 'initdb'),
+        ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'],
+        { ...user, stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+      'initdb',
+    );
+    proc = spawn(
+      join(bin, 'postgres'),
+      [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${dir}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+      ],
+      { ...user, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const server = proc;
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const onData = (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('ready to accept connections')) {
+          server.stderr!.off('data', onData);
+          resolve();
+        }
+      };
+      server.stderr!.on('data', onData);
+      server.stdout!.resume();
+      server.once('exit', (code) => reject(new Error(`postgres exited with ${code}: ${out}`)));
+    });
+  })();
+  ready.catch(() => undefined);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
-    async createDatabase(name) {
-      const { default: pg } = await import('pg');
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    ready,
+    createDatabase: async (name) => {
+      await ready;
+      return createDatabase(url, name);
     },
     async stop() {
-      if (proc.exitCode === null)
+      await ready.catch(() => undefined);
+      if (proc && proc.exitCode === null) {
+        const server = proc;
         await new Promise<void>((resolve) => {
-          proc.once('exit', () => resolve());
+          server.once('exit', () => resolve());
           // SIGINT: "fast" shutdown (disconnects clients, no waiting for them).
-          proc.kill('SIGINT');
+          server.kill('SIGINT');
         });
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A server another process started (the test run's, see global-setup.ts): databases are created
+ * on it once it accepts connections; stopping it is that process's job.
+ */
+export function attachPostgres(url: string): PostgresServer {
+  return {
+    url,
+    createDatabase: (name) => createDatabase(url, name, 60_000),
+    stop: () => Promise.resolve(),
+  };
+}
+
+/** Creates database `name` on the server at `url`, waiting up to `waitMs` for it to accept connections. */
+async function createDatabase(url: string, name: string, waitMs = 0): Promise<string> {
+  const { default: pg } = await import('pg');
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    try {
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+    } finally {
+      await client.end();
+    }
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    return u.toString();
+  }
+}
+
+function exited(child: ChildProcess, what: string): Promise<void> {
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${what} failed (${code}): ${out}`)),
+    );
+  });
 }

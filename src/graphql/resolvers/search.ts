@@ -1,10 +1,12 @@
 /**
  * `gongCallSearch` and the CRM record entity: searches of the read model (src/read-model/), which
- * cost no Gong request. A hit's call is served from what the model holds (basic fields, parties,
- * Basic CRM context, trackers, topics) when that covers everything the operation selects on
- * GongCall; otherwise the page's calls are read through the loaders and the entity cache like any
- * call (one batch per 100 hits), and a call Gong now reports private (or no longer has) leaves
- * the page: its current privacy wins over what the model held.
+ * cost no Gong request. Every call a search matched passes the one privacy rule
+ * (src/privacy/call-privacy.ts) against what the gateway knows now, so a call made private or
+ * deleted leaves the page, the count and the snippets even before the model applies the change.
+ * A hit's call is served from what the model holds (basic fields, parties, Basic CRM context,
+ * trackers, topics) when that covers everything the operation selects on GongCall; otherwise the
+ * page's calls are read through the loaders and the entity cache like any call (one batch per 100
+ * hits), and the rule applies to those fresh records too (a call Gong no longer has leaves).
  */
 import { createHash } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -16,6 +18,7 @@ import type {
   ResolversTypes,
 } from '../../generated/resolvers-types.js';
 import { partsOf } from '../../cache/call-parts.js';
+import { hiddenAmong, hiddenIds } from '../../privacy/call-privacy.js';
 import type { CallData } from '../../gong/wire.js';
 import type {
   CallSearchService,
@@ -209,13 +212,20 @@ export async function searchConnection(
       });
     after = { started: c.t, callId: c.i };
   }
+  const ref = ctx.connectionRef;
   const query: SearchInput = {
     filter: input.filter,
     first: input.first,
     includePrivate: input.includePrivate,
     ...(after ? { after } : {}),
+    hidden: (ids) =>
+      hiddenAmong(
+        ctx.services.calls?.standings,
+        ref,
+        ids.map((id) => ({ id })),
+        input.includePrivate,
+      ),
   };
-  const ref = ctx.connectionRef;
   const [page, status] = await guarded(ctx, () =>
     Promise.all([search.search(ref, query), search.status(ref)]),
   );
@@ -242,15 +252,27 @@ export async function searchConnection(
     const got = await loader.loadMany(lacking);
     lacking.forEach((id, i) => loaded.set(id, got[i] ?? null));
   }
+  // The fresh records are newer than the model's rows: the rule applies to them again.
+  const freshlyHidden = await hiddenIds(
+    ctx.loaders.standings,
+    [...loaded].flatMap(([id, fresh]) =>
+      fresh && !(fresh instanceof Error) ? [{ id, isPrivate: fresh.metaData.isPrivate }] : [],
+    ),
+    input.includePrivate,
+  );
   const edges: { cursor: string; node: SearchHitParent }[] = [];
+  let left = 0;
   for (const h of page.hits) {
     const id = h.call.metaData.id;
     let call: CallParent = { call: h.call, sections: true };
     if (loaded.has(id)) {
       const fresh = loaded.get(id);
-      if (fresh === null) continue; // Gong no longer has it
+      // Gong no longer has it, or it is now private: it leaves the page and the count.
+      if (fresh === null || freshlyHidden.has(id)) {
+        left++;
+        continue;
+      }
       if (fresh instanceof Error || fresh === undefined) call = { call: h.call, sections: false };
-      else if (fresh.metaData.isPrivate === true && !input.includePrivate) continue;
       else call = { call: fresh, sections: true };
     }
     const parties = call.call.parties ?? h.call.parties ?? [];
@@ -267,7 +289,7 @@ export async function searchConnection(
   const last = page.hits.at(-1);
   const c = connectionOf(edges, {
     hasNextPage: page.hasNextPage,
-    totalCount: page.totalCount,
+    totalCount: page.totalCount - left,
     after: input.after != null,
     endCursor: last
       ? encodeOpaque({ t: last.key.started, i: last.key.callId, f })
