@@ -3,10 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
 
 const SECRET = 'ws-jwt-secret-with-at-least-32-characters';
 const jwt = (conn: string) =>
@@ -16,24 +13,14 @@ const jwt = (conn: string) =>
     .sign(new TextEncoder().encode(SECRET));
 
 describe('WebSocket client auth', () => {
-  let sandbox: Sandbox;
-  let gateway: Gateway;
+  let gw: TestGateway;
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimit: false, users: 3, calls: 5 });
-    const config = loadConfig({
-      READ_MODEL: 'off',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      GATEWAY_JWT_SECRET: SECRET,
-      GATEWAY_API_KEYS: 'k',
+    gw = await startGateway({
+      sandbox: { users: 3, calls: 5 },
+      env: { GATEWAY_JWT_SECRET: SECRET, GATEWAY_API_KEYS: 'k' },
     });
-    gateway = await createGateway(config, { sandbox, logger: silentLogger() });
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => gw?.close());
 
   /** Runs one query; resolves with its result or the socket's close code. */
   function run(
@@ -42,7 +29,7 @@ describe('WebSocket client auth', () => {
   ): Promise<{ data?: unknown; errors?: unknown; closed?: number }> {
     return new Promise((resolve) => {
       const client: Client = createClient({
-        url: gateway.url.replace('http', 'ws'),
+        url: gw.wsUrl,
         webSocketImpl: WebSocket,
         connectionParams: params,
         retryAttempts: 0,

@@ -4,14 +4,12 @@
  * (`gateway.changes.tick()`), and count what they cost from the sandbox's request log. The
  * sandbox's webhook rule points at the first gateway; subscriptions use the events suites' client.
  */
-import { createGateway, type Gateway, type GatewayDeps } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import type { GatewayDeps } from '../../src/app.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { RequestLogEntry, SandboxOptions } from '../../src/sandbox/types.js';
-import { freePort } from '../support/ports.js';
+import { SANDBOX_TEST_OPTIONS, startGateway, type TestGateway } from '../support/gateway.js';
 import { disposeClients, subscribe } from '../events/gateway-harness.js';
-import { eventually } from '../events/support.js';
+import { eventually } from '../support/eventually.js';
 
 const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -26,79 +24,29 @@ export function testClock(start = Date.parse('2026-03-02T12:00:00Z')): Clock {
   return { now: () => t, advance: (ms) => void (t += ms) };
 }
 
-export interface GraphQLResult<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
-
-export interface Instance {
-  gateway: Gateway;
-  wsUrl: string;
-  gql<T = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<GraphQLResult<T>>;
-}
-
 export interface ChangeRig {
   sandbox: Sandbox;
   clock: Clock;
   /** The first gateway (the webhook rule's target). */
-  gw: Instance;
-  instances: Instance[];
+  gw: TestGateway;
+  instances: TestGateway[];
   /** Upstream /v2 requests since the last reset. */
   upstream(): RequestLogEntry[];
   reset(): void;
   close(): Promise<void>;
 }
 
-/** Default knobs: sweeps every minute (recent) and ten minutes (whole window), caches on. */
-export const RIG_ENV: Record<string, string> = {
-  READ_MODEL: 'off',
+/**
+ * On top of GATEWAY_TEST_ENV: sweeps every minute (recent) and ten minutes (whole window), caches
+ * on at their deployment sizes, and no transcript checks within a test.
+ */
+const RIG_ENV: Record<string, string | undefined> = {
   RECONCILE_RECENT_INTERVAL_SECONDS: '60',
   RECONCILE_INTERVAL_SECONDS: '600',
-  GONG_RATE_PER_SECOND: '1000',
-  GONG_DAILY_BUDGET: '100000',
-  GONG_MAX_RETRIES: '0',
+  CACHE_TTL_SECONDS: undefined,
+  CACHE_MAX_BYTES: undefined,
+  TRANSCRIPT_POLL_INITIAL_SECONDS: '3600',
 };
-
-export async function startInstance(
-  sandbox: Sandbox,
-  clock: Clock,
-  env: Record<string, string> = {},
-  deps: Omit<GatewayDeps, 'sandbox' | 'now'> = {},
-): Promise<Instance> {
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: publicUrl,
-    LOG_LEVEL: 'silent',
-    GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
-    TRANSCRIPT_POLL_INITIAL_SECONDS: '3600',
-    ...RIG_ENV,
-    ...env,
-  });
-  const gateway = await createGateway(config, {
-    sandbox,
-    logger: silentLogger(),
-    ...deps,
-    now: () => clock.now(),
-  });
-  return {
-    gateway,
-    wsUrl: `ws://127.0.0.1:${port}/graphql`,
-    async gql(query, variables) {
-      const res = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as never;
-    },
-  };
-}
 
 export async function startChangeRig(
   opts: {
@@ -113,9 +61,8 @@ export async function startChangeRig(
 ): Promise<ChangeRig> {
   const clock = opts.clock ?? testClock();
   const sandbox = await startSandbox({
-    rateLimit: false,
+    ...SANDBOX_TEST_OPTIONS,
     users: 10,
-    calls: 300,
     days: 30,
     processingDelayMs: 0,
     transcriptDelayMs: 0,
@@ -123,23 +70,32 @@ export async function startChangeRig(
     now: () => clock.now(),
     ...opts.sandbox,
   });
-  const instances: Instance[] = [];
+  const instances: TestGateway[] = [];
   for (let i = 0; i < (opts.instances ?? 1); i++)
-    instances.push(await startInstance(sandbox, clock, opts.env, opts.deps?.(sandbox)));
+    instances.push(
+      await startGateway({
+        sandbox,
+        publicUrl: true,
+        env: {
+          GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
+          ...RIG_ENV,
+          ...opts.env,
+        },
+        deps: (s) => ({ ...opts.deps?.(s), now: () => clock.now() }),
+      }),
+    );
   const gw = instances[0]!;
-  sandbox.control.addWebhookRule({
-    targetUrl: `${gw.gateway.url.replace(/\/graphql$/, '')}/webhooks/gong/default`,
-  });
+  sandbox.control.addWebhookRule({ targetUrl: gw.webhookUrl() });
   return {
     sandbox,
     clock,
     gw,
     instances,
-    upstream: () => sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/')),
-    reset: () => sandbox.control.resetLog(),
+    upstream: () => gw.upstream(),
+    reset: () => gw.reset(),
     async close() {
       await disposeClients();
-      for (const i of instances) await i.gateway.close();
+      for (const i of instances) await i.close();
       await sandbox.close();
     },
   };

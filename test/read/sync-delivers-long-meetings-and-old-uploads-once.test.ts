@@ -7,12 +7,9 @@
  * the former 120-minute overlap and no learned calls runs the same chain and misses all four.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { freePort } from '../support/ports.js';
+import { SANDBOX_TEST_OPTIONS, startGateway, type TestGateway } from '../support/gateway.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -20,13 +17,21 @@ let clock = Math.floor(Date.now() / MIN) * MIN;
 const now = () => clock;
 
 let sandbox: Sandbox;
-let current: Gateway;
-let former: Gateway;
-let webhookUrl: string;
+let current: TestGateway;
+let former: TestGateway;
+
+/** A gateway on the shared sandbox and clock; the overlaps are the defaults unless `env` says. */
+const startOnClock = (env: Record<string, string>, publicUrl = false) =>
+  startGateway({
+    sandbox,
+    publicUrl,
+    env: { SYNC_START_DAYS: '5', ...env },
+    deps: () => ({ now }),
+  });
 
 beforeAll(async () => {
   sandbox = await startSandbox({
-    rateLimit: false,
+    ...SANDBOX_TEST_OPTIONS,
     users: 8,
     calls: 120,
     days: 3,
@@ -35,32 +40,18 @@ beforeAll(async () => {
     transcriptDelayMs: 180 * MIN,
     processingIntervalMs: 3_600_000,
   });
-  const base = {
-    READ_MODEL: 'off',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    GONG_RATE_PER_SECOND: '1000',
-    GONG_DAILY_BUDGET: '1000000',
-    GONG_MAX_RETRIES: '0',
-    SYNC_START_DAYS: '5',
-    TRANSCRIPT_POLL_INITIAL_SECONDS: '3600',
-  };
-  const port = await freePort();
   // Defaults for the overlaps: what this test pins is what a deployment gets without tuning.
-  current = await createGateway(
-    loadConfig({
-      ...base,
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
+  current = await startOnClock(
+    {
       GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
-    }),
-    { sandbox, logger: silentLogger(), now },
+      TRANSCRIPT_POLL_INITIAL_SECONDS: '3600',
+    },
+    true,
   );
-  former = await createGateway(
-    loadConfig({ ...base, PORT: '0', SYNC_CALLS_OVERLAP_MINUTES: '120' }),
-    { sandbox, logger: silentLogger(), now },
-  );
-  webhookUrl = `http://127.0.0.1:${port}/webhooks/gong/default`;
+  former = await startOnClock({
+    TRANSCRIPT_POLL_INITIAL_SECONDS: '3600',
+    SYNC_CALLS_OVERLAP_MINUTES: '120',
+  });
 });
 afterAll(async () => {
   await current?.close();
@@ -68,19 +59,15 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-async function gql<T>(
-  gw: Gateway,
+/** The data of an operation that must not fail. */
+async function dataOf<T>(
+  gw: TestGateway,
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<T> {
-  const res = await fetch(gw.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data as T;
+  const r = await gw.gql<T>(query, variables);
+  expect(r.errors).toBeUndefined();
+  return r.data as T;
 }
 
 interface Chain {
@@ -91,14 +78,14 @@ interface Chain {
 const chain = (): Chain => ({ checkpoint: null, delivered: [], longest: 0 });
 
 async function syncRun(
-  gw: Gateway,
+  gw: TestGateway,
   field: 'gongCallsSync' | 'gongTranscriptsSync',
   c: Chain,
   first: number,
 ): Promise<void> {
   const idField = field === 'gongCallsSync' ? 'id' : 'callId';
   for (let i = 0; i < 200; i++) {
-    const data = await gql<
+    const data = await dataOf<
       Record<string, { nodes: Record<string, string>[]; checkpoint: string; hasMore: boolean }>
     >(
       gw,
@@ -118,7 +105,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 async function upload(startedAgoMs: number, clientUniqueId: string): Promise<string> {
   const user = sandbox.control.allCalls()[0]!.metaData.primaryUserId!;
-  const data = await gql<{ gongCreateCall: { callId: string } }>(
+  const data = await dataOf<{ gongCreateCall: { callId: string } }>(
     current,
     `mutation($input: GongCreateCallInput!) { gongCreateCall(input: $input) { callId } }`,
     {
@@ -139,7 +126,7 @@ const count = (ids: string[], id: string) => ids.filter((x) => x === id).length;
 
 describe('gongCallsSync and late calls', () => {
   it('delivers a long meeting, a 6-hour-old upload and days-old learned calls exactly once; the former overlap misses them', async () => {
-    sandbox.control.addWebhookRule({ targetUrl: webhookUrl });
+    sandbox.control.addWebhookRule({ targetUrl: current.webhookUrl() });
     const calls = { current: chain(), former: chain() };
     const transcripts = chain();
     const step = async () => {
@@ -183,19 +170,9 @@ describe('gongCallsSync and late calls', () => {
   });
 
   it('continues a chain on a gateway that lost the sync state: nothing missed, the overlap delivered again', async () => {
-    const base = {
-      READ_MODEL: 'off',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      GONG_RATE_PER_SECOND: '1000',
-      GONG_DAILY_BUDGET: '1000000',
-      GONG_MAX_RETRIES: '0',
-      SYNC_START_DAYS: '5',
-    };
     const chained = chain();
     await syncRun(current, 'gongCallsSync', chained, 100);
-    const fresh = await createGateway(loadConfig(base), { sandbox, logger: silentLogger(), now });
+    const fresh = await startOnClock({});
     try {
       clock += 30 * MIN;
       const next = await sandbox.control.endCall({ durationSeconds: 600, isPrivate: false });

@@ -5,23 +5,21 @@
  * same chain and misses both, which is what the overlap is for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
+import { codes, SANDBOX_TEST_OPTIONS, startGateway, type TestGateway } from '../support/gateway.js';
 
 const MIN = 60_000;
 let clock = Math.floor(Date.now() / MIN) * MIN;
 const now = () => clock;
 
 let sandbox: Sandbox;
-let withOverlap: Gateway;
-let noOverlap: Gateway;
+let withOverlap: TestGateway;
+let noOverlap: TestGateway;
 
 beforeAll(async () => {
   sandbox = await startSandbox({
-    rateLimit: false,
+    ...SANDBOX_TEST_OPTIONS,
     users: 8,
     calls: 150,
     days: 2,
@@ -30,27 +28,18 @@ beforeAll(async () => {
     transcriptDelayMs: 180 * MIN,
     processingIntervalMs: 3_600_000,
   });
-  const base = {
-    READ_MODEL: 'off',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    GONG_RATE_PER_SECOND: '1000',
-    GONG_MAX_RETRIES: '0',
-    SYNC_START_DAYS: '5',
-  };
-  withOverlap = await createGateway(
-    loadConfig({
-      ...base,
-      SYNC_CALLS_OVERLAP_MINUTES: '120',
-      SYNC_TRANSCRIPTS_OVERLAP_MINUTES: '360',
-    }),
-    { sandbox, logger: silentLogger(), now },
-  );
-  noOverlap = await createGateway(
-    loadConfig({ ...base, SYNC_CALLS_OVERLAP_MINUTES: '0', SYNC_TRANSCRIPTS_OVERLAP_MINUTES: '0' }),
-    { sandbox, logger: silentLogger(), now },
-  );
+  const onClock = (calls: string, transcripts: string) =>
+    startGateway({
+      sandbox,
+      env: {
+        SYNC_START_DAYS: '5',
+        SYNC_CALLS_OVERLAP_MINUTES: calls,
+        SYNC_TRANSCRIPTS_OVERLAP_MINUTES: transcripts,
+      },
+      deps: () => ({ now }),
+    });
+  withOverlap = await onClock('120', '360');
+  noOverlap = await onClock('0', '0');
 });
 afterAll(async () => {
   await withOverlap.close();
@@ -65,7 +54,7 @@ interface Chain {
 
 /** Follows checkpoints until the scan is complete; returns the ids delivered by this run. */
 async function syncRun(
-  gw: Gateway,
+  gw: TestGateway,
   field: 'gongCallsSync' | 'gongTranscriptsSync',
   chain: Chain,
   first: number,
@@ -73,21 +62,12 @@ async function syncRun(
   const idField = field === 'gongCallsSync' ? 'id' : 'callId';
   const got: string[] = [];
   for (let i = 0; i < 100; i++) {
-    const res = await fetch(gw.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `query($c: String, $n: Int) { ${field}(checkpoint: $c, first: $n) { nodes { ${idField} } checkpoint hasMore } }`,
-        variables: { c: chain.checkpoint, n: first },
-      }),
-    });
-    const body = (await res.json()) as {
-      data?: Record<
-        string,
-        { nodes: Record<string, string>[]; checkpoint: string; hasMore: boolean }
-      >;
-      errors?: unknown;
-    };
+    const body = await gw.gql<
+      Record<string, { nodes: Record<string, string>[]; checkpoint: string; hasMore: boolean }>
+    >(
+      `query($c: String, $n: Int) { ${field}(checkpoint: $c, first: $n) { nodes { ${idField} } checkpoint hasMore } }`,
+      { c: chain.checkpoint, n: first },
+    );
     expect(body.errors).toBeUndefined();
     const page = body.data?.[field];
     if (!page) throw new Error('no page');
@@ -153,25 +133,15 @@ describe('incremental sync', () => {
   });
 
   it('rejects a checkpoint that does not decode, or one from the other sync field', async () => {
-    const bad = await fetch(withOverlap.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ a: gongCallsSync(checkpoint: "nope") { hasMore } }' }),
-    }).then((r) => r.json() as Promise<{ errors: { extensions: { code: string } }[] }>);
-    expect(bad.errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
-    const t = await fetch(withOverlap.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ gongTranscriptsSync(first: 1) { checkpoint } }' }),
-    }).then((r) => r.json() as Promise<{ data: { gongTranscriptsSync: { checkpoint: string } } }>);
-    const cross = await fetch(withOverlap.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'query($c: String) { gongCallsSync(checkpoint: $c) { hasMore } }',
-        variables: { c: t.data.gongTranscriptsSync.checkpoint },
-      }),
-    }).then((r) => r.json() as Promise<{ errors: { extensions: { code: string } }[] }>);
-    expect(cross.errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    const bad = await withOverlap.gql('{ a: gongCallsSync(checkpoint: "nope") { hasMore } }');
+    expect(codes(bad)[0]).toBe('BAD_USER_INPUT');
+    const t = await withOverlap.gql<{ gongTranscriptsSync: { checkpoint: string } }>(
+      '{ gongTranscriptsSync(first: 1) { checkpoint } }',
+    );
+    const cross = await withOverlap.gql(
+      'query($c: String) { gongCallsSync(checkpoint: $c) { hasMore } }',
+      { c: t.data!.gongTranscriptsSync.checkpoint },
+    );
+    expect(codes(cross)[0]).toBe('BAD_USER_INPUT');
   });
 });

@@ -4,46 +4,33 @@
  * and sent it to Gong. (An aborted webhook upload counted as `outcome="error"`: see the webhook
  * bodies suite.)
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
+import { codes, startGateway, type TestGateway } from '../support/gateway.js';
+import { captureLogs } from '../support/log-capture.js';
 
 describe('client errors', () => {
-  let sandbox: Sandbox;
-  let gateway: Gateway;
-  const lines: { level: number; msg: string }[] = [];
+  let gw: TestGateway;
+  const logs = captureLogs();
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 5 });
-    const destination = new Writable({
-      write: (chunk, _e, cb) => (
-        lines.push(JSON.parse(String(chunk)) as { level: number; msg: string }),
-        cb()
-      ),
+    gw = await startGateway({
+      sandbox: { users: 5, calls: 5 },
+      env: { LOG_LEVEL: 'info', GATEWAY_API_KEYS: 'ce-key' },
+      deps: () => ({ logger: createLogger({ level: 'info', destination: logs.stream }) }),
     });
-    gateway = await createGateway(
-      loadConfig({
-        READ_MODEL: 'off',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        GATEWAY_API_KEYS: 'ce-key',
-      }),
-      { sandbox, logger: createLogger({ level: 'info', destination }) },
-    );
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => gw?.close());
 
+  const auth = { authorization: 'Bearer ce-key' };
+  /** Logged since the `from`th line. */
+  const loggedSince = (from: number) =>
+    logs.lines().slice(from) as { level: number; msg: string }[];
+
+  /** A request body beyond query and variables (an APQ extension). */
   const post = async (body: unknown) => {
-    const res = await fetch(gateway.url, {
+    const res = await fetch(gw.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ce-key' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify(body),
     });
     return {
@@ -61,8 +48,9 @@ describe('client errors', () => {
       { version: 1, sha256Hash: 'f'.repeat(64) },
       { version: 2, sha256Hash: 'f'.repeat(64) },
     ]) {
-      lines.length = 0;
+      const from = logs.lines().length;
       const r = await post({ query, extensions: { persistedQuery } });
+      const lines = loggedSince(from);
       expect(r.status).toBe(400);
       expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
       expect(r.body.errors?.[0]?.message).not.toBe('Internal server error');
@@ -72,27 +60,30 @@ describe('client errors', () => {
   });
 
   it('an impossible date is BAD_USER_INPUT and never reaches Gong', async () => {
-    sandbox.control.resetLog();
+    gw.reset();
     for (const from of [
       '2026-02-30T00:00:00Z',
       '2025-02-29T10:00:00Z',
       '2026-04-31T00:00:00-07:00',
       '2026-01-01T24:00:00Z',
     ]) {
-      const r = await post({
-        query: 'query($from: DateTime) { gongCalls(filter: { from: $from }) { totalCount } }',
-        variables: { from },
-      });
-      expect({ from, code: r.body.errors?.[0]?.extensions?.code }).toEqual({
+      const r = await gw.gql(
+        'query($from: DateTime) { gongCalls(filter: { from: $from }) { totalCount } }',
+        { from },
+        auth,
+      );
+      expect({ from, code: codes(r)[0] }).toEqual({
         from,
         code: 'BAD_USER_INPUT',
       });
     }
-    expect(sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/'))).toEqual([]);
+    expect(gw.upstream()).toEqual([]);
     // A real leap day still works.
-    const ok = await post({
-      query: '{ gongCalls(filter: { from: "2024-02-29T00:00:00Z" }) { totalCount } }',
-    });
-    expect(ok.body.errors).toBeUndefined();
+    const ok = await gw.gql(
+      '{ gongCalls(filter: { from: "2024-02-29T00:00:00Z" }) { totalCount } }',
+      undefined,
+      auth,
+    );
+    expect(ok.errors).toBeUndefined();
   });
 });

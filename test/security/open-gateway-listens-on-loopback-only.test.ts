@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
+import { GATEWAY_TEST_ENV, SANDBOX_TEST_OPTIONS } from '../support/gateway.js';
 
 const addressOf = (g: Gateway) => {
   const a = g.server.address();
@@ -28,11 +29,15 @@ const reachable = (host: string, port: number) =>
     s.once('error', () => resolve(false));
   });
 
+// createGateway directly: what is under test is the interface it binds from its config alone.
+const configWith = (env: Record<string, string | undefined>) =>
+  loadConfig({ ...GATEWAY_TEST_ENV, HOST: undefined, ...env });
+
 describe('the listening interface', () => {
   let sandbox: Sandbox;
   const gateways: Gateway[] = [];
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 5 });
+    sandbox = await startSandbox({ ...SANDBOX_TEST_OPTIONS, users: 5, calls: 5 });
   });
   afterAll(async () => {
     for (const g of gateways) await g.close();
@@ -44,7 +49,7 @@ describe('the listening interface', () => {
     const destination = new Writable({
       write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()),
     });
-    const g = await createGateway(loadConfig({ READ_MODEL: 'off', PORT: '0', LOG_LEVEL: 'info' }), {
+    const g = await createGateway(configWith({ LOG_LEVEL: 'info' }), {
       sandbox,
       logger: createLogger({ level: 'info', destination }),
     });
@@ -55,21 +60,16 @@ describe('the listening interface', () => {
   });
 
   it('with client auth, or with HOST set, the configured or public interface', async () => {
-    const withAuth = await createGateway(
-      loadConfig({
-        READ_MODEL: 'off',
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        GATEWAY_API_KEYS: 'host-key',
-      }),
-      { sandbox, logger: silentLogger() },
-    );
+    const withAuth = await createGateway(configWith({ GATEWAY_API_KEYS: 'host-key' }), {
+      sandbox,
+      logger: silentLogger(),
+    });
     gateways.push(withAuth);
     expect(addressOf(withAuth)).toBe('0.0.0.0');
-    const chosen = await createGateway(
-      loadConfig({ READ_MODEL: 'off', PORT: '0', LOG_LEVEL: 'silent', HOST: '0.0.0.0' }),
-      { sandbox, logger: silentLogger() },
-    );
+    const chosen = await createGateway(configWith({ HOST: '0.0.0.0' }), {
+      sandbox,
+      logger: silentLogger(),
+    });
     gateways.push(chosen);
     expect(addressOf(chosen)).toBe('0.0.0.0');
   });

@@ -5,11 +5,15 @@
  * Here "Gong" is the sandbox behind a TCP relay that records each upstream connection's bytes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import type { Gateway } from '../../src/app.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
+import {
+  GATEWAY_TEST_ENV,
+  SANDBOX_TEST_OPTIONS,
+  startGateway,
+  type StartedGateway,
+} from '../support/gateway.js';
 import { chunked, rawRequest, startRelay, type Relay } from './support.js';
 
 const KEY = 'smuggling-test-key';
@@ -18,29 +22,33 @@ const SMUGGLED = `GET /v2/workspaces HTTP/1.1\r\nHost: gong\r\nX-Swallow-Next: `
 describe('the proxy and request smuggling', () => {
   let sandbox: Sandbox;
   let relay: Relay;
+  let gw: StartedGateway;
   let gateway: Gateway;
   let port: number;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10, processingDelayMs: 0 });
-    relay = await startRelay(sandbox.url);
-    const config = loadConfig({
-      READ_MODEL: 'off',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      GONG_ACCESS_KEY: sandbox.accessKey,
-      GONG_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
-      GONG_API_BASE_URL: relay.url,
-      GATEWAY_API_KEYS: KEY,
-      GONG_RATE_PER_SECOND: '1000',
-      GONG_DAILY_BUDGET: '1000000',
+    sandbox = await startSandbox({
+      ...SANDBOX_TEST_OPTIONS,
+      users: 5,
+      calls: 10,
+      processingDelayMs: 0,
     });
-    gateway = await createGateway(config, { logger: silentLogger() });
+    relay = await startRelay(sandbox.url);
+    // Gong is the sandbox behind the relay, reached in access-key mode like a real deployment's.
+    gw = await startGateway({
+      sandbox: false,
+      env: {
+        GONG_ACCESS_KEY: sandbox.accessKey,
+        GONG_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+        GONG_API_BASE_URL: relay.url,
+        GATEWAY_API_KEYS: KEY,
+      },
+    });
+    gateway = gw.gateway;
     port = gateway.port;
   });
   afterAll(async () => {
-    await gateway?.close();
+    await gw?.close();
     await relay?.close();
     await sandbox?.close();
   });
@@ -133,7 +141,8 @@ describe('the proxy and request smuggling', () => {
       (v) => v.labels.connection === 'default',
     )?.value;
     // Exactly one unit for the one request that reached Gong.
-    expect(before === undefined ? 1_000_000 - 1 : before - 1).toBe(after);
+    const budget = Number(GATEWAY_TEST_ENV.GONG_DAILY_BUDGET);
+    expect(before === undefined ? budget - 1 : before - 1).toBe(after);
     expect(sandbox.control.requestLog().map((e) => e.endpoint)).toEqual(['GET /v2/users']);
   });
 });

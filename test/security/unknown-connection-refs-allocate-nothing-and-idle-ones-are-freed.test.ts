@@ -5,57 +5,38 @@
  * once found disconnected.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
 import type { Connection, ConnectionRegistry } from '../../src/connections/types.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { accessKeyRegistry, makeClients } from '../gong/support/clients.js';
+import { codes, startGateway, type TestGateway } from '../support/gateway.js';
 
 describe('connection refs named by clients', () => {
-  let sandbox: Sandbox;
-  let gateway: Gateway;
+  let gw: TestGateway;
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 10, processingDelayMs: 0 });
     // Open mode over the embedded sandbox: anyone may name any ref.
-    gateway = await createGateway(
-      loadConfig({
-        READ_MODEL: 'off',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        GONG_RATE_PER_SECOND: '1000',
-      }),
-      { sandbox, logger: silentLogger() },
-    );
+    gw = await startGateway({ sandbox: { users: 5, calls: 10, processingDelayMs: 0 } });
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => gw?.close());
 
   it('unknown refs are refused (404 NOT_FOUND) and allocate no scheduler, breaker or transport', async () => {
     for (let i = 0; i < 40; i++) {
       const ref = `attacker-${i}`;
-      const gql = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-gong-connection': ref },
-        body: JSON.stringify({ query: '{ gongUsers(first: 1) { nodes { id } } }' }),
+      const read = await gw.gql('{ gongUsers(first: 1) { nodes { id } } }', undefined, {
+        'x-gong-connection': ref,
       });
-      const body = (await gql.json()) as { errors?: { extensions?: { code?: string } }[] };
-      expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-      const proxy = await fetch(`${new URL(gateway.url).origin}/proxy/v2/users`, {
+      expect(codes(read)[0]).toBe('NOT_FOUND');
+      const proxy = await fetch(`${gw.origin}/proxy/v2/users`, {
         headers: { 'x-gong-connection': ref },
       });
       expect(proxy.status).toBe(404);
     }
-    expect(gateway.clients.live()).toEqual([]);
-    expect(sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/'))).toEqual([]);
+    expect(gw.gateway.clients.live()).toEqual([]);
+    expect(gw.upstream()).toEqual([]);
     // A known ref gets its objects on first use.
-    const ok = await fetch(`${new URL(gateway.url).origin}/proxy/v2/users`);
+    const ok = await fetch(`${gw.origin}/proxy/v2/users`);
     expect(ok.status).toBe(200);
-    expect(gateway.clients.live()).toEqual(['default']);
+    expect(gw.gateway.clients.live()).toEqual(['default']);
   });
 });
 

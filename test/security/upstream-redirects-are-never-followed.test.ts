@@ -5,9 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { startGateway, type StartedGateway } from '../support/gateway.js';
 
 const listen = async (s: Server) => {
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
@@ -18,7 +16,7 @@ const listen = async (s: Server) => {
 describe('an upstream redirect', () => {
   let gong: Server;
   let elsewhere: Server;
-  let gateway: Gateway;
+  let gw: StartedGateway;
   const reachedElsewhere: string[] = [];
   beforeAll(async () => {
     elsewhere = createServer((req, res) => {
@@ -37,36 +35,28 @@ describe('an upstream redirect', () => {
         .end('{}');
     });
     const gongUrl = await listen(gong);
-    gateway = await createGateway(
-      loadConfig({
-        READ_MODEL: 'off',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
+    gw = await startGateway({
+      sandbox: false,
+      env: {
         GONG_ACCESS_KEY: 'k',
         GONG_ACCESS_KEY_SECRET: 's',
         GONG_API_BASE_URL: gongUrl,
         GATEWAY_API_KEYS: 'r-key',
-        GONG_MAX_RETRIES: '0',
-      }),
-      { logger: silentLogger() },
-    );
+      },
+    });
   });
   afterAll(async () => {
-    await gateway?.close();
+    await gw?.close();
     await new Promise((r) => gong?.close(r));
     await new Promise((r) => elsewhere?.close(r));
   });
 
   it('is not followed, for GraphQL reads nor for the proxy', async () => {
-    const gql = await fetch(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer r-key' },
-      body: JSON.stringify({ query: '{ gongWorkspaces { id } }' }),
+    const read = await gw.gql('{ gongWorkspaces { id } }', undefined, {
+      authorization: 'Bearer r-key',
     });
-    const body = (await gql.json()) as { errors?: unknown[] };
-    expect(body.errors?.length).toBeGreaterThan(0);
-    const proxied = await fetch(`${new URL(gateway.url).origin}/proxy/v2/calls/extensive`, {
+    expect(read.errors?.length).toBeGreaterThan(0);
+    const proxied = await fetch(`${gw.origin}/proxy/v2/calls/extensive`, {
       method: 'POST',
       headers: { authorization: 'Bearer r-key', 'content-type': 'application/json' },
       body: JSON.stringify({ filter: {} }),

@@ -1,8 +1,9 @@
 /**
  * The one way tests start a gateway: in this process over an in-process sandbox (`startGateway`),
  * with one set of defaults (`GATEWAY_TEST_ENV`, `SANDBOX_TEST_OPTIONS`) that a suite overrides by
- * name. A test that needs a whole process (signals, stdout, two instances) starts the built one
- * with `startGatewayProcess` (./gateway-process.ts). Counting assertions read the sandbox's log.
+ * name; with `sandbox: false`, over whatever Gong `env` names (a literal Gong, a relay). A test
+ * that needs a whole process (signals, stdout, two instances) starts the built one with
+ * `startGatewayProcess` (./gateway-process.ts). Counting assertions read the sandbox's log.
  */
 import { createGateway, type Gateway, type GatewayDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -65,8 +66,11 @@ export const SANDBOX_TEST_OPTIONS: Readonly<SandboxOptions> = Object.freeze({
 export interface GatewayOptions {
   /** The sandbox to use (the caller closes it), or options on top of SANDBOX_TEST_OPTIONS. */
   sandbox?: Sandbox | SandboxOptions;
-  /** Configuration on top of GATEWAY_TEST_ENV. */
-  env?: Record<string, string>;
+  /**
+   * Configuration on top of GATEWAY_TEST_ENV. `undefined` drops a test default, so the gateway's
+   * own applies (e.g. caches on at their deployment sizes).
+   */
+  env?: Record<string, string | undefined>;
   /** What createGateway gets besides the sandbox (an injected registry, routes, a clock, ...). */
   deps?: (sandbox: Sandbox, config: Config) => Omit<GatewayDeps, 'sandbox'>;
   /** Listen on a port known before start, named by PUBLIC_URL (OAuth redirects, webhooks). */
@@ -79,8 +83,19 @@ export interface GatewayOptions {
   webhooks?: boolean | 'rule';
 }
 
-export interface TestGateway {
-  sandbox: Sandbox;
+/**
+ * A gateway that is given no sandbox: Gong is wherever `env` (GONG_API_BASE_URL with an access
+ * key) or an injected registry says, e.g. a server answering literal bodies, or a relay in front
+ * of a sandbox the test started.
+ */
+export interface UpstreamGatewayOptions extends Pick<GatewayOptions, 'env' | 'publicUrl'> {
+  sandbox: false;
+  /** What createGateway gets (an injected registry, a logger, ...). */
+  deps?: (config: Config) => Omit<GatewayDeps, 'sandbox'>;
+}
+
+/** A started gateway, whatever its upstream. */
+export interface StartedGateway {
   gateway: Gateway;
   /** The GraphQL endpoint. */
   url: string;
@@ -88,33 +103,75 @@ export interface TestGateway {
   origin: string;
   wsUrl: string;
   webhookUrl: (ref?: string) => string;
-  /** The id of the sandbox's webhook rule, with `webhooks: 'rule'`. */
-  ruleId: string | undefined;
   gql: <T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ) => Promise<GraphQLResult<T>>;
-  /** Upstream /v2 requests since the last reset. */
-  upstream: () => RequestLogEntry[];
-  reset: () => void;
   openSubscriptions: () => Promise<number>;
   /** Closes the gateway, and the sandbox when the harness started it. */
   close: () => Promise<void>;
 }
 
-const isSandbox = (s: Sandbox | SandboxOptions | undefined): s is Sandbox =>
+/** A gateway over the sandbox. */
+export interface TestGateway extends StartedGateway {
+  sandbox: Sandbox;
+  /** The id of the sandbox's webhook rule, with `webhooks: 'rule'`. */
+  ruleId: string | undefined;
+  /** Upstream /v2 requests since the last reset. */
+  upstream: () => RequestLogEntry[];
+  reset: () => void;
+}
+
+const isSandbox = (s: Sandbox | SandboxOptions | false | undefined): s is Sandbox =>
   typeof s === 'object' && 'control' in s;
 
-export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
+const testLogger = () => (process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger());
+
+/** PORT and PUBLIC_URL on a free port, or nothing (port 0, chosen when listening). */
+async function publicEnv(wanted: boolean | undefined): Promise<Record<string, string>> {
+  if (!wanted) return {};
+  const port = await freePort();
+  return { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
+}
+
+function started(gateway: Gateway, closeUpstream?: () => Promise<void>): StartedGateway {
+  const origin = new URL(gateway.url).origin;
+  return {
+    gateway,
+    url: gateway.url,
+    origin,
+    wsUrl: gateway.url.replace(/^http/, 'ws'),
+    webhookUrl: (ref = 'default') => `${origin}/webhooks/gong/${ref}`,
+    gql: (query, variables, headers) => graphql(gateway.url, query, variables, headers),
+    async openSubscriptions() {
+      const m = await gateway.metrics.openSubscriptions.get();
+      return m.values.reduce((n, v) => n + v.value, 0);
+    },
+    async close() {
+      await gateway.close();
+      await closeUpstream?.();
+    },
+  };
+}
+
+export function startGateway(opts: UpstreamGatewayOptions): Promise<StartedGateway>;
+export function startGateway(opts?: GatewayOptions): Promise<TestGateway>;
+export async function startGateway(
+  opts: GatewayOptions | UpstreamGatewayOptions = {},
+): Promise<StartedGateway | TestGateway> {
+  if (opts.sandbox === false) {
+    const config = loadConfig({
+      ...GATEWAY_TEST_ENV,
+      ...(await publicEnv(opts.publicUrl)),
+      ...opts.env,
+    });
+    return started(await createGateway(config, { logger: testLogger(), ...opts.deps?.(config) }));
+  }
   const owned = !isSandbox(opts.sandbox);
   const sandbox = isSandbox(opts.sandbox)
     ? opts.sandbox
     : await startSandbox({ ...SANDBOX_TEST_OPTIONS, ...opts.sandbox });
-  const port = opts.publicUrl || opts.webhooks ? await freePort() : 0;
-  const publicEnv: Record<string, string> = port
-    ? { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }
-    : {};
   const webhookEnv: Record<string, string> = opts.webhooks
     ? {
         GONG_WEBHOOK_PUBLIC_KEY: sandbox.control.webhookPublicKey(),
@@ -122,36 +179,27 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
         TRANSCRIPT_POLL_MAX_SECONDS: '0.2',
       }
     : {};
-  const config = loadConfig({ ...GATEWAY_TEST_ENV, ...publicEnv, ...webhookEnv, ...opts.env });
+  const config = loadConfig({
+    ...GATEWAY_TEST_ENV,
+    ...(await publicEnv(opts.publicUrl || Boolean(opts.webhooks))),
+    ...webhookEnv,
+    ...opts.env,
+  });
   const gateway = await createGateway(config, {
     sandbox,
-    logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
+    logger: testLogger(),
     ...opts.deps?.(sandbox, config),
   });
-  const origin = new URL(gateway.url).origin;
-  const webhookUrl = (ref = 'default') => `${origin}/webhooks/gong/${ref}`;
+  const base = started(gateway, owned ? () => sandbox.close() : undefined);
   const ruleId =
     opts.webhooks === 'rule'
-      ? sandbox.control.addWebhookRule({ targetUrl: webhookUrl() }).id
+      ? sandbox.control.addWebhookRule({ targetUrl: base.webhookUrl() }).id
       : undefined;
   return {
+    ...base,
     sandbox,
-    gateway,
-    url: gateway.url,
-    origin,
-    wsUrl: gateway.url.replace(/^http/, 'ws'),
-    webhookUrl,
     ruleId,
-    gql: (query, variables, headers) => graphql(gateway.url, query, variables, headers),
     upstream: () => sandbox.control.requestLog().filter((e) => e.path.startsWith('/v2/')),
     reset: () => sandbox.control.resetLog(),
-    async openSubscriptions() {
-      const m = await gateway.metrics.openSubscriptions.get();
-      return m.values.reduce((n, v) => n + v.value, 0);
-    },
-    async close() {
-      await gateway.close();
-      if (owned) await sandbox.close();
-    },
   };
 }

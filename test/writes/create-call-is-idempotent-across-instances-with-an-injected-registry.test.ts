@@ -4,13 +4,11 @@
  * gongCreateCall that lands on another instance returns the first call and Gong sees one create.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
 import { createAccessKeyRegistry } from '../../src/connections/access-key.js';
 import type { UserMetadata } from '../../src/gong/wire.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
+import { SANDBOX_TEST_OPTIONS, startGateway, type StartedGateway } from '../support/gateway.js';
 import { describeRedis, startRedis, type RedisServer } from '../support/redis.js';
 
 const CREATE = `mutation Create($input: GongCreateCallInput!) { gongCreateCall(input: $input) { callId } }`;
@@ -19,32 +17,36 @@ const KEY = 'shared-create-key';
 describeRedis('two instances with an injected registry and REDIS_URL', () => {
   let redis: RedisServer;
   let sandbox: Sandbox;
-  let gateways: Gateway[] = [];
+  let gateways: StartedGateway[] = [];
   let user: UserMetadata;
 
   beforeAll(async () => {
     redis = await startRedis();
-    sandbox = await startSandbox({ rateLimit: false, users: 5, calls: 5, processingDelayMs: 0 });
-    const config = loadConfig({
-      READ_MODEL: 'off',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      GATEWAY_API_KEYS: KEY,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: 'inject:',
-      TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+    sandbox = await startSandbox({
+      ...SANDBOX_TEST_OPTIONS,
+      users: 5,
+      calls: 5,
+      processingDelayMs: 0,
     });
-    const registry = () =>
-      createAccessKeyRegistry({
-        baseUrl: sandbox.url,
-        accessKey: sandbox.accessKey,
-        accessKeySecret: sandbox.accessKeySecret,
+    // As an embedder would: no embedded sandbox, only its own registry (pointing at the sandbox).
+    const instance = () =>
+      startGateway({
+        sandbox: false,
+        env: {
+          GATEWAY_API_KEYS: KEY,
+          REDIS_URL: redis.url,
+          REDIS_KEY_PREFIX: 'inject:',
+          TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+        },
+        deps: () => ({
+          registry: createAccessKeyRegistry({
+            baseUrl: sandbox.url,
+            accessKey: sandbox.accessKey,
+            accessKeySecret: sandbox.accessKeySecret,
+          }),
+        }),
       });
-    gateways = [
-      await createGateway(config, { registry: registry(), logger: silentLogger() }),
-      await createGateway(config, { registry: registry(), logger: silentLogger() }),
-    ];
+    gateways = [await instance(), await instance()];
     const auth = Buffer.from(`${sandbox.accessKey}:${sandbox.accessKeySecret}`).toString('base64');
     const users = (await (
       await fetch(`${sandbox.url}/v2/users`, { headers: { authorization: `Basic ${auth}` } })
@@ -67,17 +69,12 @@ describeRedis('two instances with an injected registry and REDIS_URL', () => {
       primaryUser: user.id,
       downloadMediaUrl: 'https://upload-server.example.com/injected-registry-1.mp3',
     };
-    const send = async (g: Gateway) => {
-      const res = await fetch(g.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-        body: JSON.stringify({ query: CREATE, variables: { input } }),
-      });
-      return (await res.json()) as {
-        data?: { gongCreateCall: { callId: string } };
-        errors?: unknown[];
-      };
-    };
+    const send = (g: StartedGateway) =>
+      g.gql<{ gongCreateCall: { callId: string } }>(
+        CREATE,
+        { input },
+        { authorization: `Bearer ${KEY}` },
+      );
     sandbox.control.resetLog();
     const first = await send(gateways[0]!);
     expect(first.errors).toBeUndefined();

@@ -5,9 +5,8 @@
  * sandbox code on the way.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { createGateway, type Gateway } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config/config.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import type { Gateway } from '../../../src/app.js';
+import { startGateway, type GraphQLResult } from '../../support/gateway.js';
 
 export interface LiteralRequest {
   method: string;
@@ -22,17 +21,11 @@ export interface LiteralGong {
   requests: LiteralRequest[];
   /** Requests to `METHOD /path`. */
   count(endpoint: string): number;
+  /** A GraphQL request as the gateway's one API-key client. */
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-  ): Promise<{
-    data?: T | null;
-    errors?: {
-      message: string;
-      path?: (string | number)[];
-      extensions?: Record<string, unknown>;
-    }[];
-  }>;
+  ): Promise<GraphQLResult<T>>;
   gateway: Gateway;
   close(): Promise<void>;
 }
@@ -70,36 +63,27 @@ export async function startLiteralGong(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const gateway = await createGateway(
-    loadConfig({
-      READ_MODEL: 'off',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
+  const gw = await startGateway({
+    sandbox: false,
+    env: {
+      // Read as a deployment reads Gong: caches on at their default sizes.
+      CACHE_TTL_SECONDS: undefined,
+      CACHE_MAX_BYTES: undefined,
       GONG_ACCESS_KEY: 'contract-key',
       GONG_ACCESS_KEY_SECRET: 'contract-secret',
       GONG_API_BASE_URL: `http://127.0.0.1:${port}`,
       GATEWAY_API_KEYS: 'contract-client',
-      GONG_MAX_RETRIES: '0',
-      GONG_RATE_PER_SECOND: '1000',
       ...env,
-    }),
-    { logger: silentLogger() },
-  );
+    },
+  });
   return {
     requests,
     count: (endpoint) => requests.filter((r) => `${r.method} ${r.path}` === endpoint).length,
-    async gql(query, variables) {
-      const res = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer contract-client' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as never;
-    },
-    gateway,
+    gql: (query, variables) =>
+      gw.gql(query, variables, { authorization: 'Bearer contract-client' }),
+    gateway: gw.gateway,
     async close() {
-      await gateway.close();
+      await gw.close();
       await new Promise((resolve) => server.close(resolve));
     },
   };
