@@ -84,6 +84,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const webhooks = new WebhookEmitter({
     now,
     ...(opts.webhookRetry ? { retry: opts.webhookRetry } : {}),
+    ...(opts.webhookSigningKey ? { signingKey: opts.webhookSigningKey } : {}),
   });
   const processing = new Processing({
     now,

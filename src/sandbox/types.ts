@@ -2,6 +2,7 @@
  * The public surface of the Gong sandbox: what `npm start`, every integration test and every
  * benchmark uses to start and steer it. Behaviour is specified in docs/sandbox.md.
  */
+import type { KeyObject } from 'node:crypto';
 import type { CallBasicData, CallData } from '../gong/wire.js';
 
 export interface SandboxOptions {
@@ -54,6 +55,12 @@ export interface SandboxOptions {
   duplicateCreate?: 'conflict' | 'same-call';
   /** Webhook delivery retries (Gong documents none). @default { attempts: 3, delayMs: 1000 } */
   webhookRetry?: { attempts: number; delayMs: number };
+  /**
+   * The RSA private key webhooks are signed with (2048 bits at least, as RS256 needs). Tests share
+   * one across their sandboxes: generating one costs ~0.2 s of CPU. @default a new key, made when
+   * the sandbox first signs or shows its public key
+   */
+  webhookSigningKey?: KeyObject;
   /** How often the processing timer looks for due calls. @default 250 */
   processingIntervalMs?: number;
 }

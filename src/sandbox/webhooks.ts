@@ -4,7 +4,13 @@
  * `Bearer`), RS256 with claims `webhook_url`, `body_sha256` (hex of the exact bytes sent) and
  * `exp`, verifiable with the tenant's public key as Gong's UI shows it (bare base64 SPKI).
  */
-import { createHash, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { SignJWT } from 'jose';
 import { badInput, notFound } from '../errors.js';
 import type { CallData } from '../gong/wire.js';
@@ -25,6 +31,8 @@ export interface WebhookEmitterOptions {
   jwtTtlSeconds?: number;
   /** Oldest attempts are dropped beyond this many, so a long-running sandbox stays bounded. @default 10_000 */
   maxRecordedDeliveries?: number;
+  /** The RSA private key to sign with. @default a new 2048-bit key, made on first use */
+  signingKey?: KeyObject;
 }
 
 /** A rule matches a call when every filter it sets matches. */
@@ -51,6 +59,16 @@ function absoluteHttpUrl(s: unknown): boolean {
   }
 }
 
+function keysOf(privateKey: KeyObject): { privateKey: KeyObject; publicKey: string } {
+  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa')
+    throw badInput('WebhookEmitter: signingKey must be an RSA private key');
+  const publicKey = createPublicKey(privateKey);
+  return {
+    privateKey,
+    publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+  };
+}
+
 export class WebhookEmitter {
   readonly #now: () => number;
   readonly #attempts: number;
@@ -58,7 +76,7 @@ export class WebhookEmitter {
   readonly #timeoutMs: number;
   readonly #jwtTtlSeconds: number;
   readonly #maxRecorded: number;
-  /** Generated on first use: RSA key generation costs up to a second on a busy machine, and most sandboxes never sign. */
+  /** The given key, or one generated on first use: RSA key generation costs up to a second on a busy machine, and most sandboxes never sign. */
   #keys: { privateKey: KeyObject; publicKey: string } | undefined;
   readonly #rules = new Map<string, WebhookRule>();
   readonly #deliveries: WebhookDelivery[] = [];
@@ -82,16 +100,11 @@ export class WebhookEmitter {
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
     this.#jwtTtlSeconds = opts.jwtTtlSeconds ?? 300;
     this.#maxRecorded = opts.maxRecordedDeliveries ?? 10_000;
+    if (opts.signingKey) this.#keys = keysOf(opts.signingKey);
   }
 
   #keyPair(): { privateKey: KeyObject; publicKey: string } {
-    if (!this.#keys) {
-      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      this.#keys = {
-        privateKey,
-        publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-      };
-    }
+    this.#keys ??= keysOf(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
     return this.#keys;
   }
 

@@ -6,6 +6,7 @@
 import type { Gateway } from '../../src/app.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startGateway } from '../support/gateway.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 export async function startEventSandbox(): Promise<Sandbox> {
   return startSandbox({
@@ -15,6 +16,7 @@ export async function startEventSandbox(): Promise<Sandbox> {
     processingDelayMs: 0,
     transcriptDelayMs: 0,
     webhookRetry: { attempts: 3, delayMs: 50 },
+    webhookSigningKey: testWebhookSigningKey(),
   });
 }
 

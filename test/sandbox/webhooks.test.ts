@@ -7,6 +7,7 @@ import type { CallData } from '../../src/gong/wire.js';
 import { WebhookJwtClaims, WebhookPayload } from '../contract/support/gong-bodies.js';
 import { WebhookEmitter } from '../../src/sandbox/webhooks.js';
 import { freePort } from '../support/ports.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 interface Received {
   url: string;
@@ -78,7 +79,12 @@ function call(over: Partial<CallData> = {}): CallData {
 const receiver = new Receiver();
 let emitter: WebhookEmitter;
 const newEmitter = (opts: Partial<ConstructorParameters<typeof WebhookEmitter>[0]> = {}) =>
-  (emitter = new WebhookEmitter({ now: Date.now, retry: { attempts: 3, delayMs: 5 }, ...opts }));
+  (emitter = new WebhookEmitter({
+    now: Date.now,
+    retry: { attempts: 3, delayMs: 5 },
+    signingKey: testWebhookSigningKey(),
+    ...opts,
+  }));
 
 beforeAll(() => receiver.start());
 afterAll(() => receiver.stop());
@@ -141,6 +147,22 @@ describe('signed deliveries', () => {
     await expect(
       jwtVerify(jwt, await importSPKI(pem(otherTenant.publicKey()), 'RS256')),
     ).rejects.toThrow();
+  });
+
+  it('signs with the key it is given, which must be an RSA private key', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    newEmitter({ signingKey: privateKey });
+    expect(emitter.publicKey()).toBe(
+      publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    );
+    emitter.addRule({ targetUrl: `${receiver.base}/h` });
+    await emitter.deliver(call());
+    const jwt = receiver.received[0]?.headers.authorization ?? '';
+    await expect(jwtVerify(jwt, publicKey)).resolves.toBeDefined();
+    for (const signingKey of [publicKey, generateKeyPairSync('ed25519').privateKey])
+      expect(() => new WebhookEmitter({ now: Date.now, signingKey })).toThrow(
+        /signingKey must be an RSA private key/,
+      );
   });
 
   it('sets exp from the injected clock', async () => {

@@ -11,6 +11,7 @@ import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { RequestLogEntry, Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
 import { freePort } from './ports.js';
+import { testWebhookSigningKey } from './webhook-signing-key.js';
 
 /** What a GraphQL request answered: the HTTP status and the JSON body. */
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -56,9 +57,13 @@ export const GATEWAY_TEST_ENV: Readonly<Record<string, string>> = Object.freeze(
   GONG_DAILY_BUDGET: '1000000',
 });
 
-/** The sandbox in tests: no rate limit (the gateway's own limiter is tested on its own). */
+/**
+ * The sandbox in tests: no rate limit (the gateway's own limiter is tested on its own), and the
+ * worker's shared webhook signing key.
+ */
 export const SANDBOX_TEST_OPTIONS: Readonly<SandboxOptions> = Object.freeze({
   rateLimit: false,
+  webhookSigningKey: testWebhookSigningKey(),
   users: 20,
   calls: 300,
 });
