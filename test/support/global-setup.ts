@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { freePortBelowEphemeral } from './ports.js';
+import { freePort } from './ports.js';
 import { launchPostgres, postgresAvailable } from './postgres-server.js';
 
 declare module 'vitest' {
@@ -17,7 +17,7 @@ declare module 'vitest' {
  * create their first database.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const postgres = postgresSetup() ? launchPostgres(await freePortBelowEphemeral()) : undefined;
+  const postgres = postgresSetup() ? launchPostgres(await freePort()) : undefined;
   postgres?.ready.catch((err: unknown) =>
     console.error('\n!! The Postgres server for this run did not start:', err),
   );

@@ -1,26 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() =>
-        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 /**
- * A free port below the kernel's ephemeral range, for a server that binds it only seconds later
- * (the run's Postgres, after initdb): `freePort()` hands out ephemeral ports, so no test can be
- * given this one in the meantime.
+ * A port free a moment ago on 127.0.0.1, for a server a test starts on it (redis-server, Postgres,
+ * a gateway whose URL must be known first). It lies below the kernel's ephemeral range, so no
+ * process's listen(0) or outgoing connection can take it between the pick and the bind; two
+ * suites picking the same one is left to chance over ten thousand ports (and redis retries).
  */
-export async function freePortBelowEphemeral(): Promise<number> {
+export async function freePort(): Promise<number> {
   let low = 32768;
   try {
     low = Number(
@@ -33,7 +20,7 @@ export async function freePortBelowEphemeral(): Promise<number> {
     const port = low - 1 - Math.floor(Math.random() * Math.min(10_000, low - 1024));
     if (await canBind(port)) return port;
   }
-  return freePort();
+  return ephemeralPort();
 }
 
 function canBind(port: number): Promise<boolean> {
@@ -41,5 +28,18 @@ function canBind(port: number): Promise<boolean> {
     const s = createServer();
     s.once('error', () => resolve(false));
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+function ephemeralPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
+      );
+    });
   });
 }

@@ -51,7 +51,8 @@ async function spawnRedisServer(args: string[]): Promise<ChildProcess> {
 export async function startRedis(): Promise<RedisServer> {
   if (!redisAvailable)
     throw new Error('redis-server is not installed (apt-get install -y redis-server)');
-  const port = await freePort();
+  // Two suites may pick the same port (./ports.ts): the later one retries with another.
+  let port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gg-redis-'));
   let proc: ChildProcess | undefined;
 
@@ -77,7 +78,15 @@ export async function startRedis(): Promise<RedisServer> {
       p.kill('SIGTERM');
     });
   };
-  await launch();
+  for (let tries = 1; ; tries++) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      if (tries === 5 || !String(err).includes('Address already in use')) throw err;
+      port = await freePort();
+    }
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
