@@ -17,6 +17,11 @@ declare module 'vitest' {
  * create their first database.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // `npm run test:fast` runs no suite that needs either.
+  if (project.config.env.TEST_FAST) {
+    project.provide('postgresUrl', '');
+    return () => Promise.resolve();
+  }
   const postgres = postgresSetup() ? launchPostgres(await freePort()) : undefined;
   postgres?.ready.catch((err: unknown) =>
     console.error('\n!! The Postgres server for this run did not start:', err),
