@@ -1,46 +1,16 @@
 // `npm run test:fast`, the inner loop: the suites that run in this process without waiting on the
-// outside world. Left to `npm test` (which runs everything):
-// - child processes (the built gateway, CLIs, Chromium) and Redis or a Redis Cluster (describeRedis
-//   skips itself under TEST_FAST);
-// - databases: the search read model on PGlite and Postgres;
-// - real time: the one test at Gong's real 3/s and the fault suites' Retry-After waits;
-// - the transport matrices (every policy, ceiling and trusted-document case over every transport).
+// outside world. Left to `npm test` (which runs everything): the kinds in
+// test/support/suite-kinds.ts (child processes, databases, real time, transport matrices), and
+// every Redis suite (describeRedis skips itself under TEST_FAST).
 import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
+import {
+  asGlobs,
+  DATABASES,
+  PROCESSES,
+  REAL_TIME,
+  TRANSPORT_MATRICES,
+} from './test/support/suite-kinds.js';
 import base from './vitest.config.js';
-
-const PROCESSES = [
-  'test/browser/**',
-  'test/federation/mesh-compose-and-hive-gateway-cli-serve-every-root-field.test.ts',
-  'test/http/client-codegen-example-generates-typed-operations-and-trusted-documents.test.ts',
-  'test/ops/a-bad-trusted-documents-manifest-is-one-line-naming-its-variable.test.ts',
-  'test/ops/node-subscription-example-prints-and-resumes.test.ts',
-  'test/ops/production-without-gong-credentials-refuses-to-start.test.ts',
-  'test/ops/sighup-drains-and-a-busy-port-is-one-line-naming-port.test.ts',
-  'test/ops/sigterm-drains-and-exits.test.ts',
-  'test/resilience/two-gateway-processes.test.ts',
-  'test/security/non-reading-sse-clients-under-a-webhook-flood-keep-the-heap-bounded.test.ts',
-  'test/security/shutdown-ends-every-stream-with-a-message-its-client-understands.test.ts',
-  'test/security/shutdown-holds-its-deadline-when-stdout-breaks.test.ts',
-  'test/store/redis-cluster-carries-the-budget-cache-connections-and-events.test.ts',
-];
-const DATABASES = [
-  'test/read-model/**',
-  'test/federation/crm-account-joins-its-gong-calls-by-crm-id.test.ts',
-];
-const REAL_TIME = [
-  'test/gong/burst-stays-within-gong-rate.test.ts',
-  'test/gong/fault-storms-recover-or-fail-typed.test.ts',
-  'test/resilience/graphql-under-faults.test.ts',
-  'test/security/webhook-and-graphql-bodies-are-read-only-after-auth-and-within-deadlines.test.ts',
-  'test/security/websocket-is-bounded-authenticated-and-follows-the-http-policy.test.ts',
-  'test/writes/media-upload-slow-link.test.ts',
-];
-const TRANSPORT_MATRICES = [
-  'test/changes/the-change-feed-works-on-every-transport.test.ts',
-  'test/security/one-policy-holds-on-every-transport.test.ts',
-  'test/security/one-request-cannot-spend-a-connections-day.test.ts',
-  'test/security/only-trusted-documents-run-on-every-transport.test.ts',
-];
 
 export default mergeConfig(
   base,
@@ -49,10 +19,7 @@ export default mergeConfig(
       env: { TEST_FAST: '1' },
       exclude: [
         ...configDefaults.exclude,
-        ...PROCESSES,
-        ...DATABASES,
-        ...REAL_TIME,
-        ...TRANSPORT_MATRICES,
+        ...asGlobs([...PROCESSES, ...DATABASES, ...REAL_TIME, ...TRANSPORT_MATRICES]),
       ],
     },
   }),
