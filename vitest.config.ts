@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
-import { WaitingSuitesFirst } from './test/support/sequencer.js';
 
 export default defineConfig({
   // Node resolves `graphql` (no "exports") to its CommonJS build, which @apollo/server and
@@ -23,7 +22,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     globalSetup: ['test/support/global-setup.ts'],
-    sequence: { sequencer: WaitingSuitesFirst },
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

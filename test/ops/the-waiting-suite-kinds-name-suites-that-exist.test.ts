@@ -1,6 +1,6 @@
 /**
- * test/support/suite-kinds.ts names suites by path for test:fast's exclusions and npm test's
- * order: a renamed suite would silently fall out of both.
+ * test/support/suite-kinds.ts names suites by path for test:fast's exclusions: a renamed suite
+ * would silently run in the inner loop again.
  */
 import { existsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

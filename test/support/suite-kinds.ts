@@ -1,8 +1,6 @@
 /**
  * The suites that wait on the outside world, by kind (paths from the repository root; a path
- * ending in `/` is a folder). `npm run test:fast` leaves them out (vitest.fast.config.ts), and
- * `npm test` starts them first (./sequencer.ts), so their waits overlap the rest of the run instead
- * of ending it.
+ * ending in `/` is a folder). `npm run test:fast` leaves them out (vitest.fast.config.ts).
  */
 
 /** Child processes (the built gateway, CLIs, Chromium), Redis or a Redis Cluster. */
@@ -46,7 +44,7 @@ export const TRANSPORT_MATRICES = [
   'test/security/only-trusted-documents-run-on-every-transport.test.ts',
 ];
 
-/** The kinds, longest waits first. */
+/** Every kind. */
 export const WAITING_KINDS = [DATABASES, PROCESSES, REAL_TIME, TRANSPORT_MATRICES];
 
 /** As vitest globs. */
