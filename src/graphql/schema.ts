@@ -34,7 +34,20 @@ type SubgraphModule = Exclude<
   DocumentNode
 >;
 
-export function buildGatewaySchema(
+/**
+ * The schema with the given resolvers, or, without them, the plain resolver map's schema, built
+ * once per process: it holds no per-gateway state (resolvers reach services through the context),
+ * and reading, merging and building it took a fifth of the CPU of starting a gateway, which tests
+ * do hundreds of times.
+ */
+export function buildGatewaySchema(resolvers?: Resolvers, typeDefs?: DocumentNode): GraphQLSchema {
+  if (resolvers === undefined && typeDefs === undefined) return (plain ??= build());
+  return build(resolvers, typeDefs);
+}
+
+let plain: GraphQLSchema | undefined;
+
+function build(
   resolvers: Resolvers = mergeResolvers(),
   typeDefs: DocumentNode = loadTypeDefs(),
 ): GraphQLSchema {
