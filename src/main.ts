@@ -21,11 +21,11 @@ import { startSandbox } from './sandbox/index.js';
 import { sandboxOptionsFromConfig } from './sandbox/options-from-config.js';
 import type { Sandbox } from './sandbox/types.js';
 
-/** The query printed at start-up (and the README's first query). */
 /** The subscription printed at start-up (and in the README). */
 export const FIRST_SUBSCRIPTION =
   'subscription { gongCallCreated { eventId call { id title started primaryUser { emailAddress } } } }';
 
+/** The query printed at start-up (and the README's first query). */
 export const FIRST_QUERY = `{
   gongCalls(first: 3) {
     totalCount
