@@ -5,8 +5,12 @@
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runMain, startGatewayProcess } from '../support/gateway-process.js';
-import { eventually } from './support.js';
+import {
+  holdNextAnswer,
+  runMain,
+  startGatewayProcess,
+  untilSandboxSaw,
+} from '../support/gateway-process.js';
 
 const ENV = { HOST: '127.0.0.1', SANDBOX_CALLS: '20', SANDBOX_USERS: '5' };
 
@@ -17,15 +21,7 @@ describe('npm start', () => {
       const graphqlUrl = m.url;
       const sandboxUrl = m.sandboxUrl!;
       // A query whose second upstream request (the users) the sandbox holds for a second.
-      await fetch(`${sandboxUrl}/__sandbox/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          kind: { type: 'latency', ms: 1000 },
-          count: 1,
-          pathPrefix: '/v2/users',
-        }),
-      });
+      await holdNextAnswer(sandboxUrl, '/v2/users', 1000);
       const query = fetch(graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -33,16 +29,7 @@ describe('npm start', () => {
           query: '{ gongCalls(first: 2) { nodes { id primaryUser { id } } } }',
         }),
       }).then((r) => r.json() as Promise<{ data?: { gongCalls: { nodes: unknown[] } } }>);
-      await eventually(
-        async () => {
-          const r = (await (await fetch(`${sandboxUrl}/__sandbox/requests`)).json()) as {
-            requests: { path: string }[];
-          };
-          return r.requests.some((q) => q.path.startsWith('/v2/calls')) ? true : undefined;
-        },
-        10_000,
-        'the query to reach the sandbox',
-      );
+      await untilSandboxSaw(sandboxUrl, '/v2/calls');
       m.proc.kill('SIGHUP');
       expect((await query).data?.gongCalls.nodes).toHaveLength(2);
       expect(await m.exited).toBe(0);

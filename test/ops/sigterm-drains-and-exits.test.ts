@@ -6,7 +6,12 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
+import {
+  holdNextAnswer,
+  startGatewayProcess,
+  untilSandboxSaw,
+  type GatewayProcess,
+} from '../support/gateway-process.js';
 import { eventually, sample } from './support.js';
 
 describe('SIGTERM', () => {
@@ -58,16 +63,7 @@ describe('SIGTERM', () => {
     // A query needing two upstream requests in turn (calls, then their users); the second is held
     // 1.5 s by the sandbox. The first one is logged when it is answered: from then on the query is in flight.
     await fetch(`${sandboxUrl}/__sandbox/requests`, { method: 'DELETE' });
-    const fault = await fetch(`${sandboxUrl}/__sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        kind: { type: 'latency', ms: 1500 },
-        count: 1,
-        pathPrefix: '/v2/users',
-      }),
-    });
-    expect(fault.status).toBe(200);
+    await holdNextAnswer(sandboxUrl, '/v2/users', 1500);
     const query = fetch(graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -83,16 +79,7 @@ describe('SIGTERM', () => {
         },
       }))
       .finally(() => order.push('query completed'));
-    await eventually(
-      async () => {
-        const r = (await (await fetch(`${sandboxUrl}/__sandbox/requests`)).json()) as {
-          requests: { path: string }[];
-        };
-        return r.requests.some((q) => q.path.startsWith('/v2/calls')) ? true : undefined;
-      },
-      10_000,
-      'the query to reach the sandbox',
-    );
+    await untilSandboxSaw(sandboxUrl, '/v2/calls');
 
     main.proc.kill('SIGTERM');
 

@@ -100,3 +100,29 @@ function spawnMain(env: Record<string, string>): ChildProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/**
+ * Through the embedded sandbox's control routes: holds Gong's next answer under `pathPrefix` for
+ * `ms` (a query then stays in flight while a test signals the process).
+ */
+export async function holdNextAnswer(sandboxUrl: string, pathPrefix: string, ms: number) {
+  const r = await fetch(`${sandboxUrl}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: { type: 'latency', ms }, count: 1, pathPrefix }),
+  });
+  if (r.status !== 200) throw new Error(`POST /__sandbox/faults answered ${r.status}`);
+}
+
+/** Resolves once the embedded sandbox has logged a request under `pathPrefix`. */
+export function untilSandboxSaw(sandboxUrl: string, pathPrefix: string): Promise<true> {
+  return eventually(
+    async () => {
+      const r = (await (await fetch(`${sandboxUrl}/__sandbox/requests`)).json()) as {
+        requests: { path: string }[];
+      };
+      return r.requests.some((q) => q.path.startsWith(pathPrefix)) ? true : undefined;
+    },
+    { ms: 10_000, what: `a request to ${pathPrefix} to reach the sandbox` },
+  );
+}
