@@ -1,16 +1,12 @@
 /** GraphQL over WebSocket (attached by createGateway) applies the same client auth as HTTP: connection_init params. */
 import { createClient, type Client } from 'graphql-ws';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { clientJwt } from '../support/client-jwt.js';
 
 const SECRET = 'ws-jwt-secret-with-at-least-32-characters';
-const jwt = (conn: string) =>
-  new SignJWT({ conn })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(SECRET));
+const jwt = (conn: string) => clientJwt(SECRET, { conn });
 
 describe('WebSocket client auth', () => {
   let gw: TestGateway;

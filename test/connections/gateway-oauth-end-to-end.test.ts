@@ -3,11 +3,11 @@
  * through the new connection on its own base URL; client auth (API keys, tenant JWTs, admin);
  * expiry with 50 concurrent queries; revocation; scope checks that spend no upstream request.
  */
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/app.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startOAuthGateway, type OAuthGateway } from '../security/oauth-gateway.js';
+import { clientJwt } from '../support/client-jwt.js';
 
 const JWT_SECRET = 'e2e-jwt-secret-with-at-least-32-chars!!';
 const SERVER_KEY = 'server-key';
@@ -64,11 +64,7 @@ describe('gateway OAuth end to end', () => {
     authorization: `Bearer ${key}`,
     ...(conn ? { 'x-gong-connection': conn } : {}),
   });
-  const tenantJwt = (conn: string) =>
-    new SignJWT({ conn })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(JWT_SECRET));
+  const tenantJwt = (conn: string) => clientJwt(JWT_SECRET, { conn });
   const refreshes = () => tokenRequests.filter((g) => g === 'refresh_token').length;
 
   async function connect(ref: string, scopes?: string[]): Promise<Response> {

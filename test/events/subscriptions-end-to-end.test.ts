@@ -4,7 +4,6 @@
  * that missed 20 events resumes with `after` and gets exactly those; auth failures close 4401 /
  * 4403; a slow subscriber is closed with 4413 while a fast one keeps receiving.
  */
-import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { eventually } from './support.js';
 import {
@@ -14,6 +13,7 @@ import {
   subscribed,
   useEventGateway,
 } from './gateway-harness.js';
+import { clientJwt } from '../support/client-jwt.js';
 
 interface CallEvent {
   eventId: string;
@@ -165,10 +165,7 @@ describe('graphql-ws auth and backpressure', () => {
     const wrong = subscribe(h.gw.wsUrl, CALL_CREATED_LIGHT, {}, { authorization: 'Bearer nope' });
     await wrong.done;
     expect(wrong.closed?.code).toBe(4401);
-    const jwt = await new SignJWT({ conn: 'default' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(secret));
+    const jwt = await clientJwt(secret, { conn: 'default' });
     const other = subscribe(
       h.gw.wsUrl,
       CALL_CREATED_LIGHT,

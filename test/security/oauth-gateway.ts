@@ -3,13 +3,13 @@
  * keys and tenant JWTs, and `connect()` walking the browser's path through Gong's authorize URL
  * and back to the callback.
  */
-import { SignJWT } from 'jose';
 import type { Gateway } from '../../src/app.js';
 import { createConnectionsFeature, type ConnectionsFeature } from '../../src/wiring/connections.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
 import { startGateway, type GraphQLResult } from '../support/gateway.js';
+import { clientJwt } from '../support/client-jwt.js';
 
 export const JWT_SECRET = 'security-jwt-secret-with-at-least-32-chars';
 export const SERVER_KEY = 'security-server-key';
@@ -114,11 +114,7 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
       return fetch(new URL(gong.headers.get('location')!), { redirect: 'manual' });
     },
     advance: (ms) => void (offset += ms),
-    tenantJwt: (conn) =>
-      new SignJWT({ conn })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(JWT_SECRET)),
+    tenantJwt: (conn) => clientJwt(JWT_SECRET, { conn }),
     close: h.close,
   };
 }

@@ -6,7 +6,6 @@
  * subscriber that does not read. Each case is asserted on every transport, on one production
  * gateway with small limits.
  */
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import {
@@ -16,15 +15,13 @@ import {
 } from '../events/gateway-harness.js';
 import { eventually } from '../events/support.js';
 import { STREAMING, TRANSPORTS, operationOver, subscribeOver, type Outcome } from './transports.js';
+import { clientJwt } from '../support/client-jwt.js';
 
 const SECRET = 'a-policy-table-secret-of-at-least-32-chars';
 const KEY = 'policy-key';
 const auth = { authorization: `Bearer ${KEY}` };
 const jwt = (claims: Record<string, unknown>, expSeconds: number) =>
-  new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime(Math.floor(Date.now() / 1000) + expSeconds)
-    .sign(new TextEncoder().encode(SECRET));
+  clientJwt(SECRET, claims, expSeconds);
 
 const codes = (o: Outcome) => o.errors.map((e) => e.code);
 const text = (o: Outcome) => o.errors.map((e) => e.message).join(' ');

@@ -12,7 +12,6 @@
  *   apply CORS to upgrades); clients without Origin are not browsers and go on to authenticate.
  */
 import { connect } from 'node:net';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import {
@@ -21,6 +20,7 @@ import {
   type EventGateway,
 } from '../events/gateway-harness.js';
 import { rawWebSocket, wsOperation } from './support.js';
+import { clientJwt } from '../support/client-jwt.js';
 
 const SECRET = 'a-websocket-test-secret-of-at-least-32-chars';
 const KEY = 'ws-key';
@@ -134,10 +134,7 @@ describe('GraphQL over WebSocket', () => {
     };
 
     it('closes a JWT socket with 4401 when the JWT expires, and leaves an API-key socket open', async () => {
-      const jwt = await new SignJWT({ conn: 'default' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setExpirationTime(Math.floor(Date.now() / 1000) + 2)
-        .sign(new TextEncoder().encode(SECRET));
+      const jwt = await clientJwt(SECRET, { conn: 'default' }, 2);
       const byJwt = await acked(`Bearer ${jwt}`);
       const byKey = await acked(`Bearer ${KEY}`);
       const closed = await byJwt.closed;
