@@ -20,10 +20,9 @@ describe('entity cache tenant boundary', () => {
   });
   afterAll(() => h?.close());
 
-  const asJwt = async (conn: string) => ({ authorization: `Bearer ${await h.tenantJwt(conn)}` });
   const view = async (conn: string) => {
     h.sandbox.control.resetLog();
-    const r = await h.gql(VIEW, await asJwt(conn), { id });
+    const r = await h.gql(VIEW, await h.asTenant(conn), { id });
     expect(r.errors).toBeUndefined();
     expect((r.data?.gongCall as { id: string }).id).toBe(id);
     return h.sandbox.control.counters();
@@ -44,7 +43,7 @@ describe('entity cache tenant boundary', () => {
   it('lets only an admin evict, and only the connection named', async () => {
     const tenant = await h.gql(
       'mutation { gongEvictCache(connectionRef: "globex") }',
-      await asJwt('acme'),
+      await h.asTenant('acme'),
     );
     expect(codeOf(tenant)).toBe('FORBIDDEN');
     const admin = await h.gql(

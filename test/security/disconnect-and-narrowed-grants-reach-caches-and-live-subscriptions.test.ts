@@ -28,10 +28,9 @@ describe('disconnects and narrowed grants', () => {
   });
   afterAll(() => h?.close());
 
-  const asJwt = async (conn: string) => ({ authorization: `Bearer ${await h.tenantJwt(conn)}` });
   const view = async (conn: string) => {
     h.sandbox.control.resetLog();
-    const r = await h.gql(VIEW, await asJwt(conn), { id });
+    const r = await h.gql(VIEW, await h.asTenant(conn), { id });
     return { r, upstream: h.sandbox.control.counters() };
   };
   /** OAuth again, asking for only `scopes` (no disconnect): the grant narrows. */
@@ -62,7 +61,7 @@ describe('disconnects and narrowed grants', () => {
 
   it('gongDisconnect ends the connection subscriptions on every transport and evicts its caches', async () => {
     expect((await view('acme')).r.errors).toBeUndefined();
-    const token = await asJwt('acme');
+    const token = await h.asTenant('acme');
     const lives = await Promise.all(
       STREAMING.map(async (t) => ({
         t,
@@ -79,7 +78,7 @@ describe('disconnects and narrowed grants', () => {
       'sse-distinct',
       h.gateway.url,
       'subscription { gongCallCreated { eventId } }',
-      await asJwt('globex'),
+      await h.asTenant('globex'),
     );
     const gone = await h.gql(
       'mutation { gongDisconnect(connectionRef: "acme") { ref status } }',

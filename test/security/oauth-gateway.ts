@@ -33,6 +33,8 @@ export interface OAuthGateway {
   /** start → Gong's authorize → the callback (not followed). */
   connect(ref: string, returnTo?: string): Promise<Response>;
   tenantJwt(conn: string, alg?: 'HS256'): Promise<string>;
+  /** Request headers carrying `conn`'s tenant JWT. */
+  asTenant(conn: string): Promise<{ authorization: string }>;
   /** Moves the connections' clock (the registry caches a record for 1 s). */
   advance(ms: number): void;
   close(): Promise<void>;
@@ -115,6 +117,9 @@ export async function startOAuthGateway(opts: OAuthGatewayOptions = {}): Promise
     },
     advance: (ms) => void (offset += ms),
     tenantJwt: (conn) => clientJwt(JWT_SECRET, { conn }),
+    asTenant: async (conn) => ({
+      authorization: `Bearer ${await clientJwt(JWT_SECRET, { conn })}`,
+    }),
     close: h.close,
   };
 }

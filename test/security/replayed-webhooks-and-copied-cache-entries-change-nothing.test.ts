@@ -120,7 +120,7 @@ describeRedis('Redis cache entries are bound to their connection and kind', () =
       ?.value ?? 0;
   const viewAs = async (conn: string) => {
     h.sandbox.control.resetLog();
-    const r = await h.gql(VIEW, { authorization: `Bearer ${await h.tenantJwt(conn)}` }, { id });
+    const r = await h.gql(VIEW, await h.asTenant(conn), { id });
     expect(r.errors).toBeUndefined();
     return h.sandbox.control.counters();
   };
@@ -147,9 +147,7 @@ describeRedis('Redis cache entries are bound to their connection and kind', () =
   it("a full-read entry copied under another tenant's key is a miss, counted as corrupt", async () => {
     const list = async (conn: string) => {
       h.sandbox.control.resetLog();
-      const r = await h.gql('{ gongWorkspaces { id } }', {
-        authorization: `Bearer ${await h.tenantJwt(conn)}`,
-      });
+      const r = await h.gql('{ gongWorkspaces { id } }', await h.asTenant(conn));
       expect(r.errors).toBeUndefined();
       return h.sandbox.control.counters();
     };
