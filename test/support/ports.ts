@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
  * process's listen(0) or outgoing connection can take it between the pick and the bind; two
  * suites picking the same one is left to chance over ten thousand ports (and redis retries).
  */
-export async function freePort(): Promise<number> {
+export async function freePort(also: readonly number[] = []): Promise<number> {
   let low = 32768;
   try {
     low = Number(
@@ -16,10 +16,16 @@ export async function freePort(): Promise<number> {
   } catch {
     // not Linux: the IANA range starts higher still
   }
+  // `also`: offsets from the port that must be free too (a Redis Cluster node's bus at +10000).
+  const top = low - 1 - Math.max(0, ...also);
   for (let i = 0; i < 50; i++) {
-    const port = low - 1 - Math.floor(Math.random() * Math.min(10_000, low - 1024));
-    if (await canBind(port)) return port;
+    const port = top - Math.floor(Math.random() * Math.min(10_000, top - 1024));
+    if (await canBind(port)) {
+      const rest = await Promise.all(also.map((d) => canBind(port + d)));
+      if (rest.every(Boolean)) return port;
+    }
   }
+  if (also.length > 0) throw new Error(`no free port with ${also.join(', ')} above it free too`);
   return ephemeralPort();
 }
 

@@ -162,7 +162,8 @@ export async function redisCluster(size = 3): Promise<RedisCluster> {
   };
   try {
     for (let i = 0; i < size; i++) {
-      const port = await freePort();
+      // The node's cluster bus listens at port + 10000.
+      const port = await freePort([10_000]);
       const dir = mkdtempSync(join(tmpdir(), 'gg-redis-cluster-'));
       ports.push(port);
       dirs.push(dir);
