@@ -11,6 +11,7 @@
  */
 import type { CallData, CallContext, Party } from '../gong/wire.js';
 import type { HeldSections } from './rows.js';
+import { transcriptMatch } from './phrases.js';
 import type { SqlRunner } from './sql.js';
 
 export interface SearchFilter {
@@ -98,28 +99,47 @@ interface HitRow {
 /** Separates the ids of a search's matches (ASCII unit separator: never part of an id). */
 const SEP = 31;
 
-/** Config names come from pg_ts_config through our own table; checked anyway before they meet SQL. */
-const CONFIG_NAME = /^[a-z_]+$/;
-
-/**
- * The text match over a tsvector column: the text parsed with each configuration the connection's
- * calls use, OR-ed into one query (one GIN index scan, not one per configuration).
- */
-function textMatch(configs: readonly string[], textParam: string, column: string) {
-  const queries = configs
-    .filter((c) => CONFIG_NAME.test(c))
-    .map((c) => `websearch_to_tsquery('${c}'::regconfig, ${textParam})`);
-  if (queries.length === 0) return undefined;
-  const query = `(${queries.join(' || ')})`;
-  return { match: `${column} @@ ${query}`, rank: `ts_rank(${column}, ${query})` };
+/** The search text parsed with one or more of the connection's configurations (same result). */
+interface Parsed {
+  /** Postgres's text form of the tsquery. */
+  query: string;
+  configs: string[];
 }
 
-export async function textConfigsOf(db: SqlRunner, conn: number): Promise<string[]> {
-  const rows = await db.query<{ config: string }>(
-    'SELECT config FROM rm_text_config WHERE conn = $1 ORDER BY config',
-    [conn],
+/**
+ * The search text as tsqueries, parsed with each configuration the connection's calls use; none
+ * when nothing can match (nothing indexed yet, or only stop words).
+ */
+async function tsqueriesOf(db: SqlRunner, conn: number, text: string): Promise<Parsed[]> {
+  const rows = await db.query<Parsed>(
+    `SELECT q.query, array_agg(q.config ORDER BY q.config) AS configs
+     FROM (SELECT config, websearch_to_tsquery(config::regconfig, $2)::text AS query
+           FROM rm_text_config WHERE conn = $1) q
+     WHERE q.query <> '' GROUP BY q.query ORDER BY q.query`,
+    [conn, text],
   );
-  return rows.map((r) => r.config);
+  return rows;
+}
+
+/** One tsquery matching what any of them matches: for titles, ranks and sentences. */
+const anyOf = (parsed: readonly Parsed[]) => parsed.map((q) => `( ${q.query} )`).join(' | ');
+
+/**
+ * The calls whose transcripts match: each configuration's query, asked of the transcripts parsed
+ * with it as ./phrases.ts says, as its own select. Not one condition: Postgres rechecks every
+ * candidate of a query that has a phrase anywhere in it, and evaluates a filter's every term on
+ * each row, so an exact match (words and grams) must not share a query or a filter with a check of
+ * positions.
+ */
+function saidIn(parsed: readonly Parsed[], p: (v: unknown) => string): string {
+  return parsed
+    .map(({ query, configs }) => {
+      const m = transcriptMatch(query);
+      const words = m.words === undefined ? [] : [`t.words @@ ${p(m.words)}::tsquery`];
+      const positions = m.positions === undefined ? [] : [`t.tsv @@ ${p(m.positions)}::tsquery`];
+      return `SELECT t.call_id FROM rm_transcript t WHERE t.conn = $1 AND ${[...words, ...positions].join(' AND ')} AND (t.config IS NULL OR t.config = ANY(${p(configs)}::text[]))`;
+    })
+    .join(' UNION ALL ');
 }
 
 export async function searchCalls(
@@ -156,23 +176,15 @@ export async function searchCalls(
   let score = 'NULL::float8';
   let scoreParams: unknown[] = [];
   if (f.text !== undefined) {
-    const configs = await textConfigsOf(db, conn);
-    const textParam = p(f.text);
-    const said = textMatch(configs, textParam, 't.tsv');
-    const titled = textMatch(configs, textParam, 'c.title_tsv');
-    // Nothing indexed for this connection yet: nothing can match.
-    if (!said || !titled) return { totalCount: 0, hits: [], hasNextPage: false };
+    const queries = await tsqueriesOf(db, conn, f.text);
+    if (queries.length === 0) return { totalCount: 0, hits: [], hasNextPage: false };
     // Said in the call (one transcript row per call, GIN) or in its title. The OR keeps the
     // transcripts' side a hashed subplan: the GIN index answers it once for the whole query.
     where.push(
-      `(c.call_id IN (SELECT t.call_id FROM rm_transcript t WHERE t.conn = $1 AND ${said.match}) OR ${titled.match})`,
+      `(c.call_id IN (${saidIn(queries, p)}) OR c.title_tsv @@ ${p(anyOf(queries))}::tsquery)`,
     );
-    const ranked = {
-      said: textMatch(configs, '$3', 't.tsv')!,
-      titled: textMatch(configs, '$3', 'c.title_tsv')!,
-    };
-    score = `GREATEST(COALESCE(${ranked.said.rank}, 0), ${ranked.titled.rank})::float8`;
-    scoreParams = [f.text];
+    score = `GREATEST(COALESCE(ts_rank(t.tsv, $3::tsquery), 0), ts_rank(c.title_tsv, $3::tsquery))::float8`;
+    scoreParams = [anyOf(queries)];
   }
   const cursor = input.after
     ? `(c.started, c.call_id) >= (${p(input.after.started)}::timestamptz, ${p(input.after.callId)})`
@@ -249,8 +261,8 @@ export async function snippetsOf(
 ): Promise<Map<string, Snippet[]>> {
   const out = new Map<string, Snippet[]>();
   if (callIds.length === 0) return out;
-  const match = textMatch(await textConfigsOf(db, conn), '$3', 's.tsv');
-  if (!match) return out;
+  const queries = await tsqueriesOf(db, conn, text);
+  if (queries.length === 0) return out;
   // The page's transcripts only: each sentence's own words against the text, best first.
   const rows = await db.query<{
     call_id: string;
@@ -261,16 +273,16 @@ export async function snippetsOf(
     `SELECT t.call_id, s.speaker_id, s.start_ms, s.text
      FROM rm_transcript_sentences t
      CROSS JOIN LATERAL (
-       SELECT s.speaker_id, s.start_ms, s.text, s.seq, ${match.rank} AS rank
+       SELECT s.speaker_id, s.start_ms, s.text, s.seq, ts_rank(s.tsv, $3::tsquery) AS rank
        FROM unnest(t.speakers, t.starts, t.texts, t.tsvs) WITH ORDINALITY
          AS s(speaker_id, start_ms, text, tsv, seq)
-       WHERE ${match.match}
+       WHERE s.tsv @@ $3::tsquery
        ORDER BY rank DESC, s.seq
        LIMIT $4
      ) s
      WHERE t.conn = $1 AND t.call_id = ANY($2::text[])
      ORDER BY t.call_id, s.rank DESC, s.seq`,
-    [conn, callIds, text, perCall],
+    [conn, callIds, anyOf(queries), perCall],
   );
   for (const r of rows) {
     const list = out.get(r.call_id) ?? [];

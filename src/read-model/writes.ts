@@ -225,8 +225,8 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
           }
         }
         // Per call: the words of the whole transcript (its sentences' vectors joined in order:
-        // tsvector || shifts positions, so a phrase keeps its order) for matching, and the
-        // sentences as arrays for snippets. A transcript without sentences has neither.
+        // tsvector || shifts positions, so a phrase keeps its order) and its phrases (grams, see
+        // phrases.ts) for matching, and the sentences as arrays for snippets. A transcript without sentences has neither.
         if (cols[0].length > 0) {
           await tx.query(
             `INSERT INTO rm_transcript_sentences (conn, call_id, sentences, speakers, starts, texts, tsvs)
@@ -239,12 +239,15 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
             [conn, ...cols],
           );
           await tx.query(
-            `INSERT INTO rm_transcript (conn, call_id, tsv)
-             SELECT s.conn, s.call_id, rm_tsvector_agg(x.tsv ORDER BY x.seq)
-             FROM rm_transcript_sentences s, unnest(s.tsvs) WITH ORDINALITY AS x(tsv, seq)
-             WHERE s.conn = $1 AND s.call_id = ANY($2::text[])
-             GROUP BY s.conn, s.call_id`,
-            [conn, heldIds],
+            `INSERT INTO rm_transcript (conn, call_id, config, tsv, words)
+             SELECT w.conn, w.call_id, k.config, w.tsv, strip(w.tsv) || rm_phrase_grams(w.tsv)
+             FROM (
+               SELECT s.conn, s.call_id, rm_tsvector_agg(x.tsv ORDER BY x.seq) AS tsv
+               FROM rm_transcript_sentences s, unnest(s.tsvs) WITH ORDINALITY AS x(tsv, seq)
+               WHERE s.conn = $1 AND s.call_id = ANY($2::text[])
+               GROUP BY s.conn, s.call_id
+             ) w JOIN unnest($2::text[], $3::text[]) AS k(call_id, config) USING (call_id)`,
+            [conn, heldIds, held.map((h) => configOf(h.language))],
           );
         }
         await tx.query(
