@@ -21,7 +21,36 @@ import { createHash } from 'node:crypto';
 
 /** The token of a gram such as `technic 1 lead` (words and distances, space-separated). */
 export function gramToken(gram: string): string {
-  return ` ${createHash('md5').update(gram).digest().subarray(0, 6).toString('base64')}`;
+  // The first 8 base64 characters are the first 6 bytes.
+  return ` ${createHash('md5').update(gram).digest('base64').slice(0, 8)}`;
+}
+
+/** A lexeme of a tsvector and where it was said (`unnest(tsvector)`; none for grams). */
+export interface SaidLexeme {
+  lexeme: string;
+  positions: number[] | null;
+}
+
+/**
+ * The gram tokens of a transcript's words: each word with the next one and the next two, in the
+ * order said, with their distances. The same as migration 4's `rm_phrase_grams`, which made them
+ * for rows written before it; computed here, where it takes a fifth of the time.
+ */
+export function phraseGrams(lexemes: readonly SaidLexeme[]): string[] {
+  const said: [number, string][] = [];
+  for (const l of lexemes) for (const p of l.positions ?? []) said.push([p, l.lexeme]);
+  said.sort((a, b) => a[0] - b[0]);
+  const grams = new Set<string>();
+  for (let i = 0; i + 1 < said.length; i++) {
+    const [p1, a] = said[i]!;
+    const [p2, b] = said[i + 1]!;
+    const two = `${a} ${p2 - p1} ${b}`;
+    grams.add(two);
+    const third = said[i + 2];
+    if (third) grams.add(`${two} ${third[0] - p2} ${third[1]}`);
+  }
+  // Hashed once each: a transcript says most of its pairs more than once.
+  return [...grams].map(gramToken);
 }
 
 /** A token of Postgres's text form of a tsquery. */

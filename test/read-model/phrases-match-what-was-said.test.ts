@@ -124,6 +124,16 @@ for (const engine of ENGINES)
         .map((h) => h.call.metaData.id)
         .sort();
 
+    it('the grams made at ingest are those migration 4 made of the rows written before it', async () => {
+      const [rows] = await sql.query<{ all: number; differ: number }>(
+        `SELECT count(*)::int AS all,
+           count(*) FILTER (WHERE words <> strip(tsv) || rm_phrase_grams(tsv))::int AS differ
+         FROM rm_transcript WHERE conn = $1`,
+        [conn],
+      );
+      expect(rows).toEqual({ all: transcripts.length, differ: 0 });
+    });
+
     it('two words: said together, not apart; a sentence boundary does not part them', async () => {
       expect(await found('"technical lead"')).toEqual(['lead', 'split']);
       expect(await found('technical lead')).toEqual(['debt', 'lead', 'split']);
