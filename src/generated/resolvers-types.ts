@@ -395,8 +395,9 @@ export type GongCallSearchFilter = {
   scope?: InputMaybe<Scalars['String']['input']>;
   /**
    * Words said in the call or in its title, with the stemming of the call's language (web-search
-   * syntax: `"data residency"` for a phrase, `-word` to exclude, `or` between alternatives). Hits
-   * still come newest first, each with its `score` and the best-matching sentences as snippets.
+   * syntax: `"data residency"` for a phrase, `-word` to exclude, `or` between alternatives; a stop
+   * word in a phrase stands for any stop word). Hits still come newest first, each with its `score`
+   * and the best-matching sentences as snippets.
    */
   text?: InputMaybe<Scalars['String']['input']>;
   /** Exclusive upper bound on the call's actual start. */
