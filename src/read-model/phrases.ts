@@ -34,7 +34,7 @@ export interface SaidLexeme {
 /**
  * The gram tokens of a transcript's words: each word with the next one and the next two, in the
  * order said, with their distances. The same as migration 4's `rm_phrase_grams`, which made them
- * for rows written before it; computed here, where it takes a fifth of the time.
+ * for rows written before it; computed here, where it takes less time.
  */
 export function phraseGrams(lexemes: readonly SaidLexeme[]): string[] {
   const said: [number, string][] = [];

@@ -227,7 +227,8 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
         }
         // Per call: the words of the whole transcript (its sentences' vectors joined in order:
         // tsvector || shifts positions, so a phrase keeps its order) and its phrases (grams, see
-        // phrases.ts) for matching, and the sentences as arrays for snippets. A transcript without sentences has neither.
+        // phrases.ts) for matching, and the sentences as arrays for snippets. A transcript
+        // without sentences has neither.
         if (cols[0].length > 0) {
           await tx.query(
             `INSERT INTO rm_transcript_sentences (conn, call_id, sentences, speakers, starts, texts, tsvs)
@@ -239,8 +240,8 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
              GROUP BY s.call_id`,
             [conn, ...cols],
           );
-          // The grams are made here from the words' positions (phrases.ts): five times faster
-          // than in SQL.
+          // The grams are made here from the words' positions (phrases.ts), not by SQL's
+          // rm_phrase_grams: about 4 ms a call on PGlite instead of 6.
           const callWords = `SELECT s.call_id, rm_tsvector_agg(x.tsv ORDER BY x.seq) AS tsv
             FROM rm_transcript_sentences s, unnest(s.tsvs) WITH ORDINALITY AS x(tsv, seq)
             WHERE s.conn = $1 AND s.call_id = ANY($2::text[])
