@@ -54,7 +54,7 @@ const srcImports = new Set(
     ts.preProcessFile(ts.sys.readFile(name) ?? '', true, true).importedFiles.map((i) => i.fileName),
   ),
 );
-/** Whether a module augmentation in `f` names a module that src's program holds (or one it cannot resolve). */
+/** Whether `f`'s augmentation of module `name` reaches src: src's program holds it, or it is unresolved. */
 const augmentsSrc = (f, name) => {
   const to = ts.resolveModuleName(name, f.fileName, all.options, ts.sys).resolvedModule;
   return to === undefined || buildProgram.getSourceFile(to.resolvedFileName) !== undefined;
@@ -81,7 +81,7 @@ const leaning = program
   .filter(declaresForSrc);
 if (leaning.length > 0) {
   process.stdout.write(
-    `src is type-checked alone too: ${leaning.map((f) => show(f.fileName))} declare globals or augment modules src loads\n`,
+    `src is type-checked alone too: ${leaning.map((f) => show(f.fileName))} declare globals or augment src's modules\n`,
   );
   diagnostics.push(...ts.getPreEmitDiagnostics(buildProgram));
 }

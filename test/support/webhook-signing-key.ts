@@ -1,6 +1,6 @@
 /**
  * RSA keys for tests, made once per run by the global setup (./global-setup.ts) and handed to
- * every worker: a new 2048-bit key costs 0.1-0.5 s of CPU, and a run used to make about fifty.
+ * every worker: a new 2048-bit key costs ~0.2 s of CPU, and a run used to make 25 of them.
  * The first signs every test sandbox's webhooks; the others go to tests that need a key of their
  * own (one a gateway must refuse, another tenant's). A process vitest did not start (a helper a
  * test forks, such as test/security/heap-gateway.ts) makes its own, as it needs them.
