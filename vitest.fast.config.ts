@@ -1,7 +1,7 @@
 // `npm run test:fast`, the inner loop: the suites that run in this process without waiting on the
 // outside world. Left to `npm test` (which runs everything): the kinds in
-// test/support/suite-kinds.ts (child processes, databases, real time, transport matrices), and
-// every Redis suite (describeRedis skips itself under TEST_FAST).
+// test/support/suite-kinds.ts (child processes, databases, real time, transport matrices,
+// volumes), and every Redis suite (describeRedis skips itself under TEST_FAST).
 import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
 import {
   asGlobs,
@@ -9,6 +9,7 @@ import {
   PROCESSES,
   REAL_TIME,
   TRANSPORT_MATRICES,
+  VOLUMES,
 } from './test/support/suite-kinds.js';
 import base from './vitest.config.js';
 
@@ -19,7 +20,7 @@ export default mergeConfig(
       env: { TEST_FAST: '1' },
       exclude: [
         ...configDefaults.exclude,
-        ...asGlobs([...PROCESSES, ...DATABASES, ...REAL_TIME, ...TRANSPORT_MATRICES]),
+        ...asGlobs([...PROCESSES, ...DATABASES, ...REAL_TIME, ...TRANSPORT_MATRICES, ...VOLUMES]),
       ],
     },
   }),

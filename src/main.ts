@@ -4,7 +4,7 @@
  * GONG_API_BASE_URL. An entry point: the only place besides other entry points that reads the
  * environment (through loadConfig).
  */
-import { createGateway, type Gateway } from './app.js';
+import type { Gateway } from './app.js';
 import {
   ConfigError,
   embeddedSandboxRefusal,
@@ -17,8 +17,6 @@ import { createShutdown, installSignalHandlers } from './lifecycle/shutdown.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { startTracing, traceExport } from './observability/tracing.js';
-import { startSandbox } from './sandbox/index.js';
-import { sandboxOptionsFromConfig } from './sandbox/options-from-config.js';
 import type { Sandbox } from './sandbox/types.js';
 
 /** The subscription printed at start-up (and in the README). */
@@ -58,6 +56,13 @@ async function main(): Promise<void> {
     process.stderr.write(`Configuration error:\n${refusal}\n`);
     process.exit(1);
   }
+  // The gateway and the sandbox load only once the configuration holds: a refusal above exits
+  // without loading them (about 0.8 s of CPU).
+  const [{ createGateway }, { startSandbox }, { sandboxOptionsFromConfig }] = await Promise.all([
+    import('./app.js'),
+    import('./sandbox/index.js'),
+    import('./sandbox/options-from-config.js'),
+  ]);
   const logger = createLogger({ level: config.LOG_LEVEL });
   // Before anything listens: the http instrumentation traces servers created after it starts.
   const tracing = await startTracing(config);

@@ -2,11 +2,12 @@
  * Shared fixtures of the events suites: hand-signed Gong webhook deliveries (for refusals the
  * real emitter never produces) and a one-route HTTP server around the webhook handler.
  */
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { SignJWT } from 'jose';
 import type { WebhookHandler } from '../../src/http/webhook-route.js';
 import { matchWebhookPath } from '../../src/http/webhook-route.js';
+import { otherTestRsaKey } from '../support/webhook-signing-key.js';
 
 export interface TestKeyPair {
   privateKey: KeyObject;
@@ -16,8 +17,10 @@ export interface TestKeyPair {
   publicPem: string;
 }
 
+/** A key pair of its own (not the test sandboxes' signing key); the next call gives another. */
 export function testKeyPair(): TestKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKey = otherTestRsaKey();
+  const publicKey = createPublicKey(privateKey);
   return {
     privateKey,
     publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),

@@ -7,6 +7,7 @@ import {
   verifyWebhook,
 } from '../../src/events/verify-webhook.js';
 import type { CallData } from '../../src/gong/wire.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 import { signDelivery, testKeyPair } from './support.js';
 
 const call: CallData = { metaData: { id: '7782342274025937895', title: 'Kick-off' } };
@@ -32,7 +33,7 @@ async function captureEmitterDelivery(): Promise<{
   const addr = server.address();
   if (typeof addr !== 'object' || addr === null) throw new Error('no address');
   const url = `http://127.0.0.1:${addr.port}/webhooks/gong/default`;
-  const emitter = new WebhookEmitter({ now: Date.now });
+  const emitter = new WebhookEmitter({ now: Date.now, signingKey: testWebhookSigningKey() });
   emitter.addRule({ targetUrl: url });
   await emitter.deliver(call);
   emitter.close();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { SANDBOX_TEST_OPTIONS, startGateway, type TestGateway } from '../support/gateway.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -31,6 +32,7 @@ const startOnClock = (env: Record<string, string>, publicUrl = false) =>
 
 beforeAll(async () => {
   sandbox = await startSandbox({
+    webhookSigningKey: testWebhookSigningKey(),
     ...SANDBOX_TEST_OPTIONS,
     users: 8,
     calls: 120,

@@ -11,6 +11,7 @@ import { importSPKI, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { WebhookPayload } from '../contract/support/gong-bodies.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 const received: { path: string; headers: IncomingHttpHeaders; raw: Buffer }[] = [];
 const receiver = createServer((req, res) => {
@@ -28,6 +29,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   sandbox = await startSandbox({
+    webhookSigningKey: testWebhookSigningKey(),
     rateLimit: false,
     users: 6,
     calls: 12,

@@ -1,6 +1,7 @@
 /** Helpers for sandbox suites: start one, call it with Basic auth, read JSON replies. */
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 export interface GongReply {
   status: number;
@@ -11,7 +12,12 @@ export interface GongReply {
 
 /** A sandbox without rate limiting (suites that test limits turn it on). */
 export function sandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  return startSandbox({ rateLimit: false, calls: 400, ...opts });
+  return startSandbox({
+    rateLimit: false,
+    calls: 400,
+    webhookSigningKey: testWebhookSigningKey(),
+    ...opts,
+  });
 }
 
 export const basicAuth = (sb: Sandbox) =>

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 let sandbox: Sandbox;
 let server: Server;
@@ -29,6 +30,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sandbox = await startSandbox({
+    webhookSigningKey: testWebhookSigningKey(),
     rateLimit: false,
     users: 6,
     calls: 10,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebhookPayload } from '../contract/support/gong-bodies.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { freePort } from '../support/ports.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 const received: { headers: IncomingHttpHeaders; raw: Buffer }[] = [];
 const receiver = createServer((req, res) => {
@@ -23,6 +24,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
   target = `http://127.0.0.1:${port}/gong/hook`;
   sandbox = await startSandbox({
+    webhookSigningKey: testWebhookSigningKey(),
     users: 5,
     calls: 20,
     processingDelayMs: 0,

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { importSPKI, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { CallData } from '../../src/gong/wire.js';
 import { WebhookJwtClaims, WebhookPayload } from '../contract/support/gong-bodies.js';
 import { WebhookEmitter } from '../../src/sandbox/webhooks.js';
 import { freePort } from '../support/ports.js';
-import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
+import { otherTestRsaKey, testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 interface Received {
   url: string;
@@ -134,8 +134,8 @@ describe('signed deliveries', () => {
     newEmitter();
     emitter.addRule({ targetUrl: `${receiver.base}/h` });
     await emitter.deliver(call());
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
-      .publicKey.export({ type: 'spki', format: 'der' })
+    const other = createPublicKey(otherTestRsaKey())
+      .export({ type: 'spki', format: 'der' })
       .toString('base64');
     const jwt = receiver.received[0]?.headers.authorization ?? '';
     await expect(jwtVerify(jwt, await importSPKI(pem(other), 'RS256'))).rejects.toThrow(
@@ -150,7 +150,8 @@ describe('signed deliveries', () => {
   });
 
   it('signs with the key it is given, which must be an RSA private key', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const privateKey = otherTestRsaKey();
+    const publicKey = createPublicKey(privateKey);
     newEmitter({ signingKey: privateKey });
     expect(emitter.publicKey()).toBe(
       publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),

@@ -16,6 +16,7 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { startEventGateway, type EventGateway } from '../events/gateway-harness.js';
 import { eventually } from '../events/support.js';
+import { SANDBOX_TEST_OPTIONS } from '../support/gateway.js';
 import { TRANSPORTS, operationOver } from './transports.js';
 
 const KEY = { authorization: 'Bearer ceiling-key' };
@@ -28,7 +29,7 @@ describe('a ceiling on the Gong requests of one operation', () => {
   let gw: EventGateway;
   let url: string;
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimit: false, users: 10, calls: 20 });
+    sandbox = await startSandbox({ ...SANDBOX_TEST_OPTIONS, users: 10, calls: 20 });
     gw = await startEventGateway(sandbox, {
       GATEWAY_API_KEYS: 'ceiling-key',
       CACHE_TTL_SECONDS: '300',
@@ -122,7 +123,7 @@ describe('the ceiling during execution, and clients that go away', () => {
   let gw: EventGateway;
   beforeAll(async () => {
     // 350 users: the users list is four pages, though a first page of 10 looks like one.
-    sandbox = await startSandbox({ rateLimit: false, users: 350, calls: 5 });
+    sandbox = await startSandbox({ ...SANDBOX_TEST_OPTIONS, users: 350, calls: 5 });
     gw = await startEventGateway(sandbox, {
       GATEWAY_API_KEYS: 'ceiling-key',
       CACHE_TTL_SECONDS: '300',

@@ -23,6 +23,7 @@ import {
   type RouteServer,
 } from '../events/support.js';
 import { expectArrayContaining } from '../support/match.js';
+import { testWebhookSigningKey } from '../support/webhook-signing-key.js';
 
 const MAX_BYTES = 256 * 1024;
 
@@ -40,6 +41,7 @@ describe('POST /webhooks/gong/{connectionRef}', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({
+      webhookSigningKey: testWebhookSigningKey(),
       calls: 20,
       users: 5,
       processingDelayMs: 0,

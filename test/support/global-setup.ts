@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './ports.js';
 import { launchPostgres, postgresAvailable } from './postgres-server.js';
@@ -7,6 +9,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The run's Postgres server (see ./postgres.ts), or '' when Postgres is not installed. */
     postgresUrl: string;
+    /** RSA private keys (PKCS#8 PEM) shared by every worker (see ./webhook-signing-key.ts). */
+    testRsaKeys: string[];
   }
 }
 
@@ -14,23 +18,30 @@ declare module 'vitest' {
  * Says loudly, once per run, when Redis or Postgres suites cannot run (under CI that is a
  * failure), and starts the run's one Postgres server in the background: initdb and start-up cost
  * a second or more of CPU, paid once instead of once per suite; suites wait for it only when they
- * create their first database.
+ * create their first database. Makes the run's test RSA keys (./webhook-signing-key.ts).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // On the thread pool while the rest starts.
+  const keys = makeTestRsaKeys();
   // `npm run test:fast` runs no suite that needs either (`env` is unset in a config without one).
-  if (project.config.env?.TEST_FAST) {
-    project.provide('postgresUrl', '');
-    return () => Promise.resolve();
-  }
-  const postgres = postgresSetup() ? launchPostgres(await freePort()) : undefined;
+  const fast = Boolean(project.config.env?.TEST_FAST);
+  const postgres = !fast && postgresSetup() ? launchPostgres(await freePort()) : undefined;
   postgres?.ready.catch((err: unknown) =>
     console.error('\n!! The Postgres server for this run did not start:', err),
   );
   project.provide('postgresUrl', postgres?.url ?? '');
-  redisSetup();
+  if (!fast) redisSetup();
+  project.provide('testRsaKeys', await keys);
   return async () => {
     await postgres?.stop();
   };
+}
+
+/** The run's test RSA keys as PKCS#8 PEM, made at once. */
+async function makeTestRsaKeys(count = 5): Promise<string[]> {
+  const one = () => promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+  const pairs = await Promise.all(Array.from({ length: count }, one));
+  return pairs.map((p) => p.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 }
 
 function redisSetup(): void {

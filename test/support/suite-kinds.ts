@@ -1,6 +1,7 @@
 /**
- * The suites that wait on the outside world, by kind (paths from the repository root; a path
- * ending in `/` is a folder). `npm run test:fast` leaves them out (vitest.fast.config.ts).
+ * The suites that wait on the outside world or move bulk, by kind (paths from the repository
+ * root; a path ending in `/` is a folder). `npm run test:fast` leaves them out
+ * (vitest.fast.config.ts).
  */
 
 /** Child processes (the built gateway, CLIs, Chromium), Redis or a Redis Cluster. */
@@ -31,6 +32,7 @@ export const REAL_TIME = [
   'test/gong/burst-stays-within-gong-rate.test.ts',
   'test/gong/fault-storms-recover-or-fail-typed.test.ts',
   'test/resilience/graphql-under-faults.test.ts',
+  'test/resilience/stampede.test.ts',
   'test/security/webhook-and-graphql-bodies-are-read-only-after-auth-and-within-deadlines.test.ts',
   'test/security/websocket-is-bounded-authenticated-and-follows-the-http-policy.test.ts',
   'test/writes/media-upload-slow-link.test.ts',
@@ -44,8 +46,11 @@ export const TRANSPORT_MATRICES = [
   'test/security/only-trusted-documents-run-on-every-transport.test.ts',
 ];
 
+/** Volumes: hundreds of megabytes through the gateway to show its memory stays flat. */
+export const VOLUMES = ['test/writes/media-upload-streams.test.ts'];
+
 /** Every kind. */
-export const WAITING_KINDS = [DATABASES, PROCESSES, REAL_TIME, TRANSPORT_MATRICES];
+export const WAITING_KINDS = [DATABASES, PROCESSES, REAL_TIME, TRANSPORT_MATRICES, VOLUMES];
 
 /** As vitest globs. */
 export const asGlobs = (paths: readonly string[]): string[] =>
