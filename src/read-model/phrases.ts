@@ -114,6 +114,11 @@ export function transcriptMatch(query: string): { words?: string; positions?: st
   return parts.some((p) => p.text === '!') ? { positions: query } : { words, positions: query };
 }
 
+/** Whether a tsquery (Postgres's text form) excludes anything; true when it does not parse. */
+export function negates(query: string): boolean {
+  return partsOf(query)?.some((p) => p.text === '!') ?? true;
+}
+
 /** Plain words joined by phrase operators from `i`, standing alone (no operator binds it to more). */
 function chainAt(parts: Part[], i: number) {
   const first = parts[i];

@@ -11,7 +11,7 @@
  */
 import type { CallData, CallContext, Party } from '../gong/wire.js';
 import type { HeldSections } from './rows.js';
-import { transcriptMatch } from './phrases.js';
+import { negates, transcriptMatch } from './phrases.js';
 import type { SqlRunner } from './sql.js';
 
 export interface SearchFilter {
@@ -125,21 +125,36 @@ async function tsqueriesOf(db: SqlRunner, conn: number, text: string): Promise<P
 const anyOf = (parsed: readonly Parsed[]) => parsed.map((q) => `( ${q.query} )`).join(' | ');
 
 /**
- * The calls whose transcripts match: each configuration's query, asked of the transcripts parsed
- * with it as ./phrases.ts says, as its own select. Not one condition: Postgres rechecks every
- * candidate of a query that has a phrase anywhere in it, and evaluates a filter's every term on
- * each row, so an exact match (words and grams) must not share a query or a filter with a check of
- * positions.
+ * The calls whose transcripts match, as selects of rm_transcript (`t`) joined by UNION ALL:
+ * - one for every configuration's parse that the index answers exactly (words and grams, see
+ *   ./phrases.ts): one GIN lookup for all of them;
+ * - one for each other parse (a longer phrase's positions to check, or a negation), asked only of
+ *   the transcripts parsed with its configuration: another's words lack what it excludes.
+ * Not one condition: Postgres rechecks every candidate of a query that has a phrase anywhere in
+ * it, and evaluates a filter's every term on each row, so an exact match must not share a query
+ * or a filter with a check of positions.
  */
 function saidIn(parsed: readonly Parsed[], p: (v: unknown) => string): string {
-  return parsed
-    .map(({ query, configs }) => {
-      const m = transcriptMatch(query);
-      const words = m.words === undefined ? [] : [`t.words @@ ${p(m.words)}::tsquery`];
-      const positions = m.positions === undefined ? [] : [`t.tsv @@ ${p(m.positions)}::tsquery`];
-      return `SELECT t.call_id FROM rm_transcript t WHERE t.conn = $1 AND ${[...words, ...positions].join(' AND ')} AND (t.config IS NULL OR t.config = ANY(${p(configs)}::text[]))`;
-    })
-    .join(' UNION ALL ');
+  const select = (terms: string[]) =>
+    `SELECT t.call_id FROM rm_transcript t WHERE t.conn = $1 AND ${terms.join(' AND ')}`;
+  const exact: string[] = [];
+  const checked: string[] = [];
+  for (const { query, configs } of parsed) {
+    const m = transcriptMatch(query);
+    if (m.positions === undefined && !negates(query)) {
+      exact.push(`( ${m.words} )`);
+      continue;
+    }
+    checked.push(
+      select([
+        ...(m.words === undefined ? [] : [`t.words @@ ${p(m.words)}::tsquery`]),
+        ...(m.positions === undefined ? [] : [`t.tsv @@ ${p(m.positions)}::tsquery`]),
+        `(t.config IS NULL OR t.config = ANY(${p(configs)}::text[]))`,
+      ]),
+    );
+  }
+  const one = exact.length > 0 ? [select([`t.words @@ ${p(exact.join(' | '))}::tsquery`])] : [];
+  return [...one, ...checked].join(' UNION ALL ');
 }
 
 export async function searchCalls(
