@@ -56,10 +56,11 @@ export interface IndexStatus {
 /** What GraphQL uses: searches of one connection, never a Gong request. */
 export interface CallSearchService {
   search(connectionRef: string, input: SearchInput): Promise<SearchPage>;
+  /** Sentences of the calls that match a search's `textQuery` (SearchPage). */
   snippets(
     connectionRef: string,
     callIds: readonly string[],
-    text: string,
+    textQuery: string,
     perCall: number,
   ): Promise<Map<string, Snippet[]>>;
   status(connectionRef: string): Promise<IndexStatus>;
@@ -295,8 +296,8 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
         );
       }
     },
-    async snippets(ref, callIds, text, perCall) {
-      return snippetsOf(sql, await writes.connId(ref), callIds, text, perCall);
+    async snippets(ref, callIds, textQuery, perCall) {
+      return snippetsOf(sql, await writes.connId(ref), callIds, textQuery, perCall);
     },
     async status(ref) {
       const f = await state.get(await writes.connId(ref));

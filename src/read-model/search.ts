@@ -68,6 +68,8 @@ export interface SearchPage {
   totalCount: number;
   hits: SearchHitRow[];
   hasNextPage: boolean;
+  /** The text as the search matched it (a tsquery), for the page's snippets; none without text. */
+  textQuery?: string;
 }
 
 export interface Snippet {
@@ -190,6 +192,7 @@ export async function searchCalls(
 
   let score = 'NULL::float8';
   let scoreParams: unknown[] = [];
+  let textQuery: string | undefined;
   if (f.text !== undefined) {
     const queries = await tsqueriesOf(db, conn, f.text);
     if (queries.length === 0) return { totalCount: 0, hits: [], hasNextPage: false };
@@ -198,8 +201,9 @@ export async function searchCalls(
     where.push(
       `(c.call_id IN (${saidIn(queries, p)}) OR c.title_tsv @@ ${p(anyOf(queries))}::tsquery)`,
     );
+    textQuery = anyOf(queries);
     score = `GREATEST(COALESCE(ts_rank(t.tsv, $3::tsquery), 0), ts_rank(c.title_tsv, $3::tsquery))::float8`;
-    scoreParams = [anyOf(queries)];
+    scoreParams = [textQuery];
   }
   const cursor = input.after
     ? `(c.started, c.call_id) >= (${p(input.after.started)}::timestamptz, ${p(input.after.callId)})`
@@ -220,7 +224,8 @@ export async function searchCalls(
   for (let i = matched?.before ?? 0; i < ids.length && pageIds.length <= input.first; i++)
     if (!hidden.has(ids[i]!)) pageIds.push(ids[i]!);
   const totalCount = hidden.size === 0 ? ids.length : ids.filter((id) => !hidden.has(id)).length;
-  if (pageIds.length === 0) return { totalCount, hits: [], hasNextPage: false };
+  const text = textQuery === undefined ? {} : { textQuery };
+  if (pageIds.length === 0) return { totalCount, hits: [], hasNextPage: false, ...text };
 
   // The page's records, and a text hit's score, for its calls only.
   const rows = await db.query<HitRow>(
@@ -236,7 +241,7 @@ export async function searchCalls(
     const r = byId.get(id);
     return r ? [hitOf(r)] : []; // deleted since it matched
   });
-  return { totalCount, hits, hasNextPage: pageIds.length > input.first };
+  return { totalCount, hits, hasNextPage: pageIds.length > input.first, ...text };
 }
 
 function hitOf(r: HitRow): SearchHitRow {
@@ -266,18 +271,16 @@ function hitOf(r: HitRow): SearchHitRow {
   };
 }
 
-/** Up to `perCall` matching sentences of each call, best first. */
+/** Up to `perCall` sentences of each call that match `textQuery` (a search's), best first. */
 export async function snippetsOf(
   db: SqlRunner,
   conn: number,
   callIds: readonly string[],
-  text: string,
+  textQuery: string,
   perCall: number,
 ): Promise<Map<string, Snippet[]>> {
   const out = new Map<string, Snippet[]>();
   if (callIds.length === 0) return out;
-  const queries = await tsqueriesOf(db, conn, text);
-  if (queries.length === 0) return out;
   // The page's transcripts only: each sentence's own words against the text, best first.
   const rows = await db.query<{
     call_id: string;
@@ -297,7 +300,7 @@ export async function snippetsOf(
      ) s
      WHERE t.conn = $1 AND t.call_id = ANY($2::text[])
      ORDER BY t.call_id, s.rank DESC, s.seq`,
-    [conn, callIds, anyOf(queries), perCall],
+    [conn, callIds, textQuery, perCall],
   );
   for (const r of rows) {
     const list = out.get(r.call_id) ?? [];

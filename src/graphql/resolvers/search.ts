@@ -230,14 +230,14 @@ export async function searchConnection(
     Promise.all([search.search(ref, query), search.status(ref)]),
   );
   const selected = ctx.selected(info);
-  const text = input.filter.text;
+  const textQuery = page.textQuery;
   const snippets =
-    text !== undefined && selected.has('GongCallSearchHit.snippets')
+    textQuery !== undefined && selected.has('GongCallSearchHit.snippets')
       ? await guarded(ctx, () =>
           search.snippets(
             ref,
             page.hits.map((h) => h.call.metaData.id),
-            text,
+            textQuery,
             MAX_SNIPPETS,
           ),
         )
