@@ -139,9 +139,10 @@ export async function openReadModel(opts: ReadModelOptions): Promise<ReadModel> 
   const now = opts.now ?? Date.now;
   const applied = await migrate(sql);
   // Migrations 2 and 3 rewrote every rm_call row (2 dropped its JSON columns, 3 added the filter
-  // arrays): compact the table (outside the migration's transaction, where VACUUM cannot run), so
-  // filters scan live rows only from the start.
+  // arrays), and 4 every rm_transcript row (its phrases): compact the tables (outside the
+  // migration's transaction, where VACUUM cannot run), so scans read live rows only from the start.
   if (applied.includes(2) || applied.includes(3)) await sql.query('VACUUM (FULL, ANALYZE) rm_call');
+  if (applied.includes(4)) await sql.query('VACUUM (FULL, ANALYZE) rm_transcript');
   const configOf = await textConfigs(sql);
   const writes = createWrites(sql, configOf);
   const state = createFillState(sql);
