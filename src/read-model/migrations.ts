@@ -256,6 +256,15 @@ ALTER TABLE rm_transcript ALTER COLUMN words SET STATISTICS 0;
 CREATE INDEX rm_transcript_words ON rm_transcript USING gin (words);
 `,
   },
+  {
+    version: 5,
+    name: 'the configuration a title was parsed with',
+    sql: `
+-- As rm_transcript.config, for titles: a query that excludes something is asked only of titles
+-- parsed with its configuration. NULL for rows from before: asked of every query.
+ALTER TABLE rm_call ADD COLUMN title_config text;
+`,
+  },
 ];
 
 /** Applies every migration not applied yet; returns the versions it applied. */

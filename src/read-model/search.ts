@@ -159,6 +159,20 @@ function saidIn(parsed: readonly Parsed[], p: (v: unknown) => string): string {
   return [...one, ...checked].join(' UNION ALL ');
 }
 
+/**
+ * The condition on a call's title (`c`): the parses that exclude nothing OR-ed into one query, and
+ * each that excludes something asked only of titles parsed with its configuration (as `saidIn`).
+ */
+function titledIn(parsed: readonly Parsed[], p: (v: unknown) => string): string {
+  const plain = parsed.filter((q) => !negates(q.query));
+  const terms = plain.length > 0 ? [`c.title_tsv @@ ${p(anyOf(plain))}::tsquery`] : [];
+  for (const { query, configs } of parsed.filter((q) => negates(q.query)))
+    terms.push(
+      `(c.title_tsv @@ ${p(query)}::tsquery AND (c.title_config IS NULL OR c.title_config = ANY(${p(configs)}::text[])))`,
+    );
+  return `(${terms.join(' OR ')})`;
+}
+
 export async function searchCalls(
   db: SqlRunner,
   conn: number,
@@ -198,9 +212,7 @@ export async function searchCalls(
     if (queries.length === 0) return { totalCount: 0, hits: [], hasNextPage: false };
     // Said in the call (one transcript row per call, GIN) or in its title. The OR keeps the
     // transcripts' side a hashed subplan: the GIN index answers it once for the whole query.
-    where.push(
-      `(c.call_id IN (${saidIn(queries, p)}) OR c.title_tsv @@ ${p(anyOf(queries))}::tsquery)`,
-    );
+    where.push(`(c.call_id IN (${saidIn(queries, p)}) OR ${titledIn(queries, p)})`);
     textQuery = anyOf(queries);
     score = `GREATEST(COALESCE(ts_rank(t.tsv, $3::tsquery), 0), ts_rank(c.title_tsv, $3::tsquery))::float8`;
     scoreParams = [textQuery];

@@ -108,10 +108,10 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
         values.map((v) => (f(v) === null ? null : JSON.stringify(f(v))));
       await tx.query(
         `INSERT INTO rm_call AS c (conn, call_id, started, title, workspace_id, primary_user_id,
-           direction, scope, duration, language, is_private, title_tsv,
+           direction, scope, duration, language, is_private, title_config, title_tsv,
            emails, domains, crm_object_ids, tracker_names, topic_names)
          SELECT $1::int, u.id, u.started::timestamptz, u.title, u.ws, u.host, u.dir, u.scope, u.dur,
-           u.lang, u.priv, to_tsvector(u.config::regconfig, coalesce(u.title, '')),
+           u.lang, u.priv, u.config, to_tsvector(u.config::regconfig, coalesce(u.title, '')),
            rm_text_array(u.emails::jsonb), rm_text_array(u.domains::jsonb),
            rm_text_array(u.crm::jsonb), rm_text_array(u.trackers::jsonb),
            rm_text_array(u.topics::jsonb)
@@ -122,6 +122,7 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
              crm, trackers, topics)
          ON CONFLICT (conn, call_id) DO UPDATE SET
            started = EXCLUDED.started, title = EXCLUDED.title, title_tsv = EXCLUDED.title_tsv,
+           title_config = EXCLUDED.title_config,
            workspace_id = EXCLUDED.workspace_id,
            primary_user_id = EXCLUDED.primary_user_id, direction = EXCLUDED.direction,
            scope = EXCLUDED.scope, duration = EXCLUDED.duration, language = EXCLUDED.language,
@@ -362,7 +363,7 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
           `UPDATE rm_call SET title = $3, started = COALESCE($4::timestamptz, started),
              workspace_id = $5, primary_user_id = $6, direction = $7, scope = $8, duration = $9,
              language = $10, updated_at = now(),
-             title_tsv = to_tsvector($11::regconfig, coalesce($3, ''))
+             title_tsv = to_tsvector($11::regconfig, coalesce($3, '')), title_config = $11::text
            WHERE conn = $1 AND call_id = $2`,
           [
             conn,

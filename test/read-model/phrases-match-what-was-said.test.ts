@@ -28,13 +28,17 @@ const SAID: Record<string, string[]> = {
   pieces: ['Thanks everyone for joining.', 'Everyone for joining today.', 'Today works.'],
   split: ['We need a technical', 'lead for this.'],
   und: ['Thanks everyone for joining today.'],
+  titled: ['Nothing of the kind here.'],
 };
+
+/** Titles other than `Call n`. */
+const TITLES: Record<string, string> = { titled: 'The budget was approved' };
 
 const calls: CallData[] = Object.keys(SAID).map((id, i) => ({
   metaData: {
     id,
     started: new Date(Date.UTC(2026, 10, 1 + i)).toISOString(),
-    title: `Call ${i}`,
+    title: TITLES[id] ?? `Call ${i}`,
     language: id === 'und' ? 'und' : 'eng',
     isPrivate: false,
   },
@@ -140,7 +144,7 @@ for (const engine of ENGINES)
     });
 
     it('a stop word in the phrase matches a stop word, not another word', async () => {
-      expect(await found('"budget was approved"')).toEqual(['approved']);
+      expect(await found('"budget was approved"')).toEqual(['approved', 'titled']);
     });
 
     it('three words with a stop word between, in either configuration', async () => {
@@ -156,7 +160,9 @@ for (const engine of ENGINES)
         'approved',
         'lead',
         'split',
+        'titled',
       ]);
+      // In transcripts and in titles alike.
       expect(await found('budget -"budget was approved"')).toEqual(['never']);
       // "joins" is English for 'join' too.
       expect(await found('joining -"thanks everyone for joining today"')).toEqual([
