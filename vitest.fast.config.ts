@@ -3,14 +3,7 @@
 // test/support/suite-kinds.ts (child processes, databases, real time, transport matrices,
 // volumes), and every Redis suite (describeRedis skips itself under TEST_FAST).
 import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
-import {
-  asGlobs,
-  DATABASES,
-  PROCESSES,
-  REAL_TIME,
-  TRANSPORT_MATRICES,
-  VOLUMES,
-} from './test/support/suite-kinds.js';
+import { asGlobs, WAITING_KINDS } from './test/support/suite-kinds.js';
 import base from './vitest.config.js';
 
 export default mergeConfig(
@@ -18,10 +11,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       env: { TEST_FAST: '1' },
-      exclude: [
-        ...configDefaults.exclude,
-        ...asGlobs([...PROCESSES, ...DATABASES, ...REAL_TIME, ...TRANSPORT_MATRICES, ...VOLUMES]),
-      ],
+      exclude: [...configDefaults.exclude, ...asGlobs(WAITING_KINDS.flat())],
     },
   }),
 );
