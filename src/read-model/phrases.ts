@@ -111,12 +111,15 @@ export function transcriptMatch(query: string): { words?: string; positions?: st
   const words = out.join(' ');
   if (!long) return { words };
   // The three-word grams of a negated phrase say nothing of which calls lack it.
-  return parts.some((p) => p.text === '!') ? { positions: query } : { words, positions: query };
+  return excludes(parts) ? { positions: query } : { words, positions: query };
 }
+
+const excludes = (parts: readonly Part[]) => parts.some((p) => p.text === '!');
 
 /** Whether a tsquery (Postgres's text form) excludes anything; true when it does not parse. */
 export function negates(query: string): boolean {
-  return partsOf(query)?.some((p) => p.text === '!') ?? true;
+  const parts = partsOf(query);
+  return parts ? excludes(parts) : true;
 }
 
 /** Plain words joined by phrase operators from `i`, standing alone (no operator binds it to more). */

@@ -164,12 +164,15 @@ function saidIn(parsed: readonly Parsed[], p: (v: unknown) => string): string {
  * each that excludes something asked only of titles parsed with its configuration (as `saidIn`).
  */
 function titledIn(parsed: readonly Parsed[], p: (v: unknown) => string): string {
-  const plain = parsed.filter((q) => !negates(q.query));
-  const terms = plain.length > 0 ? [`c.title_tsv @@ ${p(anyOf(plain))}::tsquery`] : [];
-  for (const { query, configs } of parsed.filter((q) => negates(q.query)))
-    terms.push(
-      `(c.title_tsv @@ ${p(query)}::tsquery AND (c.title_config IS NULL OR c.title_config = ANY(${p(configs)}::text[])))`,
-    );
+  const plain: Parsed[] = [];
+  const terms: string[] = [];
+  for (const q of parsed)
+    if (!negates(q.query)) plain.push(q);
+    else
+      terms.push(
+        `(c.title_tsv @@ ${p(q.query)}::tsquery AND (c.title_config IS NULL OR c.title_config = ANY(${p(q.configs)}::text[])))`,
+      );
+  if (plain.length > 0) terms.unshift(`c.title_tsv @@ ${p(anyOf(plain))}::tsquery`);
   return `(${terms.join(' OR ')})`;
 }
 

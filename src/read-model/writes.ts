@@ -213,10 +213,11 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
           [],
           [],
         ];
-        const configs = new Set<string>();
+        // Each call's text search configuration, from its language.
+        const configs = new Map<string, string>();
         for (const h of held) {
           const config = configOf(h.language);
-          configs.add(config);
+          configs.set(h.call_id, config);
           for (const s of sentenceRows(byId.get(h.call_id) as CallTranscript)) {
             cols[0].push(h.call_id);
             cols[1].push(s.seq);
@@ -242,7 +243,9 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
             [conn, ...cols],
           );
           // The grams are made here from the words' positions (phrases.ts), not by SQL's
-          // rm_phrase_grams: about 4 ms a call on PGlite instead of 6.
+          // rm_phrase_grams: about 4 ms a call on PGlite instead of 6. So the calls' words are
+          // joined twice, to read their positions and to store them: a join is a fraction of a
+          // millisecond a call, and storing the vector read back would cost a parse of its text.
           const callWords = `SELECT s.call_id, rm_tsvector_agg(x.tsv ORDER BY x.seq) AS tsv
             FROM rm_transcript_sentences s, unnest(s.tsvs) WITH ORDINALITY AS x(tsv, seq)
             WHERE s.conn = $1 AND s.call_id = ANY($2::text[])
@@ -266,7 +269,7 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
             [
               conn,
               heldIds,
-              held.map((h) => configOf(h.language)),
+              heldIds.map((id) => configs.get(id)),
               heldIds.map((id) => JSON.stringify(phraseGrams(said.get(id) ?? []))),
             ],
           );
@@ -274,7 +277,7 @@ export function createWrites(sql: Sql, configOf: ConfigOf): Writes {
         await tx.query(
           `INSERT INTO rm_text_config (conn, config) SELECT $1::int, unnest($2::text[])
            ON CONFLICT DO NOTHING`,
-          [conn, [...configs]],
+          [conn, [...new Set(configs.values())]],
         );
       }
       const heldSet = new Set(heldIds);
